@@ -1,0 +1,34 @@
+# motcua — queue and kiosk controller of a one-stop public service center.
+# `make help` lists the targets.
+
+GO      ?= go
+BIN     ?= bin/motcua
+CONFIG  ?= configs/demo.yaml
+DATA    ?= data
+
+.PHONY: help run build test test-deps bench vet fmt
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+run: ## serve the demo center (configs/demo.yaml) at 127.0.0.1:8080, no hardware needed
+	$(GO) run ./cmd/motcua serve --config $(CONFIG) --data $(DATA)
+
+build: ## build bin/motcua
+	$(GO) build -o $(BIN) ./cmd/motcua
+
+test-deps: ## install the Debian tools the tests drive (socat, zbar-tools, chromium, espeak-ng)
+	@scripts/test-deps.sh
+
+test: test-deps ## vet, then every test with the race detector
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+bench: ## the load generator and Go benchmarks; figures go to docs/BENCHMARKS.md
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+vet: ## go vet
+	$(GO) vet ./...
+
+fmt: ## gofmt the tree
+	gofmt -w .
