@@ -1,0 +1,155 @@
+package queuetest
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"time"
+
+	"motcua/queue"
+)
+
+// Clock is a settable clock.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock standing at t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t} }
+
+// Now implements queue.Clock.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// ErrInjected is what a Store told to fail returns.
+var ErrInjected = errors.New("queuetest: injected failure")
+
+// Store keeps tickets, events and the day in memory. Give the same Store to
+// a second engine to model a restart.
+type Store struct {
+	mu      sync.Mutex
+	day     string
+	tickets map[string]queue.Ticket
+	events  []queue.Event
+	fail    int
+	applies int
+}
+
+// NewStore returns an empty store.
+func NewStore() *Store { return &Store{tickets: map[string]queue.Ticket{}} }
+
+// FailNext makes the next n calls of Apply fail with ErrInjected, changing nothing.
+func (s *Store) FailNext(n int) {
+	s.mu.Lock()
+	s.fail = n
+	s.mu.Unlock()
+}
+
+// Applies counts the calls of Apply that succeeded (commits).
+func (s *Store) Applies() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.applies
+}
+
+// Events returns every committed event in order.
+func (s *Store) Events() []queue.Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.events)
+}
+
+// Load implements queue.Store.
+func (s *Store) Load(ctx context.Context) (queue.Saved, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := queue.Saved{Day: s.day, Service: map[string][]time.Duration{}}
+	if n := len(s.events); n > 0 {
+		out.Seq = s.events[n-1].Seq
+	}
+	for _, t := range s.tickets {
+		if t.Day == s.day || !t.State.Final() {
+			out.Tickets = append(out.Tickets, t)
+		}
+	}
+	slices.SortFunc(out.Tickets, func(a, b queue.Ticket) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// Apply implements queue.Store.
+func (s *Store) Apply(ctx context.Context, changes []queue.Change) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fail > 0 {
+		s.fail--
+		return ErrInjected
+	}
+	for _, ch := range changes {
+		for _, ev := range ch.Events {
+			if n := len(s.events); n > 0 && ev.Seq <= s.events[n-1].Seq {
+				return errors.New("queuetest: event sequence went back")
+			}
+			s.events = append(s.events, ev)
+		}
+		for _, t := range ch.Tickets {
+			for id, o := range s.tickets {
+				if id != t.ID && o.Day == t.Day && o.Origin == t.Origin && o.Seq == t.Seq {
+					return errors.New("queuetest: number " + t.Number + " issued twice")
+				}
+			}
+			s.tickets[t.ID] = t
+		}
+		if ch.Day != "" {
+			s.day = ch.Day
+		}
+	}
+	s.applies++
+	return nil
+}
+
+// Ticket implements queue.Store.
+func (s *Store) Ticket(ctx context.Context, id string) (queue.Ticket, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.tickets[id]
+	if !ok {
+		return queue.Ticket{}, queue.ErrNotFound
+	}
+	return t, nil
+}
+
+// Tickets implements queue.Store.
+func (s *Store) Tickets(ctx context.Context, from, to string) ([]queue.Ticket, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []queue.Ticket
+	for _, t := range s.tickets {
+		if t.Day >= from && t.Day <= to {
+			out = append(out, t)
+		}
+	}
+	slices.SortFunc(out, func(a, b queue.Ticket) int { return a.IssuedAt.Compare(b.IssuedAt) })
+	return out, nil
+}
+
+var _ queue.Store = (*Store)(nil)

@@ -1,0 +1,181 @@
+package queue
+
+import (
+	"context"
+	"math"
+	"slices"
+	"time"
+)
+
+// TicketInfo is a ticket with where it stands now.
+type TicketInfo struct {
+	Ticket
+	ServiceName string
+	CounterName string
+	// Ahead counts the tickets of its field called before it; -1 when it is
+	// not waiting.
+	Ahead int
+	// EstimatedWait is Ahead times the recent service time of the field,
+	// shared among the counters that serve it.
+	EstimatedWait time.Duration
+}
+
+// Ticket returns a ticket by id, of any day, with its place in the queue.
+func (e *Engine) Ticket(ctx context.Context, id string) (TicketInfo, error) {
+	e.mu.Lock()
+	if t := e.byID[id]; t != nil {
+		info := e.info(t)
+		e.mu.Unlock()
+		return info, nil
+	}
+	e.mu.Unlock()
+	t, err := e.opts.Store.Ticket(ctx, id)
+	if err != nil {
+		return TicketInfo{}, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.info(&t), nil
+}
+
+// Info returns the view of t as the engine sees it now; used to answer the
+// ticket an operation returned. Caller must not hold e.mu.
+func (e *Engine) Info(t Ticket) TicketInfo {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if cur := e.byID[t.ID]; cur != nil && cur.State == t.State && cur.Service == t.Service {
+		return e.info(cur)
+	}
+	return e.info(&t)
+}
+
+// info builds the view of t. Caller holds e.mu.
+func (e *Engine) info(t *Ticket) TicketInfo {
+	in := TicketInfo{Ticket: *t, Ahead: -1}
+	if f := e.fields[t.Service]; f != nil {
+		in.ServiceName = f.Name
+	}
+	if c := e.counters[t.Counter]; c != nil {
+		in.CounterName = c.Name
+	}
+	if q := e.queues[t.Service]; q != nil && t.State.Queued() && e.byID[t.ID] == t {
+		in.Ahead = q.ahead(t)
+		in.EstimatedWait = e.estimate(t.Service, in.Ahead)
+	}
+	return in
+}
+
+// estimate is how long ahead tickets take at the counters serving field.
+func (e *Engine) estimate(field string, ahead int) time.Duration {
+	if ahead <= 0 {
+		return 0
+	}
+	per := e.opts.ServiceTime
+	if s := e.samples[field]; len(s) > 0 {
+		var sum time.Duration
+		for _, d := range s {
+			sum += d
+		}
+		per = sum / time.Duration(len(s))
+	}
+	counters := max(e.servedBy[field], 1)
+	secs := math.Ceil(float64(ahead) * per.Seconds() / float64(counters))
+	return time.Duration(secs) * time.Second
+}
+
+// ServiceStatus is a field as the kiosk shows it.
+type ServiceStatus struct {
+	Code    string
+	Name    string
+	Open    bool
+	Full    bool // the daily cap is reached: "hết số"
+	Waiting int
+	Hours   []Span
+}
+
+// Services lists the fields in config order with whether they take tickets
+// now and how many wait.
+func (e *Engine) Services() []ServiceStatus {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.clock.Now().In(e.loc)
+	today := e.localDay(now)
+	out := make([]ServiceStatus, 0, len(e.order))
+	for _, code := range e.order {
+		f := e.fields[code]
+		s := ServiceStatus{Code: code, Name: f.Name, Hours: f.Hours, Open: f.openAt(now), Waiting: e.queues[code].len()}
+		if today > e.day { // the first ticket of the day rolls over
+			s.Waiting = 0
+		} else if f.DailyCap > 0 && e.issued[code] > 0 && e.issued[code]+1-f.Start >= f.DailyCap {
+			s.Full = true
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// CounterState is what one counter holds now.
+type CounterState struct {
+	ID       string
+	Name     string
+	Services []string
+	Current  *Ticket // nil when the counter holds no ticket
+}
+
+// Snapshot is the whole queue at one moment, consistent with the event
+// sequence: events with a Seq above Snapshot.Seq come after it.
+type Snapshot struct {
+	Seq      uint64
+	Day      string
+	Counters []CounterState
+	Recent   []Call // oldest first
+	Waiting  map[string]int
+	Queued   map[string][]Ticket // per field, in calling order within the field (priority first)
+}
+
+// Snapshot returns the queue as it is now. Queued lists at most perField
+// tickets of each field (0: none).
+func (e *Engine) Snapshot(perField int) Snapshot {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := Snapshot{Seq: e.seq, Day: e.day, Waiting: map[string]int{}, Queued: map[string][]Ticket{},
+		Recent: slices.Clone(e.recent)}
+	for _, code := range e.order {
+		q := e.queues[code]
+		s.Waiting[code] = q.len()
+		if perField > 0 {
+			all := q.all()
+			for _, t := range all[:min(perField, len(all))] {
+				s.Queued[code] = append(s.Queued[code], *t)
+			}
+		}
+	}
+	for _, id := range e.corder {
+		c := e.counters[id]
+		cs := CounterState{ID: id, Name: c.Name, Services: slices.Clone(c.Services)}
+		if t := e.current[id]; t != nil {
+			cp := *t
+			cs.Current = &cp
+		}
+		s.Counters = append(s.Counters, cs)
+	}
+	return s
+}
+
+// Fields returns the configured fields in order.
+func (e *Engine) Fields() []Field {
+	out := make([]Field, 0, len(e.order))
+	for _, c := range e.order {
+		out = append(out, *e.fields[c])
+	}
+	return out
+}
+
+// Counters returns the configured counters in order.
+func (e *Engine) Counters() []Counter {
+	out := make([]Counter, 0, len(e.corder))
+	for _, id := range e.corder {
+		out = append(out, *e.counters[id])
+	}
+	return out
+}
