@@ -21,9 +21,9 @@ type Opts struct {
 	// Location is the center's time zone; days and opening hours are local
 	// to it whatever the machine's zone. Default Asia/Ho_Chi_Minh.
 	Location *time.Location
-	Clock    Clock        // default SystemClock
+	Clock    Clock         // default SystemClock
 	NewID    func() string // default 16 random hex characters
-	Logger   *slog.Logger // default slog.Default()
+	Logger   *slog.Logger  // default slog.Default()
 	// ServiceTime is the assumed time at a counter before any was measured.
 	ServiceTime time.Duration // default DefaultServiceTime
 	// MaxBatch caps how many operations share one commit; 1 commits each on

@@ -220,4 +220,3 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 var _ queue.Store = (*Store)(nil)
-
