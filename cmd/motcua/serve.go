@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"motcua/cmd/motcua/internal/config"
+	"motcua/cmd/motcua/internal/server"
+	"motcua/queue"
+	"motcua/queue/sqlite"
+)
+
+// serve runs the service until ctx ends.
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "configuration file (YAML), e.g. configs/demo.yaml")
+	addr := fs.String("addr", "", "listen address HOST:PORT, overrides the config's listen")
+	data := fs.String("data", "", "data directory (database, print previews), overrides the config's data_dir")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if *cfgPath == "" {
+		return errors.New("serve: --config FILE is required (try configs/demo.yaml)")
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return err
+	}
+	if *addr != "" {
+		cfg.Listen = *addr
+	}
+	if *data != "" {
+		cfg.DataDir = *data
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	if err := writableDir(cfg.DataDir); err != nil {
+		return err
+	}
+	secret, err := sessionSecret(cfg)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("serve: cannot listen on %s: %w", cfg.Listen, err)
+	}
+	defer ln.Close()
+
+	db, err := sqlite.Open(filepath.Join(cfg.DataDir, "motcua.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	store, err := sqlite.NewStore(ctx, db)
+	if err != nil {
+		return err
+	}
+	engine, err := queue.New(ctx, queue.Opts{
+		Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: store,
+		Location: cfg.Location(), Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	engineCtx, stopEngine := context.WithCancel(context.WithoutCancel(ctx))
+	engineDone := make(chan error, 1)
+	go func() { engineDone <- engine.Run(engineCtx) }()
+	defer func() {
+		stopEngine()
+		<-engineDone
+	}()
+
+	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: secret, Logger: log})
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	log.Info("motcua serving", "center", cfg.Center.Name, "addr", ln.Addr().String(), "data", cfg.DataDir)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("motcua stopping: finishing requests in flight")
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil {
+		log.Error("shutdown", "err", err)
+	}
+	return nil
+}
+
+// writableDir makes dir if needed and proves it can be written.
+func writableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("serve: data directory %s: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".write-test-*")
+	if err != nil {
+		return fmt.Errorf("serve: data directory %s is not writable: %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// sessionSecret is the config's secret or, when it sets none, one made once
+// and kept in the data directory so logins survive a restart.
+func sessionSecret(cfg *config.Config) ([]byte, error) {
+	if s := cfg.Security.SessionSecret; s != "" {
+		return []byte(s), nil
+	}
+	path := filepath.Join(cfg.DataDir, "session.key")
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, fmt.Errorf("serve: session secret: %w", err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return nil, fmt.Errorf("serve: session secret: %w", err)
+	}
+	return b, nil
+}
