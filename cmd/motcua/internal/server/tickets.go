@@ -12,23 +12,23 @@ import (
 
 // ticketJSON is a ticket as the contract shows it.
 type ticketJSON struct {
-	ID             string     `json:"id"`
-	Number         string     `json:"number"`
-	Service        string     `json:"service"`
-	ServiceName    string     `json:"service_name"`
-	Priority       bool       `json:"priority"`
-	State          string     `json:"state"`
-	IssuedAt       string     `json:"issued_at"`
-	CalledAt       string     `json:"called_at,omitempty"`
-	Ahead          int        `json:"ahead"`
-	EstimatedWaitS int        `json:"estimated_wait_s"`
-	Counter        string     `json:"counter,omitempty"`
-	CounterName    string     `json:"counter_name,omitempty"`
-	Calls          int        `json:"calls,omitempty"`
-	TrackURL       string     `json:"track_url"`
-	Print          printJSON  `json:"print"`
-	Rating         int        `json:"rating,omitempty"`
-	Origin         string     `json:"origin_service,omitempty"`
+	ID             string    `json:"id"`
+	Number         string    `json:"number"`
+	Service        string    `json:"service"`
+	ServiceName    string    `json:"service_name"`
+	Priority       bool      `json:"priority"`
+	State          string    `json:"state"`
+	IssuedAt       string    `json:"issued_at"`
+	CalledAt       string    `json:"called_at,omitempty"`
+	Ahead          int       `json:"ahead"`
+	EstimatedWaitS int       `json:"estimated_wait_s"`
+	Counter        string    `json:"counter,omitempty"`
+	CounterName    string    `json:"counter_name,omitempty"`
+	Calls          int       `json:"calls,omitempty"`
+	TrackURL       string    `json:"track_url"`
+	Print          printJSON `json:"print"`
+	Rating         int       `json:"rating,omitempty"`
+	Origin         string    `json:"origin_service,omitempty"`
 }
 
 type printJSON struct {
