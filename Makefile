@@ -24,7 +24,9 @@ test: test-deps ## vet, then every test with the race detector
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
-bench: ## the load generator and Go benchmarks; figures go to docs/BENCHMARKS.md
+bench: build ## load generator (group commit vs one commit per ticket) and Go benchmarks; see docs/BENCHMARKS.md
+	$(GO) build -o bin/motcua-load ./cmd/motcua-load
+	bin/motcua-load --spawn $(BIN) --config configs/demo.yaml
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 vet: ## go vet

@@ -27,6 +27,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	cfgPath := fs.String("config", "", "configuration file (YAML), e.g. configs/demo.yaml")
 	addr := fs.String("addr", "", "listen address HOST:PORT, overrides the config's listen")
 	data := fs.String("data", "", "data directory (database, print previews), overrides the config's data_dir")
+	batch := fs.Int("commit-batch", 0, "most changes per database commit (benchmarks: 1 commits each alone); default 256")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -69,7 +70,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	engine, err := queue.New(ctx, queue.Opts{
 		Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: store,
-		Location: cfg.Location(), Logger: log,
+		Location: cfg.Location(), Logger: log, MaxBatch: *batch,
 	})
 	if err != nil {
 		return err
