@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // Asia/Ho_Chi_Minh even on a Raspberry Pi image without tzdata
 )
 
 // usage is printed for -h and for an unknown command.

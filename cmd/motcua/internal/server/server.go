@@ -83,6 +83,7 @@ func New(o Opts) *Server {
 	api.POST("/auth/logout", s.logout)
 	staff := api.Group("", s.staff)
 	staff.GET("/auth/me", s.me)
+	staff.POST("/tickets/:id/cancel", s.cancel)
 	ctr := staff.Group("/counters/:counter", s.counterAccess)
 	ctr.POST("/next", s.counterAction(s.engine.Next))
 	ctr.POST("/recall", s.counterAction(s.engine.Recall))

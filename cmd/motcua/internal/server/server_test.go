@@ -241,6 +241,15 @@ func TestBadInputChangesNothing(t *testing.T) {
 	if code, r := e.do("POST", "/api/v1/counters/1/next", tok, `[`); code != 400 || errCode(r) != "malformed_json" {
 		t.Fatalf("next with garbage: %d %v", code, r)
 	}
+	if code, r := e.do("POST", "/api/v1/tickets/"+tk["id"].(string)+"/cancel", "", ""); code != 401 || errCode(r) != "unauthorized" {
+		t.Fatalf("cancel without a login: %d %v", code, r)
+	}
+	if code, r := e.do("POST", "/api/v1/tickets/"+tk["id"].(string)+"/cancel", tok, ""); code != 200 || r["state"] != "cancelled" {
+		t.Fatalf("cancel: %d %v", code, r)
+	}
+	if code, r := e.do("POST", "/api/v1/tickets/"+tk["id"].(string)+"/cancel", tok, ""); code != 409 || errCode(r) != "ticket_not_waiting" {
+		t.Fatalf("cancel twice: %d %v", code, r)
+	}
 	if code, r := e.do("GET", "/api/v1/tickets/nope", "", ""); code != 404 || errCode(r) != "ticket_not_found" {
 		t.Fatalf("unknown ticket: %d %v", code, r)
 	}

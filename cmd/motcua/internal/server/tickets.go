@@ -174,3 +174,13 @@ func (s *Server) queueSnapshot(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, out)
 }
+
+// cancel withdraws a waiting ticket (the citizen left); staff only.
+func (s *Server) cancel(c *gin.Context) {
+	if err := decode(c, &struct{}{}); err != nil {
+		s.fail(c, err)
+		return
+	}
+	t, err := s.engine.Cancel(c.Request.Context(), c.Param("id"))
+	s.answer(c, t, err)
+}
