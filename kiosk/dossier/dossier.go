@@ -20,8 +20,9 @@ var ErrUnavailable = errors.New("dossier: hệ thống một cửa tạm thời 
 
 // Source is a place dossiers can be looked up in.
 type Source interface {
-	// Lookup returns the dossier with the normalised code (upper case, no
-	// spaces), with the applicant's full name: masking is the caller's job.
+	// Lookup returns the dossier with the normalised code (NormalizeCode),
+	// with the applicant's full name: masking is the caller's job, and so is
+	// Finish (status label, overdue, time zone).
 	// It returns an error wrapping ErrNotFound when the source knows no such
 	// dossier and one wrapping ErrUnavailable when it cannot tell; it honours
 	// ctx's deadline. Safe for concurrent use.
