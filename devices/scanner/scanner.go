@@ -25,6 +25,9 @@ const (
 	// readTimeout is how long one Read waits: how quickly the goroutine sees
 	// its context end and a partial line time out.
 	readTimeout = 100 * time.Millisecond
+	// stableConnection is how long a connection must last for the backoff
+	// to start again from MinBackoff.
+	stableConnection = 5 * time.Second
 )
 
 // ErrNotPresent reports that no port matches the scanner's USB ids (it is
@@ -223,9 +226,10 @@ func (s *Scanner) run(ctx context.Context) {
 			backoff = min(backoff*2, s.opts.MaxBackoff)
 			continue
 		}
-		backoff, lastErr = s.opts.MinBackoff, ""
+		lastErr = ""
 		s.setState(true, path, nil)
 		s.log.Info("scanner: đã kết nối máy quét", "path", path)
+		connectedAt := time.Now()
 		err = s.read(ctx, port)
 		port.Close()
 		if ctx.Err() != nil {
@@ -234,6 +238,17 @@ func (s *Scanner) run(ctx context.Context) {
 		}
 		s.setState(false, path, err)
 		s.log.Warn("scanner: mất kết nối máy quét, đang chờ cắm lại", "path", path, "err", err)
+		// A port that opens and fails at once (a flaky cable, a driver in
+		// trouble) must not turn into a busy loop: keep backing off until a
+		// connection lasts.
+		if time.Since(connectedAt) > stableConnection {
+			backoff = s.opts.MinBackoff
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, s.opts.MaxBackoff)
 	}
 }
 

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math/rand/v2"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"go.bug.st/serial"
 	"go.bug.st/serial/enumerator"
 )
 
@@ -455,5 +457,36 @@ func TestList(t *testing.T) {
 	}
 	if !slices.Equal(ports, want) {
 		t.Fatalf("got  %+v\nwant %+v", ports, want)
+	}
+}
+
+// flakyPort opens fine and fails on the first read.
+type flakyPort struct{ serial.Port }
+
+func (flakyPort) SetReadTimeout(time.Duration) error { return nil }
+func (flakyPort) Read([]byte) (int, error)           { return 0, errors.New("EIO") }
+func (flakyPort) Close() error                       { return nil }
+
+func TestFlakyPortBacksOff(t *testing.T) {
+	var mu sync.Mutex
+	opens := 0
+	s, err := Start(context.Background(), Opts{Name: "q", Path: "/dev/ttyACM9", OnCode: func(Code) {},
+		Logger: slog.New(slog.DiscardHandler),
+		Open: func(string, *serial.Mode) (serial.Port, error) {
+			mu.Lock()
+			opens++
+			mu.Unlock()
+			return flakyPort{}, nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1600 * time.Millisecond)
+	s.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	// 100 + 200 + 400 + 800 ms: about 5 attempts, not a busy loop.
+	if opens < 3 || opens > 6 {
+		t.Fatalf("%d opens in 1.6 s", opens)
 	}
 }
