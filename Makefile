@@ -5,8 +5,9 @@ GO      ?= go
 BIN     ?= bin/motcua
 CONFIG  ?= configs/demo.yaml
 DATA    ?= data
+FUZZTIME ?= 10s
 
-.PHONY: help run build test test-deps bench vet fmt
+.PHONY: help run build test test-deps bench vet fmt fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -34,3 +35,7 @@ vet: ## go vet
 
 fmt: ## gofmt the tree
 	gofmt -w .
+
+fuzz: ## run each fuzz target for FUZZTIME (default 10s): scan payloads, upstream answers
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./kiosk/lookup
+	$(GO) test -run '^$$' -fuzz '^FuzzMap$$' -fuzztime $(FUZZTIME) ./kiosk/dossier/upstream
