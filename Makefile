@@ -21,9 +21,10 @@ build: ## build bin/motcua
 test-deps: ## install the Debian tools the tests drive (socat, zbar-tools, chromium, espeak-ng)
 	@scripts/test-deps.sh
 
-test: test-deps ## vet, then every test with the race detector
+test: test-deps ## vet, every test with the race detector, then each fuzz target briefly
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 
 bench: build ## load generator (group commit vs one commit per ticket) and Go benchmarks; see docs/BENCHMARKS.md
 	$(GO) build -o bin/motcua-load ./cmd/motcua-load

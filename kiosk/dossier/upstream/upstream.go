@@ -63,6 +63,11 @@ type Auth struct {
 	// Username and Password are the account of the center.
 	Username string `json:"username" yaml:"username"`
 	Password string `json:"password" yaml:"password"`
+	// PasswordFile and TokenFile name files holding the password or the
+	// token, so the secret stays out of the config; cmd/motcua reads them
+	// into Password and Token before New.
+	PasswordFile string `json:"password_file" yaml:"password_file"`
+	TokenFile    string `json:"token_file" yaml:"token_file"`
 	// SessionField is the path of the session in the login answer; default "session".
 	SessionField string `json:"session_field" yaml:"session_field"`
 	// ErrorField is the path of an error code in the login answer, "" if
