@@ -163,8 +163,8 @@ func TestTicketReadsBack(t *testing.T) {
 					text += string(c.Data)
 				}
 			}
-			if text != j.Number {
-				t.Fatalf("printer-font text %q, want only the number %q", text, j.Number)
+			if want := j.Number + "08:15  21/11/2026"; text != want {
+				t.Fatalf("printer-font text %q, want only the ASCII number and time %q", text, want)
 			}
 			if tc.o.RasterCodes {
 				if len(qr) != 0 {

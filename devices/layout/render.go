@@ -132,11 +132,11 @@ func (r *Renderer) Render(kind string, jobJSON []byte, o Opts) (*Output, error) 
 var (
 	stTitle     = style{family: sansBold, px: 30, pitch: 1.25}
 	stHeading   = style{family: condensedBold, px: 24, pitch: 1.25}
-	stBold      = style{family: condensedBold, px: 21, pitch: 1.3}
-	stBody      = style{family: condensed, px: 21, pitch: 1.3}
+	stBold      = style{family: condensedBold, px: 20, pitch: 1.3}
+	stBody      = style{family: condensed, px: 20, pitch: 1.3}
 	stBodySmall = style{family: condensed, px: 19, pitch: 1.3}
 	stSmall     = style{family: condensed, px: 17, pitch: 1.3}
-	stInverse   = style{family: sansBold, px: 28, pitch: 1.3}
+	stInverse   = style{family: sansBold, px: 24, pitch: 1.3}
 )
 
 var (
@@ -178,3 +178,11 @@ func AllRaster(out *Output, o Opts) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// The ticket's sizes are tuned to its byte budget (4.6 KB at 80 mm).
+var (
+	stTicketCenter  = style{family: condensedBold, px: 22, pitch: 1.25}
+	stTicketService = style{family: sansBold, px: 27, pitch: 1.25}
+	stTicketBody    = style{family: condensed, px: 20, pitch: 1.3}
+	stTicketFooter  = style{family: condensed, px: 16, pitch: 1.3}
+)

@@ -53,7 +53,7 @@ func (j *TicketJob) UnmarshalJSON(b []byte) error {
 }
 
 // DefaultTicketFooter is printed under the QR code.
-const DefaultTicketFooter = "Quét mã QR để theo dõi lượt gọi trên điện thoại. Xin giữ phiếu đến khi được phục vụ."
+const DefaultTicketFooter = "Quét mã QR để theo dõi lượt gọi"
 
 // URL is the address the ticket's QR code carries.
 func (j TicketJob) URL() string {
@@ -109,12 +109,12 @@ func (r *Renderer) ticketPage(j TicketJob, number string, o Opts) (*page, error)
 	p := &page{}
 	p.add(feedBlock(8))
 	if j.CenterName != "" {
-		if err := r.text(p, w, stHeading, escpos.Center, strings.ToUpper(clean(j.CenterName)), 0); err != nil {
+		if err := r.text(p, w, stTicketCenter, escpos.Center, j.CenterName, 0); err != nil {
 			return nil, err
 		}
 	}
 	if j.ServiceName != "" {
-		if err := r.text(p, w, stTitle, escpos.Center, j.ServiceName, 0); err != nil {
+		if err := r.text(p, w, stTicketService, escpos.Center, j.ServiceName, 0); err != nil {
 			return nil, err
 		}
 	}
@@ -136,14 +136,20 @@ func (r *Renderer) ticketPage(j TicketJob, number string, o Opts) (*page, error)
 		}
 	}
 	p.add(feedBlock(6))
+	// The date and time are ASCII: the printer's font prints them in a
+	// few bytes where a raster line would cost most of a kilobyte.
 	at := j.IssuedAt.In(o.Location)
+	when, err := r.printerFont(at.Format("15:04  02/01/2006"), 1, false, escpos.Center)
+	if err != nil {
+		return nil, err
+	}
+	p.add(when)
 	lines := []string{
-		at.Format("15:04") + " ngày " + at.Format("02/01/2006"),
 		fmt.Sprintf("Số người đang chờ trước bạn: %d", j.Ahead),
 		"Thời gian chờ dự kiến: " + WaitText(j.EstimatedWait),
 	}
 	for _, l := range lines {
-		if err := r.text(p, w, stBody, escpos.Center, l, 0); err != nil {
+		if err := r.text(p, w, stTicketBody, escpos.Center, l, 0); err != nil {
 			return nil, err
 		}
 	}
@@ -161,7 +167,7 @@ func (r *Renderer) ticketPage(j TicketJob, number string, o Opts) (*page, error)
 	if footer == "" {
 		footer = DefaultTicketFooter
 	}
-	if err := r.text(p, w-32, stSmall, escpos.Center, footer, 0); err != nil {
+	if err := r.text(p, w-32, stTicketFooter, escpos.Center, footer, 0); err != nil {
 		return nil, err
 	}
 	p.add(cutBlock{})
@@ -179,7 +185,7 @@ func (r *Renderer) inverse(p *page, width int, st style, s string) error {
 	if err != nil || b.bm == nil {
 		return err
 	}
-	const pad = 10
+	const pad = 6
 	tw := min(f.measure(s), width-2*pad)
 	bm, err := escpos.NewBitmap(tw+2*pad, b.bm.Height+2*pad)
 	if err != nil {
