@@ -200,3 +200,23 @@ func (e *Encoder) QR(data string, o QROpts) error {
 	}
 	return nil
 }
+
+// Code128Modules returns the width in modules of the symbol a printer draws
+// for a GS k 73 payload: start, data and code-change symbols, check symbol
+// (11 modules each) and the 13-module stop pattern; quiet zones excluded.
+func Code128Modules(payload []byte) int {
+	symbols := 2 // start and check
+	for i := 0; i < len(payload); i++ {
+		if payload[i] == '{' && i+1 < len(payload) {
+			i++
+			if i == 1 || payload[i] != '{' {
+				if i > 1 {
+					symbols++ // code change
+				}
+				continue
+			}
+		}
+		symbols++
+	}
+	return symbols*11 + 13
+}

@@ -24,11 +24,13 @@ type Device struct {
 	changed  chan struct{}
 	done     chan struct{}
 	closeOne sync.Once
+	gate     chan struct{} // closed while reading is allowed
 }
 
 // NewDevice starts a device reading rw until rw fails or Close.
 func NewDevice(rw io.ReadWriter) *Device {
-	d := &Device{rw: rw, changed: make(chan struct{}), done: make(chan struct{})}
+	d := &Device{rw: rw, changed: make(chan struct{}), done: make(chan struct{}), gate: make(chan struct{})}
+	close(d.gate)
 	go d.run()
 	return d
 }
@@ -38,6 +40,25 @@ func (d *Device) SetStatus(s escpos.Status) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.status = s
+}
+
+// Pause stops reading, as a printer whose buffer is full: the sender's
+// writes block once the link's buffer fills. Resume reads again.
+func (d *Device) Pause() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.gate = make(chan struct{})
+}
+
+// Resume undoes Pause.
+func (d *Device) Resume() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	select {
+	case <-d.gate:
+	default:
+		close(d.gate)
+	}
 }
 
 // Received returns every byte received except status queries.
@@ -99,6 +120,10 @@ func (d *Device) run() {
 	var pending []byte
 	buf := make([]byte, 4096)
 	for {
+		d.mu.Lock()
+		gate := d.gate
+		d.mu.Unlock()
+		<-gate
 		n, err := d.rw.Read(buf)
 		pending = append(pending, buf[:n]...)
 		for len(pending) > 0 {

@@ -25,12 +25,19 @@ type PTY struct {
 // test ends.
 func NewPTY(t testing.TB) *PTY {
 	t.Helper()
+	dir := t.TempDir()
+	return NewPTYAt(t, filepath.Join(dir, "host"), filepath.Join(dir, "printer"))
+}
+
+// NewPTYAt is NewPTY with the links at the given paths: a test plugs a
+// "new cable" in at the same paths after killing the first pair.
+func NewPTYAt(t testing.TB, host, printer string) *PTY {
+	t.Helper()
 	bin, err := exec.LookPath("socat")
 	if err != nil {
 		t.Skip("socat is not installed: run `make test-deps` (apt-get install socat) for the serial tests")
 	}
-	dir := t.TempDir()
-	p := &PTY{Host: filepath.Join(dir, "host"), Printer: filepath.Join(dir, "printer"), done: make(chan struct{})}
+	p := &PTY{Host: host, Printer: printer, done: make(chan struct{})}
 	p.cmd = exec.Command(bin, "-d", "-d",
 		"pty,raw,echo=0,link="+p.Host, "pty,raw,echo=0,link="+p.Printer)
 	if err := p.cmd.Start(); err != nil {
