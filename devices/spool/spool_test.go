@@ -210,6 +210,7 @@ func TestPaperOutBacksOffThenPrints(t *testing.T) {
 	if b, _ := json.Marshal(s.Statuses()); string(b) != `{"kiosk1":{"state":"offline","paper":"out"}}` {
 		t.Fatalf("statuses %s", b)
 	}
+	h.next(spool.Queued) // the attempt the last Advance started
 	rec.SetStatus(printer.Status{State: printer.StateOnline, Paper: printer.PaperOK})
 	h.clock.waitTimer(t)
 	h.clock.Advance(time.Minute)

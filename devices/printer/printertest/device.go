@@ -25,11 +25,13 @@ type Device struct {
 	done     chan struct{}
 	closeOne sync.Once
 	gate     chan struct{} // closed while reading is allowed
+	pauseAt  int
+	stop     chan struct{}
 }
 
 // NewDevice starts a device reading rw until rw fails or Close.
 func NewDevice(rw io.ReadWriter) *Device {
-	d := &Device{rw: rw, changed: make(chan struct{}), done: make(chan struct{}), gate: make(chan struct{})}
+	d := &Device{rw: rw, changed: make(chan struct{}), done: make(chan struct{}), gate: make(chan struct{}), stop: make(chan struct{})}
 	close(d.gate)
 	go d.run()
 	return d
@@ -48,6 +50,14 @@ func (d *Device) Pause() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.gate = make(chan struct{})
+}
+
+// PauseAfter makes the device Pause by itself once it holds n bytes more
+// than now: a printer that stops taking data in the middle of a job.
+func (d *Device) PauseAfter(n int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.pauseAt = len(d.received) + n
 }
 
 // Resume undoes Pause.
@@ -108,9 +118,12 @@ func (d *Device) WaitCuts(ctx context.Context, n int) error {
 // Close stops the device if its link implements io.Closer, and waits for
 // the reader to end.
 func (d *Device) Close() error {
-	if c, ok := d.rw.(io.Closer); ok {
-		d.closeOne.Do(func() { c.Close() })
-	}
+	d.closeOne.Do(func() {
+		close(d.stop)
+		if c, ok := d.rw.(io.Closer); ok {
+			c.Close()
+		}
+	})
 	<-d.done
 	return nil
 }
@@ -123,7 +136,12 @@ func (d *Device) run() {
 		d.mu.Lock()
 		gate := d.gate
 		d.mu.Unlock()
-		<-gate
+		select {
+		case <-gate:
+		case <-d.stop:
+			d.fail(errors.New("printertest: device closed"))
+			return
+		}
 		n, err := d.rw.Read(buf)
 		pending = append(pending, buf[:n]...)
 		for len(pending) > 0 {
@@ -166,6 +184,10 @@ func (d *Device) handle(c escpos.Command) {
 		answer = []byte{escpos.PaperAnswer(s.PaperNearEnd, s.PaperEnd)}
 	default:
 		d.received = append(d.received, c.Raw...)
+		if d.pauseAt > 0 && len(d.received) >= d.pauseAt {
+			d.pauseAt = 0
+			d.gate = make(chan struct{})
+		}
 		if c.Name == "GS V" {
 			d.cuts++
 			close(d.changed)
