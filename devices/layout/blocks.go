@@ -198,9 +198,24 @@ func (r *Renderer) code128Block(data string, o escpos.BarcodeOpts, width int, ra
 	if o.HRI == escpos.HRIBelow {
 		hri = cellH + 6
 	}
-	bm, err := scaleMatrix(m, module, o.Height, hri)
+	bars, err := scaleMatrix(m, module, o.Height, hri)
 	if err != nil {
 		return nil, err
+	}
+	// The digits below may be wider than 1-dot bars: centre both.
+	bm := bars
+	if hri > 0 && len(data)*cellW > bars.Width {
+		if bm, err = escpos.NewBitmap(min(len(data)*cellW, width), bars.Height); err != nil {
+			return nil, fmt.Errorf("layout: %w", err)
+		}
+		dx := (bm.Width - bars.Width) / 2
+		for y := 0; y < bars.Height; y++ {
+			for x := 0; x < bars.Width; x++ {
+				if bars.Black(x, y) {
+					bm.SetBlack(dx+x, y, true)
+				}
+			}
+		}
 	}
 	if hri > 0 {
 		fb, err := r.printerFont(data, 1, false, escpos.Center)

@@ -324,3 +324,15 @@ func FuzzTicket(f *testing.F) {
 		r.Ticket(j, DefaultOpts)
 	})
 }
+
+func TestTestPage(t *testing.T) {
+	r := newRenderer(t)
+	out, err := r.TestPage(TestJob{Printer: "kiosk1", At: time.Date(2026, 11, 21, 8, 15, 0, 0, hcm), Lines: []string{"serial /dev/motcua-printer-kiosk1 115200"}}, Opts{Width: Width58})
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := zbar(t, savePNG(t, out, t.TempDir(), "test-58.png"))
+	if !contains(codes, "000.00.14.H56-200203-0118") || !contains(codes, "https://motcua.example/test") {
+		t.Fatalf("zbarimg read %q", codes)
+	}
+}

@@ -105,8 +105,8 @@ const (
 	KindTest    = "test"
 )
 
-// Render decodes a job of the given kind ("ticket" or "receipt") from JSON
-// (TicketJob or ReceiptJob; fields it does not know, such as the other
+// Render decodes a job of the given kind ("ticket", "receipt" or "test")
+// from JSON (TicketJob, ReceiptJob or TestJob; fields it does not know, such as the other
 // fields of an API ticket, are ignored) and renders it. It is
 // what `motcua render ticket|receipt --in JOB.json` runs.
 func (r *Renderer) Render(kind string, jobJSON []byte, o Opts) (*Output, error) {
@@ -124,8 +124,14 @@ func (r *Renderer) Render(kind string, jobJSON []byte, o Opts) (*Output, error) 
 			return nil, fmt.Errorf("layout: receipt job: %w", err)
 		}
 		return r.Receipt(j, o)
+	case KindTest:
+		var j TestJob
+		if err := dec.Decode(&j); err != nil {
+			return nil, fmt.Errorf("layout: test job: %w", err)
+		}
+		return r.TestPage(j, o)
 	}
-	return nil, fmt.Errorf("layout: unknown job kind %q (want ticket or receipt)", kind)
+	return nil, fmt.Errorf("layout: unknown job kind %q (want ticket, receipt or test)", kind)
 }
 
 // Text sizes, in dots (8 dots = 1 mm).
