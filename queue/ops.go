@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -13,6 +14,9 @@ type IssueRequest struct {
 	Service  string
 	Priority bool
 	Kiosk    string
+	// Print is the ticket's print state from the start: PrintQueued when a
+	// printer will print it, PrintNone (the default) when none will.
+	Print PrintState
 }
 
 // Issue gives a new number in the field. It fails with ErrUnknownService,
@@ -39,7 +43,7 @@ func (e *Engine) Issue(ctx context.Context, r IssueRequest) (Ticket, error) {
 			ID: e.opts.NewID(), Day: e.day, Origin: f.Code, Seq: n,
 			Number: fmt.Sprintf("%s%0*d", f.Code, f.Digits, n), Service: f.Code,
 			Priority: r.Priority, State: Waiting, Kiosk: r.Kiosk,
-			IssuedAt: now, QueuedAt: now, Print: PrintNone,
+			IssuedAt: now, QueuedAt: now, Print: cmp.Or(r.Print, PrintNone),
 		}
 		e.issued[f.Code] = n
 		e.byID[t.ID] = t

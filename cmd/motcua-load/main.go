@@ -31,6 +31,7 @@ import (
 )
 
 type opts struct {
+	kiosk    string
 	url      string
 	clients  int
 	counters int
@@ -68,6 +69,7 @@ func main() {
 	spawn := flag.String("spawn", "", "motcua binary to start (twice: group commit, then one commit per change)")
 	config := flag.String("config", "configs/demo.yaml", "config for --spawn")
 	flag.StringVar(&o.url, "url", "", "base URL of a running motcua (loopback)")
+	flag.StringVar(&o.kiosk, "kiosk", "", "kiosk id sent with each ticket; a kiosk with a printer renders and spools every ticket (default: none, tickets taken online)")
 	flag.IntVar(&o.clients, "clients", 50, "concurrent ticket clients")
 	flag.IntVar(&o.counters, "counters", 4, "counters calling next at the same time (staff canbo1…canboN, password demo)")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long each run lasts")
@@ -180,7 +182,7 @@ func load(o opts) (result, error) {
 			var lat []time.Duration
 			ok, failed := 0, 0
 			for n := 0; ctx.Err() == nil; n++ {
-				body := `{"service":"` + fields[(i+n)%4] + `","kiosk":"k1"}`
+				body := `{"service":"` + fields[(i+n)%4] + `","kiosk":"` + o.kiosk + `"}`
 				t0 := time.Now()
 				code, err := post(client, o.url+"/api/v1/tickets", "", body)
 				d := time.Since(t0)

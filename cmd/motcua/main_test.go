@@ -84,10 +84,11 @@ func (c *child) kill() {
 
 type issued struct {
 	ID, Number, Day string
+	Printed         bool // issued at a kiosk with a printer
 }
 
-func postTicket(client *http.Client, base, svc string) (issued, int, error) {
-	resp, err := client.Post(base+"/api/v1/tickets", "application/json", strings.NewReader(`{"service":"`+svc+`","kiosk":"k1"}`))
+func postTicket(client *http.Client, base, svc, kiosk string) (issued, int, error) {
+	resp, err := client.Post(base+"/api/v1/tickets", "application/json", strings.NewReader(`{"service":"`+svc+`","kiosk":"`+kiosk+`"}`))
 	if err != nil {
 		return issued{}, 0, err
 	}
@@ -100,13 +101,15 @@ func postTicket(client *http.Client, base, svc string) (issued, int, error) {
 	if err := json.NewDecoder(resp.Body).Decode(&tk); err != nil {
 		return issued{}, resp.StatusCode, err
 	}
-	return issued{ID: tk.ID, Number: tk.Number, Day: strings.SplitN(tk.IssuedAt, "T", 2)[0]}, resp.StatusCode, nil
+	return issued{ID: tk.ID, Number: tk.Number, Day: strings.SplitN(tk.IssuedAt, "T", 2)[0], Printed: kiosk != ""}, resp.StatusCode, nil
 }
 
 // TestCrashLosesNoAcknowledgedTicket kills motcua with SIGKILL at random
 // moments under concurrent ticket requests, 20 times: every ticket that got
 // a 201 must be there afterwards with its number, no number may appear twice
-// in a day, and numbering continues past every acknowledged number.
+// in a day, and numbering continues past every acknowledged number. A quarter
+// of the clients take their tickets at the kiosk, whose printer is a file
+// printer: each of those tickets is printed in the end, after the restarts.
 func TestCrashLosesNoAcknowledgedTicket(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts motcua 21 times")
@@ -125,13 +128,17 @@ func TestCrashLosesNoAcknowledgedTicket(t *testing.T) {
 			go func() {
 				defer func() { finished <- struct{}{} }()
 				svc := string(rune('A' + w%4))
+				kiosk := ""
+				if w%4 == 0 {
+					kiosk = "k1"
+				}
 				for {
 					select {
 					case <-stop:
 						return
 					default:
 					}
-					tk, code, err := postTicket(client, c.base, svc)
+					tk, code, err := postTicket(client, c.base, svc, kiosk)
 					if err != nil {
 						return // the server died mid-request: not acknowledged
 					}
@@ -144,7 +151,7 @@ func TestCrashLosesNoAcknowledgedTicket(t *testing.T) {
 				}
 			}()
 		}
-		time.Sleep(time.Duration(20+(round*37)%250) * time.Millisecond) // a different moment each round
+		time.Sleep(time.Duration(100+(round*53)%500) * time.Millisecond) // a different moment each round
 		c.kill()
 		close(stop)
 		for range workers {
@@ -197,11 +204,52 @@ func TestCrashLosesNoAcknowledgedTicket(t *testing.T) {
 			t.Fatalf("acknowledged %s (%s) after the crashes: %d %q", tk.Number, tk.ID, resp.StatusCode, got.Number)
 		}
 	}
-	tk, code, err := postTicket(client, c.base, "A")
+	tk, code, err := postTicket(client, c.base, "A", "")
 	if err != nil || code != 201 || atoi(tk.Number[1:]) <= lifeMax["A"] {
 		t.Fatalf("numbering after the crashes: %v %d %v (highest acknowledged A%03d)", tk, code, err, lifeMax["A"])
 	}
+	// Every kiosk ticket's job survived the crashes and was printed.
+	printed := 0
+	deadline := time.Now().Add(60 * time.Second)
+	for _, tk := range acked {
+		if !tk.Printed {
+			continue
+		}
+		for {
+			state := printState(t, client, c.base, tk.ID)
+			if state == "printed" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("ticket %s acknowledged at the kiosk is %q, not printed", tk.Number, state)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		files, _ := filepath.Glob(filepath.Join(data, "prints", "*-ticket-"+tk.Number+".bin"))
+		if len(files) == 0 {
+			t.Fatalf("no print file for %s", tk.Number)
+		}
+		printed++
+	}
+	if printed == 0 {
+		t.Fatal("no kiosk ticket was acknowledged: the test did not print")
+	}
+	t.Logf("%d kiosk tickets printed after the crashes", printed)
 	t.Logf("%d acknowledged tickets all present after 20 SIGKILLs", len(acked))
+}
+
+func printState(t *testing.T, client *http.Client, base, id string) string {
+	t.Helper()
+	resp, err := client.Get(base + "/api/v1/tickets/" + id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var tk struct {
+		Print struct{ State string } `json:"print"`
+	}
+	json.NewDecoder(resp.Body).Decode(&tk)
+	return tk.Print.State
 }
 
 func atoi(s string) int {
@@ -213,7 +261,7 @@ func atoi(s string) int {
 func TestSIGTERMStopsGracefully(t *testing.T) {
 	data := t.TempDir()
 	c := startChild(t, "serve", "--config", demo, "--addr", "127.0.0.1:0", "--data", data)
-	tk, code, err := postTicket(http.DefaultClient, c.base, "D")
+	tk, code, err := postTicket(http.DefaultClient, c.base, "D", "k1")
 	if err != nil || code != 201 {
 		t.Fatal(code, err)
 	}

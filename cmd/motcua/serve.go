@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/cmd/motcua/internal/printing"
 	"motcua/cmd/motcua/internal/server"
 	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/registry"
@@ -96,8 +97,15 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Closed before the engine stops (defers run last-in first-out): jobs
+	// being sent finish and their states reach the engine.
+	prints, err := printing.Open(ctx, cfg, db, engine, log)
+	if err != nil {
+		return err
+	}
+	defer prints.Close()
 	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: sessionKey,
-		Logger: log, Lookup: look, Registry: reg})
+		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey})
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

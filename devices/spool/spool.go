@@ -30,6 +30,7 @@ type Event struct {
 	Printer  string
 	Kind     string // "ticket", "receipt", "test"
 	Ref      string // ticket id or number, dossier code
+	Owner    string // as submitted: what the job prints for
 	State    State  // Queued, Printing, Printed or Failed
 	Attempts int
 	Err      string // why it is queued again or failed
@@ -77,6 +78,7 @@ type Submission struct {
 	Printer string
 	Kind    string
 	Ref     string
+	Owner   string // opaque to the spooler, handed back in its events (a ticket's id)
 	Data    []byte
 	Preview []byte // PNG, optional
 }
@@ -158,7 +160,7 @@ func (s *Spooler) Submit(ctx context.Context, sub Submission) (Job, error) {
 	if len(sub.Data) == 0 {
 		return Job{}, errors.New("spool: empty job")
 	}
-	j := Job{Printer: sub.Printer, Kind: sub.Kind, Ref: sub.Ref, Data: sub.Data, Preview: sub.Preview,
+	j := Job{Printer: sub.Printer, Kind: sub.Kind, Ref: sub.Ref, Owner: sub.Owner, Data: sub.Data, Preview: sub.Preview,
 		State: Queued, CreatedAt: s.o.Clock.Now()}
 	j.UpdatedAt = j.CreatedAt
 	id, err := s.o.Store.Add(ctx, j)
@@ -207,7 +209,7 @@ func (s *Spooler) emit(j Job, st State, reason string) {
 	if s.o.OnEvent == nil {
 		return
 	}
-	s.o.OnEvent(Event{JobID: j.ID, Printer: j.Printer, Kind: j.Kind, Ref: j.Ref, State: st,
+	s.o.OnEvent(Event{JobID: j.ID, Printer: j.Printer, Kind: j.Kind, Ref: j.Ref, Owner: j.Owner, State: st,
 		Attempts: j.Attempts, Err: reason, At: s.o.Clock.Now()})
 }
 

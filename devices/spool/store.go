@@ -29,6 +29,7 @@ type Job struct {
 	Printer   string
 	Kind      string
 	Ref       string
+	Owner     string // what the job prints for, e.g. the ticket's id
 	Data      []byte
 	Preview   []byte
 	State     State
@@ -73,6 +74,7 @@ var migrations = []string{
 		updated_at INTEGER NOT NULL
 	);
 	CREATE INDEX print_jobs_pending ON print_jobs (printer, state, id);`,
+	`ALTER TABLE print_jobs ADD COLUMN owner TEXT NOT NULL DEFAULT ''`,
 }
 
 // NewSQLStore migrates the "spool" tables of db (opened by queue/sqlite.Open).
@@ -86,9 +88,9 @@ func NewSQLStore(ctx context.Context, db *sql.DB) (*SQLStore, error) {
 // Add implements Store.
 func (s *SQLStore) Add(ctx context.Context, j Job) (int64, error) {
 	res, err := s.db.ExecContext(ctx, `INSERT INTO print_jobs
-		(printer, kind, ref, data, preview, state, attempts, last_error, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, 0, '', ?, ?)`,
-		j.Printer, j.Kind, j.Ref, j.Data, j.Preview, Queued, j.CreatedAt.UnixNano(), j.CreatedAt.UnixNano())
+		(printer, kind, ref, owner, data, preview, state, attempts, last_error, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?)`,
+		j.Printer, j.Kind, j.Ref, j.Owner, j.Data, j.Preview, Queued, j.CreatedAt.UnixNano(), j.CreatedAt.UnixNano())
 	if err != nil {
 		return 0, fmt.Errorf("spool: add job: %w", err)
 	}
@@ -99,12 +101,12 @@ func (s *SQLStore) Add(ctx context.Context, j Job) (int64, error) {
 	return id, nil
 }
 
-const jobColumns = `id, printer, kind, ref, data, preview, state, attempts, last_error, created_at, updated_at`
+const jobColumns = `id, printer, kind, ref, owner, data, preview, state, attempts, last_error, created_at, updated_at`
 
 func scanJob(row *sql.Row) (Job, error) {
 	var j Job
 	var created, updated int64
-	err := row.Scan(&j.ID, &j.Printer, &j.Kind, &j.Ref, &j.Data, &j.Preview, &j.State, &j.Attempts, &j.LastError, &created, &updated)
+	err := row.Scan(&j.ID, &j.Printer, &j.Kind, &j.Ref, &j.Owner, &j.Data, &j.Preview, &j.State, &j.Attempts, &j.LastError, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Job{}, ErrNoJob
 	}
@@ -137,4 +139,25 @@ func (s *SQLStore) Update(ctx context.Context, id int64, st State, attempts int,
 		return fmt.Errorf("spool: job %d: %w", id, ErrNoJob)
 	}
 	return nil
+}
+
+// Settled returns the jobs created since t that are printed or failed, in id
+// order, without their bytes: after a crash their states may not have
+// reached whoever follows them (a ticket's print state).
+func (s *SQLStore) Settled(ctx context.Context, since time.Time) ([]Job, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, printer, kind, ref, owner, state, attempts, last_error
+		FROM print_jobs WHERE created_at >= ? AND state IN ('printed', 'failed') ORDER BY id`, since.UnixNano())
+	if err != nil {
+		return nil, fmt.Errorf("spool: settled jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []Job
+	for rows.Next() {
+		var j Job
+		if err := rows.Scan(&j.ID, &j.Printer, &j.Kind, &j.Ref, &j.Owner, &j.State, &j.Attempts, &j.LastError); err != nil {
+			return nil, fmt.Errorf("spool: settled jobs: %w", err)
+		}
+		out = append(out, j)
+	}
+	return out, rows.Err()
 }

@@ -30,6 +30,7 @@ type Config struct {
 	Staff    []Staff   `yaml:"staff"`
 	Kiosks   []Kiosk   `yaml:"kiosks"`
 	Screens  []Screen  `yaml:"screens"`
+	Printers []Printer `yaml:"printers"`
 	Scanners []Scanner `yaml:"scanners"`
 	Dossiers Dossiers  `yaml:"dossiers"`
 
@@ -111,6 +112,7 @@ type Counter struct {
 	Services []string           `yaml:"services"`
 	Policy   string             `yaml:"policy"`
 	Weights  map[string]float64 `yaml:"weights"`
+	Printer  string             `yaml:"printer"` // prints the receipts its clerk makes
 }
 
 // Role of a staff account.
@@ -132,7 +134,30 @@ type Staff struct {
 type Kiosk struct {
 	ID      string `yaml:"id"`
 	Name    string `yaml:"name"`
-	Printer string `yaml:"printer"`
+	Printer string `yaml:"printer"` // prints its queue tickets; "" shows them on screen only
+}
+
+// Printer transports.
+const (
+	TransportFile   = "file"
+	TransportSerial = "serial"
+	TransportUSB    = "usb"
+	TransportTCP    = "tcp"
+)
+
+// Printer is an ESC/POS thermal printer.
+type Printer struct {
+	Name        string `yaml:"name"`
+	Transport   string `yaml:"transport"`    // file, serial, usb or tcp
+	Dir         string `yaml:"dir"`          // file: output folder, relative to the data directory
+	Path        string `yaml:"path"`         // serial, usb: the device
+	Baud        int    `yaml:"baud"`         // serial: 9600 … 115200 (default 115200)
+	FlowControl string `yaml:"flow_control"` // serial: none or rtscts
+	Addr        string `yaml:"addr"`         // tcp: host[:9100]
+	Width       int    `yaml:"width"`        // paper: 80 (576 dots, default) or 58 (384 dots) mm
+	// RasterCodes prints barcodes and QR codes as images, for printers
+	// without the GS k / GS ( k commands.
+	RasterCodes bool `yaml:"raster_codes"`
 }
 
 // Screen is a lobby or counter display.
@@ -433,6 +458,55 @@ var (
 )
 
 func (c *Config) checkDevices(kiosks map[string]bool) error {
+	printers := map[string]bool{}
+	for i, p := range c.Printers {
+		key := fmt.Sprintf("printers[%d]", i)
+		if !idPattern.MatchString(p.Name) || printers[p.Name] {
+			return c.fail(key+".name", "%q: a printer needs a unique name of letters, digits, - or _", p.Name)
+		}
+		printers[p.Name] = true
+		switch p.Transport {
+		case TransportFile:
+			if p.Dir == "" {
+				c.Printers[i].Dir = "prints"
+			}
+		case TransportSerial, TransportUSB:
+			if p.Path == "" {
+				return c.fail(key+".path", "a %s printer needs its device path (see motcua devices)", p.Transport)
+			}
+		case TransportTCP:
+			if p.Addr == "" {
+				return c.fail(key+".addr", "a network printer needs its address, e.g. 192.168.1.50:9100")
+			}
+		default:
+			return c.fail(key+".transport", "%q: use file, serial, usb or tcp", p.Transport)
+		}
+		switch p.Width {
+		case 0:
+			c.Printers[i].Width = 80
+		case 58, 80:
+		default:
+			return c.fail(key+".width", "%d: paper is 58 or 80 (mm)", p.Width)
+		}
+		switch p.FlowControl {
+		case "", "none", "rtscts":
+		default:
+			return c.fail(key+".flow_control", "%q: use none or rtscts", p.FlowControl)
+		}
+		if p.Baud < 0 {
+			return c.fail(key+".baud", "a speed cannot be negative")
+		}
+	}
+	for i, k := range c.Kiosks {
+		if k.Printer != "" && !printers[k.Printer] {
+			return c.fail(fmt.Sprintf("kiosks[%d].printer", i), "unknown printer %q", k.Printer)
+		}
+	}
+	for i, ct := range c.Counters {
+		if ct.Printer != "" && !printers[ct.Printer] {
+			return c.fail(fmt.Sprintf("counters[%d].printer", i), "unknown printer %q", ct.Printer)
+		}
+	}
 	names := map[string]bool{}
 	for i, sc := range c.Scanners {
 		key := fmt.Sprintf("scanners[%d]", i)
@@ -570,4 +644,14 @@ func (c *Config) User(username string) (Staff, bool) {
 // Allowed reports whether the account may act on the counter.
 func (s Staff) Allowed(counter string) bool {
 	return s.Role == RoleAdmin || slices.Contains(s.Counters, counter)
+}
+
+// Kiosk finds a kiosk by id.
+func (c *Config) Kiosk(id string) (Kiosk, bool) {
+	for _, k := range c.Kiosks {
+		if k.ID == id {
+			return k, true
+		}
+	}
+	return Kiosk{}, false
 }

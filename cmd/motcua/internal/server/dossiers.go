@@ -99,11 +99,9 @@ func (s *Server) scanImage(c *gin.Context) {
 // mainSystem lets through the main one-stop system (the configured push
 // token) or a logged-in administrator.
 func (s *Server) mainSystem(c *gin.Context) {
-	if tok := s.cfg.Dossiers.PushToken; tok != "" {
-		if h := c.GetHeader("Authorization"); subtle.ConstantTimeCompare([]byte(h), []byte("Bearer "+tok)) == 1 {
-			c.Next()
-			return
-		}
+	if tok := s.cfg.Dossiers.PushToken; tok != "" && bearerIs(c, tok) {
+		c.Next()
+		return
 	}
 	s.staff(c)
 	if c.IsAborted() {
@@ -182,4 +180,9 @@ func registryError(err error) error {
 		return errBadJSON
 	}
 	return err
+}
+
+// bearerIs compares the request's bearer token with tok in constant time.
+func bearerIs(c *gin.Context, tok string) bool {
+	return subtle.ConstantTimeCompare([]byte(c.GetHeader("Authorization")), []byte("Bearer "+tok)) == 1
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/cmd/motcua/internal/printing"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
 	"motcua/queue"
@@ -32,6 +34,10 @@ type Opts struct {
 	// dossier registry that receipts and the main system's pushes fill.
 	Lookup   *lookup.Service
 	Registry *registry.Registry
+	// Printing prints tickets and receipts; nil prints nothing.
+	Printing *printing.Service
+	// ReceiptSecret signs the lookup QR code of receipts.
+	ReceiptSecret []byte
 	// Health adds sections to /healthz (e.g. "printers"); each func returns
 	// the section's value.
 	Health map[string]func() any
@@ -48,8 +54,13 @@ type Server struct {
 	health   map[string]func() any
 	lookup   *lookup.Service
 	registry *registry.Registry
-	router   *gin.Engine
-	metrics  *prometheus.Registry
+	printing *printing.Service
+	now      func() time.Time
+
+	receiptKey  []byte
+	codePattern *regexp.Regexp
+	router      *gin.Engine
+	metrics     *prometheus.Registry
 }
 
 // New builds the server and its routes.
@@ -63,7 +74,8 @@ func New(o Opts) *Server {
 	s := &Server{
 		cfg: o.Config, engine: o.Engine, store: o.Store, log: o.Logger, loc: o.Engine.Location(),
 		sess:   &sessions{secret: o.SessionSecret, ttl: o.Config.Security.SessionTTL, now: o.Now},
-		health: o.Health, lookup: o.Lookup, registry: o.Registry,
+		health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Now,
+		receiptKey: o.ReceiptSecret, codePattern: compileCode(o.Config.Dossiers.CodePattern),
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -95,6 +107,9 @@ func New(o Opts) *Server {
 	if s.registry != nil {
 		api.POST("/dossiers/:code/status", s.mainSystem, s.dossierStatus)
 		api.POST("/dossiers", s.mainSystem, s.dossierImport)
+	}
+	if s.printing != nil {
+		api.POST("/receipts", s.staffOrSystem, s.receipt)
 	}
 	api.POST("/auth/login", s.login)
 	api.POST("/auth/logout", s.logout)
@@ -129,6 +144,9 @@ func (s *Server) healthz(c *gin.Context) {
 		s.log.Error("healthz: store", "err", err)
 		body["status"], body["store"] = "unavailable", err.Error()
 		status = http.StatusServiceUnavailable
+	}
+	if s.printing != nil {
+		body["printers"] = s.printing.Statuses()
 	}
 	for name, fn := range s.health {
 		body[name] = fn()

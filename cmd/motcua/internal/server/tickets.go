@@ -102,15 +102,23 @@ func (s *Server) issue(c *gin.Context) {
 		s.fail(c, newError(http.StatusBadRequest, "missing_service", "Chưa chọn lĩnh vực."))
 		return
 	}
-	if len(req.Kiosk) > 64 {
-		s.fail(c, newError(http.StatusBadRequest, "invalid_kiosk", "Mã kiosk quá dài."))
-		return
+	ir := queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: req.Kiosk}
+	if req.Kiosk != "" {
+		k, ok := s.cfg.Kiosk(req.Kiosk)
+		if !ok {
+			s.fail(c, newError(http.StatusUnprocessableEntity, "unknown_kiosk", "Kiosk này chưa được khai báo ở trung tâm."))
+			return
+		}
+		if k.Printer != "" && s.printing != nil {
+			ir.Print = queue.PrintQueued
+		}
 	}
-	t, err := s.engine.Issue(c.Request.Context(), queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: req.Kiosk})
+	t, err := s.engine.Issue(c.Request.Context(), ir)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	t = s.issuePrint(c, t)
 	c.Header("Location", "/api/v1/tickets/"+t.ID)
 	c.JSON(http.StatusCreated, s.ticketJSON(s.engine.Info(t)))
 }

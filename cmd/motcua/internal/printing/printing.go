@@ -1,0 +1,235 @@
+package printing
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"motcua/cmd/motcua/internal/config"
+	"motcua/devices/layout"
+	"motcua/devices/printer"
+	"motcua/devices/spool"
+	"motcua/queue"
+)
+
+// Job kinds, as the file printer names them.
+const (
+	KindTicket  = "ticket"
+	KindReceipt = "receipt"
+	KindTest    = "test"
+)
+
+// ErrNoPrinter is returned when a job has no printer to go to.
+var ErrNoPrinter = errors.New("printing: no printer for this job")
+
+// ErrUnknownPrinter is returned for a printer name the config does not have.
+var ErrUnknownPrinter = errors.New("printing: unknown printer")
+
+// Engine is the part of the queue engine printing updates.
+type Engine interface {
+	SetPrint(ctx context.Context, id string, p queue.PrintState) (queue.Ticket, error)
+}
+
+// Service prints tickets and receipts on the configured printers.
+type Service struct {
+	cfg      *config.Config
+	render   *layout.Renderer
+	spool    *spool.Spooler
+	printers map[string]config.Printer
+	log      *slog.Logger
+
+	events chan spool.Event
+	wg     sync.WaitGroup
+}
+
+// Open opens every configured printer (a serial or USB printer that is not
+// plugged in yet is retried when a job comes), starts the spooler on db and
+// forwards ticket job states to engine until Close.
+func Open(ctx context.Context, cfg *config.Config, db *sql.DB, engine Engine, log *slog.Logger) (*Service, error) {
+	render, err := layout.NewRenderer()
+	if err != nil {
+		return nil, err
+	}
+	store, err := spool.NewSQLStore(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{cfg: cfg, render: render, printers: map[string]config.Printer{}, log: log,
+		events: make(chan spool.Event, 1024)}
+	devs := map[string]printer.Printer{}
+	for _, p := range cfg.Printers {
+		dev, err := open(p, cfg.DataDir)
+		if err != nil {
+			for _, d := range devs {
+				d.Close()
+			}
+			return nil, err
+		}
+		devs[p.Name] = dev
+		s.printers[p.Name] = p
+	}
+	o := spool.DefaultOpts
+	o.Store, o.Printers, o.Logger = store, devs, log
+	o.OnEvent = func(ev spool.Event) {
+		if ev.Kind == KindTicket && ev.Owner != "" {
+			s.events <- ev // drained by forward; blocks a printer goroutine only while the engine commits
+		}
+	}
+	sp, err := spool.Start(ctx, o)
+	if err != nil {
+		for _, d := range devs {
+			d.Close()
+		}
+		return nil, err
+	}
+	s.spool = sp
+	// Jobs settled just before a crash may not have reached their tickets.
+	settled, err := store.Settled(ctx, time.Now().Add(-24*time.Hour))
+	if err != nil {
+		sp.Close()
+		return nil, err
+	}
+	s.wg.Add(1)
+	go s.forward(engine, settled)
+	return s, nil
+}
+
+// open makes the transport of one printer.
+func open(p config.Printer, dataDir string) (printer.Printer, error) {
+	switch p.Transport {
+	case config.TransportFile:
+		dir := p.Dir
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(dataDir, dir)
+		}
+		return printer.NewFile(printer.FileOpts{Name: p.Name, Dir: dir})
+	case config.TransportSerial:
+		o := printer.SerialOpts{Name: p.Name, Path: p.Path, Baud: p.Baud, FlowControl: p.FlowControl}
+		return printer.NewRedial(p.Name, func() (printer.Printer, error) { return printer.OpenSerial(o) }), nil
+	case config.TransportUSB:
+		o := printer.USBOpts{Name: p.Name, Path: p.Path}
+		return printer.NewRedial(p.Name, func() (printer.Printer, error) { return printer.OpenUSB(o) }), nil
+	case config.TransportTCP:
+		return printer.NewTCP(printer.TCPOpts{Name: p.Name, Addr: p.Addr})
+	}
+	return nil, fmt.Errorf("printing: printer %s: unknown transport %q", p.Name, p.Transport)
+}
+
+// forward turns ticket job events into the ticket's print state, starting
+// with the jobs that settled before the last stop (setting a state a ticket
+// already has changes nothing).
+func (s *Service) forward(engine Engine, settled []spool.Job) {
+	defer s.wg.Done()
+	for _, j := range settled {
+		if j.Kind == KindTicket && j.Owner != "" {
+			s.apply(engine, spool.Event{Owner: j.Owner, Ref: j.Ref, State: j.State})
+		}
+	}
+	for ev := range s.events {
+		s.apply(engine, ev)
+	}
+}
+
+func (s *Service) apply(engine Engine, ev spool.Event) {
+	var st queue.PrintState
+	switch ev.State {
+	case spool.Printed:
+		st = queue.PrintPrinted
+	case spool.Failed:
+		st = queue.PrintFailed
+	default:
+		return
+	}
+	if _, err := engine.SetPrint(context.Background(), ev.Owner, st); err != nil && !errors.Is(err, queue.ErrNotFound) {
+		s.log.Error("printing: ticket print state", "ticket", ev.Ref, "state", st, "err", err)
+	}
+}
+
+// Close lets the jobs being sent finish, stops the spooler and the forwarder.
+func (s *Service) Close() error {
+	err := s.spool.Close()
+	close(s.events)
+	s.wg.Wait()
+	return err
+}
+
+// Statuses is each printer's last known state, for /healthz.
+func (s *Service) Statuses() map[string]printer.Status { return s.spool.Statuses() }
+
+// opts are the layout options of a printer.
+func (s *Service) opts(p config.Printer) layout.Opts {
+	o := layout.Opts{Width: layout.Width80, RasterCodes: p.RasterCodes, Location: s.cfg.Location()}
+	if p.Width == 58 {
+		o.Width = layout.Width58
+	}
+	return o
+}
+
+// KioskPrinter is the printer of a kiosk, "" when it has none.
+func (s *Service) KioskPrinter(kiosk string) string {
+	k, _ := s.cfg.Kiosk(kiosk)
+	return k.Printer
+}
+
+// Ticket renders t and queues it on the kiosk's printer. The job is durable
+// when Ticket returns.
+func (s *Service) Ticket(ctx context.Context, kiosk string, t queue.TicketInfo) (spool.Job, error) {
+	name := s.KioskPrinter(kiosk)
+	if name == "" {
+		return spool.Job{}, ErrNoPrinter
+	}
+	job := layout.TicketJob{
+		ID: t.ID, CenterName: s.cfg.Center.Name, ServiceName: t.ServiceName, Number: t.Number,
+		Priority: t.Priority, IssuedAt: t.IssuedAt, Ahead: max(t.Ahead, 0), EstimatedWait: t.EstimatedWait,
+		TrackURL: "/t/" + t.ID, BaseURL: s.cfg.BaseURL(),
+	}
+	return s.submit(ctx, name, KindTicket, t.Number, t.ID, func(o layout.Opts) (*layout.Output, error) {
+		return s.render.Ticket(job, o)
+	})
+}
+
+// Receipt renders a form-01 receipt and queues it on the named printer.
+func (s *Service) Receipt(ctx context.Context, printerName string, job layout.ReceiptJob) (spool.Job, error) {
+	if printerName == "" {
+		return spool.Job{}, ErrNoPrinter
+	}
+	if job.Agency == "" {
+		job.Agency = s.cfg.Center.Name
+	}
+	return s.submit(ctx, printerName, KindReceipt, job.DossierCode, job.DossierCode, func(o layout.Opts) (*layout.Output, error) {
+		return s.render.Receipt(job, o)
+	})
+}
+
+// TestPage queues a test page on the named printer.
+func (s *Service) TestPage(ctx context.Context, printerName string, lines []string) (spool.Job, error) {
+	return s.submit(ctx, printerName, KindTest, printerName, "", func(o layout.Opts) (*layout.Output, error) {
+		return s.render.TestPage(layout.TestJob{Printer: printerName, At: time.Now(), Lines: lines}, o)
+	})
+}
+
+func (s *Service) submit(ctx context.Context, name, kind, ref, owner string, render func(layout.Opts) (*layout.Output, error)) (spool.Job, error) {
+	p, ok := s.printers[name]
+	if !ok {
+		return spool.Job{}, fmt.Errorf("%w: %q", ErrUnknownPrinter, name)
+	}
+	out, err := render(s.opts(p))
+	if err != nil {
+		return spool.Job{}, err
+	}
+	sub := spool.Submission{Printer: name, Kind: kind, Ref: ref, Owner: owner, Data: out.Bytes}
+	if p.Transport == config.TransportFile { // only the file printer keeps a preview
+		if sub.Preview, err = out.PNG(); err != nil {
+			return spool.Job{}, err
+		}
+	}
+	return s.spool.Submit(ctx, sub)
+}
+
+// Job reads a stored job.
+func (s *Service) Job(ctx context.Context, id int64) (spool.Job, error) { return s.spool.Job(ctx, id) }
