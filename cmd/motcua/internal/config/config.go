@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -29,6 +30,9 @@ type Config struct {
 	Staff    []Staff   `yaml:"staff"`
 	Kiosks   []Kiosk   `yaml:"kiosks"`
 	Screens  []Screen  `yaml:"screens"`
+	// Procedures is the catalogue of procedures the kiosk shows (YAML,
+	// docs/procedures.md), relative to this file's folder; empty: none.
+	Procedures string `yaml:"procedures"`
 
 	path  string
 	lines map[string]int
@@ -92,6 +96,37 @@ type Kiosk struct {
 	ID      string `yaml:"id"`
 	Name    string `yaml:"name"`
 	Printer string `yaml:"printer"`
+	// Confirm asks for a second tap ("Lấy số") after the field; false issues
+	// the ticket on the first tap. Default true.
+	Confirm *bool `yaml:"confirm"`
+	// IdleSeconds is how long a ticket or a page stays on screen before the
+	// kiosk returns to its start screen. Default 30.
+	IdleSeconds int `yaml:"idle_seconds"`
+}
+
+// DefaultKioskIdle is the idle time of a kiosk that sets none.
+const DefaultKioskIdle = 30
+
+// Confirms reports whether the kiosk asks for a second tap.
+func (k Kiosk) Confirms() bool { return k.Confirm == nil || *k.Confirm }
+
+// Kiosk finds a kiosk by id.
+func (c *Config) Kiosk(id string) (Kiosk, bool) {
+	for _, k := range c.Kiosks {
+		if k.ID == id {
+			return k, true
+		}
+	}
+	return Kiosk{}, false
+}
+
+// ProceduresPath is the catalogue file, resolved against the config file's
+// folder; "" when the config names none.
+func (c *Config) ProceduresPath() string {
+	if c.Procedures == "" || filepath.IsAbs(c.Procedures) || c.path == "" {
+		return c.Procedures
+	}
+	return filepath.Join(filepath.Dir(c.path), c.Procedures)
 }
 
 // Screen is a lobby or counter display.
@@ -364,6 +399,14 @@ func (c *Config) check() error {
 			return c.fail(key+".id", "%q: a kiosk needs a unique id of letters, digits, - or _", k.ID)
 		}
 		kiosks[k.ID] = true
+		if k.IdleSeconds == 0 {
+			c.Kiosks[i].IdleSeconds = DefaultKioskIdle
+		} else if k.IdleSeconds < 5 || k.IdleSeconds > 600 {
+			return c.fail(key+".idle_seconds", "%d: give 5 to 600 seconds (a citizen needs time to read the number)", k.IdleSeconds)
+		}
+	}
+	if c.Procedures != "" && strings.TrimSpace(c.Procedures) != c.Procedures {
+		return c.fail("procedures", "%q: remove the spaces around the file name", c.Procedures)
 	}
 	screens := map[string]bool{}
 	for i, s := range c.Screens {
