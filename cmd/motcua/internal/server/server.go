@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/kiosk/procedures"
 	"motcua/queue"
 )
 
@@ -29,6 +30,8 @@ type Opts struct {
 	// Health adds sections to /healthz (e.g. "printers"); each func returns
 	// the section's value.
 	Health map[string]func() any
+	// Procedures is the catalogue the kiosk browses; nil: none.
+	Procedures *procedures.Catalogue
 }
 
 // Server answers the HTTP API.
@@ -42,6 +45,8 @@ type Server struct {
 	health  map[string]func() any
 	router  *gin.Engine
 	metrics *prometheus.Registry
+	now     func() time.Time
+	screens *screens
 }
 
 // New builds the server and its routes.
@@ -55,7 +60,7 @@ func New(o Opts) *Server {
 	s := &Server{
 		cfg: o.Config, engine: o.Engine, store: o.Store, log: o.Logger, loc: o.Engine.Location(),
 		sess:   &sessions{secret: o.SessionSecret, ttl: o.Config.Security.SessionTTL, now: o.Now},
-		health: o.Health,
+		health: o.Health, now: o.Now,
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -84,7 +89,8 @@ func New(o Opts) *Server {
 	staff := api.Group("", s.staff)
 	staff.GET("/auth/me", s.me)
 	staff.POST("/tickets/:id/cancel", s.cancel)
-	ctr := staff.Group("/counters/:counter", s.counterAccess)
+	s.routesScreens(o, api, staff)
+	ctr := staff.Group("/counters/:counter", s.counterAccess, s.claimCheck)
 	ctr.POST("/next", s.counterAction(s.engine.Next))
 	ctr.POST("/recall", s.counterAction(s.engine.Recall))
 	ctr.POST("/no-show", s.counterAction(s.engine.NoShow))
