@@ -66,7 +66,7 @@ type Opts struct {
 type Claims struct {
 	mu     sync.Mutex
 	o      Opts
-	held   map[string]*Claim        // by counter
+	held   map[string]*Claim         // by counter
 	losers map[string]TakenOverError // tokens that lost their counter, by token
 }
 
