@@ -83,7 +83,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		<-engineDone
 	}()
 
-	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: secret, Logger: log})
+	scr, err := newScreens(cfg)
+	if err != nil {
+		return err
+	}
+	go scr.run(engineCtx)
+	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: secret, Logger: log,
+		Procedures: scr.procedures})
+	scr.mount(srv.Router())
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/gin-gonic/gin"
+
+	"motcua/cmd/motcua/internal/config"
+	"motcua/cmd/motcua/internal/server"
+	"motcua/queue"
+	"motcua/queue/sqlite"
+)
+
+// center is a motcua service running in this process with the real store,
+// engine, API and pages, as serve wires them.
+type center struct {
+	url     string
+	engine  *queue.Engine
+	screens *screens
+	data    string
+	printer *fakePrinter
+}
+
+// fakePrinter stands for the print spooler until printing is wired: it
+// records each kiosk ticket's print as done or failed, as the spooler will.
+type fakePrinter struct {
+	mu   sync.Mutex
+	fail bool
+}
+
+func (p *fakePrinter) setFail(v bool) { p.mu.Lock(); p.fail = v; p.mu.Unlock() }
+
+func (p *fakePrinter) follow(ctx context.Context, e *queue.Engine) {
+	e.OnEvents(func(evs []queue.Event) {
+		for _, ev := range evs {
+			if ev.Type != queue.EventIssued {
+				continue
+			}
+			p.mu.Lock()
+			state := queue.PrintPrinted
+			if p.fail {
+				state = queue.PrintFailed
+			}
+			p.mu.Unlock()
+			go func(id string) { // never call the engine from its listener
+				e.SetPrint(ctx, id, queue.PrintQueued)
+				time.Sleep(300 * time.Millisecond)
+				e.SetPrint(ctx, id, state)
+			}(ev.Ticket.ID)
+		}
+	})
+}
+
+// dossierStub answers the dossier lookup for the screenshots until the
+// lookup service is wired.
+func dossierStub(c *gin.Context) {
+	code := c.Param("code")
+	if !strings.HasPrefix(code, "000.00.14.H56-") {
+		c.JSON(http.StatusNotFound, map[string]any{"error": map[string]string{"code": "not_found", "message": "Không tìm thấy hồ sơ."}})
+		return
+	}
+	c.JSON(http.StatusOK, map[string]any{"code": code, "status": 4, "status_label": "Đang xử lý",
+		"procedure": "Cấp giấy phép xây dựng nhà ở riêng lẻ", "applicant": "Ng*** V** A*",
+		"received_at": time.Now().AddDate(0, 0, -5).Format(time.RFC3339), "due_at": time.Now().AddDate(0, 0, 10).Format(time.RFC3339),
+		"overdue": false, "unit": "Phòng Quản lý đô thị", "history": []any{}})
+}
+
+// startCenter serves configs/demo.yaml (kiosk k1 printing on "kiosk1") from
+// a fresh data directory.
+func startCenter(t *testing.T, stubLookup bool) *center {
+	t.Helper()
+	data, err := os.ReadFile(demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml := strings.Replace(string(data), `confirm: true, idle_seconds: 30 }`, `confirm: true, idle_seconds: 30, printer: kiosk1 }`, 1)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "center.yaml")
+	yaml = strings.Replace(yaml, "procedures: procedures.sample.yaml", "procedures: "+mustAbs(t, "../../configs/procedures.sample.yaml"), 1)
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	db, err := sqlite.Open(filepath.Join(dir, "motcua.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := sqlite.NewStore(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := queue.New(ctx, queue.Opts{Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: store, Location: cfg.Location()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); engine.Run(ctx) }()
+	scr, err := newScreens(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { defer wg.Done(); scr.run(ctx) }()
+	printer := &fakePrinter{}
+	printer.follow(ctx, engine)
+	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: []byte("browser-test"), Procedures: scr.procedures})
+	scr.mount(srv.Router())
+	if stubLookup {
+		srv.Router().GET("/api/v1/dossiers/:code", dossierStub)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { hs.Close(); cancel(); wg.Wait(); db.Close() })
+	return &center{url: hs.URL, engine: engine, screens: scr, data: dir, printer: printer}
+}
+
+func mustAbs(t *testing.T, p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// browser starts headless Chromium, or skips the test when it is absent.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed (apt-get install chromium, or make test-deps): browser tests skipped")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("lang", "vi-VN"),
+		chromedp.Flag("force-device-scale-factor", "1"))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelB := chromedp.NewContext(actx)
+	if err := chromedp.Do(bctx); err != nil { // start the browser
+		cancelB()
+		cancelA()
+		t.Fatalf("chromium: %v", err)
+	}
+	t.Cleanup(func() { cancelB(); cancelA() })
+	return bctx
+}
+
+// tab opens a new tab of the browser at w×h.
+func tab(t *testing.T, b context.Context, w, h int64) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h)); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// do runs steps with a time limit.
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(c, steps...); err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+}
+
+// eval returns the value of a JavaScript expression.
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(c, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("eval %s: %v", js, err)
+	}
+	return v
+}
+
+// waitFor polls a JavaScript condition until it holds.
+func waitFor(t *testing.T, ctx context.Context, what, js string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		c, cancel := context.WithTimeout(ctx, 5*time.Second)
+		ok, err := chromedp.Run(c, chromedp.Evaluate[bool]("!!("+js+")"))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	body, _ := chromedp.Run(ctx, chromedp.Evaluate[string]("document.body ? document.body.innerText : ''"))
+	t.Fatalf("waiting for %s (%s); the page says:\n%s", what, js, body)
+}
+
+// open navigates to a page and waits until its script is ready.
+func open(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	do(t, ctx, chromedp.Navigate(url))
+	waitFor(t, ctx, url+" ready", `document.body && document.body.dataset.ready === "1"`)
+}
+
+func visible(id string) string { return fmt.Sprintf(`!document.getElementById(%q).hidden`, id) }
+
+// click taps an element like a finger (mouse events at its centre).
+func click(t *testing.T, ctx context.Context, css string) {
+	t.Helper()
+	do(t, ctx, chromedp.Click(chromedp.CSS(css)))
+}
+
+func login(t *testing.T, ctx context.Context, user string) {
+	t.Helper()
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS("#username"), user),
+		chromedp.SendKeys(chromedp.CSS("#password"), "demo"),
+		chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
+}
