@@ -179,7 +179,7 @@
     box.replaceChildren(...state.services.map(s => {
       const usable = s.open && !s.full;
       return el("button", {
-        class: "field" + (usable ? "" : " closed"), type: "button", role: "listitem",
+        class: "field" + (usable ? "" : " closed"), type: "button",
         "data-service": s.code, disabled: !usable, onclick: () => pickField(s),
       },
       el("span", { class: "badge", "aria-hidden": "true" }, s.code),
