@@ -56,11 +56,21 @@
   }
   $("logout").addEventListener("click", async () => { try { await api("POST", "/api/v1/auth/logout"); } catch (e) { /* expires anyway */ } screen("login"); });
   $("range").addEventListener("submit", ev => { ev.preventDefault(); load(); });
-  $("today").addEventListener("click", () => { $("from").value = $("to").value = ymd(new Date()); load(); });
-  $("week").addEventListener("click", () => { const d = new Date(); $("to").value = ymd(d); d.setDate(d.getDate() - 6); $("from").value = ymd(d); load(); });
+  $("today").addEventListener("click", () => { $("from").value = $("to").value = ""; load(); });
+  $("week").addEventListener("click", () => {
+    const d = new Date(($("to").value || ymd(new Date())) + "T12:00:00Z");
+    $("to").value = d.toISOString().slice(0, 10);
+    d.setUTCDate(d.getUTCDate() - 6);
+    $("from").value = d.toISOString().slice(0, 10);
+    load();
+  });
   $("lang").addEventListener("click", () => tr.set(tr.lang === "vi" ? "en" : "vi"));
 
   async function load() {
+    if (!$("from").value) {
+      try { const r = await api("GET", "/api/v1/reports"); $("from").value = r.from; $("to").value = r.to; } catch (e) { $("from").value = $("to").value = ymd(new Date()); }
+    }
+    if (!$("to").value) $("to").value = $("from").value;
     const q = `from=${$("from").value}&to=${$("to").value}`;
     $("csv").href = "/api/v1/reports?" + q + "&format=csv";
     try {
@@ -84,15 +94,15 @@
     return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * p;
   }
   // bars draws groups of bars: groups [{label, values:[…]}], colours per series.
-  function bars(groups, colours, title) {
+  function bars(groups, colours, title, floor) {
     const W = 640, H = 300, L = 48, B = 54, T = 14, R = 10;
-    const maxV = niceMax(Math.max(0, ...groups.flatMap(g => g.values)));
+    const maxV = niceMax(Math.max(floor || 1, ...groups.flatMap(g => g.values)));
     const g = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": title });
     g.append(svg("title", {}, title));
     for (let i = 0; i <= 4; i++) {
       const y = T + (H - T - B) * (1 - i / 4);
       g.append(svg("line", { x1: L, x2: W - R, y1: y, y2: y, stroke: "#c9d2de" }));
-      g.append(svg("text", { x: L - 6, y: y + 4, "text-anchor": "end", "font-size": 12 }, +(maxV * i / 4).toFixed(1)));
+      g.append(svg("text", { x: L - 6, y: y + 4, "text-anchor": "end", "font-size": 12 }, +(maxV * i / 4).toFixed(2)));
     }
     const slot = (W - L - R) / Math.max(groups.length, 1);
     const bw = Math.min(36, (slot - 8) / colours.length);
@@ -134,7 +144,11 @@
       card(fmtMin(T.service_median_s), "svc_med"), card(T.rating_average ? T.rating_average.toFixed(2) : "–", "rating_avg"),
       card(T.ratings.some(Boolean) ? Math.round(T.satisfied_share * 100) + "%" : "–", "satisfied"));
     if (!T.tickets) $("totals").append(el("p", { class: "notice info" }, t("no_data")));
-    $("chart-hours").replaceChildren(bars(r.hours.map(h => ({ label: h.key + "h", values: [h.tickets] })), ["#0a4a8f"], t("c_hours")));
+    // Every hour of the working day shows, empty ones too.
+    const byHour = Object.fromEntries(r.hours.map(h => [Number(h.key), h.tickets]));
+    const hs = Object.keys(byHour).map(Number), lo = Math.min(7, ...hs), hi = Math.max(17, ...hs), hourBars = [];
+    for (let h = lo; h <= hi; h++) hourBars.push({ label: p2(h), values: [byHour[h] || 0] });
+    $("chart-hours").replaceChildren(bars(hourBars, ["#0a4a8f"], t("c_hours")));
     $("chart-wait").replaceChildren(bars(r.fields.map(f => ({ label: f.key, values: [mins(f.wait_median_s), mins(f.wait_p90_s)] })), ["#0a4a8f", "#7fb0e6"], t("c_wait")),
       legend([["sw-a", t("median")], ["sw-b", t("p90")]]));
     $("chart-service").replaceChildren(bars(r.counters.map(c => ({ label: c.name, values: [mins(c.service_median_s), mins(c.service_p90_s)] })), ["#0a4a8f", "#7fb0e6"], t("c_service")),
@@ -159,7 +173,9 @@
   async function start() {
     tr.apply();
     const params = new URLSearchParams(location.search);
-    $("from").value = params.get("from") || ymd(new Date());
+    // Without dates the server answers the center's today (its zone, not
+    // this computer's).
+    $("from").value = params.get("from") || "";
     $("to").value = params.get("to") || $("from").value;
     try { await enter(); } catch (e) { screen("login"); }
     document.body.dataset.ready = "1";

@@ -87,5 +87,17 @@ const motcua = (() => {
     return h ? `${h}:${pad2(m)}:${pad2(s)}` : `${pad2(m)}:${pad2(s)}`;
   }
 
-  return { api, APIError, setHeader, i18n, el, clock, pad2 };
+  // localTime formats a time in the center's zone (the kiosk's own clock
+  // zone may be UTC): "HH:mm", and with date "HH:mm, dd/MM/yyyy".
+  function localTime(date, zone, withDate) {
+    const o = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+    if (withDate) Object.assign(o, { day: "2-digit", month: "2-digit", year: "numeric" });
+    try { if (zone) o.timeZone = zone; } catch (e) { /* unknown zone: the machine's */ }
+    const parts = {};
+    for (const p of new Intl.DateTimeFormat("en-GB", o).formatToParts(date)) parts[p.type] = p.value;
+    const hm = `${parts.hour}:${parts.minute}`;
+    return withDate ? `${hm}, ${parts.day}/${parts.month}/${parts.year}` : hm;
+  }
+
+  return { api, APIError, setHeader, i18n, el, clock, pad2, localTime };
 })();

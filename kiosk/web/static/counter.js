@@ -10,7 +10,7 @@
     vi: {
       title: "Bàn làm việc tại quầy", logout: "Đăng xuất", login_title: "Đăng nhập", username: "Tên đăng nhập",
       password: "Mật khẩu", login: "Đăng nhập", pick_title: "Chọn quầy làm việc", takeover: "Tiếp quản quầy này",
-      pick_other: "Chọn quầy khác", pick_again: "Chọn lại quầy", current: "Đang phục vụ", actions: "Thao tác",
+      pick_other: "Chọn quầy khác", pick_again: "Chọn lại quầy", current: "Số tại quầy", actions: "Thao tác",
       next: "Gọi số tiếp theo", recall: "Gọi lại", start: "Bắt đầu phục vụ", complete: "Hoàn thành", noshow: "Vắng mặt",
       transfer: "Chuyển lĩnh vực", call: "Gọi số cụ thể", receipt: "In giấy tiếp nhận", transfer_to: "Chuyển số này sang lĩnh vực",
       cancel: "Hủy", call_number: "Số cần gọi (ví dụ A012)", call_go: "Gọi số này", waiting: "Đang chờ theo lĩnh vực",
@@ -30,7 +30,7 @@
     en: {
       title: "Counter console", logout: "Log out", login_title: "Log in", username: "User name", password: "Password",
       login: "Log in", pick_title: "Choose your counter", takeover: "Take this counter over", pick_other: "Choose another counter",
-      pick_again: "Choose a counter again", current: "Now serving", actions: "Actions", next: "Call next", recall: "Recall",
+      pick_again: "Choose a counter again", current: "At the counter", actions: "Actions", next: "Call next", recall: "Recall",
       start: "Start serving", complete: "Complete", noshow: "No-show", transfer: "Transfer", call: "Call a number",
       receipt: "Print receipt", transfer_to: "Move this ticket to", cancel: "Cancel", call_number: "Number to call (e.g. A012)",
       call_go: "Call it", waiting: "Waiting per field", field: "Field", count: "Waiting", updated: "Updated at {t}",

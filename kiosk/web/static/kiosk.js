@@ -325,13 +325,11 @@
     show("lookup");
   }
 
-  function fmtDate(s, withTime) {
+  const zone = () => state.settings.center && state.settings.center.timezone || undefined;
+  function fmtDate(s) {
     if (!s) return "";
     const d = new Date(s);
-    if (isNaN(d)) return s;
-    const p = motcua.pad2;
-    const date = `${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()}`;
-    return withTime ? `${p(d.getHours())}:${p(d.getMinutes())}, ${date}` : date;
+    return isNaN(d) ? s : motcua.localTime(d, zone(), true);
   }
 
   let lookupSeq = 0;
@@ -361,7 +359,8 @@
     const say = dict.vi["s" + d.status] ? t("s" + d.status) : (d.status_label || "");
     let due = null;
     if (d.due_at && !finished && d.status !== 3 && d.status !== 7 && d.status !== 8) {
-      const days = Math.floor((new Date(d.due_at).setHours(0, 0, 0, 0) - new Date().setHours(0, 0, 0, 0)) / 86400000);
+      const day = x => { const [dd, mm, yy] = motcua.localTime(x, zone(), true).split(", ")[1].split("/"); return Date.UTC(+yy, +mm - 1, +dd); };
+      const days = Math.round((day(new Date(d.due_at)) - day(new Date())) / 86400000);
       if (d.overdue || days < 0) due = el("p", { class: "say due-late" }, t("due_late", { n: Math.max(-days, 1) }));
       else if (days === 0) due = el("p", { class: "say due-ok" }, t("due_today"));
       else due = el("p", { class: "say due-ok" }, t("due_left", { n: days }));
@@ -374,7 +373,7 @@
       due,
       el("dl", {},
         row("d_code", d.code), row("d_procedure", d.procedure), row("d_applicant", d.applicant),
-        row("d_received", fmtDate(d.received_at, true)), row("d_due", fmtDate(d.due_at, true)), row("d_unit", d.unit)));
+        row("d_received", fmtDate(d.received_at)), row("d_due", fmtDate(d.due_at)), row("d_unit", d.unit)));
   }
 
   // A keyboard-wedge scanner types fast and ends with Enter, anywhere on the
@@ -462,8 +461,7 @@
     renderToday();
   }
   function renderToday() {
-    const d = new Date(), p = motcua.pad2;
-    $("today").textContent = `${p(d.getHours())}:${p(d.getMinutes())} · ${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()}`;
+    $("today").textContent = motcua.localTime(new Date(), zone(), true).replace(", ", " · ");
   }
 
   async function start() {
@@ -475,6 +473,7 @@
         const k = await api("GET", "/api/v1/kiosks/" + encodeURIComponent(kioskID));
         state.settings = k;
         if (k.center && k.center.name) $("center-name").textContent = k.center.name;
+        renderToday();
       } catch (e) { /* unknown kiosk: defaults, still usable */ }
     }
     await loadServices();

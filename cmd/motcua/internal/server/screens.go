@@ -55,8 +55,9 @@ type kioskJSON struct {
 }
 
 type centerJSON struct {
-	Name    string `json:"name"`
-	Address string `json:"address"`
+	Name     string `json:"name"`
+	Address  string `json:"address"`
+	Timezone string `json:"timezone"`
 }
 
 // kioskSettings tells a kiosk page how it behaves (config kiosks[]).
@@ -67,7 +68,7 @@ func (s *Server) kioskSettings(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, kioskJSON{ID: k.ID, Name: k.Name, Confirm: k.Confirms(), IdleSeconds: k.IdleSeconds,
-		Printer: k.Printer, Center: centerJSON{Name: s.cfg.Center.Name, Address: s.cfg.Center.Address}})
+		Printer: k.Printer, Center: centerJSON{Name: s.cfg.Center.Name, Address: s.cfg.Center.Address, Timezone: s.cfg.Center.Timezone}})
 }
 
 // ticketQR draws the QR code of a ticket's tracking page for the kiosk.
