@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/gin-gonic/gin"
 
 	"motcua/cmd/motcua/internal/config"
 	"motcua/cmd/motcua/internal/server"
+	"motcua/kiosk/dossier/registry"
 	"motcua/queue"
 	"motcua/queue/sqlite"
 )
@@ -62,23 +62,10 @@ func (p *fakePrinter) follow(ctx context.Context, e *queue.Engine) {
 	})
 }
 
-// dossierStub answers the dossier lookup for the screenshots until the
-// lookup service is wired.
-func dossierStub(c *gin.Context) {
-	code := c.Param("code")
-	if !strings.HasPrefix(code, "000.00.14.H56-") {
-		c.JSON(http.StatusNotFound, map[string]any{"error": map[string]string{"code": "not_found", "message": "Không tìm thấy hồ sơ."}})
-		return
-	}
-	c.JSON(http.StatusOK, map[string]any{"code": code, "status": 4, "status_label": "Đang xử lý",
-		"procedure": "Cấp giấy phép xây dựng nhà ở riêng lẻ", "applicant": "Ng*** V** A*",
-		"received_at": time.Now().AddDate(0, 0, -5).Format(time.RFC3339), "due_at": time.Now().AddDate(0, 0, 10).Format(time.RFC3339),
-		"overdue": false, "unit": "Phòng Quản lý đô thị", "history": []any{}})
-}
-
 // startCenter serves configs/demo.yaml (kiosk k1 printing on "kiosk1") from
-// a fresh data directory.
-func startCenter(t *testing.T, stubLookup bool) *center {
+// a fresh data directory, with the dossier lookup on the embedded registry;
+// seedDossier records a dossier received five days ago, due in ten.
+func startCenter(t *testing.T, seedDossier bool) *center {
 	t.Helper()
 	data, err := os.ReadFile(demo)
 	if err != nil {
@@ -118,11 +105,24 @@ func startCenter(t *testing.T, stubLookup bool) *center {
 	go func() { defer wg.Done(); scr.run(ctx) }()
 	printer := &fakePrinter{}
 	printer.follow(ctx, engine)
-	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: []byte("browser-test"), Procedures: scr.procedures})
-	scr.mount(srv.Router())
-	if stubLookup {
-		srv.Router().GET("/api/v1/dossiers/:code", dossierStub)
+	reg, look, err := dossierLookup(ctx, cfg, db, []byte("receipt-key-of-the-browser-tests"), slog.Default())
+	if err != nil {
+		t.Fatal(err)
 	}
+	if seedDossier {
+		err := reg.Record(ctx, registry.ReceiptInfo{Code: "000.00.14.H56-200203-0118",
+			Procedure: "Cấp giấy phép xây dựng nhà ở riêng lẻ", Applicant: "Nguyễn Văn An", Unit: "Phòng Quản lý đô thị",
+			ReceivedAt: time.Now().AddDate(0, 0, -5), DueAt: time.Now().AddDate(0, 0, 10)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := reg.UpdateStatus(ctx, registry.StatusUpdate{Code: "000.00.14.H56-200203-0118", Status: 4, Unit: "Phòng Quản lý đô thị"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: []byte("browser-test"),
+		Lookup: look, Registry: reg, Procedures: scr.procedures})
+	scr.mount(srv.Router())
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() { hs.Close(); cancel(); wg.Wait(); db.Close() })
 	return &center{url: hs.URL, engine: engine, screens: scr, data: dir, printer: printer}

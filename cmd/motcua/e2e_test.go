@@ -45,7 +45,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 // console, rated on the tablet, counted in the report; then a printer out of
 // paper, a scanner push, and a second console refused then taking over.
 func TestCitizenToCounterInTheBrowser(t *testing.T) {
-	c := startCenter(t, false)
+	c := startCenter(t, true)
 	b := browser(t)
 
 	kiosk := tab(t, b, 1080, 1920)
@@ -134,12 +134,16 @@ func TestCitizenToCounterInTheBrowser(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	waitFor(t, kiosk, "the scanned code", `document.getElementById("code-text").textContent === "000.00.14.H56-200203-0118"`)
-	waitFor(t, kiosk, "an answer in plain words", `document.querySelector("#lookup-result .notice:not(.info)") || document.querySelector("#lookup-result .dossier")`)
+	waitFor(t, kiosk, "the dossier in plain words", `document.querySelector('#lookup-result .dossier[data-status="4"]')`)
+	if s := eval[string](t, kiosk, `document.getElementById("lookup-result").innerText`); !strings.Contains(s, "Hồ sơ đang được xử lý") || !strings.Contains(s, "Còn 10 ngày") {
+		t.Fatalf("dossier shown as %q", s)
+	}
 
 	// A keyboard-wedge scanner types fast and ends with Enter.
 	click(t, kiosk, "#lookup [data-back]")
 	do(t, kiosk, chromedp.KeyEvent("000.17.22.H56-210531-0001\r"))
 	waitFor(t, kiosk, "the wedge code", `document.getElementById("code-text").textContent === "000.17.22.H56-210531-0001"`)
+	waitFor(t, kiosk, "not found, said plainly", `document.querySelector('#lookup-result [data-error="not_found"]')`)
 
 	// A second console on counter 2 is refused, naming the clerk; taking
 	// over is explicit, and the first console learns it on its next action.

@@ -16,6 +16,7 @@ const usage = `motcua: queue and kiosk controller of a one-stop public service c
 
 Usage:
   motcua serve --config FILE [--addr HOST:PORT] [--data DIR]
+  motcua devices                  list serial ports (USB VID:PID, serial number) and USB printers
   motcua hash-password            read a password, print its bcrypt hash for the config
   motcua help
 `
@@ -43,6 +44,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stderr)
+	case "devices":
+		return listDevices(stdout)
 	case "hash-password":
 		return hashPassword(stdin, stdout)
 	case "help", "-h", "--help":

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,6 +17,10 @@ import (
 
 	"motcua/cmd/motcua/internal/config"
 	"motcua/cmd/motcua/internal/server"
+	"motcua/kiosk/dossier"
+	"motcua/kiosk/dossier/registry"
+	"motcua/kiosk/dossier/upstream"
+	"motcua/kiosk/lookup"
 	"motcua/queue"
 	"motcua/queue/sqlite"
 )
@@ -49,7 +54,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err := writableDir(cfg.DataDir); err != nil {
 		return err
 	}
-	secret, err := sessionSecret(cfg)
+	sessionKey, err := secret(cfg.Security.SessionSecret, cfg.DataDir, "session.key")
+	if err != nil {
+		return err
+	}
+	receiptKey, err := secret(cfg.Security.ReceiptSecret, cfg.DataDir, "receipt.key")
 	if err != nil {
 		return err
 	}
@@ -83,13 +92,17 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		<-engineDone
 	}()
 
+	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, log)
+	if err != nil {
+		return err
+	}
 	scr, err := newScreens(cfg)
 	if err != nil {
 		return err
 	}
 	go scr.run(engineCtx)
-	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: secret, Logger: log,
-		Procedures: scr.procedures})
+	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: sessionKey,
+		Logger: log, Lookup: look, Registry: reg, Procedures: scr.procedures})
 	scr.mount(srv.Router())
 	hs := &http.Server{
 		Handler:           srv.Handler(),
@@ -128,22 +141,52 @@ func writableDir(dir string) error {
 	return os.Remove(name)
 }
 
-// sessionSecret is the config's secret or, when it sets none, one made once
-// and kept in the data directory so logins survive a restart.
-func sessionSecret(cfg *config.Config) ([]byte, error) {
-	if s := cfg.Security.SessionSecret; s != "" {
-		return []byte(s), nil
+// secret is the config's value or, when it sets none, a random one made once
+// and kept in the data directory (file name), so it survives restarts.
+func secret(configured, dataDir, name string) ([]byte, error) {
+	if configured != "" {
+		return []byte(configured), nil
 	}
-	path := filepath.Join(cfg.DataDir, "session.key")
+	path := filepath.Join(dataDir, name)
 	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
 		return b, nil
 	}
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
-		return nil, fmt.Errorf("serve: session secret: %w", err)
+		return nil, fmt.Errorf("serve: %s: %w", name, err)
 	}
 	if err := os.WriteFile(path, b, 0o600); err != nil {
-		return nil, fmt.Errorf("serve: session secret: %w", err)
+		return nil, fmt.Errorf("serve: %s: %w", name, err)
 	}
 	return b, nil
+}
+
+// dossierLookup opens the embedded registry and the lookup service on the
+// configured source.
+func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptKey []byte, log *slog.Logger) (*registry.Registry, *lookup.Service, error) {
+	reg, err := registry.Open(ctx, db, registry.Opts{CodePattern: cfg.Dossiers.CodePattern, Logger: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	var source dossier.Source = reg
+	if cfg.Dossiers.Source == config.SourceUpstream {
+		o := *cfg.Dossiers.Upstream
+		o.Logger = log
+		up, err := upstream.New(o)
+		if err != nil {
+			return nil, nil, fmt.Errorf("serve: dossiers.upstream: %w", err)
+		}
+		source = up
+	}
+	parser, err := lookup.NewParser(lookup.ParserOpts{CodePattern: cfg.Dossiers.CodePattern,
+		PublicBaseURL: cfg.BaseURL(), Secret: receiptKey})
+	if err != nil {
+		return nil, nil, fmt.Errorf("serve: dossiers: %w", err)
+	}
+	rate := lookup.RateOpts{PerMinute: float64(cfg.Dossiers.RatePerMinute)}
+	look, err := lookup.New(lookup.Opts{Parser: parser, Source: source, Limiter: lookup.NewRateLimiter(rate), Logger: log})
+	if err != nil {
+		return nil, nil, fmt.Errorf("serve: dossiers: %w", err)
+	}
+	return reg, look, nil
 }

@@ -332,8 +332,10 @@
     return isNaN(d) ? s : motcua.localTime(d, zone(), true);
   }
 
+  // lookup asks for a dossier: a scanned payload (a bare code, our signed
+  // receipt QR, a ticket QR) goes to /scans, a typed code to /dossiers.
   let lookupSeq = 0;
-  async function lookup(code) {
+  async function lookup(code, scanned) {
     code = code.trim();
     if (state.screen !== "lookup") openLookup();
     state.code = code;
@@ -342,8 +344,24 @@
     const out = $("lookup-result");
     out.replaceChildren(el("div", { class: "notice info" }, t("searching")));
     try {
-      const d = await api("GET", "/api/v1/dossiers/" + encodeURIComponent(code));
+      let d;
+      if (scanned) {
+        const res = await api("POST", "/api/v1/scans", { kiosk: kioskID, payload: code });
+        if (res.kind === "ticket" && res.ticket) {
+          const tk = await api("GET", "/api/v1/tickets/" + encodeURIComponent(res.ticket));
+          if (my !== lookupSeq) return;
+          state.code = tk.number;
+          $("code-text").textContent = tk.number;
+          out.replaceChildren(el("div", { class: "notice info dossier", "data-ticket": tk.number },
+            el("h2", {}, t("your_number") + ": " + tk.number), el("p", { class: "say" }, tk.ahead > 0 ? t("ahead_n", { n: tk.ahead, m: Math.max(1, Math.round(tk.estimated_wait_s / 60)) }) : t("ahead_0"))));
+          return;
+        }
+        d = res.dossier;
+      } else {
+        d = await api("GET", "/api/v1/dossiers/" + encodeURIComponent(code) + (kioskID ? "?kiosk=" + encodeURIComponent(kioskID) : ""));
+      }
       if (my !== lookupSeq) return;
+      if (d && d.code) { state.code = d.code; $("code-text").textContent = d.code; }
       out.replaceChildren(renderDossier(d));
     } catch (e) {
       if (my !== lookupSeq) return;
@@ -385,7 +403,7 @@
       const code = wedge.buf;
       const scanned = code.length >= 6 && wedge.fast >= code.length - 2;
       wedge.buf = ""; wedge.fast = 0;
-      if (scanned) { ev.preventDefault(); lookup(code); }
+      if (scanned) { ev.preventDefault(); lookup(code, true); }
       return;
     }
     if (ev.key.length !== 1) return;
@@ -402,7 +420,7 @@
     ws.onmessage = m => {
       try {
         const f = JSON.parse(m.data);
-        if (f.type === "scan" && f.code) lookup(f.code);
+        if (f.type === "scan" && f.code) lookup(f.code, true);
       } catch (e) { /* not a frame of ours */ }
     };
     ws.onopen = () => { delay = 1000; };

@@ -16,6 +16,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"motcua/kiosk/dossier/upstream"
 	"motcua/queue"
 )
 
@@ -30,6 +31,8 @@ type Config struct {
 	Staff    []Staff   `yaml:"staff"`
 	Kiosks   []Kiosk   `yaml:"kiosks"`
 	Screens  []Screen  `yaml:"screens"`
+	Scanners []Scanner `yaml:"scanners"`
+	Dossiers Dossiers  `yaml:"dossiers"`
 	// Procedures is the catalogue of procedures the kiosk shows (YAML,
 	// docs/procedures.md), relative to this file's folder; empty: none.
 	Procedures string `yaml:"procedures"`
@@ -54,6 +57,44 @@ type Center struct {
 type Security struct {
 	SessionSecret string        `yaml:"session_secret"`
 	SessionTTL    time.Duration `yaml:"session_ttl"` // default 12h
+	// ReceiptSecret signs the lookup QR code of receipts. Empty: made once
+	// and kept in the data directory (receipt.key).
+	ReceiptSecret string `yaml:"receipt_secret"`
+}
+
+// Scanner is a serial or USB-CDC barcode scanner belonging to a kiosk.
+type Scanner struct {
+	Name   string `yaml:"name"`
+	Kiosk  string `yaml:"kiosk"`
+	Path   string `yaml:"path"`
+	VID    string `yaml:"vid"`
+	PID    string `yaml:"pid"`
+	Serial string `yaml:"serial"`
+	Baud   int    `yaml:"baud"`
+	Suffix string `yaml:"suffix"` // auto (default), cr, lf, crlf
+}
+
+// Dossier sources.
+const (
+	SourceRegistry = "registry"
+	SourceUpstream = "upstream"
+)
+
+// Dossiers configures dossier lookups.
+type Dossiers struct {
+	// Source is registry (default: the embedded registry) or upstream (the
+	// province's main one-stop system).
+	Source string `yaml:"source"`
+	// CodePattern is the regular expression of a bare dossier code.
+	CodePattern string `yaml:"code_pattern"`
+	// RatePerMinute limits lookups per kiosk (default 20, bursts of 5).
+	RatePerMinute int `yaml:"rate_per_minute"`
+	// PushToken lets the main system push status changes and imports
+	// (Authorization: Bearer). Empty: only the administrator can.
+	PushToken string `yaml:"push_token"`
+	// Upstream is the main system's adapter, for source: upstream
+	// (docs/dossier-sources.md). Password and token may be read from files.
+	Upstream *upstream.Opts `yaml:"upstream"`
 }
 
 // Field is a field of procedures.
@@ -425,6 +466,78 @@ func (c *Config) check() error {
 				return c.fail(fmt.Sprintf("%s.counters[%d]", key, j), "unknown counter %q", ct)
 			}
 		}
+	}
+	return c.checkDevices(kiosks)
+}
+
+var (
+	hexID    = regexp.MustCompile(`^[0-9a-fA-F]{4}$`)
+	suffixes = []string{"", "auto", "cr", "lf", "crlf"}
+)
+
+func (c *Config) checkDevices(kiosks map[string]bool) error {
+	names := map[string]bool{}
+	for i, sc := range c.Scanners {
+		key := fmt.Sprintf("scanners[%d]", i)
+		if !idPattern.MatchString(sc.Name) || names[sc.Name] {
+			return c.fail(key+".name", "%q: a scanner needs a unique name of letters, digits, - or _", sc.Name)
+		}
+		names[sc.Name] = true
+		if !kiosks[sc.Kiosk] {
+			return c.fail(key+".kiosk", "unknown kiosk %q: a scanner sends its codes to one kiosk of kiosks", sc.Kiosk)
+		}
+		switch {
+		case sc.Path == "" && sc.VID == "" && sc.PID == "":
+			return c.fail(key, "give the device path, or its USB vid and pid (see motcua devices)")
+		case sc.Path != "" && (sc.VID != "" || sc.PID != ""):
+			return c.fail(key, "give either path or vid/pid, not both")
+		case sc.Path == "" && (!hexID.MatchString(sc.VID) || !hexID.MatchString(sc.PID)):
+			return c.fail(key+".vid", "vid and pid are 4 hex digits each, as motcua devices lists them")
+		}
+		if !slices.Contains(suffixes, strings.ToLower(sc.Suffix)) {
+			return c.fail(key+".suffix", "%q: use auto, cr, lf or crlf", sc.Suffix)
+		}
+		if sc.Baud < 0 {
+			return c.fail(key+".baud", "a speed cannot be negative")
+		}
+	}
+	d := &c.Dossiers
+	switch d.Source {
+	case "":
+		d.Source = SourceRegistry
+	case SourceRegistry:
+	case SourceUpstream:
+		if d.Upstream == nil || d.Upstream.Request.URL == "" {
+			return c.fail("dossiers.upstream.request.url", "source upstream needs the main system's URL")
+		}
+	default:
+		return c.fail("dossiers.source", "%q: use registry or upstream", d.Source)
+	}
+	if u := d.Upstream; u != nil {
+		for _, f := range []struct {
+			key, name string
+			dst       *string
+		}{
+			{"password_file", u.Auth.PasswordFile, &u.Auth.Password},
+			{"token_file", u.Auth.TokenFile, &u.Auth.Token},
+		} {
+			if f.name == "" {
+				continue
+			}
+			b, err := os.ReadFile(f.name)
+			if err != nil {
+				return c.fail("dossiers.upstream.auth."+f.key, "%v", err)
+			}
+			*f.dst = strings.TrimSpace(string(b))
+		}
+	}
+	if d.CodePattern != "" {
+		if _, err := regexp.Compile(d.CodePattern); err != nil {
+			return c.fail("dossiers.code_pattern", "not a regular expression: %v", err)
+		}
+	}
+	if d.RatePerMinute < 0 {
+		return c.fail("dossiers.rate_per_minute", "cannot be negative")
 	}
 	return nil
 }

@@ -127,3 +127,43 @@ counters: [{id: "1", services: [A]}]
 		t.Fatalf("defaults: %s %s", c.Listen, c.BaseURL())
 	}
 }
+
+func TestDossierSourcesAndScanners(t *testing.T) {
+	pass := filepath.Join(t.TempDir(), "upstream.pass")
+	os.WriteFile(pass, []byte("mat-khau\n"), 0o600)
+	base := `center: {name: X}
+fields: [{code: A, name: Hộ tịch}]
+counters: [{id: "1", services: [A]}]
+kiosks: [{id: k1}]
+`
+	c, err := Parse([]byte(base + `scanners:
+  - {name: s1, kiosk: k1, vid: "0C2E", pid: "0b6a"}
+dossiers:
+  source: upstream
+  upstream:
+    request: {method: POST, url: "https://motcua.tinh.gov.vn/api/dvc", body: {mahoso: "{code}"}}
+    auth: {kind: session, username: u, password_file: ` + pass + `}
+    mapping: {records: result, code: MaHoSo, status: TrangThaiHoSo}
+    timeout: 2s
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Dossiers.Upstream.Auth.Password != "mat-khau" || c.Dossiers.Upstream.Timeout != 2*time.Second {
+		t.Fatalf("upstream %+v", c.Dossiers.Upstream)
+	}
+	for _, tc := range []struct{ yaml, want string }{
+		{"scanners: [{name: s1, kiosk: k9, path: /dev/ttyACM0}]", "scanners[0].kiosk"},
+		{"scanners: [{name: s1, kiosk: k1}]", "give the device path"},
+		{"scanners: [{name: s1, kiosk: k1, vid: 12, pid: 34}]", "4 hex digits"},
+		{"scanners: [{name: s1, kiosk: k1, path: /dev/x, suffix: tab}]", "scanners[0].suffix"},
+		{"dossiers: {source: upstream}", "dossiers.upstream.request.url"},
+		{"dossiers: {source: ftp}", "dossiers.source"},
+		{"dossiers: {code_pattern: '('}", "dossiers.code_pattern"},
+		{"dossiers: {source: upstream, upstream: {request: {url: x}, auth: {password_file: /nonexistent}}}", "password_file"},
+	} {
+		if _, err := Parse([]byte(base + tc.yaml + "\n")); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", tc.yaml, err, tc.want)
+		}
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/kiosk/dossier/registry"
+	"motcua/kiosk/lookup"
 	"motcua/kiosk/procedures"
 	"motcua/queue"
 )
@@ -27,6 +29,10 @@ type Opts struct {
 	SessionSecret []byte
 	Logger        *slog.Logger // default slog.Default()
 	Now           func() time.Time
+	// Lookup answers dossier lookups and scans; Registry is the embedded
+	// dossier registry that receipts and the main system's pushes fill.
+	Lookup   *lookup.Service
+	Registry *registry.Registry
 	// Health adds sections to /healthz (e.g. "printers"); each func returns
 	// the section's value.
 	Health map[string]func() any
@@ -36,17 +42,19 @@ type Opts struct {
 
 // Server answers the HTTP API.
 type Server struct {
-	cfg     *config.Config
-	engine  *queue.Engine
-	store   Pinger
-	log     *slog.Logger
-	loc     *time.Location
-	sess    *sessions
-	health  map[string]func() any
-	router  *gin.Engine
-	metrics *prometheus.Registry
-	now     func() time.Time
-	screens *screens
+	cfg      *config.Config
+	engine   *queue.Engine
+	store    Pinger
+	log      *slog.Logger
+	loc      *time.Location
+	sess     *sessions
+	health   map[string]func() any
+	lookup   *lookup.Service
+	registry *registry.Registry
+	router   *gin.Engine
+	metrics  *prometheus.Registry
+	now      func() time.Time
+	screens  *screens
 }
 
 // New builds the server and its routes.
@@ -60,7 +68,7 @@ func New(o Opts) *Server {
 	s := &Server{
 		cfg: o.Config, engine: o.Engine, store: o.Store, log: o.Logger, loc: o.Engine.Location(),
 		sess:   &sessions{secret: o.SessionSecret, ttl: o.Config.Security.SessionTTL, now: o.Now},
-		health: o.Health, now: o.Now,
+		health: o.Health, lookup: o.Lookup, registry: o.Registry, now: o.Now,
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -84,6 +92,15 @@ func New(o Opts) *Server {
 	api.POST("/tickets", s.issue)
 	api.GET("/tickets/:id", s.ticket)
 	api.GET("/queue", s.queueSnapshot)
+	if s.lookup != nil {
+		api.GET("/dossiers/:code", s.dossier)
+		api.POST("/scans", s.scan)
+		api.POST("/scans/image", s.scanImage)
+	}
+	if s.registry != nil {
+		api.POST("/dossiers/:code/status", s.mainSystem, s.dossierStatus)
+		api.POST("/dossiers", s.mainSystem, s.dossierImport)
+	}
 	api.POST("/auth/login", s.login)
 	api.POST("/auth/logout", s.logout)
 	staff := api.Group("", s.staff)
