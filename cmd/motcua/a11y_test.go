@@ -48,6 +48,13 @@ type axeViolation struct {
 // critical violation.
 func checkAxe(t *testing.T, ctx context.Context, axe, what string) {
 	t.Helper()
+	// A page's own slip shows as script words in the text a citizen reads.
+	text := eval[string](t, ctx, "document.body.innerText")
+	for _, bad := range []string{"[object ", "undefined", "NaN", "{n}", "{m}"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("%s: the page shows %q:\n%s", what, bad, text)
+		}
+	}
 	eval[bool](t, ctx, axe+";true")
 	type result struct {
 		Violations []axeViolation `json:"violations"`

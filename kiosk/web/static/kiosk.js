@@ -457,13 +457,14 @@
     const field = state.services.find(s => s.code === p.field);
     const usable = field && field.open && !field.full;
     const fact = (k, v) => v ? el("div", { class: "fact" }, el("b", {}, t(k)), v) : null;
-    $("proc-detail").replaceChildren(
+    $("proc-detail").replaceChildren(...[
       el("h2", {}, p.name),
       el("h3", {}, t("p_docs")),
       el("ol", {}, p.documents.map(d => el("li", {}, d))),
       el("div", { class: "facts" }, fact("p_sets", p.sets ? String(p.sets) : ""), fact("p_time", p.processing_time), fact("p_fee", p.fee)),
       p.notes ? [el("h3", {}, t("p_notes")), el("p", {}, p.notes)] : null,
-      usable ? el("button", { class: "wide-btn", type: "button", onclick: () => pickField(field) }, el("strong", {}, t("p_take") + " — " + field.name)) : null);
+      usable ? el("button", { class: "wide-btn", type: "button", onclick: () => pickField(field) }, el("strong", {}, t("p_take") + " — " + field.name)) : null,
+    ].flat().filter(Boolean));
     $("proc-detail").hidden = false; $("proc-list").hidden = true; $("proc-tabs").hidden = true;
     window.scrollTo(0, 0);
   }
