@@ -64,8 +64,9 @@ func (p *fakePrinter) follow(ctx context.Context, e *queue.Engine) {
 
 // startCenter serves configs/demo.yaml (kiosk k1 printing on "kiosk1") from
 // a fresh data directory, with the dossier lookup on the embedded registry;
-// seedDossier records a dossier received five days ago, due in ten.
-func startCenter(t *testing.T, seedDossier bool) *center {
+// seedDossier records a dossier received five days ago, due in ten; edits
+// change the config's text first.
+func startCenter(t *testing.T, seedDossier bool, edits ...func(yaml string) string) *center {
 	t.Helper()
 	data, err := os.ReadFile(demo)
 	if err != nil {
@@ -75,6 +76,9 @@ func startCenter(t *testing.T, seedDossier bool) *center {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "center.yaml")
 	yaml = strings.Replace(yaml, "procedures: procedures.sample.yaml", "procedures: "+mustAbs(t, "../../configs/procedures.sample.yaml"), 1)
+	for _, e := range edits {
+		yaml = e(yaml)
+	}
 	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -178,3 +178,29 @@ func TestCitizenToCounterInTheBrowser(t *testing.T) {
 		t.Fatalf("csv link %q", csvURL)
 	}
 }
+
+// TestKioskOneTap: a center that configures no confirmation issues the
+// ticket on the first tap; the priority toggle makes it a priority ticket.
+func TestKioskOneTap(t *testing.T) {
+	c := startCenter(t, false, func(y string) string {
+		return strings.Replace(y, "confirm: true", "confirm: false", 1)
+	})
+	b := browser(t)
+	kiosk := tab(t, b, 1920, 1080)
+	open(t, kiosk, c.url+"/kiosk?kiosk=k1")
+	waitFor(t, kiosk, "the fields", `document.querySelectorAll("button.field").length === 4`)
+	click(t, kiosk, `button.field[data-service="D"]`)
+	waitFor(t, kiosk, "the ticket after one tap", visible("ticket"))
+	if tk := ticketByNumber(t, c, "D001"); tk.Priority {
+		t.Fatalf("a normal tap gave a priority ticket: %+v", tk)
+	}
+	click(t, kiosk, "#ticket-done")
+	waitFor(t, kiosk, "back home", visible("home"))
+	click(t, kiosk, "#priority-toggle")
+	waitFor(t, kiosk, "the priority banner", visible("priority-banner"))
+	click(t, kiosk, `button.field[data-service="D"]`)
+	waitFor(t, kiosk, "the priority ticket", visible("ticket-priority")+` && document.getElementById("ticket-number").textContent === "D002"`)
+	if tk := ticketByNumber(t, c, "D002"); !tk.Priority {
+		t.Fatalf("the priority path gave %+v", tk)
+	}
+}
