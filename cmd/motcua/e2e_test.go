@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +70,15 @@ func TestCitizenToCounterInTheBrowser(t *testing.T) {
 	if w := c.engine.Snapshot(0).Waiting["B"]; w != 1 {
 		t.Fatalf("field B has %d waiting, want 1", w)
 	}
+	t.Run("the ticket's print file exists", func(t *testing.T) {
+		files, _ := filepath.Glob(filepath.Join(c.data, "prints", "*-ticket-B001.bin"))
+		if c.printer != nil {
+			t.Skip("printing is not wired in serve yet: startCenter stands a fake spooler in for it (replace it with serve's wiring)")
+		}
+		if len(files) != 1 {
+			t.Fatalf("print files of B001: %v", files)
+		}
+	})
 
 	// The clerk of counter 2 logs in and calls it.
 	console := tab(t, b, 1366, 768)
