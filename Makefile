@@ -7,7 +7,7 @@ CONFIG  ?= configs/demo.yaml
 DATA    ?= data
 FUZZTIME ?= 10s
 
-.PHONY: help run build test test-deps bench vet fmt fuzz
+.PHONY: help run build test test-deps bench vet fmt fuzz screens
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -18,7 +18,7 @@ run: ## serve the demo center (configs/demo.yaml) at 127.0.0.1:8080, no hardware
 build: ## build bin/motcua
 	$(GO) build -o $(BIN) ./cmd/motcua
 
-test-deps: ## install the Debian tools the tests drive (socat, zbar-tools, chromium, espeak-ng)
+test-deps: ## install the tools the tests drive (socat, zbar-tools, chromium, espeak-ng; axe-core into ~/.cache)
 	@scripts/test-deps.sh
 
 test: test-deps ## vet, every test with the race detector, then each fuzz target briefly
@@ -40,3 +40,6 @@ fmt: ## gofmt the tree
 fuzz: ## run each fuzz target for FUZZTIME (default 10s): scan payloads, upstream answers
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./kiosk/lookup
 	$(GO) test -run '^$$' -fuzz '^FuzzMap$$' -fuzztime $(FUZZTIME) ./kiosk/dossier/upstream
+
+screens: ## refresh the screenshots of the kiosk, console, rating and report pages in docs/screens (headless Chromium)
+	MOTCUA_SCREENS=$(CURDIR)/docs/screens $(GO) test -count=1 -run '^TestScreenshots$$' ./cmd/motcua

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,14 +15,6 @@ import (
 	"time"
 
 	"motcua/cmd/motcua/internal/config"
-	"motcua/cmd/motcua/internal/printing"
-	"motcua/cmd/motcua/internal/server"
-	"motcua/kiosk/dossier"
-	"motcua/kiosk/dossier/registry"
-	"motcua/kiosk/dossier/upstream"
-	"motcua/kiosk/lookup"
-	"motcua/queue"
-	"motcua/queue/sqlite"
 )
 
 // serve runs the service until ctx ends.
@@ -52,62 +43,19 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
-	if err := writableDir(cfg.DataDir); err != nil {
-		return err
-	}
-	sessionKey, err := secret(cfg.Security.SessionSecret, cfg.DataDir, "session.key")
-	if err != nil {
-		return err
-	}
-	receiptKey, err := secret(cfg.Security.ReceiptSecret, cfg.DataDir, "receipt.key")
-	if err != nil {
-		return err
-	}
+	// Listen first: a port in use stops here, before anything is opened.
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("serve: cannot listen on %s: %w", cfg.Listen, err)
 	}
 	defer ln.Close()
-
-	db, err := sqlite.Open(filepath.Join(cfg.DataDir, "motcua.db"))
+	svc, err := openService(ctx, cfg, serviceOpts{log: log, commitBatch: *batch})
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	store, err := sqlite.NewStore(ctx, db)
-	if err != nil {
-		return err
-	}
-	engine, err := queue.New(ctx, queue.Opts{
-		Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: store,
-		Location: cfg.Location(), Logger: log, MaxBatch: *batch,
-	})
-	if err != nil {
-		return err
-	}
-	engineCtx, stopEngine := context.WithCancel(context.WithoutCancel(ctx))
-	engineDone := make(chan error, 1)
-	go func() { engineDone <- engine.Run(engineCtx) }()
-	defer func() {
-		stopEngine()
-		<-engineDone
-	}()
-
-	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, log)
-	if err != nil {
-		return err
-	}
-	// Closed before the engine stops (defers run last-in first-out): jobs
-	// being sent finish and their states reach the engine.
-	prints, err := printing.Open(ctx, cfg, db, engine, log)
-	if err != nil {
-		return err
-	}
-	defer prints.Close()
-	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: sessionKey,
-		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey})
+	defer svc.close()
 	hs := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           svc.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
@@ -161,34 +109,4 @@ func secret(configured, dataDir, name string) ([]byte, error) {
 		return nil, fmt.Errorf("serve: %s: %w", name, err)
 	}
 	return b, nil
-}
-
-// dossierLookup opens the embedded registry and the lookup service on the
-// configured source.
-func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptKey []byte, log *slog.Logger) (*registry.Registry, *lookup.Service, error) {
-	reg, err := registry.Open(ctx, db, registry.Opts{CodePattern: cfg.Dossiers.CodePattern, Logger: log})
-	if err != nil {
-		return nil, nil, err
-	}
-	var source dossier.Source = reg
-	if cfg.Dossiers.Source == config.SourceUpstream {
-		o := *cfg.Dossiers.Upstream
-		o.Logger = log
-		up, err := upstream.New(o)
-		if err != nil {
-			return nil, nil, fmt.Errorf("serve: dossiers.upstream: %w", err)
-		}
-		source = up
-	}
-	parser, err := lookup.NewParser(lookup.ParserOpts{CodePattern: cfg.Dossiers.CodePattern,
-		PublicBaseURL: cfg.BaseURL(), Secret: receiptKey})
-	if err != nil {
-		return nil, nil, fmt.Errorf("serve: dossiers: %w", err)
-	}
-	rate := lookup.RateOpts{PerMinute: float64(cfg.Dossiers.RatePerMinute)}
-	look, err := lookup.New(lookup.Opts{Parser: parser, Source: source, Limiter: lookup.NewRateLimiter(rate), Logger: log})
-	if err != nil {
-		return nil, nil, fmt.Errorf("serve: dossiers: %w", err)
-	}
-	return reg, look, nil
 }

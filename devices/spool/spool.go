@@ -49,6 +49,9 @@ type Opts struct {
 	MaxAttempts int
 	// MaxAge: a job older than this fails instead of printing late.
 	MaxAge time.Duration
+	// MaxAgeByKind overrides MaxAge for a kind of job: a queue ticket is
+	// worth printing only while the citizen stands at the kiosk.
+	MaxAgeByKind map[string]time.Duration
 	// MinBackoff and MaxBackoff bound the wait between attempts.
 	MinBackoff, MaxBackoff time.Duration
 	// StatusInterval is how often an idle printer is asked its status;
@@ -277,13 +280,26 @@ func (s *Spooler) run(ctx context.Context, name string, p printer.Printer) {
 			continue
 		}
 		if retry {
-			if !wait(nextBackoff()) {
+			// Never sleep past the job's last chance: it fails on time.
+			d := nextBackoff()
+			if left := j.CreatedAt.Add(s.maxAge(j)).Sub(s.o.Clock.Now()); left < d {
+				d = max(left+time.Millisecond, time.Millisecond)
+			}
+			if !wait(d) {
 				return
 			}
 			continue
 		}
 		backoff = 0
 	}
+}
+
+// maxAge is how long job j may wait to be printed.
+func (s *Spooler) maxAge(j Job) time.Duration {
+	if d, ok := s.o.MaxAgeByKind[j.Kind]; ok && d > 0 {
+		return d
+	}
+	return s.o.MaxAge
 }
 
 // attempt makes one attempt at job j. It returns retry when the job stays
@@ -296,8 +312,8 @@ func (s *Spooler) attempt(ctx context.Context, name string, p printer.Printer, j
 	if j.Attempts >= s.o.MaxAttempts {
 		return false, s.finish(ctx, j, Failed, fmt.Sprintf("%d attempts: %s", j.Attempts, j.LastError))
 	}
-	if age := now.Sub(j.CreatedAt); age > s.o.MaxAge {
-		reason := fmt.Sprintf("not printed within %v", s.o.MaxAge)
+	if maxAge := s.maxAge(j); now.Sub(j.CreatedAt) > maxAge {
+		reason := fmt.Sprintf("not printed within %v", maxAge)
 		if j.LastError != "" {
 			reason += ": " + j.LastError
 		}

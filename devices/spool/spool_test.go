@@ -350,3 +350,48 @@ func TestCloseIsIdempotentAndStopsSubmit(t *testing.T) {
 		t.Fatalf("Submit after Close: %v", err)
 	}
 }
+
+// A queue ticket is worth printing only while the citizen is at the kiosk:
+// its own maximum age fails it on time, however long the backoff has grown,
+// while a receipt on the same printer keeps waiting.
+func TestTicketFailsOnItsOwnDeadline(t *testing.T) {
+	h := newHarness(t)
+	rec := printertest.NewRecorder()
+	rec.SetStatus(printer.Status{State: printer.StateOffline, Paper: printer.PaperOK})
+	s := h.start(map[string]printer.Printer{"p": rec}, func(o *spool.Opts) {
+		o.MaxAgeByKind = map[string]time.Duration{"ticket": 20 * time.Second}
+		o.MaxBackoff = time.Hour
+	})
+	start := h.clock.Now()
+	j := submit(t, s, "p", "A1")
+	if j.Owner != "" {
+		t.Fatalf("owner %q", j.Owner)
+	}
+	receipt, err := s.Submit(context.Background(), spool.Submission{Printer: "p", Kind: "receipt", Ref: "R1", Owner: "dossier", Data: []byte("r")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		select {
+		case e := <-h.events:
+			if e.State != spool.Failed {
+				continue
+			}
+			if e.JobID != j.ID {
+				t.Fatalf("the receipt failed first: %+v", e)
+			}
+			if age := h.clock.Now().Sub(start); age <= 20*time.Second || age > 21*time.Second {
+				t.Fatalf("ticket failed after %v, want just past 20 s", age)
+			}
+			if got, _ := s.Job(context.Background(), receipt.ID); got.State == spool.Failed || got.Owner != "dossier" {
+				t.Fatalf("receipt %+v", got)
+			}
+			return
+		case <-h.clock.added:
+			w := h.clock.Waits()
+			h.clock.Advance(w[len(w)-1])
+		case <-time.After(10 * time.Second):
+			t.Fatal("the ticket never failed")
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -31,8 +32,12 @@ type Config struct {
 	Kiosks   []Kiosk   `yaml:"kiosks"`
 	Screens  []Screen  `yaml:"screens"`
 	Printers []Printer `yaml:"printers"`
+	Printing Printing  `yaml:"printing"`
 	Scanners []Scanner `yaml:"scanners"`
 	Dossiers Dossiers  `yaml:"dossiers"`
+	// Procedures is the catalogue of procedures the kiosk shows (YAML,
+	// docs/procedures.md), relative to this file's folder; empty: none.
+	Procedures string `yaml:"procedures"`
 
 	path  string
 	lines map[string]int
@@ -135,6 +140,12 @@ type Kiosk struct {
 	ID      string `yaml:"id"`
 	Name    string `yaml:"name"`
 	Printer string `yaml:"printer"` // prints its queue tickets; "" shows them on screen only
+	// Confirm asks for a second tap ("Lấy số") after the field; false issues
+	// the ticket on the first tap. Default true.
+	Confirm *bool `yaml:"confirm"`
+	// IdleSeconds is how long a ticket or a page stays on screen before the
+	// kiosk returns to its start screen. Default 30.
+	IdleSeconds int `yaml:"idle_seconds"`
 }
 
 // Printer transports.
@@ -144,6 +155,17 @@ const (
 	TransportUSB    = "usb"
 	TransportTCP    = "tcp"
 )
+
+// Printing holds what applies to every printer.
+type Printing struct {
+	// TicketTimeout: a queue ticket not printed within this time is given up
+	// (the citizen has left the kiosk with the number shown on screen).
+	// Default 20s.
+	TicketTimeout time.Duration `yaml:"ticket_timeout"`
+	// JobTimeout: any other job (a receipt) not printed within this time
+	// fails. Default 30m.
+	JobTimeout time.Duration `yaml:"job_timeout"`
+}
 
 // Printer is an ESC/POS thermal printer.
 type Printer struct {
@@ -158,6 +180,31 @@ type Printer struct {
 	// RasterCodes prints barcodes and QR codes as images, for printers
 	// without the GS k / GS ( k commands.
 	RasterCodes bool `yaml:"raster_codes"`
+}
+
+// DefaultKioskIdle is the idle time of a kiosk that sets none.
+const DefaultKioskIdle = 30
+
+// Confirms reports whether the kiosk asks for a second tap.
+func (k Kiosk) Confirms() bool { return k.Confirm == nil || *k.Confirm }
+
+// Kiosk finds a kiosk by id.
+func (c *Config) Kiosk(id string) (Kiosk, bool) {
+	for _, k := range c.Kiosks {
+		if k.ID == id {
+			return k, true
+		}
+	}
+	return Kiosk{}, false
+}
+
+// ProceduresPath is the catalogue file, resolved against the config file's
+// folder; "" when the config names none.
+func (c *Config) ProceduresPath() string {
+	if c.Procedures == "" || filepath.IsAbs(c.Procedures) || c.path == "" {
+		return c.Procedures
+	}
+	return filepath.Join(filepath.Dir(c.path), c.Procedures)
 }
 
 // Screen is a lobby or counter display.
@@ -430,6 +477,14 @@ func (c *Config) check() error {
 			return c.fail(key+".id", "%q: a kiosk needs a unique id of letters, digits, - or _", k.ID)
 		}
 		kiosks[k.ID] = true
+		if k.IdleSeconds == 0 {
+			c.Kiosks[i].IdleSeconds = DefaultKioskIdle
+		} else if k.IdleSeconds < 5 || k.IdleSeconds > 600 {
+			return c.fail(key+".idle_seconds", "%d: give 5 to 600 seconds (a citizen needs time to read the number)", k.IdleSeconds)
+		}
+	}
+	if c.Procedures != "" && strings.TrimSpace(c.Procedures) != c.Procedures {
+		return c.fail("procedures", "%q: remove the spaces around the file name", c.Procedures)
 	}
 	screens := map[string]bool{}
 	for i, s := range c.Screens {
@@ -458,6 +513,17 @@ var (
 )
 
 func (c *Config) checkDevices(kiosks map[string]bool) error {
+	switch pr := &c.Printing; {
+	case pr.TicketTimeout < 0 || pr.JobTimeout < 0:
+		return c.fail("printing", "timeouts cannot be negative")
+	default:
+		if pr.TicketTimeout == 0 {
+			pr.TicketTimeout = 20 * time.Second
+		}
+		if pr.JobTimeout == 0 {
+			pr.JobTimeout = 30 * time.Minute
+		}
+	}
 	printers := map[string]bool{}
 	for i, p := range c.Printers {
 		key := fmt.Sprintf("printers[%d]", i)
@@ -644,14 +710,4 @@ func (c *Config) User(username string) (Staff, bool) {
 // Allowed reports whether the account may act on the counter.
 func (s Staff) Allowed(counter string) bool {
 	return s.Role == RoleAdmin || slices.Contains(s.Counters, counter)
-}
-
-// Kiosk finds a kiosk by id.
-func (c *Config) Kiosk(id string) (Kiosk, bool) {
-	for _, k := range c.Kiosks {
-		if k.ID == id {
-			return k, true
-		}
-	}
-	return Kiosk{}, false
 }

@@ -75,6 +75,8 @@ func Open(ctx context.Context, cfg *config.Config, db *sql.DB, engine Engine, lo
 	}
 	o := spool.DefaultOpts
 	o.Store, o.Printers, o.Logger = store, devs, log
+	o.MaxAge = cfg.Printing.JobTimeout
+	o.MaxAgeByKind = map[string]time.Duration{KindTicket: cfg.Printing.TicketTimeout}
 	o.OnEvent = func(ev spool.Event) {
 		if ev.Kind == KindTicket && ev.Owner != "" {
 			s.events <- ev // drained by forward; blocks a printer goroutine only while the engine commits

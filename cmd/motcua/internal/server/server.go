@@ -14,6 +14,7 @@ import (
 	"motcua/cmd/motcua/internal/printing"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/procedures"
 	"motcua/queue"
 )
 
@@ -41,6 +42,8 @@ type Opts struct {
 	// Health adds sections to /healthz (e.g. "printers"); each func returns
 	// the section's value.
 	Health map[string]func() any
+	// Procedures is the catalogue the kiosk browses; nil: none.
+	Procedures *procedures.Catalogue
 }
 
 // Server answers the HTTP API.
@@ -61,6 +64,7 @@ type Server struct {
 	codePattern *regexp.Regexp
 	router      *gin.Engine
 	metrics     *prometheus.Registry
+	screens     *screens
 }
 
 // New builds the server and its routes.
@@ -116,7 +120,8 @@ func New(o Opts) *Server {
 	staff := api.Group("", s.staff)
 	staff.GET("/auth/me", s.me)
 	staff.POST("/tickets/:id/cancel", s.cancel)
-	ctr := staff.Group("/counters/:counter", s.counterAccess)
+	s.routesScreens(o, api, staff)
+	ctr := staff.Group("/counters/:counter", s.counterAccess, s.claimCheck)
 	ctr.POST("/next", s.counterAction(s.engine.Next))
 	ctr.POST("/recall", s.counterAction(s.engine.Recall))
 	ctr.POST("/no-show", s.counterAction(s.engine.NoShow))

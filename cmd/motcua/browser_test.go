@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"motcua/cmd/motcua/internal/config"
+	"motcua/kiosk/dossier/registry"
+	"motcua/queue"
+)
+
+// center is a motcua service running in this process with everything serve
+// wires (store, engine, file printers and spooler, dossier lookups, pages),
+// behind an httptest server.
+type center struct {
+	url     string
+	engine  *queue.Engine
+	screens *screens
+	data    string
+	printer *filePrinter
+}
+
+// filePrinter breaks and mends the demo's file printers: with their folder
+// turned into a plain file, every write fails as an unplugged printer's would.
+type filePrinter struct{ dir string }
+
+func (p *filePrinter) setFail(fail bool) {
+	os.RemoveAll(p.dir)
+	if fail {
+		os.WriteFile(p.dir, []byte("not a folder"), 0o600)
+	} else {
+		os.MkdirAll(p.dir, 0o755)
+	}
+}
+
+// startCenter serves configs/demo.yaml from a fresh data directory, with a
+// ticket given up after 2 s of failed printing; seedDossier records a dossier
+// received five days ago, due in ten; edits change the config's text first.
+func startCenter(t *testing.T, seedDossier bool, edits ...func(yaml string) string) *center {
+	t.Helper()
+	data, err := os.ReadFile(demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	yaml := strings.Replace(string(data), "procedures: procedures.sample.yaml", "procedures: "+mustAbs(t, "../../configs/procedures.sample.yaml"), 1)
+	yaml += "\nprinting: {ticket_timeout: 2s}\n"
+	for _, e := range edits {
+		yaml = e(yaml)
+	}
+	path := filepath.Join(dir, "center.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DataDir = filepath.Join(dir, "data")
+	ctx := context.Background()
+	svc, err := openService(ctx, cfg, serviceOpts{log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seedDossier {
+		reg := svc.registry
+		err := reg.Record(ctx, registry.ReceiptInfo{Code: "000.00.14.H56-200203-0118",
+			Procedure: "Cấp giấy phép xây dựng nhà ở riêng lẻ", Applicant: "Nguyễn Văn An", Unit: "Phòng Quản lý đô thị",
+			ReceivedAt: time.Now().AddDate(0, 0, -5), DueAt: time.Now().AddDate(0, 0, 10)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := reg.UpdateStatus(ctx, registry.StatusUpdate{Code: "000.00.14.H56-200203-0118", Status: 4, Unit: "Phòng Quản lý đô thị"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hs := httptest.NewServer(svc.handler)
+	t.Cleanup(func() { hs.Close(); svc.close() })
+	return &center{url: hs.URL, engine: svc.engine, screens: svc.screens, data: cfg.DataDir,
+		printer: &filePrinter{dir: filepath.Join(cfg.DataDir, "prints")}}
+}
+
+func mustAbs(t *testing.T, p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// browser starts headless Chromium, or skips the test when it is absent.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed (apt-get install chromium, or make test-deps): browser tests skipped")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("lang", "vi-VN"),
+		chromedp.Flag("force-device-scale-factor", "1"))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelB := chromedp.NewContext(actx)
+	if err := chromedp.Do(bctx); err != nil { // start the browser
+		cancelB()
+		cancelA()
+		t.Fatalf("chromium: %v", err)
+	}
+	t.Cleanup(func() { cancelB(); cancelA() })
+	return bctx
+}
+
+// tab opens a new tab of the browser at w×h.
+func tab(t *testing.T, b context.Context, w, h int64) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h)); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// do runs steps with a time limit.
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(c, steps...); err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+}
+
+// eval returns the value of a JavaScript expression.
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(c, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("eval %s: %v", js, err)
+	}
+	return v
+}
+
+// waitFor polls a JavaScript condition until it holds.
+func waitFor(t *testing.T, ctx context.Context, what, js string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		c, cancel := context.WithTimeout(ctx, 5*time.Second)
+		ok, err := chromedp.Run(c, chromedp.Evaluate[bool]("!!("+js+")"))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	body, _ := chromedp.Run(ctx, chromedp.Evaluate[string]("document.body ? document.body.innerText : ''"))
+	t.Fatalf("waiting for %s (%s); the page says:\n%s", what, js, body)
+}
+
+// open navigates to a page and waits until its script is ready.
+func open(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	do(t, ctx, chromedp.Navigate(url))
+	waitFor(t, ctx, url+" ready", `document.body && document.body.dataset.ready === "1"`)
+}
+
+func visible(id string) string { return fmt.Sprintf(`!document.getElementById(%q).hidden`, id) }
+
+// click taps an element like a finger (mouse events at its centre).
+func click(t *testing.T, ctx context.Context, css string) {
+	t.Helper()
+	do(t, ctx, chromedp.Click(chromedp.CSS(css)))
+}
+
+func login(t *testing.T, ctx context.Context, user string) {
+	t.Helper()
+	do(t, ctx,
+		chromedp.SendKeys(chromedp.CSS("#username"), user),
+		chromedp.SendKeys(chromedp.CSS("#password"), "demo"),
+		chromedp.Click(chromedp.CSS(`#login-form button[type=submit]`)))
+}

@@ -1,0 +1,89 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// ratingWindow is how long after a completion the tablet may rate it.
+const ratingWindow = 10 * 60 // seconds
+
+type lastCompletedJSON struct {
+	Number      string `json:"number,omitempty"`
+	CompletedAt string `json:"completed_at,omitempty"`
+	Rated       bool   `json:"rated"`
+	// Rateable is true while the tablet should ask: completed within the
+	// window and not yet rated.
+	Rateable bool `json:"rateable"`
+}
+
+// ratable returns the ticket the counter's tablet may rate now.
+func (s *Server) ratable(counter string) (doneTicket, bool, bool) {
+	d, ok := s.screens.done.get(counter)
+	if !ok {
+		return d, false, false
+	}
+	fresh := s.now().Sub(d.At).Seconds() < ratingWindow
+	return d, true, fresh && !d.Rated
+}
+
+// lastCompleted tells the rating tablet which ticket the counter finished
+// last; it carries no ticket id, only the number shown to the citizen.
+func (s *Server) lastCompleted(c *gin.Context) {
+	counter := c.Param("counter")
+	if !s.knownCounter(counter) {
+		s.fail(c, newError(http.StatusNotFound, "unknown_counter", "Không có quầy này."))
+		return
+	}
+	d, ok, rateable := s.ratable(counter)
+	out := lastCompletedJSON{Rateable: rateable}
+	if ok {
+		out.Number, out.CompletedAt, out.Rated = d.Number, s.stamp(d.At), d.Rated
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, out)
+}
+
+type rateRequest struct {
+	Rating int `json:"rating"`
+}
+
+// rate stores the citizen's rating with the ticket the counter completed
+// last, within the window and once.
+func (s *Server) rate(c *gin.Context) {
+	var req rateRequest
+	if err := decode(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	counter := c.Param("counter")
+	if !s.knownCounter(counter) {
+		s.fail(c, newError(http.StatusNotFound, "unknown_counter", "Không có quầy này."))
+		return
+	}
+	if req.Rating < 1 || req.Rating > 3 {
+		s.fail(c, newError(http.StatusBadRequest, "bad_rating", "Mức đánh giá phải là 1, 2 hoặc 3."))
+		return
+	}
+	d, _, rateable := s.ratable(counter)
+	if !rateable {
+		s.fail(c, newError(http.StatusNotFound, "nothing_to_rate", "Quầy chưa phục vụ xong lượt nào để đánh giá."))
+		return
+	}
+	t, err := s.engine.Rate(c.Request.Context(), d.ID, req.Rating)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"number": t.Number, "rating": t.Rating})
+}
+
+func (s *Server) knownCounter(id string) bool {
+	for _, ct := range s.cfg.Counters {
+		if ct.ID == id {
+			return true
+		}
+	}
+	return false
+}

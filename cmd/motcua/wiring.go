@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"motcua/cmd/motcua/internal/config"
+	"motcua/cmd/motcua/internal/printing"
+	"motcua/cmd/motcua/internal/server"
+	"motcua/devices/scanner"
+	"motcua/kiosk/dossier"
+	"motcua/kiosk/dossier/registry"
+	"motcua/kiosk/dossier/upstream"
+	"motcua/kiosk/lookup"
+	"motcua/queue"
+	"motcua/queue/sqlite"
+)
+
+// service is one center's motcua in this process: the store, the engine,
+// the printers, scanners, dossier lookups, pages and the HTTP handler. serve
+// runs it behind a listener; the end-to-end tests behind httptest.
+type service struct {
+	cfg      *config.Config
+	engine   *queue.Engine
+	registry *registry.Registry
+	screens  *screens
+	handler  http.Handler
+
+	closers []func() // run in reverse order by close
+	once    sync.Once
+}
+
+type serviceOpts struct {
+	log         *slog.Logger
+	commitBatch int // queue.Opts.MaxBatch; 0: the default
+}
+
+// openService starts everything a center runs, on cfg.DataDir. Its
+// goroutines live until close, which stops them in order: scanners and
+// screens, then printers (jobs being sent finish and reach their tickets),
+// then the engine (pending commits are written), then the database.
+func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *service, err error) {
+	log := o.log
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &service{cfg: cfg}
+	defer func() {
+		if err != nil {
+			s.close()
+		}
+	}()
+	if err := writableDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	sessionKey, err := secret(cfg.Security.SessionSecret, cfg.DataDir, "session.key")
+	if err != nil {
+		return nil, err
+	}
+	receiptKey, err := secret(cfg.Security.ReceiptSecret, cfg.DataDir, "receipt.key")
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlite.Open(filepath.Join(cfg.DataDir, "motcua.db"))
+	if err != nil {
+		return nil, err
+	}
+	s.onClose(func() { db.Close() })
+	store, err := sqlite.NewStore(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	engine, err := queue.New(ctx, queue.Opts{
+		Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: store,
+		Location: cfg.Location(), Logger: log, MaxBatch: o.commitBatch,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.engine = engine
+	s.goRun(func(ctx context.Context) { engine.Run(ctx) })
+
+	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, log)
+	if err != nil {
+		return nil, err
+	}
+	s.registry = reg
+	prints, err := printing.Open(ctx, cfg, db, engine, log)
+	if err != nil {
+		return nil, err
+	}
+	s.onClose(func() { prints.Close() })
+
+	scr, err := newScreens(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s.screens = scr
+	s.goRun(scr.run)
+	scanners, err := s.startScanners(cfg, scr, log)
+	if err != nil {
+		return nil, err
+	}
+	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: sessionKey,
+		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
+		Procedures: scr.procedures,
+		Health: map[string]func() any{"scanners": func() any {
+			out := map[string]scanner.State{}
+			for name, sc := range scanners {
+				out[name] = sc.State()
+			}
+			return out
+		}},
+	})
+	scr.mount(srv.Router())
+	s.handler = srv.Handler()
+	return s, nil
+}
+
+// onClose adds fn to what close runs, before everything added earlier.
+func (s *service) onClose(fn func()) { s.closers = append(s.closers, fn) }
+
+// goRun runs fn in a goroutine until close.
+func (s *service) goRun(fn func(ctx context.Context)) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn(ctx)
+	}()
+	s.onClose(func() {
+		cancel()
+		<-done
+	})
+}
+
+// close stops everything, last started first. It is idempotent.
+func (s *service) close() {
+	s.once.Do(func() {
+		for i := len(s.closers) - 1; i >= 0; i-- {
+			s.closers[i]()
+		}
+	})
+}
+
+// startScanners starts each configured scanner; its codes go live to the
+// page of its kiosk. A scanner not plugged in yet is looked for until it is.
+func (s *service) startScanners(cfg *config.Config, scr *screens, log *slog.Logger) (map[string]*scanner.Scanner, error) {
+	out := map[string]*scanner.Scanner{}
+	for _, sc := range cfg.Scanners {
+		ctx, cancel := context.WithCancel(context.Background())
+		dev, err := scanner.Start(ctx, scanner.Opts{
+			Name: sc.Name, Kiosk: sc.Kiosk, Path: sc.Path, VID: strings.ToLower(sc.VID), PID: strings.ToLower(sc.PID),
+			Serial: sc.Serial, Baud: sc.Baud, Suffix: scanner.Suffix(strings.ToLower(sc.Suffix)), Logger: log,
+			OnCode: func(c scanner.Code) { scr.hub.Push(c.Kiosk, c.Text) },
+		})
+		if err != nil {
+			cancel()
+			return nil, fmt.Errorf("serve: scanner %s: %w", sc.Name, err)
+		}
+		s.onClose(func() {
+			cancel()
+			dev.Close()
+		})
+		out[sc.Name] = dev
+	}
+	return out, nil
+}
+
+// dossierLookup opens the embedded registry and the lookup service on the
+// configured source.
+func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptKey []byte, log *slog.Logger) (*registry.Registry, *lookup.Service, error) {
+	reg, err := registry.Open(ctx, db, registry.Opts{CodePattern: cfg.Dossiers.CodePattern, Logger: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	var source dossier.Source = reg
+	if cfg.Dossiers.Source == config.SourceUpstream {
+		o := *cfg.Dossiers.Upstream
+		o.Logger = log
+		up, err := upstream.New(o)
+		if err != nil {
+			return nil, nil, fmt.Errorf("serve: dossiers.upstream: %w", err)
+		}
+		source = up
+	}
+	parser, err := lookup.NewParser(lookup.ParserOpts{CodePattern: cfg.Dossiers.CodePattern,
+		PublicBaseURL: cfg.BaseURL(), Secret: receiptKey})
+	if err != nil {
+		return nil, nil, fmt.Errorf("serve: dossiers: %w", err)
+	}
+	rate := lookup.RateOpts{PerMinute: float64(cfg.Dossiers.RatePerMinute)}
+	look, err := lookup.New(lookup.Opts{Parser: parser, Source: source, Limiter: lookup.NewRateLimiter(rate), Logger: log})
+	if err != nil {
+		return nil, nil, fmt.Errorf("serve: dossiers: %w", err)
+	}
+	return reg, look, nil
+}

@@ -1,0 +1,189 @@
+package push
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Frame is what a page receives.
+type Frame struct {
+	Type string `json:"type"` // "scan"
+	Code string `json:"code"`
+}
+
+// Opts configure a Hub.
+type Opts struct {
+	// Kiosks are the ids pages may connect as; others get 404.
+	Kiosks []string
+	Logger *slog.Logger // default slog.Default()
+	// PingEvery is the keep-alive period; default 20 s.
+	PingEvery time.Duration
+}
+
+// Hub fans scanner codes out to the pages of their kiosk.
+type Hub struct {
+	o        Opts
+	known    map[string]bool
+	join     chan *client
+	leave    chan *client
+	push     chan addressed
+	done     chan struct{}
+	upgrader websocket.Upgrader
+}
+
+// addressed is a frame for the pages of one kiosk.
+type addressed struct {
+	Kiosk string
+	Frame Frame
+}
+
+type client struct {
+	kiosk string
+	conn  *websocket.Conn
+	send  chan []byte
+}
+
+// sendQueue is how many frames wait for a slow page before it is dropped.
+const sendQueue = 16
+
+// New returns a hub; Run must be running for it to deliver.
+func New(o Opts) *Hub {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.PingEvery <= 0 {
+		o.PingEvery = 20 * time.Second
+	}
+	h := &Hub{o: o, known: map[string]bool{}, join: make(chan *client), leave: make(chan *client),
+		push: make(chan addressed, 64), done: make(chan struct{})}
+	for _, k := range o.Kiosks {
+		h.known[k] = true
+	}
+	return h
+}
+
+// Run owns the connections until ctx ends, then closes them all.
+func (h *Hub) Run(ctx context.Context) {
+	defer close(h.done)
+	pages := map[string]map[*client]bool{}
+	drop := func(c *client) {
+		if set := pages[c.kiosk]; set[c] {
+			delete(set, c)
+			close(c.send)
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			for _, set := range pages {
+				for c := range set {
+					drop(c)
+				}
+			}
+			return
+		case c := <-h.join:
+			if pages[c.kiosk] == nil {
+				pages[c.kiosk] = map[*client]bool{}
+			}
+			pages[c.kiosk][c] = true
+		case c := <-h.leave:
+			drop(c)
+		case f := <-h.push:
+			msg, _ := json.Marshal(f.Frame) // two strings: cannot fail
+			if len(pages[f.Kiosk]) == 0 {
+				h.o.Logger.Warn("push: scan for a kiosk with no page open", "kiosk", f.Kiosk)
+			}
+			for c := range pages[f.Kiosk] {
+				select {
+				case c.send <- msg:
+				default:
+					h.o.Logger.Warn("push: dropping a slow kiosk page", "kiosk", c.kiosk)
+					drop(c)
+				}
+			}
+		}
+	}
+}
+
+// Push sends a scanned code to the pages of kiosk. It does not wait for
+// them; after Run has stopped it does nothing.
+func (h *Hub) Push(kiosk, code string) {
+	select {
+	case h.push <- addressed{Kiosk: kiosk, Frame: Frame{Type: "scan", Code: code}}:
+	case <-h.done:
+	}
+}
+
+// ServeHTTP upgrades /ws/kiosk?kiosk=ID.
+func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	kiosk := r.URL.Query().Get("kiosk")
+	if !h.known[kiosk] {
+		http.Error(w, `{"error":{"code":"unknown_kiosk","message":"Không có kiosk này trong cấu hình."}}`, http.StatusNotFound)
+		return
+	}
+	conn, err := h.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered
+	}
+	c := &client{kiosk: kiosk, conn: conn, send: make(chan []byte, sendQueue)}
+	select {
+	case h.join <- c:
+	case <-h.done:
+		conn.Close()
+		return
+	}
+	go h.write(c)
+	h.read(c)
+}
+
+// read discards what the page sends and notices when it goes away.
+func (h *Hub) read(c *client) {
+	defer func() {
+		select {
+		case h.leave <- c:
+		case <-h.done:
+		}
+	}()
+	c.conn.SetReadLimit(512)
+	c.conn.SetReadDeadline(time.Now().Add(3 * h.o.PingEvery))
+	c.conn.SetPongHandler(func(string) error {
+		return c.conn.SetReadDeadline(time.Now().Add(3 * h.o.PingEvery))
+	})
+	for {
+		if _, _, err := c.conn.NextReader(); err != nil {
+			return
+		}
+	}
+}
+
+// write is the connection's only writer.
+func (h *Hub) write(c *client) {
+	tick := time.NewTicker(h.o.PingEvery)
+	defer func() {
+		tick.Stop()
+		c.conn.Close()
+	}()
+	for {
+		select {
+		case msg, ok := <-c.send:
+			c.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+			if !ok {
+				c.conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseGoingAway, ""))
+				return
+			}
+			if err := c.conn.WriteMessage(websocket.TextMessage, msg); err != nil {
+				return
+			}
+		case <-tick.C:
+			c.conn.SetWriteDeadline(time.Now().Add(10 * time.Second))
+			if err := c.conn.WriteMessage(websocket.PingMessage, nil); err != nil {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package push
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+func start(t *testing.T) (*Hub, string, context.CancelFunc) {
+	t.Helper()
+	h := New(Opts{Kiosks: []string{"k1", "k2"}})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); h.Run(ctx) }()
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() { cancel(); <-done; srv.Close() })
+	return h, "ws" + strings.TrimPrefix(srv.URL, "http"), cancel
+}
+
+func dial(t *testing.T, url string) *websocket.Conn {
+	t.Helper()
+	c, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// pushUntil pushes code until c receives a frame (the page joins the hub
+// just after its handshake) and returns the frame.
+func pushUntil(t *testing.T, h *Hub, kiosk, code string, c *websocket.Conn) Frame {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		h.Push(kiosk, code)
+		c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+		var f Frame
+		if err := c.ReadJSON(&f); err == nil {
+			return f
+		} else if !strings.Contains(err.Error(), "timeout") {
+			t.Fatal(err)
+		}
+	}
+	t.Fatal("no frame arrived")
+	return Frame{}
+}
+
+func TestScanReachesItsKioskOnly(t *testing.T) {
+	h, url, _ := start(t)
+	k1 := dial(t, url+"?kiosk=k1")
+	k2 := dial(t, url+"?kiosk=k2")
+	f := pushUntil(t, h, "k1", "000.00.14.H56-200203-0118", k1)
+	if f.Type != "scan" || f.Code != "000.00.14.H56-200203-0118" {
+		t.Fatalf("frame %+v", f)
+	}
+	pushUntil(t, h, "k2", "for-k2", k2) // k2 is joined now
+	h.Push("k1", "second")
+	k2.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	var got Frame
+	if err := k2.ReadJSON(&got); err == nil && got.Code != "for-k2" {
+		t.Fatalf("kiosk k2 received k1's scan %+v", got)
+	}
+}
+
+func TestUnknownKioskIsRefused(t *testing.T) {
+	_, url, _ := start(t)
+	_, resp, err := websocket.DefaultDialer.Dial(url+"?kiosk=k9", nil)
+	if err == nil || resp == nil || resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown kiosk: err %v, resp %v", err, resp)
+	}
+}
+
+func TestStopClosesPagesAndPushReturns(t *testing.T) {
+	h, url, cancel := start(t)
+	c := dial(t, url+"?kiosk=k1")
+	pushUntil(t, h, "k1", "x", c)
+	cancel()
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		if _, _, err := c.ReadMessage(); err != nil {
+			break // closed by the hub
+		}
+	}
+	for range 100 { // more than the push buffer: must not block once stopped
+		h.Push("k1", "late")
+	}
+}

@@ -1,0 +1,184 @@
+// Reports for administrators: a day or a range, per field, counter and
+// hour, with charts drawn here in SVG and a CSV export.
+"use strict";
+(() => {
+  const { api, el } = motcua;
+  const $ = id => document.getElementById(id);
+  const dict = {
+    vi: {
+      title: "Báo cáo hoạt động", logout: "Đăng xuất", login_title: "Đăng nhập quản trị", username: "Tên đăng nhập",
+      password: "Mật khẩu", login: "Đăng nhập", from: "Từ ngày", to: "Đến ngày", show: "Xem báo cáo", today: "Hôm nay",
+      week: "7 ngày qua", csv: "Tải CSV (Excel)", c_hours: "Số phiếu theo giờ", c_wait: "Thời gian chờ theo lĩnh vực (phút)",
+      c_service: "Thời gian phục vụ theo quầy (phút)", c_rating: "Mức độ hài lòng", not_admin: "Tài khoản này không phải quản trị viên.",
+      tickets: "Số phiếu", served: "Đã phục vụ", no_shows: "Vắng mặt", cancelled: "Đã hủy", open: "Chưa xong",
+      wait_med: "Chờ (trung vị)", wait_p90: "Chờ (90%)", svc_med: "Phục vụ (trung vị)", svc_p90: "Phục vụ (90%)",
+      rating_avg: "Điểm hài lòng (1–3)", satisfied: "Hài lòng trở lên", median: "Trung vị", p90: "90% số phiếu không quá",
+      r1: "Không hài lòng", r2: "Hài lòng", r3: "Rất hài lòng", by_field: "Theo lĩnh vực", by_counter: "Theo quầy",
+      by_hour: "Theo giờ", by_day: "Theo ngày", name: "Tên", no_data: "Không có phiếu nào trong khoảng ngày này.",
+      no_ratings: "Chưa có đánh giá.", min: "phút",
+    },
+    en: {
+      title: "Activity report", logout: "Log out", login_title: "Administrator login", username: "User name", password: "Password",
+      login: "Log in", from: "From", to: "To", show: "Show", today: "Today", week: "Last 7 days", csv: "Download CSV (Excel)",
+      c_hours: "Tickets per hour", c_wait: "Waiting time per field (minutes)", c_service: "Service time per counter (minutes)",
+      c_rating: "Satisfaction", not_admin: "This account is not an administrator.", tickets: "Tickets", served: "Served",
+      no_shows: "No-shows", cancelled: "Cancelled", open: "Open", wait_med: "Wait (median)", wait_p90: "Wait (90th pct)",
+      svc_med: "Service (median)", svc_p90: "Service (90th pct)", rating_avg: "Satisfaction (1–3)", satisfied: "Satisfied or better",
+      median: "Median", p90: "90th percentile", r1: "Not satisfied", r2: "Satisfied", r3: "Very satisfied", by_field: "Per field",
+      by_counter: "Per counter", by_hour: "Per hour", by_day: "Per day", name: "Name", no_data: "No tickets in this range.",
+      no_ratings: "No ratings yet.", min: "min",
+    },
+  };
+  const tr = motcua.i18n(dict, lang => { $("lang").textContent = lang === "vi" ? "English" : "Tiếng Việt"; $("lang").lang = lang === "vi" ? "en" : "vi"; if (last) render(last); });
+  const t = tr.t;
+  let last = null;
+  const p2 = motcua.pad2;
+  const ymd = d => `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}`;
+  const mins = s => Math.round(s / 6) / 10;
+  const fmtMin = s => s ? `${mins(s)} ${t("min")}` : "–";
+
+  function screen(name) { $("login").hidden = name !== "login"; $("report").hidden = name !== "report"; $("logout").hidden = name === "login"; }
+
+  $("login-form").addEventListener("submit", async ev => {
+    ev.preventDefault();
+    try {
+      await api("POST", "/api/v1/auth/login", { username: $("username").value.trim(), password: $("password").value });
+      $("password").value = "";
+      await enter();
+    } catch (e) { $("login-error").textContent = e.message; $("login-error").hidden = false; }
+  });
+  async function enter() {
+    const me = await api("GET", "/api/v1/auth/me");
+    if (me.role !== "admin") { screen("login"); $("login-error").textContent = t("not_admin"); $("login-error").hidden = false; return; }
+    $("who").textContent = me.name || me.username;
+    screen("report");
+    await load();
+  }
+  $("logout").addEventListener("click", async () => { try { await api("POST", "/api/v1/auth/logout"); } catch (e) { /* expires anyway */ } screen("login"); });
+  $("range").addEventListener("submit", ev => { ev.preventDefault(); load(); });
+  $("today").addEventListener("click", () => { $("from").value = $("to").value = ""; load(); });
+  $("week").addEventListener("click", () => {
+    const d = new Date(($("to").value || ymd(new Date())) + "T12:00:00Z");
+    $("to").value = d.toISOString().slice(0, 10);
+    d.setUTCDate(d.getUTCDate() - 6);
+    $("from").value = d.toISOString().slice(0, 10);
+    load();
+  });
+  $("lang").addEventListener("click", () => tr.set(tr.lang === "vi" ? "en" : "vi"));
+
+  async function load() {
+    if (!$("from").value) {
+      try { const r = await api("GET", "/api/v1/reports"); $("from").value = r.from; $("to").value = r.to; } catch (e) { $("from").value = $("to").value = ymd(new Date()); }
+    }
+    if (!$("to").value) $("to").value = $("from").value;
+    const q = `from=${$("from").value}&to=${$("to").value}`;
+    $("csv").href = "/api/v1/reports?" + q + "&format=csv";
+    try {
+      last = await api("GET", "/api/v1/reports?" + q);
+      $("report-error").hidden = true;
+      render(last);
+    } catch (e) { $("report-error").textContent = e.message; $("report-error").hidden = false; }
+  }
+
+  // ---- SVG charts of our own ----
+  const NS = "http://www.w3.org/2000/svg";
+  function svg(tag, attrs, ...kids) {
+    const e = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    for (const k of kids) e.append(k instanceof Node ? k : document.createTextNode(String(k)));
+    return e;
+  }
+  function niceMax(v) {
+    if (v <= 0) return 1;
+    const p = Math.pow(10, Math.floor(Math.log10(v))), n = v / p;
+    return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * p;
+  }
+  // bars draws groups of bars: groups [{label, values:[…]}], colours per series.
+  function bars(groups, colours, title, floor) {
+    const W = 640, H = 300, L = 48, B = 54, T = 14, R = 10;
+    const maxV = niceMax(Math.max(floor || 1, ...groups.flatMap(g => g.values)));
+    const g = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": title });
+    g.append(svg("title", {}, title));
+    for (let i = 0; i <= 4; i++) {
+      const y = T + (H - T - B) * (1 - i / 4);
+      g.append(svg("line", { x1: L, x2: W - R, y1: y, y2: y, stroke: "#c9d2de" }));
+      g.append(svg("text", { x: L - 6, y: y + 4, "text-anchor": "end", "font-size": 12 }, +(maxV * i / 4).toFixed(2)));
+    }
+    const slot = (W - L - R) / Math.max(groups.length, 1);
+    const bw = Math.min(36, (slot - 8) / colours.length);
+    groups.forEach((grp, i) => {
+      const x0 = L + slot * i + (slot - bw * colours.length) / 2;
+      grp.values.forEach((v, j) => {
+        const h = (H - T - B) * v / maxV;
+        g.append(svg("rect", { x: x0 + j * bw, y: H - B - h, width: bw - 2, height: Math.max(h, 0), fill: colours[j] },
+          svg("title", {}, `${grp.label}: ${v}`)));
+      });
+      g.append(svg("text", { x: L + slot * i + slot / 2, y: H - B + 18, "text-anchor": "middle", "font-size": 13 }, grp.label));
+    });
+    return g;
+  }
+  function legend(items) {
+    return el("div", { class: "legend" }, items.map(([cls, label]) => el("span", {}, el("i", { class: cls }), label)));
+  }
+  function ratingBar(total) {
+    const [r1, r2, r3] = total.ratings, n = r1 + r2 + r3;
+    if (!n) return el("p", {}, t("no_ratings"));
+    const W = 640, H = 70, g = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": t("c_rating") });
+    let x = 0;
+    [[r3, "#17632b", "r3"], [r2, "#0a4a8f", "r2"], [r1, "#a11a1a", "r1"]].forEach(([v, c, k]) => {
+      if (!v) return;
+      const w = W * v / n;
+      g.append(svg("rect", { x, y: 0, width: w, height: 44, fill: c }, svg("title", {}, `${t(k)}: ${v}`)));
+      if (w > 50) g.append(svg("text", { x: x + w / 2, y: 28, "text-anchor": "middle", "font-size": 16, fill: "#fff" }, `${Math.round(100 * v / n)}%`));
+      x += w;
+    });
+    return [g, legend([["sw-3", `${t("r3")}: ${r3}`], ["sw-2", `${t("r2")}: ${r2}`], ["sw-1", `${t("r1")}: ${r1}`]])];
+  }
+
+  function render(r) {
+    const T = r.total;
+    const card = (v, k) => el("div", { class: "total" }, el("b", {}, v), el("span", {}, t(k)));
+    $("totals").replaceChildren(
+      card(T.tickets, "tickets"), card(T.served, "served"), card(T.no_shows, "no_shows"),
+      card(fmtMin(T.wait_median_s), "wait_med"), card(fmtMin(T.wait_p90_s), "wait_p90"),
+      card(fmtMin(T.service_median_s), "svc_med"), card(T.rating_average ? T.rating_average.toFixed(2) : "–", "rating_avg"),
+      card(T.ratings.some(Boolean) ? Math.round(T.satisfied_share * 100) + "%" : "–", "satisfied"));
+    if (!T.tickets) $("totals").append(el("p", { class: "notice info" }, t("no_data")));
+    // Every hour of the working day shows, empty ones too.
+    const byHour = Object.fromEntries(r.hours.map(h => [Number(h.key), h.tickets]));
+    const hs = Object.keys(byHour).map(Number), lo = Math.min(7, ...hs), hi = Math.max(17, ...hs), hourBars = [];
+    for (let h = lo; h <= hi; h++) hourBars.push({ label: p2(h), values: [byHour[h] || 0] });
+    $("chart-hours").replaceChildren(bars(hourBars, ["#0a4a8f"], t("c_hours")));
+    $("chart-wait").replaceChildren(bars(r.fields.map(f => ({ label: f.key, values: [mins(f.wait_median_s), mins(f.wait_p90_s)] })), ["#0a4a8f", "#7fb0e6"], t("c_wait")),
+      legend([["sw-a", t("median")], ["sw-b", t("p90")]]));
+    $("chart-service").replaceChildren(bars(r.counters.map(c => ({ label: c.name, values: [mins(c.service_median_s), mins(c.service_p90_s)] })), ["#0a4a8f", "#7fb0e6"], t("c_service")),
+      legend([["sw-a", t("median")], ["sw-b", t("p90")]]));
+    $("chart-rating").replaceChildren(...[ratingBar(T)].flat());
+    const table = (caption, rows, nameOf) => el("table", { class: "data" },
+      el("caption", {}, caption),
+      el("thead", {}, el("tr", {}, ["name", "tickets", "served", "no_shows", "cancelled", "wait_med", "wait_p90", "svc_med", "svc_p90", "r3", "r2", "r1"].map(k => el("th", { scope: "col" }, t(k))))),
+      el("tbody", {}, rows.map(x => rowEl(x, nameOf))));
+    $("tables").replaceChildren(
+      table(t("by_field"), r.fields, x => `${x.key} · ${x.name}`),
+      table(t("by_counter"), r.counters, x => x.name),
+      table(t("by_hour"), r.hours, x => `${x.key}:00–${x.key}:59`),
+      table(t("by_day"), r.days, x => x.key));
+  }
+  function rowEl(x, nameOf) {
+    const cells = [nameOf(x), x.tickets, x.served, x.no_shows, x.cancelled, fmtMin(x.wait_median_s), fmtMin(x.wait_p90_s),
+      fmtMin(x.service_median_s), fmtMin(x.service_p90_s), x.ratings[2], x.ratings[1], x.ratings[0]];
+    return el("tr", { "data-key": x.key }, cells.map(c => el("td", {}, c)));
+  }
+
+  async function start() {
+    tr.apply();
+    const params = new URLSearchParams(location.search);
+    // Without dates the server answers the center's today (its zone, not
+    // this computer's).
+    $("from").value = params.get("from") || "";
+    $("to").value = params.get("to") || $("from").value;
+    try { await enter(); } catch (e) { screen("login"); }
+    document.body.dataset.ready = "1";
+  }
+  start();
+})();

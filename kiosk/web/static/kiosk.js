@@ -1,0 +1,507 @@
+// The citizen kiosk: take a number in one or two taps, see it on screen with
+// its QR code whatever the printer does, look a dossier up, browse the
+// procedures. Returns to the start screen after idle_seconds.
+"use strict";
+(() => {
+  const { api, el } = motcua;
+  const $ = id => document.getElementById(id);
+
+  const dict = {
+    vi: {
+      home_title: "Xin mời chọn lĩnh vực để lấy số thứ tự",
+      home_hint: "Chạm vào ô của việc bạn cần làm. Máy sẽ in phiếu có số thứ tự.",
+      home_hint_onetap: "Chạm một lần vào ô của việc bạn cần làm: máy cấp số ngay.",
+      priority_on: "Đang lấy số ƯU TIÊN", priority_btn: "Ưu tiên",
+      priority_who: "Người cao tuổi, người khuyết tật, phụ nữ mang thai",
+      all_closed: "Hiện ngoài giờ tiếp nhận. Xin quay lại trong giờ làm việc.",
+      lookup_btn: "Tra cứu hồ sơ", lookup_btn_hint: "Quét mã trên giấy hẹn",
+      procs_btn: "Thủ tục cần chuẩn bị", procs_btn_hint: "Giấy tờ, phí, thời gian",
+      confirm_title: "Bạn chọn lĩnh vực", take: "Lấy số", take_priority: "Lấy số ưu tiên",
+      back: "Quay lại", back_home: "Về màn hình chính", done: "Xong",
+      your_number: "Số thứ tự của bạn", priority_ticket: "Số ưu tiên",
+      qr_hint: "Quét mã này bằng điện thoại để theo dõi số của bạn.",
+      waiting_n: "{n} người đang chờ", waiting_0: "Không có ai chờ — được gọi ngay",
+      wait_about: "{n} người đang chờ, khoảng {m} phút.",
+      ahead_n: "Trước bạn có {n} người · khoảng {m} phút", ahead_0: "Bạn là người tiếp theo. Xin chú ý màn hình gọi số.",
+      closed_hours: "Ngoài giờ tiếp nhận · Giờ nhận: {h}", closed: "Ngoài giờ tiếp nhận", full: "Hết số hôm nay",
+      print_wait: "Đang in phiếu…", print_wait_more: "Xin chờ phiếu ra ở khe máy in bên dưới.",
+      print_ok: "Mời bạn nhận phiếu ở khe máy in bên dưới.", print_ok_more: "Giữ phiếu cho tới khi được gọi.",
+      print_paper: "Máy in đang hết giấy.", print_broken: "Máy in đang gặp sự cố, không in được phiếu.",
+      print_none: "Kiosk này không in phiếu.",
+      print_take: "Xin chụp lại màn hình hoặc ghi nhớ số {n}. Khi được gọi, đọc số này cho cán bộ.",
+      countdown: "Màn hình tự trở về sau {s} giây", back_in: "Về màn hình chính",
+      lookup_title: "Tra cứu hồ sơ",
+      lookup_hint: "Đưa mã vạch trên giấy hẹn trả kết quả vào máy quét bên dưới màn hình, hoặc bấm mã hồ sơ.",
+      code_label: "Mã hồ sơ", letters: "Chữ cái A–Z", digits: "Chữ số 0–9", erase: "Xóa", search: "Tra cứu",
+      searching: "Đang tra cứu…",
+      err_invalid: "Mã hồ sơ chưa đúng. Mã có dạng 000.00.14.H56-200203-0118, in dưới mã vạch trên giấy hẹn.",
+      err_notfound: "Không tìm thấy hồ sơ có mã này. Xin kiểm tra lại mã trên giấy hẹn, hoặc hỏi cán bộ tại quầy.",
+      err_upstream: "Hệ thống tra cứu đang tạm thời không trả lời. Xin thử lại sau ít phút hoặc hỏi cán bộ tại quầy.",
+      err_receipt: "Mã vừa quét không phải giấy hẹn của trung tâm này. Xin quét mã vạch trên giấy hẹn trả kết quả.",
+      err_rate: "Bạn vừa tra cứu nhiều lần. Xin chờ một chút rồi thử lại.",
+      err_network: "Kiosk đang mất kết nối. Xin thử lại sau ít phút hoặc hỏi cán bộ hướng dẫn.",
+      err_generic: "Chưa tra cứu được. Xin hỏi cán bộ tại quầy.",
+      err_closed: "Lĩnh vực này hiện ngoài giờ tiếp nhận.", err_full: "Lĩnh vực này đã hết số hôm nay.",
+      err_issue: "Chưa lấy được số. Xin thử lại hoặc hỏi cán bộ hướng dẫn.",
+      d_procedure: "Thủ tục", d_applicant: "Người nộp", d_received: "Ngày nhận", d_due: "Hẹn trả",
+      d_unit: "Đơn vị xử lý", d_code: "Mã hồ sơ",
+      due_left: "Còn {n} ngày đến hạn trả kết quả.", due_today: "Hôm nay là ngày hẹn trả kết quả.",
+      due_late: "Đã quá hạn trả kết quả {n} ngày. Xin hỏi cán bộ tại quầy để được giải thích.",
+      due_late_short: "Trễ hạn", on_time: "Đúng hạn",
+      s1: "Hồ sơ vừa được đăng ký, chưa được tiếp nhận.",
+      s2: "Hồ sơ đã được tiếp nhận, đang chờ chuyển đi xử lý.",
+      s3: "Hồ sơ không được tiếp nhận. Xin hỏi cán bộ tại quầy để biết lý do.",
+      s4: "Hồ sơ đang được xử lý. Bạn chưa cần làm gì thêm.",
+      s5: "Cần bổ sung giấy tờ. Xin mang giấy tờ còn thiếu đến quầy tiếp nhận.",
+      s6: "Cần nộp phí, lệ phí hoặc thuế trước khi nhận kết quả.",
+      s7: "Hồ sơ đã được rút theo yêu cầu của người nộp.",
+      s8: "Hồ sơ đã dừng xử lý. Xin hỏi cán bộ tại quầy.",
+      s9: "Đã có kết quả. Mời bạn đến quầy trả kết quả, nhớ mang theo giấy hẹn.",
+      s10: "Đã trả kết quả.",
+      procs_title: "Thủ tục cần chuẩn bị", p_docs: "Giấy tờ cần mang", p_sets: "Số bộ hồ sơ",
+      p_time: "Thời gian giải quyết", p_fee: "Phí, lệ phí", p_notes: "Lưu ý", p_take: "Lấy số cho lĩnh vực này",
+      p_none: "Chưa có danh mục thủ tục cho lĩnh vực này. Xin hỏi cán bộ hướng dẫn.",
+      p_empty: "Trung tâm chưa đưa danh mục thủ tục lên kiosk. Xin hỏi cán bộ hướng dẫn.",
+      help: "Cần giúp đỡ? Xin hỏi cán bộ hướng dẫn tại sảnh.",
+      lang: "English", minutes: "phút",
+    },
+    en: {
+      home_title: "Please choose a service to take a queue number",
+      home_hint: "Touch the service you need. The machine prints your numbered ticket.",
+      home_hint_onetap: "Touch the service you need once: you get your number at once.",
+      priority_on: "Taking a PRIORITY number", priority_btn: "Priority",
+      priority_who: "Elderly people, people with disabilities, pregnant women",
+      all_closed: "We are closed now. Please come back during opening hours.",
+      lookup_btn: "Check a dossier", lookup_btn_hint: "Scan the code on your receipt",
+      procs_btn: "What to bring", procs_btn_hint: "Documents, fees, time",
+      confirm_title: "You chose", take: "Take a number", take_priority: "Take a priority number",
+      back: "Back", back_home: "Back to start", done: "Done",
+      your_number: "Your number", priority_ticket: "Priority number",
+      qr_hint: "Scan this code with your phone to follow your number.",
+      waiting_n: "{n} people waiting", waiting_0: "Nobody waiting — you will be called soon",
+      wait_about: "{n} people waiting, about {m} minutes.",
+      ahead_n: "{n} people before you · about {m} minutes", ahead_0: "You are next. Please watch the calling screen.",
+      closed_hours: "Closed now · Open: {h}", closed: "Closed now", full: "No more numbers today",
+      print_wait: "Printing your ticket…", print_wait_more: "Please wait for the ticket below the screen.",
+      print_ok: "Please take your ticket below the screen.", print_ok_more: "Keep it until you are called.",
+      print_paper: "The printer is out of paper.", print_broken: "The printer has a problem and cannot print.",
+      print_none: "This kiosk does not print tickets.",
+      print_take: "Please take a photo of the screen or remember number {n}. When called, tell the clerk this number.",
+      countdown: "Back to the start in {s} seconds", back_in: "Back to start",
+      lookup_title: "Check a dossier",
+      lookup_hint: "Hold the barcode of your receipt under the scanner below the screen, or type the dossier code.",
+      code_label: "Dossier code", letters: "Letters A–Z", digits: "Digits 0–9", erase: "Delete", search: "Search",
+      searching: "Searching…",
+      err_invalid: "This code is not right. A code looks like 000.00.14.H56-200203-0118, printed under the barcode.",
+      err_notfound: "No dossier with this code. Please check the code on your receipt or ask at a counter.",
+      err_upstream: "The lookup system does not answer right now. Please try again in a few minutes or ask at a counter.",
+      err_receipt: "This is not a receipt of this center. Please scan the barcode of your receipt.",
+      err_rate: "Too many searches. Please wait a moment and try again.",
+      err_network: "The kiosk is offline. Please try again later or ask the staff.",
+      err_generic: "The search did not work. Please ask at a counter.",
+      err_closed: "This service is closed now.", err_full: "No more numbers today for this service.",
+      err_issue: "No number was issued. Please try again or ask the staff.",
+      d_procedure: "Procedure", d_applicant: "Applicant", d_received: "Received", d_due: "Result due",
+      d_unit: "Handled by", d_code: "Dossier code",
+      due_left: "{n} days until the result is due.", due_today: "The result is due today.",
+      due_late: "The result is {n} days late. Please ask at a counter for an explanation.",
+      due_late_short: "Late", on_time: "On time",
+      s1: "The dossier is registered but not received yet.",
+      s2: "The dossier was received and waits to be processed.",
+      s3: "The dossier was not accepted. Please ask at a counter why.",
+      s4: "The dossier is being processed. You need to do nothing now.",
+      s5: "Documents are missing. Please bring them to the reception counter.",
+      s6: "A fee or tax must be paid before the result is given.",
+      s7: "The dossier was withdrawn at the applicant's request.",
+      s8: "Processing was stopped. Please ask at a counter.",
+      s9: "The result is ready. Please come to the result counter with your receipt.",
+      s10: "The result was handed over.",
+      procs_title: "What to bring", p_docs: "Documents to bring", p_sets: "Sets of documents",
+      p_time: "Processing time", p_fee: "Fees", p_notes: "Notes", p_take: "Take a number for this service",
+      p_none: "No procedures listed for this service yet. Please ask the staff.",
+      p_empty: "The center has not listed its procedures on the kiosk. Please ask the staff.",
+      help: "Need help? Please ask the staff in the hall.",
+      lang: "Tiếng Việt", minutes: "minutes",
+    },
+  };
+  const tr = motcua.i18n(dict, lang => {
+    $("lang").textContent = dict[lang].lang;
+    $("lang").lang = lang === "vi" ? "en" : "vi";
+    refreshTexts();
+  });
+  const t = tr.t;
+
+  const params = new URLSearchParams(location.search);
+  const kioskID = params.get("kiosk") || "";
+  const state = {
+    settings: { confirm: true, idle_seconds: 30, printer: "" },
+    services: [], chosen: null, priority: false, ticket: null, printState: "",
+    code: "", procs: null, procField: "", screen: "home", idleLeft: 0, idleTimer: null,
+  };
+
+  // ---- screens and the idle timer ----
+  function show(name) {
+    state.screen = name;
+    for (const s of document.querySelectorAll(".screen")) s.hidden = s.id !== name;
+    window.scrollTo(0, 0);
+    resetIdle();
+    if (name === "home") {
+      state.priority = false; state.chosen = null;
+      renderHome();
+    }
+  }
+  function resetIdle(seconds) {
+    state.idleLeft = seconds || state.settings.idle_seconds;
+    renderCountdown();
+  }
+  function tick() {
+    if (state.screen === "home") {
+      if (tr.lang !== "vi" && --state.idleLeft <= 0) tr.set("vi");
+      return;
+    }
+    state.idleLeft--;
+    renderCountdown();
+    if (state.idleLeft <= 0) { if (tr.lang !== "vi") tr.set("vi"); show("home"); }
+  }
+  function renderCountdown() {
+    if (state.screen === "ticket") $("countdown").textContent = t("countdown", { s: Math.max(state.idleLeft, 0) });
+  }
+  document.addEventListener("pointerdown", () => { if (state.screen !== "ticket") resetIdle(); }, true);
+
+  // ---- start screen ----
+  function fieldState(s) {
+    if (s.full) return t("full");
+    if (!s.open) return s.hours && s.hours.length ? t("closed_hours", { h: s.hours.join(", ") }) : t("closed");
+    return s.waiting > 0 ? t("waiting_n", { n: s.waiting }) : t("waiting_0");
+  }
+  function renderHome() {
+    const box = $("fields");
+    box.replaceChildren(...state.services.map(s => {
+      const usable = s.open && !s.full;
+      return el("button", {
+        class: "field" + (usable ? "" : " closed"), type: "button",
+        "data-service": s.code, disabled: !usable, onclick: () => pickField(s),
+      },
+      el("span", { class: "badge", "aria-hidden": "true" }, s.code),
+      el("span", {}, el("span", { class: "fname" }, s.name), el("span", { class: "fstate" }, fieldState(s))),
+      usable ? el("span", { class: "go", "aria-hidden": "true" }, "›") : null);
+    }));
+    $("all-closed").hidden = state.services.length === 0 || state.services.some(s => s.open && !s.full);
+    const oneTap = !state.settings.confirm;
+    $("priority-toggle").hidden = !oneTap;
+    $("priority-toggle").setAttribute("aria-pressed", String(state.priority));
+    $("priority-banner").hidden = !(oneTap && state.priority);
+    $("home").querySelector(".hint").textContent = t(oneTap ? "home_hint_onetap" : "home_hint");
+  }
+  async function loadServices() {
+    try {
+      state.services = await api("GET", "/api/v1/services");
+      if (state.screen === "home") renderHome();
+    } catch (e) { /* keep what is shown; retried on the next tick */ }
+  }
+  function pickField(s) {
+    state.chosen = s;
+    if (!state.settings.confirm) { issue(state.priority); return; }
+    $("confirm-code").textContent = s.code;
+    $("confirm-name").textContent = s.name;
+    $("confirm-wait").textContent = s.waiting > 0 ? t("waiting_n", { n: s.waiting }) : t("waiting_0");
+    show("confirm");
+  }
+  $("priority-toggle").addEventListener("click", () => { state.priority = !state.priority; renderHome(); });
+  $("take").addEventListener("click", () => issue(false));
+  $("take-priority").addEventListener("click", () => issue(true));
+
+  // ---- issuing and the ticket ----
+  let issuing = false;
+  async function issue(priority) {
+    if (issuing || !state.chosen) return;
+    issuing = true;
+    try {
+      const tk = await api("POST", "/api/v1/tickets", { service: state.chosen.code, priority, kiosk: kioskID });
+      state.ticket = tk;
+      showTicket(tk);
+    } catch (e) {
+      const msg = e.code === "service_closed" ? t("err_closed") : e.code === "daily_cap_reached" ? t("err_full") : t("err_issue");
+      loadServices();
+      show("home");
+      flashHome(msg);
+    } finally {
+      issuing = false;
+    }
+  }
+  function flashHome(msg) {
+    const n = el("div", { class: "notice warn", role: "alert" }, msg);
+    $("fields").before(n);
+    setTimeout(() => n.remove(), 8000);
+  }
+  function showTicket(tk) {
+    $("ticket-number").textContent = tk.number;
+    $("ticket-field").textContent = tk.service_name;
+    $("ticket-priority").hidden = !tk.priority;
+    renderAhead(tk);
+    $("ticket-qr").src = "/api/v1/tickets/" + encodeURIComponent(tk.id) + "/qr.svg";
+    $("ticket-qr").alt = t("qr_hint");
+    show("ticket");
+    followPrint(tk);
+  }
+  function renderAhead(tk) {
+    const m = Math.max(1, Math.round((tk.estimated_wait_s || 0) / 60));
+    $("ticket-ahead").textContent = tk.ahead > 0 ? t("ahead_n", { n: tk.ahead, m }) : t("ahead_0");
+  }
+
+  // followPrint shows what the printer did, polling briefly while the job
+  // is queued (or not yet queued on a kiosk that has a printer).
+  let printPoll = 0;
+  async function followPrint(tk) {
+    const my = ++printPoll;
+    const hasPrinter = !!state.settings.printer;
+    let st = tk.print && tk.print.state || "none";
+    const deadline = Date.now() + 15000;
+    while ((st === "queued" || (st === "none" && hasPrinter)) && Date.now() < deadline) {
+      setPrint("printing");
+      await new Promise(r => setTimeout(r, 600));
+      if (my !== printPoll || state.screen !== "ticket") return;
+      try { st = (await api("GET", "/api/v1/tickets/" + encodeURIComponent(tk.id))).print.state; } catch (e) { /* keep polling */ }
+    }
+    if (my !== printPoll) return;
+    if (st === "printed") { setPrint("printed"); return; }
+    if (st === "none" && !hasPrinter) { setPrint("noprinter"); return; }
+    let paperOut = false;
+    try {
+      const h = await api("GET", "/healthz");
+      const p = h && h.printers && h.printers[state.settings.printer];
+      paperOut = !!p && (p.paper === "out" || p.state === "paper_out");
+    } catch (e) { /* printer state unknown: say it failed */ }
+    if (my !== printPoll) return;
+    setPrint(paperOut ? "paper" : "failed");
+  }
+  function setPrint(kind) {
+    state.printState = kind;
+    const box = $("print-status");
+    box.dataset.state = kind;
+    const n = state.ticket ? state.ticket.number : "";
+    let cls = "info", head = "", more = "";
+    switch (kind) {
+      case "printing": head = t("print_wait"); more = t("print_wait_more"); break;
+      case "printed": cls = "ok"; head = t("print_ok"); more = t("print_ok_more"); break;
+      case "noprinter": head = t("print_none"); more = t("print_take", { n }); break;
+      case "paper": cls = "bad"; head = t("print_paper"); more = t("print_take", { n }); break;
+      default: cls = "bad"; head = t("print_broken"); more = t("print_take", { n });
+    }
+    box.className = "notice print " + cls;
+    box.replaceChildren(el("strong", {}, head), more);
+    // Without a paper ticket the citizen needs time to photograph the screen.
+    if (kind === "paper" || kind === "failed" || kind === "noprinter") resetIdle(Math.max(state.settings.idle_seconds * 2, 60));
+  }
+
+  // ---- dossier lookup ----
+  function renderKeypad() {
+    const keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", ".", "0", "-"];
+    $("keypad").replaceChildren(...keys.map(k => el("button", { class: "key", type: "button", onclick: () => typeKey(k) }, k)));
+    const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".split("");
+    $("letters").replaceChildren(...letters.map(k => el("button", { class: "key", type: "button", onclick: () => typeKey(k) }, k)));
+  }
+  function typeKey(k) {
+    if (state.code.length >= 40) return;
+    state.code += k;
+    $("code-text").textContent = state.code;
+  }
+  $("key-back").addEventListener("click", () => { state.code = state.code.slice(0, -1); $("code-text").textContent = state.code; });
+  $("key-letters").addEventListener("click", () => {
+    const showLetters = $("letters").hidden;
+    $("letters").hidden = !showLetters;
+    $("keypad").hidden = showLetters;
+    $("key-letters").textContent = t(showLetters ? "digits" : "letters");
+  });
+  $("key-search").addEventListener("click", () => { if (state.code) lookup(state.code); });
+  $("go-lookup").addEventListener("click", () => openLookup());
+
+  function openLookup() {
+    state.code = "";
+    $("code-text").textContent = "";
+    $("lookup-result").replaceChildren();
+    $("letters").hidden = true; $("keypad").hidden = false;
+    $("key-letters").textContent = t("letters");
+    show("lookup");
+  }
+
+  const zone = () => state.settings.center && state.settings.center.timezone || undefined;
+  function fmtDate(s) {
+    if (!s) return "";
+    const d = new Date(s);
+    return isNaN(d) ? s : motcua.localTime(d, zone(), true);
+  }
+
+  // lookup asks for a dossier: a scanned payload (a bare code, our signed
+  // receipt QR, a ticket QR) goes to /scans, a typed code to /dossiers.
+  let lookupSeq = 0;
+  async function lookup(code, scanned) {
+    code = code.trim();
+    if (state.screen !== "lookup") openLookup();
+    state.code = code;
+    $("code-text").textContent = code;
+    const my = ++lookupSeq;
+    const out = $("lookup-result");
+    out.replaceChildren(el("div", { class: "notice info" }, t("searching")));
+    try {
+      let d;
+      if (scanned) {
+        const res = await api("POST", "/api/v1/scans", { kiosk: kioskID, payload: code });
+        if (res.kind === "ticket" && res.ticket) {
+          const tk = await api("GET", "/api/v1/tickets/" + encodeURIComponent(res.ticket));
+          if (my !== lookupSeq) return;
+          state.code = tk.number;
+          $("code-text").textContent = tk.number;
+          out.replaceChildren(el("div", { class: "notice info dossier", "data-ticket": tk.number },
+            el("h2", {}, t("your_number") + ": " + tk.number), el("p", { class: "say" }, tk.ahead > 0 ? t("ahead_n", { n: tk.ahead, m: Math.max(1, Math.round(tk.estimated_wait_s / 60)) }) : t("ahead_0"))));
+          return;
+        }
+        d = res.dossier;
+      } else {
+        d = await api("GET", "/api/v1/dossiers/" + encodeURIComponent(code) + (kioskID ? "?kiosk=" + encodeURIComponent(kioskID) : ""));
+      }
+      if (my !== lookupSeq) return;
+      if (d && d.code) { state.code = d.code; $("code-text").textContent = d.code; }
+      out.replaceChildren(renderDossier(d));
+    } catch (e) {
+      if (my !== lookupSeq) return;
+      const key = { invalid_code: "err_invalid", not_found: "err_notfound", upstream_unavailable: "err_upstream",
+        not_our_receipt: "err_receipt", bad_signature: "err_receipt", rate_limited: "err_rate", network: "err_network" }[e.code]
+        || (e.status === 404 ? "err_notfound" : e.status === 503 ? "err_upstream" : "err_generic");
+      out.replaceChildren(el("div", { class: "notice " + (key === "err_upstream" || key === "err_network" ? "warn" : "bad"), role: "alert", "data-error": e.code || String(e.status) }, t(key)));
+    }
+    resetIdle(Math.max(state.settings.idle_seconds * 2, 60));
+  }
+  function renderDossier(d) {
+    const finished = d.status === 9 || d.status === 10;
+    const say = dict.vi["s" + d.status] ? t("s" + d.status) : (d.status_label || "");
+    let due = null;
+    if (d.due_at && !finished && d.status !== 3 && d.status !== 7 && d.status !== 8) {
+      const day = x => { const [dd, mm, yy] = motcua.localTime(x, zone(), true).split(", ")[1].split("/"); return Date.UTC(+yy, +mm - 1, +dd); };
+      const days = Math.round((day(new Date(d.due_at)) - day(new Date())) / 86400000);
+      if (d.overdue || days < 0) due = el("p", { class: "say due-late" }, t("due_late", { n: Math.max(-days, 1) }));
+      else if (days === 0) due = el("p", { class: "say due-ok" }, t("due_today"));
+      else due = el("p", { class: "say due-ok" }, t("due_left", { n: days }));
+    }
+    const row = (k, v) => v ? [el("dt", {}, t(k)), el("dd", {}, v)] : [];
+    const cls = d.status === 9 || d.status === 10 ? "ok" : d.status === 5 || d.status === 6 ? "warn" : d.status === 3 || d.status === 8 || d.overdue ? "bad" : "info";
+    return el("div", { class: "dossier notice " + cls, "data-status": String(d.status) },
+      el("h2", {}, d.status_label || ""),
+      el("p", { class: "say" }, say),
+      due,
+      el("dl", {},
+        row("d_code", d.code), row("d_procedure", d.procedure), row("d_applicant", d.applicant),
+        row("d_received", fmtDate(d.received_at)), row("d_due", fmtDate(d.due_at)), row("d_unit", d.unit)));
+  }
+
+  // A keyboard-wedge scanner types fast and ends with Enter, anywhere on the
+  // page; a person typing is much slower.
+  const wedge = { buf: "", last: 0, fast: 0 };
+  document.addEventListener("keydown", ev => {
+    const now = performance.now();
+    if (ev.key === "Enter") {
+      const code = wedge.buf;
+      const scanned = code.length >= 6 && wedge.fast >= code.length - 2;
+      wedge.buf = ""; wedge.fast = 0;
+      if (scanned) { ev.preventDefault(); lookup(code, true); }
+      return;
+    }
+    if (ev.key.length !== 1) return;
+    if (now - wedge.last > 100) { wedge.buf = ""; wedge.fast = 0; } else wedge.fast++;
+    wedge.last = now;
+    wedge.buf += ev.key;
+  });
+
+  // A serial scanner's codes come from the server.
+  function connectScanner(delay = 1000) {
+    if (!kioskID) return;
+    const proto = location.protocol === "https:" ? "wss:" : "ws:";
+    const ws = new WebSocket(`${proto}//${location.host}/ws/kiosk?kiosk=${encodeURIComponent(kioskID)}`);
+    ws.onmessage = m => {
+      try {
+        const f = JSON.parse(m.data);
+        if (f.type === "scan" && f.code) lookup(f.code, true);
+      } catch (e) { /* not a frame of ours */ }
+    };
+    ws.onopen = () => { delay = 1000; };
+    ws.onclose = () => setTimeout(() => connectScanner(Math.min(delay * 2, 30000)), delay);
+  }
+
+  // ---- procedures ----
+  $("go-procs").addEventListener("click", () => openProcs());
+  $("procs-back").addEventListener("click", () => {
+    if (!$("proc-detail").hidden) { $("proc-detail").hidden = true; $("proc-list").hidden = false; $("proc-tabs").hidden = false; }
+    else show("home");
+  });
+  async function openProcs() {
+    show("procs");
+    if (!state.procs) {
+      try { state.procs = (await api("GET", "/api/v1/procedures")).procedures || []; } catch (e) { state.procs = []; }
+    }
+    if (!state.procField) state.procField = (state.services[0] || {}).code || "";
+    renderProcs();
+  }
+  function renderProcs() {
+    $("proc-detail").hidden = true; $("proc-list").hidden = false; $("proc-tabs").hidden = false;
+    $("proc-tabs").replaceChildren(...state.services.map(s => el("button", {
+      class: "tab", type: "button", role: "tab", "aria-selected": String(s.code === state.procField),
+      onclick: () => { state.procField = s.code; renderProcs(); },
+    }, s.name)));
+    const list = state.procs.filter(p => p.field === state.procField);
+    if (!state.procs.length) { $("proc-list").replaceChildren(el("p", { class: "notice info" }, t("p_empty"))); return; }
+    if (!list.length) { $("proc-list").replaceChildren(el("p", { class: "notice info" }, t("p_none"))); return; }
+    $("proc-list").replaceChildren(...list.map(p => el("button", { class: "proc", type: "button", onclick: () => showProc(p) },
+      el("span", {}, p.name), el("span", { class: "go", "aria-hidden": "true" }, "›"))));
+  }
+  function showProc(p) {
+    const field = state.services.find(s => s.code === p.field);
+    const usable = field && field.open && !field.full;
+    const fact = (k, v) => v ? el("div", { class: "fact" }, el("b", {}, t(k)), v) : null;
+    $("proc-detail").replaceChildren(...[
+      el("h2", {}, p.name),
+      el("h3", {}, t("p_docs")),
+      el("ol", {}, p.documents.map(d => el("li", {}, d))),
+      el("div", { class: "facts" }, fact("p_sets", p.sets ? String(p.sets) : ""), fact("p_time", p.processing_time), fact("p_fee", p.fee)),
+      p.notes ? [el("h3", {}, t("p_notes")), el("p", {}, p.notes)] : null,
+      usable ? el("button", { class: "wide-btn", type: "button", onclick: () => pickField(field) }, el("strong", {}, t("p_take") + " — " + field.name)) : null,
+    ].flat().filter(Boolean));
+    $("proc-detail").hidden = false; $("proc-list").hidden = true; $("proc-tabs").hidden = true;
+    window.scrollTo(0, 0);
+  }
+
+  // ---- language, clock, start ----
+  $("lang").addEventListener("click", () => tr.set(tr.lang === "vi" ? "en" : "vi"));
+  for (const b of document.querySelectorAll("[data-back]")) b.addEventListener("click", () => show("home"));
+
+  function refreshTexts() {
+    if (state.screen === "home") renderHome();
+    if (state.screen === "ticket" && state.ticket) { renderAhead(state.ticket); setPrint(state.printState); renderCountdown(); }
+    if (state.screen === "procs" && state.procs) renderProcs();
+    renderToday();
+  }
+  function renderToday() {
+    $("today").textContent = motcua.localTime(new Date(), zone(), true).replace(", ", " · ");
+  }
+
+  async function start() {
+    tr.apply();
+    renderKeypad();
+    renderToday();
+    if (kioskID) {
+      try {
+        const k = await api("GET", "/api/v1/kiosks/" + encodeURIComponent(kioskID));
+        state.settings = k;
+        if (k.center && k.center.name) $("center-name").textContent = k.center.name;
+        renderToday();
+      } catch (e) { /* unknown kiosk: defaults, still usable */ }
+    }
+    await loadServices();
+    show("home");
+    document.body.dataset.ready = "1";
+    connectScanner();
+    setInterval(tick, 1000);
+    setInterval(renderToday, 15000);
+    setInterval(() => { if (state.screen === "home") loadServices(); }, 10000);
+  }
+  start();
+})();

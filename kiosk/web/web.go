@@ -1,0 +1,99 @@
+package web
+
+import (
+	"embed"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/go-fonts/dejavu/dejavusans"
+	"github.com/go-fonts/dejavu/dejavusansbold"
+)
+
+//go:embed static
+var embedded embed.FS
+
+// AssetPrefix is where scripts, styles and fonts are served.
+const AssetPrefix = "/kioskui/"
+
+// pages maps each page path to its file.
+func pages() map[string]string {
+	return map[string]string{
+		"/kiosk":   "kiosk.html",
+		"/counter": "counter.html",
+		"/rating":  "rating.html",
+		"/admin":   "admin.html",
+	}
+}
+
+// Pages lists the paths of the pages, for mounting.
+func Pages() []string {
+	return []string{"/kiosk", "/counter", "/rating", "/admin"}
+}
+
+// Handler serves the pages and their assets.
+type Handler struct {
+	static fs.FS
+	fonts  map[string][]byte
+	pages  map[string]string
+}
+
+// New returns the handler of the pages and of everything under AssetPrefix.
+func New() *Handler {
+	sub, err := fs.Sub(embedded, "static")
+	if err != nil { // the directory is embedded at build time
+		panic("web: embedded static directory missing: " + err.Error())
+	}
+	return &Handler{static: sub, pages: pages(), fonts: map[string][]byte{
+		"DejaVuSans.ttf":      dejavusans.TTF,
+		"DejaVuSans-Bold.ttf": dejavusansbold.TTF,
+	}}
+}
+
+// csp keeps every page on this server: no script, style, font or
+// connection to any other host.
+const csp = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+	"font-src 'self'; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	w.Header().Set("Content-Security-Policy", csp)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	if file, ok := h.pages[r.URL.Path]; ok {
+		w.Header().Set("Cache-Control", "no-cache")
+		h.serveFile(w, r, file)
+		return
+	}
+	name, ok := strings.CutPrefix(r.URL.Path, AssetPrefix)
+	if !ok || name == "" || strings.Contains(name, "..") {
+		http.NotFound(w, r)
+		return
+	}
+	if font, ok := h.fonts[strings.TrimPrefix(name, "fonts/")]; ok && strings.HasPrefix(name, "fonts/") {
+		w.Header().Set("Content-Type", "font/ttf")
+		w.Header().Set("Cache-Control", "public, max-age=604800")
+		w.Write(font)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	h.serveFile(w, r, name)
+}
+
+func (h *Handler) serveFile(w http.ResponseWriter, r *http.Request, name string) {
+	data, err := fs.ReadFile(h.static, path.Clean(name))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+		w.Header().Set("Content-Type", ct)
+	}
+	w.Write(data)
+}
