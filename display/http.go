@@ -176,12 +176,11 @@ func (h *Hub) render(w http.ResponseWriter, name string, cfg pageConfig) {
 	if h.opts.Voice != nil && h.opts.Voice.Available() {
 		cfg.Voice = "server"
 	}
-	js, _ := json.Marshal(cfg)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Security-Policy", csp)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	_ = pages.ExecuteTemplate(w, name, map[string]any{"Title": cfg.Title, "Config": string(js)})
+	_ = pages.ExecuteTemplate(w, name, map[string]any{"Title": cfg.Title, "Config": cfg})
 }
 
 func (h *Hub) serveLobby(w http.ResponseWriter, r *http.Request) {

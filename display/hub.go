@@ -242,11 +242,27 @@ func (h *Hub) shutdown() {
 	close(h.done)
 	h.in = nil
 	h.inMu.Unlock()
+	var conns []*client
 	for c := range h.clients {
+		conns = append(conns, c)
 		c.closeCode = closeGoingAway
 		h.remove(c)
 	}
-	h.wg.Wait()
+	// The writers say goodbye; one stuck on a screen that does not read
+	// is cut off after a grace period.
+	exited := make(chan struct{})
+	go func() {
+		h.wg.Wait()
+		close(exited)
+	}()
+	select {
+	case <-exited:
+	case <-time.After(2 * time.Second):
+		for _, c := range conns {
+			c.conn.Close()
+		}
+		<-exited
+	}
 }
 
 // drain applies the published events in order and sends them out.

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -509,4 +510,49 @@ func TestSlowScreenIsDroppedOthersKeepUp(t *testing.T) {
 		t.Errorf("connected %d, want 1", st.Connected)
 	}
 	t.Logf("slow screen dropped after %d events", issued)
+}
+
+func TestShutdownLeavesNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	en := start(t, display.Opts{})
+	tk := en.issue("A", 1)[0]
+	var conns []*websocket.Conn
+	for i := range 20 {
+		q := "screen=lobby"
+		if i%2 == 1 {
+			q = "ticket=" + tk.ID
+		}
+		c := en.dial(q)
+		read(t, c)
+		conns = append(conns, c)
+	}
+	dialSlow(t, en) // never reads
+	en.next("1")
+	stopped := make(chan struct{})
+	go func() { en.stop(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return")
+	}
+	for _, c := range conns {
+		for {
+			_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+			if _, _, err := c.ReadMessage(); err != nil {
+				if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+					t.Errorf("connection ended with %v, want going away", err)
+				}
+				break
+			}
+		}
+	}
+	var after int
+	for range 200 {
+		if after = runtime.NumGoroutine(); after <= before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	buf := make([]byte, 1<<20)
+	t.Errorf("%d goroutines before, %d after:\n%s", before, after, buf[:runtime.Stack(buf, true)])
 }

@@ -119,7 +119,9 @@ func Number(n string) []Word {
 	}
 	var w []Word
 	for i := 0; i < len(n); i++ {
-		w = append(w, digit(n[i]))
+		d := digit(n[i])
+		d.Pause = i > 0
+		w = append(w, d)
 	}
 	return w
 }
