@@ -82,8 +82,11 @@
     grid.textContent = "";
     const n = st.counters.length;
     const portrait = innerHeight > innerWidth;
-    const cols = portrait ? 2 : Math.max(1, Math.min(n, Math.ceil(Math.sqrt(n * 1.6))));
-    const rows = Math.max(1, Math.ceil(n / cols));
+    // Tiles about 1.6 times as wide as high in the space there is.
+    const ratio = portrait ? 0.8 : 1.4;
+    let rows = Math.max(1, Math.round(Math.sqrt(n / ratio)));
+    const cols = Math.max(1, Math.ceil(n / rows));
+    rows = Math.max(1, Math.ceil(n / cols));
     grid.style.gridTemplateColumns = "repeat(" + cols + ", 1fr)";
     grid.style.setProperty("--rows", rows);
     for (const c of st.counters) {
@@ -100,9 +103,10 @@
   function fitTiles() {
     const grid = $("counters");
     const rows = Number(grid.style.getPropertyValue("--rows")) || 1;
-    const h = grid.clientHeight / rows;
-    for (const num of grid.querySelectorAll(".num")) num.style.fontSize = Math.min(h * 0.5, innerWidth * 0.055) + "px";
-    for (const name of grid.querySelectorAll(".name")) name.style.fontSize = Math.min(h * 0.2, innerWidth * 0.023) + "px";
+    const cols = Math.max(1, Math.ceil(st.counters.length / rows));
+    const h = grid.clientHeight / rows, w = grid.clientWidth / cols;
+    for (const num of grid.querySelectorAll(".num")) num.style.fontSize = Math.min(h * 0.5, w / 3.2) + "px";
+    for (const name of grid.querySelectorAll(".name")) name.style.fontSize = Math.min(h * 0.18, w / 10) + "px";
   }
 
   function renderRecent() {
