@@ -159,3 +159,5 @@ func TestBrowserLobbyResumesAfterOutage(t *testing.T) {
 		browsertest.WaitText("#called-counter", "Quầy số 1"))
 	shoot(t, ctx, "phone-called-390x844")
 }
+
+func netListen() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }

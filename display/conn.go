@@ -21,8 +21,8 @@ type client struct {
 	conn     *websocket.Conn
 	scr      *screen
 	remote   string
-	send     chan []byte
-	initial  [][]byte // frames written before anything from send
+	send     chan *websocket.PreparedMessage
+	initial  []*websocket.PreparedMessage // frames written before anything from send
 	hasSince bool
 	since    uint64
 	last     uint64 // the last seq this client has been given or skipped
@@ -42,7 +42,7 @@ func (c *client) writeLoop() {
 		c.conn.Close()
 	}()
 	for _, f := range c.initial {
-		if !c.write(websocket.TextMessage, f) {
+		if !c.writeFrame(f) {
 			return
 		}
 	}
@@ -59,7 +59,7 @@ func (c *client) writeLoop() {
 				_ = c.conn.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(code, ""))
 				return
 			}
-			if !c.write(websocket.TextMessage, f) {
+			if !c.writeFrame(f) {
 				return
 			}
 		case <-ping.C:
@@ -68,6 +68,11 @@ func (c *client) writeLoop() {
 			}
 		}
 	}
+}
+
+func (c *client) writeFrame(m *websocket.PreparedMessage) bool {
+	_ = c.conn.SetWriteDeadline(time.Now().Add(c.hub.opts.WriteTimeout))
+	return c.conn.WritePreparedMessage(m) == nil
 }
 
 func (c *client) write(kind int, b []byte) bool {

@@ -112,7 +112,7 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	c := &client{hub: h, scr: scr, remote: r.RemoteAddr, send: make(chan []byte, h.opts.SendQueue)}
+	c := &client{hub: h, scr: scr, remote: r.RemoteAddr, send: make(chan *websocket.PreparedMessage, h.opts.SendQueue)}
 	if s := q.Get("since"); s != "" {
 		n, err := strconv.ParseUint(s, 10, 64)
 		if err != nil {

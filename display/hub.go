@@ -100,8 +100,8 @@ type Hub struct {
 	view    *view
 	ring    *ring
 	clients map[*client]struct{}
-	snaps   map[*screen][]byte // snapshot frames of the current seq
-	wg      sync.WaitGroup     // connection goroutines
+	snaps   map[*screen]*websocket.PreparedMessage // snapshot frames of the current seq
+	wg      sync.WaitGroup                         // connection goroutines
 }
 
 // New checks the screens against the engine's configuration.
@@ -148,7 +148,7 @@ func New(o Opts) (*Hub, error) {
 		screens: map[string]*screen{}, phone: &screen{Screen: Screen{Name: "phone", Recent: 10}},
 		wake: make(chan struct{}, 1), register: make(chan *client), unregister: make(chan *client),
 		ctrl: make(chan func()), done: make(chan struct{}),
-		clients: map[*client]struct{}{}, snaps: map[*screen][]byte{}, upgrader: newUpgrader(),
+		clients: map[*client]struct{}{}, snaps: map[*screen]*websocket.PreparedMessage{}, upgrader: newUpgrader(),
 	}
 	fields, counters := o.Source.Fields(), o.Source.Counters()
 	for _, s := range o.Screens {
@@ -283,7 +283,7 @@ func (h *Hub) drain() {
 				continue
 			}
 		}
-		frame := h.view.apply(*ev)
+		frame := prepare(h.view.apply(*ev))
 		h.ring.push(entry{seq: ev.Seq, typ: ev.Type, counter: ev.Counter, service: ev.Ticket.Service, from: ev.From, frame: frame})
 		clear(h.snaps)
 		if frame != nil {
@@ -305,7 +305,7 @@ func (h *Hub) resync() {
 	}
 }
 
-func (h *Hub) broadcast(ev *queue.Event, frame []byte) {
+func (h *Hub) broadcast(ev *queue.Event, frame *websocket.PreparedMessage) {
 	want := map[*screen]bool{}
 	for c := range h.clients {
 		if c.last >= ev.Seq {
@@ -325,7 +325,7 @@ func (h *Hub) broadcast(ev *queue.Event, frame []byte) {
 
 // send queues a frame for c, or drops c when its queue is full: a screen
 // that does not read never delays the others.
-func (h *Hub) send(c *client, frame []byte) {
+func (h *Hub) send(c *client, frame *websocket.PreparedMessage) {
 	select {
 	case c.send <- frame:
 	default:
@@ -336,13 +336,25 @@ func (h *Hub) send(c *client, frame []byte) {
 	}
 }
 
-func (h *Hub) snapshot(s *screen) []byte {
-	if b, ok := h.snaps[s]; ok {
-		return b
+func (h *Hub) snapshot(s *screen) *websocket.PreparedMessage {
+	if m, ok := h.snaps[s]; ok {
+		return m
 	}
-	b := h.view.snapshot(s)
-	h.snaps[s] = b
-	return b
+	m := prepare(h.view.snapshot(s))
+	h.snaps[s] = m
+	return m
+}
+
+// prepare frames a message once for every connection that receives it.
+func prepare(b []byte) *websocket.PreparedMessage {
+	if b == nil {
+		return nil
+	}
+	m, err := websocket.NewPreparedMessage(websocket.TextMessage, b)
+	if err != nil { // only for a bad message type
+		panic("display: " + err.Error())
+	}
+	return m
 }
 
 // add registers a new connection: what it missed (from the ring when it
@@ -357,7 +369,7 @@ func (h *Hub) add(c *client) {
 			}
 		}
 	default:
-		c.initial = [][]byte{h.snapshot(c.scr)}
+		c.initial = []*websocket.PreparedMessage{h.snapshot(c.scr)}
 	}
 	c.last = h.view.seq
 	h.clients[c] = struct{}{}

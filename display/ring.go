@@ -1,13 +1,17 @@
 package display
 
-import "motcua/queue"
+import (
+	"github.com/gorilla/websocket"
+
+	"motcua/queue"
+)
 
 // entry is one event kept for replay: what the filters need and the frame.
 type entry struct {
 	seq                    uint64
 	typ                    queue.EventType
 	counter, service, from string
-	frame                  []byte // nil: an event no screen receives
+	frame                  *websocket.PreparedMessage // nil: an event no screen receives
 }
 
 // ring keeps the last events, contiguous in seq. Only the hub goroutine
