@@ -5,8 +5,9 @@ GO      ?= go
 BIN     ?= bin/motcua
 CONFIG  ?= configs/demo.yaml
 DATA    ?= data
+FUZZTIME ?= 10s
 
-.PHONY: help run build test test-deps bench vet fmt
+.PHONY: help run build test test-deps bench vet fmt fuzz
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -20,11 +21,14 @@ build: ## build bin/motcua
 test-deps: ## install the Debian tools the tests drive (socat, zbar-tools, chromium, espeak-ng)
 	@scripts/test-deps.sh
 
-test: test-deps ## vet, then every test with the race detector
+test: test-deps ## vet, every test with the race detector, then each fuzz target briefly
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 
-bench: ## the load generator and Go benchmarks; figures go to docs/BENCHMARKS.md
+bench: build ## load generator (group commit vs one commit per ticket) and Go benchmarks; see docs/BENCHMARKS.md
+	$(GO) build -o bin/motcua-load ./cmd/motcua-load
+	bin/motcua-load --spawn $(BIN) --config configs/demo.yaml
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 vet: ## go vet
@@ -32,3 +36,7 @@ vet: ## go vet
 
 fmt: ## gofmt the tree
 	gofmt -w .
+
+fuzz: ## run each fuzz target for FUZZTIME (default 10s): scan payloads, upstream answers
+	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./kiosk/lookup
+	$(GO) test -run '^$$' -fuzz '^FuzzMap$$' -fuzztime $(FUZZTIME) ./kiosk/dossier/upstream

@@ -260,6 +260,9 @@ func (e *Engine) Run(ctx context.Context) error {
 		e.commit.close()
 		<-done
 	}()
+	if err := e.Tick(ctx); err != nil {
+		e.log.Error("queue: day rollover", "err", err)
+	}
 	for {
 		wait := e.untilMidnight()
 		select {

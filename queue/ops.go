@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -169,9 +170,10 @@ func (e *Engine) Call(ctx context.Context, counter, ticket string) (Ticket, erro
 	})
 }
 
-// find looks a ticket up by today's number or by id. Caller holds e.mu.
+// find looks a ticket up by today's number (any case: "a012") or by id.
+// Caller holds e.mu.
 func (e *Engine) find(ref string) *Ticket {
-	if t := e.byNumber[ref]; t != nil {
+	if t := e.byNumber[strings.ToUpper(ref)]; t != nil {
 		return t
 	}
 	return e.byID[ref]

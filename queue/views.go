@@ -179,3 +179,9 @@ func (e *Engine) Counters() []Counter {
 	}
 	return out
 }
+
+// History returns the tickets issued on the local days from..to (inclusive,
+// "2006-01-02") as stored, for reports.
+func (e *Engine) History(ctx context.Context, from, to string) ([]Ticket, error) {
+	return e.opts.Store.Tickets(ctx, from, to)
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -50,13 +51,16 @@ type Store struct {
 	mu      sync.Mutex
 	day     string
 	tickets map[string]queue.Ticket
+	numbers map[string]string // "day origin seq" → id: a number is given once a day
 	events  []queue.Event
 	fail    int
 	applies int
 }
 
 // NewStore returns an empty store.
-func NewStore() *Store { return &Store{tickets: map[string]queue.Ticket{}} }
+func NewStore() *Store {
+	return &Store{tickets: map[string]queue.Ticket{}, numbers: map[string]string{}}
+}
 
 // FailNext makes the next n calls of Apply fail with ErrInjected, changing nothing.
 func (s *Store) FailNext(n int) {
@@ -104,20 +108,34 @@ func (s *Store) Apply(ctx context.Context, changes []queue.Change) error {
 		s.fail--
 		return ErrInjected
 	}
-	for _, ch := range changes {
+	last := uint64(0)
+	if n := len(s.events); n > 0 {
+		last = s.events[n-1].Seq
+	}
+	seen := map[string]string{}
+	for _, ch := range changes { // check everything first: all or nothing
 		for _, ev := range ch.Events {
-			if n := len(s.events); n > 0 && ev.Seq <= s.events[n-1].Seq {
+			if ev.Seq <= last {
 				return errors.New("queuetest: event sequence went back")
 			}
-			s.events = append(s.events, ev)
+			last = ev.Seq
 		}
 		for _, t := range ch.Tickets {
-			for id, o := range s.tickets {
-				if id != t.ID && o.Day == t.Day && o.Origin == t.Origin && o.Seq == t.Seq {
-					return errors.New("queuetest: number " + t.Number + " issued twice")
-				}
+			key := fmt.Sprint(t.Day, " ", t.Origin, " ", t.Seq)
+			if id, ok := s.numbers[key]; ok && id != t.ID {
+				return errors.New("queuetest: number " + t.Number + " issued twice")
 			}
+			if id, ok := seen[key]; ok && id != t.ID {
+				return errors.New("queuetest: number " + t.Number + " issued twice")
+			}
+			seen[key] = t.ID
+		}
+	}
+	for _, ch := range changes {
+		s.events = append(s.events, ch.Events...)
+		for _, t := range ch.Tickets {
 			s.tickets[t.ID] = t
+			s.numbers[fmt.Sprint(t.Day, " ", t.Origin, " ", t.Seq)] = t.ID
 		}
 		if ch.Day != "" {
 			s.day = ch.Day

@@ -1,0 +1,265 @@
+// Command motcua-load is the load generator of `make bench`: clients issuing
+// tickets over HTTP as fast as they are answered, while staff at counters
+// call the next number at the same time. It prints tickets/s, latency
+// percentiles and failures.
+//
+//	motcua-load --url http://127.0.0.1:8080 [--clients 50] [--counters 4] [--duration 10s]
+//	motcua-load --spawn bin/motcua --config configs/demo.yaml
+//
+// With --spawn it starts motcua itself on a fresh data directory twice: once
+// as shipped (group commit) and once committing each change on its own
+// (--commit-batch 1), the baseline, and prints both with their ratio.
+// It only ever sends traffic to the loopback address it is given.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+type opts struct {
+	url      string
+	clients  int
+	counters int
+	duration time.Duration
+}
+
+// result is one run's figures.
+type result struct {
+	tickets, failures, calls, callFailures int
+	elapsed                                time.Duration
+	lat, callLat                           []time.Duration
+}
+
+func (r result) rate() float64 { return float64(r.tickets) / r.elapsed.Seconds() }
+
+func pct(d []time.Duration, p float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	slices.Sort(d)
+	return d[min(len(d)-1, int(float64(len(d))*p))]
+}
+
+func (r result) print(w io.Writer, name string) {
+	fmt.Fprintf(w, "%-34s %8.0f tickets/s  p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms  failed %d of %d\n",
+		name, r.rate(), ms(pct(r.lat, .50)), ms(pct(r.lat, .99)), ms(pct(r.lat, 1)), r.failures, r.tickets+r.failures)
+	fmt.Fprintf(w, "%-34s %8.0f calls/s    p50 %6.2f ms  p99 %6.2f ms  failed %d\n",
+		"", float64(r.calls)/r.elapsed.Seconds(), ms(pct(r.callLat, .50)), ms(pct(r.callLat, .99)), r.callFailures)
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func main() {
+	var o opts
+	spawn := flag.String("spawn", "", "motcua binary to start (twice: group commit, then one commit per change)")
+	config := flag.String("config", "configs/demo.yaml", "config for --spawn")
+	flag.StringVar(&o.url, "url", "", "base URL of a running motcua (loopback)")
+	flag.IntVar(&o.clients, "clients", 50, "concurrent ticket clients")
+	flag.IntVar(&o.counters, "counters", 4, "counters calling next at the same time (staff canbo1…canboN, password demo)")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long each run lasts")
+	flag.Parse()
+	if err := run(o, *spawn, *config); err != nil {
+		fmt.Fprintln(os.Stderr, "motcua-load:", err)
+		os.Exit(1)
+	}
+}
+
+func run(o opts, spawn, config string) error {
+	if spawn == "" {
+		if o.url == "" {
+			return errors.New("give --url of a running motcua or --spawn BINARY")
+		}
+		r, err := load(o)
+		if err != nil {
+			return err
+		}
+		r.print(os.Stdout, "motcua")
+		return nil
+	}
+	fmt.Printf("load: %d clients issuing tickets, %d counters calling, %s per run\n", o.clients, o.counters, o.duration)
+	var results []result
+	for _, batch := range []string{"", "1"} {
+		r, err := spawned(o, spawn, config, batch)
+		if err != nil {
+			return err
+		}
+		results = append(results, r)
+	}
+	results[0].print(os.Stdout, "group commit (as shipped)")
+	results[1].print(os.Stdout, "baseline: one commit per change")
+	fmt.Printf("group commit / baseline: %.1f× the tickets/s, p99 %.2f× the baseline's\n",
+		results[0].rate()/results[1].rate(), ms(pct(results[0].lat, .99))/ms(pct(results[1].lat, .99)))
+	return nil
+}
+
+var addrLine = regexp.MustCompile(`addr=(127\.0\.0\.1:\d+)`)
+
+// spawned starts motcua on a fresh data directory, loads it and stops it.
+func spawned(o opts, bin, config, batch string) (result, error) {
+	data, err := os.MkdirTemp("", "motcua-load-")
+	if err != nil {
+		return result{}, err
+	}
+	defer os.RemoveAll(data)
+	args := []string{"serve", "--config", config, "--addr", "127.0.0.1:0", "--data", data}
+	if batch != "" {
+		args = append(args, "--commit-batch", batch)
+	}
+	cmd := exec.Command(bin, args...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return result{}, err
+	}
+	if err := cmd.Start(); err != nil {
+		return result{}, err
+	}
+	defer func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}()
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := addrLine.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case ready <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	select {
+	case addr := <-ready:
+		o.url = "http://" + addr
+	case <-time.After(30 * time.Second):
+		return result{}, errors.New("motcua did not start within 30 s")
+	}
+	return load(o)
+}
+
+// load runs the clients and counters for o.duration.
+func load(o opts) (result, error) {
+	u, err := url.Parse(o.url)
+	if err != nil || !(strings.HasPrefix(u.Hostname(), "127.") || u.Hostname() == "localhost" || u.Hostname() == "::1") {
+		return result{}, fmt.Errorf("--url %q: only a loopback address may be loaded", o.url)
+	}
+	tr := &http.Transport{MaxIdleConns: 200, MaxIdleConnsPerHost: 200}
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	defer tr.CloseIdleConnections()
+	tokens := make([]string, o.counters)
+	for i := range tokens {
+		tokens[i], err = login(client, o.url, fmt.Sprintf("canbo%d", i+1))
+		if err != nil {
+			return result{}, err
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), o.duration)
+	defer cancel()
+	var mu sync.Mutex
+	var res result
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range o.clients {
+		wg.Go(func() {
+			fields := []string{"A", "B", "C", "D"}
+			var lat []time.Duration
+			ok, failed := 0, 0
+			for n := 0; ctx.Err() == nil; n++ {
+				body := `{"service":"` + fields[(i+n)%4] + `","kiosk":"k1"}`
+				t0 := time.Now()
+				code, err := post(client, o.url+"/api/v1/tickets", "", body)
+				d := time.Since(t0)
+				if ctx.Err() != nil && err != nil {
+					break // cut off by the end of the run
+				}
+				if err != nil || code != http.StatusCreated {
+					failed++
+					continue
+				}
+				ok++
+				lat = append(lat, d)
+			}
+			mu.Lock()
+			res.tickets += ok
+			res.failures += failed
+			res.lat = append(res.lat, lat...)
+			mu.Unlock()
+		})
+	}
+	for i := range o.counters {
+		wg.Go(func() {
+			var lat []time.Duration
+			ok, failed := 0, 0
+			for ctx.Err() == nil {
+				t0 := time.Now()
+				code, err := post(client, fmt.Sprintf("%s/api/v1/counters/%d/next", o.url, i+1), tokens[i], "")
+				d := time.Since(t0)
+				if ctx.Err() != nil && err != nil {
+					break
+				}
+				if err != nil || (code != http.StatusOK && code != http.StatusNotFound) {
+					failed++
+					continue
+				}
+				ok++
+				lat = append(lat, d)
+			}
+			mu.Lock()
+			res.calls += ok
+			res.callFailures += failed
+			res.callLat = append(res.callLat, lat...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	return res, nil
+}
+
+func post(c *http.Client, url, token, body string) (int, error) {
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+func login(c *http.Client, base, user string) (string, error) {
+	resp, err := c.Post(base+"/api/v1/auth/login", "application/json",
+		strings.NewReader(`{"username":"`+user+`","password":"demo"}`))
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	m := regexp.MustCompile(`"token":"([^"]+)"`).FindSubmatch(raw)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		return "", fmt.Errorf("login %s: %d %s", user, resp.StatusCode, raw)
+	}
+	return string(m[1]), nil
+}

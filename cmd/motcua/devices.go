@@ -1,0 +1,39 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"motcua/devices/scanner"
+)
+
+// listDevices prints the serial ports and USB printers a technician can name
+// in the config: path, USB VID:PID, serial number, product.
+func listDevices(stdout io.Writer) error {
+	ports, err := scanner.List(scanner.ListOpts{})
+	if err != nil {
+		return fmt.Errorf("devices: %w", err)
+	}
+	if len(ports) == 0 {
+		fmt.Fprintln(stdout, "Không thấy cổng nối tiếp hay máy in USB nào (no serial port or USB printer found).")
+		return nil
+	}
+	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "PATH\tKIND\tVID:PID\tSERIAL\tPRODUCT")
+	for _, p := range ports {
+		id := "-"
+		if p.VID != "" {
+			id = p.VID + ":" + p.PID
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", p.Path, p.Kind, id, dash(p.SerialNumber), dash(p.Manufacturer+" "+p.Product))
+	}
+	return w.Flush()
+}
+
+func dash(s string) string {
+	if len(s) == 0 || s == " " {
+		return "-"
+	}
+	return s
+}

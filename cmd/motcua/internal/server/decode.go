@@ -1,0 +1,55 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// maxBody is the largest request body accepted.
+const maxBody = 64 << 10
+
+// decode reads exactly one JSON object into v: unknown fields, trailing data,
+// wrong types and bodies over 64 KiB are refused with 400 before anything is
+// changed. An empty body is an empty object.
+func decode(c *gin.Context, v any) error {
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+	data, err := io.ReadAll(body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return errTooLarge
+		}
+		return errBadJSON
+	}
+	if strings.TrimSpace(string(data)) == "" {
+		data = []byte("{}")
+	}
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badJSON(err)
+	}
+	if dec.More() {
+		return newError(http.StatusBadRequest, "malformed_json", "Chỉ gửi một đối tượng JSON.")
+	}
+	return nil
+}
+
+func badJSON(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return newError(http.StatusBadRequest, "invalid_field",
+			fmt.Sprintf("Trường %q sai kiểu dữ liệu.", te.Field))
+	}
+	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
+		return newError(http.StatusBadRequest, "unknown_field",
+			"Trường không được hỗ trợ: "+strings.TrimPrefix(msg, "json: unknown field ")+".")
+	}
+	return errBadJSON
+}

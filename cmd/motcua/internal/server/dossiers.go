@@ -1,0 +1,185 @@
+package server
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"motcua/cmd/motcua/internal/config"
+	"motcua/kiosk/dossier"
+	"motcua/kiosk/dossier/registry"
+	"motcua/kiosk/lookup"
+)
+
+// maxImport bounds a dossier import body.
+const maxImport = 32 << 20
+
+// lookupFail answers an error of the lookup service with its own mapping.
+func (s *Server) lookupFail(c *gin.Context, err error) {
+	api := lookup.ToAPI(err)
+	if api.RetryAfter > 0 {
+		c.Header("Retry-After", strconv.Itoa(api.RetryAfter))
+	}
+	s.fail(c, fmt.Errorf("%w: %w", newError(api.Status, api.Code, api.Message), err))
+}
+
+// rateKey is whom a lookup is counted against: a configured kiosk, or the
+// client's address (a phone that opened a receipt's QR code).
+func (s *Server) rateKey(c *gin.Context, kiosk string) string {
+	for _, kc := range s.cfg.Kiosks {
+		if kc.ID == kiosk {
+			return "kiosk:" + kiosk
+		}
+	}
+	return "ip:" + c.ClientIP()
+}
+
+func (s *Server) dossier(c *gin.Context) {
+	d, err := s.lookup.Lookup(c.Request.Context(), s.rateKey(c, c.Query("kiosk")), c.Param("code"), c.Query("sig"))
+	if err != nil {
+		s.lookupFail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, d)
+}
+
+type scanRequest struct {
+	Kiosk   string `json:"kiosk"`
+	Payload string `json:"payload"`
+}
+
+// scan resolves what a kiosk read: a keyboard-wedge scanner's text, or a
+// code typed on the keypad.
+func (s *Server) scan(c *gin.Context) {
+	var req scanRequest
+	if err := decode(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	res, err := s.lookup.Resolve(c.Request.Context(), s.rateKey(c, req.Kiosk), req.Payload)
+	if err != nil {
+		s.lookupFail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}
+
+// scanImage decodes a camera frame (PNG, JPEG or GIF) and resolves the first
+// code in it that belongs to this center.
+func (s *Server) scanImage(c *gin.Context) {
+	codes, err := lookup.DecodeImage(c.Request.Body, lookup.DefaultMaxImageBytes)
+	if err != nil {
+		s.lookupFail(c, err)
+		return
+	}
+	var firstErr error
+	for _, code := range codes {
+		res, err := s.lookup.Resolve(c.Request.Context(), s.rateKey(c, c.Query("kiosk")), code)
+		if err == nil {
+			c.JSON(http.StatusOK, res)
+			return
+		}
+		if firstErr == nil || !errors.Is(err, lookup.ErrNotOurReceipt) {
+			firstErr = err
+		}
+		if !errors.Is(err, lookup.ErrNotOurReceipt) {
+			break
+		}
+	}
+	s.lookupFail(c, firstErr)
+}
+
+// mainSystem lets through the main one-stop system (the configured push
+// token) or a logged-in administrator.
+func (s *Server) mainSystem(c *gin.Context) {
+	if tok := s.cfg.Dossiers.PushToken; tok != "" {
+		if h := c.GetHeader("Authorization"); subtle.ConstantTimeCompare([]byte(h), []byte("Bearer "+tok)) == 1 {
+			c.Next()
+			return
+		}
+	}
+	s.staff(c)
+	if c.IsAborted() {
+		return
+	}
+	if u := c.MustGet("user").(config.Staff); u.Role != config.RoleAdmin {
+		s.fail(c, newError(http.StatusForbidden, "forbidden", "Chỉ hệ thống một cửa hoặc quản trị viên được làm việc này."))
+	}
+}
+
+type statusRequest struct {
+	Status int    `json:"status"`
+	Unit   string `json:"unit"`
+	At     string `json:"at"`
+}
+
+// dossierStatus records a change pushed by the main system.
+func (s *Server) dossierStatus(c *gin.Context) {
+	var req statusRequest
+	if err := decode(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	u := registry.StatusUpdate{Code: c.Param("code"), Status: dossier.Status(req.Status), Unit: req.Unit}
+	if req.At != "" {
+		at, err := time.Parse(time.RFC3339, req.At)
+		if err != nil {
+			s.fail(c, newError(http.StatusBadRequest, "invalid_field", "Thời điểm \"at\" phải theo RFC 3339, ví dụ 2026-11-21T08:30:00+07:00."))
+			return
+		}
+		u.At = at
+	}
+	if err := s.registry.UpdateStatus(c.Request.Context(), u); err != nil {
+		s.fail(c, registryError(err))
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// dossierImport loads a CSV or JSON file into the registry, all or nothing.
+func (s *Server) dossierImport(c *gin.Context) {
+	format := registry.FormatAuto
+	switch ct := c.ContentType(); {
+	case strings.Contains(ct, "csv"):
+		format = registry.FormatCSV
+	case strings.Contains(ct, "json"):
+		format = registry.FormatJSON
+	}
+	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxImport)
+	res, err := s.registry.Import(c.Request.Context(), body, format)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.fail(c, newError(http.StatusRequestEntityTooLarge, "body_too_large", "Tệp quá lớn (tối đa 32 MiB)."))
+			return
+		}
+		var ie *registry.ImportError
+		if errors.As(err, &ie) {
+			c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid_import",
+				"message": "Tệp có dòng không hợp lệ; chưa ghi gì.", "lines": ie.Lines, "more": ie.More}})
+			return
+		}
+		s.fail(c, registryError(err))
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"created": res.Created, "updated": res.Updated})
+}
+
+func registryError(err error) error {
+	switch {
+	case errors.Is(err, dossier.ErrNotFound):
+		return fmt.Errorf("%w: %w", newError(http.StatusNotFound, "not_found", "Không tìm thấy hồ sơ."), err)
+	case errors.Is(err, registry.ErrInvalid):
+		return fmt.Errorf("%w: %w", newError(http.StatusBadRequest, "invalid_dossier", "Dữ liệu hồ sơ không hợp lệ."), err)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errBadJSON
+	}
+	return err
+}

@@ -1,0 +1,60 @@
+package server
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"motcua/queue"
+)
+
+// newMetrics registers the service's metrics on a registry of its own (no
+// global default registry), counts events from the engine, times requests
+// and serves /metrics.
+func (s *Server) newMetrics(r *gin.Engine) *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	events := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "motcua_queue_events_total", Help: "Queue events committed, by type and field.",
+	}, []string{"type", "service"})
+	requests := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "motcua_http_request_seconds", Help: "HTTP request latency by route and status.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 3},
+	}, []string{"route", "status"})
+	waiting := prometheus.NewDesc("motcua_queue_waiting", "Tickets waiting now, by field.", []string{"service"}, nil)
+	reg.MustRegister(events, requests, collectorFunc{desc: waiting, collect: func(ch chan<- prometheus.Metric) {
+		for code, n := range s.engine.Snapshot(0).Waiting {
+			ch <- prometheus.MustNewConstMetric(waiting, prometheus.GaugeValue, float64(n), code)
+		}
+	}})
+	s.engine.OnEvents(func(evs []queue.Event) {
+		for _, e := range evs {
+			events.WithLabelValues(string(e.Type), e.Ticket.Service).Inc()
+		}
+	})
+	r.Use(func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		route := c.FullPath()
+		if route == "" {
+			route = "unmatched"
+		}
+		requests.WithLabelValues(route, strconv.Itoa(c.Writer.Status())).Observe(time.Since(start).Seconds())
+	})
+	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	r.GET("/metrics", gin.WrapH(h))
+	return reg
+}
+
+// collectorFunc is a collector that reads its values when scraped.
+type collectorFunc struct {
+	desc    *prometheus.Desc
+	collect func(chan<- prometheus.Metric)
+}
+
+func (c collectorFunc) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+func (c collectorFunc) Collect(ch chan<- prometheus.Metric) { c.collect(ch) }

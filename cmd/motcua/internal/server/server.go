@@ -1,0 +1,142 @@
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"motcua/cmd/motcua/internal/config"
+	"motcua/kiosk/dossier/registry"
+	"motcua/kiosk/lookup"
+	"motcua/queue"
+)
+
+// Pinger tells whether the store answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Opts configure a Server. Config, Engine and Store are required.
+type Opts struct {
+	Config        *config.Config
+	Engine        *queue.Engine
+	Store         Pinger
+	SessionSecret []byte
+	Logger        *slog.Logger // default slog.Default()
+	Now           func() time.Time
+	// Lookup answers dossier lookups and scans; Registry is the embedded
+	// dossier registry that receipts and the main system's pushes fill.
+	Lookup   *lookup.Service
+	Registry *registry.Registry
+	// Health adds sections to /healthz (e.g. "printers"); each func returns
+	// the section's value.
+	Health map[string]func() any
+}
+
+// Server answers the HTTP API.
+type Server struct {
+	cfg      *config.Config
+	engine   *queue.Engine
+	store    Pinger
+	log      *slog.Logger
+	loc      *time.Location
+	sess     *sessions
+	health   map[string]func() any
+	lookup   *lookup.Service
+	registry *registry.Registry
+	router   *gin.Engine
+	metrics  *prometheus.Registry
+}
+
+// New builds the server and its routes.
+func New(o Opts) *Server {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	s := &Server{
+		cfg: o.Config, engine: o.Engine, store: o.Store, log: o.Logger, loc: o.Engine.Location(),
+		sess:   &sessions{secret: o.SessionSecret, ttl: o.Config.Security.SessionTTL, now: o.Now},
+		health: o.Health, lookup: o.Lookup, registry: o.Registry,
+	}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.ContextWithFallback = true
+	r.HandleMethodNotAllowed = true
+	r.Use(gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, err any) {
+		s.log.Error("panic in handler", "path", c.FullPath(), "panic", err)
+		s.fail(c, errInternal)
+	}))
+	s.metrics = s.newMetrics(r)
+	r.NoRoute(func(c *gin.Context) {
+		s.fail(c, newError(http.StatusNotFound, "not_found", "Không có trang hoặc API này."))
+	})
+	r.NoMethod(func(c *gin.Context) {
+		s.fail(c, newError(http.StatusMethodNotAllowed, "method_not_allowed", "Phương thức không được hỗ trợ."))
+	})
+
+	r.GET("/healthz", s.healthz)
+	api := r.Group("/api/v1")
+	api.GET("/services", s.services)
+	api.POST("/tickets", s.issue)
+	api.GET("/tickets/:id", s.ticket)
+	api.GET("/queue", s.queueSnapshot)
+	if s.lookup != nil {
+		api.GET("/dossiers/:code", s.dossier)
+		api.POST("/scans", s.scan)
+		api.POST("/scans/image", s.scanImage)
+	}
+	if s.registry != nil {
+		api.POST("/dossiers/:code/status", s.mainSystem, s.dossierStatus)
+		api.POST("/dossiers", s.mainSystem, s.dossierImport)
+	}
+	api.POST("/auth/login", s.login)
+	api.POST("/auth/logout", s.logout)
+	staff := api.Group("", s.staff)
+	staff.GET("/auth/me", s.me)
+	staff.POST("/tickets/:id/cancel", s.cancel)
+	ctr := staff.Group("/counters/:counter", s.counterAccess)
+	ctr.POST("/next", s.counterAction(s.engine.Next))
+	ctr.POST("/recall", s.counterAction(s.engine.Recall))
+	ctr.POST("/no-show", s.counterAction(s.engine.NoShow))
+	ctr.POST("/start", s.counterAction(s.engine.Start))
+	ctr.POST("/complete", s.counterAction(s.engine.Complete))
+	ctr.POST("/transfer", s.transfer)
+	ctr.POST("/call", s.call)
+	s.router = r
+	return s
+}
+
+// Router returns the gin engine so cmd/motcua can mount the screens' pages
+// and sockets beside the API.
+func (s *Server) Router() *gin.Engine { return s.router }
+
+// Handler is the whole HTTP service.
+func (s *Server) Handler() http.Handler { return s.router }
+
+func (s *Server) healthz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	body := gin.H{"status": "ok", "day": s.engine.Day()}
+	status := http.StatusOK
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Error("healthz: store", "err", err)
+		body["status"], body["store"] = "unavailable", err.Error()
+		status = http.StatusServiceUnavailable
+	}
+	for name, fn := range s.health {
+		body[name] = fn()
+	}
+	c.JSON(status, body)
+}
+
+func (s *Server) me(c *gin.Context) {
+	u := c.MustGet("user").(config.Staff)
+	c.JSON(http.StatusOK, gin.H{"username": u.Username, "name": u.Name, "role": u.Role, "counters": u.Counters})
+}

@@ -1,0 +1,186 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"motcua/queue"
+)
+
+// ticketJSON is a ticket as the contract shows it.
+type ticketJSON struct {
+	ID             string    `json:"id"`
+	Number         string    `json:"number"`
+	Service        string    `json:"service"`
+	ServiceName    string    `json:"service_name"`
+	Priority       bool      `json:"priority"`
+	State          string    `json:"state"`
+	IssuedAt       string    `json:"issued_at"`
+	CalledAt       string    `json:"called_at,omitempty"`
+	Ahead          int       `json:"ahead"`
+	EstimatedWaitS int       `json:"estimated_wait_s"`
+	Counter        string    `json:"counter,omitempty"`
+	CounterName    string    `json:"counter_name,omitempty"`
+	Calls          int       `json:"calls,omitempty"`
+	TrackURL       string    `json:"track_url"`
+	Print          printJSON `json:"print"`
+	Rating         int       `json:"rating,omitempty"`
+	Origin         string    `json:"origin_service,omitempty"`
+}
+
+type printJSON struct {
+	State string `json:"state"`
+}
+
+func (s *Server) ticketJSON(in queue.TicketInfo) ticketJSON {
+	t := ticketJSON{
+		ID: in.ID, Number: in.Number, Service: in.Service, ServiceName: in.ServiceName,
+		Priority: in.Priority, State: string(in.State), IssuedAt: s.stamp(in.IssuedAt),
+		CalledAt: s.stamp(in.CalledAt), Ahead: max(in.Ahead, 0),
+		EstimatedWaitS: int(in.EstimatedWait / time.Second), Calls: in.Calls,
+		TrackURL: "/t/" + in.ID, Print: printJSON{State: string(in.Print)}, Rating: in.Rating,
+	}
+	if in.State != queue.Waiting && in.State != queue.Transferred {
+		t.Counter, t.CounterName = in.Counter, in.CounterName
+	}
+	if in.Origin != in.Service {
+		t.Origin = in.Origin
+	}
+	if t.Print.State == "" {
+		t.Print.State = string(queue.PrintNone)
+	}
+	return t
+}
+
+// stamp formats a time in the center's zone (+07:00), "" for the zero time.
+func (s *Server) stamp(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(s.loc).Format(time.RFC3339)
+}
+
+type serviceJSON struct {
+	Code    string   `json:"code"`
+	Name    string   `json:"name"`
+	Open    bool     `json:"open"`
+	Full    bool     `json:"full"`
+	Waiting int      `json:"waiting"`
+	Hours   []string `json:"hours,omitempty"`
+}
+
+func (s *Server) services(c *gin.Context) {
+	list := s.engine.Services()
+	out := make([]serviceJSON, 0, len(list))
+	for _, sv := range list {
+		j := serviceJSON{Code: sv.Code, Name: sv.Name, Open: sv.Open && !sv.Full, Full: sv.Full, Waiting: sv.Waiting}
+		for _, h := range sv.Hours {
+			j.Hours = append(j.Hours, h.String())
+		}
+		out = append(out, j)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+type issueRequest struct {
+	Service  string `json:"service"`
+	Priority bool   `json:"priority"`
+	Kiosk    string `json:"kiosk"`
+}
+
+func (s *Server) issue(c *gin.Context) {
+	var req issueRequest
+	if err := decode(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	req.Service = strings.TrimSpace(req.Service)
+	if req.Service == "" {
+		s.fail(c, newError(http.StatusBadRequest, "missing_service", "Chưa chọn lĩnh vực."))
+		return
+	}
+	if len(req.Kiosk) > 64 {
+		s.fail(c, newError(http.StatusBadRequest, "invalid_kiosk", "Mã kiosk quá dài."))
+		return
+	}
+	t, err := s.engine.Issue(c.Request.Context(), queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: req.Kiosk})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Location", "/api/v1/tickets/"+t.ID)
+	c.JSON(http.StatusCreated, s.ticketJSON(s.engine.Info(t)))
+}
+
+func (s *Server) ticket(c *gin.Context) {
+	id := c.Param("id")
+	if len(id) > 64 {
+		s.fail(c, queue.ErrNotFound)
+		return
+	}
+	in, err := s.engine.Ticket(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.ticketJSON(in))
+}
+
+type queueJSON struct {
+	Seq      uint64         `json:"seq"`
+	Day      string         `json:"day"`
+	Waiting  map[string]int `json:"waiting"`
+	Counters []counterJSON  `json:"counters"`
+	Recent   []callJSON     `json:"recent"`
+	Services []serviceJSON  `json:"services"`
+}
+
+type counterJSON struct {
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Services []string `json:"services"`
+	Serving  string   `json:"serving"`
+	State    string   `json:"state,omitempty"`
+	Since    string   `json:"since,omitempty"`
+}
+
+type callJSON struct {
+	Ticket  string `json:"ticket"`
+	Service string `json:"service"`
+	Counter string `json:"counter"`
+	At      string `json:"at"`
+	Recall  bool   `json:"recall"`
+}
+
+func (s *Server) queueSnapshot(c *gin.Context) {
+	snap := s.engine.Snapshot(0)
+	out := queueJSON{Seq: snap.Seq, Day: snap.Day, Waiting: snap.Waiting, Counters: []counterJSON{}, Recent: []callJSON{}}
+	for _, ct := range snap.Counters {
+		j := counterJSON{ID: ct.ID, Name: ct.Name, Services: ct.Services}
+		if t := ct.Current; t != nil {
+			j.Serving, j.State, j.Since = t.Number, string(t.State), s.stamp(t.CalledAt)
+		}
+		out.Counters = append(out.Counters, j)
+	}
+	for i := len(snap.Recent) - 1; i >= 0; i-- { // newest first
+		r := snap.Recent[i]
+		out.Recent = append(out.Recent, callJSON{Ticket: r.Ticket, Service: r.Service, Counter: r.Counter, At: s.stamp(r.At), Recall: r.Recall})
+	}
+	for _, sv := range s.engine.Services() {
+		out.Services = append(out.Services, serviceJSON{Code: sv.Code, Name: sv.Name, Open: sv.Open && !sv.Full, Full: sv.Full, Waiting: sv.Waiting})
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// cancel withdraws a waiting ticket (the citizen left); staff only.
+func (s *Server) cancel(c *gin.Context) {
+	if err := decode(c, &struct{}{}); err != nil {
+		s.fail(c, err)
+		return
+	}
+	t, err := s.engine.Cancel(c.Request.Context(), c.Param("id"))
+	s.answer(c, t, err)
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // Asia/Ho_Chi_Minh even on a Raspberry Pi image without tzdata
+)
+
+// usage is printed for -h and for an unknown command.
+const usage = `motcua: queue and kiosk controller of a one-stop public service center
+
+Usage:
+  motcua serve --config FILE [--addr HOST:PORT] [--data DIR]
+  motcua devices                  list serial ports (USB VID:PID, serial number) and USB printers
+  motcua hash-password            read a password, print its bcrypt hash for the config
+  motcua help
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, errUsage) {
+			fmt.Fprintln(os.Stderr, "motcua:", err)
+		}
+		stop()
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+// run dispatches a command line; it returns when the command is done.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stderr)
+	case "devices":
+		return listDevices(stdout)
+	case "hash-password":
+		return hashPassword(stdin, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprintf(stderr, "motcua: unknown command %q\n\n%s", args[0], usage)
+		return errUsage
+	}
+}

@@ -1,0 +1,283 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary act as motcua itself, so the crash tests run
+// the real serve in a child process without a separate build.
+func TestMain(m *testing.M) {
+	if os.Getenv("MOTCUA_AS_MAIN") == "1" {
+		os.Args = append([]string{"motcua"}, strings.Fields(os.Getenv("MOTCUA_ARGS"))...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+const demo = "../../configs/demo.yaml"
+
+// child is a motcua serve running in another process.
+type child struct {
+	cmd  *exec.Cmd
+	base string
+	logs *bytes.Buffer
+	done chan error
+}
+
+var addrLine = regexp.MustCompile(`addr=(127\.0\.0\.1:\d+)`)
+
+func startChild(t *testing.T, args ...string) *child {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "MOTCUA_AS_MAIN=1", "MOTCUA_ARGS="+strings.Join(args, " "))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c := &child{cmd: cmd, logs: new(bytes.Buffer), done: make(chan error, 1)}
+	ready := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			c.logs.WriteString(sc.Text() + "\n")
+			if m := addrLine.FindStringSubmatch(sc.Text()); m != nil {
+				ready <- m[1]
+			}
+		}
+		c.done <- cmd.Wait()
+	}()
+	select {
+	case addr := <-ready:
+		c.base = "http://" + addr
+	case err := <-c.done:
+		t.Fatalf("motcua exited before serving: %v\n%s", err, c.logs)
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("motcua did not start:\n%s", c.logs)
+	}
+	return c
+}
+
+func (c *child) kill() {
+	c.cmd.Process.Signal(syscall.SIGKILL)
+	<-c.done
+}
+
+type issued struct {
+	ID, Number, Day string
+}
+
+func postTicket(client *http.Client, base, svc string) (issued, int, error) {
+	resp, err := client.Post(base+"/api/v1/tickets", "application/json", strings.NewReader(`{"service":"`+svc+`","kiosk":"k1"}`))
+	if err != nil {
+		return issued{}, 0, err
+	}
+	defer resp.Body.Close()
+	var tk struct {
+		ID       string `json:"id"`
+		Number   string `json:"number"`
+		IssuedAt string `json:"issued_at"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tk); err != nil {
+		return issued{}, resp.StatusCode, err
+	}
+	return issued{ID: tk.ID, Number: tk.Number, Day: strings.SplitN(tk.IssuedAt, "T", 2)[0]}, resp.StatusCode, nil
+}
+
+// TestCrashLosesNoAcknowledgedTicket kills motcua with SIGKILL at random
+// moments under concurrent ticket requests, 20 times: every ticket that got
+// a 201 must be there afterwards with its number, no number may appear twice
+// in a day, and numbering continues past every acknowledged number.
+func TestCrashLosesNoAcknowledgedTicket(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts motcua 21 times")
+	}
+	data := t.TempDir()
+	var acked []issued
+	lifeMax := map[string]int{} // field → highest number acknowledged so far
+	client := &http.Client{Timeout: 5 * time.Second}
+	for round := range 20 {
+		c := startChild(t, "serve", "--config", demo, "--addr", "127.0.0.1:0", "--data", data)
+		results := make(chan issued, 10000)
+		stop := make(chan struct{})
+		finished := make(chan struct{})
+		const workers = 8
+		for w := range workers {
+			go func() {
+				defer func() { finished <- struct{}{} }()
+				svc := string(rune('A' + w%4))
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					tk, code, err := postTicket(client, c.base, svc)
+					if err != nil {
+						return // the server died mid-request: not acknowledged
+					}
+					if code == http.StatusCreated {
+						results <- tk
+					} else {
+						t.Errorf("round %d: status %d", round, code)
+						return
+					}
+				}
+			}()
+		}
+		time.Sleep(time.Duration(20+(round*37)%250) * time.Millisecond) // a different moment each round
+		c.kill()
+		close(stop)
+		for range workers {
+			<-finished
+		}
+		close(results)
+		minThisLife := map[string]int{}
+		n := 0
+		for tk := range results {
+			acked = append(acked, tk)
+			n++
+			svc, num := tk.Number[:1], atoi(tk.Number[1:])
+			if m, ok := minThisLife[svc]; !ok || num < m {
+				minThisLife[svc] = num
+			}
+		}
+		for svc, m := range minThisLife {
+			if m <= lifeMax[svc] {
+				t.Fatalf("round %d: %s%03d given after a restart, but %s%03d was acknowledged before", round, svc, m, svc, lifeMax[svc])
+			}
+		}
+		for _, tk := range acked {
+			if num := atoi(tk.Number[1:]); num > lifeMax[tk.Number[:1]] {
+				lifeMax[tk.Number[:1]] = num
+			}
+		}
+		t.Logf("round %d: %d tickets acknowledged before SIGKILL", round, n)
+	}
+	if len(acked) < 100 {
+		t.Fatalf("only %d tickets acknowledged over 20 rounds: the test did not load the server", len(acked))
+	}
+
+	c := startChild(t, "serve", "--config", demo, "--addr", "127.0.0.1:0", "--data", data)
+	defer c.kill()
+	seen := map[string]string{}
+	for _, tk := range acked {
+		key := tk.Day + " " + tk.Number
+		if other, dup := seen[key]; dup {
+			t.Fatalf("%s acknowledged twice (ids %s and %s)", key, other, tk.ID)
+		}
+		seen[key] = tk.ID
+		resp, err := client.Get(c.base + "/api/v1/tickets/" + tk.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct{ Number string }
+		json.NewDecoder(resp.Body).Decode(&got)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || got.Number != tk.Number {
+			t.Fatalf("acknowledged %s (%s) after the crashes: %d %q", tk.Number, tk.ID, resp.StatusCode, got.Number)
+		}
+	}
+	tk, code, err := postTicket(client, c.base, "A")
+	if err != nil || code != 201 || atoi(tk.Number[1:]) <= lifeMax["A"] {
+		t.Fatalf("numbering after the crashes: %v %d %v (highest acknowledged A%03d)", tk, code, err, lifeMax["A"])
+	}
+	t.Logf("%d acknowledged tickets all present after 20 SIGKILLs", len(acked))
+}
+
+func atoi(s string) int {
+	n := 0
+	fmt.Sscanf(s, "%d", &n)
+	return n
+}
+
+func TestSIGTERMStopsGracefully(t *testing.T) {
+	data := t.TempDir()
+	c := startChild(t, "serve", "--config", demo, "--addr", "127.0.0.1:0", "--data", data)
+	tk, code, err := postTicket(http.DefaultClient, c.base, "D")
+	if err != nil || code != 201 {
+		t.Fatal(code, err)
+	}
+	c.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-c.done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\n%s", err, c.logs)
+		}
+	case <-time.After(20 * time.Second):
+		c.kill()
+		t.Fatal("did not stop within 20 s of SIGTERM")
+	}
+	c2 := startChild(t, "serve", "--config", demo, "--addr", "127.0.0.1:0", "--data", data)
+	defer c2.kill()
+	resp, err := http.Get(c2.base + "/api/v1/tickets/" + tk.ID)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("ticket after a graceful restart: %v %v", resp, err)
+	}
+	resp.Body.Close()
+}
+
+func TestServeRefusesWithOneLine(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("center: {name: X}\nfields: [{code: A, name: A}]\ncounters: [{id: \"1\", services: [B]}]\n"), 0o600)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	file := filepath.Join(dir, "file")
+	os.WriteFile(file, nil, 0o600)
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"bad config", []string{"serve", "--config", bad}, bad + `:3: counters[0].services[0]: unknown field "B"`},
+		{"missing config", []string{"serve", "--config", filepath.Join(dir, "none.yaml")}, "no such file"},
+		{"no config", []string{"serve"}, "--config FILE is required"},
+		{"port in use", []string{"serve", "--config", demo, "--data", dir, "--addr", busy.Addr().String()}, "cannot listen on " + busy.Addr().String()},
+		{"unwritable data", []string{"serve", "--config", demo, "--data", filepath.Join(file, "data")}, "data directory"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			err := run(context.Background(), tc.args, nil, io.Discard, &stderr)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("got %v, want one line with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestHashPassword(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"hash-password"}, strings.NewReader("bí mật\n"), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "$2a$") {
+		t.Fatalf("hash %q", out.String())
+	}
+	if err := run(context.Background(), []string{"hash-password"}, strings.NewReader("\n"), &out, io.Discard); err == nil {
+		t.Fatal("an empty password must be refused")
+	}
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"motcua/cmd/motcua/internal/config"
+	"motcua/cmd/motcua/internal/server"
+	"motcua/kiosk/dossier"
+	"motcua/kiosk/dossier/registry"
+	"motcua/kiosk/dossier/upstream"
+	"motcua/kiosk/lookup"
+	"motcua/queue"
+	"motcua/queue/sqlite"
+)
+
+// serve runs the service until ctx ends.
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "configuration file (YAML), e.g. configs/demo.yaml")
+	addr := fs.String("addr", "", "listen address HOST:PORT, overrides the config's listen")
+	data := fs.String("data", "", "data directory (database, print previews), overrides the config's data_dir")
+	batch := fs.Int("commit-batch", 0, "most changes per database commit (benchmarks: 1 commits each alone); default 256")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if *cfgPath == "" {
+		return errors.New("serve: --config FILE is required (try configs/demo.yaml)")
+	}
+	cfg, err := config.Load(*cfgPath)
+	if err != nil {
+		return err
+	}
+	if *addr != "" {
+		cfg.Listen = *addr
+	}
+	if *data != "" {
+		cfg.DataDir = *data
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	if err := writableDir(cfg.DataDir); err != nil {
+		return err
+	}
+	sessionKey, err := secret(cfg.Security.SessionSecret, cfg.DataDir, "session.key")
+	if err != nil {
+		return err
+	}
+	receiptKey, err := secret(cfg.Security.ReceiptSecret, cfg.DataDir, "receipt.key")
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("serve: cannot listen on %s: %w", cfg.Listen, err)
+	}
+	defer ln.Close()
+
+	db, err := sqlite.Open(filepath.Join(cfg.DataDir, "motcua.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	store, err := sqlite.NewStore(ctx, db)
+	if err != nil {
+		return err
+	}
+	engine, err := queue.New(ctx, queue.Opts{
+		Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: store,
+		Location: cfg.Location(), Logger: log, MaxBatch: *batch,
+	})
+	if err != nil {
+		return err
+	}
+	engineCtx, stopEngine := context.WithCancel(context.WithoutCancel(ctx))
+	engineDone := make(chan error, 1)
+	go func() { engineDone <- engine.Run(engineCtx) }()
+	defer func() {
+		stopEngine()
+		<-engineDone
+	}()
+
+	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, log)
+	if err != nil {
+		return err
+	}
+	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: sessionKey,
+		Logger: log, Lookup: look, Registry: reg})
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	log.Info("motcua serving", "center", cfg.Center.Name, "addr", ln.Addr().String(), "data", cfg.DataDir)
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("motcua stopping: finishing requests in flight")
+	shutdown, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil {
+		log.Error("shutdown", "err", err)
+	}
+	return nil
+}
+
+// writableDir makes dir if needed and proves it can be written.
+func writableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("serve: data directory %s: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".write-test-*")
+	if err != nil {
+		return fmt.Errorf("serve: data directory %s is not writable: %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// secret is the config's value or, when it sets none, a random one made once
+// and kept in the data directory (file name), so it survives restarts.
+func secret(configured, dataDir, name string) ([]byte, error) {
+	if configured != "" {
+		return []byte(configured), nil
+	}
+	path := filepath.Join(dataDir, name)
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return nil, fmt.Errorf("serve: %s: %w", name, err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return nil, fmt.Errorf("serve: %s: %w", name, err)
+	}
+	return b, nil
+}
+
+// dossierLookup opens the embedded registry and the lookup service on the
+// configured source.
+func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptKey []byte, log *slog.Logger) (*registry.Registry, *lookup.Service, error) {
+	reg, err := registry.Open(ctx, db, registry.Opts{CodePattern: cfg.Dossiers.CodePattern, Logger: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	var source dossier.Source = reg
+	if cfg.Dossiers.Source == config.SourceUpstream {
+		o := *cfg.Dossiers.Upstream
+		o.Logger = log
+		up, err := upstream.New(o)
+		if err != nil {
+			return nil, nil, fmt.Errorf("serve: dossiers.upstream: %w", err)
+		}
+		source = up
+	}
+	parser, err := lookup.NewParser(lookup.ParserOpts{CodePattern: cfg.Dossiers.CodePattern,
+		PublicBaseURL: cfg.BaseURL(), Secret: receiptKey})
+	if err != nil {
+		return nil, nil, fmt.Errorf("serve: dossiers: %w", err)
+	}
+	rate := lookup.RateOpts{PerMinute: float64(cfg.Dossiers.RatePerMinute)}
+	look, err := lookup.New(lookup.Opts{Parser: parser, Source: source, Limiter: lookup.NewRateLimiter(rate), Logger: log})
+	if err != nil {
+		return nil, nil, fmt.Errorf("serve: dossiers: %w", err)
+	}
+	return reg, look, nil
+}

@@ -1,0 +1,183 @@
+package layout
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/draw"
+
+	"motcua/devices/escpos"
+)
+
+// block is one piece of a printed page: it knows how far it moves the paper,
+// how to draw itself into the preview and how to encode itself.
+type block interface {
+	height() int
+	draw(dst *image.Gray, y, width int)
+	encode(w *writer) error
+}
+
+// writer wraps the encoder with the state the blocks share: pending feed is
+// merged and sent just before the next printed thing, alignment is sent only
+// when it changes.
+type writer struct {
+	e        *escpos.Encoder
+	opts     Opts
+	feed     int
+	align    escpos.Align
+	alignSet bool
+}
+
+func (w *writer) flushFeed() error {
+	n := w.feed
+	w.feed = 0
+	return w.e.FeedDots(n)
+}
+
+func (w *writer) setAlign(a escpos.Align) error {
+	if w.alignSet && w.align == a {
+		return nil
+	}
+	w.align, w.alignSet = a, true
+	return w.e.Align(a)
+}
+
+// page is an ordered list of blocks.
+type page struct{ blocks []block }
+
+func (p *page) add(b ...block) { p.blocks = append(p.blocks, b...) }
+
+func (p *page) height() int {
+	h := 0
+	for _, b := range p.blocks {
+		h += b.height()
+	}
+	return h
+}
+
+// render encodes the page after ESC @ and draws its preview.
+func (p *page) render(o Opts) (*Output, error) {
+	var buf bytes.Buffer
+	w := &writer{e: escpos.NewEncoder(&buf), opts: o}
+	if err := w.e.Init(); err != nil {
+		return nil, err
+	}
+	for _, b := range p.blocks {
+		if err := b.encode(w); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.flushFeed(); err != nil {
+		return nil, err
+	}
+	// The preview is the whole roll: the printable width plus the margins
+	// the print head does not reach (which are the symbols' quiet zones).
+	m := PaperMargin(o.Width)
+	img := image.NewGray(image.Rect(0, 0, o.Width+2*m, p.height()))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	printable := img.SubImage(image.Rect(m, 0, m+o.Width, img.Rect.Dy())).(*image.Gray)
+	y := 0
+	for _, b := range p.blocks {
+		b.draw(printable, y, o.Width)
+		y += b.height()
+	}
+	return &Output{Bytes: buf.Bytes(), Preview: img}, nil
+}
+
+// PaperMargin is the unprinted margin on each side of a roll whose
+// printable width is width dots: 80 mm paper is 640 dots wide, 58 mm 464.
+func PaperMargin(width int) int {
+	if width == Width58 {
+		return 40
+	}
+	return 32
+}
+
+// feedBlock advances the paper.
+type feedBlock int
+
+func (f feedBlock) height() int                { return int(f) }
+func (f feedBlock) draw(*image.Gray, int, int) {}
+func (f feedBlock) encode(w *writer) error     { w.feed += int(f); return nil }
+
+// rasterBlock is a 1-bit image printed with GS v 0, with blank paper above
+// and below it sent as feeds.
+type rasterBlock struct {
+	bm           *escpos.Bitmap
+	align        escpos.Align
+	above, below int
+}
+
+func (r *rasterBlock) height() int {
+	h := r.above + r.below
+	if r.bm != nil {
+		h += r.bm.Height
+	}
+	return h
+}
+
+// x is where the printer puts the image: GS v 0 is justified by its byte width.
+func (r *rasterBlock) x(width int) int {
+	w := r.bm.Stride * 8
+	switch r.align {
+	case escpos.Center:
+		return (width - w) / 2
+	case escpos.Right:
+		return width - w
+	}
+	return 0
+}
+
+func (r *rasterBlock) draw(dst *image.Gray, y, width int) {
+	if r.bm == nil {
+		return
+	}
+	drawBitmap(dst, r.bm, r.x(width), y+r.above)
+}
+
+func drawBitmap(dst *image.Gray, bm *escpos.Bitmap, x0, y0 int) {
+	for y := 0; y < bm.Height; y++ {
+		for x := 0; x < bm.Width; x++ {
+			if bm.Black(x, y) {
+				dst.SetGray(dst.Rect.Min.X+x0+x, y0+y, color.Gray{})
+			}
+		}
+	}
+}
+
+func (r *rasterBlock) encode(w *writer) error {
+	w.feed += r.above
+	if r.bm != nil {
+		if err := w.flushFeed(); err != nil {
+			return err
+		}
+		if err := w.setAlign(r.align); err != nil {
+			return err
+		}
+		if err := w.e.Raster(r.bm, w.opts.BandRows); err != nil {
+			return err
+		}
+	}
+	w.feed += r.below
+	return nil
+}
+
+// cutBlock feeds to the cutter and cuts; the preview shows a dashed line.
+type cutBlock struct{}
+
+const cutGap = 24
+
+func (cutBlock) height() int { return cutGap }
+func (cutBlock) draw(dst *image.Gray, y, width int) {
+	for x := 0; x < width; x += 12 {
+		for k := 0; k < 6 && x+k < width; k++ {
+			dst.SetGray(dst.Rect.Min.X+x+k, y+cutGap/2, color.Gray{Y: 0x80})
+		}
+	}
+}
+func (cutBlock) encode(w *writer) error {
+	if err := w.flushFeed(); err != nil {
+		return err
+	}
+	return w.e.Cut(true, 0)
+}

@@ -1,0 +1,194 @@
+package layout
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"sync"
+	"time"
+
+	"golang.org/x/image/font/opentype"
+
+	"motcua/devices/escpos"
+)
+
+// Paper widths in dots at 203 dpi.
+const (
+	Width58 = 384
+	Width80 = 576
+)
+
+// Opts are the per-printer rendering settings.
+type Opts struct {
+	// Width is the printable width in dots: Width58 or Width80.
+	Width int
+	// RasterCodes sends barcodes and QR codes as raster images, for printers
+	// without GS k 73 or GS ( k.
+	RasterCodes bool
+	// BandRows is the height of each GS v 0 band (0: escpos.DefaultBandRows).
+	BandRows int
+	// Location is the time zone dates are printed in (nil: Asia/Ho_Chi_Minh).
+	Location *time.Location
+}
+
+// DefaultOpts is an 80 mm printer with native barcode and QR commands.
+var DefaultOpts = Opts{Width: Width80}
+
+func (o Opts) check() (Opts, error) {
+	if o.Width != Width58 && o.Width != Width80 {
+		return o, fmt.Errorf("layout: width %d dots (want %d or %d)", o.Width, Width58, Width80)
+	}
+	if o.BandRows < 0 || o.BandRows > escpos.MaxBandRows {
+		return o, fmt.Errorf("layout: band of %d rows", o.BandRows)
+	}
+	if o.Location == nil {
+		o.Location = vietnam()
+	}
+	return o, nil
+}
+
+// vietnam is Asia/Ho_Chi_Minh from the system's zoneinfo, or UTC+7 (the
+// country has had no daylight saving since 1975) when it is missing.
+func vietnam() *time.Location {
+	if l, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
+		return l
+	}
+	return time.FixedZone("+07", 7*3600)
+}
+
+// Output is one rendered job.
+type Output struct {
+	// Bytes is exactly what the printer receives.
+	Bytes []byte
+	// Preview is what the printer prints, barcodes and QR codes included.
+	Preview *image.Gray
+}
+
+// WritePNG encodes the preview as PNG.
+func (o *Output) WritePNG(w io.Writer) error {
+	if err := png.Encode(w, o.Preview); err != nil {
+		return fmt.Errorf("layout: png: %w", err)
+	}
+	return nil
+}
+
+// PNG returns the preview encoded as PNG.
+func (o *Output) PNG() ([]byte, error) {
+	var buf bytes.Buffer
+	err := o.WritePNG(&buf)
+	return buf.Bytes(), err
+}
+
+// Renderer lays out jobs. It parses the fonts once; create one and share it.
+type Renderer struct {
+	mu    sync.Mutex
+	fonts [numFamilies]*opentype.Font
+	faces map[faceKey]*face
+}
+
+// NewRenderer parses the embedded fonts.
+func NewRenderer() (*Renderer, error) {
+	fs, err := parseFonts()
+	if err != nil {
+		return nil, err
+	}
+	return &Renderer{fonts: fs, faces: map[faceKey]*face{}}, nil
+}
+
+// Kinds of job Render knows, as in the file printer's names.
+const (
+	KindTicket  = "ticket"
+	KindReceipt = "receipt"
+	KindTest    = "test"
+)
+
+// Render decodes a job of the given kind ("ticket", "receipt" or "test")
+// from JSON (TicketJob, ReceiptJob or TestJob; fields it does not know, such as the other
+// fields of an API ticket, are ignored) and renders it. It is
+// what `motcua render ticket|receipt --in JOB.json` runs.
+func (r *Renderer) Render(kind string, jobJSON []byte, o Opts) (*Output, error) {
+	dec := json.NewDecoder(bytes.NewReader(jobJSON))
+	switch kind {
+	case KindTicket:
+		var j TicketJob
+		if err := dec.Decode(&j); err != nil {
+			return nil, fmt.Errorf("layout: ticket job: %w", err)
+		}
+		return r.Ticket(j, o)
+	case KindReceipt:
+		var j ReceiptJob
+		if err := dec.Decode(&j); err != nil {
+			return nil, fmt.Errorf("layout: receipt job: %w", err)
+		}
+		return r.Receipt(j, o)
+	case KindTest:
+		var j TestJob
+		if err := dec.Decode(&j); err != nil {
+			return nil, fmt.Errorf("layout: test job: %w", err)
+		}
+		return r.TestPage(j, o)
+	}
+	return nil, fmt.Errorf("layout: unknown job kind %q (want ticket, receipt or test)", kind)
+}
+
+// Text sizes, in dots (8 dots = 1 mm).
+var (
+	stTitle     = style{family: sansBold, px: 30, pitch: 1.25}
+	stHeading   = style{family: condensedBold, px: 24, pitch: 1.25}
+	stBold      = style{family: condensedBold, px: 20, pitch: 1.3}
+	stBody      = style{family: condensed, px: 20, pitch: 1.3}
+	stBodySmall = style{family: condensed, px: 19, pitch: 1.3}
+	stSmall     = style{family: condensed, px: 17, pitch: 1.3}
+	stInverse   = style{family: sansBold, px: 24, pitch: 1.3}
+)
+
+var (
+	stSmallBold = style{family: condensedBold, px: 18, pitch: 1.3}
+	stTiny      = style{family: condensed, px: 15, pitch: 1.3}
+)
+
+// AllRaster encodes a rendered job the naive way, as one raster image of the
+// whole printable width (its preview) followed by a cut: the baseline the
+// benchmarks compare the layout against, and a last resort for printers that
+// understand nothing but GS v 0.
+func AllRaster(out *Output, o Opts) ([]byte, error) {
+	o, err := o.check()
+	if err != nil {
+		return nil, err
+	}
+	m := PaperMargin(o.Width)
+	bm, err := escpos.NewBitmap(o.Width, out.Preview.Rect.Dy())
+	if err != nil {
+		return nil, fmt.Errorf("layout: %w", err)
+	}
+	for y := 0; y < bm.Height; y++ {
+		for x := 0; x < bm.Width; x++ {
+			if out.Preview.GrayAt(m+x, y).Y < 0x80 {
+				bm.Pix[y*bm.Stride+x/8] |= 0x80 >> (x % 8)
+			}
+		}
+	}
+	var buf bytes.Buffer
+	e := escpos.NewEncoder(&buf)
+	if err := e.Init(); err != nil {
+		return nil, err
+	}
+	if err := e.Raster(bm, o.BandRows); err != nil {
+		return nil, err
+	}
+	if err := e.Cut(true, 0); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// The ticket's sizes are tuned to its byte budget (4.6 KB at 80 mm).
+var (
+	stTicketCenter  = style{family: condensedBold, px: 22, pitch: 1.25}
+	stTicketService = style{family: sansBold, px: 27, pitch: 1.25}
+	stTicketBody    = style{family: condensed, px: 20, pitch: 1.3}
+	stTicketFooter  = style{family: condensed, px: 16, pitch: 1.3}
+)

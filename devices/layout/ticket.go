@@ -1,0 +1,204 @@
+package layout
+
+import (
+	"encoding/json"
+	"fmt"
+	"image"
+	"strings"
+	"time"
+
+	"motcua/devices/escpos"
+)
+
+// TicketJob is a queue ticket. Its JSON matches the API's ticket
+// (id, number, service_name, priority, issued_at, ahead, estimated_wait_s,
+// track_url) plus what only the printout needs.
+type TicketJob struct {
+	ID            string        `json:"id"`
+	CenterName    string        `json:"center_name"`
+	ServiceName   string        `json:"service_name"`
+	Number        string        `json:"number"`
+	Priority      bool          `json:"priority"`
+	IssuedAt      time.Time     `json:"issued_at"`
+	Ahead         int           `json:"ahead"`
+	EstimatedWait time.Duration `json:"-"` // JSON: estimated_wait_s, in seconds
+	// TrackURL is encoded in the QR code; a path ("/t/…") is joined to BaseURL.
+	TrackURL string `json:"track_url"`
+	BaseURL  string `json:"base_url,omitempty"`
+	// Footer replaces the default footer line.
+	Footer string `json:"footer,omitempty"`
+}
+
+type ticketJSON TicketJob
+
+type ticketWire struct {
+	ticketJSON
+	EstimatedWaitS int64 `json:"estimated_wait_s"`
+}
+
+// MarshalJSON writes EstimatedWait as estimated_wait_s.
+func (j TicketJob) MarshalJSON() ([]byte, error) {
+	return json.Marshal(ticketWire{ticketJSON(j), int64(j.EstimatedWait / time.Second)})
+}
+
+// UnmarshalJSON reads estimated_wait_s into EstimatedWait.
+func (j *TicketJob) UnmarshalJSON(b []byte) error {
+	var w ticketWire
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*j = TicketJob(w.ticketJSON)
+	j.EstimatedWait = time.Duration(w.EstimatedWaitS) * time.Second
+	return nil
+}
+
+// DefaultTicketFooter is printed under the QR code.
+const DefaultTicketFooter = "Quét mã QR để theo dõi lượt gọi"
+
+// URL is the address the ticket's QR code carries.
+func (j TicketJob) URL() string {
+	if strings.HasPrefix(j.TrackURL, "/") && j.BaseURL != "" {
+		return strings.TrimRight(j.BaseURL, "/") + j.TrackURL
+	}
+	return j.TrackURL
+}
+
+// WaitText says an estimated wait the way the ticket prints it.
+func WaitText(d time.Duration) string {
+	m := int((d + time.Minute - 1) / time.Minute)
+	switch {
+	case m <= 0:
+		return "dưới 1 phút"
+	case m < 60:
+		return fmt.Sprintf("khoảng %d phút", m)
+	case m%60 == 0:
+		return fmt.Sprintf("khoảng %d giờ", m/60)
+	}
+	return fmt.Sprintf("khoảng %d giờ %d phút", m/60, m%60)
+}
+
+// Ticket renders a queue ticket: centre, field, the number in the printer's
+// largest font, priority mark, time, people ahead, estimated wait, a QR code
+// of the tracking URL and a footer.
+func (r *Renderer) Ticket(j TicketJob, o Opts) (*Output, error) {
+	o, err := o.check()
+	if err != nil {
+		return nil, err
+	}
+	number := strings.TrimSpace(j.Number)
+	if number == "" || len(number) > 8 {
+		return nil, fmt.Errorf("layout: ticket number %q (1..8 characters)", j.Number)
+	}
+	if j.URL() == "" || len(j.URL()) > 1000 {
+		return nil, fmt.Errorf("layout: ticket %q needs a tracking URL (at most 1000 bytes)", number)
+	}
+	if j.Ahead < 0 {
+		return nil, fmt.Errorf("layout: ticket %q: %d people ahead", number, j.Ahead)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p, err := r.ticketPage(j, number, o)
+	if err != nil {
+		return nil, err
+	}
+	return p.render(o)
+}
+
+func (r *Renderer) ticketPage(j TicketJob, number string, o Opts) (*page, error) {
+	w := o.Width
+	p := &page{}
+	p.add(feedBlock(8))
+	if j.CenterName != "" {
+		if err := r.text(p, w, stTicketCenter, escpos.Center, j.CenterName, 0); err != nil {
+			return nil, err
+		}
+	}
+	if j.ServiceName != "" {
+		if err := r.text(p, w, stTicketService, escpos.Center, j.ServiceName, 0); err != nil {
+			return nil, err
+		}
+	}
+	if err := rule(p, w/3, 2); err != nil {
+		return nil, err
+	}
+	mag := 8
+	for mag > 1 && len(number)*cellW*mag > w-16 {
+		mag--
+	}
+	num, err := r.printerFont(number, mag, true, escpos.Center)
+	if err != nil {
+		return nil, err
+	}
+	p.add(num)
+	if j.Priority {
+		if err := r.inverse(p, w, stInverse, "ƯU TIÊN"); err != nil {
+			return nil, err
+		}
+	}
+	p.add(feedBlock(6))
+	// The date and time are ASCII: the printer's font prints them in a
+	// few bytes where a raster line would cost most of a kilobyte.
+	at := j.IssuedAt.In(o.Location)
+	when, err := r.printerFont(at.Format("15:04  02/01/2006"), 1, false, escpos.Center)
+	if err != nil {
+		return nil, err
+	}
+	p.add(when)
+	lines := []string{
+		fmt.Sprintf("Số người đang chờ trước bạn: %d", j.Ahead),
+		"Thời gian chờ dự kiến: " + WaitText(j.EstimatedWait),
+	}
+	for _, l := range lines {
+		if err := r.text(p, w, stTicketBody, escpos.Center, l, 0); err != nil {
+			return nil, err
+		}
+	}
+	p.add(feedBlock(10))
+	module := 6
+	if w == Width58 {
+		module = 5
+	}
+	qr, err := r.qrBlock(j.URL(), escpos.QROpts{ModuleSize: module, Level: escpos.QRLevelM}, o.RasterCodes)
+	if err != nil {
+		return nil, err
+	}
+	p.add(qr)
+	footer := j.Footer
+	if footer == "" {
+		footer = DefaultTicketFooter
+	}
+	if err := r.text(p, w-32, stTicketFooter, escpos.Center, footer, 0); err != nil {
+		return nil, err
+	}
+	p.add(cutBlock{})
+	return p, nil
+}
+
+// inverse adds s as white letters on a black band, centred.
+func (r *Renderer) inverse(p *page, width int, st style, s string) error {
+	f, err := r.face(st)
+	if err != nil {
+		return err
+	}
+	s = clean(s)
+	b, err := r.line(width, escpos.Left, span{text: s, style: st, x: 0})
+	if err != nil || b.bm == nil {
+		return err
+	}
+	const pad = 6
+	tw := min(f.measure(s), width-2*pad)
+	bm, err := escpos.NewBitmap(tw+2*pad, b.bm.Height+2*pad)
+	if err != nil {
+		return fmt.Errorf("layout: %w", err)
+	}
+	bm.FillRect(image.Rect(0, 0, bm.Width, bm.Height))
+	for y := 0; y < b.bm.Height; y++ {
+		for x := 0; x < b.bm.Width && x < tw+pad; x++ {
+			if b.bm.Black(x, y) {
+				bm.SetBlack(pad+x, pad+y, false)
+			}
+		}
+	}
+	p.add(&rasterBlock{bm: bm, align: escpos.Center, above: 6, below: 4})
+	return nil
+}

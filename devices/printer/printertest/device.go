@@ -1,0 +1,201 @@
+package printertest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"sync"
+
+	"motcua/devices/escpos"
+)
+
+// Device is a fake ESC/POS printer on the far end of a link. It parses what
+// arrives: DLE EOT n and GS r 1 are answered at once from the status the
+// test set; everything else is kept, and each cut counts as a finished job.
+type Device struct {
+	rw io.ReadWriter
+
+	mu       sync.Mutex
+	status   escpos.Status
+	received []byte
+	cuts     int
+	err      error
+	changed  chan struct{}
+	done     chan struct{}
+	closeOne sync.Once
+	gate     chan struct{} // closed while reading is allowed
+	pauseAt  int
+	stop     chan struct{}
+}
+
+// NewDevice starts a device reading rw until rw fails or Close.
+func NewDevice(rw io.ReadWriter) *Device {
+	d := &Device{rw: rw, changed: make(chan struct{}), done: make(chan struct{}), gate: make(chan struct{}), stop: make(chan struct{})}
+	close(d.gate)
+	go d.run()
+	return d
+}
+
+// SetStatus sets the state the device reports.
+func (d *Device) SetStatus(s escpos.Status) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.status = s
+}
+
+// Pause stops reading, as a printer whose buffer is full: the sender's
+// writes block once the link's buffer fills. Resume reads again.
+func (d *Device) Pause() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.gate = make(chan struct{})
+}
+
+// PauseAfter makes the device Pause by itself once it holds n bytes more
+// than now: a printer that stops taking data in the middle of a job.
+func (d *Device) PauseAfter(n int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.pauseAt = len(d.received) + n
+}
+
+// Resume undoes Pause.
+func (d *Device) Resume() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	select {
+	case <-d.gate:
+	default:
+		close(d.gate)
+	}
+}
+
+// Received returns every byte received except status queries.
+func (d *Device) Received() []byte {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return bytes.Clone(d.received)
+}
+
+// Cuts returns how many cut commands arrived.
+func (d *Device) Cuts() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.cuts
+}
+
+// Err returns why the device stopped reading (nil while it runs), or a
+// parse error of the stream.
+func (d *Device) Err() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.err
+}
+
+// WaitCuts waits until at least n cuts arrived or ctx ends.
+func (d *Device) WaitCuts(ctx context.Context, n int) error {
+	for {
+		d.mu.Lock()
+		cuts, ch := d.cuts, d.changed
+		d.mu.Unlock()
+		if cuts >= n {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-d.done:
+			if d.Cuts() >= n {
+				return nil
+			}
+			return errors.New("printertest: device stopped")
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// Close stops the device if its link implements io.Closer, and waits for
+// the reader to end.
+func (d *Device) Close() error {
+	d.closeOne.Do(func() {
+		close(d.stop)
+		if c, ok := d.rw.(io.Closer); ok {
+			c.Close()
+		}
+	})
+	<-d.done
+	return nil
+}
+
+func (d *Device) run() {
+	defer close(d.done)
+	var pending []byte
+	buf := make([]byte, 4096)
+	for {
+		d.mu.Lock()
+		gate := d.gate
+		d.mu.Unlock()
+		select {
+		case <-gate:
+		case <-d.stop:
+			d.fail(errors.New("printertest: device closed"))
+			return
+		}
+		n, err := d.rw.Read(buf)
+		pending = append(pending, buf[:n]...)
+		for len(pending) > 0 {
+			cmd, k, perr := escpos.Next(pending)
+			if errors.Is(perr, escpos.ErrIncomplete) {
+				break
+			}
+			if perr != nil {
+				d.fail(perr)
+				return
+			}
+			d.handle(cmd)
+			pending = pending[k:]
+		}
+		if err != nil {
+			d.fail(err)
+			return
+		}
+	}
+}
+
+func (d *Device) fail(err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.err == nil {
+		d.err = err
+	}
+}
+
+func (d *Device) handle(c escpos.Command) {
+	d.mu.Lock()
+	s := d.status
+	var answer []byte
+	switch c.Name {
+	case "DLE EOT":
+		if n := c.Raw[2]; n >= 1 && n <= 4 {
+			answer = []byte{escpos.StatusAnswers(s)[n-1]}
+		}
+	case "GS r":
+		answer = []byte{escpos.PaperAnswer(s.PaperNearEnd, s.PaperEnd)}
+	default:
+		d.received = append(d.received, c.Raw...)
+		if d.pauseAt > 0 && len(d.received) >= d.pauseAt {
+			d.pauseAt = 0
+			d.gate = make(chan struct{})
+		}
+		if c.Name == "GS V" {
+			d.cuts++
+			close(d.changed)
+			d.changed = make(chan struct{})
+		}
+	}
+	d.mu.Unlock()
+	if answer != nil {
+		d.rw.Write(answer)
+	}
+}

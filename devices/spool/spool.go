@@ -1,0 +1,381 @@
+package spool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"sync"
+	"time"
+
+	"motcua/devices/printer"
+)
+
+// Clock is the spooler's time source.
+type Clock interface {
+	Now() time.Time
+	// After delivers the time once d has passed.
+	After(d time.Duration) <-chan time.Time
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// Event is a change of a job's state.
+type Event struct {
+	JobID    int64
+	Printer  string
+	Kind     string // "ticket", "receipt", "test"
+	Ref      string // ticket id or number, dossier code
+	State    State  // Queued, Printing, Printed or Failed
+	Attempts int
+	Err      string // why it is queued again or failed
+	At       time.Time
+}
+
+// Opts configure a Spooler.
+type Opts struct {
+	// Store keeps the jobs (required): NewSQLStore(ctx, db).
+	Store Store
+	// Printers by name, as in the config; the Spooler closes them.
+	Printers map[string]printer.Printer
+	// Clock defaults to the real clock.
+	Clock Clock
+	// MaxAttempts: a job fails after this many attempts (0: DefaultOpts).
+	MaxAttempts int
+	// MaxAge: a job older than this fails instead of printing late.
+	MaxAge time.Duration
+	// MinBackoff and MaxBackoff bound the wait between attempts.
+	MinBackoff, MaxBackoff time.Duration
+	// StatusInterval is how often an idle printer is asked its status;
+	// negative disables polling.
+	StatusInterval time.Duration
+	// JobTimeout bounds sending one job; Close lets a job being sent finish
+	// within it.
+	JobTimeout time.Duration
+	// OnEvent receives job state changes; OnStatus printer status changes.
+	OnEvent  func(Event)
+	OnStatus func(printer string, s printer.Status)
+	Logger   *slog.Logger
+}
+
+// DefaultOpts holds the defaults of the zero fields of Opts.
+var DefaultOpts = Opts{
+	MaxAttempts:    20,
+	MaxAge:         30 * time.Minute,
+	MinBackoff:     time.Second,
+	MaxBackoff:     30 * time.Second,
+	StatusInterval: 15 * time.Second,
+	JobTimeout:     2 * time.Minute,
+}
+
+// Submission is a job to print.
+type Submission struct {
+	Printer string
+	Kind    string
+	Ref     string
+	Data    []byte
+	Preview []byte // PNG, optional
+}
+
+// Sentinel errors of Submit.
+var (
+	ErrUnknownPrinter = errors.New("spool: unknown printer")
+	ErrClosed         = errors.New("spool: closed")
+)
+
+// Spooler sends stored jobs to printers.
+type Spooler struct {
+	o      Opts
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	wake   map[string]chan struct{}
+
+	mu       sync.Mutex
+	closed   bool
+	statuses map[string]printer.Status
+}
+
+// Start starts one goroutine per printer, which first resumes the jobs left
+// from a previous run. ctx bounds the goroutines' lives; Close stops them.
+func Start(ctx context.Context, o Opts) (*Spooler, error) {
+	if o.Store == nil {
+		return nil, errors.New("spool: no store")
+	}
+	d := DefaultOpts
+	if o.Clock == nil {
+		o.Clock = realClock{}
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = d.MaxAttempts
+	}
+	if o.MaxAge <= 0 {
+		o.MaxAge = d.MaxAge
+	}
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = d.MinBackoff
+	}
+	if o.MaxBackoff < o.MinBackoff {
+		o.MaxBackoff = max(d.MaxBackoff, o.MinBackoff)
+	}
+	if o.StatusInterval == 0 {
+		o.StatusInterval = d.StatusInterval
+	}
+	if o.JobTimeout <= 0 {
+		o.JobTimeout = d.JobTimeout
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	s := &Spooler{o: o, cancel: cancel, wake: map[string]chan struct{}{}, statuses: map[string]printer.Status{}}
+	for name := range o.Printers {
+		s.wake[name] = make(chan struct{}, 1)
+		s.statuses[name] = printer.Status{State: printer.StateUnknown, Paper: printer.PaperUnknown}
+	}
+	for name, p := range o.Printers {
+		s.wg.Add(1)
+		go s.run(ctx, name, p)
+	}
+	return s, nil
+}
+
+// Submit stores the job and returns it; it is durable when Submit returns.
+func (s *Spooler) Submit(ctx context.Context, sub Submission) (Job, error) {
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		return Job{}, ErrClosed
+	}
+	wake, ok := s.wake[sub.Printer]
+	if !ok {
+		return Job{}, fmt.Errorf("%w %q", ErrUnknownPrinter, sub.Printer)
+	}
+	if len(sub.Data) == 0 {
+		return Job{}, errors.New("spool: empty job")
+	}
+	j := Job{Printer: sub.Printer, Kind: sub.Kind, Ref: sub.Ref, Data: sub.Data, Preview: sub.Preview,
+		State: Queued, CreatedAt: s.o.Clock.Now()}
+	j.UpdatedAt = j.CreatedAt
+	id, err := s.o.Store.Add(ctx, j)
+	if err != nil {
+		return Job{}, err
+	}
+	j.ID = id
+	s.emit(j, Queued, "")
+	select {
+	case wake <- struct{}{}:
+	default:
+	}
+	return j, nil
+}
+
+// Job returns a stored job.
+func (s *Spooler) Job(ctx context.Context, id int64) (Job, error) { return s.o.Store.Get(ctx, id) }
+
+// Statuses returns the last known status of every printer, for /healthz.
+func (s *Spooler) Statuses() map[string]printer.Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.statuses)
+}
+
+// Close stops the printer goroutines — a job being sent is let finish within
+// Opts.JobTimeout — waits for them and closes the printers. It is idempotent.
+func (s *Spooler) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+	s.cancel()
+	s.wg.Wait()
+	var errs []error
+	for _, p := range s.o.Printers {
+		errs = append(errs, p.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Spooler) emit(j Job, st State, reason string) {
+	if s.o.OnEvent == nil {
+		return
+	}
+	s.o.OnEvent(Event{JobID: j.ID, Printer: j.Printer, Kind: j.Kind, Ref: j.Ref, State: st,
+		Attempts: j.Attempts, Err: reason, At: s.o.Clock.Now()})
+}
+
+func (s *Spooler) setStatus(name string, st printer.Status) {
+	s.mu.Lock()
+	old := s.statuses[name]
+	s.statuses[name] = st
+	s.mu.Unlock()
+	if old != st && s.o.OnStatus != nil {
+		s.o.OnStatus(name, st)
+	}
+}
+
+// run is the goroutine of one printer.
+func (s *Spooler) run(ctx context.Context, name string, p printer.Printer) {
+	defer s.wg.Done()
+	log := s.o.Logger.With("printer", name)
+	backoff := time.Duration(0)
+	wait := func(d time.Duration) bool {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-s.o.Clock.After(d):
+			return true
+		}
+	}
+	nextBackoff := func() time.Duration {
+		backoff = min(max(2*backoff, s.o.MinBackoff), s.o.MaxBackoff)
+		return backoff
+	}
+	for ctx.Err() == nil {
+		j, err := s.o.Store.Next(ctx, name)
+		if errors.Is(err, ErrNoJob) {
+			backoff = 0
+			s.poll(ctx, name, p)
+			var tick <-chan time.Time
+			if s.o.StatusInterval > 0 {
+				tick = s.o.Clock.After(s.o.StatusInterval)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.wake[name]:
+			case <-tick:
+			}
+			continue
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Error("reading the spool", "err", err)
+			}
+			if !wait(nextBackoff()) {
+				return
+			}
+			continue
+		}
+		retry, err := s.attempt(ctx, name, p, j)
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Error("recording a job", "job", j.ID, "err", err)
+			}
+			if !wait(nextBackoff()) {
+				return
+			}
+			continue
+		}
+		if retry {
+			if !wait(nextBackoff()) {
+				return
+			}
+			continue
+		}
+		backoff = 0
+	}
+}
+
+// attempt makes one attempt at job j. It returns retry when the job stays
+// queued, and an error only when the store failed.
+func (s *Spooler) attempt(ctx context.Context, name string, p printer.Printer, j Job) (retry bool, err error) {
+	now := s.o.Clock.Now()
+	if j.State == Written { // a previous run sent every byte: never again
+		return false, s.finish(ctx, j, Printed, "")
+	}
+	if j.Attempts >= s.o.MaxAttempts {
+		return false, s.finish(ctx, j, Failed, fmt.Sprintf("%d attempts: %s", j.Attempts, j.LastError))
+	}
+	if age := now.Sub(j.CreatedAt); age > s.o.MaxAge {
+		reason := fmt.Sprintf("not printed within %v", s.o.MaxAge)
+		if j.LastError != "" {
+			reason += ": " + j.LastError
+		}
+		return false, s.finish(ctx, j, Failed, reason)
+	}
+	j.Attempts++
+	// Ask first, when the link can answer: bytes sent to a printer that is
+	// out of paper may come out later, or never.
+	st, serr := p.Status(ctx)
+	switch {
+	case serr == nil:
+		s.setStatus(name, st)
+		if derr := st.Err(name); derr != nil {
+			return true, s.requeue(ctx, j, derr)
+		}
+	case errors.Is(serr, printer.ErrNoStatus):
+	default:
+		if ctx.Err() != nil {
+			return true, nil
+		}
+		s.setStatus(name, printer.Status{State: printer.StateOffline, Paper: printer.PaperUnknown, Error: serr.Error()})
+		return true, s.requeue(ctx, j, serr)
+	}
+	if err := s.o.Store.Update(ctx, j.ID, Printing, j.Attempts, j.LastError, s.o.Clock.Now()); err != nil {
+		return false, err
+	}
+	s.emit(j, Printing, "")
+	// Sending is not cut short by Close: a ticket half printed is worse
+	// than a shutdown a second later.
+	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.o.JobTimeout)
+	n, werr := p.Print(sendCtx, printer.Job{ID: j.ID, Kind: j.Kind, Ref: j.Ref, Data: j.Data, Preview: j.Preview})
+	cancel()
+	storeCtx := context.WithoutCancel(ctx)
+	if n == len(j.Data) {
+		if err := s.o.Store.Update(storeCtx, j.ID, Written, j.Attempts, "", s.o.Clock.Now()); err != nil {
+			return false, err
+		}
+		if errors.Is(serr, printer.ErrNoStatus) {
+			s.setStatus(name, printer.Status{State: printer.StateOnline, Paper: printer.PaperUnknown})
+		}
+		return false, s.finish(storeCtx, j, Printed, "")
+	}
+	if errors.Is(serr, printer.ErrNoStatus) {
+		s.setStatus(name, printer.Status{State: printer.StateOffline, Paper: printer.PaperUnknown, Error: werr.Error()})
+	}
+	return true, s.requeue(storeCtx, j, werr)
+}
+
+func (s *Spooler) requeue(ctx context.Context, j Job, cause error) error {
+	j.LastError = cause.Error()
+	if err := s.o.Store.Update(ctx, j.ID, Queued, j.Attempts, j.LastError, s.o.Clock.Now()); err != nil {
+		return err
+	}
+	s.o.Logger.Warn("print job waits", "printer", j.Printer, "job", j.ID, "attempt", j.Attempts, "err", cause)
+	s.emit(j, Queued, j.LastError)
+	return nil
+}
+
+func (s *Spooler) finish(ctx context.Context, j Job, st State, reason string) error {
+	if err := s.o.Store.Update(ctx, j.ID, st, j.Attempts, reason, s.o.Clock.Now()); err != nil {
+		return err
+	}
+	if st == Failed {
+		s.o.Logger.Error("print job failed", "printer", j.Printer, "job", j.ID, "kind", j.Kind, "ref", j.Ref, "reason", reason)
+	}
+	s.emit(j, st, reason)
+	return nil
+}
+
+// poll asks an idle printer for its status.
+func (s *Spooler) poll(ctx context.Context, name string, p printer.Printer) {
+	if s.o.StatusInterval < 0 {
+		return
+	}
+	st, err := p.Status(ctx)
+	switch {
+	case err == nil:
+		s.setStatus(name, st)
+	case errors.Is(err, printer.ErrNoStatus), ctx.Err() != nil:
+	default:
+		s.setStatus(name, printer.Status{State: printer.StateOffline, Paper: printer.PaperUnknown, Error: err.Error()})
+	}
+}

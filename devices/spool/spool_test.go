@@ -1,0 +1,352 @@
+package spool_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"motcua/devices/printer"
+	"motcua/devices/printer/printertest"
+	"motcua/devices/spool"
+	"motcua/queue/sqlite"
+)
+
+// fakeClock moves only when the test says so.
+type fakeClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	timers []fakeTimer
+	waits  []time.Duration // every duration asked for, in order
+	added  chan struct{}
+}
+
+type fakeTimer struct {
+	at time.Time
+	ch chan time.Time
+}
+
+func newClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC), added: make(chan struct{}, 1000)}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	c.timers = append(c.timers, fakeTimer{c.now.Add(d), ch})
+	c.waits = append(c.waits, d)
+	c.added <- struct{}{}
+	return ch
+}
+
+// Advance moves the clock and fires the timers that are due.
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	kept := c.timers[:0]
+	for _, t := range c.timers {
+		if !t.at.After(c.now) {
+			t.ch <- c.now
+		} else {
+			kept = append(kept, t)
+		}
+	}
+	c.timers = kept
+}
+
+// waitTimer waits until the spooler asks for a timer.
+func (c *fakeClock) waitTimer(t *testing.T) {
+	t.Helper()
+	select {
+	case <-c.added:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the spooler never waited")
+	}
+}
+
+func (c *fakeClock) Waits() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration(nil), c.waits...)
+}
+
+type harness struct {
+	t      *testing.T
+	path   string
+	store  *spool.SQLStore
+	events chan spool.Event
+	clock  *fakeClock
+}
+
+func newHarness(t *testing.T) *harness {
+	h := &harness{t: t, path: filepath.Join(t.TempDir(), "motcua.db"), events: make(chan spool.Event, 1000), clock: newClock()}
+	h.reopen()
+	return h
+}
+
+func (h *harness) reopen() {
+	db, err := sqlite.Open(h.path)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { db.Close() })
+	h.store, err = spool.NewSQLStore(context.Background(), db)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *harness) start(printers map[string]printer.Printer, mod func(*spool.Opts)) *spool.Spooler {
+	o := spool.Opts{Store: h.store, Printers: printers, Clock: h.clock, StatusInterval: -1,
+		OnEvent: func(e spool.Event) { h.events <- e }}
+	if mod != nil {
+		mod(&o)
+	}
+	s, err := spool.Start(context.Background(), o)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// next returns the next event in state st, failing on a failed one unless asked.
+func (h *harness) next(st spool.State) spool.Event {
+	h.t.Helper()
+	for {
+		select {
+		case e := <-h.events:
+			if e.State == st {
+				return e
+			}
+			if e.State == spool.Failed {
+				h.t.Fatalf("job %d failed: %s", e.JobID, e.Err)
+			}
+		case <-time.After(10 * time.Second):
+			h.t.Fatalf("no %s event", st)
+		}
+	}
+}
+
+func submit(t *testing.T, s *spool.Spooler, p, ref string) spool.Job {
+	t.Helper()
+	j, err := s.Submit(context.Background(), spool.Submission{Printer: p, Kind: "ticket", Ref: ref, Data: []byte("job " + ref)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
+func refs(jobs []printer.Job) string {
+	var r []string
+	for _, j := range jobs {
+		r = append(r, j.Ref)
+	}
+	return strings.Join(r, ",")
+}
+
+func TestPrintsInOrderWithEvents(t *testing.T) {
+	h := newHarness(t)
+	rec := printertest.NewRecorder()
+	s := h.start(map[string]printer.Printer{"kiosk1": rec}, nil)
+	a := submit(t, s, "kiosk1", "A001")
+	if got, err := h.store.Get(context.Background(), a.ID); err != nil || got.Ref != "A001" {
+		t.Fatalf("job not stored when Submit returned: %+v %v", got, err)
+	}
+	submit(t, s, "kiosk1", "A002")
+	submit(t, s, "kiosk1", "A003")
+	var printed []string
+	for range 3 {
+		e := h.next(spool.Printed)
+		if e.Kind != "ticket" || e.Printer != "kiosk1" {
+			t.Fatalf("event %+v", e)
+		}
+		printed = append(printed, e.Ref)
+	}
+	if got := strings.Join(printed, ","); got != "A001,A002,A003" || refs(rec.Jobs()) != got {
+		t.Fatalf("printed %s, recorder %s", got, refs(rec.Jobs()))
+	}
+	if _, err := s.Submit(context.Background(), spool.Submission{Printer: "nope", Data: []byte("x")}); !errors.Is(err, spool.ErrUnknownPrinter) {
+		t.Fatalf("unknown printer: %v", err)
+	}
+	j, _ := s.Job(context.Background(), a.ID)
+	if j.State != spool.Printed || j.Attempts != 1 {
+		t.Fatalf("stored job %+v", j)
+	}
+}
+
+func TestPaperOutBacksOffThenPrints(t *testing.T) {
+	h := newHarness(t)
+	rec := printertest.NewRecorder()
+	rec.SetStatus(printer.Status{State: printer.StateOffline, Paper: printer.PaperOut})
+	var mu sync.Mutex
+	var statuses []printer.Status
+	s := h.start(map[string]printer.Printer{"kiosk1": rec}, func(o *spool.Opts) {
+		o.OnStatus = func(_ string, st printer.Status) { mu.Lock(); statuses = append(statuses, st); mu.Unlock() }
+	})
+	submit(t, s, "kiosk1", "A001")
+	for i := range 4 {
+		e := h.next(spool.Queued)
+		if i > 0 && !strings.Contains(e.Err, "paper out") {
+			t.Fatalf("queued event %+v, want the paper-out reason", e)
+		}
+		if i > 0 {
+			h.clock.waitTimer(t)
+			h.clock.Advance(time.Minute)
+		}
+	}
+	if b, _ := json.Marshal(s.Statuses()); string(b) != `{"kiosk1":{"state":"offline","paper":"out"}}` {
+		t.Fatalf("statuses %s", b)
+	}
+	h.next(spool.Queued) // the attempt the last Advance started
+	rec.SetStatus(printer.Status{State: printer.StateOnline, Paper: printer.PaperOK})
+	h.clock.waitTimer(t)
+	h.clock.Advance(time.Minute)
+	h.next(spool.Printed)
+	if w := h.clock.Waits(); len(w) < 4 || w[0] != time.Second || w[1] != 2*time.Second || w[2] != 4*time.Second {
+		t.Fatalf("backoff %v, want 1s 2s 4s …", w)
+	}
+	if refs(rec.Jobs()) != "A001" {
+		t.Fatalf("printed %s", refs(rec.Jobs()))
+	}
+	if st := s.Statuses()["kiosk1"]; st.State != printer.StateOnline {
+		t.Fatalf("status %+v", st)
+	}
+}
+
+func TestFullyWrittenJobIsNotResent(t *testing.T) {
+	h := newHarness(t)
+	rec := printertest.NewRecorder()
+	rec.FailNext(printertest.Failure{Written: -1, Err: errors.New("connection reset after the last byte")})
+	s := h.start(map[string]printer.Printer{"p": rec}, nil)
+	submit(t, s, "p", "R1")
+	h.next(spool.Printed)
+	submit(t, s, "p", "R2")
+	h.next(spool.Printed)
+	if refs(rec.Jobs()) != "R1,R2" {
+		t.Fatalf("printed %s, want R1 once then R2", refs(rec.Jobs()))
+	}
+}
+
+func TestPartialWriteIsResent(t *testing.T) {
+	h := newHarness(t)
+	rec := printertest.NewRecorder()
+	rec.FailNext(printertest.Failure{Written: 2, Err: &printer.DeviceError{Printer: "p", Kind: printer.KindOffline}})
+	s := h.start(map[string]printer.Printer{"p": rec}, nil)
+	submit(t, s, "p", "R1")
+	e := h.next(spool.Queued) // submitted
+	e = h.next(spool.Queued)  // after the cut-off write
+	if !strings.Contains(e.Err, "offline") {
+		t.Fatalf("requeued with %q", e.Err)
+	}
+	h.clock.waitTimer(t)
+	h.clock.Advance(time.Second)
+	h.next(spool.Printed)
+	if refs(rec.Jobs()) != "R1" {
+		t.Fatalf("printed %s", refs(rec.Jobs()))
+	}
+}
+
+func TestFailsAfterMaxAttemptsAndMaxAge(t *testing.T) {
+	h := newHarness(t)
+	rec := printertest.NewRecorder()
+	rec.SetStatus(printer.Status{State: printer.StateOffline, Paper: printer.PaperOK, CoverOpen: true})
+	s := h.start(map[string]printer.Printer{"p": rec}, func(o *spool.Opts) { o.MaxAttempts = 3 })
+	submit(t, s, "p", "A1")
+	for {
+		select {
+		case e := <-h.events:
+			if e.State == spool.Failed {
+				if e.Attempts != 3 || !strings.Contains(e.Err, "cover open") {
+					t.Fatalf("failed event %+v", e)
+				}
+				if j, _ := s.Job(context.Background(), e.JobID); j.State != spool.Failed || j.LastError == "" {
+					t.Fatalf("stored %+v", j)
+				}
+				goto age
+			}
+		case <-h.clock.added:
+			h.clock.Advance(time.Minute)
+		case <-time.After(10 * time.Second):
+			t.Fatal("never failed")
+		}
+	}
+age:
+	h2 := newHarness(t)
+	rec2 := printertest.NewRecorder()
+	rec2.SetStatus(printer.Status{State: printer.StateOffline, Paper: printer.PaperOut})
+	s2 := h2.start(map[string]printer.Printer{"p": rec2}, func(o *spool.Opts) { o.MaxAge = 10 * time.Minute; o.MaxBackoff = time.Hour })
+	submit(t, s2, "p", "A2")
+	for {
+		select {
+		case e := <-h2.events:
+			if e.State == spool.Failed {
+				if !strings.Contains(e.Err, "not printed within 10m0s") {
+					t.Fatalf("failed event %+v", e)
+				}
+				return
+			}
+		case <-h2.clock.added:
+			h2.clock.Advance(3 * time.Minute)
+		case <-time.After(10 * time.Second):
+			t.Fatal("never failed")
+		}
+	}
+}
+
+func TestRestartResumesWithoutReprinting(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	add := func(ref string, st spool.State) int64 {
+		id, err := h.store.Add(ctx, spool.Job{Printer: "p", Kind: "receipt", Ref: ref, Data: []byte(ref), CreatedAt: h.clock.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := h.store.Update(ctx, id, st, 1, "", h.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	// The previous run crashed: W was fully written, P was cut off mid-write.
+	w := add("W", spool.Written)
+	add("P", spool.Printing)
+	add("Q", spool.Queued)
+	h.reopen()
+	rec := printertest.NewRecorder()
+	h.start(map[string]printer.Printer{"p": rec}, nil)
+	for range 3 {
+		h.next(spool.Printed)
+	}
+	if refs(rec.Jobs()) != "P,Q" {
+		t.Fatalf("printed %s, want P,Q (W was written before the crash)", refs(rec.Jobs()))
+	}
+	if j, _ := h.store.Get(ctx, w); j.State != spool.Printed {
+		t.Fatalf("W is %s", j.State)
+	}
+}
+
+func TestCloseIsIdempotentAndStopsSubmit(t *testing.T) {
+	h := newHarness(t)
+	s := h.start(map[string]printer.Printer{"p": printertest.NewRecorder()}, nil)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Submit(context.Background(), spool.Submission{Printer: "p", Data: []byte("x")}); !errors.Is(err, spool.ErrClosed) {
+		t.Fatalf("Submit after Close: %v", err)
+	}
+}

@@ -1,0 +1,140 @@
+package spool
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"motcua/queue/sqlite"
+)
+
+// State is where a job is.
+type State string
+
+// Job states. Written is internal (bytes all sent, not yet marked printed);
+// events report queued, printing, printed and failed.
+const (
+	Queued   State = "queued"
+	Printing State = "printing"
+	Written  State = "written"
+	Printed  State = "printed"
+	Failed   State = "failed"
+)
+
+// Job is a stored print job.
+type Job struct {
+	ID        int64
+	Printer   string
+	Kind      string
+	Ref       string
+	Data      []byte
+	Preview   []byte
+	State     State
+	Attempts  int
+	LastError string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// ErrNoJob is returned by Store.Next when a printer has nothing to do and
+// by Store.Get for an unknown id.
+var ErrNoJob = errors.New("spool: no job")
+
+// Store keeps jobs durably.
+type Store interface {
+	// Add stores a new queued job and returns its id; the job is durable
+	// when Add returns.
+	Add(ctx context.Context, j Job) (int64, error)
+	// Next returns the printer's oldest job that is not printed or failed.
+	Next(ctx context.Context, printer string) (Job, error)
+	// Update records a job's state, attempts and last error.
+	Update(ctx context.Context, id int64, st State, attempts int, lastErr string, at time.Time) error
+	// Get returns a job.
+	Get(ctx context.Context, id int64) (Job, error)
+}
+
+// SQLStore is the Store in the shared SQLite database.
+type SQLStore struct{ db *sql.DB }
+
+var migrations = []string{
+	`CREATE TABLE print_jobs (
+		id         INTEGER PRIMARY KEY AUTOINCREMENT,
+		printer    TEXT NOT NULL,
+		kind       TEXT NOT NULL,
+		ref        TEXT NOT NULL,
+		data       BLOB NOT NULL,
+		preview    BLOB,
+		state      TEXT NOT NULL,
+		attempts   INTEGER NOT NULL DEFAULT 0,
+		last_error TEXT NOT NULL DEFAULT '',
+		created_at INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL
+	);
+	CREATE INDEX print_jobs_pending ON print_jobs (printer, state, id);`,
+}
+
+// NewSQLStore migrates the "spool" tables of db (opened by queue/sqlite.Open).
+func NewSQLStore(ctx context.Context, db *sql.DB) (*SQLStore, error) {
+	if err := sqlite.Migrate(ctx, db, "spool", migrations); err != nil {
+		return nil, fmt.Errorf("spool: %w", err)
+	}
+	return &SQLStore{db: db}, nil
+}
+
+// Add implements Store.
+func (s *SQLStore) Add(ctx context.Context, j Job) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO print_jobs
+		(printer, kind, ref, data, preview, state, attempts, last_error, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, 0, '', ?, ?)`,
+		j.Printer, j.Kind, j.Ref, j.Data, j.Preview, Queued, j.CreatedAt.UnixNano(), j.CreatedAt.UnixNano())
+	if err != nil {
+		return 0, fmt.Errorf("spool: add job: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("spool: add job: %w", err)
+	}
+	return id, nil
+}
+
+const jobColumns = `id, printer, kind, ref, data, preview, state, attempts, last_error, created_at, updated_at`
+
+func scanJob(row *sql.Row) (Job, error) {
+	var j Job
+	var created, updated int64
+	err := row.Scan(&j.ID, &j.Printer, &j.Kind, &j.Ref, &j.Data, &j.Preview, &j.State, &j.Attempts, &j.LastError, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Job{}, ErrNoJob
+	}
+	if err != nil {
+		return Job{}, fmt.Errorf("spool: read job: %w", err)
+	}
+	j.CreatedAt, j.UpdatedAt = time.Unix(0, created), time.Unix(0, updated)
+	return j, nil
+}
+
+// Next implements Store.
+func (s *SQLStore) Next(ctx context.Context, printer string) (Job, error) {
+	return scanJob(s.db.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM print_jobs
+		WHERE printer = ? AND state IN ('queued', 'printing', 'written') ORDER BY id LIMIT 1`, printer))
+}
+
+// Get implements Store.
+func (s *SQLStore) Get(ctx context.Context, id int64) (Job, error) {
+	return scanJob(s.db.QueryRowContext(ctx, `SELECT `+jobColumns+` FROM print_jobs WHERE id = ?`, id))
+}
+
+// Update implements Store.
+func (s *SQLStore) Update(ctx context.Context, id int64, st State, attempts int, lastErr string, at time.Time) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE print_jobs SET state = ?, attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+		st, attempts, lastErr, at.UnixNano(), id)
+	if err != nil {
+		return fmt.Errorf("spool: job %d to %s: %w", id, st, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("spool: job %d: %w", id, ErrNoJob)
+	}
+	return nil
+}

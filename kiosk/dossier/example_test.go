@@ -1,0 +1,12 @@
+package dossier_test
+
+import (
+	"fmt"
+
+	"motcua/kiosk/dossier"
+)
+
+func ExampleMaskName() {
+	fmt.Println(dossier.MaskName("Nguyễn Thị Hoa"))
+	// Output: Ng*** T** H**
+}

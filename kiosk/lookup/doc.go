@@ -1,0 +1,25 @@
+// Package lookup answers a citizen who scans a receipt at a kiosk: it reads
+// the scan payload (a bare dossier code, this center's signed receipt URL, or
+// its ticket URL), rate-limits each kiosk, looks the dossier up in the
+// configured dossier.Source, masks the applicant's name unless the scan was
+// the receipt's signed QR, and returns what the HTTP layer serialises. It also
+// decodes QR codes and Code128 barcodes in camera frames (DecodeImage) and
+// signs the receipt URLs the printing code puts in the QR (Sign).
+//
+// The receipt URL is {public_base_url}/h/{code}?sig={sig}, sig being the
+// first 16 bytes of HMAC-SHA256(secret, code) in unpadded base64url; the
+// ticket URL is {public_base_url}/t/{id}. A URL is ours only on the public
+// base URL's host, or without a host.
+//
+// ToAPI maps every error of the package to its HTTP status and API code
+// (invalid_code 400, not_found 404, upstream_unavailable 503, rate_limited
+// 429, not_our_receipt 422, bad_signature 422, and for images invalid_image
+// 400, image_too_large 413, no_code_found 422), so the HTTP layer maps them
+// in one place.
+//
+// Concurrency: Parser, RateLimiter and Service are safe for concurrent use;
+// a Service answers within Opts.Timeout even if its source does not.
+//
+// Privacy: logs carry kiosk names, dossier codes and outcomes; never a name,
+// and never a raw scan payload (a citizen may scan the QR of an ID card).
+package lookup

@@ -1,0 +1,242 @@
+package lookup
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"motcua/kiosk/dossier"
+)
+
+// DefaultCodePattern is the lenient dossier code pattern of domain.md; a
+// province may configure its own (the strict national one is
+// `^(\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})-(\d{6})-(\d{4,6})$`).
+const DefaultCodePattern = `^[0-9A-Z.]{3,20}-\d{6}-\d{4,6}$`
+
+// DefaultMaxPayload bounds a scan payload; longer ones are not ours.
+const DefaultMaxPayload = 512
+
+// sigBytes is how much of the HMAC-SHA256 a receipt URL carries (128 bits).
+const sigBytes = 16
+
+// Kind is what a scan payload turned out to be.
+type Kind string
+
+// The kinds of payload.
+const (
+	KindDossier Kind = "dossier" // a dossier code, bare or in our signed receipt URL
+	KindTicket  Kind = "ticket"  // our queue ticket URL
+)
+
+// Payload is a scan payload understood.
+type Payload struct {
+	Kind Kind
+	// Code is the normalised dossier code (KindDossier).
+	Code string
+	// Verified is set when the code came from our receipt URL with a valid
+	// signature: only then may the applicant's full name be shown.
+	Verified bool
+	// Ticket is the ticket id (KindTicket).
+	Ticket string
+}
+
+// ParserOpts configures a Parser.
+type ParserOpts struct {
+	// CodePattern is the regular expression a bare code must match after
+	// normalisation (upper case, spaces removed); default DefaultCodePattern.
+	CodePattern string
+	// PublicBaseURL is where this center's pages are reached
+	// ("https://motcua.example.gov.vn" or "http://10.0.0.5:8080/motcua").
+	// Receipt and ticket URLs are ours only on its host (or without a host).
+	PublicBaseURL string
+	// Secret signs receipt URLs (Sign); without it no receipt URL verifies.
+	Secret []byte
+	// MaxLen bounds a payload; default DefaultMaxPayload.
+	MaxLen int
+}
+
+// Parser reads what a scanner or camera saw. It is immutable and safe for
+// concurrent use.
+type Parser struct {
+	pattern  *regexp.Regexp
+	host     string // lower-case host[:port] of PublicBaseURL, "" when unset
+	basePath string // path of PublicBaseURL without the trailing slash
+	secret   []byte
+	maxLen   int
+}
+
+// NewParser checks opts and returns a Parser.
+func NewParser(opts ParserOpts) (*Parser, error) {
+	if opts.CodePattern == "" {
+		opts.CodePattern = DefaultCodePattern
+	}
+	if opts.MaxLen <= 0 {
+		opts.MaxLen = DefaultMaxPayload
+	}
+	re, err := regexp.Compile(opts.CodePattern)
+	if err != nil {
+		return nil, fmt.Errorf("lookup: mẫu mã hồ sơ %q không hợp lệ: %w", opts.CodePattern, err)
+	}
+	p := &Parser{pattern: re, secret: opts.Secret, maxLen: opts.MaxLen}
+	if opts.PublicBaseURL != "" {
+		u, err := url.Parse(opts.PublicBaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("lookup: địa chỉ công khai %q không hợp lệ (cần http:// hoặc https://)", opts.PublicBaseURL)
+		}
+		p.host = canonicalHost(u)
+		p.basePath = strings.TrimRight(u.Path, "/")
+	}
+	return p, nil
+}
+
+// Signature is the sig parameter of a receipt URL: the first 16 bytes of
+// HMAC-SHA256(secret, code) in unpadded base64url, code normalised first.
+func Signature(secret []byte, code string) string {
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte(dossier.NormalizeCode(code)))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:sigBytes])
+}
+
+// Sign returns the lookup URL printed as a QR code on a receipt:
+// {base}/h/{code}?sig={Signature}. Scanning it at a kiosk shows the dossier
+// with the applicant's full name; opening it on a phone shows the same page.
+func Sign(base string, secret []byte, code string) string {
+	code = dossier.NormalizeCode(code)
+	return strings.TrimRight(base, "/") + "/h/" + url.PathEscape(code) + "?sig=" + Signature(secret, code)
+}
+
+// TicketURL returns our ticket URL {base}/t/{id}.
+func TicketURL(base, id string) string {
+	return strings.TrimRight(base, "/") + "/t/" + url.PathEscape(id)
+}
+
+// Code normalises a dossier code typed or given in a URL path and checks it
+// against the pattern; it fails with ErrInvalidCode.
+func (p *Parser) Code(raw string) (string, error) {
+	code := dossier.NormalizeCode(raw)
+	if len(code) > p.maxLen || !p.pattern.MatchString(code) {
+		return "", fmt.Errorf("lookup: %w", ErrInvalidCode)
+	}
+	return code, nil
+}
+
+// Verify checks the signature of a receipt URL for code: ErrBadSignature
+// when it does not match.
+func (p *Parser) Verify(code, sig string) error {
+	if len(p.secret) == 0 {
+		return fmt.Errorf("lookup: chưa cấu hình khóa ký biên nhận: %w", ErrBadSignature)
+	}
+	want := Signature(p.secret, code)
+	if !hmac.Equal([]byte(strings.TrimRight(sig, "=")), []byte(want)) {
+		return fmt.Errorf("lookup: %w", ErrBadSignature)
+	}
+	return nil
+}
+
+// Parse reads one scan payload: a bare dossier code, our receipt URL
+// ({base}/h/{code}?sig=…, verified), or our ticket URL ({base}/t/{id}).
+// Anything else fails with ErrNotOurReceipt, a receipt URL with a wrong or
+// missing signature with ErrBadSignature.
+func (p *Parser) Parse(raw string) (Payload, error) {
+	s := clean(raw)
+	if s == "" || len(s) > p.maxLen {
+		return Payload{}, fmt.Errorf("lookup: %w", ErrNotOurReceipt)
+	}
+	if strings.Contains(s, "://") || strings.HasPrefix(s, "/") {
+		return p.parseURL(s)
+	}
+	if code, err := p.Code(s); err == nil {
+		return Payload{Kind: KindDossier, Code: code}, nil
+	}
+	return Payload{}, fmt.Errorf("lookup: %w", ErrNotOurReceipt)
+}
+
+func (p *Parser) parseURL(s string) (Payload, error) {
+	notOurs := fmt.Errorf("lookup: %w", ErrNotOurReceipt)
+	u, err := url.Parse(s)
+	if err != nil {
+		return Payload{}, notOurs
+	}
+	if u.Scheme != "" || u.Host != "" {
+		scheme := strings.ToLower(u.Scheme)
+		if (scheme != "http" && scheme != "https") || p.host == "" || canonicalHost(u) != p.host {
+			return Payload{}, notOurs
+		}
+	}
+	rest, ok := strings.CutPrefix(u.EscapedPath(), p.basePath+"/")
+	if !ok {
+		return Payload{}, notOurs
+	}
+	kind, escaped, ok := strings.Cut(rest, "/")
+	if !ok || escaped == "" || strings.Contains(escaped, "/") {
+		return Payload{}, notOurs
+	}
+	value, err := url.PathUnescape(escaped)
+	if err != nil {
+		return Payload{}, notOurs
+	}
+	switch kind {
+	case "h":
+		code := dossier.NormalizeCode(value)
+		if code == "" {
+			return Payload{}, notOurs
+		}
+		if err := p.Verify(code, u.Query().Get("sig")); err != nil {
+			return Payload{}, err
+		}
+		return Payload{Kind: KindDossier, Code: code, Verified: true}, nil
+	case "t":
+		if !validTicketID(value) {
+			return Payload{}, notOurs
+		}
+		return Payload{Kind: KindTicket, Ticket: value}, nil
+	}
+	return Payload{}, notOurs
+}
+
+// clean drops what scanners add around a payload: surrounding spaces and
+// control characters, a byte order mark, and an AIM symbology identifier
+// ("]C0" Code128, "]Q1" QR…).
+func clean(s string) string {
+	s = strings.TrimFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || r == '\uFEFF'
+	})
+	if len(s) >= 3 && s[0] == ']' && isASCIILetter(s[1]) && isASCIIAlnum(s[2]) {
+		s = strings.TrimSpace(s[3:])
+	}
+	return s
+}
+
+// canonicalHost is host[:port] in lower case, without the scheme's default port.
+func canonicalHost(u *url.URL) string {
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	if (port == "80" && strings.EqualFold(u.Scheme, "http")) || (port == "443" && strings.EqualFold(u.Scheme, "https")) {
+		port = ""
+	}
+	if port == "" {
+		return host
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func validTicketID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !isASCIIAlnum(c) && c != '-' && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCIILetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+
+func isASCIIAlnum(c byte) bool { return isASCIILetter(c) || (c >= '0' && c <= '9') }

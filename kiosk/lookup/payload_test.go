@@ -1,0 +1,178 @@
+package lookup
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var secret = []byte("khóa bí mật của trung tâm")
+
+const code = "000.00.14.H56-200203-0118"
+
+func newParser(t testing.TB, base string) *Parser {
+	t.Helper()
+	p, err := NewParser(ParserOpts{PublicBaseURL: base, Secret: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestSignFormat(t *testing.T) {
+	u := Sign("https://motcua.example.gov.vn/", secret, "000.00.14.h56-200203-0118")
+	if !regexp.MustCompile(`^https://motcua\.example\.gov\.vn/h/000\.00\.14\.H56-200203-0118\?sig=[A-Za-z0-9_-]{22}$`).MatchString(u) {
+		t.Fatalf("Sign = %q", u)
+	}
+}
+
+func TestParse(t *testing.T) {
+	p := newParser(t, "https://MotCua.example.gov.vn")
+	signed := Sign("https://motcua.example.gov.vn", secret, code)
+	sig := signed[strings.Index(signed, "sig=")+4:]
+	flipped := []byte(sig)
+	if flipped[0] == 'A' {
+		flipped[0] = 'B'
+	} else {
+		flipped[0] = 'A'
+	}
+	for _, tc := range []struct {
+		name, in string
+		want     Payload
+		err      error
+	}{
+		{"bare code", code, Payload{Kind: KindDossier, Code: code}, nil},
+		{"lower case, spaces, CRLF", "  000.00.14.h56-200203-0118\r\n", Payload{Kind: KindDossier, Code: code}, nil},
+		{"AIM Code128 prefix", "]C0" + code, Payload{Kind: KindDossier, Code: code}, nil},
+		{"five-digit sequence", "000.17.22.H56-210531-00012", Payload{Kind: KindDossier, Code: "000.17.22.H56-210531-00012"}, nil},
+		{"signed receipt URL", signed, Payload{Kind: KindDossier, Code: code, Verified: true}, nil},
+		{"signed, AIM QR prefix", "]Q1" + signed, Payload{Kind: KindDossier, Code: code, Verified: true}, nil},
+		{"signed, default port and upper-case host", strings.Replace(signed, "motcua.example.gov.vn", "MOTCUA.example.gov.vn:443", 1), Payload{Kind: KindDossier, Code: code, Verified: true}, nil},
+		{"signed, http", strings.Replace(signed, "https:", "http:", 1), Payload{Kind: KindDossier, Code: code, Verified: true}, nil},
+		{"signed, path only", signed[strings.Index(signed, "/h/"):], Payload{Kind: KindDossier, Code: code, Verified: true}, nil},
+		{"signed, lower-case code", strings.Replace(signed, "H56", "h56", 1), Payload{Kind: KindDossier, Code: code, Verified: true}, nil},
+		{"ticket URL", "https://motcua.example.gov.vn/t/01HXYZ-a_9", Payload{Kind: KindTicket, Ticket: "01HXYZ-a_9"}, nil},
+		{"ticket path only", "/t/abc123", Payload{Kind: KindTicket, Ticket: "abc123"}, nil},
+		{"altered code", strings.Replace(signed, "0118", "0119", 1), Payload{}, ErrBadSignature},
+		{"altered signature", strings.Replace(signed, sig, string(flipped), 1), Payload{}, ErrBadSignature},
+		{"missing signature", "https://motcua.example.gov.vn/h/" + code, Payload{}, ErrBadSignature},
+		{"other secret", Sign("https://motcua.example.gov.vn", []byte("khác"), code), Payload{}, ErrBadSignature},
+		{"other host", strings.Replace(signed, "motcua.example.gov.vn", "evil.example.com", 1), Payload{}, ErrNotOurReceipt},
+		{"other port", strings.Replace(signed, "motcua.example.gov.vn", "motcua.example.gov.vn:8443", 1), Payload{}, ErrNotOurReceipt},
+		{"ftp", strings.Replace(signed, "https:", "ftp:", 1), Payload{}, ErrNotOurReceipt},
+		{"other path", "https://motcua.example.gov.vn/x/" + code, Payload{}, ErrNotOurReceipt},
+		{"extra segment", "https://motcua.example.gov.vn/t/a/b", Payload{}, ErrNotOurReceipt},
+		{"bad ticket id", "https://motcua.example.gov.vn/t/%3Cscript%3E", Payload{}, ErrNotOurReceipt},
+		{"product EAN", "8934563138165", Payload{}, ErrNotOurReceipt},
+		{"ID card QR", "001099012345|123456789|Nguyễn Thị Hoa|01011990|Nữ|Hà Nội|01012021", Payload{}, ErrNotOurReceipt},
+		{"website", "https://dichvucong.gov.vn/p/home/dvc-tra-cuu-ho-so.html", Payload{}, ErrNotOurReceipt},
+		{"empty", " \r\n", Payload{}, ErrNotOurReceipt},
+		{"too long", strings.Repeat("A", 600), Payload{}, ErrNotOurReceipt},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := p.Parse(tc.in)
+			if tc.err != nil {
+				if !errors.Is(err, tc.err) {
+					t.Fatalf("err = %v, want %v", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Fatalf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseWithBasePath(t *testing.T) {
+	p := newParser(t, "http://10.0.0.5:8080/motcua/")
+	signed := Sign("http://10.0.0.5:8080/motcua", secret, code)
+	if got, err := p.Parse(signed); err != nil || !got.Verified {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+	if _, err := p.Parse("http://10.0.0.5:8080/h/" + code + "?sig=x"); !errors.Is(err, ErrNotOurReceipt) {
+		t.Fatalf("outside the base path: %v", err)
+	}
+}
+
+func TestParseWithoutBaseURLOrSecret(t *testing.T) {
+	p, err := NewParser(ParserOpts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed := Sign("https://motcua.example.gov.vn", secret, code)
+	if _, err := p.Parse(signed); !errors.Is(err, ErrNotOurReceipt) {
+		t.Fatalf("a host URL without a configured base: %v", err)
+	}
+	if _, err := p.Parse(signed[strings.Index(signed, "/h/"):]); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("no secret configured: %v", err)
+	}
+}
+
+func TestStrictPattern(t *testing.T) {
+	p, err := NewParser(ParserOpts{CodePattern: `^(\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})-(\d{6})-(\d{4,6})$`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Code("H56-200203-0118"); !errors.Is(err, ErrInvalidCode) {
+		t.Fatalf("err = %v", err)
+	}
+	if c, err := p.Code(code); err != nil || c != code {
+		t.Fatalf("%q %v", c, err)
+	}
+}
+
+func TestNewParserRefusesBadOpts(t *testing.T) {
+	if _, err := NewParser(ParserOpts{CodePattern: "("}); err == nil {
+		t.Error("bad pattern accepted")
+	}
+	if _, err := NewParser(ParserOpts{PublicBaseURL: "motcua.local"}); err == nil {
+		t.Error("base URL without scheme accepted")
+	}
+}
+
+// FuzzParse feeds arbitrary payloads to the parser: it must never panic, a
+// result must be well-formed, and a verified code must carry our signature.
+func FuzzParse(f *testing.F) {
+	base := "https://motcua.example.gov.vn"
+	f.Add(code)
+	f.Add("]C0" + code)
+	f.Add(Sign(base, secret, code))
+	f.Add("/h/" + code + "?sig=AAAAAAAAAAAAAAAAAAAAAA")
+	f.Add(base + "/t/A001")
+	f.Add("https://motcua.example.gov.vn:443/h/%30%30%30.00.14.H56-200203-0118?sig=x&sig=y")
+	f.Add("\x00\xff]Q1")
+	p := newParser(f, base)
+	f.Fuzz(func(t *testing.T, in string) {
+		got, err := p.Parse(in)
+		if err != nil {
+			if !errors.Is(err, ErrNotOurReceipt) && !errors.Is(err, ErrBadSignature) {
+				t.Fatalf("error of no known kind: %v", err)
+			}
+			return
+		}
+		switch got.Kind {
+		case KindDossier:
+			if got.Code == "" {
+				t.Fatal("empty code")
+			}
+			if got.Verified {
+				if p.Verify(got.Code, Signature(secret, got.Code)) != nil {
+					t.Fatal("verified code without our signature")
+				}
+			} else if !p.pattern.MatchString(got.Code) {
+				t.Fatalf("unverified code %q does not match the pattern", got.Code)
+			}
+		case KindTicket:
+			if !validTicketID(got.Ticket) {
+				t.Fatalf("ticket id %q", got.Ticket)
+			}
+		default:
+			t.Fatalf("kind %q", got.Kind)
+		}
+	})
+}
