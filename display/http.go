@@ -127,6 +127,10 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 		return
 	default:
 	}
+	if !h.started.Load() {
+		httpError(w, http.StatusServiceUnavailable, "starting", "Máy chủ đang khởi động.")
+		return
+	}
 	conn, err := h.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader has answered

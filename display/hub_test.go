@@ -228,6 +228,12 @@ func TestSnapshotThenEvents(t *testing.T) {
 	if strings.Join(types, ",") != "called,issued" {
 		t.Errorf("events %v", types)
 	}
+	if _, err := en.e.Recall(context.Background(), "2"); err != nil {
+		t.Fatal(err)
+	}
+	if f := read(t, c); f.Type != "called" || f.Ticket != "A002" || f.Recall == nil || !*f.Recall || f.Waiting != nil {
+		t.Errorf("recall frame %s", f.raw)
+	}
 }
 
 // calls collects the numbers called, by seq, from a sequence of frames.

@@ -73,7 +73,11 @@
         return;
       }
       if (!r.ok) throw new Error("HTTP " + r.status);
-      return r.json().then((t) => { ticket = t; render(); });
+      return r.json().then((t) => {
+        ticket = t;
+        if (t.counter && t.counter_name) counters[t.counter] = t.counter_name;
+        render();
+      });
     }).catch(() => { setTimeout(fetchTicket, 5000); });
   }
 
