@@ -13,7 +13,7 @@ import (
 // The service wires the hub to the engine and mounts its handler.
 func ExampleNew() {
 	ctx := context.Background()
-	var engine *queue.Engine // queue.New(…), its Run started
+	var engine *queue.Engine           // queue.New(…), its Run started
 	sp, err := voice.New(voice.Opts{}) // espeak-ng from PATH, if installed
 	if err != nil {
 		log.Fatal(err)
