@@ -81,9 +81,8 @@
     const grid = $("counters");
     grid.textContent = "";
     const n = st.counters.length;
-    const portrait = innerHeight > innerWidth;
-    // Tiles about 1.6 times as wide as high in the space there is.
-    const ratio = portrait ? 0.8 : 1.4;
+    // Tiles about 1.8 times as wide as high in the space there is.
+    const ratio = Math.max(0.3, (grid.clientWidth || innerWidth) / Math.max(1, grid.clientHeight || innerHeight / 2) / 1.8);
     let rows = Math.max(1, Math.round(Math.sqrt(n / ratio)));
     const cols = Math.max(1, Math.ceil(n / rows));
     rows = Math.max(1, Math.ceil(n / cols));
@@ -105,8 +104,8 @@
     const rows = Number(grid.style.getPropertyValue("--rows")) || 1;
     const cols = Math.max(1, Math.ceil(st.counters.length / rows));
     const h = grid.clientHeight / rows, w = grid.clientWidth / cols;
-    for (const num of grid.querySelectorAll(".num")) num.style.fontSize = Math.min(h * 0.5, w / 3.2) + "px";
-    for (const name of grid.querySelectorAll(".name")) name.style.fontSize = Math.min(h * 0.18, w / 10) + "px";
+    for (const num of grid.querySelectorAll(".num")) num.style.fontSize = Math.min(h * 0.46, w / 3.3) + "px";
+    for (const name of grid.querySelectorAll(".name")) name.style.fontSize = Math.min(h * 0.17, w / 10) + "px";
   }
 
   function renderRecent() {
@@ -120,6 +119,10 @@
       li.appendChild(t);
       li.appendChild(M.el("span", "c", "→ " + counterName(r.counter)));
       list.appendChild(li);
+    }
+    // Only whole lines: a call half cut off is worse than one not shown.
+    for (const li of list.children) {
+      if (li.offsetTop - list.offsetTop + li.offsetHeight > list.clientHeight + 1) li.hidden = true;
     }
   }
 
