@@ -1,0 +1,137 @@
+// Package browsertest starts Debian's Chromium headless for tests that
+// drive the service's pages with chromedp: the flags that let it run as
+// root in a container without touching the internet, a fresh profile per
+// test, a time limit, and the page's console and errors in the test log.
+//
+// A test calls New; the browser stops when the test ends. Without
+// /usr/bin/chromium the test is skipped with a message saying so. Contexts
+// returned by New are for the calling test's goroutine; chromedp itself
+// serialises actions on one tab.
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// ExecPath is where Debian installs Chromium.
+const ExecPath = "/usr/bin/chromium"
+
+// Opts configure the browser. Zero values take the defaults.
+type Opts struct {
+	Width, Height int           // the window; default 1920×1080
+	Timeout       time.Duration // the whole test's browsing; default 90 s
+	// Autoplay lets pages play sound without a touch, as a lobby screen
+	// started in kiosk mode does.
+	Autoplay bool
+}
+
+// New starts Chromium and returns the context of its first tab.
+func New(t testing.TB, o Opts) context.Context {
+	t.Helper()
+	if _, err := os.Stat(ExecPath); err != nil {
+		t.Skipf("browsertest: %s is absent (apt-get install chromium); skipping the browser test", ExecPath)
+	}
+	if o.Width == 0 {
+		o.Width, o.Height = 1920, 1080
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 90 * time.Second
+	}
+	flags := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(ExecPath),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox, // root in a container
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.WindowSize(o.Width, o.Height),
+	}
+	if o.Autoplay {
+		flags = append(flags, chromedp.Flag("autoplay-policy", "no-user-gesture-required"))
+	}
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), o.Timeout)
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, flags...)
+	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
+	if err := chromedp.Do(bctx, Viewport(o.Width, o.Height)); err != nil {
+		cancelBrowser()
+		cancelAlloc()
+		cancelTimeout()
+		t.Fatalf("browsertest: start %s: %v", ExecPath, err)
+	}
+	console := chromedp.Console(bctx)
+	logged := make(chan struct{})
+	go func() { // the page's console and uncaught errors, in the test log
+		defer close(logged)
+		for m, err := range console {
+			if err != nil {
+				return
+			}
+			if m.IsException() {
+				t.Errorf("browser: %s", m)
+			} else {
+				t.Logf("browser: %s", m)
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		cancelBrowser()
+		cancelAlloc()
+		cancelTimeout()
+		<-logged
+	})
+	return bctx
+}
+
+// Viewport sets the page's size in CSS pixels, scale 1, in the orientation
+// its sides give.
+func Viewport(width, height int) chromedp.Action[chromedp.Void] {
+	o := chromedp.EmulateLandscape
+	if height > width {
+		o = chromedp.EmulatePortrait
+	}
+	return chromedp.EmulateViewport(int64(width), int64(height), o)
+}
+
+// Screenshot saves the visible page as a PNG file.
+func Screenshot(path string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		png, err := chromedp.CaptureScreenshot()(ctx, t)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			return fmt.Errorf("browsertest: %w", err)
+		}
+		return nil
+	})
+}
+
+// WaitText polls until the first element matching the CSS selector has
+// exactly text (trimmed).
+func WaitText(selector, text string) chromedp.Action[chromedp.Void] {
+	return WaitTrue(fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.textContent.trim() === %q; })()`, selector, text))
+}
+
+// WaitTrue polls until the JavaScript expression is true, for at most 20 s.
+func WaitTrue(expr string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(20*time.Second))
+}
+
+// Eval evaluates a JavaScript expression and decodes its value into T.
+func Eval[T any](ctx context.Context, expr string) (T, error) {
+	return chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+}

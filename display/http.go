@@ -1,0 +1,297 @@
+package display
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"regexp"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/go-fonts/dejavu/dejavusanscondensed"
+	"github.com/go-fonts/dejavu/dejavusanscondensedbold"
+	"github.com/gorilla/websocket"
+
+	"motcua/display/voice"
+	"motcua/queue"
+)
+
+//go:embed web
+var webFS embed.FS
+
+var pages = template.Must(template.ParseFS(webFS, "web/*.html"))
+
+// csp lets pages load only from the service itself: no request to any
+// other host, whatever a page's script tries.
+const csp = "default-src 'self'; connect-src 'self'; media-src 'self'; img-src 'self' data:; " +
+	"style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+
+var ticketIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// Handler serves, under the paths the service mounts as they are:
+//
+//	GET /ws/display          the websocket (?screen=, ?token=, ?since=; or ?ticket=ID for a phone)
+//	GET /display             the lobby page (?screen=, ?counter=ID for a counter's own screen)
+//	GET /display/voice       a call spoken as WAV (?ticket=A013&counter=3)
+//	GET /display/chime.wav   the chime alone
+//	GET /display/static/…    the pages' scripts and styles
+//	GET /t/{id}              the phone page following a ticket
+func (h *Hub) Handler() http.Handler {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(webFS, "web")
+	files := http.StripPrefix("/display/static/", http.FileServerFS(static))
+	mux.HandleFunc("GET /ws/display", h.serveWS)
+	mux.HandleFunc("GET /display", h.serveLobby)
+	mux.HandleFunc("GET /display/voice", h.serveVoice)
+	mux.HandleFunc("GET /display/chime.wav", h.serveChime)
+	mux.HandleFunc("GET /display/silence.wav", serveSilence)
+	mux.Handle("GET /display/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-cache")
+		files.ServeHTTP(w, r)
+	}))
+	mux.HandleFunc("GET /display/static/font-regular.ttf", serveFont(dejavusanscondensed.TTF))
+	mux.HandleFunc("GET /display/static/font-bold.ttf", serveFont(dejavusanscondensedbold.TTF))
+	mux.HandleFunc("GET /t/{id}", h.servePhone)
+	return mux
+}
+
+func httpError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": code, "message": message}})
+}
+
+// newUpgrader keeps no write buffer per idle connection: it reads through
+// the server's own buffered reader and borrows a write buffer from a pool
+// for each frame. Origin is checked (same host only).
+func newUpgrader() *websocket.Upgrader {
+	return &websocket.Upgrader{
+		HandshakeTimeout: 10 * time.Second,
+		WriteBufferPool:  &sync.Pool{},
+		WriteBufferSize:  4096,
+	}
+}
+
+func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var scr *screen
+	if id := q.Get("ticket"); id != "" {
+		if !ticketIDRE.MatchString(id) {
+			httpError(w, http.StatusNotFound, "not_found", "Không tìm thấy số thứ tự.")
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		_, err := h.src.Ticket(ctx, id)
+		cancel()
+		switch {
+		case errors.Is(err, queue.ErrNotFound):
+			httpError(w, http.StatusNotFound, "not_found", "Không tìm thấy số thứ tự.")
+			return
+		case err != nil:
+			h.log.Error("display: ticket lookup", "err", err)
+			httpError(w, http.StatusServiceUnavailable, "unavailable", "Máy chủ đang bận, vui lòng thử lại.")
+			return
+		}
+		scr = h.phone
+	} else {
+		var status int
+		if scr, status = h.screenFor(q.Get("screen"), q.Get("token")); scr == nil {
+			switch status {
+			case http.StatusNotFound:
+				httpError(w, status, "unknown_screen", "Màn hình chưa được khai báo.")
+			case http.StatusUnauthorized:
+				httpError(w, status, "token_required", "Màn hình này cần mã truy cập.")
+			default:
+				httpError(w, status, "bad_token", "Mã truy cập không đúng.")
+			}
+			return
+		}
+	}
+	c := &client{hub: h, scr: scr, remote: r.RemoteAddr, send: make(chan *websocket.PreparedMessage, h.opts.SendQueue)}
+	if s := q.Get("since"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			httpError(w, http.StatusBadRequest, "bad_since", "Tham số since không hợp lệ.")
+			return
+		}
+		c.hasSince, c.since = true, n
+	}
+	select {
+	case <-h.done:
+		httpError(w, http.StatusServiceUnavailable, "stopping", "Máy chủ đang dừng.")
+		return
+	default:
+	}
+	if !h.started.Load() {
+		httpError(w, http.StatusServiceUnavailable, "starting", "Máy chủ đang khởi động.")
+		return
+	}
+	conn, err := h.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader has answered
+	}
+	c.conn = conn
+	select {
+	case h.register <- c:
+	case <-h.done:
+		conn.Close()
+	case <-r.Context().Done():
+		conn.Close()
+	}
+}
+
+// screenFor finds a screen and checks its token; on failure the status
+// says why: 404 unknown, 401 no token, 403 wrong token.
+func (h *Hub) screenFor(name, token string) (*screen, int) {
+	if name == "" {
+		name = DefaultScreen
+	}
+	s, ok := h.screens[name]
+	switch {
+	case !ok:
+		return nil, http.StatusNotFound
+	case s.Token != "" && token == "":
+		return nil, http.StatusUnauthorized
+	case !s.authorize(token):
+		return nil, http.StatusForbidden
+	}
+	return s, 0
+}
+
+// pageConfig is handed to a page's script as JSON.
+type pageConfig struct {
+	Title     string `json:"title"`
+	Screen    string `json:"screen,omitempty"`
+	Counter   string `json:"counter,omitempty"`
+	Voice     string `json:"voice"` // "server" or "browser"
+	Now       int64  `json:"now"`   // server time, Unix milliseconds
+	TicketAPI string `json:"ticket_api,omitempty"`
+	Ticket    string `json:"ticket,omitempty"`
+}
+
+func (h *Hub) render(w http.ResponseWriter, name string, cfg pageConfig) {
+	cfg.Now = h.clock.Now().UnixMilli()
+	cfg.Voice = "browser"
+	if h.opts.Voice != nil && h.opts.Voice.Available() {
+		cfg.Voice = "server"
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Security-Policy", csp)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	_ = pages.ExecuteTemplate(w, name, map[string]any{"Title": cfg.Title, "Config": cfg})
+}
+
+func (h *Hub) serveLobby(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	name := q.Get("screen")
+	if name == "" {
+		name = DefaultScreen
+	}
+	s, ok := h.screens[name]
+	if !ok {
+		http.Error(w, "Màn hình "+strconv.Quote(name)+" chưa được khai báo.", http.StatusNotFound)
+		return
+	}
+	cfg := pageConfig{Title: h.opts.Title, Screen: name}
+	if id := q.Get("counter"); id != "" {
+		if !s.showsCounter(id) || !h.knownCounter(id) {
+			http.Error(w, "Quầy "+strconv.Quote(id)+" không có trên màn hình này.", http.StatusNotFound)
+			return
+		}
+		cfg.Counter = id
+	}
+	h.render(w, "lobby.html", cfg)
+}
+
+func (h *Hub) knownCounter(id string) bool {
+	for _, c := range h.src.Counters() {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *Hub) servePhone(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !ticketIDRE.MatchString(id) {
+		http.NotFound(w, r)
+		return
+	}
+	h.render(w, "phone.html", pageConfig{Title: h.opts.Title, Ticket: id, TicketAPI: h.opts.TicketAPI})
+}
+
+func (h *Hub) serveVoice(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	ticket, counter := q.Get("ticket"), q.Get("counter")
+	if !voice.ValidTicket(ticket) {
+		httpError(w, http.StatusBadRequest, "bad_ticket", "Số thứ tự không hợp lệ.")
+		return
+	}
+	var name string
+	found := false
+	for _, c := range h.src.Counters() {
+		if c.ID == counter {
+			name, found = c.Name, true
+		}
+	}
+	if !found {
+		httpError(w, http.StatusBadRequest, "bad_counter", "Quầy không tồn tại.")
+		return
+	}
+	if h.opts.Voice == nil {
+		httpError(w, http.StatusNotFound, "no_voice", "Máy chủ không có giọng đọc.")
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
+	defer cancel()
+	wav, err := h.opts.Voice.Announce(ctx, ticket, counter, name)
+	if err != nil {
+		if !errors.Is(err, voice.ErrUnavailable) {
+			h.log.Warn("display: voice", "err", err)
+		}
+		httpError(w, http.StatusServiceUnavailable, "no_voice", "Máy chủ không đọc được số này.")
+		return
+	}
+	w.Header().Set("Content-Type", "audio/wav")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write(wav)
+}
+
+func (h *Hub) serveChime(w http.ResponseWriter, r *http.Request) {
+	var wav []byte
+	if h.opts.Voice != nil {
+		wav = h.opts.Voice.Chime()
+	} else {
+		wav = voice.Chime(22050, 1).WAV()
+	}
+	w.Header().Set("Content-Type", "audio/wav")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write(wav)
+}
+
+// silence is a tenth of a second of nothing: the page plays it to learn
+// whether the browser lets it play sound without a touch.
+var silence = voice.Silence(voice.PCM{Rate: 8000, Channels: 1}, 100*time.Millisecond).WAV()
+
+func serveSilence(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "audio/wav")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write(silence)
+}
+
+// serveFont serves a DejaVu font from the binary, so that every screen
+// draws Vietnamese the same way without fetching a font from the internet.
+func serveFont(ttf []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "font/ttf")
+		w.Header().Set("Cache-Control", "public, max-age=604800")
+		_, _ = w.Write(ttf)
+	}
+}

@@ -1,0 +1,120 @@
+// The phone page (/t/{id}): one ticket followed live. It fetches the ticket
+// from the API and fetches again when an event concerns the ticket or its
+// field; the websocket needs the ticket's id, nothing else.
+"use strict";
+(function () {
+  const M = window.Motcua, cfg = M.cfg;
+  const $ = (id) => document.getElementById(id);
+  let ticket = null, counters = {}, lastCalled = {}, refetchTimer = null, alerted = {};
+
+  const STATES = {
+    waiting: ["Đang chờ đến lượt", ""],
+    transferred: ["Đã chuyển lĩnh vực – đang chờ đến lượt", ""],
+    called: ["Đến lượt bạn!", "good"],
+    serving: ["Đang được phục vụ", "good"],
+    done: ["Đã hoàn thành. Cảm ơn bạn!", "good"],
+    no_show: ["Số đã qua lượt do vắng mặt. Vui lòng liên hệ quầy hướng dẫn.", "bad"],
+    cancelled: ["Số đã bị hủy.", "bad"],
+  };
+
+  function counterLabel(id) {
+    if (!id) return "";
+    const name = counters[id];
+    if (/^\d+$/.test(id)) return "quầy số " + id;
+    return name || "quầy " + id;
+  }
+
+  function minutes(s) {
+    if (s <= 0) return "sắp đến lượt";
+    const m = Math.max(1, Math.round(s / 60));
+    if (m < 60) return "khoảng " + m + " phút";
+    return "khoảng " + Math.floor(m / 60) + " giờ " + (m % 60) + " phút";
+  }
+
+  function render() {
+    const t = ticket;
+    if (!t) return;
+    $("number").textContent = t.number;
+    $("service").textContent = t.service_name || t.service || "";
+    const [text, cls] = STATES[t.state] || [t.state, ""];
+    const status = $("status");
+    status.textContent = text;
+    status.className = "status " + cls;
+    const called = t.state === "called";
+    $("called").hidden = !called;
+    if (called) {
+      const label = counterLabel(t.counter);
+      $("called-counter").textContent = label.charAt(0).toUpperCase() + label.slice(1);
+      if (!alerted[t.counter + "|" + t.state]) {
+        alerted[t.counter + "|" + t.state] = true;
+        if (navigator.vibrate) navigator.vibrate([400, 200, 400, 200, 800]);
+      }
+    }
+    if (t.state === "serving") status.textContent = "Đang được phục vụ tại " + counterLabel(t.counter);
+    const queued = t.state === "waiting" || t.state === "transferred";
+    $("facts").hidden = !queued;
+    if (queued) {
+      $("ahead").textContent = t.ahead >= 0 ? String(t.ahead) : "–";
+      $("wait").textContent = typeof t.estimated_wait_s === "number" ? minutes(t.estimated_wait_s) : "–";
+      const last = lastCalled[t.service];
+      $("now-serving").textContent = last ? last.ticket + " → " + counterLabel(last.counter) : "–";
+    }
+    document.title = t.number + " – " + text;
+    const fmt = new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    $("updated").textContent = "Cập nhật lúc " + fmt.format(new Date(M.serverNow()));
+  }
+
+  function fetchTicket() {
+    return fetch(cfg.ticket_api + encodeURIComponent(cfg.ticket), { cache: "no-store" }).then((r) => {
+      if (r.status === 404) {
+        $("number").textContent = "—";
+        $("status").textContent = "Không tìm thấy số thứ tự này.";
+        $("status").className = "status bad";
+        return;
+      }
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json().then((t) => {
+        ticket = t;
+        if (t.counter && t.counter_name) counters[t.counter] = t.counter_name;
+        render();
+      });
+    }).catch(() => { setTimeout(fetchTicket, 5000); });
+  }
+
+  // Many phones follow one field: spread their fetches over a second.
+  function refetchSoon() {
+    if (refetchTimer) return;
+    refetchTimer = setTimeout(() => { refetchTimer = null; fetchTicket(); }, 100 + Math.random() * 900);
+  }
+
+  function snapshot(f) {
+    counters = {};
+    for (const c of f.counters || []) counters[c.id] = c.name;
+    lastCalled = {};
+    for (const r of f.recent || []) lastCalled[r.service] = r;
+    fetchTicket();
+  }
+
+  function event(ev) {
+    if (ev.type === "called") lastCalled[ev.service] = ev;
+    if (!ticket) return;
+    if (ev.type === "day_reset" || ev.ticket === ticket.number || ev.service === ticket.service || ev.from === ticket.service) {
+      if (ev.type === "called" && ev.ticket === ticket.number) {
+        // Show the call at once; the fetch confirms it.
+        ticket.state = "called";
+        ticket.counter = ev.counter;
+        if (ev.counter_name) counters[ev.counter] = ev.counter_name;
+        alerted[ev.counter + "|called"] = false;
+        render();
+      }
+      refetchSoon();
+    } else {
+      render();
+    }
+  }
+
+  function online(on) { $("offline").hidden = on; if (on) refetchSoon(); }
+
+  fetchTicket();
+  M.stream({ ticket: cfg.ticket }, { snapshot, event, online });
+})();
