@@ -10,10 +10,14 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gin-gonic/gin"
+
 	"motcua/cmd/motcua/internal/config"
 	"motcua/cmd/motcua/internal/printing"
 	"motcua/cmd/motcua/internal/server"
 	"motcua/devices/scanner"
+	"motcua/display"
+	"motcua/display/voice"
 	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/dossier/upstream"
@@ -84,7 +88,14 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 		return nil, err
 	}
 	s.engine = engine
+	hub, err := openDisplay(cfg, engine, log)
+	if err != nil {
+		return nil, err
+	}
+	// The hub follows the engine from its first event: registered before Run.
+	engine.OnEvents(hub.Publish)
 	s.goRun(func(ctx context.Context) { engine.Run(ctx) })
+	s.goRun(func(ctx context.Context) { hub.Run(ctx) }) // stopped before the engine
 
 	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, log)
 	if err != nil {
@@ -110,15 +121,19 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: sessionKey,
 		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
 		Procedures: scr.procedures,
-		Health: map[string]func() any{"scanners": func() any {
-			out := map[string]scanner.State{}
-			for name, sc := range scanners {
-				out[name] = sc.State()
-			}
-			return out
-		}},
+		Health: map[string]func() any{
+			"scanners": func() any {
+				out := map[string]scanner.State{}
+				for name, sc := range scanners {
+					out[name] = sc.State()
+				}
+				return out
+			},
+			"screens": func() any { return hub.Stats() },
+		},
 	})
 	scr.mount(srv.Router())
+	mountDisplay(srv.Router(), hub)
 	s.handler = srv.Handler()
 	return s, nil
 }
@@ -171,6 +186,34 @@ func (s *service) startScanners(cfg *config.Config, scr *screens, log *slog.Logg
 		out[sc.Name] = dev
 	}
 	return out, nil
+}
+
+// openDisplay builds the lobby screens' hub with the spoken calls.
+func openDisplay(cfg *config.Config, engine *queue.Engine, log *slog.Logger) (*display.Hub, error) {
+	clips := cfg.Voice.Clips
+	if clips != "" && !filepath.IsAbs(clips) {
+		clips = filepath.Join(cfg.DataDir, clips)
+	}
+	speaker, err := voice.New(voice.Opts{Clips: clips, Espeak: cfg.Voice.Espeak, EspeakVoice: cfg.Voice.EspeakVoice, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("serve: voice: %w", err)
+	}
+	var screens []display.Screen
+	for _, sc := range cfg.Screens {
+		screens = append(screens, display.Screen{Name: sc.Name, Token: sc.Token, Fields: sc.Fields, Counters: sc.Counters})
+	}
+	return display.New(display.Opts{Source: engine, Screens: screens, Voice: speaker,
+		Title: cfg.Center.Name, Location: cfg.Location(), Logger: log})
+}
+
+// mountDisplay serves the lobby and counter screens, their socket, voice and
+// assets, and the phone page of a ticket.
+func mountDisplay(r *gin.Engine, hub *display.Hub) {
+	h := gin.WrapH(hub.Handler())
+	r.GET("/ws/display", h)
+	r.GET("/display", h)
+	r.GET("/display/*any", h)
+	r.GET("/t/:id", h)
 }
 
 // dossierLookup opens the embedded registry and the lookup service on the

@@ -33,6 +33,7 @@ type Config struct {
 	Screens  []Screen  `yaml:"screens"`
 	Printers []Printer `yaml:"printers"`
 	Printing Printing  `yaml:"printing"`
+	Voice    Voice     `yaml:"voice"`
 	Scanners []Scanner `yaml:"scanners"`
 	Dossiers Dossiers  `yaml:"dossiers"`
 	// Procedures is the catalogue of procedures the kiosk shows (YAML,
@@ -155,6 +156,18 @@ const (
 	TransportUSB    = "usb"
 	TransportTCP    = "tcp"
 )
+
+// Voice configures the spoken calls of the lobby screens (docs/voice.md).
+type Voice struct {
+	// Clips is a folder of the center's own recorded WAV clips, one per word;
+	// relative to the data directory. Empty: none.
+	Clips string `yaml:"clips"`
+	// Espeak is the espeak-ng program: "" finds it in PATH, "off" uses the
+	// clips only. Without either, screens use the browser's speech.
+	Espeak string `yaml:"espeak"`
+	// EspeakVoice: vi (northern, default), vi-vn-x-central, vi-vn-x-south.
+	EspeakVoice string `yaml:"espeak_voice"`
+}
 
 // Printing holds what applies to every printer.
 type Printing struct {
