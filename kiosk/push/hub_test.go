@@ -32,23 +32,34 @@ func dial(t *testing.T, url string) *websocket.Conn {
 	return c
 }
 
-// pushUntil pushes code until c receives a frame (the page joins the hub
-// just after its handshake) and returns the frame.
+// pushUntil pushes code every 20 ms until c receives a frame (the page
+// joins the hub just after its handshake) and returns the frame. One read
+// waits for it: a websocket read that timed out cannot be retried.
 func pushUntil(t *testing.T, h *Hub, kiosk, code string, c *websocket.Conn) Frame {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		h.Push(kiosk, code)
-		c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
-		var f Frame
-		if err := c.ReadJSON(&f); err == nil {
-			return f
-		} else if !strings.Contains(err.Error(), "timeout") {
-			t.Fatal(err)
+	stop := make(chan struct{})
+	pushed := make(chan struct{})
+	go func() {
+		defer close(pushed)
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			h.Push(kiosk, code)
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
 		}
+	}()
+	defer func() { close(stop); <-pushed }()
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	var f Frame
+	if err := c.ReadJSON(&f); err != nil {
+		t.Fatalf("no frame arrived: %v", err)
 	}
-	t.Fatal("no frame arrived")
-	return Frame{}
+	c.SetReadDeadline(time.Time{})
+	return f
 }
 
 func TestScanReachesItsKioskOnly(t *testing.T) {
