@@ -82,6 +82,9 @@ func Open(ctx context.Context, cfg *config.Config, db *sql.DB, engine Engine, lo
 			s.events <- ev // drained by forward; blocks a printer goroutine only while the engine commits
 		}
 	}
+	o.OnStatus = func(name string, st printer.Status) {
+		log.Info("printer status", "printer", name, "state", st.State, "paper", st.Paper, "cover_open", st.CoverOpen)
+	}
 	sp, err := spool.Start(ctx, o)
 	if err != nil {
 		for _, d := range devs {

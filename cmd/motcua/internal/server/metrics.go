@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"motcua/devices/printer"
 	"motcua/queue"
 )
 
@@ -31,6 +32,23 @@ func (s *Server) newMetrics(r *gin.Engine) *prometheus.Registry {
 			ch <- prometheus.MustNewConstMetric(waiting, prometheus.GaugeValue, float64(n), code)
 		}
 	}})
+	if s.printing != nil {
+		online := prometheus.NewDesc("motcua_printer_online", "1 when the printer answers and can print.", []string{"printer"}, nil)
+		paper := prometheus.NewDesc("motcua_printer_paper", "The printer's paper: 1 for its current state (ok, near_end, out, unknown).", []string{"printer", "paper"}, nil)
+		reg.MustRegister(collectorFunc{desc: online, collect: func(ch chan<- prometheus.Metric) {
+			for name, st := range s.printing.Statuses() {
+				up := 0.0
+				if st.State == printer.StateOnline && st.Paper != printer.PaperOut && !st.CoverOpen {
+					up = 1
+				}
+				ch <- prometheus.MustNewConstMetric(online, prometheus.GaugeValue, up, name)
+			}
+		}}, collectorFunc{desc: paper, collect: func(ch chan<- prometheus.Metric) {
+			for name, st := range s.printing.Statuses() {
+				ch <- prometheus.MustNewConstMetric(paper, prometheus.GaugeValue, 1, name, string(st.Paper))
+			}
+		}})
+	}
 	s.engine.OnEvents(func(evs []queue.Event) {
 		for _, e := range evs {
 			events.WithLabelValues(string(e.Type), e.Ticket.Service).Inc()
