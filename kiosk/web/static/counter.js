@@ -289,7 +289,7 @@
       sets: parseInt($("r-sets").value, 10), processing_days: parseInt($("r-days").value, 10),
       received_at: rfc3339(new Date()), due_at: rfc3339(new Date($("r-due").value)),
       return_place: $("r-place").value.trim(), fee: $("r-fee").value.trim(),
-      receiver: st.me.name || st.me.username, printer: "counter" + st.counter, copies: parseInt($("r-copies").value, 10),
+      receiver: st.me.name || st.me.username, counter: st.counter, copies: parseInt($("r-copies").value, 10),
     };
     const m = $("receipt-msg");
     try {
