@@ -185,3 +185,18 @@ func (e *Engine) Counters() []Counter {
 func (e *Engine) History(ctx context.Context, from, to string) ([]Ticket, error) {
 	return e.opts.Store.Tickets(ctx, from, to)
 }
+
+// PrintQueued lists the tickets the engine holds whose print job has not
+// reported back (print state queued), so a printing service can settle
+// those whose job was lost before it was stored.
+func (e *Engine) PrintQueued() []Ticket {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []Ticket
+	for _, t := range e.byID {
+		if t.Print == PrintQueued {
+			out = append(out, *t)
+		}
+	}
+	return out
+}

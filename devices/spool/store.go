@@ -161,3 +161,22 @@ func (s *SQLStore) Settled(ctx context.Context, since time.Time) ([]Job, error) 
 	}
 	return out, rows.Err()
 }
+
+// Owners returns the owners of the jobs of a kind created since t.
+func (s *SQLStore) Owners(ctx context.Context, kind string, since time.Time) (map[string]bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT owner FROM print_jobs WHERE kind = ? AND created_at >= ? AND owner != ''`,
+		kind, since.UnixNano())
+	if err != nil {
+		return nil, fmt.Errorf("spool: job owners: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var o string
+		if err := rows.Scan(&o); err != nil {
+			return nil, fmt.Errorf("spool: job owners: %w", err)
+		}
+		out[o] = true
+	}
+	return out, rows.Err()
+}

@@ -33,6 +33,7 @@ var ErrUnknownPrinter = errors.New("printing: unknown printer")
 // Engine is the part of the queue engine printing updates.
 type Engine interface {
 	SetPrint(ctx context.Context, id string, p queue.PrintState) (queue.Ticket, error)
+	PrintQueued() []queue.Ticket
 }
 
 // Service prints tickets and receipts on the configured printers.
@@ -93,11 +94,23 @@ func Open(ctx context.Context, cfg *config.Config, db *sql.DB, engine Engine, lo
 		return nil, err
 	}
 	s.spool = sp
-	// Jobs settled just before a crash may not have reached their tickets.
-	settled, err := store.Settled(ctx, time.Now().Add(-24*time.Hour))
+	// A crash may have come between a job's end and its ticket hearing of
+	// it, or between a ticket's commit and its job's: settle both.
+	since := time.Now().Add(-48 * time.Hour)
+	settled, err := store.Settled(ctx, since)
 	if err != nil {
 		sp.Close()
 		return nil, err
+	}
+	owners, err := store.Owners(ctx, KindTicket, since)
+	if err != nil {
+		sp.Close()
+		return nil, err
+	}
+	for _, t := range engine.PrintQueued() {
+		if !owners[t.ID] { // its job was never stored: nothing will print it
+			settled = append(settled, spool.Job{Kind: KindTicket, Owner: t.ID, Ref: t.Number, State: spool.Failed})
+		}
 	}
 	s.wg.Add(1)
 	go s.forward(engine, settled)
@@ -126,8 +139,8 @@ func open(p config.Printer, dataDir string) (printer.Printer, error) {
 }
 
 // forward turns ticket job events into the ticket's print state, starting
-// with the jobs that settled before the last stop (setting a state a ticket
-// already has changes nothing).
+// with the jobs that settled before the last stop and the tickets whose job
+// was lost (setting a state a ticket already has changes nothing).
 func (s *Service) forward(engine Engine, settled []spool.Job) {
 	defer s.wg.Done()
 	for _, j := range settled {
