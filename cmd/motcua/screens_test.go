@@ -42,7 +42,7 @@ func TestScreenshots(t *testing.T) {
 
 	for _, o := range []struct {
 		name string
-		w, h int64
+		w, h int
 	}{{"portrait", 1080, 1920}, {"landscape", 1920, 1080}} {
 		k := tab(t, b, o.w, o.h)
 		open(t, k, c.url+"/kiosk?kiosk=k1")
