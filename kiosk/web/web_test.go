@@ -27,7 +27,7 @@ func get(t *testing.T, h http.Handler, path string) (*http.Response, string) {
 }
 
 func TestPagesAndAssets(t *testing.T) {
-	h := New()
+	h := New(Opts{})
 	for _, p := range Pages() {
 		resp, body := get(t, h, p)
 		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
