@@ -37,6 +37,7 @@ type frame struct {
 		ID      string  `json:"id"`
 		Name    string  `json:"name"`
 		Serving *string `json:"serving"`
+		State   string  `json:"state"`
 	} `json:"counters"`
 	Recent []struct {
 		Ticket  string `json:"ticket"`
