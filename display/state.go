@@ -111,7 +111,11 @@ func (v *view) apply(ev queue.Event) []byte {
 			}
 		}
 		if c := v.counter(ev.Counter); c != nil {
-			c.serving, c.service, c.state, c.since = t.Number, t.Service, queue.Called, ev.At
+			state := t.State // a recall leaves a ticket being served as it is
+			if !state.AtCounter() {
+				state = queue.Called
+			}
+			c.serving, c.service, c.state, c.since = t.Number, t.Service, state, ev.At
 		}
 		v.recent = append(v.recent, queue.Call{Ticket: t.Number, Service: t.Service, Counter: ev.Counter, At: ev.At, Recall: ev.Recall})
 		if n := len(v.recent) - maxRecent; n > 0 {
