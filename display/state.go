@@ -115,7 +115,11 @@ func (v *view) apply(ev queue.Event) []byte {
 			if !state.AtCounter() {
 				state = queue.Called
 			}
-			c.serving, c.service, c.state, c.since = t.Number, t.Service, state, ev.At
+			since := ev.At // a recall keeps the time of the first call
+			if ev.Recall && c.serving == t.Number && !c.since.IsZero() {
+				since = c.since
+			}
+			c.serving, c.service, c.state, c.since = t.Number, t.Service, state, since
 		}
 		v.recent = append(v.recent, queue.Call{Ticket: t.Number, Service: t.Service, Counter: ev.Counter, At: ev.At, Recall: ev.Recall})
 		if n := len(v.recent) - maxRecent; n > 0 {
