@@ -16,7 +16,8 @@
       next: "Gọi số tiếp theo", recall: "Gọi lại", start: "Bắt đầu phục vụ", complete: "Hoàn thành", noshow: "Vắng mặt",
       transfer: "Chuyển lĩnh vực", call: "Gọi số cụ thể", receipt: "In giấy tiếp nhận", transfer_to: "Chuyển số này sang lĩnh vực",
       cancel: "Hủy", call_number: "Số cần gọi (ví dụ A012)", call_go: "Gọi số này", waiting: "Đang chờ theo lĩnh vực",
-      field: "Lĩnh vực", count: "Số người chờ", updated: "Cập nhật lúc {t}", none: "Chưa gọi số nào",
+      field: "Lĩnh vực", count: "Số người chờ", updated: "Cập nhật lúc {t} (mất kết nối trực tiếp, tự tải lại mỗi 2 giây)",
+      live: "Cập nhật tức thì · {t}", none: "Chưa gọi số nào",
       st_called: "Đã gọi, chờ công dân đến quầy", st_serving: "Đang phục vụ", since: "từ {t}",
       receipt_title: "In giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)", r_code: "Mã hồ sơ",
       r_procedure: "Thủ tục (nội dung yêu cầu giải quyết)", r_name: "Người nộp hồ sơ", r_phone: "Số điện thoại",
@@ -35,7 +36,8 @@
       pick_again: "Choose a counter again", current: "At the counter", actions: "Actions", next: "Call next", recall: "Recall",
       start: "Start serving", complete: "Complete", noshow: "No-show", transfer: "Transfer", call: "Call a number",
       receipt: "Print receipt", transfer_to: "Move this ticket to", cancel: "Cancel", call_number: "Number to call (e.g. A012)",
-      call_go: "Call it", waiting: "Waiting per field", field: "Field", count: "Waiting", updated: "Updated at {t}",
+      call_go: "Call it", waiting: "Waiting per field", field: "Field", count: "Waiting", updated: "Updated at {t} (live link lost, reloading every 2 s)",
+      live: "Live · {t}",
       none: "No ticket called yet", st_called: "Called, waiting for the citizen", st_serving: "Serving", since: "since {t}",
       receipt_title: "Print the receipt of a dossier (form 01)", r_code: "Dossier code", r_procedure: "Procedure",
       r_name: "Applicant", r_phone: "Phone", r_address: "Address", r_email: "Email", r_docs: "Documents (one per line)",
@@ -185,6 +187,7 @@
     live: on => {
       st.live = on;
       document.body.dataset.live = on ? "1" : "0";
+      render();
       if (!on) refresh(); // poll at once, then every 2 s until it is back
       else if ($("msg").textContent === t("offline")) message("");
     },
@@ -218,8 +221,9 @@
     const mine = new Set(c.services || []);
     $("waiting").replaceChildren(...(st.snap.services || []).map(s => el("tr", { class: mine.has(s.code) ? "mine" : "" },
       el("td", {}, `${s.code} · ${s.name}`), el("td", { class: "n", "data-service": s.code }, String(st.snap.waiting[s.code] || 0)))));
-    const now = new Date();
-    $("updated").textContent = t("updated", { t: `${motcua.pad2(now.getHours())}:${motcua.pad2(now.getMinutes())}:${motcua.pad2(now.getSeconds())}` });
+    // The center's time (Vietnam, +07:00), whatever the PC's clock zone.
+    const now = motcua.localTime(new Date(), "Asia/Ho_Chi_Minh");
+    $("updated").textContent = st.live ? t("live", { t: now }) : t("updated", { t: now });
   }
   function tickTimer() {
     const cur = st.current;
