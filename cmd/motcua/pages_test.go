@@ -213,3 +213,36 @@ func TestConsoleFollowsTheSocket(t *testing.T) {
 		t.Errorf("the console made %d GET /api/v1/queue after its socket opened", n-queueGets)
 	}
 }
+
+// TestConsolePollsWhileTheSocketIsRefused: with a token on the lobby screen
+// that the console's address lacks, the socket is refused and the console
+// polls the queue instead, still showing a new ticket; given the token it
+// follows the socket.
+func TestConsolePollsWhileTheSocketIsRefused(t *testing.T) {
+	c := startCenter(t, false, func(y string) string {
+		return strings.Replace(y, "- { name: lobby }", `- { name: lobby, token: "hall-secret" }`, 1)
+	})
+	b := browser(t)
+	console := tab(t, b, 1366, 768)
+	open(t, console, c.url+"/counter")
+	login(t, console, "canbo1")
+	waitFor(t, console, "the counter", visible("work"))
+	before := c.requests.count("GET /api/v1/queue")
+	if _, err := c.engine.Issue(t.Context(), issueReq("D")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, console, "D001 by polling", `document.querySelector('#waiting td[data-service="D"]').textContent === "1"`)
+	if eval[string](t, console, `document.body.dataset.live || ""`) == "1" {
+		t.Fatal("the socket is live without the screen's token")
+	}
+	if c.requests.count("GET /api/v1/queue") <= before {
+		t.Fatal("the console showed the ticket without polling or its socket")
+	}
+	if s := eval[string](t, console, `document.getElementById("updated").textContent`); !strings.Contains(s, "mất kết nối trực tiếp") {
+		t.Errorf("the console does not say it is not live: %q", s)
+	}
+
+	with := tab(t, b, 1366, 768)
+	open(t, with, c.url+"/counter?token=hall-secret")
+	waitFor(t, with, "the socket with the token", `document.body.dataset.live === "1"`)
+}
