@@ -63,23 +63,24 @@ const receiptCode = "000.00.14.H56-261120-0042"
 
 // printReceipt prints a form-01 receipt at counter 1, as its clerk, due
 // two days ago so that the dossier is late; it returns the URL of the
-// receipt's QR code.
-func printReceipt(t *testing.T, c *center) string {
+// receipt's QR code and the due time.
+func printReceipt(t *testing.T, c *center) (string, time.Time) {
 	t.Helper()
 	tok := staffToken(t, c, "canbo1")
 	loc := c.engine.Location()
-	now := time.Now().In(loc)
+	now := time.Now().In(loc).Truncate(time.Second)
+	due := now.AddDate(0, 0, -2)
 	job := map[string]any{
 		"dossier_code": receiptCode, "procedure": "Đăng ký khai sinh",
 		"applicant": map[string]string{"name": "Trần Thị Bình", "address": "12 Lê Lợi", "phone": "0901234567"},
 		"documents": []string{"Tờ khai đăng ký khai sinh", "Giấy chứng sinh"}, "sets": 1, "processing_days": 3,
-		"received_at": now.AddDate(0, 0, -5).Format(time.RFC3339), "due_at": now.AddDate(0, 0, -2).Format(time.RFC3339),
+		"received_at": now.AddDate(0, 0, -5).Format(time.RFC3339), "due_at": due.Format(time.RFC3339),
 		"return_place": "Quầy trả kết quả", "fee": "Miễn phí", "receiver": "Cán bộ Quầy 1", "printer": "quay1", "copies": 1,
 	}
 	if code := call(t, c, tok, "POST", "/api/v1/receipts", job, nil); code != http.StatusAccepted {
 		t.Fatalf("POST /api/v1/receipts: %d", code)
 	}
-	return lookup.Sign(c.url, c.receiptKey, receiptCode)
+	return lookup.Sign(c.url, c.receiptKey, receiptCode), due
 }
 
 // TestReceiptQROnAPhone opens the QR code of a printed receipt in a
@@ -88,7 +89,7 @@ func printReceipt(t *testing.T, c *center) string {
 // lookups is asked to wait.
 func TestReceiptQROnAPhone(t *testing.T) {
 	c := startCenter(t, false)
-	signed := printReceipt(t, c)
+	signed, due := printReceipt(t, c)
 	b := browser(t)
 	phone := tab(t, b, 390, 844)
 
@@ -111,7 +112,6 @@ func TestReceiptQROnAPhone(t *testing.T) {
 		t.Errorf("unit %q", got)
 	}
 	// Dates in Vietnam's time (+07:00), whatever the phone's zone.
-	due := time.Now().In(c.engine.Location()).AddDate(0, 0, -2)
 	if got, want := text("due"), due.Format("15:04, 02/01/2006"); got != want {
 		t.Errorf("due %q, want %q", got, want)
 	}

@@ -155,7 +155,7 @@ func TestScreenshots(t *testing.T) {
 	// The receipt's QR code on a phone: a dossier on time (seeded, with a
 	// history), a late one just printed, and an altered signature.
 	seeded := lookup.Sign(c.url, c.receiptKey, "000.00.14.H56-200203-0118")
-	late := printReceipt(t, c)
+	late, _ := printReceipt(t, c)
 	for _, o := range []struct{ name, url, state string }{
 		{"receipt-page-390x844", seeded, "shown"},
 		{"receipt-page-late-390x844", late, "shown"},
