@@ -37,6 +37,7 @@ type frame struct {
 		ID      string  `json:"id"`
 		Name    string  `json:"name"`
 		Serving *string `json:"serving"`
+		State   string  `json:"state"`
 	} `json:"counters"`
 	Recent []struct {
 		Ticket  string `json:"ticket"`
@@ -91,6 +92,11 @@ func start(t testing.TB, o display.Opts) *env {
 		t.Fatal(err)
 	}
 	go func() { defer wg.Done(); _ = hub.Run(ctx) }()
+	// Run starts from the engine's snapshot: let it take it (seq 1) before
+	// the test makes events, or they are in the snapshot and not replayable.
+	for hub.Stats().Seq < 1 {
+		time.Sleep(time.Millisecond)
+	}
 	srv := httptest.NewServer(hub.Handler())
 	en := &env{t: t, e: e, clock: clock, hub: hub, srv: srv}
 	var once sync.Once

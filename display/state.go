@@ -30,8 +30,9 @@ type fieldView struct {
 type counterView struct {
 	id, name string
 	services []string
-	serving  string // ticket number, "" when free
-	service  string // field of the ticket served
+	serving  string      // ticket number, "" when free
+	service  string      // field of the ticket served
+	state    queue.State // Called or Serving while serving is set
 	since    time.Time
 }
 
@@ -58,7 +59,7 @@ func (v *view) reset(s queue.Snapshot) {
 	for _, c := range s.Counters {
 		cv := counterView{id: c.ID, name: c.Name, services: c.Services}
 		if c.Current != nil {
-			cv.serving, cv.service, cv.since = c.Current.Number, c.Current.Service, c.Current.CalledAt
+			cv.serving, cv.service, cv.state, cv.since = c.Current.Number, c.Current.Service, c.Current.State, c.Current.CalledAt
 		}
 		v.cidx[c.ID] = len(v.counters)
 		v.counters = append(v.counters, cv)
@@ -110,11 +111,23 @@ func (v *view) apply(ev queue.Event) []byte {
 			}
 		}
 		if c := v.counter(ev.Counter); c != nil {
-			c.serving, c.service, c.since = t.Number, t.Service, ev.At
+			state := t.State // a recall leaves a ticket being served as it is
+			if !state.AtCounter() {
+				state = queue.Called
+			}
+			since := ev.At // a recall keeps the time of the first call
+			if ev.Recall && c.serving == t.Number && !c.since.IsZero() {
+				since = c.since
+			}
+			c.serving, c.service, c.state, c.since = t.Number, t.Service, state, since
 		}
 		v.recent = append(v.recent, queue.Call{Ticket: t.Number, Service: t.Service, Counter: ev.Counter, At: ev.At, Recall: ev.Recall})
 		if n := len(v.recent) - maxRecent; n > 0 {
 			v.recent = slices.Delete(v.recent, 0, n)
+		}
+	case queue.EventStarted:
+		if c := v.counter(ev.Counter); c != nil && c.serving == t.Number {
+			c.state = queue.Serving
 		}
 	case queue.EventCompleted, queue.EventNoShow:
 		if c := v.counter(ev.Counter); c != nil && c.serving == t.Number {
@@ -194,7 +207,7 @@ func (v *view) snapshot(s *screen) []byte {
 		cf := counterFrame{ID: c.id, Name: c.name, Services: c.services}
 		if c.serving != "" {
 			serving := c.serving
-			cf.Serving, cf.Service, cf.Since = &serving, c.service, v.time(c.since)
+			cf.Serving, cf.Service, cf.State, cf.Since = &serving, c.service, string(c.state), v.time(c.since)
 		}
 		f.Counters = append(f.Counters, cf)
 	}
@@ -259,6 +272,7 @@ type counterFrame struct {
 	Services []string `json:"services"`
 	Serving  *string  `json:"serving"`
 	Service  string   `json:"service,omitempty"`
+	State    string   `json:"state,omitempty"` // "called" or "serving"
 	Since    string   `json:"since,omitempty"`
 }
 

@@ -69,10 +69,10 @@ func TestViewFollowsEngine(t *testing.T) {
 		for i, c := range want.Counters {
 			w, g := "", ""
 			if c.Current != nil {
-				w = c.Current.Number
+				w = c.Current.Number + " " + string(c.Current.State)
 			}
 			if s := got.Counters[i].Serving; s != nil {
-				g = *s
+				g = *s + " " + got.Counters[i].State
 			}
 			if g != w {
 				t.Errorf("round %d: counter %s serves %q, engine %q", round, c.ID, g, w)

@@ -5,17 +5,19 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/display/browsertest"
 	"motcua/kiosk/dossier/registry"
 	"motcua/queue"
 )
@@ -29,6 +31,31 @@ type center struct {
 	screens *screens
 	data    string
 	printer *filePrinter
+	// receiptKey signs receipt URLs (DATA/receipt.key), as the service does.
+	receiptKey []byte
+	requests   *requestLog
+}
+
+// requestLog counts the requests the center answered, per "METHOD /path".
+type requestLog struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (l *requestLog) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.mu.Lock()
+		l.n[r.Method+" "+r.URL.Path]++
+		l.mu.Unlock()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// count is how many "METHOD /path" requests the center answered so far.
+func (l *requestLog) count(req string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.n[req]
 }
 
 // filePrinter breaks and mends the demo's file printers: with their folder
@@ -85,10 +112,15 @@ func startCenter(t *testing.T, seedDossier bool, edits ...func(yaml string) stri
 			t.Fatal(err)
 		}
 	}
-	hs := httptest.NewServer(svc.handler)
+	key, err := os.ReadFile(filepath.Join(cfg.DataDir, "receipt.key"))
+	if err != nil {
+		t.Fatalf("the service keeps its receipt key in DATA/receipt.key: %v", err)
+	}
+	log := &requestLog{n: map[string]int{}}
+	hs := httptest.NewServer(log.wrap(svc.handler))
 	t.Cleanup(func() { hs.Close(); svc.close() })
 	return &center{url: hs.URL, engine: svc.engine, screens: svc.screens, data: cfg.DataDir,
-		printer: &filePrinter{dir: filepath.Join(cfg.DataDir, "prints")}}
+		printer: &filePrinter{dir: filepath.Join(cfg.DataDir, "prints")}, receiptKey: key, requests: log}
 }
 
 func mustAbs(t *testing.T, p string) string {
@@ -99,40 +131,17 @@ func mustAbs(t *testing.T, p string) string {
 	return a
 }
 
-// browser starts headless Chromium, or skips the test when it is absent.
+// browser starts headless Chromium in Vietnamese (display/browsertest),
+// or skips the test when it is absent.
 func browser(t *testing.T) context.Context {
 	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium is not installed (apt-get install chromium, or make test-deps): browser tests skipped")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("lang", "vi-VN"),
-		chromedp.Flag("force-device-scale-factor", "1"))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	bctx, cancelB := chromedp.NewContext(actx)
-	if err := chromedp.Do(bctx); err != nil { // start the browser
-		cancelB()
-		cancelA()
-		t.Fatalf("chromium: %v", err)
-	}
-	t.Cleanup(func() { cancelB(); cancelA() })
-	return bctx
+	return browsertest.New(t, browsertest.Opts{Width: 1366, Height: 768, Lang: "vi-VN", Timeout: 8 * time.Minute})
 }
 
 // tab opens a new tab of the browser at w×h.
-func tab(t *testing.T, b context.Context, w, h int64) context.Context {
+func tab(t *testing.T, b context.Context, w, h int) context.Context {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(b)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h)); err != nil {
-		t.Fatal(err)
-	}
-	return ctx
+	return browsertest.Tab(t, b, w, h)
 }
 
 // do runs steps with a time limit.

@@ -40,10 +40,11 @@ func newScreens(cfg *config.Config) (*screens, error) {
 	for _, k := range cfg.Kiosks {
 		kiosks = append(kiosks, k.ID)
 	}
-	return &screens{pages: web.New(), hub: push.New(push.Opts{Kiosks: kiosks}), procedures: cat}, nil
+	return &screens{pages: web.New(web.Opts{Center: cfg.Center.Name}), hub: push.New(push.Opts{Kiosks: kiosks}), procedures: cat}, nil
 }
 
-// mount adds the pages, their assets and the kiosk websocket to r.
+// mount adds the pages (with the receipt page /h/{code}), their assets and
+// the kiosk websocket to r.
 func (s *screens) mount(r *gin.Engine) {
 	pages := gin.WrapH(s.pages)
 	for _, p := range web.Pages() {
@@ -51,6 +52,7 @@ func (s *screens) mount(r *gin.Engine) {
 		r.HEAD(p, pages)
 	}
 	r.GET(web.AssetPrefix+"*file", pages)
+	r.GET(web.ReceiptPrefix+":code", pages) // the receipt's QR code, opened on a phone
 	r.GET("/ws/kiosk", gin.WrapH(http.Handler(s.hub)))
 }
 

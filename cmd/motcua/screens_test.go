@@ -5,9 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"motcua/kiosk/lookup"
 	"motcua/queue"
 )
 
@@ -42,7 +44,7 @@ func TestScreenshots(t *testing.T) {
 
 	for _, o := range []struct {
 		name string
-		w, h int64
+		w, h int
 	}{{"portrait", 1080, 1920}, {"landscape", 1920, 1080}} {
 		k := tab(t, b, o.w, o.h)
 		open(t, k, c.url+"/kiosk?kiosk=k1")
@@ -105,6 +107,64 @@ func TestScreenshots(t *testing.T) {
 	login(t, admin, "quantri")
 	waitFor(t, admin, "report", `document.querySelector('table.data tr[data-key="A"]')`)
 	shot(admin, "admin-report")
+
+	// The hall: numbers called at three counters, one recalled.
+	for _, ctr := range []string{"2", "3", "4", "2"} {
+		if _, err := c.engine.Next(t.Context(), ctr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.engine.Recall(t.Context(), "3"); err != nil {
+		t.Fatal(err)
+	}
+	follow, err := c.engine.Issue(t.Context(), issueReq("B"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []struct {
+		name string
+		w, h int
+	}{{"lobby-1920x1080", 1920, 1080}, {"lobby-1080x1920", 1080, 1920}} {
+		lobby := tab(t, b, o.w, o.h)
+		do(t, lobby, chromedp.Navigate(c.url+"/display?sound=0"))
+		waitFor(t, lobby, "the calls", `document.querySelectorAll("#recent li").length >= 4`)
+		do(t, lobby, chromedp.Sleep(4*time.Second)) // the newest call stops flashing
+		shot(lobby, o.name)
+	}
+	screen := tab(t, b, 1280, 720)
+	do(t, screen, chromedp.Navigate(c.url+"/display?counter=3"))
+	waitFor(t, screen, "the number", `document.getElementById("cv-ticket").textContent !== "—"`)
+	do(t, screen, chromedp.Sleep(4*time.Second))
+	shot(screen, "display-counter-1280x720")
+
+	phone := tab(t, b, 390, 844)
+	do(t, phone, chromedp.Navigate(c.url+"/t/"+follow.ID))
+	waitFor(t, phone, "the ticket", `!document.getElementById("facts").hidden`)
+	shot(phone, "phone-ticket-waiting-390x844")
+	if _, err := c.engine.Next(t.Context(), "1"); err != nil { // B's turn comes at counter 1
+		t.Fatal(err)
+	}
+	for tk, _ := c.engine.Ticket(t.Context(), follow.ID); tk.State == queue.Waiting; tk, _ = c.engine.Ticket(t.Context(), follow.ID) {
+		if _, err := c.engine.Next(t.Context(), "2"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, phone, "the call", `!document.getElementById("called").hidden`)
+	shot(phone, "phone-ticket-called-390x844")
+
+	// The receipt's QR code on a phone: a dossier on time (seeded, with a
+	// history), a late one just printed, and an altered signature.
+	seeded := lookup.Sign(c.url, c.receiptKey, "000.00.14.H56-200203-0118")
+	late, _ := printReceipt(t, c)
+	for _, o := range []struct{ name, url, state string }{
+		{"receipt-page-390x844", seeded, "shown"},
+		{"receipt-page-late-390x844", late, "shown"},
+		{"receipt-page-invalid-390x844", late[:len(late)-3] + "xyz", "error"},
+	} {
+		do(t, phone, chromedp.Navigate(o.url))
+		waitFor(t, phone, o.name, `document.body.dataset.state === "`+o.state+`"`)
+		shot(phone, o.name)
+	}
 }
 
 func issueReq(service string) queue.IssueRequest {

@@ -3,10 +3,11 @@
 // root in a container without touching the internet, a fresh profile per
 // test, a time limit, and the page's console and errors in the test log.
 //
-// A test calls New; the browser stops when the test ends. Without
-// /usr/bin/chromium the test is skipped with a message saying so. Contexts
-// returned by New are for the calling test's goroutine; chromedp itself
-// serialises actions on one tab.
+// A test calls New for the browser and its first tab, and Tab for more
+// tabs (a kiosk, a console and a phone side by side); the browser stops when
+// the test ends. Without /usr/bin/chromium the test is skipped with a
+// message saying so. Contexts returned by New and Tab are for the calling
+// test's goroutine; chromedp itself serialises actions on one tab.
 package browsertest
 
 import (
@@ -29,6 +30,9 @@ type Opts struct {
 	// Autoplay lets pages play sound without a touch, as a lobby screen
 	// started in kiosk mode does.
 	Autoplay bool
+	// Lang is the browser's language (navigator.language and the
+	// Accept-Language header), e.g. "vi-VN"; default Chromium's own.
+	Lang string
 }
 
 // New starts Chromium and returns the context of its first tab.
@@ -63,6 +67,9 @@ func New(t testing.TB, o Opts) context.Context {
 	if o.Autoplay {
 		flags = append(flags, chromedp.Flag("autoplay-policy", "no-user-gesture-required"))
 	}
+	if o.Lang != "" {
+		flags = append(flags, chromedp.Flag("lang", o.Lang), chromedp.Flag("accept-lang", o.Lang))
+	}
 	ctx, cancelTimeout := context.WithTimeout(context.Background(), o.Timeout)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, flags...)
 	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
@@ -72,9 +79,40 @@ func New(t testing.TB, o Opts) context.Context {
 		cancelTimeout()
 		t.Fatalf("browsertest: start %s: %v", ExecPath, err)
 	}
-	console := chromedp.Console(bctx)
+	logged := logConsole(t, bctx)
+	t.Cleanup(func() {
+		cancelBrowser()
+		cancelAlloc()
+		cancelTimeout()
+		<-logged
+	})
+	return bctx
+}
+
+// Tab opens another tab of the browser New started, width×height CSS
+// pixels, with its console in the test log too. It closes when the test
+// ends.
+func Tab(t testing.TB, browser context.Context, width, height int) context.Context {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser)
+	if err := chromedp.Do(ctx, Viewport(width, height)); err != nil {
+		cancel()
+		t.Fatalf("browsertest: new tab: %v", err)
+	}
+	logged := logConsole(t, ctx)
+	t.Cleanup(func() {
+		cancel()
+		<-logged
+	})
+	return ctx
+}
+
+// logConsole copies the tab's console to the test log, and fails the test
+// on an uncaught error, until the tab closes (the returned channel).
+func logConsole(t testing.TB, ctx context.Context) <-chan struct{} {
+	console := chromedp.Console(ctx)
 	logged := make(chan struct{})
-	go func() { // the page's console and uncaught errors, in the test log
+	go func() {
 		defer close(logged)
 		for m, err := range console {
 			if err != nil {
@@ -87,13 +125,7 @@ func New(t testing.TB, o Opts) context.Context {
 			}
 		}
 	}()
-	t.Cleanup(func() {
-		cancelBrowser()
-		cancelAlloc()
-		cancelTimeout()
-		<-logged
-	})
-	return bctx
+	return logged
 }
 
 // Viewport sets the page's size in CSS pixels, scale 1, in the orientation

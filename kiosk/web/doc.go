@@ -1,11 +1,16 @@
 // Package web serves the screens people touch, from files embedded in the
 // binary: the citizen kiosk (/kiosk), the staff console (/counter), the
-// rating tablet at a counter (/rating) and the reports (/admin). Pages,
-// scripts, styles and the DejaVu Sans font (full Vietnamese coverage) are
-// served under AssetPrefix; nothing is fetched from the internet, and a
-// Content-Security-Policy of 'self' makes sure of it.
+// rating tablet at a counter (/rating), the reports (/admin), and the
+// receipt page a phone opens from a form-01 receipt's QR code
+// (ReceiptPrefix+"{code}", /h/{code}). Pages, scripts, styles and the
+// DejaVu Sans font (full Vietnamese coverage) are served under AssetPrefix;
+// nothing is fetched from the internet, and a Content-Security-Policy of
+// 'self' makes sure of it.
 //
-// The pages talk only to the HTTP API of the service (api.md) and to the
-// kiosk push websocket of package push. All text is Vietnamese first, with
-// an English switch. Handler is stateless and safe for concurrent use.
+// The pages talk only to the HTTP API of the service (api.md), to the
+// kiosk push websocket of package push, and (console and rating tablet) to
+// the display websocket /ws/display, polling the API only while it is
+// down. All text is Vietnamese first, with an English switch on the pages
+// staff and kiosks use. Handler is immutable after New and safe for
+// concurrent use.
 package web

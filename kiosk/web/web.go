@@ -1,7 +1,9 @@
 package web
 
 import (
+	"bytes"
 	"embed"
+	"html/template"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -33,20 +35,38 @@ func Pages() []string {
 	return []string{"/kiosk", "/counter", "/rating", "/admin"}
 }
 
-// Handler serves the pages and their assets.
-type Handler struct {
-	static fs.FS
-	fonts  map[string][]byte
-	pages  map[string]string
+// ReceiptPrefix starts the path of the receipt page, ReceiptPrefix+"{code}":
+// where the QR code of a form-01 receipt leads a phone (kiosk/lookup.Sign).
+// The page looks the dossier up with the API, passing the URL's sig on.
+const ReceiptPrefix = "/h/"
+
+// Opts configure the pages.
+type Opts struct {
+	// Center is the center's name, heading the receipt page.
+	Center string
 }
 
+// Handler serves the pages and their assets.
+type Handler struct {
+	static  fs.FS
+	fonts   map[string][]byte
+	pages   map[string]string
+	receipt []byte // the receipt page, rendered once
+}
+
+var receiptPage = template.Must(template.ParseFS(embedded, "static/dossier.html"))
+
 // New returns the handler of the pages and of everything under AssetPrefix.
-func New() *Handler {
+func New(o Opts) *Handler {
 	sub, err := fs.Sub(embedded, "static")
 	if err != nil { // the directory is embedded at build time
 		panic("web: embedded static directory missing: " + err.Error())
 	}
-	return &Handler{static: sub, pages: pages(), fonts: map[string][]byte{
+	var page bytes.Buffer
+	if err := receiptPage.Execute(&page, o); err != nil { // only a string goes in
+		panic("web: receipt page: " + err.Error())
+	}
+	return &Handler{static: sub, pages: pages(), receipt: page.Bytes(), fonts: map[string][]byte{
 		"DejaVuSans.ttf":      dejavusans.TTF,
 		"DejaVuSans-Bold.ttf": dejavusansbold.TTF,
 	}}
@@ -69,6 +89,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if file, ok := h.pages[r.URL.Path]; ok {
 		w.Header().Set("Cache-Control", "no-cache")
 		h.serveFile(w, r, file)
+		return
+	}
+	if code, ok := strings.CutPrefix(r.URL.Path, ReceiptPrefix); ok && code != "" && !strings.Contains(code, "/") {
+		// The page reads the code from its own address; the API checks it.
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(h.receipt)
 		return
 	}
 	name, ok := strings.CutPrefix(r.URL.Path, AssetPrefix)

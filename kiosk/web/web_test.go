@@ -27,7 +27,7 @@ func get(t *testing.T, h http.Handler, path string) (*http.Response, string) {
 }
 
 func TestPagesAndAssets(t *testing.T) {
-	h := New()
+	h := New(Opts{})
 	for _, p := range Pages() {
 		resp, body := get(t, h, p)
 		if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
@@ -128,4 +128,31 @@ func rasterise(t *testing.T, svg []byte, scale int) image.Image {
 		t.Fatal("no white background: phones read a QR badly on a coloured page")
 	}
 	return img
+}
+
+func TestReceiptPage(t *testing.T) {
+	h := New(Opts{Center: "UBND Phường <Demo>"})
+	resp, body := get(t, h, ReceiptPrefix+"000.00.14.H56-200203-0118?sig=abc")
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("receipt page: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if !strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'self'") {
+		t.Fatal("receipt page: no CSP")
+	}
+	if !strings.Contains(body, "UBND Phường &lt;Demo&gt;") || !strings.Contains(body, `lang="vi"`) {
+		t.Fatalf("receipt page does not name the center, escaped, in Vietnamese:\n%s", body)
+	}
+	for _, m := range regexp.MustCompile(`(?:src|href)="(/kioskui/[^"]+)"`).FindAllStringSubmatch(body, -1) {
+		if r, _ := get(t, h, m[1]); r.StatusCode != 200 {
+			t.Fatalf("receipt page names %s: %d", m[1], r.StatusCode)
+		}
+	}
+	if _, body := get(t, New(Opts{}), ReceiptPrefix+"x"); !strings.Contains(body, "Bộ phận tiếp nhận và trả kết quả") {
+		t.Fatal("without a center name the page names no one")
+	}
+	for _, p := range []string{ReceiptPrefix, ReceiptPrefix + "a/b"} {
+		if resp, _ := get(t, h, p); resp.StatusCode != 404 {
+			t.Fatalf("%s: %d", p, resp.StatusCode)
+		}
+	}
 }

@@ -1,7 +1,9 @@
 // The staff console: log in, open one allowed counter (never the same
 // counter on two consoles without an explicit takeover), call and serve
 // tickets with buttons or keys, follow the waiting per field, print a
-// form-01 receipt.
+// form-01 receipt. The queue is followed on the display websocket (the
+// screen "lobby", or ?screen=NAME&token=T): a ticket issued at a kiosk shows
+// at once. GET /api/v1/queue is polled only while the socket is down.
 "use strict";
 (() => {
   const { api, el, clock } = motcua;
@@ -14,7 +16,8 @@
       next: "Gọi số tiếp theo", recall: "Gọi lại", start: "Bắt đầu phục vụ", complete: "Hoàn thành", noshow: "Vắng mặt",
       transfer: "Chuyển lĩnh vực", call: "Gọi số cụ thể", receipt: "In giấy tiếp nhận", transfer_to: "Chuyển số này sang lĩnh vực",
       cancel: "Hủy", call_number: "Số cần gọi (ví dụ A012)", call_go: "Gọi số này", waiting: "Đang chờ theo lĩnh vực",
-      field: "Lĩnh vực", count: "Số người chờ", updated: "Cập nhật lúc {t}", none: "Chưa gọi số nào",
+      field: "Lĩnh vực", count: "Số người chờ", updated: "Cập nhật lúc {t} (mất kết nối trực tiếp, tự tải lại mỗi 2 giây)",
+      live: "Cập nhật tức thì · {t}", none: "Chưa gọi số nào",
       st_called: "Đã gọi, chờ công dân đến quầy", st_serving: "Đang phục vụ", since: "từ {t}",
       receipt_title: "In giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)", r_code: "Mã hồ sơ",
       r_procedure: "Thủ tục (nội dung yêu cầu giải quyết)", r_name: "Người nộp hồ sơ", r_phone: "Số điện thoại",
@@ -33,7 +36,8 @@
       pick_again: "Choose a counter again", current: "At the counter", actions: "Actions", next: "Call next", recall: "Recall",
       start: "Start serving", complete: "Complete", noshow: "No-show", transfer: "Transfer", call: "Call a number",
       receipt: "Print receipt", transfer_to: "Move this ticket to", cancel: "Cancel", call_number: "Number to call (e.g. A012)",
-      call_go: "Call it", waiting: "Waiting per field", field: "Field", count: "Waiting", updated: "Updated at {t}",
+      call_go: "Call it", waiting: "Waiting per field", field: "Field", count: "Waiting", updated: "Updated at {t} (live link lost, reloading every 2 s)",
+      live: "Live · {t}",
       none: "No ticket called yet", st_called: "Called, waiting for the citizen", st_serving: "Serving", since: "since {t}",
       receipt_title: "Print the receipt of a dossier (form 01)", r_code: "Dossier code", r_procedure: "Procedure",
       r_name: "Applicant", r_phone: "Phone", r_address: "Address", r_email: "Email", r_docs: "Documents (one per line)",
@@ -48,7 +52,8 @@
   };
   const tr = motcua.i18n(dict, lang => { $("lang").textContent = lang === "vi" ? "English" : "Tiếng Việt"; $("lang").lang = lang === "vi" ? "en" : "vi"; render(); });
   const t = tr.t;
-  const st = { me: null, counter: null, counterName: "", console: "", snap: null, current: null, lost: false, pickFor: null, procs: [] };
+  const st = { me: null, counter: null, counterName: "", console: "", snap: null, current: null, lost: false, pickFor: null, procs: [], live: false };
+  const query = new URLSearchParams(location.search);
 
   function screen(name) {
     for (const id of ["login", "pick", "work"]) $(id).hidden = id !== name;
@@ -92,7 +97,7 @@
     await showPick();
   }
   async function showPick() {
-    st.snap = await api("GET", "/api/v1/queue");
+    if (!st.live || !st.snap) st.snap = await api("GET", "/api/v1/queue");
     const allowed = st.snap.counters.filter(c => st.me.role === "admin" || (st.me.counters || []).includes(c.id));
     $("pick-list").replaceChildren(...allowed.map(c => el("button", { class: "btn", type: "button", "data-counter": c.id, onclick: () => open(c.id, false) }, c.name)));
     $("pick-error").hidden = true;
@@ -132,8 +137,9 @@
     $("lost").hidden = false;
   }
 
-  // ---- the work screen ----
+  // ---- the queue: the socket, or polling while it is down ----
   async function refresh() {
+    if (st.live) { render(); return; } // the socket keeps st.snap current
     try {
       st.snap = await api("GET", "/api/v1/queue");
       render();
@@ -141,6 +147,53 @@
       if (e.code === "network") message(t("offline"), "warn");
     }
   }
+  // fromFrame turns a display snapshot into the shape of GET /api/v1/queue.
+  function fromFrame(f) {
+    return {
+      services: (f.fields || []).map(x => ({ code: x.code, name: x.name })),
+      counters: (f.counters || []).map(c => ({ id: c.id, name: c.name, services: c.services || [], serving: c.serving || "", state: c.state || "called", since: c.since || "" })),
+      waiting: Object.assign({}, f.waiting),
+    };
+  }
+  // applyEvent keeps the queue current with one event of the socket.
+  function applyEvent(ev) {
+    const snap = st.snap;
+    if (!snap) return;
+    if (ev.waiting) Object.assign(snap.waiting, ev.waiting);
+    const c = snap.counters.find(x => x.id === ev.counter);
+    const mine = c && c.serving === ev.ticket;
+    switch (ev.type) {
+      case "called":
+        for (const o of snap.counters) if (o.serving === ev.ticket && o !== c) o.serving = "";
+        if (c) {
+          const again = ev.recall && mine; // a recall keeps the state and the time of the first call
+          c.state = again ? c.state : "called";
+          c.since = again && c.since ? c.since : ev.at;
+          c.serving = ev.ticket;
+        }
+        break;
+      case "started":
+        if (mine) c.state = "serving";
+        break;
+      case "completed": case "no_show": case "transferred":
+        if (mine) c.serving = "";
+        break;
+    }
+    render();
+  }
+  motcua.follow({ screen: query.get("screen") || "lobby", token: query.get("token") }, {
+    snapshot: f => { st.snap = fromFrame(f); render(); },
+    event: applyEvent,
+    live: on => {
+      st.live = on;
+      document.body.dataset.live = on ? "1" : "0";
+      render();
+      if (!on) refresh(); // poll at once, then every 2 s until it is back
+      else if ($("msg").textContent === t("offline")) message("");
+    },
+  });
+
+  // ---- the work screen ----
   function serviceName(code) {
     const s = (st.snap && st.snap.services || []).find(s => s.code === code);
     return s ? s.name : code;
@@ -168,8 +221,9 @@
     const mine = new Set(c.services || []);
     $("waiting").replaceChildren(...(st.snap.services || []).map(s => el("tr", { class: mine.has(s.code) ? "mine" : "" },
       el("td", {}, `${s.code} · ${s.name}`), el("td", { class: "n", "data-service": s.code }, String(st.snap.waiting[s.code] || 0)))));
-    const now = new Date();
-    $("updated").textContent = t("updated", { t: `${motcua.pad2(now.getHours())}:${motcua.pad2(now.getMinutes())}:${motcua.pad2(now.getSeconds())}` });
+    // The center's time (Vietnam, +07:00), whatever the PC's clock zone.
+    const now = motcua.localTime(new Date(), "Asia/Ho_Chi_Minh");
+    $("updated").textContent = st.live ? t("live", { t: now }) : t("updated", { t: now });
   }
   function tickTimer() {
     const cur = st.current;
@@ -317,7 +371,7 @@
     tr.apply();
     try { await afterLogin(); } catch (e) { screen("login"); }
     document.body.dataset.ready = "1";
-    setInterval(refresh, 2000);
+    setInterval(refresh, 2000); // does nothing while the socket is live
     setInterval(tickTimer, 1000);
     setInterval(heartbeat, 10000);
   }

@@ -6,8 +6,10 @@
   const { api, el } = motcua;
   const $ = id => document.getElementById(id);
 
+  const words = motcua.dossierWords;
   const dict = {
     vi: {
+      ...words.vi,
       home_title: "Xin mời chọn lĩnh vực để lấy số thứ tự",
       home_hint: "Chạm vào ô của việc bạn cần làm. Máy sẽ in phiếu có số thứ tự.",
       home_hint_onetap: "Chạm một lần vào ô của việc bạn cần làm: máy cấp số ngay.",
@@ -43,21 +45,6 @@
       err_generic: "Chưa tra cứu được. Xin hỏi cán bộ tại quầy.",
       err_closed: "Lĩnh vực này hiện ngoài giờ tiếp nhận.", err_full: "Lĩnh vực này đã hết số hôm nay.",
       err_issue: "Chưa lấy được số. Xin thử lại hoặc hỏi cán bộ hướng dẫn.",
-      d_procedure: "Thủ tục", d_applicant: "Người nộp", d_received: "Ngày nhận", d_due: "Hẹn trả",
-      d_unit: "Đơn vị xử lý", d_code: "Mã hồ sơ",
-      due_left: "Còn {n} ngày đến hạn trả kết quả.", due_today: "Hôm nay là ngày hẹn trả kết quả.",
-      due_late: "Đã quá hạn trả kết quả {n} ngày. Xin hỏi cán bộ tại quầy để được giải thích.",
-      due_late_short: "Trễ hạn", on_time: "Đúng hạn",
-      s1: "Hồ sơ vừa được đăng ký, chưa được tiếp nhận.",
-      s2: "Hồ sơ đã được tiếp nhận, đang chờ chuyển đi xử lý.",
-      s3: "Hồ sơ không được tiếp nhận. Xin hỏi cán bộ tại quầy để biết lý do.",
-      s4: "Hồ sơ đang được xử lý. Bạn chưa cần làm gì thêm.",
-      s5: "Cần bổ sung giấy tờ. Xin mang giấy tờ còn thiếu đến quầy tiếp nhận.",
-      s6: "Cần nộp phí, lệ phí hoặc thuế trước khi nhận kết quả.",
-      s7: "Hồ sơ đã được rút theo yêu cầu của người nộp.",
-      s8: "Hồ sơ đã dừng xử lý. Xin hỏi cán bộ tại quầy.",
-      s9: "Đã có kết quả. Mời bạn đến quầy trả kết quả, nhớ mang theo giấy hẹn.",
-      s10: "Đã trả kết quả.",
       procs_title: "Thủ tục cần chuẩn bị", p_docs: "Giấy tờ cần mang", p_sets: "Số bộ hồ sơ",
       p_time: "Thời gian giải quyết", p_fee: "Phí, lệ phí", p_notes: "Lưu ý", p_take: "Lấy số cho lĩnh vực này",
       p_none: "Chưa có danh mục thủ tục cho lĩnh vực này. Xin hỏi cán bộ hướng dẫn.",
@@ -66,6 +53,7 @@
       lang: "English", minutes: "phút",
     },
     en: {
+      ...words.en,
       home_title: "Please choose a service to take a queue number",
       home_hint: "Touch the service you need. The machine prints your numbered ticket.",
       home_hint_onetap: "Touch the service you need once: you get your number at once.",
@@ -101,21 +89,6 @@
       err_generic: "The search did not work. Please ask at a counter.",
       err_closed: "This service is closed now.", err_full: "No more numbers today for this service.",
       err_issue: "No number was issued. Please try again or ask the staff.",
-      d_procedure: "Procedure", d_applicant: "Applicant", d_received: "Received", d_due: "Result due",
-      d_unit: "Handled by", d_code: "Dossier code",
-      due_left: "{n} days until the result is due.", due_today: "The result is due today.",
-      due_late: "The result is {n} days late. Please ask at a counter for an explanation.",
-      due_late_short: "Late", on_time: "On time",
-      s1: "The dossier is registered but not received yet.",
-      s2: "The dossier was received and waits to be processed.",
-      s3: "The dossier was not accepted. Please ask at a counter why.",
-      s4: "The dossier is being processed. You need to do nothing now.",
-      s5: "Documents are missing. Please bring them to the reception counter.",
-      s6: "A fee or tax must be paid before the result is given.",
-      s7: "The dossier was withdrawn at the applicant's request.",
-      s8: "Processing was stopped. Please ask at a counter.",
-      s9: "The result is ready. Please come to the result counter with your receipt.",
-      s10: "The result was handed over.",
       procs_title: "What to bring", p_docs: "Documents to bring", p_sets: "Sets of documents",
       p_time: "Processing time", p_fee: "Fees", p_notes: "Notes", p_take: "Take a number for this service",
       p_none: "No procedures listed for this service yet. Please ask the staff.",
@@ -373,16 +346,10 @@
     resetIdle(Math.max(state.settings.idle_seconds * 2, 60));
   }
   function renderDossier(d) {
-    const finished = d.status === 9 || d.status === 10;
     const say = dict.vi["s" + d.status] ? t("s" + d.status) : (d.status_label || "");
     let due = null;
-    if (d.due_at && !finished && d.status !== 3 && d.status !== 7 && d.status !== 8) {
-      const day = x => { const [dd, mm, yy] = motcua.localTime(x, zone(), true).split(", ")[1].split("/"); return Date.UTC(+yy, +mm - 1, +dd); };
-      const days = Math.round((day(new Date(d.due_at)) - day(new Date())) / 86400000);
-      if (d.overdue || days < 0) due = el("p", { class: "say due-late" }, t("due_late", { n: Math.max(-days, 1) }));
-      else if (days === 0) due = el("p", { class: "say due-ok" }, t("due_today"));
-      else due = el("p", { class: "say due-ok" }, t("due_left", { n: days }));
-    }
+    const left = words.dueIn(d, zone());
+    if (left) due = el("p", { class: "say " + (left.late ? "due-late" : "due-ok") }, t(left.key, { n: left.n }));
     const row = (k, v) => v ? [el("dt", {}, t(k)), el("dd", {}, v)] : [];
     const cls = d.status === 9 || d.status === 10 ? "ok" : d.status === 5 || d.status === 6 ? "warn" : d.status === 3 || d.status === 8 || d.overdue ? "bad" : "info";
     return el("div", { class: "dossier notice " + cls, "data-status": String(d.status) },

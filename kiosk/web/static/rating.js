@@ -1,5 +1,9 @@
 // The rating tablet: when the counter completes a ticket it asks the
-// citizen for one tap, stores it with that ticket, thanks and clears.
+// citizen for one tap, stores it with that ticket, thanks and clears. It
+// learns of a completion from the display websocket's "completed" event at
+// its counter (the screen "lobby", or ?screen=NAME&token=T), then asks the
+// API which ticket that was (frames carry no ticket ids); it polls only
+// while the socket is down.
 "use strict";
 (() => {
   const { api } = motcua;
@@ -22,8 +26,9 @@
   };
   const tr = motcua.i18n(dict, lang => { $("lang").textContent = lang === "vi" ? "English" : "Tiếng Việt"; $("lang").lang = lang === "vi" ? "en" : "vi"; renderTicket(); });
   const t = tr.t;
-  const counter = new URLSearchParams(location.search).get("counter") || "";
-  const st = { shown: "", number: "", screen: "idle", timer: null };
+  const query = new URLSearchParams(location.search);
+  const counter = query.get("counter") || "";
+  const st = { shown: "", number: "", screen: "idle", timer: null, live: false };
 
   function show(name, seconds) {
     st.screen = name;
@@ -33,8 +38,10 @@
   }
   function renderTicket() { $("ask-ticket").textContent = st.number ? t("ticket", { n: st.number }) : ""; }
 
+  // poll asks which ticket the counter completed last and whether it can
+  // still be rated; it reports whether the question is now shown.
   async function poll() {
-    if (!counter) return;
+    if (!counter) return false;
     try {
       const last = await api("GET", `/api/v1/counters/${encodeURIComponent(counter)}/last-completed`);
       const key = (last.number || "") + "@" + (last.completed_at || "");
@@ -46,7 +53,28 @@
         show("idle");
       }
       $("error").hidden = true;
-    } catch (e) { /* the next poll retries */ }
+    } catch (e) { /* the next event or poll retries */ }
+    return st.screen === "ask";
+  }
+
+  // The events of this counter that change what can be rated: a completion
+  // opens the question; a new call or an absence may close it.
+  const concerns = new Set(["completed", "called", "no_show", "transferred"]);
+  function follow() {
+    if (!counter) return;
+    motcua.follow({ screen: query.get("screen") || "lobby", token: query.get("token") }, {
+      snapshot: f => {
+        const c = (f.counters || []).find(c => c.id === counter);
+        if (c) $("counter-name").textContent = c.name;
+        poll(); // a snapshot may stand for events missed while away
+      },
+      event: async ev => {
+        if (ev.counter !== counter || !concerns.has(ev.type)) return;
+        // The API may record the completion a moment after the frame left.
+        if (!(await poll()) && ev.type === "completed") setTimeout(poll, 500);
+      },
+      live: on => { st.live = on; document.body.dataset.live = on ? "1" : "0"; },
+    });
   }
   for (const b of document.querySelectorAll("[data-rating]")) {
     b.addEventListener("click", async () => {
@@ -65,18 +93,12 @@
   async function start() {
     tr.apply();
     if (!counter) { $("error").textContent = t("no_counter"); $("error").hidden = false; }
-    else {
-      $("counter-name").textContent = t("counter", { c: counter });
-      try {
-        const q = await api("GET", "/api/v1/queue");
-        const c = q.counters.find(c => c.id === counter);
-        if (c) $("counter-name").textContent = c.name;
-      } catch (e) { /* keep "Quầy N" */ }
-    }
+    else $("counter-name").textContent = t("counter", { c: counter }); // the snapshot names it
     show("idle");
     await poll();
+    follow();
     document.body.dataset.ready = "1";
-    setInterval(poll, 2000);
+    setInterval(() => { if (!st.live) poll(); }, 2000);
   }
   start();
 })();

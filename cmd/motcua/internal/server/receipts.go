@@ -169,8 +169,11 @@ func (s *Server) receipt(c *gin.Context) {
 		return
 	}
 	if s.registry != nil {
+		// Until the main system says otherwise, the center that received
+		// the dossier holds it.
 		if err := s.registry.Record(c.Request.Context(), registry.ReceiptInfo{Code: job.DossierCode,
-			Procedure: job.Procedure, Applicant: job.Applicant.Name, ReceivedAt: job.ReceivedAt, DueAt: job.DueAt}); err != nil {
+			Procedure: job.Procedure, Applicant: job.Applicant.Name, ReceivedAt: job.ReceivedAt, DueAt: job.DueAt,
+			Unit: s.cfg.Center.Name}); err != nil {
 			s.log.Error("receipt printed but not recorded in the registry", "code", job.DossierCode, "err", err)
 		}
 	}
