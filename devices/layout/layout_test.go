@@ -336,3 +336,31 @@ func TestTestPage(t *testing.T) {
 		t.Fatalf("zbarimg read %q", codes)
 	}
 }
+
+// The goal: an 80 mm queue ticket under 4.6 KB, the priority one
+// included, with the mark still "ƯU TIÊN" in large letters (GS v 0 at
+// quadruple scale).
+func TestTicketByteBudget(t *testing.T) {
+	r := newRenderer(t)
+	for _, priority := range []bool{false, true} {
+		j := sampleTicket()
+		j.Priority = priority
+		out, err := r.Ticket(j, Opts{Width: Width80})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(out.Bytes); n >= 4600 {
+			t.Errorf("priority=%v: %d bytes, want under 4,600", priority, n)
+		}
+		var quadruple int
+		for _, c := range rasterCommands(t, out.Bytes) {
+			if c.Name == "GS v 0" && c.Raw[3] == byte(escpos.RasterQuadruple) {
+				quadruple++
+			}
+		}
+		// The rule under the field name, and the mark on priority tickets.
+		if want := map[bool]int{false: 1, true: 2}[priority]; quadruple != want {
+			t.Errorf("priority=%v: %d quadruple images, want %d", priority, quadruple, want)
+		}
+	}
+}
