@@ -5,13 +5,12 @@ import (
 	"flag"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"motcua/devices/escpos"
+	"motcua/devices/layout/layouttest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -92,23 +91,7 @@ func savePNG(t *testing.T, out *Output, dir, name string) string {
 }
 
 // zbar reads every symbol in a PNG with zbarimg.
-func zbar(t *testing.T, path string) []string {
-	t.Helper()
-	if _, err := exec.LookPath("zbarimg"); err != nil {
-		t.Skip("zbarimg missing: run make test-deps (apt-get install zbar-tools)")
-	}
-	out, err := exec.Command("zbarimg", "--quiet", "--raw", path).Output()
-	if err != nil {
-		t.Fatalf("zbarimg %s: %v", path, err)
-	}
-	var codes []string
-	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		if l != "" {
-			codes = append(codes, l)
-		}
-	}
-	return codes
-}
+func zbar(t *testing.T, path string) []string { return layouttest.Zbar(t, path) }
 
 func contains(list []string, s string) bool {
 	for _, x := range list {
