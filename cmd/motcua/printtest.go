@@ -110,7 +110,15 @@ func testPrinter(ctx context.Context, cfg *config.Config, r *layout.Renderer, p 
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	dev, err := printing.OpenPrinter(p, cfg.DataDir)
-	if err != nil {
+	if err != nil { // a printer that cannot be opened is offline
+		var de *printer.DeviceError
+		if !errors.As(err, &de) {
+			cause := errors.Unwrap(err) // without the "printer NAME:" prefix
+			if cause == nil {
+				cause = err
+			}
+			err = &printer.DeviceError{Printer: p.Name, Kind: printer.KindOffline, Err: cause}
+		}
 		res.err = err
 		return res
 	}
