@@ -17,6 +17,10 @@ const usage = `motcua: queue and kiosk controller of a one-stop public service c
 Usage:
   motcua serve --config FILE [--addr HOST:PORT] [--data DIR]
   motcua devices                  list serial ports (USB VID:PID, serial number) and USB printers
+  motcua render ticket|receipt|test --in JOB.json --out FILE.png [--bin FILE.bin] [--width 384|576]
+                                  render a print job without a printer: PNG preview and ESC/POS bytes
+  motcua print-test --config FILE [--printer NAME]
+                                  print a test page on configured printers and report their status
   motcua hash-password            read a password, print its bcrypt hash for the config
   motcua help
 `
@@ -46,6 +50,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return serve(ctx, args[1:], stderr)
 	case "devices":
 		return listDevices(stdout)
+	case "render":
+		return renderJob(args[1:], stdin, stdout, stderr)
+	case "print-test":
+		return printTest(ctx, args[1:], stdout, stderr)
 	case "hash-password":
 		return hashPassword(stdin, stdout)
 	case "help", "-h", "--help":

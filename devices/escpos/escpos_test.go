@@ -89,6 +89,28 @@ func TestParseRoundTrip(t *testing.T) {
 	}
 }
 
+func TestRasterScaled(t *testing.T) {
+	bm, _ := NewBitmap(16, 3)
+	bm.FillRect(bm.Bounds())
+	var buf bytes.Buffer
+	if err := NewEncoder(&buf).RasterScaled(bm, 0, RasterQuadruple); err != nil {
+		t.Fatal(err)
+	}
+	cmds, err := Parse(buf.Bytes())
+	if err != nil || len(cmds) != 1 || cmds[0].Name != "GS v 0" {
+		t.Fatalf("commands %v, %v", cmds, err)
+	}
+	// GS v 0 m xL xH yL yH: m = 3 (quadruple), 2 bytes by 3 rows.
+	if h := cmds[0].Raw[:8]; !bytes.Equal(h, []byte{GS, 'v', '0', 3, 2, 0, 3, 0}) || len(cmds[0].Data) != 6 {
+		t.Fatalf("header % x, %d data bytes", h, len(cmds[0].Data))
+	}
+	for s, want := range map[RasterScale][2]int{RasterNormal: {1, 1}, RasterDoubleWidth: {2, 1}, RasterDoubleHeight: {1, 2}, RasterQuadruple: {2, 2}} {
+		if x, y := s.Dots(); x != want[0] || y != want[1] {
+			t.Errorf("scale %d: %d×%d dots, want %v", s, x, y, want)
+		}
+	}
+}
+
 func TestCode128Payload(t *testing.T) {
 	tests := []struct {
 		name, in string
@@ -200,6 +222,7 @@ func TestInvalidArgumentsReturnErrors(t *testing.T) {
 		"raster nil":   e.Raster(nil, 0),
 		"raster bad":   e.Raster(&Bitmap{Width: 9, Height: 1, Stride: 1, Pix: []byte{0}}, 0),
 		"band":         e.Raster(&Bitmap{Width: 8, Height: 1, Stride: 1, Pix: []byte{0}}, MaxBandRows+1),
+		"raster scale": e.RasterScaled(&Bitmap{Width: 8, Height: 1, Stride: 1, Pix: []byte{0}}, 0, 4),
 		"code empty":   e.Code128("", DefaultBarcodeOpts),
 		"code utf8":    e.Code128("Mã", DefaultBarcodeOpts),
 		"code long":    e.Code128(strings.Repeat("a", 300), DefaultBarcodeOpts),

@@ -4,8 +4,10 @@
 //
 // Vietnamese text is NFC-normalised and drawn with DejaVu Sans (full
 // Vietnamese coverage) into 1-bit raster images (GS v 0), cropped to their
-// ink so that blank paper costs a feed command instead of bytes. Printer-font
-// text is used only for ASCII where it saves bytes (the ticket number).
+// ink so that blank paper costs a feed command instead of bytes. Large bold
+// text (the priority mark) and rules are drawn at half size and printed at
+// double or quadruple scale (GS v 0 m = 1 or 3). Printer-font text is used
+// only for ASCII where it saves bytes (the ticket number).
 // Barcodes and QR codes go as the printer's own commands (GS k, GS ( k) unless
 // Opts.RasterCodes asks for raster images; the preview draws them either way
 // (with gozxing encoders) where the printer puts them, so a barcode reader can

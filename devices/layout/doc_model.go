@@ -101,24 +101,28 @@ func (f feedBlock) draw(*image.Gray, int, int) {}
 func (f feedBlock) encode(w *writer) error     { w.feed += int(f); return nil }
 
 // rasterBlock is a 1-bit image printed with GS v 0, with blank paper above
-// and below it sent as feeds.
+// and below it sent as feeds. With a scale, each dot of bm prints as 2×1,
+// 1×2 or 2×2 dots: large text for a quarter of the bytes.
 type rasterBlock struct {
 	bm           *escpos.Bitmap
 	align        escpos.Align
 	above, below int
+	scale        escpos.RasterScale
 }
 
 func (r *rasterBlock) height() int {
 	h := r.above + r.below
 	if r.bm != nil {
-		h += r.bm.Height
+		_, dy := r.scale.Dots()
+		h += r.bm.Height * dy
 	}
 	return h
 }
 
 // x is where the printer puts the image: GS v 0 is justified by its byte width.
 func (r *rasterBlock) x(width int) int {
-	w := r.bm.Stride * 8
+	dx, _ := r.scale.Dots()
+	w := r.bm.Stride * 8 * dx
 	switch r.align {
 	case escpos.Center:
 		return (width - w) / 2
@@ -132,13 +136,19 @@ func (r *rasterBlock) draw(dst *image.Gray, y, width int) {
 	if r.bm == nil {
 		return
 	}
-	drawBitmap(dst, r.bm, r.x(width), y+r.above)
+	dx, dy := r.scale.Dots()
+	drawScaled(dst, r.bm, r.x(width), y+r.above, dx, dy)
 }
 
 func drawBitmap(dst *image.Gray, bm *escpos.Bitmap, x0, y0 int) {
-	for y := 0; y < bm.Height; y++ {
-		for x := 0; x < bm.Width; x++ {
-			if bm.Black(x, y) {
+	drawScaled(dst, bm, x0, y0, 1, 1)
+}
+
+// drawScaled draws each dot of bm as dx×dy dots.
+func drawScaled(dst *image.Gray, bm *escpos.Bitmap, x0, y0, dx, dy int) {
+	for y := 0; y < bm.Height*dy; y++ {
+		for x := 0; x < bm.Width*dx; x++ {
+			if bm.Black(x/dx, y/dy) {
 				dst.SetGray(dst.Rect.Min.X+x0+x, y0+y, color.Gray{})
 			}
 		}
@@ -154,7 +164,7 @@ func (r *rasterBlock) encode(w *writer) error {
 		if err := w.setAlign(r.align); err != nil {
 			return err
 		}
-		if err := w.e.Raster(r.bm, w.opts.BandRows); err != nil {
+		if err := w.e.RasterScaled(r.bm, w.opts.BandRows, r.scale); err != nil {
 			return err
 		}
 	}

@@ -5,13 +5,12 @@ import (
 	"flag"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"motcua/devices/escpos"
+	"motcua/devices/layout/layouttest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -92,23 +91,7 @@ func savePNG(t *testing.T, out *Output, dir, name string) string {
 }
 
 // zbar reads every symbol in a PNG with zbarimg.
-func zbar(t *testing.T, path string) []string {
-	t.Helper()
-	if _, err := exec.LookPath("zbarimg"); err != nil {
-		t.Skip("zbarimg missing: run make test-deps (apt-get install zbar-tools)")
-	}
-	out, err := exec.Command("zbarimg", "--quiet", "--raw", path).Output()
-	if err != nil {
-		t.Fatalf("zbarimg %s: %v", path, err)
-	}
-	var codes []string
-	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		if l != "" {
-			codes = append(codes, l)
-		}
-	}
-	return codes
-}
+func zbar(t *testing.T, path string) []string { return layouttest.Zbar(t, path) }
 
 func contains(list []string, s string) bool {
 	for _, x := range list {
@@ -334,5 +317,33 @@ func TestTestPage(t *testing.T) {
 	codes := zbar(t, savePNG(t, out, t.TempDir(), "test-58.png"))
 	if !contains(codes, "000.00.14.H56-200203-0118") || !contains(codes, "https://motcua.example/test") {
 		t.Fatalf("zbarimg read %q", codes)
+	}
+}
+
+// The goal: an 80 mm queue ticket under 4.6 KB, the priority one
+// included, with the mark still "ƯU TIÊN" in large letters (GS v 0 at
+// quadruple scale).
+func TestTicketByteBudget(t *testing.T) {
+	r := newRenderer(t)
+	for _, priority := range []bool{false, true} {
+		j := sampleTicket()
+		j.Priority = priority
+		out, err := r.Ticket(j, Opts{Width: Width80})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(out.Bytes); n >= 4600 {
+			t.Errorf("priority=%v: %d bytes, want under 4,600", priority, n)
+		}
+		var quadruple int
+		for _, c := range rasterCommands(t, out.Bytes) {
+			if c.Name == "GS v 0" && c.Raw[3] == byte(escpos.RasterQuadruple) {
+				quadruple++
+			}
+		}
+		// The rule under the field name, and the mark on priority tickets.
+		if want := map[bool]int{false: 1, true: 2}[priority]; quadruple != want {
+			t.Errorf("priority=%v: %d quadruple images, want %d", priority, quadruple, want)
+		}
 	}
 }

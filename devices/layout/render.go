@@ -142,7 +142,6 @@ var (
 	stBody      = style{family: condensed, px: 20, pitch: 1.3}
 	stBodySmall = style{family: condensed, px: 19, pitch: 1.3}
 	stSmall     = style{family: condensed, px: 17, pitch: 1.3}
-	stInverse   = style{family: sansBold, px: 24, pitch: 1.3}
 )
 
 var (
@@ -191,4 +190,6 @@ var (
 	stTicketService = style{family: sansBold, px: 27, pitch: 1.25}
 	stTicketBody    = style{family: condensed, px: 20, pitch: 1.3}
 	stTicketFooter  = style{family: condensed, px: 16, pitch: 1.3}
+	// The priority mark, printed at quadruple scale: 32-dot letters.
+	stTicketPriority = style{family: sansBold, px: 16, pitch: 1.2}
 )

@@ -339,13 +339,20 @@ func (r *Renderer) columns(p *page, width int, st style, texts ...string) error 
 	return nil
 }
 
-// rule adds a horizontal line w dots wide, centred.
+// rule adds a horizontal line w dots wide, centred. It is sent at double
+// width (quadruple when thick is even): the same line for half or a quarter
+// of the bytes.
 func rule(p *page, w, thick int) error {
-	bm, err := escpos.NewBitmap(w, thick)
+	scale := escpos.RasterDoubleWidth
+	if thick%2 == 0 {
+		scale = escpos.RasterQuadruple
+	}
+	dx, dy := scale.Dots()
+	bm, err := escpos.NewBitmap(max(w/dx, 1), max(thick/dy, 1))
 	if err != nil {
 		return fmt.Errorf("layout: rule: %w", err)
 	}
 	bm.FillRect(bm.Bounds())
-	p.add(&rasterBlock{bm: bm, align: escpos.Center, above: 8, below: 6})
+	p.add(&rasterBlock{bm: bm, align: escpos.Center, above: 8, below: 6, scale: scale})
 	return nil
 }

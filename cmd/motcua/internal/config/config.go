@@ -186,7 +186,7 @@ type Printer struct {
 	Transport   string `yaml:"transport"`    // file, serial, usb or tcp
 	Dir         string `yaml:"dir"`          // file: output folder, relative to the data directory
 	Path        string `yaml:"path"`         // serial, usb: the device
-	Baud        int    `yaml:"baud"`         // serial: 9600 … 115200 (default 115200)
+	Baud        int    `yaml:"baud"`         // serial: 9600 … 115200, as set on the printer (default 9600)
 	FlowControl string `yaml:"flow_control"` // serial: none or rtscts
 	Addr        string `yaml:"addr"`         // tcp: host[:9100]
 	Width       int    `yaml:"width"`        // paper: 80 (576 dots, default) or 58 (384 dots) mm

@@ -64,7 +64,7 @@ func Open(ctx context.Context, cfg *config.Config, db *sql.DB, engine Engine, lo
 		events: make(chan spool.Event, 1024)}
 	devs := map[string]printer.Printer{}
 	for _, p := range cfg.Printers {
-		dev, err := open(p, cfg.DataDir)
+		dev, err := OpenPrinter(p, cfg.DataDir)
 		if err != nil {
 			for _, d := range devs {
 				d.Close()
@@ -117,15 +117,13 @@ func Open(ctx context.Context, cfg *config.Config, db *sql.DB, engine Engine, lo
 	return s, nil
 }
 
-// open makes the transport of one printer.
-func open(p config.Printer, dataDir string) (printer.Printer, error) {
+// OpenPrinter makes the transport of one printer: a file printer's folder
+// is relative to dataDir; a serial or USB printer is opened when first used
+// and again after its link fails; a network printer dials when it needs to.
+func OpenPrinter(p config.Printer, dataDir string) (printer.Printer, error) {
 	switch p.Transport {
 	case config.TransportFile:
-		dir := p.Dir
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(dataDir, dir)
-		}
-		return printer.NewFile(printer.FileOpts{Name: p.Name, Dir: dir})
+		return printer.NewFile(printer.FileOpts{Name: p.Name, Dir: FileDir(p, dataDir)})
 	case config.TransportSerial:
 		o := printer.SerialOpts{Name: p.Name, Path: p.Path, Baud: p.Baud, FlowControl: p.FlowControl}
 		return printer.NewRedial(p.Name, func() (printer.Printer, error) { return printer.OpenSerial(o) }), nil
@@ -136,6 +134,14 @@ func open(p config.Printer, dataDir string) (printer.Printer, error) {
 		return printer.NewTCP(printer.TCPOpts{Name: p.Name, Addr: p.Addr})
 	}
 	return nil, fmt.Errorf("printing: printer %s: unknown transport %q", p.Name, p.Transport)
+}
+
+// FileDir is the folder a file printer writes to.
+func FileDir(p config.Printer, dataDir string) string {
+	if filepath.IsAbs(p.Dir) {
+		return p.Dir
+	}
+	return filepath.Join(dataDir, p.Dir)
 }
 
 // forward turns ticket job events into the ticket's print state, starting
@@ -179,9 +185,9 @@ func (s *Service) Close() error {
 // Statuses is each printer's last known state, for /healthz.
 func (s *Service) Statuses() map[string]printer.Status { return s.spool.Statuses() }
 
-// opts are the layout options of a printer.
-func (s *Service) opts(p config.Printer) layout.Opts {
-	o := layout.Opts{Width: layout.Width80, RasterCodes: p.RasterCodes, Location: s.cfg.Location()}
+// LayoutOpts are the layout options of a printer of cfg.
+func LayoutOpts(cfg *config.Config, p config.Printer) layout.Opts {
+	o := layout.Opts{Width: layout.Width80, RasterCodes: p.RasterCodes, Location: cfg.Location()}
 	if p.Width == 58 {
 		o.Width = layout.Width58
 	}
@@ -236,7 +242,7 @@ func (s *Service) submit(ctx context.Context, name, kind, ref, owner string, ren
 	if !ok {
 		return spool.Job{}, fmt.Errorf("%w: %q", ErrUnknownPrinter, name)
 	}
-	out, err := render(s.opts(p))
+	out, err := render(LayoutOpts(s.cfg, p))
 	if err != nil {
 		return spool.Job{}, err
 	}

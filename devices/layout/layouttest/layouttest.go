@@ -1,0 +1,34 @@
+// Package layouttest reads back what devices/layout prints: Zbar decodes
+// every barcode and QR code of a PNG preview with zbarimg (Debian
+// zbar-tools, installed by make test-deps), as a scanner at the kiosk would.
+//
+// It is for tests only; it imports nothing of motcua, so the layout package's
+// own tests can use it too.
+package layouttest
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// Zbar returns the text of every symbol zbarimg reads in the image file at
+// path, one per symbol. It skips the test when zbarimg is not installed and
+// fails it when zbarimg cannot read the file or finds nothing.
+func Zbar(t testing.TB, path string) []string {
+	t.Helper()
+	if _, err := exec.LookPath("zbarimg"); err != nil {
+		t.Skip("zbarimg missing: run make test-deps (apt-get install zbar-tools)")
+	}
+	out, err := exec.Command("zbarimg", "--quiet", "--raw", path).Output()
+	if err != nil {
+		t.Fatalf("zbarimg %s: %v", path, err)
+	}
+	var codes []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if l != "" {
+			codes = append(codes, l)
+		}
+	}
+	return codes
+}
