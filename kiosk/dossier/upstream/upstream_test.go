@@ -196,7 +196,9 @@ func TestFailuresAnswerInTime(t *testing.T) {
 			if !errors.Is(err, dossier.ErrUnavailable) || errors.Is(err, dossier.ErrNotFound) {
 				t.Fatalf("err = %v, want ErrUnavailable", err)
 			}
-			if el := time.Since(start); el > 400*time.Millisecond {
+			// The slow system takes 10 s: the 300 ms bound must cut it short
+			// (the margin is for a loaded CI machine, not a speed claim).
+			if el := time.Since(start); el > 2*time.Second {
 				t.Fatalf("answered after %v with a 300 ms timeout", el)
 			}
 		})
