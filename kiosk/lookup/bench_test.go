@@ -17,6 +17,7 @@ import (
 
 	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/upstream"
+	"motcua/queue/queuetest"
 )
 
 // latencies records per-operation durations and reports their percentiles.
@@ -118,7 +119,7 @@ func benchService(b *testing.B, src dossier.Source) *Service {
 // BenchmarkLookupLocal: GET /api/v1/dossiers/{code} answered by the local
 // registry holding 5,000 dossiers with some history.
 func BenchmarkLookupLocal(b *testing.B) {
-	clk := &fakeClock{t: time.Now()}
+	clk := queuetest.NewClock(time.Now())
 	reg := newRegistry(b, clk)
 	codes := benchCodes(5000)
 	var csv strings.Builder

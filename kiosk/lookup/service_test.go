@@ -17,25 +17,9 @@ import (
 	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/dossier/upstream"
+	"motcua/queue/queuetest"
 	"motcua/queue/sqlite"
 )
-
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
@@ -59,7 +43,7 @@ func (c *capture) String() string {
 
 const base = "https://motcua.example.gov.vn"
 
-func newRegistry(t testing.TB, clk *fakeClock) *registry.Registry {
+func newRegistry(t testing.TB, clk *queuetest.Clock) *registry.Registry {
 	t.Helper()
 	db, err := sqlite.Open(filepath.Join(t.TempDir(), "motcua.db"))
 	if err != nil {
@@ -73,7 +57,7 @@ func newRegistry(t testing.TB, clk *fakeClock) *registry.Registry {
 	return r
 }
 
-func newService(t testing.TB, src dossier.Source, clk *fakeClock, lim *RateLimiter, log *slog.Logger) *Service {
+func newService(t testing.TB, src dossier.Source, clk *queuetest.Clock, lim *RateLimiter, log *slog.Logger) *Service {
 	t.Helper()
 	if log == nil {
 		log = quiet()
@@ -87,7 +71,7 @@ func newService(t testing.TB, src dossier.Source, clk *fakeClock, lim *RateLimit
 
 func TestResolveFromRegistry(t *testing.T) {
 	ctx := context.Background()
-	clk := &fakeClock{t: time.Date(2020, 2, 11, 9, 0, 0, 0, dossier.Zone())}
+	clk := queuetest.NewClock(time.Date(2020, 2, 11, 9, 0, 0, 0, dossier.Zone()))
 	reg := newRegistry(t, clk)
 	if err := reg.Record(ctx, registry.ReceiptInfo{Code: code, Procedure: "Đăng ký khai sinh", Applicant: "Nguyễn Thị Hoa",
 		ReceivedAt: time.Date(2020, 2, 3, 8, 30, 0, 0, dossier.Zone()), DueAt: time.Date(2020, 2, 10, 17, 0, 0, 0, dossier.Zone())}); err != nil {
@@ -124,7 +108,7 @@ func TestResolveFromRegistry(t *testing.T) {
 }
 
 func TestResolveRefusals(t *testing.T) {
-	clk := &fakeClock{t: time.Now()}
+	clk := queuetest.NewClock(time.Now())
 	s := newService(t, newRegistry(t, clk), clk, nil, nil)
 	idCard := "001099012345|123456789|Nguyễn Thị Hoa|01011990"
 	for _, tc := range []struct {
@@ -154,7 +138,7 @@ func TestResolveRefusals(t *testing.T) {
 
 func TestLookupByCode(t *testing.T) {
 	ctx := context.Background()
-	clk := &fakeClock{t: time.Now()}
+	clk := queuetest.NewClock(time.Now())
 	reg := newRegistry(t, clk)
 	reg.Record(ctx, registry.ReceiptInfo{Code: code, Procedure: "P", Applicant: "Trần Văn Nam"})
 	s := newService(t, reg, clk, nil, nil)
@@ -173,7 +157,7 @@ func TestLookupByCode(t *testing.T) {
 }
 
 func TestRateLimitPerKiosk(t *testing.T) {
-	clk := &fakeClock{t: time.Now()}
+	clk := queuetest.NewClock(time.Now())
 	lim := NewRateLimiter(RateOpts{PerMinute: 6, Burst: 2, Now: clk.Now})
 	s := newService(t, newRegistry(t, clk), clk, lim, nil)
 	ctx := context.Background()
@@ -190,14 +174,14 @@ func TestRateLimitPerKiosk(t *testing.T) {
 	if _, err := s.Resolve(ctx, "k2", code); errors.Is(err, ErrRateLimited) {
 		t.Fatal("another kiosk has its own bucket")
 	}
-	clk.Add(10 * time.Second)
+	clk.Advance(10 * time.Second)
 	if _, err := s.Resolve(ctx, "k1", code); errors.Is(err, ErrRateLimited) {
 		t.Fatal("a token is back after 10 s")
 	}
 }
 
 func TestRateLimiterForgetsKeys(t *testing.T) {
-	clk := &fakeClock{t: time.Now()}
+	clk := queuetest.NewClock(time.Now())
 	lim := NewRateLimiter(RateOpts{PerMinute: 60, Burst: 1, MaxKeys: 3, Now: clk.Now})
 	for _, k := range []string{"a", "b", "c", "d", "e"} {
 		lim.Allow(k)
@@ -218,7 +202,7 @@ func (s stuckSource) Lookup(context.Context, string) (dossier.Dossier, error) {
 func TestServiceTimeoutEvenIfSourceIgnoresContext(t *testing.T) {
 	src := stuckSource{release: make(chan struct{})}
 	defer close(src.release)
-	clk := &fakeClock{t: time.Now()}
+	clk := queuetest.NewClock(time.Now())
 	s, err := New(Opts{Parser: newParser(t, base), Source: src, Timeout: 100 * time.Millisecond, Logger: quiet(), Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -292,7 +276,7 @@ func TestUpstreamAnswersWithinDeadline(t *testing.T) {
 		t.Skip("waits for the real 2.5 s upstream timeout")
 	}
 	m := newMainSystem(t)
-	clk := &fakeClock{t: time.Date(2020, 2, 5, 9, 0, 0, 0, dossier.Zone())}
+	clk := queuetest.NewClock(time.Date(2020, 2, 5, 9, 0, 0, 0, dossier.Zone()))
 	o := upstream.TraCuuHoSo(m.srv.URL+"/login", m.srv.URL+"/lookup", "motcua", "x", "000.00.14.H56")
 	o.Now, o.Logger = clk.Now, quiet()
 	o.CacheTTL, o.NotFoundTTL = -1, -1 // every step must reach the system
@@ -333,7 +317,7 @@ func TestUpstreamAnswersWithinDeadline(t *testing.T) {
 	}
 	// Open: even a healthy system is not called; the answer is immediate.
 	step("open", "ok", code, "upstream_unavailable", 50*time.Millisecond)
-	clk.Add(31 * time.Second)
+	clk.Advance(31 * time.Second)
 	step("probe", "ok", code, "ok", time.Second)
 	if up.Breaker() != upstream.BreakerClosed {
 		t.Fatalf("after a good probe the breaker is %v", up.Breaker())

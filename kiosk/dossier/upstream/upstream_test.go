@@ -8,33 +8,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"motcua/kiosk/dossier"
+	"motcua/queue/queuetest"
 )
 
 const code = "000.00.14.H56-200203-0118"
-
-// fakeClock is a settable clock safe for concurrent use.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // fakeSystem is a national-portal style main system: /login and /lookup.
 type fakeSystem struct {
@@ -104,7 +86,7 @@ func newFakeSystem(t *testing.T) *fakeSystem {
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func newClient(t *testing.T, f *fakeSystem, clk *fakeClock, change func(*Opts)) *Client {
+func newClient(t *testing.T, f *fakeSystem, clk *queuetest.Clock, change func(*Opts)) *Client {
 	t.Helper()
 	o := TraCuuHoSo(f.srv.URL+"/login", f.srv.URL+"/lookup", "motcua", "bí mật", "000.00.14.H56")
 	o.Now = clk.Now
@@ -120,7 +102,9 @@ func newClient(t *testing.T, f *fakeSystem, clk *fakeClock, change func(*Opts)) 
 	return c
 }
 
-func newClock() *fakeClock { return &fakeClock{t: time.Date(2024, 5, 10, 9, 0, 0, 0, dossier.Zone())} }
+func newClock() *queuetest.Clock {
+	return queuetest.NewClock(time.Date(2024, 5, 10, 9, 0, 0, 0, dossier.Zone()))
+}
 
 func TestLookupTraCuuHoSo(t *testing.T) {
 	f := newFakeSystem(t)
@@ -160,12 +144,12 @@ func TestSessionRenewedAfterTTL(t *testing.T) {
 	clk := newClock()
 	c := newClient(t, f, clk, func(o *Opts) { o.CacheTTL = -1; o.Auth.SessionTTL = time.Minute })
 	c.Lookup(context.Background(), code)
-	clk.Add(30 * time.Second)
+	clk.Advance(30 * time.Second)
 	c.Lookup(context.Background(), code)
 	if f.logins.Load() != 1 {
 		t.Fatalf("logins=%d within the TTL", f.logins.Load())
 	}
-	clk.Add(31 * time.Second)
+	clk.Advance(31 * time.Second)
 	c.Lookup(context.Background(), code)
 	if f.logins.Load() != 2 {
 		t.Fatalf("logins=%d after the TTL, want 2", f.logins.Load())
@@ -245,13 +229,13 @@ func TestBreakerOpensAndCloses(t *testing.T) {
 	if f.lookups.Load() != before {
 		t.Fatal("an open breaker must not call the system")
 	}
-	clk.Add(9 * time.Second)
+	clk.Advance(9 * time.Second)
 	c.Lookup(ctx, code)
 	if f.lookups.Load() != before {
 		t.Fatal("called the system before the cool-down ended")
 	}
 	// After the cool-down a failing probe opens it again for a new cool-down.
-	clk.Add(2 * time.Second)
+	clk.Advance(2 * time.Second)
 	f.mode.Store("garbage")
 	if _, err := c.Lookup(ctx, code); !errors.Is(err, dossier.ErrUnavailable) || f.lookups.Load() != before+1 {
 		t.Fatalf("probe: err=%v lookups=%d", err, f.lookups.Load()-before)
@@ -259,7 +243,7 @@ func TestBreakerOpensAndCloses(t *testing.T) {
 	if c.Breaker() != BreakerOpen {
 		t.Fatalf("after a failed probe the breaker is %v", c.Breaker())
 	}
-	clk.Add(10 * time.Second)
+	clk.Advance(10 * time.Second)
 	f.mode.Store("ok")
 	if _, err := c.Lookup(ctx, code); err != nil {
 		t.Fatalf("successful probe: %v", err)
@@ -279,7 +263,7 @@ func TestHalfOpenLetsOneProbeThrough(t *testing.T) {
 	if b.allow() {
 		t.Fatal("open must refuse")
 	}
-	clk.Add(time.Second)
+	clk.Advance(time.Second)
 	if !b.allow() {
 		t.Fatal("after the cool-down one probe goes through")
 	}
@@ -325,20 +309,20 @@ func TestCache(t *testing.T) {
 	if n := f.lookups.Load(); n != 2 {
 		t.Fatalf("%d calls, want 2 (one per code)", n)
 	}
-	clk.Add(11 * time.Second)
+	clk.Advance(11 * time.Second)
 	c.Lookup(ctx, code)
 	c.Lookup(ctx, other)
 	if n := f.lookups.Load(); n != 3 {
 		t.Fatalf("%d calls, want the not-found entry expired and the dossier still cached", n)
 	}
-	clk.Add(time.Minute)
+	clk.Advance(time.Minute)
 	c.Lookup(ctx, code)
 	if n := f.lookups.Load(); n != 4 {
 		t.Fatalf("%d calls after the TTL", n)
 	}
 	// Failures are not cached.
 	f.mode.Store("error500")
-	clk.Add(time.Hour)
+	clk.Advance(time.Hour)
 	c.Lookup(ctx, code)
 	f.mode.Store("ok")
 	if _, err := c.Lookup(ctx, code); err != nil {
