@@ -279,7 +279,7 @@ func fanout(b *testing.B, screens, calls int, pace time.Duration) {
 func pollLatency(b *testing.B, en *env, n int) float64 {
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(en.e.Snapshot(0))
+		_ = json.NewEncoder(w).Encode(en.e.Snapshot())
 	})}
 	ln, err := netListen()
 	if err != nil {

@@ -19,7 +19,7 @@ import (
 // implements it.
 type Source interface {
 	// Snapshot is the queue now, consistent with the event sequence.
-	Snapshot(perField int) queue.Snapshot
+	Snapshot() queue.Snapshot
 	// Fields and Counters are the configuration, in order.
 	Fields() []queue.Field
 	Counters() []queue.Counter
@@ -216,7 +216,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	if !h.started.CompareAndSwap(false, true) {
 		return errors.New("display: Run called twice")
 	}
-	h.view = newView(h.src.Snapshot(0), h.src.Fields(), h.loc)
+	h.view = newView(h.src.Snapshot(), h.src.Fields(), h.loc)
 	h.ring = newRing(h.opts.Replay, h.view.seq)
 	h.seq.Store(h.view.seq)
 	defer h.shutdown()
@@ -296,7 +296,7 @@ func (h *Hub) drain() {
 // resync starts over from a fresh snapshot of the engine and sends it to
 // every screen.
 func (h *Hub) resync() {
-	h.view.reset(h.src.Snapshot(0))
+	h.view.reset(h.src.Snapshot())
 	h.ring = newRing(h.opts.Replay, h.view.seq)
 	clear(h.snaps)
 	for c := range h.clients {

@@ -53,7 +53,7 @@ func TestViewFollowsEngine(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		want := en.e.Snapshot(0)
+		want := en.e.Snapshot()
 		for en.hub.Stats().Seq != want.Seq {
 			time.Sleep(time.Millisecond)
 		}

@@ -401,7 +401,7 @@ func TestFailedCommitChangesNothing(t *testing.T) {
 	if _, err := r.e.Issue(context.Background(), queue.IssueRequest{Service: "A"}); !errors.Is(err, queuetest.ErrInjected) {
 		t.Fatalf("issue on a failing store: %v", err)
 	}
-	if w := r.e.Snapshot(0).Waiting["A"]; w != 1 {
+	if w := r.e.Snapshot().Waiting["A"]; w != 1 {
 		t.Fatalf("waiting %d after a failed commit, want 1", w)
 	}
 	// The number that was never acknowledged is given again; none is skipped.

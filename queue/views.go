@@ -130,25 +130,15 @@ type Snapshot struct {
 	Counters []CounterState
 	Recent   []Call // oldest first
 	Waiting  map[string]int
-	Queued   map[string][]Ticket // per field, in calling order within the field (priority first)
 }
 
-// Snapshot returns the queue as it is now. Queued lists at most perField
-// tickets of each field (0: none).
-func (e *Engine) Snapshot(perField int) Snapshot {
+// Snapshot returns the queue as it is now.
+func (e *Engine) Snapshot() Snapshot {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s := Snapshot{Seq: e.seq, Day: e.day, Waiting: map[string]int{}, Queued: map[string][]Ticket{},
-		Recent: slices.Clone(e.recent)}
+	s := Snapshot{Seq: e.seq, Day: e.day, Waiting: map[string]int{}, Recent: slices.Clone(e.recent)}
 	for _, code := range e.order {
-		q := e.queues[code]
-		s.Waiting[code] = q.len()
-		if perField > 0 {
-			all := q.all()
-			for _, t := range all[:min(perField, len(all))] {
-				s.Queued[code] = append(s.Queued[code], *t)
-			}
-		}
+		s.Waiting[code] = e.queues[code].len()
 	}
 	for _, id := range e.corder {
 		c := e.counters[id]

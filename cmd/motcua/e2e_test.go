@@ -67,7 +67,7 @@ func TestCitizenToCounterInTheBrowser(t *testing.T) {
 	if tk := ticketByNumber(t, c, "B001"); tk.State != queue.Waiting || tk.Kiosk != "k1" {
 		t.Fatalf("ticket in the queue: %+v", tk)
 	}
-	if w := c.engine.Snapshot(0).Waiting["B"]; w != 1 {
+	if w := c.engine.Snapshot().Waiting["B"]; w != 1 {
 		t.Fatalf("field B has %d waiting, want 1", w)
 	}
 	t.Run("the ticket's print file exists", func(t *testing.T) {

@@ -138,7 +138,7 @@ func TestEngineOnSQLiteSurvivesReopen(t *testing.T) {
 	if err != nil || tk.Number != "A004" {
 		t.Fatalf("after reopen: %s %v, want A004", tk.Number, err)
 	}
-	snap := e2.Snapshot(0)
+	snap := e2.Snapshot()
 	if snap.Waiting["A"] != 3 || snap.Counters[0].Current == nil || snap.Counters[0].Current.Number != "A001" {
 		t.Fatalf("snapshot after reopen: %+v", snap)
 	}

@@ -28,7 +28,7 @@ func (s *Server) newMetrics(r *gin.Engine) *prometheus.Registry {
 	}, []string{"route", "status"})
 	waiting := prometheus.NewDesc("motcua_queue_waiting", "Tickets waiting now, by field.", []string{"service"}, nil)
 	reg.MustRegister(events, requests, collectorFunc{desc: waiting, collect: func(ch chan<- prometheus.Metric) {
-		for code, n := range s.engine.Snapshot(0).Waiting {
+		for code, n := range s.engine.Snapshot().Waiting {
 			ch <- prometheus.MustNewConstMetric(waiting, prometheus.GaugeValue, float64(n), code)
 		}
 	}})

@@ -164,7 +164,7 @@ type callJSON struct {
 }
 
 func (s *Server) queueSnapshot(c *gin.Context) {
-	snap := s.engine.Snapshot(0)
+	snap := s.engine.Snapshot()
 	out := queueJSON{Seq: snap.Seq, Day: snap.Day, Waiting: snap.Waiting, Counters: []counterJSON{}, Recent: []callJSON{}}
 	for _, ct := range snap.Counters {
 		j := counterJSON{ID: ct.ID, Name: ct.Name, Services: ct.Services}
