@@ -16,21 +16,21 @@ import (
 	"github.com/gorilla/websocket"
 
 	"motcua/cmd/motcua/internal/config"
-	"motcua/devices/printer/printertest"
+	"motcua/devices/serialtest"
 )
 
 // A serial scanner configured for kiosk k1 (here one end of a socat
 // pseudo-terminal pair) delivers what it reads to k1's page, live, and
 // garbage on the line does not stop it.
 func TestSerialScannerReachesItsKioskPage(t *testing.T) {
-	pty := printertest.NewPTY(t) // Host: the scanner's port as motcua opens it
+	pty := serialtest.New(t) // Port: the scanner's port as motcua opens it
 	data, err := os.ReadFile(demo)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	yaml := strings.Replace(string(data), "procedures: procedures.sample.yaml", "", 1) +
-		"\nscanners:\n  - {name: may-quet-k1, kiosk: k1, path: " + pty.Host + ", suffix: crlf}\n"
+		"\nscanners:\n  - {name: may-quet-k1, kiosk: k1, path: " + pty.Port + ", suffix: crlf}\n"
 	path := filepath.Join(dir, "center.yaml")
 	os.WriteFile(path, []byte(yaml), 0o600)
 	cfg, err := config.Load(path)
@@ -50,7 +50,7 @@ func TestSerialScannerReachesItsKioskPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	dev, err := pty.OpenPrinterEnd() // the scanner's side of the cable
+	dev, err := pty.OpenDevice() // the scanner's side of the cable
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"motcua/devices/escpos"
 	"motcua/devices/layout/layouttest"
 	"motcua/devices/printer/printertest"
+	"motcua/devices/serialtest"
 )
 
 // printTestConfig writes a small center's config with the given printers
@@ -105,18 +106,18 @@ func TestPrintTestSerial(t *testing.T) {
 		{"cover open", escpos.Status{Offline: true, CoverOpen: true}, "nắp đang mở (cover open)  giấy: ok  nắp: mở (open)", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pty := printertest.NewPTY(t)
-			end, err := pty.OpenPrinterEnd()
+			pty := serialtest.New(t)
+			end, err := pty.OpenDevice()
 			if err != nil {
 				t.Fatal(err)
 			}
 			dev := printertest.NewDevice(end)
 			defer dev.Close()
 			dev.SetStatus(tc.status)
-			cfg, _ := printTestConfig(t, fmt.Sprintf("{name: kiosk1, transport: serial, path: %q, baud: 115200}", pty.Host))
+			cfg, _ := printTestConfig(t, fmt.Sprintf("{name: kiosk1, transport: serial, path: %q, baud: 115200}", pty.Port))
 
 			stdout, err := runCmd(t, "", "print-test", "--config", cfg, "--timeout", "20s")
-			want := fmt.Sprintf("kiosk1  %s  (serial %s 115200)\n", tc.line, pty.Host)
+			want := fmt.Sprintf("kiosk1  %s  (serial %s 115200)\n", tc.line, pty.Port)
 			if stdout != want {
 				t.Fatalf("stdout\n%q\nwant\n%q", stdout, want)
 			}

@@ -13,6 +13,7 @@ import (
 	"motcua/devices/escpos"
 	"motcua/devices/printer"
 	"motcua/devices/printer/printertest"
+	"motcua/devices/serialtest"
 )
 
 func job(id int64) printer.Job {
@@ -28,14 +29,14 @@ func job(id int64) printer.Job {
 }
 
 func TestSerialOverPTY(t *testing.T) {
-	pty := printertest.NewPTY(t)
-	end, err := pty.OpenPrinterEnd()
+	pty := serialtest.New(t)
+	end, err := pty.OpenDevice()
 	if err != nil {
 		t.Fatal(err)
 	}
 	dev := printertest.NewDevice(end)
 	defer dev.Close()
-	p, err := printer.OpenSerial(printer.SerialOpts{Name: "kiosk1", Path: pty.Host, Baud: 115200, FlowControl: printer.FlowRTSCTS})
+	p, err := printer.OpenSerial(printer.SerialOpts{Name: "kiosk1", Path: pty.Port, Baud: 115200, FlowControl: printer.FlowRTSCTS})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,13 +103,13 @@ func TestSerialOverPTY(t *testing.T) {
 }
 
 func TestStatusTimesOutWhenPrinterIsSilent(t *testing.T) {
-	pty := printertest.NewPTY(t)
-	end, err := pty.OpenPrinterEnd() // opened, never answers
+	pty := serialtest.New(t)
+	end, err := pty.OpenDevice() // opened, never answers
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer end.Close()
-	p, err := printer.OpenSerial(printer.SerialOpts{Name: "k", Path: pty.Host, StatusTimeout: 50 * time.Millisecond})
+	p, err := printer.OpenSerial(printer.SerialOpts{Name: "k", Path: pty.Port, StatusTimeout: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

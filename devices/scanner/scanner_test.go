@@ -6,17 +6,17 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"go.bug.st/serial"
 	"go.bug.st/serial/enumerator"
+
+	"motcua/devices/serialtest"
 )
 
 // logBuffer collects log output safely across goroutines.
@@ -37,47 +37,24 @@ func (l *logBuffer) String() string {
 	return l.b.String()
 }
 
-// pty is a pair of pseudo-terminals joined by socat: the scanner end, which
-// the Scanner opens, and the host end, where the test types what the
-// scanner would send.
+// pty is a serialtest cable: the scanner end, which the Scanner opens, and
+// the host end, where the test types what the scanner would send.
 type pty struct {
-	cmd     *exec.Cmd
+	cable   *serialtest.Cable
 	scanner string
 	host    *os.File
 }
 
-// startPTY runs socat with links DIR/scannerName and DIR/host.
+// startPTY plugs a cable in with its scanner end at DIR/scannerName.
 func startPTY(t *testing.T, dir, scannerName string) *pty {
 	t.Helper()
-	if _, err := exec.LookPath("socat"); err != nil {
-		t.Skip("socat is not installed (make test-deps)")
-	}
-	link, host := filepath.Join(dir, scannerName), filepath.Join(dir, "host")
-	os.Remove(link) // as udev removes a node that is gone
-	os.Remove(host)
-	cmd := exec.Command("socat", "pty,raw,echo=0,link="+link, "pty,raw,echo=0,link="+host)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &pty{cmd: cmd, scanner: link}
-	t.Cleanup(func() { p.stop() })
-	deadline := time.Now().Add(3 * time.Second)
-	for {
-		_, e1 := os.Stat(link)
-		_, e2 := os.Stat(host)
-		if e1 == nil && e2 == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("socat did not create %s and %s", link, host)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	f, err := os.OpenFile(host, os.O_RDWR|syscall.O_NOCTTY, 0)
+	c := serialtest.NewAt(t, filepath.Join(dir, scannerName), filepath.Join(dir, "host"))
+	f, err := c.OpenDevice()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.host = f
+	p := &pty{cable: c, scanner: c.Port, host: f}
+	t.Cleanup(p.stop)
 	return p
 }
 
@@ -94,10 +71,7 @@ func (p *pty) stop() {
 		p.host.Close()
 		p.host = nil
 	}
-	if p.cmd.Process != nil && p.cmd.ProcessState == nil {
-		p.cmd.Process.Signal(syscall.SIGTERM)
-		p.cmd.Wait()
-	}
+	p.cable.Kill()
 }
 
 // collector gathers codes delivered by OnCode.

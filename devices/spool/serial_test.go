@@ -10,6 +10,7 @@ import (
 	"motcua/devices/escpos"
 	"motcua/devices/printer"
 	"motcua/devices/printer/printertest"
+	"motcua/devices/serialtest"
 	"motcua/devices/spool"
 )
 
@@ -33,8 +34,8 @@ func escposJob(t *testing.T, ref string, rows int) []byte {
 // pseudo-terminal through paper out, cover open, an unplug in the middle of
 // a job and the recovery, and checks that every job came out exactly once.
 func TestSerialPrinterOnPTY(t *testing.T) {
-	pty := printertest.NewPTY(t)
-	end, err := pty.OpenPrinterEnd()
+	pty := serialtest.New(t)
+	end, err := pty.OpenDevice()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func TestSerialPrinterOnPTY(t *testing.T) {
 	opened := 0
 	p := printer.NewRedial("kiosk1", func() (printer.Printer, error) {
 		opened++
-		return printer.OpenSerial(printer.SerialOpts{Name: "kiosk1", Path: pty.Host, Baud: 115200, StatusTimeout: 200 * time.Millisecond})
+		return printer.OpenSerial(printer.SerialOpts{Name: "kiosk1", Path: pty.Port, Baud: 115200, StatusTimeout: 200 * time.Millisecond})
 	})
 	s := h.start(map[string]printer.Printer{"kiosk1": p}, func(o *spool.Opts) { o.MaxAttempts = 1000 })
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -147,8 +148,8 @@ func TestSerialPrinterOnPTY(t *testing.T) {
 	}
 
 	// 5. Recovery: a new cable at the same device path, a fresh printer.
-	pty2 := printertest.NewPTYAt(t, pty.Host, pty.Printer)
-	end2, err := pty2.OpenPrinterEnd()
+	pty2 := serialtest.NewAt(t, pty.Port, pty.Device)
+	end2, err := pty2.OpenDevice()
 	if err != nil {
 		t.Fatal(err)
 	}
