@@ -4,7 +4,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -176,8 +175,6 @@ func registryError(err error) error {
 		return fmt.Errorf("%w: %w", newError(http.StatusNotFound, "not_found", "Không tìm thấy hồ sơ."), err)
 	case errors.Is(err, registry.ErrInvalid):
 		return fmt.Errorf("%w: %w", newError(http.StatusBadRequest, "invalid_dossier", "Dữ liệu hồ sơ không hợp lệ."), err)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errBadJSON
 	}
 	return err
 }
