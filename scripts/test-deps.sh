@@ -8,6 +8,7 @@ command -v zbarimg   >/dev/null || need+=(zbar-tools)
 command -v chromium  >/dev/null || need+=(chromium)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v npm       >/dev/null || need+=(npm)
+command -v readelf   >/dev/null || need+=(binutils)
 
 # axe-core, the accessibility checker the browser tests inject into each
 # page, goes to a cache directory, never into the repository.

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -123,6 +124,8 @@ func TestCrashLosesNoAcknowledgedTicket(t *testing.T) {
 		results := make(chan issued, 10000)
 		stop := make(chan struct{})
 		finished := make(chan struct{})
+		kioskAcked := make(chan struct{}) // closed at the round's first kiosk ticket
+		var kioskOnce sync.Once
 		const workers = 8
 		for w := range workers {
 			go func() {
@@ -144,12 +147,25 @@ func TestCrashLosesNoAcknowledgedTicket(t *testing.T) {
 					}
 					if code == http.StatusCreated {
 						results <- tk
+						if tk.Printed {
+							kioskOnce.Do(func() { close(kioskAcked) })
+						}
 					} else {
 						t.Errorf("round %d: status %d", round, code)
 						return
 					}
 				}
 			}()
+		}
+		// Odd rounds die only once a kiosk ticket is in, so that a loaded
+		// machine, slow to render the first ticket, still tests printing;
+		// even rounds may die while the service starts.
+		if round%2 == 1 {
+			select {
+			case <-kioskAcked:
+			case <-time.After(30 * time.Second):
+				t.Fatalf("round %d: no kiosk ticket acknowledged in 30 s", round)
+			}
 		}
 		time.Sleep(time.Duration(100+(round*53)%500) * time.Millisecond) // a different moment each round
 		c.kill()

@@ -136,7 +136,6 @@ func (r *Renderer) Render(kind string, jobJSON []byte, o Opts) (*Output, error) 
 
 // Text sizes, in dots (8 dots = 1 mm).
 var (
-	stTitle     = style{family: sansBold, px: 30, pitch: 1.25}
 	stHeading   = style{family: condensedBold, px: 24, pitch: 1.25}
 	stBold      = style{family: condensedBold, px: 20, pitch: 1.3}
 	stBody      = style{family: condensed, px: 20, pitch: 1.3}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The import rules of the tree (docs/architecture.md): the queue engine
+# imports nothing of the others, devices know neither the queue nor HTTP,
+# and the dossier packages stand without the queue. Prints each broken rule
+# and exits 1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fail=0
+deny() { # deny PACKAGES... -- FORBIDDEN_REGEX WHY
+  local pkgs=() ; while [ "$1" != "--" ]; do pkgs+=("$1"); shift; done; shift
+  local re=$1 why=$2 bad
+  bad=$(go list -deps "${pkgs[@]}" | grep -E "$re" || true)
+  if [ -n "$bad" ]; then
+    echo "check-imports: ${pkgs[*]} must not depend on: $why"
+    echo "$bad" | sed 's/^/  /'
+    fail=1
+  fi
+}
+deny ./queue -- '^motcua/(devices|display|kiosk|cmd)(/|$)' "the other components (queue imports nothing of them)"
+deny ./devices/... -- '^motcua/(queue|display|kiosk|cmd)(/|$)' "the queue, the screens or the kiosk"
+deny ./devices/... -- '^(net/http|github.com/gin-gonic/gin)$' "HTTP (devices know no HTTP)"
+deny ./kiosk/dossier/... -- '^motcua/(queue|cmd)(/|$)' "the queue"
+exit $fail
