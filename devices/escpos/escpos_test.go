@@ -357,3 +357,67 @@ func FuzzNext(f *testing.F) {
 		}
 	})
 }
+
+// tcpPair is a buffered link: unlike net.Pipe, a device may write bytes
+// nobody reads yet.
+func tcpPair(t *testing.T) (host, dev net.Conn) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, 1)
+	go func() {
+		c, _ := ln.Accept()
+		accepted <- c
+	}()
+	host, err = net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev = <-accepted
+	t.Cleanup(func() { host.Close(); dev.Close() })
+	return host, dev
+}
+
+// unaskedDevice answers DLE EOT from want and, in each of the first
+// strayRounds rounds of four questions, sends one unasked answer right
+// after its answer to DLE EOT 2: an answer to image data arriving while
+// the status is being read.
+func unaskedDevice(dev net.Conn, want Status, strayRounds int) {
+	a := StatusAnswers(want)
+	stray := StatusAnswers(Status{Offline: true, CoverOpen: true, PaperEnd: true})
+	buf := make([]byte, 3)
+	asked := 0
+	for {
+		if _, err := io.ReadFull(dev, buf); err != nil {
+			return
+		}
+		n := buf[2]
+		out := []byte{a[n-1]}
+		if n == 2 && asked/4 < strayRounds {
+			out = append(out, stray[3])
+		}
+		asked++
+		dev.Write(out)
+	}
+}
+
+func TestReadStatusAsksAgainAfterAnUnaskedAnswer(t *testing.T) {
+	want := Status{PaperNearEnd: true}
+	host, dev := tcpPair(t)
+	go unaskedDevice(dev, want, 1)
+	got, err := ReadStatus(host, time.Second)
+	if err != nil || got != want {
+		t.Fatalf("ReadStatus = %+v, %v; want %+v", got, err, want)
+	}
+}
+
+func TestReadStatusGivesUpOnALinkThatKeepsTalking(t *testing.T) {
+	host, dev := tcpPair(t)
+	go unaskedDevice(dev, Status{}, 1000)
+	if _, err := ReadStatus(host, time.Second); !errors.Is(err, ErrUnsynchronised) {
+		t.Fatalf("err = %v, want ErrUnsynchronised", err)
+	}
+}

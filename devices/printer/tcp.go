@@ -87,8 +87,15 @@ func (t *TCP) Print(ctx context.Context, job Job) (int, error) {
 	})
 	if err != nil {
 		t.drop()
+		return n, err
 	}
-	return n, err
+	// The deadline bounds this job's writes only: left in place it would
+	// fail the next status query once the link had been idle for a while.
+	if err := c.SetWriteDeadline(time.Time{}); err != nil {
+		t.drop()
+		return n, offline(t.o.Name, err)
+	}
+	return n, nil
 }
 
 // Status implements Printer.
@@ -99,7 +106,16 @@ func (t *TCP) Status(ctx context.Context) (Status, error) {
 	if err != nil {
 		return Status{State: StateOffline, Paper: PaperUnknown}, err
 	}
+	if err := c.SetWriteDeadline(time.Now().Add(t.o.WriteTimeout)); err != nil {
+		t.drop()
+		return Status{State: StateOffline, Paper: PaperUnknown}, offline(t.o.Name, err)
+	}
 	s, err := readStatus(ctx, t.o.Name, c, t.o.StatusTimeout)
+	if err == nil {
+		if derr := c.SetWriteDeadline(time.Time{}); derr != nil {
+			err = offline(t.o.Name, derr)
+		}
+	}
 	if err != nil {
 		t.drop()
 	}

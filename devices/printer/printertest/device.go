@@ -27,6 +27,7 @@ type Device struct {
 	gate     chan struct{} // closed while reading is allowed
 	pauseAt  int
 	stop     chan struct{}
+	inData   bool // answer DLE EOT wherever it appears, as Epson printers do
 }
 
 // NewDevice starts a device reading rw until rw fails or Close.
@@ -42,6 +43,23 @@ func (d *Device) SetStatus(s escpos.Status) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.status = s
+}
+
+// AnswerInData makes the device behave as real printers do (Epson,
+// Citizen, HPRT): DLE EOT n is a real-time command, answered as soon as its
+// three bytes arrive, even inside the data of an image or a barcode.
+// Without it the device answers only DLE EOT commands sent on their own.
+func (d *Device) AnswerInData(on bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.inData = on
+}
+
+// SendStray writes b to the link unasked: a stale answer still in the
+// printer's or the adapter's buffer, or line noise.
+func (d *Device) SendStray(b byte) error {
+	_, err := d.rw.Write([]byte{b})
+	return err
 }
 
 // Pause stops reading, as a printer whose buffer is full: the sender's
@@ -143,6 +161,7 @@ func (d *Device) run() {
 			return
 		}
 		n, err := d.rw.Read(buf)
+		d.answerRealtime(pending, buf[:n])
 		pending = append(pending, buf[:n]...)
 		for len(pending) > 0 {
 			cmd, k, perr := escpos.Next(pending)
@@ -163,6 +182,27 @@ func (d *Device) run() {
 	}
 }
 
+// answerRealtime answers, when AnswerInData is on, every DLE EOT n whose
+// last byte is in fresh (pending holds the bytes before it).
+func (d *Device) answerRealtime(pending, fresh []byte) {
+	d.mu.Lock()
+	on, s := d.inData, d.status
+	d.mu.Unlock()
+	if !on || len(fresh) == 0 {
+		return
+	}
+	carry := pending[max(0, len(pending)-2):]
+	seq := append(append([]byte(nil), carry...), fresh...)
+	for i := max(0, len(carry)-2); i+2 < len(seq); i++ {
+		if i+2 < len(carry) { // ended in the carry: answered with the last read
+			continue
+		}
+		if seq[i] == escpos.DLE && seq[i+1] == escpos.EOT && seq[i+2] >= 1 && seq[i+2] <= 4 {
+			d.rw.Write([]byte{escpos.StatusAnswers(s)[seq[i+2]-1]})
+		}
+	}
+}
+
 func (d *Device) fail(err error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -177,7 +217,7 @@ func (d *Device) handle(c escpos.Command) {
 	var answer []byte
 	switch c.Name {
 	case "DLE EOT":
-		if n := c.Raw[2]; n >= 1 && n <= 4 {
+		if n := c.Raw[2]; n >= 1 && n <= 4 && !d.inData {
 			answer = []byte{escpos.StatusAnswers(s)[n-1]}
 		}
 	case "GS r":
