@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"motcua/cmd/motcua/internal/config"
-	"motcua/cmd/motcua/internal/printing"
 	"motcua/devices/layout"
 	"motcua/devices/printer"
+	"motcua/kiosk/printing"
 )
 
 const printTestUsage = `Usage: motcua print-test --config FILE [--printer NAME] [--timeout 1m]
@@ -109,7 +109,7 @@ func testPrinter(ctx context.Context, cfg *config.Config, r *layout.Renderer, p 
 	res := testResult{name: p.Name, transport: transportText(cfg, p)}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	dev, err := printing.OpenPrinter(p, cfg.DataDir)
+	dev, err := printing.OpenPrinter(printerOpts(p), cfg.DataDir)
 	if err != nil { // a printer that cannot be opened is offline
 		var de *printer.DeviceError
 		if !errors.As(err, &de) {
@@ -136,7 +136,7 @@ func testPrinter(ctx context.Context, cfg *config.Config, r *layout.Renderer, p 
 			return res
 		}
 	}
-	o := printing.LayoutOpts(cfg, p)
+	o := printing.LayoutOpts(printerOpts(p), cfg.Location())
 	out, err := r.TestPage(layout.TestJob{Printer: p.Name, At: time.Now(), Lines: []string{
 		"Trung tâm: " + cfg.Center.Name,
 		"Kết nối: " + res.transport,
@@ -165,7 +165,7 @@ func testPrinter(ctx context.Context, cfg *config.Config, r *layout.Renderer, p 
 func transportText(cfg *config.Config, p config.Printer) string {
 	switch p.Transport {
 	case config.TransportFile:
-		return "file " + printing.FileDir(p, cfg.DataDir)
+		return "file " + printing.FileDir(printerOpts(p), cfg.DataDir)
 	case config.TransportSerial:
 		baud := p.Baud
 		if baud == 0 {

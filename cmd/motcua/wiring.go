@@ -13,7 +13,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"motcua/cmd/motcua/internal/config"
-	"motcua/cmd/motcua/internal/printing"
 	"motcua/cmd/motcua/internal/server"
 	"motcua/devices/scanner"
 	"motcua/display"
@@ -22,6 +21,7 @@ import (
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/dossier/upstream"
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/printing"
 	"motcua/queue"
 	"motcua/queue/sqlite"
 )
@@ -102,7 +102,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 		return nil, err
 	}
 	s.registry = reg
-	prints, err := printing.Open(ctx, cfg, db, engine, log)
+	prints, err := printing.Open(ctx, db, engine, printingOpts(cfg, log))
 	if err != nil {
 		return nil, err
 	}
@@ -186,6 +186,31 @@ func (s *service) startScanners(cfg *config.Config, scr *screens, log *slog.Logg
 		out[sc.Name] = dev
 	}
 	return out, nil
+}
+
+// printingOpts are the printers of cfg and what their jobs print.
+func printingOpts(cfg *config.Config, log *slog.Logger) printing.Opts {
+	o := printing.Opts{
+		KioskPrinters: map[string]string{},
+		TicketTimeout: cfg.Printing.TicketTimeout, JobTimeout: cfg.Printing.JobTimeout,
+		DataDir: cfg.DataDir, CenterName: cfg.Center.Name, CenterAddress: cfg.Center.Address,
+		BaseURL: cfg.BaseURL(), Location: cfg.Location(), Logger: log,
+	}
+	for _, p := range cfg.Printers {
+		o.Printers = append(o.Printers, printerOpts(p))
+	}
+	for _, k := range cfg.Kiosks {
+		if k.Printer != "" {
+			o.KioskPrinters[k.ID] = k.Printer
+		}
+	}
+	return o
+}
+
+// printerOpts is how printing reaches the configured printer p.
+func printerOpts(p config.Printer) printing.Printer {
+	return printing.Printer{Name: p.Name, Transport: p.Transport, Dir: p.Dir, Path: p.Path, Baud: p.Baud,
+		FlowControl: p.FlowControl, Addr: p.Addr, Width: p.Width, RasterCodes: p.RasterCodes}
 }
 
 // openDisplay builds the lobby screens' hub with the spoken calls.

@@ -2,6 +2,8 @@ package procedures
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -68,5 +70,16 @@ func TestDaysFillTheProcessingTime(t *testing.T) {
 	}
 	if got := c.Procedures[0].ProcessingTime; got != "3 ngày làm việc" {
 		t.Fatalf("processing time %q", got)
+	}
+}
+
+func TestLoadNamesTheFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "thu-tuc.yaml")
+	if err := os.WriteFile(p, []byte("procedures:\n  - {field: A, documents: [X]}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(p, nil)
+	if want := "procedures " + p + ":2: procedures[0].name: a procedure needs a name"; err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %s", err, want)
 	}
 }

@@ -1,21 +1,14 @@
 package config
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
+	"motcua/internal/yamlconf"
 	"motcua/kiosk/dossier/upstream"
 	"motcua/queue"
 )
@@ -41,7 +34,7 @@ type Config struct {
 	Procedures string `yaml:"procedures"`
 
 	path  string
-	lines map[string]int
+	lines yamlconf.Lines
 }
 
 // Center describes the center itself.
@@ -228,29 +221,11 @@ type Screen struct {
 	Counters []string `yaml:"counters"`
 }
 
-// Error is a configuration error, naming the key and the line.
-type Error struct {
-	File string
-	Key  string
-	Line int
-	Msg  string
-}
+// Error is a configuration error, naming the key and the line; its text
+// starts with "config".
+type Error = yamlconf.Error
 
-func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("config")
-	if e.File != "" {
-		b.WriteString(" " + e.File)
-	}
-	if e.Line > 0 {
-		fmt.Fprintf(&b, ":%d", e.Line)
-	}
-	if e.Key != "" {
-		b.WriteString(": " + e.Key)
-	}
-	b.WriteString(": " + e.Msg)
-	return b.String()
-}
+const errPrefix = "config"
 
 // Load reads and checks the file at path.
 func Load(path string) (*Config, error) {
@@ -260,413 +235,25 @@ func Load(path string) (*Config, error) {
 	}
 	c, err := Parse(data)
 	if err != nil {
-		var ce *Error
-		if errors.As(err, &ce) {
-			ce.File = path
-		}
-		return nil, err
+		return nil, yamlconf.WithFile(err, path)
 	}
 	c.path = path
 	return c, nil
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
-
-// Parse reads and checks a configuration.
+// Parse reads and checks a configuration: the first mistake Check finds is
+// its error.
 func Parse(data []byte) (*Config, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(err)
-	}
-	c := &Config{lines: map[string]int{}}
-	index(&root, "", c.lines)
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, yamlError(err)
-	}
-	if err := c.check(); err != nil {
+	c := &Config{}
+	lines, err := yamlconf.Decode(errPrefix, data, c)
+	if err != nil {
 		return nil, err
 	}
+	c.lines = lines
+	if errs := c.Check(); len(errs) > 0 {
+		return nil, errs[0]
+	}
 	return c, nil
-}
-
-// yamlError turns the parser's first complaint into an Error with its line.
-func yamlError(err error) error {
-	msg := err.Error()
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
-	}
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return &Error{Line: line, Msg: m[2]}
-	}
-	return &Error{Msg: strings.TrimPrefix(msg, "yaml: ")}
-}
-
-// index records the line of every key path: "fields[1].code".
-func index(n *yaml.Node, path string, lines map[string]int) {
-	switch n.Kind {
-	case yaml.DocumentNode:
-		for _, c := range n.Content {
-			index(c, path, lines)
-		}
-	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i].Value
-			if path != "" {
-				k = path + "." + k
-			}
-			lines[k] = n.Content[i].Line
-			index(n.Content[i+1], k, lines)
-		}
-	case yaml.SequenceNode:
-		for i, c := range n.Content {
-			k := fmt.Sprintf("%s[%d]", path, i)
-			lines[k] = c.Line
-			index(c, k, lines)
-		}
-	}
-}
-
-// fail builds an Error for key, with the line of the key or of its nearest
-// parent present in the file.
-func (c *Config) fail(key, format string, args ...any) error {
-	line := 0
-	for k := key; k != ""; {
-		if l, ok := c.lines[k]; ok {
-			line = l
-			break
-		}
-		i := strings.LastIndexAny(k, ".[")
-		if i < 0 {
-			break
-		}
-		k = k[:i]
-	}
-	return &Error{Key: key, Line: line, Msg: fmt.Sprintf(format, args...)}
-}
-
-var (
-	codePattern = regexp.MustCompile(`^[A-Z]{1,3}$`)
-	idPattern   = regexp.MustCompile(`^[0-9A-Za-z_-]{1,32}$`)
-	hoursRe     = regexp.MustCompile(`^(\d{2}):(\d{2})-(\d{2}):(\d{2})$`)
-	dayNames    = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday,
-		"wed": time.Wednesday, "thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
-)
-
-func (c *Config) check() error {
-	if strings.TrimSpace(c.Center.Name) == "" {
-		return c.fail("center.name", "the center needs a name (it is printed on every ticket)")
-	}
-	if c.Center.Timezone == "" {
-		c.Center.Timezone = "Asia/Ho_Chi_Minh"
-	}
-	loc, err := time.LoadLocation(c.Center.Timezone)
-	if err != nil {
-		if c.Center.Timezone != "Asia/Ho_Chi_Minh" {
-			return c.fail("center.timezone", "unknown time zone %q", c.Center.Timezone)
-		}
-		loc = time.FixedZone("ICT", 7*3600) // no tzdata on the machine; Vietnam has no DST
-	}
-	c.Center.location = loc
-	if c.Listen == "" {
-		c.Listen = "127.0.0.1:8080"
-	}
-	if c.DataDir == "" {
-		c.DataDir = "data"
-	}
-	if c.Center.PublicBaseURL != "" {
-		u, err := url.Parse(c.Center.PublicBaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return c.fail("center.public_base_url", "must be an http(s) URL such as https://motcua.example.gov.vn")
-		}
-		c.Center.PublicBaseURL = strings.TrimRight(c.Center.PublicBaseURL, "/")
-	}
-	if c.Security.SessionTTL == 0 {
-		c.Security.SessionTTL = 12 * time.Hour
-	}
-	if len(c.Fields) == 0 {
-		return c.fail("fields", "at least one field is needed")
-	}
-	fields := map[string]bool{}
-	for i, f := range c.Fields {
-		key := fmt.Sprintf("fields[%d]", i)
-		if !codePattern.MatchString(f.Code) {
-			return c.fail(key+".code", "%q: a code is 1 to 3 capital letters (A, B, HT)", f.Code)
-		}
-		if fields[f.Code] {
-			return c.fail(key+".code", "field %s is listed twice", f.Code)
-		}
-		fields[f.Code] = true
-		if strings.TrimSpace(f.Name) == "" {
-			return c.fail(key+".name", "field %s needs a name", f.Code)
-		}
-		if f.Start < 0 || f.DailyCap < 0 || f.Digits < 0 || f.Digits > 6 {
-			return c.fail(key, "start, daily_cap and digits cannot be negative (digits at most 6)")
-		}
-		for j, h := range f.Hours {
-			if _, err := parseSpan(h); err != nil {
-				return c.fail(fmt.Sprintf("%s.hours[%d]", key, j), "%v", err)
-			}
-		}
-		for j, d := range f.Days {
-			if _, ok := dayNames[strings.ToLower(d)]; !ok {
-				return c.fail(fmt.Sprintf("%s.days[%d]", key, j), "%q: use mon, tue, wed, thu, fri, sat, sun", d)
-			}
-		}
-	}
-	if len(c.Counters) == 0 {
-		return c.fail("counters", "at least one counter is needed")
-	}
-	counters := map[string]bool{}
-	served := map[string]bool{}
-	for i, ct := range c.Counters {
-		key := fmt.Sprintf("counters[%d]", i)
-		if !idPattern.MatchString(ct.ID) {
-			return c.fail(key+".id", "%q: an id is letters, digits, - or _", ct.ID)
-		}
-		if counters[ct.ID] {
-			return c.fail(key+".id", "counter %s is listed twice", ct.ID)
-		}
-		counters[ct.ID] = true
-		if len(ct.Services) == 0 {
-			return c.fail(key+".services", "counter %s serves no field", ct.ID)
-		}
-		for j, s := range ct.Services {
-			if !fields[s] {
-				return c.fail(fmt.Sprintf("%s.services[%d]", key, j), "unknown field %q", s)
-			}
-			served[s] = true
-		}
-		switch queue.Policy(ct.Policy) {
-		case "", queue.PolicyOrder, queue.PolicyLongestWait:
-		default:
-			return c.fail(key+".policy", "%q: use order or longest_wait", ct.Policy)
-		}
-		for s, w := range ct.Weights {
-			if !slices.Contains(ct.Services, s) {
-				return c.fail(key+".weights."+s, "counter %s does not serve field %s", ct.ID, s)
-			}
-			if w <= 0 {
-				return c.fail(key+".weights."+s, "a weight must be above 0")
-			}
-		}
-	}
-	for _, f := range c.Fields {
-		if !served[f.Code] {
-			return c.fail("fields", "no counter serves field %s: its tickets would never be called", f.Code)
-		}
-	}
-	users := map[string]bool{}
-	for i, s := range c.Staff {
-		key := fmt.Sprintf("staff[%d]", i)
-		if !idPattern.MatchString(s.Username) {
-			return c.fail(key+".username", "%q: a username is letters, digits, - or _", s.Username)
-		}
-		if users[s.Username] {
-			return c.fail(key+".username", "%s is listed twice", s.Username)
-		}
-		users[s.Username] = true
-		if !strings.HasPrefix(s.PasswordHash, "$2") {
-			return c.fail(key+".password_hash", "a bcrypt hash is needed: run motcua hash-password")
-		}
-		if s.Role == "" {
-			c.Staff[i].Role = RoleStaff
-		} else if s.Role != RoleStaff && s.Role != RoleAdmin {
-			return c.fail(key+".role", "%q: use staff or admin", s.Role)
-		}
-		for j, ct := range s.Counters {
-			if !counters[ct] {
-				return c.fail(fmt.Sprintf("%s.counters[%d]", key, j), "unknown counter %q", ct)
-			}
-		}
-	}
-	kiosks := map[string]bool{}
-	for i, k := range c.Kiosks {
-		key := fmt.Sprintf("kiosks[%d]", i)
-		if !idPattern.MatchString(k.ID) || kiosks[k.ID] {
-			return c.fail(key+".id", "%q: a kiosk needs a unique id of letters, digits, - or _", k.ID)
-		}
-		kiosks[k.ID] = true
-		if k.IdleSeconds == 0 {
-			c.Kiosks[i].IdleSeconds = DefaultKioskIdle
-		} else if k.IdleSeconds < 5 || k.IdleSeconds > 600 {
-			return c.fail(key+".idle_seconds", "%d: give 5 to 600 seconds (a citizen needs time to read the number)", k.IdleSeconds)
-		}
-	}
-	if c.Procedures != "" && strings.TrimSpace(c.Procedures) != c.Procedures {
-		return c.fail("procedures", "%q: remove the spaces around the file name", c.Procedures)
-	}
-	screens := map[string]bool{}
-	for i, s := range c.Screens {
-		key := fmt.Sprintf("screens[%d]", i)
-		if !idPattern.MatchString(s.Name) || screens[s.Name] {
-			return c.fail(key+".name", "%q: a screen needs a unique name of letters, digits, - or _", s.Name)
-		}
-		screens[s.Name] = true
-		for j, f := range s.Fields {
-			if !fields[f] {
-				return c.fail(fmt.Sprintf("%s.fields[%d]", key, j), "unknown field %q", f)
-			}
-		}
-		for j, ct := range s.Counters {
-			if !counters[ct] {
-				return c.fail(fmt.Sprintf("%s.counters[%d]", key, j), "unknown counter %q", ct)
-			}
-		}
-	}
-	return c.checkDevices(kiosks)
-}
-
-var (
-	hexID    = regexp.MustCompile(`^[0-9a-fA-F]{4}$`)
-	suffixes = []string{"", "auto", "cr", "lf", "crlf"}
-)
-
-func (c *Config) checkDevices(kiosks map[string]bool) error {
-	switch pr := &c.Printing; {
-	case pr.TicketTimeout < 0 || pr.JobTimeout < 0:
-		return c.fail("printing", "timeouts cannot be negative")
-	default:
-		if pr.TicketTimeout == 0 {
-			pr.TicketTimeout = 20 * time.Second
-		}
-		if pr.JobTimeout == 0 {
-			pr.JobTimeout = 30 * time.Minute
-		}
-	}
-	printers := map[string]bool{}
-	for i, p := range c.Printers {
-		key := fmt.Sprintf("printers[%d]", i)
-		if !idPattern.MatchString(p.Name) || printers[p.Name] {
-			return c.fail(key+".name", "%q: a printer needs a unique name of letters, digits, - or _", p.Name)
-		}
-		printers[p.Name] = true
-		switch p.Transport {
-		case TransportFile:
-			if p.Dir == "" {
-				c.Printers[i].Dir = "prints"
-			}
-		case TransportSerial, TransportUSB:
-			if p.Path == "" {
-				return c.fail(key+".path", "a %s printer needs its device path (see motcua devices)", p.Transport)
-			}
-		case TransportTCP:
-			if p.Addr == "" {
-				return c.fail(key+".addr", "a network printer needs its address, e.g. 192.168.1.50:9100")
-			}
-		default:
-			return c.fail(key+".transport", "%q: use file, serial, usb or tcp", p.Transport)
-		}
-		switch p.Width {
-		case 0:
-			c.Printers[i].Width = 80
-		case 58, 80:
-		default:
-			return c.fail(key+".width", "%d: paper is 58 or 80 (mm)", p.Width)
-		}
-		switch p.FlowControl {
-		case "", "none", "rtscts":
-		default:
-			return c.fail(key+".flow_control", "%q: use none or rtscts", p.FlowControl)
-		}
-		if p.Baud < 0 {
-			return c.fail(key+".baud", "a speed cannot be negative")
-		}
-	}
-	for i, k := range c.Kiosks {
-		if k.Printer != "" && !printers[k.Printer] {
-			return c.fail(fmt.Sprintf("kiosks[%d].printer", i), "unknown printer %q", k.Printer)
-		}
-	}
-	for i, ct := range c.Counters {
-		if ct.Printer != "" && !printers[ct.Printer] {
-			return c.fail(fmt.Sprintf("counters[%d].printer", i), "unknown printer %q", ct.Printer)
-		}
-	}
-	names := map[string]bool{}
-	for i, sc := range c.Scanners {
-		key := fmt.Sprintf("scanners[%d]", i)
-		if !idPattern.MatchString(sc.Name) || names[sc.Name] {
-			return c.fail(key+".name", "%q: a scanner needs a unique name of letters, digits, - or _", sc.Name)
-		}
-		names[sc.Name] = true
-		if !kiosks[sc.Kiosk] {
-			return c.fail(key+".kiosk", "unknown kiosk %q: a scanner sends its codes to one kiosk of kiosks", sc.Kiosk)
-		}
-		switch {
-		case sc.Path == "" && sc.VID == "" && sc.PID == "":
-			return c.fail(key, "give the device path, or its USB vid and pid (see motcua devices)")
-		case sc.Path != "" && (sc.VID != "" || sc.PID != ""):
-			return c.fail(key, "give either path or vid/pid, not both")
-		case sc.Path == "" && (!hexID.MatchString(sc.VID) || !hexID.MatchString(sc.PID)):
-			return c.fail(key+".vid", "vid and pid are 4 hex digits each, as motcua devices lists them")
-		}
-		if !slices.Contains(suffixes, strings.ToLower(sc.Suffix)) {
-			return c.fail(key+".suffix", "%q: use auto, cr, lf or crlf", sc.Suffix)
-		}
-		if sc.Baud < 0 {
-			return c.fail(key+".baud", "a speed cannot be negative")
-		}
-	}
-	d := &c.Dossiers
-	switch d.Source {
-	case "":
-		d.Source = SourceRegistry
-	case SourceRegistry:
-	case SourceUpstream:
-		if d.Upstream == nil || d.Upstream.Request.URL == "" {
-			return c.fail("dossiers.upstream.request.url", "source upstream needs the main system's URL")
-		}
-	default:
-		return c.fail("dossiers.source", "%q: use registry or upstream", d.Source)
-	}
-	if u := d.Upstream; u != nil {
-		for _, f := range []struct {
-			key, name string
-			dst       *string
-		}{
-			{"password_file", u.Auth.PasswordFile, &u.Auth.Password},
-			{"token_file", u.Auth.TokenFile, &u.Auth.Token},
-		} {
-			if f.name == "" {
-				continue
-			}
-			b, err := os.ReadFile(f.name)
-			if err != nil {
-				return c.fail("dossiers.upstream.auth."+f.key, "%v", err)
-			}
-			*f.dst = strings.TrimSpace(string(b))
-		}
-	}
-	if d.CodePattern != "" {
-		if _, err := regexp.Compile(d.CodePattern); err != nil {
-			return c.fail("dossiers.code_pattern", "not a regular expression: %v", err)
-		}
-	}
-	if d.RatePerMinute < 0 {
-		return c.fail("dossiers.rate_per_minute", "cannot be negative")
-	}
-	return nil
-}
-
-// parseSpan reads "07:30-11:30"; "00:00-24:00" is the whole day.
-func parseSpan(s string) (queue.Span, error) {
-	m := hoursRe.FindStringSubmatch(strings.ReplaceAll(s, " ", ""))
-	if m == nil {
-		return queue.Span{}, fmt.Errorf("%q: write hours as HH:MM-HH:MM, e.g. 07:30-11:30", s)
-	}
-	n := make([]int, 4)
-	for i := range n {
-		n[i], _ = strconv.Atoi(m[i+1])
-	}
-	from, to := n[0]*60+n[1], n[2]*60+n[3]
-	if n[0] > 23 || n[1] > 59 || n[2] > 24 || n[3] > 59 || to > 24*60 || from >= to {
-		return queue.Span{}, fmt.Errorf("%q: not a period within one day", s)
-	}
-	return queue.Span{From: from, To: to}, nil
 }
 
 // Location is the center's time zone.

@@ -2,4 +2,13 @@
 // messages a technician can act on (the key and its line), and turns it into
 // the options of the engine, the devices and the screens. Nothing here is
 // global: the parsed Config is passed down by cmd/motcua.
+//
+// Checking is done section by section (center, fields, counters, printers…,
+// see Sections): Check validates any of them alone against the rest of the
+// Config and returns every mistake, each an *Error of internal/yamlconf, the
+// type the procedures catalogue uses too. Parse reports the first one.
+//
+// A Config is not changed after Parse returns it and may then be read
+// concurrently; Check fills in defaults and must not run concurrently with
+// readers.
 package config

@@ -11,10 +11,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"motcua/cmd/motcua/internal/config"
-	"motcua/cmd/motcua/internal/printing"
 	"motcua/devices/layout"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/printing"
 	"motcua/queue"
 )
 

@@ -11,9 +11,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"motcua/cmd/motcua/internal/config"
-	"motcua/cmd/motcua/internal/printing"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/printing"
 	"motcua/kiosk/procedures"
 	"motcua/queue"
 )

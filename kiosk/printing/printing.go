@@ -6,14 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"sync"
 	"time"
 
-	"motcua/cmd/motcua/internal/config"
 	"motcua/devices/layout"
 	"motcua/devices/printer"
 	"motcua/devices/spool"
+	"motcua/internal/clock"
 	"motcua/queue"
 )
 
@@ -24,10 +25,72 @@ const (
 	KindTest    = "test"
 )
 
+// Printer transports.
+const (
+	TransportFile   = "file"
+	TransportSerial = "serial"
+	TransportUSB    = "usb"
+	TransportTCP    = "tcp"
+)
+
+// Printer is one ESC/POS printer and how it is reached.
+type Printer struct {
+	Name      string
+	Transport string // TransportFile, TransportSerial, TransportUSB or TransportTCP
+	// Dir is a file printer's output folder, relative to Opts.DataDir.
+	Dir string
+	// Path is the device of a serial or USB printer.
+	Path string
+	// Baud and FlowControl are a serial printer's line settings (0 and "":
+	// the defaults of devices/printer).
+	Baud        int
+	FlowControl string
+	// Addr is a network printer's host[:9100].
+	Addr string
+	// Width is the paper in mm: 58, or 80 (any other value).
+	Width int
+	// RasterCodes prints barcodes and QR codes as images, for printers
+	// without the GS k / GS ( k commands.
+	RasterCodes bool
+}
+
+// Opts configures a Service.
+type Opts struct {
+	// Printers are the center's printers, by unique name.
+	Printers []Printer
+	// KioskPrinters maps a kiosk to the printer of its queue tickets; a
+	// kiosk not in it shows its tickets on screen only.
+	KioskPrinters map[string]string
+	// TicketTimeout: a queue ticket not printed within this time is given
+	// up, the citizen having left the kiosk with the number shown on screen
+	// (0: DefaultOpts). JobTimeout: any other job (a receipt) not printed
+	// within this time fails (0: DefaultOpts).
+	TicketTimeout, JobTimeout time.Duration
+	// DataDir is the folder a file printer's Dir is relative to.
+	DataDir string
+	// CenterName heads the tickets and is the agency of receipts that name
+	// none; CenterAddress is the place of receipts that name none.
+	CenterName, CenterAddress string
+	// BaseURL is the public base URL the QR code of a ticket links to.
+	BaseURL string
+	// Location is the time zone dates are printed in (nil: layout's default).
+	Location *time.Location
+	// Logger defaults to slog.Default(); Clock to clock.System.
+	Logger *slog.Logger
+	Clock  clock.Clock
+}
+
+// DefaultOpts holds the defaults of the zero timeouts of Opts.
+var DefaultOpts = Opts{TicketTimeout: 20 * time.Second, JobTimeout: 30 * time.Minute}
+
+// settleWindow is how far back the reconciliation at start looks for jobs
+// that ended without their ticket hearing of it.
+const settleWindow = 48 * time.Hour
+
 // ErrNoPrinter is returned when a job has no printer to go to.
 var ErrNoPrinter = errors.New("printing: no printer for this job")
 
-// ErrUnknownPrinter is returned for a printer name the config does not have.
+// ErrUnknownPrinter is returned for a printer name Opts does not have.
 var ErrUnknownPrinter = errors.New("printing: unknown printer")
 
 // Engine is the part of the queue engine printing updates.
@@ -38,20 +101,32 @@ type Engine interface {
 
 // Service prints tickets and receipts on the configured printers.
 type Service struct {
-	cfg      *config.Config
+	o        Opts
 	render   *layout.Renderer
 	spool    *spool.Spooler
-	printers map[string]config.Printer
+	printers map[string]Printer
 	log      *slog.Logger
 
 	events chan spool.Event
 	wg     sync.WaitGroup
 }
 
-// Open opens every configured printer (a serial or USB printer that is not
+// Open opens every printer of o (a serial or USB printer that is not
 // plugged in yet is retried when a job comes), starts the spooler on db and
 // forwards ticket job states to engine until Close.
-func Open(ctx context.Context, cfg *config.Config, db *sql.DB, engine Engine, log *slog.Logger) (*Service, error) {
+func Open(ctx context.Context, db *sql.DB, engine Engine, o Opts) (*Service, error) {
+	if o.TicketTimeout == 0 {
+		o.TicketTimeout = DefaultOpts.TicketTimeout
+	}
+	if o.JobTimeout == 0 {
+		o.JobTimeout = DefaultOpts.JobTimeout
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	o.Clock = clock.Or(o.Clock)
+	o.KioskPrinters = maps.Clone(o.KioskPrinters)
+	log := o.Logger
 	render, err := layout.NewRenderer()
 	if err != nil {
 		return nil, err
@@ -60,11 +135,11 @@ func Open(ctx context.Context, cfg *config.Config, db *sql.DB, engine Engine, lo
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{cfg: cfg, render: render, printers: map[string]config.Printer{}, log: log,
+	s := &Service{o: o, render: render, printers: map[string]Printer{}, log: log,
 		events: make(chan spool.Event, 1024)}
 	devs := map[string]printer.Printer{}
-	for _, p := range cfg.Printers {
-		dev, err := OpenPrinter(p, cfg.DataDir)
+	for _, p := range o.Printers {
+		dev, err := OpenPrinter(p, o.DataDir)
 		if err != nil {
 			for _, d := range devs {
 				d.Close()
@@ -74,19 +149,19 @@ func Open(ctx context.Context, cfg *config.Config, db *sql.DB, engine Engine, lo
 		devs[p.Name] = dev
 		s.printers[p.Name] = p
 	}
-	o := spool.DefaultOpts
-	o.Store, o.Printers, o.Logger = store, devs, log
-	o.MaxAge = cfg.Printing.JobTimeout
-	o.MaxAgeByKind = map[string]time.Duration{KindTicket: cfg.Printing.TicketTimeout}
-	o.OnEvent = func(ev spool.Event) {
+	so := spool.DefaultOpts
+	so.Store, so.Printers, so.Logger, so.Clock = store, devs, log, o.Clock
+	so.MaxAge = o.JobTimeout
+	so.MaxAgeByKind = map[string]time.Duration{KindTicket: o.TicketTimeout}
+	so.OnEvent = func(ev spool.Event) {
 		if ev.Kind == KindTicket && ev.Owner != "" {
 			s.events <- ev // drained by forward; blocks a printer goroutine only while the engine commits
 		}
 	}
-	o.OnStatus = func(name string, st printer.Status) {
+	so.OnStatus = func(name string, st printer.Status) {
 		log.Info("printer status", "printer", name, "state", st.State, "paper", st.Paper, "cover_open", st.CoverOpen)
 	}
-	sp, err := spool.Start(ctx, o)
+	sp, err := spool.Start(ctx, so)
 	if err != nil {
 		for _, d := range devs {
 			d.Close()
@@ -96,7 +171,7 @@ func Open(ctx context.Context, cfg *config.Config, db *sql.DB, engine Engine, lo
 	s.spool = sp
 	// A crash may have come between a job's end and its ticket hearing of
 	// it, or between a ticket's commit and its job's: settle both.
-	since := time.Now().Add(-48 * time.Hour)
+	since := o.Clock.Now().Add(-settleWindow)
 	settled, err := store.Settled(ctx, since)
 	if err != nil {
 		sp.Close()
@@ -120,24 +195,24 @@ func Open(ctx context.Context, cfg *config.Config, db *sql.DB, engine Engine, lo
 // OpenPrinter makes the transport of one printer: a file printer's folder
 // is relative to dataDir; a serial or USB printer is opened when first used
 // and again after its link fails; a network printer dials when it needs to.
-func OpenPrinter(p config.Printer, dataDir string) (printer.Printer, error) {
+func OpenPrinter(p Printer, dataDir string) (printer.Printer, error) {
 	switch p.Transport {
-	case config.TransportFile:
+	case TransportFile:
 		return printer.NewFile(printer.FileOpts{Name: p.Name, Dir: FileDir(p, dataDir)})
-	case config.TransportSerial:
+	case TransportSerial:
 		o := printer.SerialOpts{Name: p.Name, Path: p.Path, Baud: p.Baud, FlowControl: p.FlowControl}
 		return printer.NewRedial(p.Name, func() (printer.Printer, error) { return printer.OpenSerial(o) }), nil
-	case config.TransportUSB:
+	case TransportUSB:
 		o := printer.USBOpts{Name: p.Name, Path: p.Path}
 		return printer.NewRedial(p.Name, func() (printer.Printer, error) { return printer.OpenUSB(o) }), nil
-	case config.TransportTCP:
+	case TransportTCP:
 		return printer.NewTCP(printer.TCPOpts{Name: p.Name, Addr: p.Addr})
 	}
 	return nil, fmt.Errorf("printing: printer %s: unknown transport %q", p.Name, p.Transport)
 }
 
 // FileDir is the folder a file printer writes to.
-func FileDir(p config.Printer, dataDir string) string {
+func FileDir(p Printer, dataDir string) string {
 	if filepath.IsAbs(p.Dir) {
 		return p.Dir
 	}
@@ -185,9 +260,9 @@ func (s *Service) Close() error {
 // Statuses is each printer's last known state, for /healthz.
 func (s *Service) Statuses() map[string]printer.Status { return s.spool.Statuses() }
 
-// LayoutOpts are the layout options of a printer of cfg.
-func LayoutOpts(cfg *config.Config, p config.Printer) layout.Opts {
-	o := layout.Opts{Width: layout.Width80, RasterCodes: p.RasterCodes, Location: cfg.Location()}
+// LayoutOpts are the layout options of printer p, dates in loc.
+func LayoutOpts(p Printer, loc *time.Location) layout.Opts {
+	o := layout.Opts{Width: layout.Width80, RasterCodes: p.RasterCodes, Location: loc}
 	if p.Width == 58 {
 		o.Width = layout.Width58
 	}
@@ -195,10 +270,7 @@ func LayoutOpts(cfg *config.Config, p config.Printer) layout.Opts {
 }
 
 // KioskPrinter is the printer of a kiosk, "" when it has none.
-func (s *Service) KioskPrinter(kiosk string) string {
-	k, _ := s.cfg.Kiosk(kiosk)
-	return k.Printer
-}
+func (s *Service) KioskPrinter(kiosk string) string { return s.o.KioskPrinters[kiosk] }
 
 // Ticket renders t and queues it on the kiosk's printer. The job is durable
 // when Ticket returns.
@@ -208,9 +280,9 @@ func (s *Service) Ticket(ctx context.Context, kiosk string, t queue.TicketInfo) 
 		return spool.Job{}, ErrNoPrinter
 	}
 	job := layout.TicketJob{
-		ID: t.ID, CenterName: s.cfg.Center.Name, ServiceName: t.ServiceName, Number: t.Number,
+		ID: t.ID, CenterName: s.o.CenterName, ServiceName: t.ServiceName, Number: t.Number,
 		Priority: t.Priority, IssuedAt: t.IssuedAt, Ahead: max(t.Ahead, 0), EstimatedWait: t.EstimatedWait,
-		TrackURL: "/t/" + t.ID, BaseURL: s.cfg.BaseURL(),
+		TrackURL: "/t/" + t.ID, BaseURL: s.o.BaseURL,
 	}
 	return s.submit(ctx, name, KindTicket, t.Number, t.ID, func(o layout.Opts) (*layout.Output, error) {
 		return s.render.Ticket(job, o)
@@ -223,7 +295,10 @@ func (s *Service) Receipt(ctx context.Context, printerName string, job layout.Re
 		return spool.Job{}, ErrNoPrinter
 	}
 	if job.Agency == "" {
-		job.Agency = s.cfg.Center.Name
+		job.Agency = s.o.CenterName
+	}
+	if job.Place == "" {
+		job.Place = s.o.CenterAddress
 	}
 	return s.submit(ctx, printerName, KindReceipt, job.DossierCode, job.DossierCode, func(o layout.Opts) (*layout.Output, error) {
 		return s.render.Receipt(job, o)
@@ -233,7 +308,7 @@ func (s *Service) Receipt(ctx context.Context, printerName string, job layout.Re
 // TestPage queues a test page on the named printer.
 func (s *Service) TestPage(ctx context.Context, printerName string, lines []string) (spool.Job, error) {
 	return s.submit(ctx, printerName, KindTest, printerName, "", func(o layout.Opts) (*layout.Output, error) {
-		return s.render.TestPage(layout.TestJob{Printer: printerName, At: time.Now(), Lines: lines}, o)
+		return s.render.TestPage(layout.TestJob{Printer: printerName, At: s.o.Clock.Now(), Lines: lines}, o)
 	})
 }
 
@@ -242,12 +317,12 @@ func (s *Service) submit(ctx context.Context, name, kind, ref, owner string, ren
 	if !ok {
 		return spool.Job{}, fmt.Errorf("%w: %q", ErrUnknownPrinter, name)
 	}
-	out, err := render(LayoutOpts(s.cfg, p))
+	out, err := render(LayoutOpts(p, s.o.Location))
 	if err != nil {
 		return spool.Job{}, err
 	}
 	sub := spool.Submission{Printer: name, Kind: kind, Ref: ref, Owner: owner, Data: out.Bytes}
-	if p.Transport == config.TransportFile { // only the file printer keeps a preview
+	if p.Transport == TransportFile { // only the file printer keeps a preview
 		if sub.Preview, err = out.PNG(); err != nil {
 			return spool.Job{}, err
 		}

@@ -3,6 +3,7 @@ package printing_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,13 +13,12 @@ import (
 	"testing"
 	"time"
 
-	"motcua/cmd/motcua/internal/config"
-	"motcua/cmd/motcua/internal/printing"
 	"motcua/devices/escpos"
 	"motcua/devices/layout"
 	"motcua/devices/layout/layouttest"
 	"motcua/devices/spool"
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/printing"
 	"motcua/queue"
 	"motcua/queue/queuetest"
 	"motcua/queue/sqlite"
@@ -29,7 +29,7 @@ const ticketTimeout = 500 * time.Millisecond
 // center is a printing Service on file printers with a real engine (its
 // store in memory) and the spooler in SQLite, all in a temporary folder.
 type center struct {
-	cfg    *config.Config
+	opts   printing.Opts
 	engine *queue.Engine
 	prints *printing.Service
 	events chan queue.Ticket // the tickets of every EventPrint, in order
@@ -38,28 +38,27 @@ type center struct {
 func newCenter(t *testing.T) *center {
 	t.Helper()
 	dir := t.TempDir()
-	cfg, err := config.Parse(fmt.Appendf(nil, `
-center: {name: "UBND phường Bến Thành", public_base_url: "https://motcua.benthanh.gov.vn"}
-data_dir: %q
-fields: [{code: A, name: "Hộ tịch"}]
-counters: [{id: "1", name: "Quầy 1", services: [A], printer: quay1}]
-kiosks: [{id: k1, name: "Kiosk sảnh", printer: kiosk1}]
-printers:
-  - {name: kiosk1, transport: file, dir: kiosk}
-  - {name: quay1, transport: file, dir: quay, width: 58}
-printing: {ticket_timeout: %s}
-`, dir, ticketTimeout))
-	if err != nil {
-		t.Fatal(err)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	loc := time.FixedZone("ICT", 7*3600)
+	opts := printing.Opts{
+		Printers: []printing.Printer{
+			{Name: "kiosk1", Transport: printing.TransportFile, Dir: "kiosk"},
+			{Name: "quay1", Transport: printing.TransportFile, Dir: "quay", Width: 58},
+		},
+		KioskPrinters: map[string]string{"k1": "kiosk1"},
+		TicketTimeout: ticketTimeout,
+		DataDir:       dir, CenterName: "UBND phường Bến Thành", CenterAddress: "Quận 1",
+		BaseURL: "https://motcua.benthanh.gov.vn", Location: loc, Logger: log,
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	engine, err := queue.New(ctx, queue.Opts{Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(),
-		Store: queuetest.NewStore(), Location: cfg.Location(), Logger: log})
+	engine, err := queue.New(ctx, queue.Opts{
+		Fields:   []queue.Field{{Code: "A", Name: "Hộ tịch"}},
+		Counters: []queue.Counter{{ID: "1", Name: "Quầy 1", Services: []string{"A"}}},
+		Store:    queuetest.NewStore(), Location: loc, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &center{cfg: cfg, engine: engine, events: make(chan queue.Ticket, 64)}
+	c := &center{opts: opts, engine: engine, events: make(chan queue.Ticket, 64)}
 	engine.OnEvents(func(evs []queue.Event) {
 		for _, ev := range evs {
 			if ev.Type == queue.EventPrint {
@@ -76,7 +75,7 @@ printing: {ticket_timeout: %s}
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.prints, err = printing.Open(ctx, cfg, db, engine, log)
+	c.prints, err = printing.Open(ctx, db, engine, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +158,7 @@ func TestTicketOnFilePrinter(t *testing.T) {
 	if got, err := c.engine.Ticket(context.Background(), tk.ID); err != nil || got.Print != queue.PrintPrinted {
 		t.Fatalf("engine ticket: %+v, %v", got.Print, err)
 	}
-	base := filepath.Join(c.cfg.DataDir, "kiosk", fmt.Sprintf("%06d-ticket-A001", job.ID))
+	base := filepath.Join(c.opts.DataDir, "kiosk", fmt.Sprintf("%06d-ticket-A001", job.ID))
 	bin, err := os.ReadFile(base + ".bin")
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +166,7 @@ func TestTicketOnFilePrinter(t *testing.T) {
 	if !bytes.Equal(bin, job.Data) || !bytes.HasPrefix(bin, []byte{escpos.ESC, '@'}) {
 		t.Fatalf("%s.bin: %d bytes, not the job's %d", base, len(bin), len(job.Data))
 	}
-	want := c.cfg.BaseURL() + "/t/" + tk.ID
+	want := c.opts.BaseURL + "/t/" + tk.ID
 	if codes := layouttest.Zbar(t, base+".png"); !slices.Contains(codes, want) {
 		t.Fatalf("zbarimg read %q on the ticket, want %q", codes, want)
 	}
@@ -176,13 +175,13 @@ func TestTicketOnFilePrinter(t *testing.T) {
 func TestReceiptQRCarriesSignedURL(t *testing.T) {
 	c := newCenter(t)
 	const code = "000.00.14.H56-261121-0118"
-	url := lookup.Sign(c.cfg.BaseURL(), []byte("khóa mẫu"), code)
+	url := lookup.Sign(c.opts.BaseURL, []byte("khóa mẫu"), code)
 	job, err := c.prints.Receipt(context.Background(), "quay1", layout.ReceiptJob{
 		DossierCode: code, Procedure: "Đăng ký khai sinh",
 		Applicant: layout.Applicant{Name: "Nguyễn Thị Hồng Nhung", Phone: "0912 345 678"},
 		Documents: []string{"Tờ khai đăng ký khai sinh (bản chính)"}, Sets: 1, ProcessingDays: 5,
-		ReceivedAt: time.Date(2026, 11, 21, 8, 40, 0, 0, c.cfg.Location()),
-		DueAt:      time.Date(2026, 11, 28, 16, 0, 0, 0, c.cfg.Location()),
+		ReceivedAt: time.Date(2026, 11, 21, 8, 40, 0, 0, c.opts.Location),
+		DueAt:      time.Date(2026, 11, 28, 16, 0, 0, 0, c.opts.Location),
 		Receiver:   "Trần Văn Dũng", LookupURL: url,
 	})
 	if err != nil {
@@ -191,7 +190,7 @@ func TestReceiptQRCarriesSignedURL(t *testing.T) {
 	if j := c.waitJob(t, job.ID, 10*time.Second); j.State != spool.Printed {
 		t.Fatalf("receipt job %s: %s", j.State, j.LastError)
 	}
-	png := filepath.Join(c.cfg.DataDir, "quay", fmt.Sprintf("%06d-receipt-%s.png", job.ID, code))
+	png := filepath.Join(c.opts.DataDir, "quay", fmt.Sprintf("%06d-receipt-%s.png", job.ID, code))
 	codes := layouttest.Zbar(t, png)
 	if !slices.Contains(codes, url) || !slices.Contains(codes, code) {
 		t.Fatalf("zbarimg read %q on the 58 mm receipt, want %q and %q", codes, url, code)
@@ -200,7 +199,7 @@ func TestReceiptQRCarriesSignedURL(t *testing.T) {
 
 func TestTicketFailsWithinTicketTimeout(t *testing.T) {
 	c := newCenter(t)
-	dir := filepath.Join(c.cfg.DataDir, "kiosk")
+	dir := filepath.Join(c.opts.DataDir, "kiosk")
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}
@@ -219,5 +218,26 @@ func TestTicketFailsWithinTicketTimeout(t *testing.T) {
 	}
 	if j := c.waitJob(t, job.ID, time.Second); j.State != spool.Failed || j.LastError == "" {
 		t.Fatalf("job %s, last error %q", j.State, j.LastError)
+	}
+}
+
+func TestJobsWithoutAPrinter(t *testing.T) {
+	c := newCenter(t)
+	ctx := context.Background()
+	tk, err := c.engine.Issue(ctx, queue.IssueRequest{Service: "A", Kiosk: "k2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.prints.Ticket(ctx, "k2", c.engine.Info(tk)); !errors.Is(err, printing.ErrNoPrinter) {
+		t.Errorf("ticket at a kiosk without a printer: %v, want ErrNoPrinter", err)
+	}
+	if got := c.prints.KioskPrinter("k1"); got != "kiosk1" {
+		t.Errorf("kiosk k1 prints on %q", got)
+	}
+	if _, err := c.prints.Receipt(ctx, "", layout.ReceiptJob{DossierCode: "X"}); !errors.Is(err, printing.ErrNoPrinter) {
+		t.Errorf("receipt without a printer: %v, want ErrNoPrinter", err)
+	}
+	if _, err := c.prints.Receipt(ctx, "quay9", layout.ReceiptJob{DossierCode: "X"}); !errors.Is(err, printing.ErrUnknownPrinter) {
+		t.Errorf("receipt on quay9: %v, want ErrUnknownPrinter", err)
 	}
 }
