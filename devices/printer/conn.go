@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sync"
 	"time"
 
@@ -18,6 +19,10 @@ const DefaultChunk = 1024
 // DefaultStatusTimeout bounds each status answer.
 const DefaultStatusTimeout = 500 * time.Millisecond
 
+// DefaultWriteTimeout bounds the write of one chunk: a printer that takes
+// none of it for so long has stopped taking data.
+const DefaultWriteTimeout = 10 * time.Second
+
 // ConnOpts configure a Conn.
 type ConnOpts struct {
 	// Name is the printer's name in the config ("kiosk1"), used in errors.
@@ -26,6 +31,9 @@ type ConnOpts struct {
 	StatusTimeout time.Duration
 	// Chunk is the write size (0: DefaultChunk).
 	Chunk int
+	// WriteTimeout bounds the write of each chunk (0: DefaultWriteTimeout);
+	// the context of Print bounds the whole job.
+	WriteTimeout time.Duration
 }
 
 // Conn is a printer on a byte link: a serial port, a USB printer device,
@@ -37,6 +45,22 @@ type Conn struct {
 	w      io.Writer
 	closer io.Closer
 	closed bool
+	// stuck is set when a write that could not be interrupted was given
+	// up: the link is unusable until it is closed and opened again.
+	stuck bool
+}
+
+// writeDeadliner is a link whose writes take a deadline (*os.File on a
+// pollable device such as usblp, a pipe).
+type writeDeadliner interface {
+	SetWriteDeadline(t time.Time) error
+}
+
+// outputFlusher is a link that can drop what waits in its output buffer
+// (go.bug.st/serial.Port), which lets a write blocked by a printer that
+// takes no data return.
+type outputFlusher interface {
+	ResetOutputBuffer() error
 }
 
 // NewConn returns a printer writing to w; if w is also an io.Closer, Close
@@ -47,6 +71,9 @@ func NewConn(w io.Writer, o ConnOpts) *Conn {
 	}
 	if o.Chunk <= 0 {
 		o.Chunk = DefaultChunk
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = DefaultWriteTimeout
 	}
 	c := &Conn{o: o, w: w}
 	c.closer, _ = w.(io.Closer)
@@ -60,7 +87,72 @@ func (c *Conn) Print(ctx context.Context, job Job) (int, error) {
 	if c.closed {
 		return 0, ErrClosed
 	}
-	return writeChunks(ctx, c.o.Name, c.w, job.Data, c.o.Chunk, nil)
+	if c.stuck {
+		return 0, offline(c.o.Name, ErrWriteTimeout)
+	}
+	return writeChunks(ctx, c.o.Name, writerFunc(func(p []byte) (int, error) { return c.write(ctx, p) }), job.Data, c.o.Chunk, nil)
+}
+
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// write writes p to the link within the chunk's write timeout and the
+// context. A link that takes a write deadline gets one; another is written
+// from a goroutine that is given up at the deadline, after dropping the
+// link's output buffer where it can so that the write returns. Bytes of a
+// write given up are not counted: what reached the printer is unknown.
+// Caller holds c.mu.
+func (c *Conn) write(ctx context.Context, p []byte) (int, error) {
+	deadline := time.Now().Add(c.o.WriteTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	if dw, ok := c.w.(writeDeadliner); ok && dw.SetWriteDeadline(deadline) == nil {
+		n, err := c.w.Write(p)
+		if cerr := dw.SetWriteDeadline(time.Time{}); err == nil && cerr != nil {
+			err = cerr
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			err = timeoutCause(ctx)
+		}
+		return n, err
+	}
+	type result struct {
+		n   int
+		err error
+	}
+	done := make(chan result, 1)
+	go func() { // ends when the write does: at the latest when the link is dropped or closed
+		n, err := c.w.Write(p)
+		done <- result{n, err}
+	}()
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r.n, r.err
+	case <-ctx.Done():
+	case <-timer.C:
+	}
+	if f, ok := c.w.(outputFlusher); ok && f.ResetOutputBuffer() == nil {
+		select {
+		case <-done:
+			return 0, timeoutCause(ctx)
+		case <-time.After(time.Second):
+		}
+	}
+	c.stuck = true
+	return 0, timeoutCause(ctx)
+}
+
+// timeoutCause is why a write was given up: the job's context, or the
+// chunk's own timeout.
+func timeoutCause(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%w: %w", ErrWriteTimeout, err)
+	}
+	return ErrWriteTimeout
 }
 
 // writeChunks writes data in chunks, calling before (if set) ahead of each.
@@ -94,6 +186,9 @@ func (c *Conn) Status(ctx context.Context) (Status, error) {
 	defer c.mu.Unlock()
 	if c.closed {
 		return Status{}, ErrClosed
+	}
+	if c.stuck {
+		return Status{State: StateOffline, Paper: PaperUnknown}, offline(c.o.Name, ErrWriteTimeout)
 	}
 	rw, ok := c.w.(io.ReadWriter)
 	if !ok {

@@ -44,6 +44,9 @@ var (
 	ErrOffline   = errors.New("printer: offline")
 	ErrPaperOut  = errors.New("printer: paper out")
 	ErrCoverOpen = errors.New("printer: cover open")
+	// ErrWriteTimeout is the cause of an offline error when the printer
+	// stopped taking data: a write did not finish in time.
+	ErrWriteTimeout = errors.New("printer: write timed out (the printer takes no data)")
 )
 
 // Kind classifies a device failure.
