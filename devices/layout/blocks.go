@@ -121,16 +121,18 @@ type codeBlock struct {
 	qrOpts  escpos.QROpts
 	raster  bool
 	bm      *escpos.Bitmap // the symbol as it prints, HRI included
+	above   int            // feed before the symbol (its quiet zone)
 	gap     int            // feed after the symbol
 }
 
-func (c *codeBlock) height() int { return c.bm.Height + c.gap }
+func (c *codeBlock) height() int { return c.above + c.bm.Height + c.gap }
 
 func (c *codeBlock) draw(dst *image.Gray, y, width int) {
-	drawBitmap(dst, c.bm, (width-c.bm.Stride*8)/2, y)
+	drawBitmap(dst, c.bm, (width-c.bm.Stride*8)/2, y+c.above)
 }
 
 func (c *codeBlock) encode(w *writer) error {
+	w.feed += c.above
 	if err := w.flushFeed(); err != nil {
 		return err
 	}
@@ -169,13 +171,29 @@ func (r *Renderer) qrBlock(data string, o escpos.QROpts, raster bool) (*codeBloc
 	if err != nil {
 		return nil, err
 	}
-	return &codeBlock{qr: true, data: data, qrOpts: o, raster: raster, bm: bm, gap: 8}, nil
+	// A QR code needs 4 modules of blank paper around it; across the paper
+	// the symbol is centred with room to spare, above and below it is fed.
+	quiet := 4 * o.ModuleSize
+	return &codeBlock{qr: true, data: data, qrOpts: o, raster: raster, bm: bm, above: quiet, gap: quiet}, nil
 }
 
-// code128Block builds a Code128 of data with its digits printed below. It
-// falls back to a raster image with 1-dot modules when the native symbol
-// (2-dot modules at least) would not fit width.
-func (r *Renderer) code128Block(data string, o escpos.BarcodeOpts, width int, raster bool) (*codeBlock, error) {
+// Code128 sizes. A 1D scanner reads a worn print (dot gain, blur) reliably
+// from 3-dot (0.375 mm) modules on; the symbol needs 10 modules of blank
+// paper on each side.
+const (
+	code128Module = 3
+	code128Quiet  = 10 // modules
+	// ladderBar is how long, in bitmap dots, the bars of a barcode printed
+	// along the paper are; printed at double width they are 10 mm.
+	ladderBar = 40
+)
+
+// code128Block builds a Code128 of data. Across the paper when it fits with
+// 3-dot modules and its quiet zones (the printer's own command, the digits
+// printed below); otherwise along the paper ("ladder"): a raster whose bars
+// run across the roll, as long as the code needs, which any 1D scanner
+// reads held along the receipt and a kiosk's imager reads as it lies.
+func (r *Renderer) code128Block(data string, o escpos.BarcodeOpts, width int, raster bool) (block, error) {
 	payload, err := escpos.Code128Payload(data)
 	if err != nil {
 		return nil, fmt.Errorf("layout: barcode: %w", err)
@@ -186,41 +204,29 @@ func (r *Renderer) code128Block(data string, o escpos.BarcodeOpts, width int, ra
 		return nil, fmt.Errorf("layout: barcode %q: %w", data, err)
 	}
 	modules := escpos.Code128Modules(payload)
-	module := o.ModuleWidth
-	for module > 2 && modules*module > width {
+	module := max(o.ModuleWidth, code128Module)
+	for module > code128Module && (modules+2*code128Quiet)*module > width {
 		module--
 	}
-	if modules*module > width {
-		raster, module = true, 1
+	if (modules+2*code128Quiet)*module > width {
+		return ladder(m, code128Module)
 	}
-	o.ModuleWidth = max(module, 2)
+	o.ModuleWidth = module
 	hri := 0
 	if o.HRI == escpos.HRIBelow {
 		hri = cellH + 6
 	}
-	bars, err := scaleMatrix(m, module, o.Height, hri)
+	bm, err := scaleMatrix(m, module, o.Height, hri)
 	if err != nil {
 		return nil, err
-	}
-	// The digits below may be wider than 1-dot bars: centre both.
-	bm := bars
-	if hri > 0 && len(data)*cellW > bars.Width {
-		if bm, err = escpos.NewBitmap(min(len(data)*cellW, width), bars.Height); err != nil {
-			return nil, fmt.Errorf("layout: %w", err)
-		}
-		dx := (bm.Width - bars.Width) / 2
-		for y := 0; y < bars.Height; y++ {
-			for x := 0; x < bars.Width; x++ {
-				if bars.Black(x, y) {
-					bm.SetBlack(dx+x, y, true)
-				}
-			}
-		}
 	}
 	if hri > 0 {
 		fb, err := r.printerFont(data, 1, false, escpos.Center)
 		if err != nil {
 			return nil, err
+		}
+		if fb.preview.Width > bm.Width {
+			return nil, fmt.Errorf("layout: barcode %q: its digits are wider than its bars", data)
 		}
 		x := (bm.Width - fb.preview.Width) / 2
 		for y := 0; y < fb.preview.Height; y++ {
@@ -232,6 +238,32 @@ func (r *Renderer) code128Block(data string, o escpos.BarcodeOpts, width int, ra
 		}
 	}
 	return &codeBlock{data: data, barcode: o, raster: raster, bm: bm, gap: 10}, nil
+}
+
+// ladder draws a 1-row barcode matrix along the paper, module dots per
+// module, with its quiet zones above and below. Each bar is one dot
+// shorter along the paper than its modules (bar width reduction): the dot
+// gain of a thermal head gives it back.
+func ladder(m *gozxing.BitMatrix, module int) (block, error) {
+	n := m.GetWidth()
+	bm, err := escpos.NewBitmap(ladderBar, n*module)
+	if err != nil {
+		return nil, fmt.Errorf("layout: barcode: %w", err)
+	}
+	for x := 0; x < n; {
+		if !m.Get(x, 0) {
+			x++
+			continue
+		}
+		end := x
+		for end < n && m.Get(end, 0) {
+			end++
+		}
+		bm.FillRect(image.Rect(0, x*module, ladderBar, end*module-1))
+		x = end
+	}
+	quiet := code128Quiet * module
+	return &rasterBlock{bm: bm, align: escpos.Center, above: quiet, below: quiet, scale: escpos.RasterDoubleWidth}, nil
 }
 
 // scaleMatrix draws a gozxing matrix with each module mx by my dots (for a

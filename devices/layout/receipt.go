@@ -166,7 +166,7 @@ func (r *Renderer) receiptCopy(p *page, j ReceiptJob, label string, o Opts) erro
 	); err != nil {
 		return err
 	}
-	bc, err := r.code128Block(j.DossierCode, escpos.BarcodeOpts{Height: 64, ModuleWidth: 2, HRI: escpos.HRIBelow}, w, o.RasterCodes)
+	bc, err := r.code128Block(j.DossierCode, escpos.BarcodeOpts{Height: 64, ModuleWidth: code128Module, HRI: escpos.HRIBelow}, w, o.RasterCodes)
 	if err != nil {
 		return err
 	}
@@ -207,7 +207,6 @@ func (r *Renderer) receiptCopy(p *page, j ReceiptJob, label string, o Opts) erro
 		return err
 	}
 	if j.LookupURL != "" {
-		p.add(feedBlock(10))
 		module := 4
 		qr, err := r.qrBlock(j.LookupURL, escpos.QROpts{ModuleSize: module, Level: escpos.QRLevelM}, o.RasterCodes)
 		if err != nil {

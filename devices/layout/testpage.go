@@ -50,7 +50,7 @@ func (r *Renderer) TestPage(j TestJob, o Opts) (*Output, error) {
 			return nil, err
 		}
 	}
-	bc, err := r.code128Block("000.00.14.H56-200203-0118", escpos.BarcodeOpts{Height: 64, ModuleWidth: 2, HRI: escpos.HRIBelow}, w, o.RasterCodes)
+	bc, err := r.code128Block("000.00.14.H56-200203-0118", escpos.BarcodeOpts{Height: 64, ModuleWidth: code128Module, HRI: escpos.HRIBelow}, w, o.RasterCodes)
 	if err != nil {
 		return nil, err
 	}

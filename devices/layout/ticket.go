@@ -152,7 +152,6 @@ func (r *Renderer) ticketPage(j TicketJob, number string, o Opts) (*page, error)
 			return nil, err
 		}
 	}
-	p.add(feedBlock(10))
 	module := 6
 	if w == Width58 {
 		module = 5

@@ -2,6 +2,9 @@
 // every barcode and QR code of a PNG preview with zbarimg (Debian
 // zbar-tools, installed by make test-deps), as a scanner at the kiosk would.
 //
+// Wear models the wear of a printed symbol (dot gain, blur, dead head
+// elements) and ReadCode128 and ReadQR decode it with gozxing.
+//
 // It is for tests only; it imports nothing of motcua, so the layout package's
 // own tests can use it too.
 package layouttest
