@@ -9,7 +9,11 @@
 // double or quadruple scale (GS v 0 m = 1 or 3). Printer-font text is used
 // only for ASCII where it saves bytes (the ticket number).
 // Barcodes and QR codes go as the printer's own commands (GS k, GS ( k) unless
-// Opts.RasterCodes asks for raster images; the preview draws them either way
+// Opts.RasterCodes asks for raster images. A Code128 must keep 3-dot modules
+// and its quiet zones to read after wear: one that does not fit across the
+// roll (every dossier code) prints along the paper as a raster whose bars run
+// across it. QR codes keep 4 modules of blank paper around them. The preview
+// draws every symbol
 // (with gozxing encoders) where the printer puts them, so a barcode reader can
 // read the preview. Printer-font text is previewed with DejaVu Sans Mono Bold
 // scaled to the printer's 12×24-dot cell: its shape is approximate, its place
