@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"sync"
@@ -33,30 +34,69 @@ const csp = "default-src 'self'; connect-src 'self'; media-src 'self'; img-src '
 
 var ticketIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
-// Handler serves, under the paths the service mounts as they are:
-//
-//	GET /ws/display          the websocket (?screen=, ?token=, ?since=; or ?ticket=ID for a phone)
-//	GET /display             the lobby page (?screen=, ?counter=ID for a counter's own screen)
-//	GET /display/voice       a call spoken as WAV (?ticket=A013&counter=3)
-//	GET /display/chime.wav   the chime alone
-//	GET /display/static/…    the pages' scripts and styles
-//	GET /t/{id}              the phone page following a ticket
+// The paths the hub serves, mounted as they are. The phone page of a
+// ticket is PhonePrefix+id: what tickets' QR codes and track_url carry.
+const (
+	SocketPath  = "/ws/display"        // the websocket (?screen=, ?token=, ?since=; or ?ticket=ID for a phone)
+	LobbyPath   = "/display"           // the lobby page (?screen=, ?counter=ID for a counter's own screen)
+	VoicePath   = "/display/voice"     // a call spoken as WAV (?ticket=A013&counter=3)
+	ChimePath   = "/display/chime.wav" // the chime alone
+	SilencePath = "/display/silence.wav"
+	StaticPath  = "/display/static/" // the pages' scripts, styles and fonts
+	PhonePrefix = "/t/"              // the phone page following a ticket: PhonePrefix + id
+)
+
+// PhonePath is the path of the phone page following ticket id.
+func PhonePath(id string) string { return PhonePrefix + url.PathEscape(id) }
+
+// route is one pattern of Handler's mux with what answers it.
+type route struct {
+	pattern string // net/http.ServeMux syntax
+	handler http.HandlerFunc
+}
+
+func (h *Hub) routes() []route {
+	static, _ := fs.Sub(webFS, "web")
+	files := http.StripPrefix(StaticPath, http.FileServerFS(static))
+	fonts := map[string]http.HandlerFunc{
+		"font-regular.ttf": serveFont(dejavusanscondensed.TTF),
+		"font-bold.ttf":    serveFont(dejavusanscondensedbold.TTF),
+	}
+	return []route{
+		{"GET " + SocketPath, h.serveWS},
+		{"GET " + LobbyPath, h.serveLobby},
+		{"GET " + VoicePath, h.serveVoice},
+		{"GET " + ChimePath, h.serveChime},
+		{"GET " + SilencePath, serveSilence},
+		{"GET " + StaticPath + "{file...}", func(w http.ResponseWriter, r *http.Request) {
+			if font, ok := fonts[r.PathValue("file")]; ok {
+				font(w, r)
+				return
+			}
+			w.Header().Set("Cache-Control", "no-cache")
+			files.ServeHTTP(w, r)
+		}},
+		{"GET " + PhonePrefix + "{id}", h.servePhone},
+	}
+}
+
+// Routes lists the patterns Handler answers, in net/http.ServeMux syntax
+// ("GET /t/{id}", "GET /display/static/{file...}"), for cmd/motcua to mount
+// Handler on each.
+func (h *Hub) Routes() []string {
+	var out []string
+	for _, rt := range h.routes() {
+		out = append(out, rt.pattern)
+	}
+	return out
+}
+
+// Handler serves the paths of Routes.
 func (h *Hub) Handler() http.Handler {
 	mux := http.NewServeMux()
-	static, _ := fs.Sub(webFS, "web")
-	files := http.StripPrefix("/display/static/", http.FileServerFS(static))
-	mux.HandleFunc("GET /ws/display", h.serveWS)
-	mux.HandleFunc("GET /display", h.serveLobby)
-	mux.HandleFunc("GET /display/voice", h.serveVoice)
-	mux.HandleFunc("GET /display/chime.wav", h.serveChime)
-	mux.HandleFunc("GET /display/silence.wav", serveSilence)
-	mux.Handle("GET /display/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-cache")
-		files.ServeHTTP(w, r)
-	}))
-	mux.HandleFunc("GET /display/static/font-regular.ttf", serveFont(dejavusanscondensed.TTF))
-	mux.HandleFunc("GET /display/static/font-bold.ttf", serveFont(dejavusanscondensedbold.TTF))
-	mux.HandleFunc("GET /t/{id}", h.servePhone)
+	for _, rt := range h.routes() {
+		mux.HandleFunc(rt.pattern, rt.handler)
+	}
 	return mux
 }
 

@@ -201,7 +201,7 @@ func benchDecode(b *testing.B, qr, barcode string) {
 }
 
 // BenchmarkDecodeImageQR: a 640×480 PNG frame holding a receipt QR code.
-func BenchmarkDecodeImageQR(b *testing.B) { benchDecode(b, Sign(base, secret, code), "") }
+func BenchmarkDecodeImageQR(b *testing.B) { benchDecode(b, Sign(base+"/h/", secret, code), "") }
 
 // BenchmarkDecodeImageCode128: a 640×480 PNG frame holding a receipt's Code128.
 func BenchmarkDecodeImageCode128(b *testing.B) { benchDecode(b, "", code) }

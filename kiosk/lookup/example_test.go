@@ -8,19 +8,20 @@ import (
 
 func ExampleSign() {
 	secret := []byte("khóa của trung tâm")
-	fmt.Println(lookup.Sign("https://motcua.example.gov.vn", secret, "000.00.14.H56-200203-0118"))
+	fmt.Println(lookup.Sign("https://motcua.example.gov.vn/h/", secret, "000.00.14.H56-200203-0118"))
 	// Output: https://motcua.example.gov.vn/h/000.00.14.H56-200203-0118?sig=-QAbnAX5rX-KptPgQ_wB_g
 }
 
 func ExampleParser_Parse() {
 	secret := []byte("khóa của trung tâm")
-	p, err := lookup.NewParser(lookup.ParserOpts{PublicBaseURL: "https://motcua.example.gov.vn", Secret: secret})
+	p, err := lookup.NewParser(lookup.ParserOpts{PublicBaseURL: "https://motcua.example.gov.vn", Secret: secret,
+		ReceiptPrefix: "/h/", TicketPrefix: "/t/"})
 	if err != nil {
 		panic(err)
 	}
 	for _, scan := range []string{
 		"]C0000.00.14.h56-200203-0118\r\n",
-		lookup.Sign("https://motcua.example.gov.vn", secret, "000.00.14.H56-200203-0118"),
+		lookup.Sign("https://motcua.example.gov.vn/h/", secret, "000.00.14.H56-200203-0118"),
 		"https://motcua.example.gov.vn/t/A012",
 		"8934563138165",
 	} {

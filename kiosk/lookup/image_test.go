@@ -49,7 +49,7 @@ func encodePNG(t testing.TB, img image.Image) []byte {
 }
 
 func TestDecodeImage(t *testing.T) {
-	signed := Sign("https://motcua.example.gov.vn", secret, code)
+	signed := Sign("https://motcua.example.gov.vn/h/", secret, code)
 	var jpg bytes.Buffer
 	if err := jpeg.Encode(&jpg, frame(t, signed, ""), &jpeg.Options{Quality: 85}); err != nil {
 		t.Fatal(err)

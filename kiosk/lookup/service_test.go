@@ -88,7 +88,7 @@ func TestResolveFromRegistry(t *testing.T) {
 		!res.Dossier.Overdue || res.Dossier.StatusLabel != "Được tiếp nhận" {
 		t.Fatalf("bare code: %+v %+v", res, res.Dossier)
 	}
-	res, err = s.Resolve(ctx, "k1", "]Q1"+Sign(base, secret, code))
+	res, err = s.Resolve(ctx, "k1", "]Q1"+Sign(base+"/h/", secret, code))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestResolveRefusals(t *testing.T) {
 	}{
 		{"unknown code", "000.00.14.H56-200203-9999", "not_found", 404},
 		{"not ours", idCard, "not_our_receipt", 422},
-		{"forged", strings.Replace(Sign(base, secret, code), "0118", "0119", 1), "bad_signature", 422},
+		{"forged", strings.Replace(Sign(base+"/h/", secret, code), "0118", "0119", 1), "bad_signature", 422},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.Resolve(context.Background(), "k1", tc.payload)

@@ -119,7 +119,13 @@ func (h *Hub) Push(kiosk, code string) {
 	}
 }
 
-// ServeHTTP upgrades /ws/kiosk?kiosk=ID.
+// Path is where the hub is mounted: Path?kiosk=ID.
+const Path = "/ws/kiosk"
+
+// Routes lists the pattern ServeHTTP answers, in net/http.ServeMux syntax.
+func Routes() []string { return []string{http.MethodGet + " " + Path} }
+
+// ServeHTTP upgrades Path?kiosk=ID.
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	kiosk := r.URL.Query().Get("kiosk")
 	if !h.known[kiosk] {

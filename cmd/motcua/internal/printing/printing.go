@@ -14,6 +14,7 @@ import (
 	"motcua/devices/layout"
 	"motcua/devices/printer"
 	"motcua/devices/spool"
+	"motcua/display"
 	"motcua/queue"
 )
 
@@ -210,7 +211,7 @@ func (s *Service) Ticket(ctx context.Context, kiosk string, t queue.TicketInfo) 
 	job := layout.TicketJob{
 		ID: t.ID, CenterName: s.cfg.Center.Name, ServiceName: t.ServiceName, Number: t.Number,
 		Priority: t.Priority, IssuedAt: t.IssuedAt, Ahead: max(t.Ahead, 0), EstimatedWait: t.EstimatedWait,
-		TrackURL: "/t/" + t.ID, BaseURL: s.cfg.BaseURL(),
+		TrackURL: display.PhonePath(t.ID), BaseURL: s.cfg.BaseURL(),
 	}
 	return s.submit(ctx, name, KindTicket, t.Number, t.ID, func(o layout.Opts) (*layout.Output, error) {
 		return s.render.Ticket(job, o)

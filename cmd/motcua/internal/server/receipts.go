@@ -15,6 +15,7 @@ import (
 	"motcua/devices/layout"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/web"
 	"motcua/queue"
 )
 
@@ -103,7 +104,7 @@ func (s *Server) receiptJob(r receiptRequest) (layout.ReceiptJob, error) {
 		Documents: r.Documents, Sets: max(r.Sets, 1), ProcessingDays: r.ProcessingDays,
 		ReceivedAt: received, DueAt: due, ReturnPlace: r.ReturnPlace, Fee: r.Fee, Receiver: r.Receiver,
 		Copies: max(r.Copies, 1), Agency: s.cfg.Center.Name, Place: s.cfg.Center.Address,
-		LookupURL: lookup.Sign(s.cfg.BaseURL(), s.receiptKey, code),
+		LookupURL: lookup.Sign(s.pageURL(web.ReceiptPrefix), s.receiptKey, code),
 	}
 	return job, nil
 }

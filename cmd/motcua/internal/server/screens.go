@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/display"
 	"motcua/kiosk/claim"
 	"motcua/kiosk/procedures"
 	"motcua/kiosk/web"
@@ -82,7 +83,7 @@ func (s *Server) ticketQR(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	svg, err := web.QRSVG(s.cfg.BaseURL() + "/t/" + id)
+	svg, err := web.QRSVG(s.pageURL(display.PhonePath(id)))
 	if err != nil {
 		s.fail(c, err)
 		return

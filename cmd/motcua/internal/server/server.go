@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -98,7 +99,7 @@ func New(o Opts) *Server {
 	})
 
 	r.GET("/healthz", s.healthz)
-	api := r.Group("/api/v1")
+	api := r.Group(APIPrefix)
 	api.GET("/services", s.services)
 	api.POST("/tickets", s.issue)
 	api.GET("/tickets/:id", s.ticket)
@@ -131,6 +132,18 @@ func New(o Opts) *Server {
 	ctr.POST("/call", s.call)
 	s.router = r
 	return s
+}
+
+// The API's paths: APIPrefix starts every endpoint, TicketsPath+id is a
+// ticket (the Location of an issued ticket, what the phone page polls).
+const (
+	APIPrefix   = "/api/v1"
+	TicketsPath = APIPrefix + "/tickets/"
+)
+
+// pageURL is the public address of one of the service's pages.
+func (s *Server) pageURL(path string) string {
+	return strings.TrimRight(s.cfg.BaseURL(), "/") + path
 }
 
 // Router returns the gin engine so cmd/motcua can mount the screens' pages

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"motcua/display"
 	"motcua/queue"
 )
 
@@ -41,7 +42,7 @@ func (s *Server) ticketJSON(in queue.TicketInfo) ticketJSON {
 		Priority: in.Priority, State: string(in.State), IssuedAt: s.stamp(in.IssuedAt),
 		CalledAt: s.stamp(in.CalledAt), Ahead: max(in.Ahead, 0),
 		EstimatedWaitS: int(in.EstimatedWait / time.Second), Calls: in.Calls,
-		TrackURL: "/t/" + in.ID, Print: printJSON{State: string(in.Print)}, Rating: in.Rating,
+		TrackURL: display.PhonePath(in.ID), Print: printJSON{State: string(in.Print)}, Rating: in.Rating,
 	}
 	if in.State != queue.Waiting && in.State != queue.Transferred {
 		t.Counter, t.CounterName = in.Counter, in.CounterName
@@ -119,7 +120,7 @@ func (s *Server) issue(c *gin.Context) {
 		return
 	}
 	t = s.issuePrint(c, t)
-	c.Header("Location", "/api/v1/tickets/"+t.ID)
+	c.Header("Location", TicketsPath+t.ID)
 	c.JSON(http.StatusCreated, s.ticketJSON(s.engine.Info(t)))
 }
 
