@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"motcua/display/voice"
+	"motcua/internal/msg"
 	"motcua/queue"
 )
 
@@ -100,10 +101,11 @@ func (h *Hub) Handler() http.Handler {
 	return mux
 }
 
-func httpError(w http.ResponseWriter, status int, code, message string) {
+// httpError answers status with the catalogue's message id.
+func httpError(w http.ResponseWriter, status int, id msg.ID) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": code, "message": message}})
+	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": id.Code(), "message": id.VI()}})
 }
 
 // newUpgrader keeps no write buffer per idle connection: it reads through
@@ -122,7 +124,7 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 	var scr *screen
 	if id := q.Get("ticket"); id != "" {
 		if !ticketIDRE.MatchString(id) {
-			httpError(w, http.StatusNotFound, "not_found", "Không tìm thấy số thứ tự.")
+			httpError(w, http.StatusNotFound, msg.DisplayTicketAbsent)
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
@@ -130,11 +132,11 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 		cancel()
 		switch {
 		case errors.Is(err, queue.ErrNotFound):
-			httpError(w, http.StatusNotFound, "not_found", "Không tìm thấy số thứ tự.")
+			httpError(w, http.StatusNotFound, msg.DisplayTicketAbsent)
 			return
 		case err != nil:
 			h.log.Error("display: ticket lookup", "err", err)
-			httpError(w, http.StatusServiceUnavailable, "unavailable", "Máy chủ đang bận, vui lòng thử lại.")
+			httpError(w, http.StatusServiceUnavailable, msg.Unavailable)
 			return
 		}
 		scr = h.phone
@@ -143,11 +145,11 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 		if scr, status = h.screenFor(q.Get("screen"), q.Get("token")); scr == nil {
 			switch status {
 			case http.StatusNotFound:
-				httpError(w, status, "unknown_screen", "Màn hình chưa được khai báo.")
+				httpError(w, status, msg.UnknownScreen)
 			case http.StatusUnauthorized:
-				httpError(w, status, "token_required", "Màn hình này cần mã truy cập.")
+				httpError(w, status, msg.TokenRequired)
 			default:
-				httpError(w, status, "bad_token", "Mã truy cập không đúng.")
+				httpError(w, status, msg.BadToken)
 			}
 			return
 		}
@@ -156,19 +158,19 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 	if s := q.Get("since"); s != "" {
 		n, err := strconv.ParseUint(s, 10, 64)
 		if err != nil {
-			httpError(w, http.StatusBadRequest, "bad_since", "Tham số since không hợp lệ.")
+			httpError(w, http.StatusBadRequest, msg.BadSince)
 			return
 		}
 		c.hasSince, c.since = true, n
 	}
 	select {
 	case <-h.done:
-		httpError(w, http.StatusServiceUnavailable, "stopping", "Máy chủ đang dừng.")
+		httpError(w, http.StatusServiceUnavailable, msg.Stopping)
 		return
 	default:
 	}
 	if !h.started.Load() {
-		httpError(w, http.StatusServiceUnavailable, "starting", "Máy chủ đang khởi động.")
+		httpError(w, http.StatusServiceUnavailable, msg.Starting)
 		return
 	}
 	conn, err := h.upgrader.Upgrade(w, r, nil)
@@ -271,7 +273,7 @@ func (h *Hub) serveVoice(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	ticket, counter := q.Get("ticket"), q.Get("counter")
 	if !voice.ValidTicket(ticket) {
-		httpError(w, http.StatusBadRequest, "bad_ticket", "Số thứ tự không hợp lệ.")
+		httpError(w, http.StatusBadRequest, msg.BadTicket)
 		return
 	}
 	var name string
@@ -282,11 +284,11 @@ func (h *Hub) serveVoice(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !found {
-		httpError(w, http.StatusBadRequest, "bad_counter", "Quầy không tồn tại.")
+		httpError(w, http.StatusBadRequest, msg.BadCounter)
 		return
 	}
 	if h.opts.Voice == nil {
-		httpError(w, http.StatusNotFound, "no_voice", "Máy chủ không có giọng đọc.")
+		httpError(w, http.StatusNotFound, msg.NoVoice)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
@@ -296,7 +298,7 @@ func (h *Hub) serveVoice(w http.ResponseWriter, r *http.Request) {
 		if !errors.Is(err, voice.ErrUnavailable) {
 			h.log.Warn("display: voice", "err", err)
 		}
-		httpError(w, http.StatusServiceUnavailable, "no_voice", "Máy chủ không đọc được số này.")
+		httpError(w, http.StatusServiceUnavailable, msg.VoiceFailed)
 		return
 	}
 	w.Header().Set("Content-Type", "audio/wav")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	catalog "motcua/internal/msg"
 	"motcua/queue"
 )
 
@@ -151,6 +152,10 @@ func TestCitizenToCounterInTheBrowser(t *testing.T) {
 	do(t, kiosk, chromedp.KeyEvent("000.17.22.H56-210531-0001\r"))
 	waitFor(t, kiosk, "the wedge code", `document.getElementById("code-text").textContent === "000.17.22.H56-210531-0001"`)
 	waitFor(t, kiosk, "not found, said plainly", `document.querySelector('#lookup-result [data-error="not_found"]')`)
+	// In the service's words, from its catalogue, not a copy in the page.
+	if s := eval[string](t, kiosk, `document.querySelector('#lookup-result [data-error="not_found"]').textContent`); s != catalog.DossierNotFound.VI() {
+		t.Errorf("not found says %q, want the catalogue's %q", s, catalog.DossierNotFound.VI())
+	}
 
 	// A second console on counter 2 is refused, naming the clerk; taking
 	// over is explicit, and the first console learns it on its next action.

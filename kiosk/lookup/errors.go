@@ -7,33 +7,34 @@ import (
 	"net/http"
 	"time"
 
+	"motcua/internal/msg"
 	"motcua/kiosk/dossier"
 )
 
 // The errors of a lookup; ToAPI turns each into its HTTP status and API code.
 var (
 	// ErrInvalidCode: the code does not match the configured pattern (400 invalid_code).
-	ErrInvalidCode = errors.New("mã hồ sơ không đúng định dạng")
+	ErrInvalidCode = errors.New("dossier code does not match the pattern")
 	// ErrNotFound: no dossier has the code (404 not_found).
 	ErrNotFound = dossier.ErrNotFound
 	// ErrUnavailable: the source did not answer in time (503 upstream_unavailable).
 	ErrUnavailable = dossier.ErrUnavailable
 	// ErrRateLimited: the kiosk looks up too fast (429 rate_limited); the
 	// error is a *RateLimitError carrying when to retry.
-	ErrRateLimited = errors.New("tra cứu quá nhanh")
+	ErrRateLimited = errors.New("looking up too fast")
 	// ErrNotOurReceipt: the payload is neither a dossier code nor one of our
 	// URLs (422 not_our_receipt).
-	ErrNotOurReceipt = errors.New("mã này không phải biên nhận của trung tâm")
+	ErrNotOurReceipt = errors.New("not a receipt or ticket of this center")
 	// ErrBadSignature: our receipt URL with a forged, altered or missing
 	// signature (422 bad_signature).
-	ErrBadSignature = errors.New("chữ ký không hợp lệ")
+	ErrBadSignature = errors.New("bad receipt signature")
 	// ErrBadImage: the camera frame is not a PNG, JPEG or GIF image, or is
 	// too large in pixels (400 invalid_image).
-	ErrBadImage = errors.New("ảnh không đọc được")
+	ErrBadImage = errors.New("unreadable image")
 	// ErrImageTooLarge: the camera frame has more bytes than allowed (413 image_too_large).
-	ErrImageTooLarge = errors.New("ảnh quá lớn")
+	ErrImageTooLarge = errors.New("image too large")
 	// ErrNoCode: no QR code or Code128 barcode in the frame (422 no_code_found).
-	ErrNoCode = errors.New("không thấy mã vạch hoặc mã QR trong ảnh")
+	ErrNoCode = errors.New("no barcode or QR code in the image")
 )
 
 // RateLimitError is the error of a refused lookup; it wraps ErrRateLimited.
@@ -42,7 +43,7 @@ type RateLimitError struct {
 }
 
 func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("lookup: %v, thử lại sau %v", ErrRateLimited, e.RetryAfter.Round(time.Second))
+	return fmt.Sprintf("lookup: %v, retry after %v", ErrRateLimited, e.RetryAfter.Round(time.Second))
 }
 
 func (e *RateLimitError) Unwrap() error { return ErrRateLimited }
@@ -62,9 +63,9 @@ type APIError struct {
 func ToAPI(err error) APIError {
 	switch {
 	case errors.Is(err, ErrInvalidCode):
-		return APIError{http.StatusBadRequest, "invalid_code", "Mã hồ sơ không đúng định dạng. Vui lòng kiểm tra lại mã trên giấy biên nhận.", 0}
+		return apiError(http.StatusBadRequest, msg.InvalidCode, 0)
 	case errors.Is(err, ErrNotFound):
-		return APIError{http.StatusNotFound, "not_found", "Không tìm thấy hồ sơ có mã này. Vui lòng hỏi cán bộ tại quầy.", 0}
+		return apiError(http.StatusNotFound, msg.DossierNotFound, 0)
 	case errors.Is(err, ErrRateLimited):
 		retry := 1
 		var rl *RateLimitError
@@ -72,19 +73,23 @@ func ToAPI(err error) APIError {
 			retry = int(math.Ceil(rl.RetryAfter.Seconds()))
 			retry = max(retry, 1)
 		}
-		return APIError{http.StatusTooManyRequests, "rate_limited", "Bạn tra cứu quá nhanh. Vui lòng chờ giây lát rồi thử lại.", retry}
+		return apiError(http.StatusTooManyRequests, msg.RateLimited, retry)
 	case errors.Is(err, ErrNotOurReceipt):
-		return APIError{http.StatusUnprocessableEntity, "not_our_receipt", "Mã này không phải biên nhận của trung tâm.", 0}
+		return apiError(http.StatusUnprocessableEntity, msg.NotOurReceipt, 0)
 	case errors.Is(err, ErrBadSignature):
-		return APIError{http.StatusUnprocessableEntity, "bad_signature", "Chữ ký không hợp lệ: mã QR trên biên nhận có thể đã bị sửa. Vui lòng hỏi cán bộ tại quầy.", 0}
+		return apiError(http.StatusUnprocessableEntity, msg.BadSignature, 0)
 	case errors.Is(err, ErrImageTooLarge):
-		return APIError{http.StatusRequestEntityTooLarge, "image_too_large", "Ảnh quá lớn.", 0}
+		return apiError(http.StatusRequestEntityTooLarge, msg.ImageTooLarge, 0)
 	case errors.Is(err, ErrBadImage):
-		return APIError{http.StatusBadRequest, "invalid_image", "Ảnh không đọc được (cần ảnh PNG hoặc JPEG).", 0}
+		return apiError(http.StatusBadRequest, msg.InvalidImage, 0)
 	case errors.Is(err, ErrNoCode):
-		return APIError{http.StatusUnprocessableEntity, "no_code_found", "Không thấy mã vạch hoặc mã QR trong ảnh. Vui lòng đưa biên nhận lại gần camera.", 0}
+		return apiError(http.StatusUnprocessableEntity, msg.NoCodeFound, 0)
 	case errors.Is(err, ErrUnavailable):
-		return APIError{http.StatusServiceUnavailable, "upstream_unavailable", "Hệ thống tra cứu hồ sơ đang bận hoặc mất kết nối. Vui lòng thử lại sau ít phút.", 0}
+		return apiError(http.StatusServiceUnavailable, msg.UpstreamUnavailable, 0)
 	}
-	return APIError{http.StatusInternalServerError, "internal", "Đã có lỗi, vui lòng thử lại.", 0}
+	return apiError(http.StatusInternalServerError, msg.Internal, 0)
+}
+
+func apiError(status int, id msg.ID, retry int) APIError {
+	return APIError{Status: status, Code: id.Code(), Message: id.VI(), RetryAfter: retry}
 }

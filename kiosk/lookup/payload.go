@@ -134,7 +134,7 @@ func (p *Parser) Code(raw string) (string, error) {
 // when it does not match.
 func (p *Parser) Verify(code, sig string) error {
 	if len(p.secret) == 0 {
-		return fmt.Errorf("lookup: chưa cấu hình khóa ký biên nhận: %w", ErrBadSignature)
+		return fmt.Errorf("lookup: no receipt signing key configured: %w", ErrBadSignature)
 	}
 	want := Signature(p.secret, code)
 	if !hmac.Equal([]byte(strings.TrimRight(sig, "=")), []byte(want)) {

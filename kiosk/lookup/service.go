@@ -45,10 +45,10 @@ type Service struct {
 // New checks opts and returns a Service.
 func New(opts Opts) (*Service, error) {
 	if opts.Parser == nil {
-		return nil, errors.New("lookup: thiếu Parser")
+		return nil, errors.New("lookup: no Parser")
 	}
 	if opts.Source == nil {
-		return nil, errors.New("lookup: thiếu nguồn hồ sơ (Source)")
+		return nil, errors.New("lookup: no dossier Source")
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout

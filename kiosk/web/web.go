@@ -74,7 +74,8 @@ type Handler struct {
 	static  fs.FS
 	fonts   map[string][]byte
 	pages   map[string]string
-	receipt []byte // the receipt page, rendered once
+	scripts map[string][]byte // generated assets: MessagesScript
+	receipt []byte            // the receipt page, rendered once
 }
 
 var receiptPage = template.Must(template.ParseFS(embedded, "static/dossier.html"))
@@ -89,7 +90,7 @@ func New(o Opts) *Handler {
 	if err := receiptPage.Execute(&page, o); err != nil { // only a string goes in
 		panic("web: receipt page: " + err.Error())
 	}
-	return &Handler{static: sub, pages: pages(), receipt: page.Bytes(), fonts: map[string][]byte{
+	return &Handler{static: sub, pages: pages(), receipt: page.Bytes(), scripts: map[string][]byte{MessagesScript: messagesJS()}, fonts: map[string][]byte{
 		"DejaVuSans.ttf":      dejavusans.TTF,
 		"DejaVuSans-Bold.ttf": dejavusansbold.TTF,
 	}}
@@ -133,6 +134,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-cache")
+	if js, ok := h.scripts[name]; ok {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Write(js)
+		return
+	}
 	h.serveFile(w, r, name)
 }
 

@@ -2,12 +2,12 @@ package server
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/internal/msg"
 	"motcua/kiosk/claim"
 )
 
@@ -31,7 +31,7 @@ func (s *Server) openCounter(c *gin.Context) {
 		return
 	}
 	if !s.knownCounter(c.Param("counter")) {
-		s.fail(c, newError(http.StatusNotFound, "unknown_counter", "Không có quầy này."))
+		s.fail(c, newError(http.StatusNotFound, msg.UnknownCounter))
 		return
 	}
 	user := c.MustGet("user").(config.Staff)
@@ -88,13 +88,13 @@ func (s *Server) claimError(err error) error {
 	var to *claim.TakenOverError
 	switch {
 	case errors.As(err, &iu) && iu.User == "":
-		return newError(http.StatusConflict, "counter_not_open", "Máy này chưa mở quầy: xin chọn lại quầy.")
+		return newError(http.StatusConflict, msg.CounterNotOpen)
 	case errors.As(err, &iu):
-		return newError(http.StatusConflict, "counter_in_use", fmt.Sprintf(
-			"Quầy %s đang được mở ở máy khác (tài khoản %s, từ %s).", iu.Counter, iu.User, iu.Since.In(s.loc).Format("15:04")))
+		return newError(http.StatusConflict, msg.CounterInUse,
+			"counter", iu.Counter, "user", iu.User, "since", iu.Since.In(s.loc).Format("15:04"))
 	case errors.As(err, &to):
-		return newError(http.StatusConflict, "counter_taken_over", fmt.Sprintf(
-			"Quầy %s đã được tài khoản %s tiếp quản lúc %s. Máy này không còn giữ quầy.", to.Counter, to.By, to.At.In(s.loc).Format("15:04")))
+		return newError(http.StatusConflict, msg.CounterTakenOver,
+			"counter", to.Counter, "user", to.By, "at", to.At.In(s.loc).Format("15:04"))
 	}
 	return err
 }

@@ -3,12 +3,13 @@ package server
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"motcua/internal/msg"
 )
 
 // maxBody is the largest request body accepted.
@@ -36,7 +37,7 @@ func decode(c *gin.Context, v any) error {
 		return badJSON(err)
 	}
 	if dec.More() {
-		return newError(http.StatusBadRequest, "malformed_json", "Chỉ gửi một đối tượng JSON.")
+		return newError(http.StatusBadRequest, msg.MalformedJSONMore)
 	}
 	return nil
 }
@@ -44,12 +45,10 @@ func decode(c *gin.Context, v any) error {
 func badJSON(err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return newError(http.StatusBadRequest, "invalid_field",
-			fmt.Sprintf("Trường %q sai kiểu dữ liệu.", te.Field))
+		return newError(http.StatusBadRequest, msg.FieldType, "field", te.Field)
 	}
-	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
-		return newError(http.StatusBadRequest, "unknown_field",
-			"Trường không được hỗ trợ: "+strings.TrimPrefix(msg, "json: unknown field ")+".")
+	if text := err.Error(); strings.HasPrefix(text, "json: unknown field ") {
+		return newError(http.StatusBadRequest, msg.UnknownField, "field", strings.TrimPrefix(text, "json: unknown field "))
 	}
 	return errBadJSON
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/internal/msg"
 	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
@@ -26,7 +27,7 @@ func (s *Server) lookupFail(c *gin.Context, err error) {
 	if api.RetryAfter > 0 {
 		c.Header("Retry-After", strconv.Itoa(api.RetryAfter))
 	}
-	s.fail(c, fmt.Errorf("%w: %w", newError(api.Status, api.Code, api.Message), err))
+	s.fail(c, fmt.Errorf("%w: %w", &apiError{Status: api.Status, Code: api.Code, Message: api.Message}, err))
 }
 
 // rateKey is whom a lookup is counted against: a configured kiosk, or the
@@ -107,7 +108,7 @@ func (s *Server) mainSystem(c *gin.Context) {
 		return
 	}
 	if u := c.MustGet("user").(config.Staff); u.Role != config.RoleAdmin {
-		s.fail(c, newError(http.StatusForbidden, "forbidden", "Chỉ hệ thống một cửa hoặc quản trị viên được làm việc này."))
+		s.fail(c, newError(http.StatusForbidden, msg.SystemOnly))
 	}
 }
 
@@ -128,7 +129,7 @@ func (s *Server) dossierStatus(c *gin.Context) {
 	if req.At != "" {
 		at, err := time.Parse(time.RFC3339, req.At)
 		if err != nil {
-			s.fail(c, newError(http.StatusBadRequest, "invalid_field", "Thời điểm \"at\" phải theo RFC 3339, ví dụ 2026-11-21T08:30:00+07:00."))
+			s.fail(c, newError(http.StatusBadRequest, msg.FieldStatusAt))
 			return
 		}
 		u.At = at
@@ -154,7 +155,7 @@ func (s *Server) dossierImport(c *gin.Context) {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			s.fail(c, newError(http.StatusRequestEntityTooLarge, "body_too_large", "Tệp quá lớn (tối đa 32 MiB)."))
+			s.fail(c, newError(http.StatusRequestEntityTooLarge, msg.FileTooLarge))
 			return
 		}
 		var ie *registry.ImportError
@@ -172,9 +173,9 @@ func (s *Server) dossierImport(c *gin.Context) {
 func registryError(err error) error {
 	switch {
 	case errors.Is(err, dossier.ErrNotFound):
-		return fmt.Errorf("%w: %w", newError(http.StatusNotFound, "not_found", "Không tìm thấy hồ sơ."), err)
+		return fmt.Errorf("%w: %w", newError(http.StatusNotFound, msg.RegistryNotFound), err)
 	case errors.Is(err, registry.ErrInvalid):
-		return fmt.Errorf("%w: %w", newError(http.StatusBadRequest, "invalid_dossier", "Dữ liệu hồ sơ không hợp lệ."), err)
+		return fmt.Errorf("%w: %w", newError(http.StatusBadRequest, msg.InvalidDossier), err)
 	}
 	return err
 }

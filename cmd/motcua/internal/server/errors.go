@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"motcua/internal/msg"
 	"motcua/queue"
 )
 
@@ -19,17 +20,19 @@ type apiError struct {
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
 
-func newError(status int, code, msg string) *apiError {
-	return &apiError{Status: status, Code: code, Message: msg}
+// newError is the answer status with the catalogue's message id, its slots
+// filled from vars.
+func newError(status int, id msg.ID, vars ...string) *apiError {
+	return &apiError{Status: status, Code: id.Code(), Message: id.VI(vars...)}
 }
 
 // Errors of the request itself.
 var (
-	errBadJSON      = newError(http.StatusBadRequest, "malformed_json", "Dữ liệu gửi lên không phải JSON hợp lệ.")
-	errTooLarge     = newError(http.StatusBadRequest, "body_too_large", "Dữ liệu gửi lên quá lớn (tối đa 64 KiB).")
-	errUnauthorized = newError(http.StatusUnauthorized, "unauthorized", "Cần đăng nhập để làm việc này.")
-	errBadLogin     = newError(http.StatusUnauthorized, "bad_credentials", "Sai tên đăng nhập hoặc mật khẩu.")
-	errForbidden    = newError(http.StatusForbidden, "forbidden", "Tài khoản này không được làm việc tại quầy này.")
+	errBadJSON      = newError(http.StatusBadRequest, msg.MalformedJSON)
+	errTooLarge     = newError(http.StatusBadRequest, msg.BodyTooLarge)
+	errUnauthorized = newError(http.StatusUnauthorized, msg.Unauthorized)
+	errBadLogin     = newError(http.StatusUnauthorized, msg.BadCredentials)
+	errForbidden    = newError(http.StatusForbidden, msg.Forbidden)
 )
 
 // engineErrors maps the engine's errors to the contract.
@@ -37,20 +40,20 @@ var engineErrors = []struct {
 	err error
 	api *apiError
 }{
-	{queue.ErrQueueEmpty, newError(http.StatusNotFound, "queue_empty", "Không còn ai đang chờ.")},
-	{queue.ErrUnknownService, newError(http.StatusUnprocessableEntity, "unknown_service", "Lĩnh vực này không có ở trung tâm.")},
-	{queue.ErrUnknownCounter, newError(http.StatusNotFound, "unknown_counter", "Không có quầy này.")},
-	{queue.ErrServiceClosed, newError(http.StatusConflict, "service_closed", "Lĩnh vực này hiện ngoài giờ tiếp nhận.")},
-	{queue.ErrDailyCapReached, newError(http.StatusConflict, "daily_cap_reached", "Đã hết số của lĩnh vực này trong hôm nay.")},
-	{queue.ErrNoCurrent, newError(http.StatusConflict, "no_current_ticket", "Quầy chưa gọi số nào.")},
-	{queue.ErrNotFound, newError(http.StatusNotFound, "ticket_not_found", "Không tìm thấy số thứ tự này.")},
-	{queue.ErrNotWaiting, newError(http.StatusConflict, "ticket_not_waiting", "Số này không còn trong hàng chờ.")},
-	{queue.ErrSameService, newError(http.StatusConflict, "same_service", "Số này đã ở lĩnh vực đó.")},
-	{queue.ErrBadState, newError(http.StatusConflict, "bad_state", "Không thể làm việc này ở trạng thái hiện tại của số.")},
-	{queue.ErrBadRating, newError(http.StatusBadRequest, "bad_rating", "Mức đánh giá phải là 1, 2 hoặc 3.")},
+	{queue.ErrQueueEmpty, newError(http.StatusNotFound, msg.QueueEmpty)},
+	{queue.ErrUnknownService, newError(http.StatusUnprocessableEntity, msg.UnknownService)},
+	{queue.ErrUnknownCounter, newError(http.StatusNotFound, msg.UnknownCounter)},
+	{queue.ErrServiceClosed, newError(http.StatusConflict, msg.ServiceClosed)},
+	{queue.ErrDailyCapReached, newError(http.StatusConflict, msg.DailyCapReached)},
+	{queue.ErrNoCurrent, newError(http.StatusConflict, msg.NoCurrentTicket)},
+	{queue.ErrNotFound, newError(http.StatusNotFound, msg.TicketNotFound)},
+	{queue.ErrNotWaiting, newError(http.StatusConflict, msg.TicketNotWaiting)},
+	{queue.ErrSameService, newError(http.StatusConflict, msg.SameService)},
+	{queue.ErrBadState, newError(http.StatusConflict, msg.BadState)},
+	{queue.ErrBadRating, newError(http.StatusBadRequest, msg.BadRating)},
 }
 
-var errInternal = newError(http.StatusInternalServerError, "internal", "Hệ thống gặp lỗi, xin thử lại.")
+var errInternal = newError(http.StatusInternalServerError, msg.Internal)
 
 // fail answers c with err as the contract's JSON and logs it: client errors
 // at debug level, server errors at error level.

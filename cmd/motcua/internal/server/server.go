@@ -13,6 +13,7 @@ import (
 
 	"motcua/cmd/motcua/internal/config"
 	"motcua/cmd/motcua/internal/printing"
+	"motcua/internal/msg"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/procedures"
@@ -92,10 +93,10 @@ func New(o Opts) *Server {
 	}))
 	s.metrics = s.newMetrics(r)
 	r.NoRoute(func(c *gin.Context) {
-		s.fail(c, newError(http.StatusNotFound, "not_found", "Không có trang hoặc API này."))
+		s.fail(c, newError(http.StatusNotFound, msg.RouteNotFound))
 	})
 	r.NoMethod(func(c *gin.Context) {
-		s.fail(c, newError(http.StatusMethodNotAllowed, "method_not_allowed", "Phương thức không được hỗ trợ."))
+		s.fail(c, newError(http.StatusMethodNotAllowed, msg.MethodNotAllowed))
 	})
 
 	r.GET("/healthz", s.healthz)

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"motcua/display"
+	"motcua/internal/msg"
 	"motcua/queue"
 )
 
@@ -100,14 +101,14 @@ func (s *Server) issue(c *gin.Context) {
 	}
 	req.Service = strings.TrimSpace(req.Service)
 	if req.Service == "" {
-		s.fail(c, newError(http.StatusBadRequest, "missing_service", "Chưa chọn lĩnh vực."))
+		s.fail(c, newError(http.StatusBadRequest, msg.MissingService))
 		return
 	}
 	ir := queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: req.Kiosk}
 	if req.Kiosk != "" {
 		k, ok := s.cfg.Kiosk(req.Kiosk)
 		if !ok {
-			s.fail(c, newError(http.StatusUnprocessableEntity, "unknown_kiosk", "Kiosk này chưa được khai báo ở trung tâm."))
+			s.fail(c, newError(http.StatusUnprocessableEntity, msg.UnknownKiosk))
 			return
 		}
 		if k.Printer != "" && s.printing != nil {
