@@ -3,15 +3,13 @@ package lookup
 import (
 	"errors"
 	"fmt"
-	"math"
-	"net/http"
 	"time"
 
-	"motcua/internal/msg"
 	"motcua/kiosk/dossier"
 )
 
-// The errors of a lookup; ToAPI turns each into its HTTP status and API code.
+// The errors of a lookup, each a kind the HTTP layer answers with its own
+// status and code (in parentheses).
 var (
 	// ErrInvalidCode: the code does not match the configured pattern (400 invalid_code).
 	ErrInvalidCode = errors.New("dossier code does not match the pattern")
@@ -47,49 +45,3 @@ func (e *RateLimitError) Error() string {
 }
 
 func (e *RateLimitError) Unwrap() error { return ErrRateLimited }
-
-// APIError is how the HTTP layer answers an error of this package:
-// Status with {"error":{"code":Code,"message":Message}}, and a Retry-After
-// header of RetryAfter seconds when it is not zero.
-type APIError struct {
-	Status     int
-	Code       string
-	Message    string // Vietnamese, for the citizen at the kiosk
-	RetryAfter int    // seconds
-}
-
-// ToAPI maps an error of Resolve, Lookup or DecodeImage to its API answer;
-// an error of no known kind is a 500 "internal".
-func ToAPI(err error) APIError {
-	switch {
-	case errors.Is(err, ErrInvalidCode):
-		return apiError(http.StatusBadRequest, msg.InvalidCode, 0)
-	case errors.Is(err, ErrNotFound):
-		return apiError(http.StatusNotFound, msg.DossierNotFound, 0)
-	case errors.Is(err, ErrRateLimited):
-		retry := 1
-		var rl *RateLimitError
-		if errors.As(err, &rl) {
-			retry = int(math.Ceil(rl.RetryAfter.Seconds()))
-			retry = max(retry, 1)
-		}
-		return apiError(http.StatusTooManyRequests, msg.RateLimited, retry)
-	case errors.Is(err, ErrNotOurReceipt):
-		return apiError(http.StatusUnprocessableEntity, msg.NotOurReceipt, 0)
-	case errors.Is(err, ErrBadSignature):
-		return apiError(http.StatusUnprocessableEntity, msg.BadSignature, 0)
-	case errors.Is(err, ErrImageTooLarge):
-		return apiError(http.StatusRequestEntityTooLarge, msg.ImageTooLarge, 0)
-	case errors.Is(err, ErrBadImage):
-		return apiError(http.StatusBadRequest, msg.InvalidImage, 0)
-	case errors.Is(err, ErrNoCode):
-		return apiError(http.StatusUnprocessableEntity, msg.NoCodeFound, 0)
-	case errors.Is(err, ErrUnavailable):
-		return apiError(http.StatusServiceUnavailable, msg.UpstreamUnavailable, 0)
-	}
-	return apiError(http.StatusInternalServerError, msg.Internal, 0)
-}
-
-func apiError(status int, id msg.ID, retry int) APIError {
-	return APIError{Status: status, Code: id.Code(), Message: id.VI(), RetryAfter: retry}
-}

@@ -1,6 +1,7 @@
 package lookup_test
 
 import (
+	"errors"
 	"fmt"
 
 	"motcua/kiosk/lookup"
@@ -27,7 +28,7 @@ func ExampleParser_Parse() {
 	} {
 		got, err := p.Parse(scan)
 		if err != nil {
-			fmt.Println(lookup.ToAPI(err).Code)
+			fmt.Println(errors.Is(err, lookup.ErrNotOurReceipt))
 			continue
 		}
 		switch got.Kind {
@@ -41,5 +42,5 @@ func ExampleParser_Parse() {
 	// dossier 000.00.14.H56-200203-0118 verified: false
 	// dossier 000.00.14.H56-200203-0118 verified: true
 	// ticket A012
-	// not_our_receipt
+	// true
 }

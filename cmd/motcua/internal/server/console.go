@@ -1,14 +1,13 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"motcua/cmd/motcua/internal/config"
-	"motcua/internal/msg"
 	"motcua/kiosk/claim"
+	"motcua/queue"
 )
 
 type openRequest struct {
@@ -31,13 +30,13 @@ func (s *Server) openCounter(c *gin.Context) {
 		return
 	}
 	if !s.knownCounter(c.Param("counter")) {
-		s.fail(c, newError(http.StatusNotFound, msg.UnknownCounter))
+		s.fail(c, queue.ErrUnknownCounter)
 		return
 	}
 	user := c.MustGet("user").(config.Staff)
 	cl, err := s.screens.claims.Open(c.Param("counter"), user.Username, req.Takeover)
 	if err != nil {
-		s.fail(c, s.claimError(err))
+		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, s.claimJSON(cl))
@@ -52,7 +51,7 @@ func (s *Server) heartbeat(c *gin.Context) {
 	user := c.MustGet("user").(config.Staff)
 	cl, err := s.screens.claims.Heartbeat(c.Param("counter"), consoleToken(c), user.Username)
 	if err != nil {
-		s.fail(c, s.claimError(err))
+		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, s.claimJSON(cl))
@@ -72,7 +71,7 @@ func (s *Server) releaseCounter(c *gin.Context) {
 // counter while another does.
 func (s *Server) claimCheck(c *gin.Context) {
 	if err := s.screens.claims.Check(c.Param("counter"), consoleToken(c)); err != nil {
-		s.fail(c, s.claimError(err))
+		s.fail(c, err)
 		return
 	}
 	c.Next()
@@ -80,21 +79,4 @@ func (s *Server) claimCheck(c *gin.Context) {
 
 func (s *Server) claimJSON(cl claim.Claim) claimJSON {
 	return claimJSON{Counter: cl.Counter, Console: cl.Token, User: cl.User, Since: s.stamp(cl.Since)}
-}
-
-// claimError turns the claim package's errors into the API's.
-func (s *Server) claimError(err error) error {
-	var iu *claim.InUseError
-	var to *claim.TakenOverError
-	switch {
-	case errors.As(err, &iu) && iu.User == "":
-		return newError(http.StatusConflict, msg.CounterNotOpen)
-	case errors.As(err, &iu):
-		return newError(http.StatusConflict, msg.CounterInUse,
-			"counter", iu.Counter, "user", iu.User, "since", iu.Since.In(s.loc).Format("15:04"))
-	case errors.As(err, &to):
-		return newError(http.StatusConflict, msg.CounterTakenOver,
-			"counter", to.Counter, "user", to.By, "at", to.At.In(s.loc).Format("15:04"))
-	}
-	return err
 }

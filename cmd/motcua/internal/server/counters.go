@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"motcua/internal/msg"
 	"motcua/queue"
 )
 
@@ -42,7 +41,7 @@ func (s *Server) transfer(c *gin.Context) {
 		return
 	}
 	if strings.TrimSpace(req.Service) == "" {
-		s.fail(c, newError(http.StatusBadRequest, msg.MissingTransferTo))
+		s.fail(c, errMissingTransfer)
 		return
 	}
 	t, err := s.engine.Transfer(c.Request.Context(), c.Param("counter"), strings.TrimSpace(req.Service))
@@ -61,7 +60,7 @@ func (s *Server) call(c *gin.Context) {
 	}
 	ref := strings.TrimSpace(req.Ticket)
 	if ref == "" || len(ref) > 64 {
-		s.fail(c, newError(http.StatusBadRequest, msg.MissingTicket))
+		s.fail(c, errMissingTicket)
 		return
 	}
 	t, err := s.engine.Call(c.Request.Context(), c.Param("counter"), ref)

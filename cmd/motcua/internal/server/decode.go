@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -24,9 +25,9 @@ func decode(c *gin.Context, v any) error {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return errTooLarge
+			return errBodyTooLarge
 		}
-		return errBadJSON
+		return fmt.Errorf("%w: %w", errMalformedJSON, err)
 	}
 	if strings.TrimSpace(string(data)) == "" {
 		data = []byte("{}")
@@ -37,7 +38,7 @@ func decode(c *gin.Context, v any) error {
 		return badJSON(err)
 	}
 	if dec.More() {
-		return newError(http.StatusBadRequest, msg.MalformedJSONMore)
+		return errTrailingJSON
 	}
 	return nil
 }
@@ -45,10 +46,10 @@ func decode(c *gin.Context, v any) error {
 func badJSON(err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return newError(http.StatusBadRequest, msg.FieldType, "field", te.Field)
+		return invalid(msg.FieldType, te.Field)
 	}
 	if text := err.Error(); strings.HasPrefix(text, "json: unknown field ") {
-		return newError(http.StatusBadRequest, msg.UnknownField, "field", strings.TrimPrefix(text, "json: unknown field "))
+		return invalid(msg.UnknownField, strings.TrimPrefix(text, "json: unknown field "))
 	}
-	return errBadJSON
+	return fmt.Errorf("%w: %w", errMalformedJSON, err)
 }

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"motcua/internal/msg"
+	"motcua/queue"
 )
 
 // ratingWindow is how long after a completion the tablet may rate it.
@@ -35,7 +35,7 @@ func (s *Server) ratable(counter string) (doneTicket, bool, bool) {
 func (s *Server) lastCompleted(c *gin.Context) {
 	counter := c.Param("counter")
 	if !s.knownCounter(counter) {
-		s.fail(c, newError(http.StatusNotFound, msg.UnknownCounter))
+		s.fail(c, queue.ErrUnknownCounter)
 		return
 	}
 	d, ok, rateable := s.ratable(counter)
@@ -61,16 +61,16 @@ func (s *Server) rate(c *gin.Context) {
 	}
 	counter := c.Param("counter")
 	if !s.knownCounter(counter) {
-		s.fail(c, newError(http.StatusNotFound, msg.UnknownCounter))
+		s.fail(c, queue.ErrUnknownCounter)
 		return
 	}
 	if req.Rating < 1 || req.Rating > 3 {
-		s.fail(c, newError(http.StatusBadRequest, msg.BadRating))
+		s.fail(c, queue.ErrBadRating)
 		return
 	}
 	d, _, rateable := s.ratable(counter)
 	if !rateable {
-		s.fail(c, newError(http.StatusNotFound, msg.NothingToRate))
+		s.fail(c, errNothingToRate)
 		return
 	}
 	t, err := s.engine.Rate(c.Request.Context(), d.ID, req.Rating)

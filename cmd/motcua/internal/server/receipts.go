@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -60,44 +59,40 @@ type receiptRequest struct {
 	Copies         int      `json:"copies"`
 }
 
-func invalid(id msg.ID) error {
-	return newError(http.StatusBadRequest, id)
-}
-
 // receiptJob checks the request and builds the layout job.
 func (s *Server) receiptJob(r receiptRequest) (layout.ReceiptJob, error) {
 	code := strings.ToUpper(strings.TrimSpace(r.DossierCode))
 	if !s.codePattern.MatchString(code) {
-		return layout.ReceiptJob{}, invalid(msg.FieldDossierCode)
+		return layout.ReceiptJob{}, invalid(msg.FieldDossierCode, "")
 	}
 	if strings.TrimSpace(r.Procedure) == "" {
-		return layout.ReceiptJob{}, invalid(msg.FieldProcedure)
+		return layout.ReceiptJob{}, invalid(msg.FieldProcedure, "")
 	}
 	if strings.TrimSpace(r.Applicant.Name) == "" {
-		return layout.ReceiptJob{}, invalid(msg.FieldApplicant)
+		return layout.ReceiptJob{}, invalid(msg.FieldApplicant, "")
 	}
 	if len(r.Documents) > 60 {
-		return layout.ReceiptJob{}, invalid(msg.FieldDocuments)
+		return layout.ReceiptJob{}, invalid(msg.FieldDocuments, "")
 	}
 	if r.Copies < 0 || r.Copies > 2 {
-		return layout.ReceiptJob{}, invalid(msg.FieldCopies)
+		return layout.ReceiptJob{}, invalid(msg.FieldCopies, "")
 	}
 	if r.Sets < 0 || r.Sets > 100 || r.ProcessingDays < 0 || r.ProcessingDays > 3650 {
-		return layout.ReceiptJob{}, invalid(msg.FieldSets)
+		return layout.ReceiptJob{}, invalid(msg.FieldSets, "")
 	}
 	received, err := s.parseTime(r.ReceivedAt)
 	if err != nil {
-		return layout.ReceiptJob{}, invalid(msg.FieldReceivedAt)
+		return layout.ReceiptJob{}, invalid(msg.FieldReceivedAt, "")
 	}
 	if received.IsZero() {
 		received = s.now()
 	}
 	due, err := s.parseTime(r.DueAt)
 	if err != nil {
-		return layout.ReceiptJob{}, invalid(msg.FieldDueAt)
+		return layout.ReceiptJob{}, invalid(msg.FieldDueAt, "")
 	}
 	if !due.IsZero() && due.Before(received) {
-		return layout.ReceiptJob{}, invalid(msg.FieldDueBefore)
+		return layout.ReceiptJob{}, invalid(msg.FieldDueBefore, "")
 	}
 	job := layout.ReceiptJob{
 		DossierCode: code, Procedure: r.Procedure,
@@ -140,7 +135,7 @@ func (s *Server) receiptPrinter(c *gin.Context, r receiptRequest) (string, error
 			}
 		}
 	}
-	return "", newError(http.StatusUnprocessableEntity, msg.NoPrinter)
+	return "", printing.ErrNoPrinter
 }
 
 // receipt prints a form-01 receipt and records the dossier in the registry,
@@ -162,10 +157,6 @@ func (s *Server) receipt(c *gin.Context) {
 		return
 	}
 	pj, err := s.printing.Receipt(c.Request.Context(), name, job)
-	if errors.Is(err, printing.ErrUnknownPrinter) {
-		s.fail(c, newError(http.StatusUnprocessableEntity, msg.UnknownPrinter))
-		return
-	}
 	if err != nil {
 		s.fail(c, err)
 		return

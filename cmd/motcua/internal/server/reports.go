@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"motcua/internal/msg"
 	"motcua/kiosk/report"
 )
 
@@ -25,16 +24,16 @@ func (s *Server) reports(c *gin.Context) {
 	f, err1 := time.ParseInLocation(time.DateOnly, from, s.loc)
 	t, err2 := time.ParseInLocation(time.DateOnly, to, s.loc)
 	if err1 != nil || err2 != nil {
-		s.fail(c, newError(http.StatusBadRequest, msg.InvalidDate))
+		s.fail(c, errInvalidDate)
 		return
 	}
 	if t.Before(f) || t.Sub(f) > maxReportDays*24*time.Hour {
-		s.fail(c, newError(http.StatusBadRequest, msg.InvalidRange))
+		s.fail(c, errInvalidRange)
 		return
 	}
 	format := c.DefaultQuery("format", "json")
 	if format != "json" && format != "csv" {
-		s.fail(c, newError(http.StatusBadRequest, msg.InvalidFormat))
+		s.fail(c, errInvalidFormat)
 		return
 	}
 	tickets, err := s.engine.History(c.Request.Context(), from, to)

@@ -10,7 +10,6 @@ import (
 
 	"motcua/cmd/motcua/internal/config"
 	"motcua/display"
-	"motcua/internal/msg"
 	"motcua/kiosk/claim"
 	"motcua/kiosk/procedures"
 	"motcua/kiosk/web"
@@ -66,7 +65,7 @@ type centerJSON struct {
 func (s *Server) kioskSettings(c *gin.Context) {
 	k, ok := s.cfg.Kiosk(c.Param("kiosk"))
 	if !ok {
-		s.fail(c, newError(http.StatusNotFound, msg.UnknownKiosk))
+		s.fail(c, errNoSuchKiosk)
 		return
 	}
 	c.JSON(http.StatusOK, kioskJSON{ID: k.ID, Name: k.Name, Confirm: k.Confirms(), IdleSeconds: k.IdleSeconds,
@@ -104,7 +103,7 @@ func (s *Server) procedureList(c *gin.Context) {
 // adminOnly lets administrators through.
 func (s *Server) adminOnly(c *gin.Context) {
 	if c.MustGet("user").(config.Staff).Role != config.RoleAdmin {
-		s.fail(c, newError(http.StatusForbidden, msg.AdminOnly))
+		s.fail(c, errAdminOnly)
 		return
 	}
 	c.Next()

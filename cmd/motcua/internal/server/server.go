@@ -13,7 +13,6 @@ import (
 
 	"motcua/cmd/motcua/internal/config"
 	"motcua/cmd/motcua/internal/printing"
-	"motcua/internal/msg"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/procedures"
@@ -64,6 +63,7 @@ type Server struct {
 
 	receiptKey  []byte
 	codePattern *regexp.Regexp
+	errors      []rule // errorTable
 	router      *gin.Engine
 	metrics     *prometheus.Registry
 	screens     *screens
@@ -83,20 +83,21 @@ func New(o Opts) *Server {
 		health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Now,
 		receiptKey: o.ReceiptSecret, codePattern: compileCode(o.Config.Dossiers.CodePattern),
 	}
+	s.errors = s.errorTable()
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.ContextWithFallback = true
 	r.HandleMethodNotAllowed = true
 	r.Use(gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, err any) {
 		s.log.Error("panic in handler", "path", c.FullPath(), "panic", err)
-		s.fail(c, errInternal)
+		s.fail(c, panicked(err))
 	}))
 	s.metrics = s.newMetrics(r)
 	r.NoRoute(func(c *gin.Context) {
-		s.fail(c, newError(http.StatusNotFound, msg.RouteNotFound))
+		s.fail(c, errRouteNotFound)
 	})
 	r.NoMethod(func(c *gin.Context) {
-		s.fail(c, newError(http.StatusMethodNotAllowed, msg.MethodNotAllowed))
+		s.fail(c, errMethodNotAllowed)
 	})
 
 	r.GET("/healthz", s.healthz)

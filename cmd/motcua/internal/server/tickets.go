@@ -8,7 +8,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"motcua/display"
-	"motcua/internal/msg"
 	"motcua/queue"
 )
 
@@ -101,14 +100,14 @@ func (s *Server) issue(c *gin.Context) {
 	}
 	req.Service = strings.TrimSpace(req.Service)
 	if req.Service == "" {
-		s.fail(c, newError(http.StatusBadRequest, msg.MissingService))
+		s.fail(c, errMissingService)
 		return
 	}
 	ir := queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: req.Kiosk}
 	if req.Kiosk != "" {
 		k, ok := s.cfg.Kiosk(req.Kiosk)
 		if !ok {
-			s.fail(c, newError(http.StatusUnprocessableEntity, msg.UnknownKiosk))
+			s.fail(c, errBadKiosk)
 			return
 		}
 		if k.Printer != "" && s.printing != nil {
