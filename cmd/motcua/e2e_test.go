@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -215,4 +217,17 @@ func TestKioskOneTap(t *testing.T) {
 	if tk := ticketByNumber(t, c, "D002"); !tk.Priority {
 		t.Fatalf("the priority path gave %+v", tk)
 	}
+
+	// A third number waits behind the two: the kiosk says the wait in the
+	// words the paper ticket prints (the API's estimated_wait_text).
+	click(t, kiosk, "#ticket-done")
+	waitFor(t, kiosk, "back home", visible("home"))
+	click(t, kiosk, `button.field[data-service="D"]`)
+	waitFor(t, kiosk, "D003", `document.getElementById("ticket-number").textContent === "D003"`)
+	in, err := c.engine.Ticket(t.Context(), ticketByNumber(t, c, "D003").ID)
+	if err != nil || in.Ahead != 2 {
+		t.Fatalf("D003: %+v %v", in, err)
+	}
+	want := fmt.Sprintf("Trước bạn có 2 người · %s", catalog.Wait(in.EstimatedWait).VI)
+	waitFor(t, kiosk, "the wait in the paper's words", `document.getElementById("ticket-ahead").textContent === `+strconv.Quote(want))
 }

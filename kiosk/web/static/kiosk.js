@@ -23,8 +23,7 @@
       your_number: "Số thứ tự của bạn", priority_ticket: "Số ưu tiên",
       qr_hint: "Quét mã này bằng điện thoại để theo dõi số của bạn.",
       waiting_n: "{n} người đang chờ", waiting_0: "Không có ai chờ — được gọi ngay",
-      wait_about: "{n} người đang chờ, khoảng {m} phút.",
-      ahead_n: "Trước bạn có {n} người · khoảng {m} phút", ahead_0: "Bạn là người tiếp theo. Xin chú ý màn hình gọi số.",
+      ahead_n: "Trước bạn có {n} người · {wait}", ahead_0: "Bạn là người tiếp theo. Xin chú ý màn hình gọi số.",
       closed_hours: "Ngoài giờ tiếp nhận · Giờ nhận: {h}", closed: "Ngoài giờ tiếp nhận", full: "Hết số hôm nay",
       print_wait: "Đang in phiếu…", print_wait_more: "Xin chờ phiếu ra ở khe máy in bên dưới.",
       print_ok: "Mời bạn nhận phiếu ở khe máy in bên dưới.", print_ok_more: "Giữ phiếu cho tới khi được gọi.",
@@ -44,7 +43,7 @@
       p_none: "Chưa có danh mục thủ tục cho lĩnh vực này. Xin hỏi cán bộ hướng dẫn.",
       p_empty: "Trung tâm chưa đưa danh mục thủ tục lên kiosk. Xin hỏi cán bộ hướng dẫn.",
       help: "Cần giúp đỡ? Xin hỏi cán bộ hướng dẫn tại sảnh.",
-      lang: "English", minutes: "phút",
+      lang: "English",
     },
     en: {
       ...words.en,
@@ -61,8 +60,7 @@
       your_number: "Your number", priority_ticket: "Priority number",
       qr_hint: "Scan this code with your phone to follow your number.",
       waiting_n: "{n} people waiting", waiting_0: "Nobody waiting — you will be called soon",
-      wait_about: "{n} people waiting, about {m} minutes.",
-      ahead_n: "{n} people before you · about {m} minutes", ahead_0: "You are next. Please watch the calling screen.",
+      ahead_n: "{n} people before you · {wait}", ahead_0: "You are next. Please watch the calling screen.",
       closed_hours: "Closed now · Open: {h}", closed: "Closed now", full: "No more numbers today",
       print_wait: "Printing your ticket…", print_wait_more: "Please wait for the ticket below the screen.",
       print_ok: "Please take your ticket below the screen.", print_ok_more: "Keep it until you are called.",
@@ -82,7 +80,7 @@
       p_none: "No procedures listed for this service yet. Please ask the staff.",
       p_empty: "The center has not listed its procedures on the kiosk. Please ask the staff.",
       help: "Need help? Please ask the staff in the hall.",
-      lang: "Tiếng Việt", minutes: "minutes",
+      lang: "Tiếng Việt",
     },
   };
   const tr = motcua.i18n(dict, lang => {
@@ -207,8 +205,13 @@
     followPrint(tk);
   }
   function renderAhead(tk) {
-    const m = Math.max(1, Math.round((tk.estimated_wait_s || 0) / 60));
-    $("ticket-ahead").textContent = tk.ahead > 0 ? t("ahead_n", { n: tk.ahead, m }) : t("ahead_0");
+    $("ticket-ahead").textContent = aheadText(tk);
+  }
+  // aheadText says who is before the ticket and the wait, in the server's
+  // words for the wait: those the paper ticket prints.
+  function aheadText(tk) {
+    const wait = (tr.lang === "en" && tk.estimated_wait_text_en) || tk.estimated_wait_text || "";
+    return tk.ahead > 0 ? t("ahead_n", { n: tk.ahead, wait }) : t("ahead_0");
   }
 
   // followPrint shows what the printer did, polling briefly while the job
@@ -315,7 +318,7 @@
           state.code = tk.number;
           $("code-text").textContent = tk.number;
           out.replaceChildren(el("div", { class: "notice info dossier", "data-ticket": tk.number },
-            el("h2", {}, t("your_number") + ": " + tk.number), el("p", { class: "say" }, tk.ahead > 0 ? t("ahead_n", { n: tk.ahead, m: Math.max(1, Math.round(tk.estimated_wait_s / 60)) }) : t("ahead_0"))));
+            el("h2", {}, t("your_number") + ": " + tk.number), el("p", { class: "say" }, aheadText(tk))));
           return;
         }
         d = res.dossier;

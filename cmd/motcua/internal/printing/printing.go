@@ -208,14 +208,20 @@ func (s *Service) Ticket(ctx context.Context, kiosk string, t queue.TicketInfo) 
 	if name == "" {
 		return spool.Job{}, ErrNoPrinter
 	}
-	job := layout.TicketJob{
-		ID: t.ID, CenterName: s.cfg.Center.Name, ServiceName: t.ServiceName, Number: t.Number,
-		Priority: t.Priority, IssuedAt: t.IssuedAt, Ahead: max(t.Ahead, 0), EstimatedWait: t.EstimatedWait,
-		TrackURL: display.PhonePath(t.ID), BaseURL: s.cfg.BaseURL(),
-	}
+	job := TicketJob(s.cfg, t)
 	return s.submit(ctx, name, KindTicket, t.Number, t.ID, func(o layout.Opts) (*layout.Output, error) {
 		return s.render.Ticket(job, o)
 	})
+}
+
+// TicketJob is the paper ticket of t: its wait is the EstimatedWait the API
+// answers, which layout prints in the words of msg.Wait.
+func TicketJob(cfg *config.Config, t queue.TicketInfo) layout.TicketJob {
+	return layout.TicketJob{
+		ID: t.ID, CenterName: cfg.Center.Name, ServiceName: t.ServiceName, Number: t.Number,
+		Priority: t.Priority, IssuedAt: t.IssuedAt, Ahead: max(t.Ahead, 0), EstimatedWait: t.EstimatedWait,
+		TrackURL: display.PhonePath(t.ID), BaseURL: cfg.BaseURL(),
+	}
 }
 
 // Receipt renders a form-01 receipt and queues it on the named printer.

@@ -8,28 +8,33 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"motcua/display"
+	"motcua/internal/msg"
 	"motcua/queue"
 )
 
 // ticketJSON is a ticket as the contract shows it.
 type ticketJSON struct {
-	ID             string    `json:"id"`
-	Number         string    `json:"number"`
-	Service        string    `json:"service"`
-	ServiceName    string    `json:"service_name"`
-	Priority       bool      `json:"priority"`
-	State          string    `json:"state"`
-	IssuedAt       string    `json:"issued_at"`
-	CalledAt       string    `json:"called_at,omitempty"`
-	Ahead          int       `json:"ahead"`
-	EstimatedWaitS int       `json:"estimated_wait_s"`
-	Counter        string    `json:"counter,omitempty"`
-	CounterName    string    `json:"counter_name,omitempty"`
-	Calls          int       `json:"calls,omitempty"`
-	TrackURL       string    `json:"track_url"`
-	Print          printJSON `json:"print"`
-	Rating         int       `json:"rating,omitempty"`
-	Origin         string    `json:"origin_service,omitempty"`
+	ID             string `json:"id"`
+	Number         string `json:"number"`
+	Service        string `json:"service"`
+	ServiceName    string `json:"service_name"`
+	Priority       bool   `json:"priority"`
+	State          string `json:"state"`
+	IssuedAt       string `json:"issued_at"`
+	CalledAt       string `json:"called_at,omitempty"`
+	Ahead          int    `json:"ahead"`
+	EstimatedWaitS int    `json:"estimated_wait_s"`
+	// The wait in the words the paper ticket prints (msg.Wait), for the
+	// pages to show as they are.
+	EstimatedWaitText   string    `json:"estimated_wait_text"`
+	EstimatedWaitTextEN string    `json:"estimated_wait_text_en"`
+	Counter             string    `json:"counter,omitempty"`
+	CounterName         string    `json:"counter_name,omitempty"`
+	Calls               int       `json:"calls,omitempty"`
+	TrackURL            string    `json:"track_url"`
+	Print               printJSON `json:"print"`
+	Rating              int       `json:"rating,omitempty"`
+	Origin              string    `json:"origin_service,omitempty"`
 }
 
 type printJSON struct {
@@ -37,11 +42,12 @@ type printJSON struct {
 }
 
 func (s *Server) ticketJSON(in queue.TicketInfo) ticketJSON {
+	wait := msg.Wait(in.EstimatedWait)
 	t := ticketJSON{
 		ID: in.ID, Number: in.Number, Service: in.Service, ServiceName: in.ServiceName,
 		Priority: in.Priority, State: string(in.State), IssuedAt: s.stamp(in.IssuedAt),
 		CalledAt: s.stamp(in.CalledAt), Ahead: max(in.Ahead, 0),
-		EstimatedWaitS: int(in.EstimatedWait / time.Second), Calls: in.Calls,
+		EstimatedWaitS: int(in.EstimatedWait / time.Second), EstimatedWaitText: wait.VI, EstimatedWaitTextEN: wait.EN, Calls: in.Calls,
 		TrackURL: display.PhonePath(in.ID), Print: printJSON{State: string(in.Print)}, Rating: in.Rating,
 	}
 	if in.State != queue.Waiting && in.State != queue.Transferred {
