@@ -52,7 +52,12 @@ type fieldError struct {
 	field string
 }
 
-func (e *fieldError) Error() string { return "server: " + string(e.id) + " " + strconv.Quote(e.field) }
+func (e *fieldError) Error() string {
+	if e.field == "" {
+		return "server: " + string(e.id)
+	}
+	return "server: " + string(e.id) + " " + strconv.Quote(e.field)
+}
 
 func invalid(id msg.ID, field string) error { return &fieldError{id: id, field: field} }
 
