@@ -16,6 +16,7 @@ import (
 	"motcua/display"
 	"motcua/display/browsertest"
 	"motcua/display/voice"
+	"motcua/internal/msg"
 	"motcua/queue"
 )
 
@@ -65,7 +66,8 @@ func ticketAPI(e *queue.Engine) http.HandlerFunc {
 			"id": in.ID, "number": in.Number, "service": in.Service, "service_name": in.ServiceName,
 			"priority": in.Priority, "state": in.State, "issued_at": in.IssuedAt.Format(time.RFC3339),
 			"ahead": in.Ahead, "estimated_wait_s": int(in.EstimatedWait.Seconds()), "counter": in.Counter,
-			"track_url": "/t/" + in.ID, "print": map[string]string{"state": string(in.Print)},
+			"estimated_wait_text": msg.Wait(in.EstimatedWait).VI,
+			"track_url":           "/t/" + in.ID, "print": map[string]string{"state": string(in.Print)},
 		})
 	}
 }

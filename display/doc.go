@@ -1,7 +1,10 @@
 // Package display serves the screens of the lobby: the websocket hub of
 // /ws/display, the lobby page (/display), a counter's own screen
 // (/display?counter=ID), the phone page that follows one ticket (/t/{id})
-// and the spoken calls (/display/voice, with package voice).
+// and the spoken calls (/display/voice, with package voice). The paths are
+// the constants of http.go (SocketPath, PhonePrefix…); Hub.Routes lists the
+// patterns that cmd/motcua mounts Hub.Handler on, and tickets' QR codes and
+// track_url are built with PhonePath.
 //
 // # Protocol
 //

@@ -29,11 +29,10 @@ func ExampleNew() {
 	}
 	engine.OnEvents(hub.Publish) // before Run: Run starts from a snapshot
 	go func() { _ = hub.Run(ctx) }()
-	h := hub.Handler() // /ws/display, /display, /display/…, /t/{id}
+	h := hub.Handler()
 	mux := http.NewServeMux()
-	mux.Handle("/ws/display", h)
-	mux.Handle("/display", h)
-	mux.Handle("/display/", h)
-	mux.Handle("/t/", h)
+	for _, pattern := range hub.Routes() { // /ws/display, /display, /display/…, /t/{id}
+		mux.Handle(pattern, h)
+	}
 	log.Fatal(http.ListenAndServe("127.0.0.1:8080", mux))
 }

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"sync"
@@ -18,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"motcua/display/voice"
+	"motcua/internal/msg"
 	"motcua/queue"
 )
 
@@ -33,37 +35,77 @@ const csp = "default-src 'self'; connect-src 'self'; media-src 'self'; img-src '
 
 var ticketIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
-// Handler serves, under the paths the service mounts as they are:
-//
-//	GET /ws/display          the websocket (?screen=, ?token=, ?since=; or ?ticket=ID for a phone)
-//	GET /display             the lobby page (?screen=, ?counter=ID for a counter's own screen)
-//	GET /display/voice       a call spoken as WAV (?ticket=A013&counter=3)
-//	GET /display/chime.wav   the chime alone
-//	GET /display/static/…    the pages' scripts and styles
-//	GET /t/{id}              the phone page following a ticket
+// The paths the hub serves, mounted as they are. The phone page of a
+// ticket is PhonePrefix+id: what tickets' QR codes and track_url carry.
+const (
+	SocketPath  = "/ws/display"        // the websocket (?screen=, ?token=, ?since=; or ?ticket=ID for a phone)
+	LobbyPath   = "/display"           // the lobby page (?screen=, ?counter=ID for a counter's own screen)
+	VoicePath   = "/display/voice"     // a call spoken as WAV (?ticket=A013&counter=3)
+	ChimePath   = "/display/chime.wav" // the chime alone
+	SilencePath = "/display/silence.wav"
+	StaticPath  = "/display/static/" // the pages' scripts, styles and fonts
+	PhonePrefix = "/t/"              // the phone page following a ticket: PhonePrefix + id
+)
+
+// PhonePath is the path of the phone page following ticket id.
+func PhonePath(id string) string { return PhonePrefix + url.PathEscape(id) }
+
+// route is one pattern of Handler's mux with what answers it.
+type route struct {
+	pattern string // net/http.ServeMux syntax
+	handler http.HandlerFunc
+}
+
+func (h *Hub) routes() []route {
+	static, _ := fs.Sub(webFS, "web")
+	files := http.StripPrefix(StaticPath, http.FileServerFS(static))
+	fonts := map[string]http.HandlerFunc{
+		"font-regular.ttf": serveFont(dejavusanscondensed.TTF),
+		"font-bold.ttf":    serveFont(dejavusanscondensedbold.TTF),
+	}
+	return []route{
+		{"GET " + SocketPath, h.serveWS},
+		{"GET " + LobbyPath, h.serveLobby},
+		{"GET " + VoicePath, h.serveVoice},
+		{"GET " + ChimePath, h.serveChime},
+		{"GET " + SilencePath, serveSilence},
+		{"GET " + StaticPath + "{file...}", func(w http.ResponseWriter, r *http.Request) {
+			if font, ok := fonts[r.PathValue("file")]; ok {
+				font(w, r)
+				return
+			}
+			w.Header().Set("Cache-Control", "no-cache")
+			files.ServeHTTP(w, r)
+		}},
+		{"GET " + PhonePrefix + "{id}", h.servePhone},
+	}
+}
+
+// Routes lists the patterns Handler answers, in net/http.ServeMux syntax
+// ("GET /t/{id}", "GET /display/static/{file...}"), for cmd/motcua to mount
+// Handler on each.
+func (h *Hub) Routes() []string {
+	var out []string
+	for _, rt := range h.routes() {
+		out = append(out, rt.pattern)
+	}
+	return out
+}
+
+// Handler serves the paths of Routes.
 func (h *Hub) Handler() http.Handler {
 	mux := http.NewServeMux()
-	static, _ := fs.Sub(webFS, "web")
-	files := http.StripPrefix("/display/static/", http.FileServerFS(static))
-	mux.HandleFunc("GET /ws/display", h.serveWS)
-	mux.HandleFunc("GET /display", h.serveLobby)
-	mux.HandleFunc("GET /display/voice", h.serveVoice)
-	mux.HandleFunc("GET /display/chime.wav", h.serveChime)
-	mux.HandleFunc("GET /display/silence.wav", serveSilence)
-	mux.Handle("GET /display/static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-cache")
-		files.ServeHTTP(w, r)
-	}))
-	mux.HandleFunc("GET /display/static/font-regular.ttf", serveFont(dejavusanscondensed.TTF))
-	mux.HandleFunc("GET /display/static/font-bold.ttf", serveFont(dejavusanscondensedbold.TTF))
-	mux.HandleFunc("GET /t/{id}", h.servePhone)
+	for _, rt := range h.routes() {
+		mux.HandleFunc(rt.pattern, rt.handler)
+	}
 	return mux
 }
 
-func httpError(w http.ResponseWriter, status int, code, message string) {
+// httpError answers status with the catalogue's message id.
+func httpError(w http.ResponseWriter, status int, id msg.ID) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": code, "message": message}})
+	_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": id.Code(), "message": id.VI()}})
 }
 
 // newUpgrader keeps no write buffer per idle connection: it reads through
@@ -82,7 +124,7 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 	var scr *screen
 	if id := q.Get("ticket"); id != "" {
 		if !ticketIDRE.MatchString(id) {
-			httpError(w, http.StatusNotFound, "not_found", "Không tìm thấy số thứ tự.")
+			httpError(w, http.StatusNotFound, msg.DisplayTicketAbsent)
 			return
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
@@ -90,11 +132,11 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 		cancel()
 		switch {
 		case errors.Is(err, queue.ErrNotFound):
-			httpError(w, http.StatusNotFound, "not_found", "Không tìm thấy số thứ tự.")
+			httpError(w, http.StatusNotFound, msg.DisplayTicketAbsent)
 			return
 		case err != nil:
 			h.log.Error("display: ticket lookup", "err", err)
-			httpError(w, http.StatusServiceUnavailable, "unavailable", "Máy chủ đang bận, vui lòng thử lại.")
+			httpError(w, http.StatusServiceUnavailable, msg.Unavailable)
 			return
 		}
 		scr = h.phone
@@ -103,11 +145,11 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 		if scr, status = h.screenFor(q.Get("screen"), q.Get("token")); scr == nil {
 			switch status {
 			case http.StatusNotFound:
-				httpError(w, status, "unknown_screen", "Màn hình chưa được khai báo.")
+				httpError(w, status, msg.UnknownScreen)
 			case http.StatusUnauthorized:
-				httpError(w, status, "token_required", "Màn hình này cần mã truy cập.")
+				httpError(w, status, msg.TokenRequired)
 			default:
-				httpError(w, status, "bad_token", "Mã truy cập không đúng.")
+				httpError(w, status, msg.BadToken)
 			}
 			return
 		}
@@ -116,19 +158,19 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 	if s := q.Get("since"); s != "" {
 		n, err := strconv.ParseUint(s, 10, 64)
 		if err != nil {
-			httpError(w, http.StatusBadRequest, "bad_since", "Tham số since không hợp lệ.")
+			httpError(w, http.StatusBadRequest, msg.BadSince)
 			return
 		}
 		c.hasSince, c.since = true, n
 	}
 	select {
 	case <-h.done:
-		httpError(w, http.StatusServiceUnavailable, "stopping", "Máy chủ đang dừng.")
+		httpError(w, http.StatusServiceUnavailable, msg.Stopping)
 		return
 	default:
 	}
 	if !h.started.Load() {
-		httpError(w, http.StatusServiceUnavailable, "starting", "Máy chủ đang khởi động.")
+		httpError(w, http.StatusServiceUnavailable, msg.Starting)
 		return
 	}
 	conn, err := h.upgrader.Upgrade(w, r, nil)
@@ -231,7 +273,7 @@ func (h *Hub) serveVoice(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	ticket, counter := q.Get("ticket"), q.Get("counter")
 	if !voice.ValidTicket(ticket) {
-		httpError(w, http.StatusBadRequest, "bad_ticket", "Số thứ tự không hợp lệ.")
+		httpError(w, http.StatusBadRequest, msg.BadTicket)
 		return
 	}
 	var name string
@@ -242,11 +284,11 @@ func (h *Hub) serveVoice(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !found {
-		httpError(w, http.StatusBadRequest, "bad_counter", "Quầy không tồn tại.")
+		httpError(w, http.StatusBadRequest, msg.BadCounter)
 		return
 	}
 	if h.opts.Voice == nil {
-		httpError(w, http.StatusNotFound, "no_voice", "Máy chủ không có giọng đọc.")
+		httpError(w, http.StatusNotFound, msg.NoVoice)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
@@ -256,7 +298,7 @@ func (h *Hub) serveVoice(w http.ResponseWriter, r *http.Request) {
 		if !errors.Is(err, voice.ErrUnavailable) {
 			h.log.Warn("display: voice", "err", err)
 		}
-		httpError(w, http.StatusServiceUnavailable, "no_voice", "Máy chủ không đọc được số này.")
+		httpError(w, http.StatusServiceUnavailable, msg.VoiceFailed)
 		return
 	}
 	w.Header().Set("Content-Type", "audio/wav")

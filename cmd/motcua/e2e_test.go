@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	catalog "motcua/internal/msg"
 	"motcua/queue"
 )
 
@@ -151,6 +154,10 @@ func TestCitizenToCounterInTheBrowser(t *testing.T) {
 	do(t, kiosk, chromedp.KeyEvent("000.17.22.H56-210531-0001\r"))
 	waitFor(t, kiosk, "the wedge code", `document.getElementById("code-text").textContent === "000.17.22.H56-210531-0001"`)
 	waitFor(t, kiosk, "not found, said plainly", `document.querySelector('#lookup-result [data-error="not_found"]')`)
+	// In the service's words, from its catalogue, not a copy in the page.
+	if s := eval[string](t, kiosk, `document.querySelector('#lookup-result [data-error="not_found"]').textContent`); s != catalog.DossierNotFound.VI() {
+		t.Errorf("not found says %q, want the catalogue's %q", s, catalog.DossierNotFound.VI())
+	}
 
 	// A second console on counter 2 is refused, naming the clerk; taking
 	// over is explicit, and the first console learns it on its next action.
@@ -210,4 +217,17 @@ func TestKioskOneTap(t *testing.T) {
 	if tk := ticketByNumber(t, c, "D002"); !tk.Priority {
 		t.Fatalf("the priority path gave %+v", tk)
 	}
+
+	// A third number waits behind the two: the kiosk says the wait in the
+	// words the paper ticket prints (the API's estimated_wait_text).
+	click(t, kiosk, "#ticket-done")
+	waitFor(t, kiosk, "back home", visible("home"))
+	click(t, kiosk, `button.field[data-service="D"]`)
+	waitFor(t, kiosk, "D003", `document.getElementById("ticket-number").textContent === "D003"`)
+	in, err := c.engine.Ticket(t.Context(), ticketByNumber(t, c, "D003").ID)
+	if err != nil || in.Ahead != 2 {
+		t.Fatalf("D003: %+v %v", in, err)
+	}
+	want := fmt.Sprintf("Trước bạn có 2 người · %s", catalog.Wait(in.EstimatedWait).VI)
+	waitFor(t, kiosk, "the wait in the paper's words", `document.getElementById("ticket-ahead").textContent === `+strconv.Quote(want))
 }

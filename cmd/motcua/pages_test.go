@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/web"
 )
 
 // staffToken logs a demo clerk in over the API.
@@ -80,7 +81,7 @@ func printReceipt(t *testing.T, c *center) (string, time.Time) {
 	if code := call(t, c, tok, "POST", "/api/v1/receipts", job, nil); code != http.StatusAccepted {
 		t.Fatalf("POST /api/v1/receipts: %d", code)
 	}
-	return lookup.Sign(c.url, c.receiptKey, receiptCode), due
+	return lookup.Sign(c.url+web.ReceiptPrefix, c.receiptKey, receiptCode), due
 }
 
 // TestReceiptQROnAPhone opens the QR code of a printed receipt in a

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -43,17 +44,44 @@ func newScreens(cfg *config.Config) (*screens, error) {
 	return &screens{pages: web.New(web.Opts{Center: cfg.Center.Name}), hub: push.New(push.Opts{Kiosks: kiosks}), procedures: cat}, nil
 }
 
-// mount adds the pages (with the receipt page /h/{code}), their assets and
-// the kiosk websocket to r.
-func (s *screens) mount(r *gin.Engine) {
-	pages := gin.WrapH(s.pages)
-	for _, p := range web.Pages() {
-		r.GET(p, pages)
-		r.HEAD(p, pages)
+// mount adds the pages (with the receipt page), their assets and the kiosk
+// websocket to r, on the paths packages web and push declare.
+func (s *screens) mount(r gin.IRouter) {
+	mountRoutes(r, web.Routes(), s.pages)
+	mountRoutes(r, push.Routes(), s.hub)
+}
+
+// mountRoutes mounts h on r at each of patterns, given in net/http.ServeMux
+// syntax ("GET /t/{id}", "GET /kioskui/{file...}"): h is the package's own
+// handler, which reads the path values itself.
+func mountRoutes(r gin.IRouter, patterns []string, h http.Handler) {
+	wrapped := gin.WrapH(h)
+	for _, p := range patterns {
+		method, path, ok := strings.Cut(p, " ")
+		if !ok {
+			panic("mountRoutes: pattern without a method: " + p) // a package's constant list
+		}
+		r.Handle(method, ginPath(path), wrapped)
 	}
-	r.GET(web.AssetPrefix+"*file", pages)
-	r.GET(web.ReceiptPrefix+":code", pages) // the receipt's QR code, opened on a phone
-	r.GET("/ws/kiosk", gin.WrapH(http.Handler(s.hub)))
+}
+
+// ginPath turns a ServeMux path ("/t/{id}", "/static/{file...}") into
+// gin's ("/t/:id", "/static/*file").
+func ginPath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		name, ok := strings.CutPrefix(seg, "{")
+		if !ok {
+			continue
+		}
+		name = strings.TrimSuffix(name, "}")
+		if rest, ok := strings.CutSuffix(name, "..."); ok {
+			segs[i] = "*" + rest
+		} else {
+			segs[i] = ":" + name
+		}
+	}
+	return strings.Join(segs, "/")
 }
 
 // run delivers scanner codes to kiosk pages until ctx ends.

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/web"
 	"motcua/queue"
 )
 
@@ -154,7 +155,7 @@ func TestScreenshots(t *testing.T) {
 
 	// The receipt's QR code on a phone: a dossier on time (seeded, with a
 	// history), a late one just printed, and an altered signature.
-	seeded := lookup.Sign(c.url, c.receiptKey, "000.00.14.H56-200203-0118")
+	seeded := lookup.Sign(c.url+web.ReceiptPrefix, c.receiptKey, "000.00.14.H56-200203-0118")
 	late, _ := printReceipt(t, c)
 	for _, o := range []struct{ name, url, state string }{
 		{"receipt-page-390x844", seeded, "shown"},

@@ -22,6 +22,7 @@ import (
 	"motcua/kiosk/dossier/upstream"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/printing"
+	"motcua/kiosk/web"
 	"motcua/queue"
 	"motcua/queue/sqlite"
 )
@@ -227,18 +228,14 @@ func openDisplay(cfg *config.Config, engine *queue.Engine, log *slog.Logger) (*d
 	for _, sc := range cfg.Screens {
 		screens = append(screens, display.Screen{Name: sc.Name, Token: sc.Token, Fields: sc.Fields, Counters: sc.Counters})
 	}
-	return display.New(display.Opts{Source: engine, Screens: screens, Voice: speaker,
+	return display.New(display.Opts{Source: engine, Screens: screens, Voice: speaker, TicketAPI: server.TicketsPath,
 		Title: cfg.Center.Name, Location: cfg.Location(), Logger: log})
 }
 
 // mountDisplay serves the lobby and counter screens, their socket, voice and
-// assets, and the phone page of a ticket.
-func mountDisplay(r *gin.Engine, hub *display.Hub) {
-	h := gin.WrapH(hub.Handler())
-	r.GET("/ws/display", h)
-	r.GET("/display", h)
-	r.GET("/display/*any", h)
-	r.GET("/t/:id", h)
+// assets, and the phone page of a ticket, on the paths the hub declares.
+func mountDisplay(r gin.IRouter, hub *display.Hub) {
+	mountRoutes(r, hub.Routes(), hub.Handler())
 }
 
 // dossierLookup opens the embedded registry and the lookup service on the
@@ -259,7 +256,7 @@ func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptK
 		source = up
 	}
 	parser, err := lookup.NewParser(lookup.ParserOpts{CodePattern: cfg.Dossiers.CodePattern,
-		PublicBaseURL: cfg.BaseURL(), Secret: receiptKey})
+		PublicBaseURL: cfg.BaseURL(), Secret: receiptKey, ReceiptPrefix: web.ReceiptPrefix, TicketPrefix: display.PhonePrefix})
 	if err != nil {
 		return nil, nil, fmt.Errorf("serve: dossiers: %w", err)
 	}

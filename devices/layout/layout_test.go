@@ -280,11 +280,11 @@ func mustPNG(t *testing.T, o *Output) []byte {
 
 func TestWaitAndDateTexts(t *testing.T) {
 	for d, want := range map[time.Duration]string{
-		0: "dưới 1 phút", 30 * time.Second: "khoảng 1 phút", 15 * time.Minute: "khoảng 15 phút",
-		2 * time.Hour: "khoảng 2 giờ", 80 * time.Minute: "khoảng 1 giờ 20 phút",
+		0: "dưới 1 phút", 61 * time.Second: "khoảng 2 phút", 80 * time.Minute: "khoảng 1 giờ 20 phút",
 	} {
-		if got := WaitText(d); got != want {
-			t.Errorf("WaitText(%v) = %q, want %q", d, got, want)
+		j := TicketJob{Ahead: 3, EstimatedWait: d}
+		if got := j.Lines(); len(got) != 2 || got[0] != "Số người đang chờ trước bạn: 3" || got[1] != "Thời gian chờ dự kiến: "+want {
+			t.Errorf("Lines with a wait of %v = %q, want the wait %q", d, got, want)
 		}
 	}
 	if got := LongDate(time.Date(2026, 12, 1, 7, 5, 0, 0, hcm)); got != "07 giờ 05 phút, ngày 01 tháng 12 năm 2026" {

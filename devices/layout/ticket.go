@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"motcua/devices/escpos"
+	"motcua/internal/msg"
 )
 
 // TicketJob is a queue ticket. Its JSON matches the API's ticket
@@ -62,18 +63,14 @@ func (j TicketJob) URL() string {
 	return j.TrackURL
 }
 
-// WaitText says an estimated wait the way the ticket prints it.
-func WaitText(d time.Duration) string {
-	m := int((d + time.Minute - 1) / time.Minute)
-	switch {
-	case m <= 0:
-		return "dưới 1 phút"
-	case m < 60:
-		return fmt.Sprintf("khoảng %d phút", m)
-	case m%60 == 0:
-		return fmt.Sprintf("khoảng %d giờ", m/60)
+// Lines are what the ticket prints under the number and the time: the
+// people ahead and the estimated wait, in the words of msg.Wait that the
+// API and the screens use too.
+func (j TicketJob) Lines() []string {
+	return []string{
+		fmt.Sprintf("Số người đang chờ trước bạn: %d", j.Ahead),
+		"Thời gian chờ dự kiến: " + msg.Wait(j.EstimatedWait).VI,
 	}
-	return fmt.Sprintf("khoảng %d giờ %d phút", m/60, m%60)
 }
 
 // Ticket renders a queue ticket: centre, field, the number in the printer's
@@ -143,11 +140,7 @@ func (r *Renderer) ticketPage(j TicketJob, number string, o Opts) (*page, error)
 		return nil, err
 	}
 	p.add(when)
-	lines := []string{
-		fmt.Sprintf("Số người đang chờ trước bạn: %d", j.Ahead),
-		"Thời gian chờ dự kiến: " + WaitText(j.EstimatedWait),
-	}
-	for _, l := range lines {
+	for _, l := range j.Lines() {
 		if err := r.text(p, w, stTicketBody, escpos.Center, l, 0); err != nil {
 			return nil, err
 		}

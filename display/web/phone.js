@@ -24,13 +24,6 @@
     return name || "quầy " + id;
   }
 
-  function minutes(s) {
-    if (s <= 0) return "sắp đến lượt";
-    const m = Math.max(1, Math.round(s / 60));
-    if (m < 60) return "khoảng " + m + " phút";
-    return "khoảng " + Math.floor(m / 60) + " giờ " + (m % 60) + " phút";
-  }
-
   function render() {
     const t = ticket;
     if (!t) return;
@@ -55,7 +48,7 @@
     $("facts").hidden = !queued;
     if (queued) {
       $("ahead").textContent = t.ahead >= 0 ? String(t.ahead) : "–";
-      $("wait").textContent = typeof t.estimated_wait_s === "number" ? minutes(t.estimated_wait_s) : "–";
+      $("wait").textContent = t.estimated_wait_text || "–"; // the words of the paper ticket
       const last = lastCalled[t.service];
       $("now-serving").textContent = last ? last.ticket + " → " + counterLabel(last.counter) : "–";
     }

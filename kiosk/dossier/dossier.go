@@ -12,11 +12,11 @@ import (
 
 // ErrNotFound reports that the source answered and knows no dossier with the
 // code. Sources wrap it; test with errors.Is.
-var ErrNotFound = errors.New("dossier: không tìm thấy hồ sơ")
+var ErrNotFound = errors.New("dossier: not found")
 
 // ErrUnavailable reports that the source could not answer in time (down,
 // slow, garbage, circuit open). Sources wrap it; test with errors.Is.
-var ErrUnavailable = errors.New("dossier: hệ thống một cửa tạm thời không trả lời")
+var ErrUnavailable = errors.New("dossier: the one-stop system does not answer")
 
 // Source is a place dossiers can be looked up in.
 type Source interface {

@@ -6,16 +6,15 @@
 // decodes QR codes and Code128 barcodes in camera frames (DecodeImage) and
 // signs the receipt URLs the printing code puts in the QR (Sign).
 //
-// The receipt URL is {public_base_url}/h/{code}?sig={sig}, sig being the
-// first 16 bytes of HMAC-SHA256(secret, code) in unpadded base64url; the
-// ticket URL is {public_base_url}/t/{id}. A URL is ours only on the public
-// base URL's host, or without a host.
+// The receipt URL is {public_base_url}{ReceiptPrefix}{code}?sig={sig}, sig
+// being the first 16 bytes of HMAC-SHA256(secret, code) in unpadded
+// base64url; the ticket URL is {public_base_url}{TicketPrefix}{id}, the
+// prefixes being those of the pages that serve them (/h/ and /t/). A URL is
+// ours only on the public base URL's host, or without a host.
 //
-// ToAPI maps every error of the package to its HTTP status and API code
-// (invalid_code 400, not_found 404, upstream_unavailable 503, rate_limited
-// 429, not_our_receipt 422, bad_signature 422, and for images invalid_image
-// 400, image_too_large 413, no_code_found 422), so the HTTP layer maps them
-// in one place.
+// Every error of the package is one of its sentinels (ErrInvalidCode,
+// ErrNotFound, ErrRateLimited…), wrapped; the HTTP layer maps each kind to
+// its status and API code in its one table of errors.
 //
 // Concurrency: Parser, RateLimiter and Service are safe for concurrent use;
 // a Service answers within Opts.Timeout even if its source does not.

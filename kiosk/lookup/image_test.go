@@ -49,7 +49,7 @@ func encodePNG(t testing.TB, img image.Image) []byte {
 }
 
 func TestDecodeImage(t *testing.T) {
-	signed := Sign("https://motcua.example.gov.vn", secret, code)
+	signed := Sign("https://motcua.example.gov.vn/h/", secret, code)
 	var jpg bytes.Buffer
 	if err := jpeg.Encode(&jpg, frame(t, signed, ""), &jpeg.Options{Quality: 85}); err != nil {
 		t.Fatal(err)
@@ -102,9 +102,6 @@ func TestDecodeImageRefusals(t *testing.T) {
 			_, err := DecodeImage(bytes.NewReader(tc.data), tc.max)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("err = %v, want %v", err, tc.want)
-			}
-			if api := ToAPI(err); api.Status < 400 || api.Status >= 500 {
-				t.Fatalf("ToAPI = %+v, want a 4xx", api)
 			}
 		})
 	}

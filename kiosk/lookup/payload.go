@@ -57,6 +57,11 @@ type ParserOpts struct {
 	PublicBaseURL string
 	// Secret signs receipt URLs (Sign); without it no receipt URL verifies.
 	Secret []byte
+	// ReceiptPrefix and TicketPrefix start the paths, after PublicBaseURL's,
+	// of the receipt page (kiosk/web.ReceiptPrefix, "/h/") and of a ticket's
+	// phone page (display.PhonePrefix, "/t/"); a URL under neither is not
+	// ours. Empty: no such URL is recognised.
+	ReceiptPrefix, TicketPrefix string
 	// MaxLen bounds a payload; default DefaultMaxPayload.
 	MaxLen int
 }
@@ -67,6 +72,8 @@ type Parser struct {
 	pattern  *regexp.Regexp
 	host     string // lower-case host[:port] of PublicBaseURL, "" when unset
 	basePath string // path of PublicBaseURL without the trailing slash
+	receipt  string // ReceiptPrefix
+	ticket   string // TicketPrefix
 	secret   []byte
 	maxLen   int
 }
@@ -83,7 +90,7 @@ func NewParser(opts ParserOpts) (*Parser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lookup: mẫu mã hồ sơ %q không hợp lệ: %w", opts.CodePattern, err)
 	}
-	p := &Parser{pattern: re, secret: opts.Secret, maxLen: opts.MaxLen}
+	p := &Parser{pattern: re, secret: opts.Secret, maxLen: opts.MaxLen, receipt: opts.ReceiptPrefix, ticket: opts.TicketPrefix}
 	if opts.PublicBaseURL != "" {
 		u, err := url.Parse(opts.PublicBaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -104,16 +111,13 @@ func Signature(secret []byte, code string) string {
 }
 
 // Sign returns the lookup URL printed as a QR code on a receipt:
-// {base}/h/{code}?sig={Signature}. Scanning it at a kiosk shows the dossier
-// with the applicant's full name; opening it on a phone shows the same page.
-func Sign(base string, secret []byte, code string) string {
+// {page}{code}?sig={Signature}, page being the receipt page's address up to
+// the code (the public base URL and kiosk/web.ReceiptPrefix). Scanning it
+// at a kiosk shows the dossier with the applicant's full name; opening it on
+// a phone shows the same page.
+func Sign(page string, secret []byte, code string) string {
 	code = dossier.NormalizeCode(code)
-	return strings.TrimRight(base, "/") + "/h/" + url.PathEscape(code) + "?sig=" + Signature(secret, code)
-}
-
-// TicketURL returns our ticket URL {base}/t/{id}.
-func TicketURL(base, id string) string {
-	return strings.TrimRight(base, "/") + "/t/" + url.PathEscape(id)
+	return page + url.PathEscape(code) + "?sig=" + Signature(secret, code)
 }
 
 // Code normalises a dossier code typed or given in a URL path and checks it
@@ -130,7 +134,7 @@ func (p *Parser) Code(raw string) (string, error) {
 // when it does not match.
 func (p *Parser) Verify(code, sig string) error {
 	if len(p.secret) == 0 {
-		return fmt.Errorf("lookup: chưa cấu hình khóa ký biên nhận: %w", ErrBadSignature)
+		return fmt.Errorf("lookup: no receipt signing key configured: %w", ErrBadSignature)
 	}
 	want := Signature(p.secret, code)
 	if !hmac.Equal([]byte(strings.TrimRight(sig, "=")), []byte(want)) {
@@ -140,7 +144,8 @@ func (p *Parser) Verify(code, sig string) error {
 }
 
 // Parse reads one scan payload: a bare dossier code, our receipt URL
-// ({base}/h/{code}?sig=…, verified), or our ticket URL ({base}/t/{id}).
+// ({base}{ReceiptPrefix}{code}?sig=…, verified), or our ticket URL
+// ({base}{TicketPrefix}{id}).
 // Anything else fails with ErrNotOurReceipt, a receipt URL with a wrong or
 // missing signature with ErrBadSignature.
 func (p *Parser) Parse(raw string) (Payload, error) {
@@ -169,12 +174,18 @@ func (p *Parser) parseURL(s string) (Payload, error) {
 			return Payload{}, notOurs
 		}
 	}
-	rest, ok := strings.CutPrefix(u.EscapedPath(), p.basePath+"/")
+	rest, ok := strings.CutPrefix(u.EscapedPath(), p.basePath)
 	if !ok {
 		return Payload{}, notOurs
 	}
-	kind, escaped, ok := strings.Cut(rest, "/")
-	if !ok || escaped == "" || strings.Contains(escaped, "/") {
+	kind, escaped := "", ""
+	for _, prefix := range []string{p.receipt, p.ticket} {
+		if e, ok := strings.CutPrefix(rest, prefix); ok && prefix != "" {
+			kind, escaped = prefix, e
+			break
+		}
+	}
+	if kind == "" || escaped == "" || strings.Contains(escaped, "/") {
 		return Payload{}, notOurs
 	}
 	value, err := url.PathUnescape(escaped)
@@ -182,7 +193,7 @@ func (p *Parser) parseURL(s string) (Payload, error) {
 		return Payload{}, notOurs
 	}
 	switch kind {
-	case "h":
+	case p.receipt:
 		code := dossier.NormalizeCode(value)
 		if code == "" {
 			return Payload{}, notOurs
@@ -191,7 +202,7 @@ func (p *Parser) parseURL(s string) (Payload, error) {
 			return Payload{}, err
 		}
 		return Payload{Kind: KindDossier, Code: code, Verified: true}, nil
-	case "t":
+	case p.ticket:
 		if !validTicketID(value) {
 			return Payload{}, notOurs
 		}

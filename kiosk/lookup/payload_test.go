@@ -13,7 +13,7 @@ const code = "000.00.14.H56-200203-0118"
 
 func newParser(t testing.TB, base string) *Parser {
 	t.Helper()
-	p, err := NewParser(ParserOpts{PublicBaseURL: base, Secret: secret})
+	p, err := NewParser(ParserOpts{PublicBaseURL: base, Secret: secret, ReceiptPrefix: "/h/", TicketPrefix: "/t/"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,7 +21,7 @@ func newParser(t testing.TB, base string) *Parser {
 }
 
 func TestSignFormat(t *testing.T) {
-	u := Sign("https://motcua.example.gov.vn/", secret, "000.00.14.h56-200203-0118")
+	u := Sign("https://motcua.example.gov.vn/h/", secret, "000.00.14.h56-200203-0118")
 	if !regexp.MustCompile(`^https://motcua\.example\.gov\.vn/h/000\.00\.14\.H56-200203-0118\?sig=[A-Za-z0-9_-]{22}$`).MatchString(u) {
 		t.Fatalf("Sign = %q", u)
 	}
@@ -29,7 +29,7 @@ func TestSignFormat(t *testing.T) {
 
 func TestParse(t *testing.T) {
 	p := newParser(t, "https://MotCua.example.gov.vn")
-	signed := Sign("https://motcua.example.gov.vn", secret, code)
+	signed := Sign("https://motcua.example.gov.vn/h/", secret, code)
 	sig := signed[strings.Index(signed, "sig=")+4:]
 	flipped := []byte(sig)
 	if flipped[0] == 'A' {
@@ -57,7 +57,7 @@ func TestParse(t *testing.T) {
 		{"altered code", strings.Replace(signed, "0118", "0119", 1), Payload{}, ErrBadSignature},
 		{"altered signature", strings.Replace(signed, sig, string(flipped), 1), Payload{}, ErrBadSignature},
 		{"missing signature", "https://motcua.example.gov.vn/h/" + code, Payload{}, ErrBadSignature},
-		{"other secret", Sign("https://motcua.example.gov.vn", []byte("khác"), code), Payload{}, ErrBadSignature},
+		{"other secret", Sign("https://motcua.example.gov.vn/h/", []byte("khác"), code), Payload{}, ErrBadSignature},
 		{"other host", strings.Replace(signed, "motcua.example.gov.vn", "evil.example.com", 1), Payload{}, ErrNotOurReceipt},
 		{"other port", strings.Replace(signed, "motcua.example.gov.vn", "motcua.example.gov.vn:8443", 1), Payload{}, ErrNotOurReceipt},
 		{"ftp", strings.Replace(signed, "https:", "ftp:", 1), Payload{}, ErrNotOurReceipt},
@@ -90,7 +90,7 @@ func TestParse(t *testing.T) {
 
 func TestParseWithBasePath(t *testing.T) {
 	p := newParser(t, "http://10.0.0.5:8080/motcua/")
-	signed := Sign("http://10.0.0.5:8080/motcua", secret, code)
+	signed := Sign("http://10.0.0.5:8080/motcua/h/", secret, code)
 	if got, err := p.Parse(signed); err != nil || !got.Verified {
 		t.Fatalf("got %+v, %v", got, err)
 	}
@@ -100,11 +100,11 @@ func TestParseWithBasePath(t *testing.T) {
 }
 
 func TestParseWithoutBaseURLOrSecret(t *testing.T) {
-	p, err := NewParser(ParserOpts{})
+	p, err := NewParser(ParserOpts{ReceiptPrefix: "/h/", TicketPrefix: "/t/"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	signed := Sign("https://motcua.example.gov.vn", secret, code)
+	signed := Sign("https://motcua.example.gov.vn/h/", secret, code)
 	if _, err := p.Parse(signed); !errors.Is(err, ErrNotOurReceipt) {
 		t.Fatalf("a host URL without a configured base: %v", err)
 	}
@@ -141,7 +141,7 @@ func FuzzParse(f *testing.F) {
 	base := "https://motcua.example.gov.vn"
 	f.Add(code)
 	f.Add("]C0" + code)
-	f.Add(Sign(base, secret, code))
+	f.Add(Sign(base+"/h/", secret, code))
 	f.Add("/h/" + code + "?sig=AAAAAAAAAAAAAAAAAAAAAA")
 	f.Add(base + "/t/A001")
 	f.Add("https://motcua.example.gov.vn:443/h/%30%30%30.00.14.H56-200203-0118?sig=x&sig=y")
@@ -175,4 +175,28 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("kind %q", got.Kind)
 		}
 	})
+}
+
+// The URLs recognised are those of the prefixes the parser is given.
+func TestParsePrefixes(t *testing.T) {
+	p, err := NewParser(ParserOpts{PublicBaseURL: "https://motcua.example.gov.vn/mc", Secret: secret,
+		ReceiptPrefix: "/ho-so/", TicketPrefix: "/so/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		in   string
+		want Payload
+		err  error
+	}{
+		{Sign("https://motcua.example.gov.vn/mc/ho-so/", secret, code), Payload{Kind: KindDossier, Code: code, Verified: true}, nil},
+		{"https://motcua.example.gov.vn/mc/so/A012", Payload{Kind: KindTicket, Ticket: "A012"}, nil},
+		{Sign("https://motcua.example.gov.vn/mc/h/", secret, code), Payload{}, ErrNotOurReceipt},
+		{"https://motcua.example.gov.vn/mc/t/A012", Payload{}, ErrNotOurReceipt},
+	} {
+		got, err := p.Parse(tc.in)
+		if !errors.Is(err, tc.err) || got != tc.want {
+			t.Errorf("Parse(%q) = %+v, %v; want %+v, %v", tc.in, got, err, tc.want, tc.err)
+		}
+	}
 }

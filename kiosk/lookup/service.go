@@ -45,10 +45,10 @@ type Service struct {
 // New checks opts and returns a Service.
 func New(opts Opts) (*Service, error) {
 	if opts.Parser == nil {
-		return nil, errors.New("lookup: thiếu Parser")
+		return nil, errors.New("lookup: no Parser")
 	}
 	if opts.Source == nil {
-		return nil, errors.New("lookup: thiếu nguồn hồ sơ (Source)")
+		return nil, errors.New("lookup: no dossier Source")
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
@@ -78,18 +78,18 @@ type Result struct {
 // Resolve answers what a kiosk's scanner or camera read: a dossier (masked
 // unless the payload was our signed receipt URL) or a ticket reference.
 // Errors: ErrRateLimited, ErrNotOurReceipt, ErrBadSignature, ErrNotFound,
-// ErrUnavailable (ToAPI maps them).
+// ErrUnavailable.
 func (s *Service) Resolve(ctx context.Context, kiosk, payload string) (Result, error) {
 	if err := s.allow(kiosk); err != nil {
 		return Result{}, err
 	}
 	p, err := s.parser.Parse(payload)
 	if err != nil {
-		s.log.Info("lookup: mã quét bị từ chối", "kiosk", kiosk, "len", len(payload), "reason", ToAPI(err).Code)
+		s.log.Info("lookup: scan refused", "kiosk", kiosk, "len", len(payload), "reason", err)
 		return Result{}, err
 	}
 	if p.Kind == KindTicket {
-		s.log.Info("lookup: quét phiếu xếp hàng", "kiosk", kiosk, "ticket", p.Ticket)
+		s.log.Info("lookup: ticket scanned", "kiosk", kiosk, "ticket", p.Ticket)
 		return Result{Kind: KindTicket, Ticket: p.Ticket}, nil
 	}
 	d, err := s.find(ctx, kiosk, p.Code, p.Verified)
@@ -109,13 +109,13 @@ func (s *Service) Lookup(ctx context.Context, kiosk, code, sig string) (dossier.
 	}
 	c, err := s.parser.Code(code)
 	if err != nil {
-		s.log.Info("lookup: mã hồ sơ sai định dạng", "kiosk", kiosk, "len", len(code))
+		s.log.Info("lookup: malformed dossier code", "kiosk", kiosk, "len", len(code))
 		return dossier.Dossier{}, err
 	}
 	verified := false
 	if sig != "" {
 		if err := s.parser.Verify(c, sig); err != nil {
-			s.log.Warn("lookup: chữ ký biên nhận không hợp lệ", "kiosk", kiosk, "code", c)
+			s.log.Warn("lookup: bad receipt signature", "kiosk", kiosk, "code", c)
 			return dossier.Dossier{}, err
 		}
 		verified = true
@@ -128,7 +128,7 @@ func (s *Service) allow(kiosk string) error {
 		return nil
 	}
 	if ok, wait := s.limiter.Allow(kiosk); !ok {
-		s.log.Warn("lookup: kiosk tra cứu quá nhanh", "kiosk", kiosk)
+		s.log.Warn("lookup: kiosk looking up too fast", "kiosk", kiosk)
 		return &RateLimitError{RetryAfter: wait}
 	}
 	return nil
@@ -165,7 +165,7 @@ func (s *Service) find(ctx context.Context, kiosk, code string, verified bool) (
 		outcome = "unavailable"
 		a.err = fmt.Errorf("lookup: %w: %w", ErrUnavailable, a.err)
 	}
-	s.log.Info("lookup: tra cứu hồ sơ", "kiosk", kiosk, "code", code, "verified", verified,
+	s.log.Info("lookup: dossier looked up", "kiosk", kiosk, "code", code, "verified", verified,
 		"outcome", outcome, "ms", time.Since(start).Milliseconds())
 	if a.err != nil {
 		return dossier.Dossier{}, a.err

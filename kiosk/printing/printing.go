@@ -14,6 +14,7 @@ import (
 	"motcua/devices/layout"
 	"motcua/devices/printer"
 	"motcua/devices/spool"
+	"motcua/display"
 	"motcua/internal/clock"
 	"motcua/queue"
 )
@@ -279,14 +280,20 @@ func (s *Service) Ticket(ctx context.Context, kiosk string, t queue.TicketInfo) 
 	if name == "" {
 		return spool.Job{}, ErrNoPrinter
 	}
-	job := layout.TicketJob{
-		ID: t.ID, CenterName: s.o.CenterName, ServiceName: t.ServiceName, Number: t.Number,
-		Priority: t.Priority, IssuedAt: t.IssuedAt, Ahead: max(t.Ahead, 0), EstimatedWait: t.EstimatedWait,
-		TrackURL: "/t/" + t.ID, BaseURL: s.o.BaseURL,
-	}
+	job := TicketJob(s.o, t)
 	return s.submit(ctx, name, KindTicket, t.Number, t.ID, func(o layout.Opts) (*layout.Output, error) {
 		return s.render.Ticket(job, o)
 	})
+}
+
+// TicketJob is the paper ticket of t: its wait is the EstimatedWait the API
+// answers, which layout prints in the words of msg.Wait.
+func TicketJob(o Opts, t queue.TicketInfo) layout.TicketJob {
+	return layout.TicketJob{
+		ID: t.ID, CenterName: o.CenterName, ServiceName: t.ServiceName, Number: t.Number,
+		Priority: t.Priority, IssuedAt: t.IssuedAt, Ahead: max(t.Ahead, 0), EstimatedWait: t.EstimatedWait,
+		TrackURL: display.PhonePath(t.ID), BaseURL: o.BaseURL,
+	}
 }
 
 // Receipt renders a form-01 receipt and queues it on the named printer.

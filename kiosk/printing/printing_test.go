@@ -19,6 +19,7 @@ import (
 	"motcua/devices/spool"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/printing"
+	"motcua/kiosk/web"
 	"motcua/queue"
 	"motcua/queue/queuetest"
 	"motcua/queue/sqlite"
@@ -175,7 +176,7 @@ func TestTicketOnFilePrinter(t *testing.T) {
 func TestReceiptQRCarriesSignedURL(t *testing.T) {
 	c := newCenter(t)
 	const code = "000.00.14.H56-261121-0118"
-	url := lookup.Sign(c.opts.BaseURL, []byte("khóa mẫu"), code)
+	url := lookup.Sign(c.opts.BaseURL+web.ReceiptPrefix, []byte("khóa mẫu"), code)
 	job, err := c.prints.Receipt(context.Background(), "quay1", layout.ReceiptJob{
 		DossierCode: code, Procedure: "Đăng ký khai sinh",
 		Applicant: layout.Applicant{Name: "Nguyễn Thị Hồng Nhung", Phone: "0912 345 678"},

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"motcua/internal/msg"
 )
 
 // Frame is what a page receives.
@@ -119,11 +121,18 @@ func (h *Hub) Push(kiosk, code string) {
 	}
 }
 
-// ServeHTTP upgrades /ws/kiosk?kiosk=ID.
+// Path is where the hub is mounted: Path?kiosk=ID.
+const Path = "/ws/kiosk"
+
+// Routes lists the pattern ServeHTTP answers, in net/http.ServeMux syntax.
+func Routes() []string { return []string{http.MethodGet + " " + Path} }
+
+// ServeHTTP upgrades Path?kiosk=ID.
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	kiosk := r.URL.Query().Get("kiosk")
 	if !h.known[kiosk] {
-		http.Error(w, `{"error":{"code":"unknown_kiosk","message":"Không có kiosk này trong cấu hình."}}`, http.StatusNotFound)
+		body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": msg.UnknownKiosk.Code(), "message": msg.UnknownKiosk.VI()}})
+		http.Error(w, string(body), http.StatusNotFound)
 		return
 	}
 	conn, err := h.upgrader.Upgrade(w, r, nil)

@@ -11,6 +11,8 @@
 // kiosk push websocket of package push, and (console and rating tablet) to
 // the display websocket /ws/display, polling the API only while it is
 // down. All text is Vietnamese first, with an English switch on the pages
-// staff and kiosks use. Handler is immutable after New and safe for
+// staff and kiosks use. What the service says about an error code comes
+// from its catalogue (package internal/msg), served as MessagesScript: the
+// pages keep no copy of it. Routes lists the paths to mount the Handler on. Handler is immutable after New and safe for
 // concurrent use.
 package web

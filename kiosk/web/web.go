@@ -5,9 +5,11 @@ import (
 	"embed"
 	"html/template"
 	"io/fs"
+	"maps"
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/go-fonts/dejavu/dejavusans"
@@ -20,25 +22,46 @@ var embedded embed.FS
 // AssetPrefix is where scripts, styles and fonts are served.
 const AssetPrefix = "/kioskui/"
 
+// The paths of the pages.
+const (
+	KioskPath   = "/kiosk"
+	CounterPath = "/counter"
+	RatingPath  = "/rating"
+	AdminPath   = "/admin"
+)
+
 // pages maps each page path to its file.
 func pages() map[string]string {
 	return map[string]string{
-		"/kiosk":   "kiosk.html",
-		"/counter": "counter.html",
-		"/rating":  "rating.html",
-		"/admin":   "admin.html",
+		KioskPath:   "kiosk.html",
+		CounterPath: "counter.html",
+		RatingPath:  "rating.html",
+		AdminPath:   "admin.html",
 	}
 }
 
-// Pages lists the paths of the pages, for mounting.
+// Pages lists the paths of the pages.
 func Pages() []string {
-	return []string{"/kiosk", "/counter", "/rating", "/admin"}
+	out := slices.Collect(maps.Keys(pages()))
+	slices.Sort(out)
+	return out
 }
 
 // ReceiptPrefix starts the path of the receipt page, ReceiptPrefix+"{code}":
 // where the QR code of a form-01 receipt leads a phone (kiosk/lookup.Sign).
 // The page looks the dossier up with the API, passing the URL's sig on.
 const ReceiptPrefix = "/h/"
+
+// Routes lists the patterns the Handler answers, in net/http.ServeMux
+// syntax ("GET /kiosk", "GET /h/{code}"), for cmd/motcua to mount it on
+// each: the pages (GET and HEAD), the receipt page and the assets.
+func Routes() []string {
+	var out []string
+	for _, p := range Pages() {
+		out = append(out, http.MethodGet+" "+p, http.MethodHead+" "+p)
+	}
+	return append(out, "GET "+AssetPrefix+"{file...}", "GET "+ReceiptPrefix+"{code}")
+}
 
 // Opts configure the pages.
 type Opts struct {
@@ -51,7 +74,8 @@ type Handler struct {
 	static  fs.FS
 	fonts   map[string][]byte
 	pages   map[string]string
-	receipt []byte // the receipt page, rendered once
+	scripts map[string][]byte // generated assets: MessagesScript
+	receipt []byte            // the receipt page, rendered once
 }
 
 var receiptPage = template.Must(template.ParseFS(embedded, "static/dossier.html"))
@@ -66,7 +90,7 @@ func New(o Opts) *Handler {
 	if err := receiptPage.Execute(&page, o); err != nil { // only a string goes in
 		panic("web: receipt page: " + err.Error())
 	}
-	return &Handler{static: sub, pages: pages(), receipt: page.Bytes(), fonts: map[string][]byte{
+	return &Handler{static: sub, pages: pages(), receipt: page.Bytes(), scripts: map[string][]byte{MessagesScript: messagesJS()}, fonts: map[string][]byte{
 		"DejaVuSans.ttf":      dejavusans.TTF,
 		"DejaVuSans-Bold.ttf": dejavusansbold.TTF,
 	}}
@@ -110,6 +134,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-cache")
+	if js, ok := h.scripts[name]; ok {
+		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+		w.Write(js)
+		return
+	}
 	h.serveFile(w, r, name)
 }
 

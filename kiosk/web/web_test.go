@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"image"
 	"image/color"
 	"io"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"motcua/internal/msg"
 )
 
 func get(t *testing.T, h http.Handler, path string) (*http.Response, string) {
@@ -153,6 +156,28 @@ func TestReceiptPage(t *testing.T) {
 	for _, p := range []string{ReceiptPrefix, ReceiptPrefix + "a/b"} {
 		if resp, _ := get(t, h, p); resp.StatusCode != 404 {
 			t.Fatalf("%s: %d", p, resp.StatusCode)
+		}
+	}
+}
+
+// The pages get the service's catalogue of messages as a script, the
+// same texts the API answers with.
+func TestMessagesScript(t *testing.T) {
+	resp, body := get(t, New(Opts{}), AssetPrefix+MessagesScript)
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/javascript") {
+		t.Fatalf("%s: %d %s", MessagesScript, resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	start, end := strings.Index(body, "})({"), strings.LastIndex(body, ");")
+	if !strings.HasPrefix(body, "//") || !strings.Contains(body, "motcua.messages = ") || start < 0 || end < start {
+		t.Fatalf("not the catalogue script:\n%s", body)
+	}
+	var table map[string]map[msg.ID]string
+	if err := json.Unmarshal([]byte(body[start+3:end]), &table); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range msg.IDs() {
+		if table["vi"][id] != id.Text().VI || table["en"][id] != id.Text().EN {
+			t.Errorf("%s: script says %q/%q, catalogue %+v", id, table["vi"][id], table["en"][id], id.Text())
 		}
 	}
 }

@@ -97,7 +97,7 @@ func Open(ctx context.Context, db *sql.DB, opts Opts) (*Registry, error) {
 
 // ErrInvalid reports a record the registry refuses (bad code, status or
 // times); the error wrapping it says which in Vietnamese.
-var ErrInvalid = errors.New("registry: dữ liệu không hợp lệ")
+var ErrInvalid = errors.New("registry: invalid data")
 
 // Lookup returns the dossier with the code and its history (oldest first), or
 // an error wrapping dossier.ErrNotFound.

@@ -45,7 +45,7 @@
       await api("POST", "/api/v1/auth/login", { username: $("username").value.trim(), password: $("password").value });
       $("password").value = "";
       await enter();
-    } catch (e) { $("login-error").textContent = e.message; $("login-error").hidden = false; }
+    } catch (e) { $("login-error").textContent = motcua.messages.error(e, tr.lang); $("login-error").hidden = false; }
   });
   async function enter() {
     const me = await api("GET", "/api/v1/auth/me");
@@ -77,7 +77,7 @@
       last = await api("GET", "/api/v1/reports?" + q);
       $("report-error").hidden = true;
       render(last);
-    } catch (e) { $("report-error").textContent = e.message; $("report-error").hidden = false; }
+    } catch (e) { $("report-error").textContent = motcua.messages.error(e, tr.lang); $("report-error").hidden = false; }
   }
 
   // ---- SVG charts of our own ----

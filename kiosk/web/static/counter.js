@@ -67,7 +67,7 @@
   }
   function errText(e) {
     if (e.code === "network") return t("offline");
-    return tr.lang === "vi" || !e.code ? e.message : `${e.message} (${e.code})`;
+    return motcua.messages.error(e, tr.lang);
   }
 
   // ---- login and counter choice ----

@@ -17,16 +17,19 @@
   const code = decodeURIComponent(location.pathname.replace(/^\/h\//, ""));
   const sig = new URLSearchParams(location.search).get("sig") || "";
 
-  // What the page says for each refusal of the API: a title and what to do.
+  // What the page adds to each refusal of the API, said in the service's
+  // own words (motcua.messages): what to do on the phone, and whether to
+  // offer a retry. "network" is the page's own: the server did not answer.
   const ERRORS = {
-    invalid_code: ["Mã hồ sơ không đúng định dạng.", "Xin kiểm tra lại mã in trên giấy hẹn, hoặc hỏi cán bộ tại quầy.", false],
-    not_found: ["Không tìm thấy hồ sơ có mã này.", "Hồ sơ có thể chưa được cập nhật lên hệ thống. Xin hỏi cán bộ tại quầy trả kết quả.", false],
-    bad_signature: ["Mã QR không hợp lệ hoặc đã bị sửa.", "Xin quét lại mã QR in trên giấy hẹn. Nếu vẫn không được, xin mang giấy hẹn đến quầy.", false],
-    upstream_unavailable: ["Hệ thống một cửa tạm thời không trả lời, xin thử lại sau.", "Hồ sơ của bạn không bị ảnh hưởng. Xin thử lại sau ít phút.", true],
-    rate_limited: ["Bạn vừa tra cứu nhiều lần liên tiếp.", "Xin chờ {s} giây rồi bấm Thử lại.", true],
-    network: ["Không kết nối được với máy chủ.", "Xin kiểm tra kết nối mạng của điện thoại rồi thử lại.", true],
-    internal: ["Chưa tra cứu được hồ sơ.", "Xin thử lại sau ít phút, hoặc hỏi cán bộ tại quầy.", true],
+    invalid_code: ["Xin kiểm tra lại mã in trên giấy hẹn, hoặc hỏi cán bộ tại quầy.", false],
+    not_found: ["Hồ sơ có thể chưa được cập nhật lên hệ thống. Xin hỏi cán bộ tại quầy trả kết quả.", false],
+    bad_signature: ["Xin quét lại mã QR in trên giấy hẹn. Nếu vẫn không được, xin mang giấy hẹn đến quầy.", false],
+    upstream_unavailable: ["Hồ sơ của bạn không bị ảnh hưởng. Xin thử lại sau ít phút.", true],
+    rate_limited: ["Xin chờ {s} giây rồi bấm Thử lại.", true],
+    network: ["Xin kiểm tra kết nối mạng của điện thoại rồi thử lại.", true],
+    internal: ["Xin thử lại sau ít phút, hoặc hỏi cán bộ tại quầy.", true],
   };
+  const title = kind => kind === "network" ? "Không kết nối được với máy chủ." : motcua.messages.text(kind, "vi");
 
   const when = s => {
     const d = new Date(s);
@@ -75,7 +78,7 @@
 
   let retryTimer = null;
   function fail(kind, retryAfter) {
-    const [title, hint, retry] = ERRORS[kind] || ERRORS.internal;
+    const [hint, retry] = ERRORS[kind] || ERRORS.internal;
     $("loading").hidden = true;
     $("result").hidden = true;
     $("history-box").hidden = true;
@@ -83,7 +86,7 @@
     box.hidden = false;
     box.dataset.error = kind;
     box.className = "error" + (retry ? " warn" : "");
-    $("error-title").textContent = title;
+    $("error-title").textContent = title(kind in ERRORS ? kind : "internal");
     $("error-hint").textContent = hint.replace("{s}", String(retryAfter || 5));
     // A damaged or altered QR code still tells the status, as a bare code
     // does: without the signature, the name masked.

@@ -23,8 +23,7 @@
       your_number: "Số thứ tự của bạn", priority_ticket: "Số ưu tiên",
       qr_hint: "Quét mã này bằng điện thoại để theo dõi số của bạn.",
       waiting_n: "{n} người đang chờ", waiting_0: "Không có ai chờ — được gọi ngay",
-      wait_about: "{n} người đang chờ, khoảng {m} phút.",
-      ahead_n: "Trước bạn có {n} người · khoảng {m} phút", ahead_0: "Bạn là người tiếp theo. Xin chú ý màn hình gọi số.",
+      ahead_n: "Trước bạn có {n} người · {wait}", ahead_0: "Bạn là người tiếp theo. Xin chú ý màn hình gọi số.",
       closed_hours: "Ngoài giờ tiếp nhận · Giờ nhận: {h}", closed: "Ngoài giờ tiếp nhận", full: "Hết số hôm nay",
       print_wait: "Đang in phiếu…", print_wait_more: "Xin chờ phiếu ra ở khe máy in bên dưới.",
       print_ok: "Mời bạn nhận phiếu ở khe máy in bên dưới.", print_ok_more: "Giữ phiếu cho tới khi được gọi.",
@@ -36,21 +35,15 @@
       lookup_hint: "Đưa mã vạch trên giấy hẹn trả kết quả vào máy quét bên dưới màn hình, hoặc bấm mã hồ sơ.",
       code_label: "Mã hồ sơ", letters: "Chữ cái A–Z", digits: "Chữ số 0–9", erase: "Xóa", search: "Tra cứu",
       searching: "Đang tra cứu…",
-      err_invalid: "Mã hồ sơ chưa đúng. Mã có dạng 000.00.14.H56-200203-0118, in dưới mã vạch trên giấy hẹn.",
-      err_notfound: "Không tìm thấy hồ sơ có mã này. Xin kiểm tra lại mã trên giấy hẹn, hoặc hỏi cán bộ tại quầy.",
-      err_upstream: "Hệ thống tra cứu đang tạm thời không trả lời. Xin thử lại sau ít phút hoặc hỏi cán bộ tại quầy.",
-      err_receipt: "Mã vừa quét không phải giấy hẹn của trung tâm này. Xin quét mã vạch trên giấy hẹn trả kết quả.",
-      err_rate: "Bạn vừa tra cứu nhiều lần. Xin chờ một chút rồi thử lại.",
       err_network: "Kiosk đang mất kết nối. Xin thử lại sau ít phút hoặc hỏi cán bộ hướng dẫn.",
       err_generic: "Chưa tra cứu được. Xin hỏi cán bộ tại quầy.",
-      err_closed: "Lĩnh vực này hiện ngoài giờ tiếp nhận.", err_full: "Lĩnh vực này đã hết số hôm nay.",
       err_issue: "Chưa lấy được số. Xin thử lại hoặc hỏi cán bộ hướng dẫn.",
       procs_title: "Thủ tục cần chuẩn bị", p_docs: "Giấy tờ cần mang", p_sets: "Số bộ hồ sơ",
       p_time: "Thời gian giải quyết", p_fee: "Phí, lệ phí", p_notes: "Lưu ý", p_take: "Lấy số cho lĩnh vực này",
       p_none: "Chưa có danh mục thủ tục cho lĩnh vực này. Xin hỏi cán bộ hướng dẫn.",
       p_empty: "Trung tâm chưa đưa danh mục thủ tục lên kiosk. Xin hỏi cán bộ hướng dẫn.",
       help: "Cần giúp đỡ? Xin hỏi cán bộ hướng dẫn tại sảnh.",
-      lang: "English", minutes: "phút",
+      lang: "English",
     },
     en: {
       ...words.en,
@@ -67,8 +60,7 @@
       your_number: "Your number", priority_ticket: "Priority number",
       qr_hint: "Scan this code with your phone to follow your number.",
       waiting_n: "{n} people waiting", waiting_0: "Nobody waiting — you will be called soon",
-      wait_about: "{n} people waiting, about {m} minutes.",
-      ahead_n: "{n} people before you · about {m} minutes", ahead_0: "You are next. Please watch the calling screen.",
+      ahead_n: "{n} people before you · {wait}", ahead_0: "You are next. Please watch the calling screen.",
       closed_hours: "Closed now · Open: {h}", closed: "Closed now", full: "No more numbers today",
       print_wait: "Printing your ticket…", print_wait_more: "Please wait for the ticket below the screen.",
       print_ok: "Please take your ticket below the screen.", print_ok_more: "Keep it until you are called.",
@@ -80,21 +72,15 @@
       lookup_hint: "Hold the barcode of your receipt under the scanner below the screen, or type the dossier code.",
       code_label: "Dossier code", letters: "Letters A–Z", digits: "Digits 0–9", erase: "Delete", search: "Search",
       searching: "Searching…",
-      err_invalid: "This code is not right. A code looks like 000.00.14.H56-200203-0118, printed under the barcode.",
-      err_notfound: "No dossier with this code. Please check the code on your receipt or ask at a counter.",
-      err_upstream: "The lookup system does not answer right now. Please try again in a few minutes or ask at a counter.",
-      err_receipt: "This is not a receipt of this center. Please scan the barcode of your receipt.",
-      err_rate: "Too many searches. Please wait a moment and try again.",
       err_network: "The kiosk is offline. Please try again later or ask the staff.",
       err_generic: "The search did not work. Please ask at a counter.",
-      err_closed: "This service is closed now.", err_full: "No more numbers today for this service.",
       err_issue: "No number was issued. Please try again or ask the staff.",
       procs_title: "What to bring", p_docs: "Documents to bring", p_sets: "Sets of documents",
       p_time: "Processing time", p_fee: "Fees", p_notes: "Notes", p_take: "Take a number for this service",
       p_none: "No procedures listed for this service yet. Please ask the staff.",
       p_empty: "The center has not listed its procedures on the kiosk. Please ask the staff.",
       help: "Need help? Please ask the staff in the hall.",
-      lang: "Tiếng Việt", minutes: "minutes",
+      lang: "Tiếng Việt",
     },
   };
   const tr = motcua.i18n(dict, lang => {
@@ -103,6 +89,7 @@
     refreshTexts();
   });
   const t = tr.t;
+  const say = code => motcua.messages.text(code, tr.lang); // the service's words for an error code
 
   const params = new URLSearchParams(location.search);
   const kioskID = params.get("kiosk") || "";
@@ -194,7 +181,7 @@
       state.ticket = tk;
       showTicket(tk);
     } catch (e) {
-      const msg = e.code === "service_closed" ? t("err_closed") : e.code === "daily_cap_reached" ? t("err_full") : t("err_issue");
+      const msg = ["service_closed", "daily_cap_reached"].includes(e.code) ? say(e.code) : t("err_issue");
       loadServices();
       show("home");
       flashHome(msg);
@@ -218,8 +205,13 @@
     followPrint(tk);
   }
   function renderAhead(tk) {
-    const m = Math.max(1, Math.round((tk.estimated_wait_s || 0) / 60));
-    $("ticket-ahead").textContent = tk.ahead > 0 ? t("ahead_n", { n: tk.ahead, m }) : t("ahead_0");
+    $("ticket-ahead").textContent = aheadText(tk);
+  }
+  // aheadText says who is before the ticket and the wait, in the server's
+  // words for the wait: those the paper ticket prints.
+  function aheadText(tk) {
+    const wait = (tr.lang === "en" && tk.estimated_wait_text_en) || tk.estimated_wait_text || "";
+    return tk.ahead > 0 ? t("ahead_n", { n: tk.ahead, wait }) : t("ahead_0");
   }
 
   // followPrint shows what the printer did, polling briefly while the job
@@ -326,7 +318,7 @@
           state.code = tk.number;
           $("code-text").textContent = tk.number;
           out.replaceChildren(el("div", { class: "notice info dossier", "data-ticket": tk.number },
-            el("h2", {}, t("your_number") + ": " + tk.number), el("p", { class: "say" }, tk.ahead > 0 ? t("ahead_n", { n: tk.ahead, m: Math.max(1, Math.round(tk.estimated_wait_s / 60)) }) : t("ahead_0"))));
+            el("h2", {}, t("your_number") + ": " + tk.number), el("p", { class: "say" }, aheadText(tk))));
           return;
         }
         d = res.dossier;
@@ -338,10 +330,14 @@
       out.replaceChildren(renderDossier(d));
     } catch (e) {
       if (my !== lookupSeq) return;
-      const key = { invalid_code: "err_invalid", not_found: "err_notfound", upstream_unavailable: "err_upstream",
-        not_our_receipt: "err_receipt", bad_signature: "err_receipt", rate_limited: "err_rate", network: "err_network" }[e.code]
-        || (e.status === 404 ? "err_notfound" : e.status === 503 ? "err_upstream" : "err_generic");
-      out.replaceChildren(el("div", { class: "notice " + (key === "err_upstream" || key === "err_network" ? "warn" : "bad"), role: "alert", "data-error": e.code || String(e.status) }, t(key)));
+      // The service's words for what the citizen can act on; a forged
+      // receipt reads as one not of this center.
+      const code = e.code === "bad_signature" ? "not_our_receipt"
+        : ["invalid_code", "not_found", "upstream_unavailable", "not_our_receipt", "rate_limited"].includes(e.code) ? e.code
+          : e.status === 404 ? "not_found" : e.status === 503 ? "upstream_unavailable" : "";
+      const text = code ? say(code) : t(e.code === "network" ? "err_network" : "err_generic");
+      const warn = code === "upstream_unavailable" || e.code === "network";
+      out.replaceChildren(el("div", { class: "notice " + (warn ? "warn" : "bad"), role: "alert", "data-error": e.code || String(e.status) }, text));
     }
     resetIdle(Math.max(state.settings.idle_seconds * 2, 60));
   }

@@ -1,14 +1,13 @@
 package server
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"motcua/cmd/motcua/internal/config"
 	"motcua/kiosk/claim"
+	"motcua/queue"
 )
 
 type openRequest struct {
@@ -31,13 +30,13 @@ func (s *Server) openCounter(c *gin.Context) {
 		return
 	}
 	if !s.knownCounter(c.Param("counter")) {
-		s.fail(c, newError(http.StatusNotFound, "unknown_counter", "Không có quầy này."))
+		s.fail(c, queue.ErrUnknownCounter)
 		return
 	}
 	user := c.MustGet("user").(config.Staff)
 	cl, err := s.screens.claims.Open(c.Param("counter"), user.Username, req.Takeover)
 	if err != nil {
-		s.fail(c, s.claimError(err))
+		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, s.claimJSON(cl))
@@ -52,7 +51,7 @@ func (s *Server) heartbeat(c *gin.Context) {
 	user := c.MustGet("user").(config.Staff)
 	cl, err := s.screens.claims.Heartbeat(c.Param("counter"), consoleToken(c), user.Username)
 	if err != nil {
-		s.fail(c, s.claimError(err))
+		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, s.claimJSON(cl))
@@ -72,7 +71,7 @@ func (s *Server) releaseCounter(c *gin.Context) {
 // counter while another does.
 func (s *Server) claimCheck(c *gin.Context) {
 	if err := s.screens.claims.Check(c.Param("counter"), consoleToken(c)); err != nil {
-		s.fail(c, s.claimError(err))
+		s.fail(c, err)
 		return
 	}
 	c.Next()
@@ -80,21 +79,4 @@ func (s *Server) claimCheck(c *gin.Context) {
 
 func (s *Server) claimJSON(cl claim.Claim) claimJSON {
 	return claimJSON{Counter: cl.Counter, Console: cl.Token, User: cl.User, Since: s.stamp(cl.Since)}
-}
-
-// claimError turns the claim package's errors into the API's.
-func (s *Server) claimError(err error) error {
-	var iu *claim.InUseError
-	var to *claim.TakenOverError
-	switch {
-	case errors.As(err, &iu) && iu.User == "":
-		return newError(http.StatusConflict, "counter_not_open", "Máy này chưa mở quầy: xin chọn lại quầy.")
-	case errors.As(err, &iu):
-		return newError(http.StatusConflict, "counter_in_use", fmt.Sprintf(
-			"Quầy %s đang được mở ở máy khác (tài khoản %s, từ %s).", iu.Counter, iu.User, iu.Since.In(s.loc).Format("15:04")))
-	case errors.As(err, &to):
-		return newError(http.StatusConflict, "counter_taken_over", fmt.Sprintf(
-			"Quầy %s đã được tài khoản %s tiếp quản lúc %s. Máy này không còn giữ quầy.", to.Counter, to.By, to.At.In(s.loc).Format("15:04")))
-	}
-	return err
 }

@@ -41,7 +41,7 @@ func (s *Server) transfer(c *gin.Context) {
 		return
 	}
 	if strings.TrimSpace(req.Service) == "" {
-		s.fail(c, newError(http.StatusBadRequest, "missing_service", "Chưa chọn lĩnh vực chuyển đến."))
+		s.fail(c, errMissingTransfer)
 		return
 	}
 	t, err := s.engine.Transfer(c.Request.Context(), c.Param("counter"), strings.TrimSpace(req.Service))
@@ -60,7 +60,7 @@ func (s *Server) call(c *gin.Context) {
 	}
 	ref := strings.TrimSpace(req.Ticket)
 	if ref == "" || len(ref) > 64 {
-		s.fail(c, newError(http.StatusBadRequest, "missing_ticket", "Chưa nhập số cần gọi."))
+		s.fail(c, errMissingTicket)
 		return
 	}
 	t, err := s.engine.Call(c.Request.Context(), c.Param("counter"), ref)

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"motcua/internal/msg"
 )
 
 // maxBody is the largest request body accepted.
@@ -23,9 +25,9 @@ func decode(c *gin.Context, v any) error {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return errTooLarge
+			return errBodyTooLarge
 		}
-		return errBadJSON
+		return fmt.Errorf("%w: %w", errMalformedJSON, err)
 	}
 	if strings.TrimSpace(string(data)) == "" {
 		data = []byte("{}")
@@ -36,7 +38,7 @@ func decode(c *gin.Context, v any) error {
 		return badJSON(err)
 	}
 	if dec.More() {
-		return newError(http.StatusBadRequest, "malformed_json", "Chỉ gửi một đối tượng JSON.")
+		return errTrailingJSON
 	}
 	return nil
 }
@@ -44,12 +46,10 @@ func decode(c *gin.Context, v any) error {
 func badJSON(err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return newError(http.StatusBadRequest, "invalid_field",
-			fmt.Sprintf("Trường %q sai kiểu dữ liệu.", te.Field))
+		return invalid(msg.FieldType, te.Field)
 	}
-	if msg := err.Error(); strings.HasPrefix(msg, "json: unknown field ") {
-		return newError(http.StatusBadRequest, "unknown_field",
-			"Trường không được hỗ trợ: "+strings.TrimPrefix(msg, "json: unknown field ")+".")
+	if text := err.Error(); strings.HasPrefix(text, "json: unknown field ") {
+		return invalid(msg.UnknownField, strings.TrimPrefix(text, "json: unknown field "))
 	}
-	return errBadJSON
+	return fmt.Errorf("%w: %w", errMalformedJSON, err)
 }

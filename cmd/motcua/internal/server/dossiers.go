@@ -5,13 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/internal/msg"
 	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
@@ -19,15 +19,6 @@ import (
 
 // maxImport bounds a dossier import body.
 const maxImport = 32 << 20
-
-// lookupFail answers an error of the lookup service with its own mapping.
-func (s *Server) lookupFail(c *gin.Context, err error) {
-	api := lookup.ToAPI(err)
-	if api.RetryAfter > 0 {
-		c.Header("Retry-After", strconv.Itoa(api.RetryAfter))
-	}
-	s.fail(c, fmt.Errorf("%w: %w", newError(api.Status, api.Code, api.Message), err))
-}
 
 // rateKey is whom a lookup is counted against: a configured kiosk, or the
 // client's address (a phone that opened a receipt's QR code).
@@ -43,7 +34,7 @@ func (s *Server) rateKey(c *gin.Context, kiosk string) string {
 func (s *Server) dossier(c *gin.Context) {
 	d, err := s.lookup.Lookup(c.Request.Context(), s.rateKey(c, c.Query("kiosk")), c.Param("code"), c.Query("sig"))
 	if err != nil {
-		s.lookupFail(c, err)
+		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, d)
@@ -64,7 +55,7 @@ func (s *Server) scan(c *gin.Context) {
 	}
 	res, err := s.lookup.Resolve(c.Request.Context(), s.rateKey(c, req.Kiosk), req.Payload)
 	if err != nil {
-		s.lookupFail(c, err)
+		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, res)
@@ -75,7 +66,7 @@ func (s *Server) scan(c *gin.Context) {
 func (s *Server) scanImage(c *gin.Context) {
 	codes, err := lookup.DecodeImage(c.Request.Body, lookup.DefaultMaxImageBytes)
 	if err != nil {
-		s.lookupFail(c, err)
+		s.fail(c, err)
 		return
 	}
 	var firstErr error
@@ -92,7 +83,7 @@ func (s *Server) scanImage(c *gin.Context) {
 			break
 		}
 	}
-	s.lookupFail(c, firstErr)
+	s.fail(c, firstErr)
 }
 
 // mainSystem lets through the main one-stop system (the configured push
@@ -107,7 +98,7 @@ func (s *Server) mainSystem(c *gin.Context) {
 		return
 	}
 	if u := c.MustGet("user").(config.Staff); u.Role != config.RoleAdmin {
-		s.fail(c, newError(http.StatusForbidden, "forbidden", "Chỉ hệ thống một cửa hoặc quản trị viên được làm việc này."))
+		s.fail(c, errSystemOnly)
 	}
 }
 
@@ -128,13 +119,13 @@ func (s *Server) dossierStatus(c *gin.Context) {
 	if req.At != "" {
 		at, err := time.Parse(time.RFC3339, req.At)
 		if err != nil {
-			s.fail(c, newError(http.StatusBadRequest, "invalid_field", "Thời điểm \"at\" phải theo RFC 3339, ví dụ 2026-11-21T08:30:00+07:00."))
+			s.fail(c, invalid(msg.FieldStatusAt, "at"))
 			return
 		}
 		u.At = at
 	}
 	if err := s.registry.UpdateStatus(c.Request.Context(), u); err != nil {
-		s.fail(c, registryError(err))
+		s.fail(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)
@@ -154,29 +145,12 @@ func (s *Server) dossierImport(c *gin.Context) {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			s.fail(c, newError(http.StatusRequestEntityTooLarge, "body_too_large", "Tệp quá lớn (tối đa 32 MiB)."))
-			return
+			err = fmt.Errorf("%w: %w", errFileTooLarge, err)
 		}
-		var ie *registry.ImportError
-		if errors.As(err, &ie) {
-			c.AbortWithStatusJSON(http.StatusBadRequest, gin.H{"error": gin.H{"code": "invalid_import",
-				"message": "Tệp có dòng không hợp lệ; chưa ghi gì.", "lines": ie.Lines, "more": ie.More}})
-			return
-		}
-		s.fail(c, registryError(err))
+		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"created": res.Created, "updated": res.Updated})
-}
-
-func registryError(err error) error {
-	switch {
-	case errors.Is(err, dossier.ErrNotFound):
-		return fmt.Errorf("%w: %w", newError(http.StatusNotFound, "not_found", "Không tìm thấy hồ sơ."), err)
-	case errors.Is(err, registry.ErrInvalid):
-		return fmt.Errorf("%w: %w", newError(http.StatusBadRequest, "invalid_dossier", "Dữ liệu hồ sơ không hợp lệ."), err)
-	}
-	return err
 }
 
 // bearerIs compares the request's bearer token with tok in constant time.

@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/display"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/web"
 	"motcua/queue"
 	"motcua/queue/queuetest"
 	"motcua/queue/sqlite"
@@ -45,7 +47,8 @@ dossiers: {push_token: "tinh-token"}
 		t.Fatal(err)
 	}
 	secret := []byte("receipt-secret")
-	parser, _ := lookup.NewParser(lookup.ParserOpts{PublicBaseURL: cfg.BaseURL(), Secret: secret})
+	parser, _ := lookup.NewParser(lookup.ParserOpts{PublicBaseURL: cfg.BaseURL(), Secret: secret,
+		ReceiptPrefix: web.ReceiptPrefix, TicketPrefix: display.PhonePrefix})
 	look, err := lookup.New(lookup.Opts{Parser: parser, Source: reg, Limiter: lookup.NewRateLimiter(lookup.RateOpts{})})
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +103,7 @@ func TestDossierLookupMasksUnlessSigned(t *testing.T) {
 		t.Fatalf("unknown code: %d %v", st, d)
 	}
 	// The receipt's QR code scanned at a kiosk verifies and shows the name.
-	url := lookup.Sign("https://motcua.example.gov.vn", secret, code)
+	url := lookup.Sign("https://motcua.example.gov.vn"+web.ReceiptPrefix, secret, code)
 	st, r := call(t, "POST", hs.URL+"/api/v1/scans", "", "", `{"kiosk":"k1","payload":"`+url+`"}`)
 	if st != 200 || r["verified"] != true || r["dossier"].(map[string]any)["applicant"] != "Nguyễn Thị Hoa" {
 		t.Fatalf("signed scan: %d %v", st, r)

@@ -2,76 +2,227 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"motcua/internal/msg"
+	"motcua/kiosk/claim"
+	"motcua/kiosk/dossier/registry"
+	"motcua/kiosk/lookup"
+	"motcua/kiosk/printing"
 	"motcua/queue"
 )
 
-// apiError is an error with its HTTP status, code and Vietnamese message.
-type apiError struct {
-	Status  int
-	Code    string
-	Message string
-}
-
-func (e *apiError) Error() string { return e.Code + ": " + e.Message }
-
-func newError(status int, code, msg string) *apiError {
-	return &apiError{Status: status, Code: code, Message: msg}
-}
-
-// Errors of the request itself.
+// The kinds of error the handlers find themselves: the request is not
+// what the contract asks, or the caller may not do it. Like the domain's
+// sentinels, they say what went wrong, not how to answer: errorTable does.
 var (
-	errBadJSON      = newError(http.StatusBadRequest, "malformed_json", "Dữ liệu gửi lên không phải JSON hợp lệ.")
-	errTooLarge     = newError(http.StatusBadRequest, "body_too_large", "Dữ liệu gửi lên quá lớn (tối đa 64 KiB).")
-	errUnauthorized = newError(http.StatusUnauthorized, "unauthorized", "Cần đăng nhập để làm việc này.")
-	errBadLogin     = newError(http.StatusUnauthorized, "bad_credentials", "Sai tên đăng nhập hoặc mật khẩu.")
-	errForbidden    = newError(http.StatusForbidden, "forbidden", "Tài khoản này không được làm việc tại quầy này.")
+	errMalformedJSON    = errors.New("server: malformed JSON")
+	errTrailingJSON     = errors.New("server: data after the JSON object")
+	errBodyTooLarge     = errors.New("server: request body too large")
+	errFileTooLarge     = errors.New("server: import file too large")
+	errRouteNotFound    = errors.New("server: no such route")
+	errMethodNotAllowed = errors.New("server: method not allowed")
+	errUnauthorized     = errors.New("server: no valid session")
+	errBadLogin         = errors.New("server: bad credentials")
+	errForbidden        = errors.New("server: account not allowed at the counter")
+	errSystemOnly       = errors.New("server: main system or administrator only")
+	errAdminOnly        = errors.New("server: administrators only")
+	errMissingService   = errors.New("server: no service given")
+	errMissingTransfer  = errors.New("server: no service to transfer to")
+	errMissingTicket    = errors.New("server: no ticket to call")
+	errNoSuchKiosk      = errors.New("server: no such kiosk") // in the path
+	errBadKiosk         = errors.New("server: unknown kiosk") // in the body
+	errNothingToRate    = errors.New("server: nothing to rate")
+	errInvalidDate      = errors.New("server: invalid date")
+	errInvalidRange     = errors.New("server: invalid range of days")
+	errInvalidFormat    = errors.New("server: invalid format")
 )
 
-// engineErrors maps the engine's errors to the contract.
-var engineErrors = []struct {
-	err error
-	api *apiError
-}{
-	{queue.ErrQueueEmpty, newError(http.StatusNotFound, "queue_empty", "Không còn ai đang chờ.")},
-	{queue.ErrUnknownService, newError(http.StatusUnprocessableEntity, "unknown_service", "Lĩnh vực này không có ở trung tâm.")},
-	{queue.ErrUnknownCounter, newError(http.StatusNotFound, "unknown_counter", "Không có quầy này.")},
-	{queue.ErrServiceClosed, newError(http.StatusConflict, "service_closed", "Lĩnh vực này hiện ngoài giờ tiếp nhận.")},
-	{queue.ErrDailyCapReached, newError(http.StatusConflict, "daily_cap_reached", "Đã hết số của lĩnh vực này trong hôm nay.")},
-	{queue.ErrNoCurrent, newError(http.StatusConflict, "no_current_ticket", "Quầy chưa gọi số nào.")},
-	{queue.ErrNotFound, newError(http.StatusNotFound, "ticket_not_found", "Không tìm thấy số thứ tự này.")},
-	{queue.ErrNotWaiting, newError(http.StatusConflict, "ticket_not_waiting", "Số này không còn trong hàng chờ.")},
-	{queue.ErrSameService, newError(http.StatusConflict, "same_service", "Số này đã ở lĩnh vực đó.")},
-	{queue.ErrBadState, newError(http.StatusConflict, "bad_state", "Không thể làm việc này ở trạng thái hiện tại của số.")},
-	{queue.ErrBadRating, newError(http.StatusBadRequest, "bad_rating", "Mức đánh giá phải là 1, 2 hoặc 3.")},
+// fieldError is a field of the request that is not valid; id is its
+// message, whose {field} slot (when it has one) names the field.
+type fieldError struct {
+	id    msg.ID
+	field string
 }
 
-var errInternal = newError(http.StatusInternalServerError, "internal", "Hệ thống gặp lỗi, xin thử lại.")
+func (e *fieldError) Error() string {
+	if e.field == "" {
+		return "server: " + string(e.id)
+	}
+	return "server: " + string(e.id) + " " + strconv.Quote(e.field)
+}
+
+func invalid(id msg.ID, field string) error { return &fieldError{id: id, field: field} }
+
+// answer is how the API answers one kind of error: the status, and the
+// catalogue's message whose ID gives the code.
+type answer struct {
+	status int
+	id     msg.ID
+	// vars fill the message's slots; extra adds to the error object or the
+	// headers. Both only for kinds that carry details.
+	vars  []string
+	extra func(c *gin.Context, err error, body gin.H)
+}
+
+// rule answers the errors that are kind (errors.Is) or, with match, the
+// errors match recognises (a type carrying details, errors.As).
+type rule struct {
+	kind  error
+	match func(err error) (answer, bool)
+	answer
+}
+
+// errorTable is the one mapping from the kinds of error of the domain and
+// of the handlers to the contract's status, code and message; the first
+// rule that matches answers. An error no rule knows is a 500 "internal".
+func (s *Server) errorTable() []rule {
+	is := func(kind error, status int, id msg.ID) rule {
+		return rule{kind: kind, answer: answer{status: status, id: id}}
+	}
+	return []rule{
+		// The request itself.
+		is(errMalformedJSON, http.StatusBadRequest, msg.MalformedJSON),
+		is(errTrailingJSON, http.StatusBadRequest, msg.MalformedJSONMore),
+		is(errBodyTooLarge, http.StatusBadRequest, msg.BodyTooLarge),
+		is(errFileTooLarge, http.StatusRequestEntityTooLarge, msg.FileTooLarge),
+		{match: func(err error) (answer, bool) {
+			var fe *fieldError
+			if !errors.As(err, &fe) {
+				return answer{}, false
+			}
+			return answer{status: http.StatusBadRequest, id: fe.id, vars: []string{"field", fe.field}}, true
+		}},
+		is(errRouteNotFound, http.StatusNotFound, msg.RouteNotFound),
+		is(errMethodNotAllowed, http.StatusMethodNotAllowed, msg.MethodNotAllowed),
+		is(errMissingService, http.StatusBadRequest, msg.MissingService),
+		is(errMissingTransfer, http.StatusBadRequest, msg.MissingTransferTo),
+		is(errMissingTicket, http.StatusBadRequest, msg.MissingTicket),
+		is(errNoSuchKiosk, http.StatusNotFound, msg.UnknownKiosk),
+		is(errBadKiosk, http.StatusUnprocessableEntity, msg.UnknownKiosk),
+		is(errNothingToRate, http.StatusNotFound, msg.NothingToRate),
+		is(errInvalidDate, http.StatusBadRequest, msg.InvalidDate),
+		is(errInvalidRange, http.StatusBadRequest, msg.InvalidRange),
+		is(errInvalidFormat, http.StatusBadRequest, msg.InvalidFormat),
+
+		// Sessions and rights.
+		is(errUnauthorized, http.StatusUnauthorized, msg.Unauthorized),
+		is(errBadLogin, http.StatusUnauthorized, msg.BadCredentials),
+		is(errForbidden, http.StatusForbidden, msg.Forbidden),
+		is(errSystemOnly, http.StatusForbidden, msg.SystemOnly),
+		is(errAdminOnly, http.StatusForbidden, msg.AdminOnly),
+
+		// The queue.
+		is(queue.ErrQueueEmpty, http.StatusNotFound, msg.QueueEmpty),
+		is(queue.ErrUnknownService, http.StatusUnprocessableEntity, msg.UnknownService),
+		is(queue.ErrUnknownCounter, http.StatusNotFound, msg.UnknownCounter),
+		is(queue.ErrServiceClosed, http.StatusConflict, msg.ServiceClosed),
+		is(queue.ErrDailyCapReached, http.StatusConflict, msg.DailyCapReached),
+		is(queue.ErrNoCurrent, http.StatusConflict, msg.NoCurrentTicket),
+		is(queue.ErrNotFound, http.StatusNotFound, msg.TicketNotFound),
+		is(queue.ErrNotWaiting, http.StatusConflict, msg.TicketNotWaiting),
+		is(queue.ErrSameService, http.StatusConflict, msg.SameService),
+		is(queue.ErrBadState, http.StatusConflict, msg.BadState),
+		is(queue.ErrBadRating, http.StatusBadRequest, msg.BadRating),
+
+		// Counter claims of the consoles.
+		{match: func(err error) (answer, bool) {
+			var iu *claim.InUseError
+			var to *claim.TakenOverError
+			switch {
+			case errors.As(err, &iu) && iu.User == "":
+				return answer{status: http.StatusConflict, id: msg.CounterNotOpen}, true
+			case errors.As(err, &iu):
+				return answer{status: http.StatusConflict, id: msg.CounterInUse,
+					vars: []string{"counter", iu.Counter, "user", iu.User, "since", s.clock(iu.Since)}}, true
+			case errors.As(err, &to):
+				return answer{status: http.StatusConflict, id: msg.CounterTakenOver,
+					vars: []string{"counter", to.Counter, "user", to.By, "at", s.clock(to.At)}}, true
+			}
+			return answer{}, false
+		}},
+
+		// Dossier lookups, scans and the registry.
+		is(lookup.ErrInvalidCode, http.StatusBadRequest, msg.InvalidCode),
+		is(lookup.ErrNotFound, http.StatusNotFound, msg.DossierNotFound),
+		{kind: lookup.ErrRateLimited, answer: answer{status: http.StatusTooManyRequests, id: msg.RateLimited,
+			extra: func(c *gin.Context, err error, _ gin.H) { c.Header("Retry-After", strconv.Itoa(retryAfter(err))) }}},
+		is(lookup.ErrNotOurReceipt, http.StatusUnprocessableEntity, msg.NotOurReceipt),
+		is(lookup.ErrBadSignature, http.StatusUnprocessableEntity, msg.BadSignature),
+		is(lookup.ErrImageTooLarge, http.StatusRequestEntityTooLarge, msg.ImageTooLarge),
+		is(lookup.ErrBadImage, http.StatusBadRequest, msg.InvalidImage),
+		is(lookup.ErrNoCode, http.StatusUnprocessableEntity, msg.NoCodeFound),
+		is(lookup.ErrUnavailable, http.StatusServiceUnavailable, msg.UpstreamUnavailable),
+		{match: func(err error) (answer, bool) {
+			var ie *registry.ImportError
+			if !errors.As(err, &ie) {
+				return answer{}, false
+			}
+			return answer{status: http.StatusBadRequest, id: msg.InvalidImport, extra: func(_ *gin.Context, _ error, body gin.H) {
+				body["lines"], body["more"] = ie.Lines, ie.More
+			}}, true
+		}},
+		is(registry.ErrInvalid, http.StatusBadRequest, msg.InvalidDossier), // after ImportError, which wraps it
+
+		// Printing.
+		is(printing.ErrNoPrinter, http.StatusUnprocessableEntity, msg.NoPrinter),
+		is(printing.ErrUnknownPrinter, http.StatusUnprocessableEntity, msg.UnknownPrinter),
+	}
+}
+
+var internalAnswer = answer{status: http.StatusInternalServerError, id: msg.Internal}
+
+// answerFor finds the rule of err.
+func (s *Server) answerFor(err error) answer {
+	for _, r := range s.errors {
+		if r.match != nil {
+			if a, ok := r.match(err); ok {
+				return a
+			}
+			continue
+		}
+		if errors.Is(err, r.kind) {
+			return r.answer
+		}
+	}
+	return internalAnswer
+}
+
+// clock formats a time of day in the center's zone, as messages say it.
+func (s *Server) clock(t time.Time) string { return t.In(s.loc).Format("15:04") }
+
+// retryAfter is how many whole seconds a rate-limited caller waits: at least 1.
+func retryAfter(err error) int {
+	var rl *lookup.RateLimitError
+	if errors.As(err, &rl) {
+		return max(int(math.Ceil(rl.RetryAfter.Seconds())), 1)
+	}
+	return 1
+}
 
 // fail answers c with err as the contract's JSON and logs it: client errors
 // at debug level, server errors at error level.
 func (s *Server) fail(c *gin.Context, err error) {
-	api := errInternal
-	var ae *apiError
-	if errors.As(err, &ae) {
-		api = ae
-	} else {
-		for _, m := range engineErrors {
-			if errors.Is(err, m.err) {
-				api = m.api
-				break
-			}
-		}
-	}
+	a := s.answerFor(err)
 	level := slog.LevelDebug
-	if api.Status >= 500 {
+	if a.status >= 500 {
 		level = slog.LevelError
 	}
 	s.log.Log(c.Request.Context(), level, "request failed", "method", c.Request.Method,
-		"path", c.FullPath(), "status", api.Status, "code", api.Code, "err", err)
-	c.AbortWithStatusJSON(api.Status, gin.H{"error": gin.H{"code": api.Code, "message": api.Message}})
+		"path", c.FullPath(), "status", a.status, "code", a.id.Code(), "err", err)
+	body := gin.H{"code": a.id.Code(), "message": a.id.VI(a.vars...)}
+	if a.extra != nil {
+		a.extra(c, err, body)
+	}
+	c.AbortWithStatusJSON(a.status, gin.H{"error": body})
 }
+
+// panicked is the error of a handler that panicked.
+func panicked(v any) error { return fmt.Errorf("server: panic in handler: %v", v) }

@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"motcua/queue"
 )
 
 // ratingWindow is how long after a completion the tablet may rate it.
@@ -33,7 +35,7 @@ func (s *Server) ratable(counter string) (doneTicket, bool, bool) {
 func (s *Server) lastCompleted(c *gin.Context) {
 	counter := c.Param("counter")
 	if !s.knownCounter(counter) {
-		s.fail(c, newError(http.StatusNotFound, "unknown_counter", "Không có quầy này."))
+		s.fail(c, queue.ErrUnknownCounter)
 		return
 	}
 	d, ok, rateable := s.ratable(counter)
@@ -59,16 +61,16 @@ func (s *Server) rate(c *gin.Context) {
 	}
 	counter := c.Param("counter")
 	if !s.knownCounter(counter) {
-		s.fail(c, newError(http.StatusNotFound, "unknown_counter", "Không có quầy này."))
+		s.fail(c, queue.ErrUnknownCounter)
 		return
 	}
 	if req.Rating < 1 || req.Rating > 3 {
-		s.fail(c, newError(http.StatusBadRequest, "bad_rating", "Mức đánh giá phải là 1, 2 hoặc 3."))
+		s.fail(c, queue.ErrBadRating)
 		return
 	}
 	d, _, rateable := s.ratable(counter)
 	if !rateable {
-		s.fail(c, newError(http.StatusNotFound, "nothing_to_rate", "Quầy chưa phục vụ xong lượt nào để đánh giá."))
+		s.fail(c, errNothingToRate)
 		return
 	}
 	t, err := s.engine.Rate(c.Request.Context(), d.ID, req.Rating)

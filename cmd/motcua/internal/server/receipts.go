@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -12,9 +11,11 @@ import (
 
 	"motcua/cmd/motcua/internal/config"
 	"motcua/devices/layout"
+	"motcua/internal/msg"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/printing"
+	"motcua/kiosk/web"
 	"motcua/queue"
 )
 
@@ -58,44 +59,40 @@ type receiptRequest struct {
 	Copies         int      `json:"copies"`
 }
 
-func invalid(field, msg string) error {
-	return newError(http.StatusBadRequest, "invalid_field", field+": "+msg)
-}
-
 // receiptJob checks the request and builds the layout job.
 func (s *Server) receiptJob(r receiptRequest) (layout.ReceiptJob, error) {
 	code := strings.ToUpper(strings.TrimSpace(r.DossierCode))
 	if !s.codePattern.MatchString(code) {
-		return layout.ReceiptJob{}, invalid("dossier_code", "mã hồ sơ không đúng định dạng.")
+		return layout.ReceiptJob{}, invalid(msg.FieldDossierCode, "")
 	}
 	if strings.TrimSpace(r.Procedure) == "" {
-		return layout.ReceiptJob{}, invalid("procedure", "cần tên thủ tục.")
+		return layout.ReceiptJob{}, invalid(msg.FieldProcedure, "")
 	}
 	if strings.TrimSpace(r.Applicant.Name) == "" {
-		return layout.ReceiptJob{}, invalid("applicant.name", "cần tên người nộp hồ sơ.")
+		return layout.ReceiptJob{}, invalid(msg.FieldApplicant, "")
 	}
 	if len(r.Documents) > 60 {
-		return layout.ReceiptJob{}, invalid("documents", "tối đa 60 thành phần hồ sơ.")
+		return layout.ReceiptJob{}, invalid(msg.FieldDocuments, "")
 	}
 	if r.Copies < 0 || r.Copies > 2 {
-		return layout.ReceiptJob{}, invalid("copies", "in 1 hoặc 2 liên.")
+		return layout.ReceiptJob{}, invalid(msg.FieldCopies, "")
 	}
 	if r.Sets < 0 || r.Sets > 100 || r.ProcessingDays < 0 || r.ProcessingDays > 3650 {
-		return layout.ReceiptJob{}, invalid("sets", "số bộ hoặc số ngày không hợp lệ.")
+		return layout.ReceiptJob{}, invalid(msg.FieldSets, "")
 	}
 	received, err := s.parseTime(r.ReceivedAt)
 	if err != nil {
-		return layout.ReceiptJob{}, invalid("received_at", "thời gian theo RFC 3339, ví dụ 2026-11-21T08:30:00+07:00.")
+		return layout.ReceiptJob{}, invalid(msg.FieldReceivedAt, "")
 	}
 	if received.IsZero() {
 		received = s.now()
 	}
 	due, err := s.parseTime(r.DueAt)
 	if err != nil {
-		return layout.ReceiptJob{}, invalid("due_at", "thời gian theo RFC 3339, ví dụ 2026-12-05T16:00:00+07:00.")
+		return layout.ReceiptJob{}, invalid(msg.FieldDueAt, "")
 	}
 	if !due.IsZero() && due.Before(received) {
-		return layout.ReceiptJob{}, invalid("due_at", "ngày hẹn trả trước ngày tiếp nhận.")
+		return layout.ReceiptJob{}, invalid(msg.FieldDueBefore, "")
 	}
 	job := layout.ReceiptJob{
 		DossierCode: code, Procedure: r.Procedure,
@@ -103,7 +100,7 @@ func (s *Server) receiptJob(r receiptRequest) (layout.ReceiptJob, error) {
 		Documents: r.Documents, Sets: max(r.Sets, 1), ProcessingDays: r.ProcessingDays,
 		ReceivedAt: received, DueAt: due, ReturnPlace: r.ReturnPlace, Fee: r.Fee, Receiver: r.Receiver,
 		Copies: max(r.Copies, 1), Agency: s.cfg.Center.Name, Place: s.cfg.Center.Address,
-		LookupURL: lookup.Sign(s.cfg.BaseURL(), s.receiptKey, code),
+		LookupURL: lookup.Sign(s.pageURL(web.ReceiptPrefix), s.receiptKey, code),
 	}
 	return job, nil
 }
@@ -138,7 +135,7 @@ func (s *Server) receiptPrinter(c *gin.Context, r receiptRequest) (string, error
 			}
 		}
 	}
-	return "", newError(http.StatusUnprocessableEntity, "no_printer", "Chưa chọn máy in cho biên nhận (quầy này chưa có máy in).")
+	return "", printing.ErrNoPrinter
 }
 
 // receipt prints a form-01 receipt and records the dossier in the registry,
@@ -160,10 +157,6 @@ func (s *Server) receipt(c *gin.Context) {
 		return
 	}
 	pj, err := s.printing.Receipt(c.Request.Context(), name, job)
-	if errors.Is(err, printing.ErrUnknownPrinter) {
-		s.fail(c, newError(http.StatusUnprocessableEntity, "unknown_printer", "Không có máy in này."))
-		return
-	}
 	if err != nil {
 		s.fail(c, err)
 		return

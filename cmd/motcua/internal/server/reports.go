@@ -24,16 +24,16 @@ func (s *Server) reports(c *gin.Context) {
 	f, err1 := time.ParseInLocation(time.DateOnly, from, s.loc)
 	t, err2 := time.ParseInLocation(time.DateOnly, to, s.loc)
 	if err1 != nil || err2 != nil {
-		s.fail(c, newError(http.StatusBadRequest, "invalid_date", "Ngày phải có dạng YYYY-MM-DD, ví dụ 2026-11-21."))
+		s.fail(c, errInvalidDate)
 		return
 	}
 	if t.Before(f) || t.Sub(f) > maxReportDays*24*time.Hour {
-		s.fail(c, newError(http.StatusBadRequest, "invalid_range", "Khoảng ngày không hợp lệ (từ ngày phải trước đến ngày, tối đa 366 ngày)."))
+		s.fail(c, errInvalidRange)
 		return
 	}
 	format := c.DefaultQuery("format", "json")
 	if format != "json" && format != "csv" {
-		s.fail(c, newError(http.StatusBadRequest, "invalid_format", "Định dạng là json hoặc csv."))
+		s.fail(c, errInvalidFormat)
 		return
 	}
 	tickets, err := s.engine.History(c.Request.Context(), from, to)

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/display"
 	"motcua/kiosk/claim"
 	"motcua/kiosk/procedures"
 	"motcua/kiosk/web"
@@ -64,7 +65,7 @@ type centerJSON struct {
 func (s *Server) kioskSettings(c *gin.Context) {
 	k, ok := s.cfg.Kiosk(c.Param("kiosk"))
 	if !ok {
-		s.fail(c, newError(http.StatusNotFound, "unknown_kiosk", "Không có kiosk này trong cấu hình."))
+		s.fail(c, errNoSuchKiosk)
 		return
 	}
 	c.JSON(http.StatusOK, kioskJSON{ID: k.ID, Name: k.Name, Confirm: k.Confirms(), IdleSeconds: k.IdleSeconds,
@@ -82,7 +83,7 @@ func (s *Server) ticketQR(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	svg, err := web.QRSVG(s.cfg.BaseURL() + "/t/" + id)
+	svg, err := web.QRSVG(s.pageURL(display.PhonePath(id)))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -102,7 +103,7 @@ func (s *Server) procedureList(c *gin.Context) {
 // adminOnly lets administrators through.
 func (s *Server) adminOnly(c *gin.Context) {
 	if c.MustGet("user").(config.Staff).Role != config.RoleAdmin {
-		s.fail(c, newError(http.StatusForbidden, "admin_only", "Chỉ quản trị viên được xem báo cáo."))
+		s.fail(c, errAdminOnly)
 		return
 	}
 	c.Next()

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -62,6 +63,7 @@ type Server struct {
 
 	receiptKey  []byte
 	codePattern *regexp.Regexp
+	errors      []rule // errorTable
 	router      *gin.Engine
 	metrics     *prometheus.Registry
 	screens     *screens
@@ -81,24 +83,25 @@ func New(o Opts) *Server {
 		health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Now,
 		receiptKey: o.ReceiptSecret, codePattern: compileCode(o.Config.Dossiers.CodePattern),
 	}
+	s.errors = s.errorTable()
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.ContextWithFallback = true
 	r.HandleMethodNotAllowed = true
 	r.Use(gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, err any) {
 		s.log.Error("panic in handler", "path", c.FullPath(), "panic", err)
-		s.fail(c, errInternal)
+		s.fail(c, panicked(err))
 	}))
 	s.metrics = s.newMetrics(r)
 	r.NoRoute(func(c *gin.Context) {
-		s.fail(c, newError(http.StatusNotFound, "not_found", "Không có trang hoặc API này."))
+		s.fail(c, errRouteNotFound)
 	})
 	r.NoMethod(func(c *gin.Context) {
-		s.fail(c, newError(http.StatusMethodNotAllowed, "method_not_allowed", "Phương thức không được hỗ trợ."))
+		s.fail(c, errMethodNotAllowed)
 	})
 
 	r.GET("/healthz", s.healthz)
-	api := r.Group("/api/v1")
+	api := r.Group(APIPrefix)
 	api.GET("/services", s.services)
 	api.POST("/tickets", s.issue)
 	api.GET("/tickets/:id", s.ticket)
@@ -131,6 +134,18 @@ func New(o Opts) *Server {
 	ctr.POST("/call", s.call)
 	s.router = r
 	return s
+}
+
+// The API's paths: APIPrefix starts every endpoint, TicketsPath+id is a
+// ticket (the Location of an issued ticket, what the phone page polls).
+const (
+	APIPrefix   = "/api/v1"
+	TicketsPath = APIPrefix + "/tickets/"
+)
+
+// pageURL is the public address of one of the service's pages.
+func (s *Server) pageURL(path string) string {
+	return strings.TrimRight(s.cfg.BaseURL(), "/") + path
 }
 
 // Router returns the gin engine so cmd/motcua can mount the screens' pages

@@ -7,28 +7,34 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"motcua/display"
+	"motcua/internal/msg"
 	"motcua/queue"
 )
 
 // ticketJSON is a ticket as the contract shows it.
 type ticketJSON struct {
-	ID             string    `json:"id"`
-	Number         string    `json:"number"`
-	Service        string    `json:"service"`
-	ServiceName    string    `json:"service_name"`
-	Priority       bool      `json:"priority"`
-	State          string    `json:"state"`
-	IssuedAt       string    `json:"issued_at"`
-	CalledAt       string    `json:"called_at,omitempty"`
-	Ahead          int       `json:"ahead"`
-	EstimatedWaitS int       `json:"estimated_wait_s"`
-	Counter        string    `json:"counter,omitempty"`
-	CounterName    string    `json:"counter_name,omitempty"`
-	Calls          int       `json:"calls,omitempty"`
-	TrackURL       string    `json:"track_url"`
-	Print          printJSON `json:"print"`
-	Rating         int       `json:"rating,omitempty"`
-	Origin         string    `json:"origin_service,omitempty"`
+	ID             string `json:"id"`
+	Number         string `json:"number"`
+	Service        string `json:"service"`
+	ServiceName    string `json:"service_name"`
+	Priority       bool   `json:"priority"`
+	State          string `json:"state"`
+	IssuedAt       string `json:"issued_at"`
+	CalledAt       string `json:"called_at,omitempty"`
+	Ahead          int    `json:"ahead"`
+	EstimatedWaitS int    `json:"estimated_wait_s"`
+	// The wait in the words the paper ticket prints (msg.Wait), for the
+	// pages to show as they are.
+	EstimatedWaitText   string    `json:"estimated_wait_text"`
+	EstimatedWaitTextEN string    `json:"estimated_wait_text_en"`
+	Counter             string    `json:"counter,omitempty"`
+	CounterName         string    `json:"counter_name,omitempty"`
+	Calls               int       `json:"calls,omitempty"`
+	TrackURL            string    `json:"track_url"`
+	Print               printJSON `json:"print"`
+	Rating              int       `json:"rating,omitempty"`
+	Origin              string    `json:"origin_service,omitempty"`
 }
 
 type printJSON struct {
@@ -36,12 +42,13 @@ type printJSON struct {
 }
 
 func (s *Server) ticketJSON(in queue.TicketInfo) ticketJSON {
+	wait := msg.Wait(in.EstimatedWait)
 	t := ticketJSON{
 		ID: in.ID, Number: in.Number, Service: in.Service, ServiceName: in.ServiceName,
 		Priority: in.Priority, State: string(in.State), IssuedAt: s.stamp(in.IssuedAt),
 		CalledAt: s.stamp(in.CalledAt), Ahead: max(in.Ahead, 0),
-		EstimatedWaitS: int(in.EstimatedWait / time.Second), Calls: in.Calls,
-		TrackURL: "/t/" + in.ID, Print: printJSON{State: string(in.Print)}, Rating: in.Rating,
+		EstimatedWaitS: int(in.EstimatedWait / time.Second), EstimatedWaitText: wait.VI, EstimatedWaitTextEN: wait.EN, Calls: in.Calls,
+		TrackURL: display.PhonePath(in.ID), Print: printJSON{State: string(in.Print)}, Rating: in.Rating,
 	}
 	if in.State != queue.Waiting && in.State != queue.Transferred {
 		t.Counter, t.CounterName = in.Counter, in.CounterName
@@ -99,14 +106,14 @@ func (s *Server) issue(c *gin.Context) {
 	}
 	req.Service = strings.TrimSpace(req.Service)
 	if req.Service == "" {
-		s.fail(c, newError(http.StatusBadRequest, "missing_service", "Chưa chọn lĩnh vực."))
+		s.fail(c, errMissingService)
 		return
 	}
 	ir := queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: req.Kiosk}
 	if req.Kiosk != "" {
 		k, ok := s.cfg.Kiosk(req.Kiosk)
 		if !ok {
-			s.fail(c, newError(http.StatusUnprocessableEntity, "unknown_kiosk", "Kiosk này chưa được khai báo ở trung tâm."))
+			s.fail(c, errBadKiosk)
 			return
 		}
 		if k.Printer != "" && s.printing != nil {
@@ -119,7 +126,7 @@ func (s *Server) issue(c *gin.Context) {
 		return
 	}
 	t = s.issuePrint(c, t)
-	c.Header("Location", "/api/v1/tickets/"+t.ID)
+	c.Header("Location", TicketsPath+t.ID)
 	c.JSON(http.StatusCreated, s.ticketJSON(s.engine.Info(t)))
 }
 

@@ -1,0 +1,178 @@
+package msg
+
+// The messages of the request itself.
+const (
+	MalformedJSON     ID = "malformed_json"
+	MalformedJSONMore ID = "malformed_json.more" // trailing data after the object
+	BodyTooLarge      ID = "body_too_large"
+	FileTooLarge      ID = "body_too_large.file" // a dossier import
+	UnknownField      ID = "unknown_field"       // {field}
+	FieldType         ID = "invalid_field"       // {field}: wrong JSON type
+	RouteNotFound     ID = "not_found.route"
+	MethodNotAllowed  ID = "method_not_allowed"
+	Internal          ID = "internal"
+)
+
+// The messages of staff sessions and rights.
+const (
+	Unauthorized   ID = "unauthorized"
+	BadCredentials ID = "bad_credentials"
+	Forbidden      ID = "forbidden" // the counter of the path
+	SystemOnly     ID = "forbidden.system"
+	AdminOnly      ID = "admin_only"
+)
+
+// The messages of the queue.
+const (
+	QueueEmpty          ID = "queue_empty"
+	UnknownService      ID = "unknown_service"
+	UnknownCounter      ID = "unknown_counter"
+	ServiceClosed       ID = "service_closed"
+	DailyCapReached     ID = "daily_cap_reached"
+	NoCurrentTicket     ID = "no_current_ticket"
+	TicketNotFound      ID = "ticket_not_found"
+	TicketNotWaiting    ID = "ticket_not_waiting"
+	SameService         ID = "same_service"
+	BadState            ID = "bad_state"
+	BadRating           ID = "bad_rating"
+	MissingService      ID = "missing_service"
+	MissingTransferTo   ID = "missing_service.transfer"
+	MissingTicket       ID = "missing_ticket"
+	UnknownKiosk        ID = "unknown_kiosk"
+	NothingToRate       ID = "nothing_to_rate"
+	CounterNotOpen      ID = "counter_not_open"
+	CounterInUse        ID = "counter_in_use"     // {counter} {user} {since}
+	CounterTakenOver    ID = "counter_taken_over" // {counter} {user} {at}
+	InvalidDate         ID = "invalid_date"
+	InvalidRange        ID = "invalid_range"
+	InvalidFormat       ID = "invalid_format"
+	DisplayTicketAbsent ID = "not_found.ticket" // the display socket of a phone
+)
+
+// The messages of receipts and of the dossier registry.
+const (
+	NoPrinter           ID = "no_printer"
+	UnknownPrinter      ID = "unknown_printer"
+	FieldDossierCode    ID = "invalid_field.dossier_code"
+	FieldProcedure      ID = "invalid_field.procedure"
+	FieldApplicant      ID = "invalid_field.applicant"
+	FieldDocuments      ID = "invalid_field.documents"
+	FieldCopies         ID = "invalid_field.copies"
+	FieldSets           ID = "invalid_field.sets"
+	FieldReceivedAt     ID = "invalid_field.received_at"
+	FieldDueAt          ID = "invalid_field.due_at"
+	FieldDueBefore      ID = "invalid_field.due_before"
+	FieldStatusAt       ID = "invalid_field.at"
+	InvalidDossier      ID = "invalid_dossier"
+	InvalidImport       ID = "invalid_import"
+	DossierNotFound     ID = "not_found"
+	InvalidCode         ID = "invalid_code"
+	RateLimited         ID = "rate_limited"
+	NotOurReceipt       ID = "not_our_receipt"
+	BadSignature        ID = "bad_signature"
+	ImageTooLarge       ID = "image_too_large"
+	InvalidImage        ID = "invalid_image"
+	NoCodeFound         ID = "no_code_found"
+	UpstreamUnavailable ID = "upstream_unavailable"
+)
+
+// The messages of the display's socket, pages and voice.
+const (
+	Unavailable   ID = "unavailable"
+	UnknownScreen ID = "unknown_screen"
+	TokenRequired ID = "token_required"
+	BadToken      ID = "bad_token"
+	BadSince      ID = "bad_since"
+	Stopping      ID = "stopping"
+	Starting      ID = "starting"
+	BadTicket     ID = "bad_ticket"
+	BadCounter    ID = "bad_counter"
+	NoVoice       ID = "no_voice"
+	VoiceFailed   ID = "no_voice.failed"
+)
+
+var messages = map[ID]Text{
+	MalformedJSON:     {"Dữ liệu gửi lên không phải JSON hợp lệ.", "The request body is not valid JSON."},
+	MalformedJSONMore: {"Chỉ gửi một đối tượng JSON.", "Send exactly one JSON object."},
+	BodyTooLarge:      {"Dữ liệu gửi lên quá lớn (tối đa 64 KiB).", "The request body is too large (at most 64 KiB)."},
+	FileTooLarge:      {"Tệp quá lớn (tối đa 32 MiB).", "The file is too large (at most 32 MiB)."},
+	UnknownField:      {"Trường không được hỗ trợ: {field}.", "Unsupported field: {field}."},
+	FieldType:         {"Trường \"{field}\" sai kiểu dữ liệu.", "Field \"{field}\" has the wrong type."},
+	RouteNotFound:     {"Không có trang hoặc API này.", "No such page or API."},
+	MethodNotAllowed:  {"Phương thức không được hỗ trợ.", "Method not allowed."},
+	Internal:          {"Hệ thống gặp lỗi, xin thử lại.", "The system had an error, please try again."},
+
+	Unauthorized:   {"Cần đăng nhập để làm việc này.", "Please log in to do this."},
+	BadCredentials: {"Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."},
+	Forbidden:      {"Tài khoản này không được làm việc tại quầy này.", "This account may not work at this counter."},
+	SystemOnly:     {"Chỉ hệ thống một cửa hoặc quản trị viên được làm việc này.", "Only the one-stop system or an administrator may do this."},
+	AdminOnly:      {"Chỉ quản trị viên được xem báo cáo.", "Only administrators may see the reports."},
+
+	QueueEmpty:        {"Không còn ai đang chờ.", "Nobody is waiting."},
+	UnknownService:    {"Lĩnh vực này không có ở trung tâm.", "This center has no such service."},
+	UnknownCounter:    {"Không có quầy này.", "No such counter."},
+	ServiceClosed:     {"Lĩnh vực này hiện ngoài giờ tiếp nhận.", "This service is closed now."},
+	DailyCapReached:   {"Lĩnh vực này đã hết số hôm nay.", "No more numbers today for this service."},
+	NoCurrentTicket:   {"Quầy chưa gọi số nào.", "The counter has not called a number."},
+	TicketNotFound:    {"Không tìm thấy số thứ tự này.", "No such ticket."},
+	TicketNotWaiting:  {"Số này không còn trong hàng chờ.", "This ticket is no longer waiting."},
+	SameService:       {"Số này đã ở lĩnh vực đó.", "This ticket is already in that service."},
+	BadState:          {"Không thể làm việc này ở trạng thái hiện tại của số.", "Not possible in the ticket's present state."},
+	BadRating:         {"Mức đánh giá phải là 1, 2 hoặc 3.", "The rating must be 1, 2 or 3."},
+	MissingService:    {"Chưa chọn lĩnh vực.", "No service chosen."},
+	MissingTransferTo: {"Chưa chọn lĩnh vực chuyển đến.", "No service chosen to transfer to."},
+	MissingTicket:     {"Chưa nhập số cần gọi.", "Type the number to call."},
+	UnknownKiosk:      {"Không có kiosk này trong cấu hình.", "No such kiosk in the configuration."},
+	NothingToRate:     {"Quầy chưa phục vụ xong lượt nào để đánh giá.", "The counter has not finished serving anyone to rate."},
+	CounterNotOpen:    {"Máy này chưa mở quầy: xin chọn lại quầy.", "This console has not opened the counter: choose the counter again."},
+	CounterInUse: {"Quầy {counter} đang được mở ở máy khác (tài khoản {user}, từ {since}).",
+		"Counter {counter} is open on another console (account {user}, since {since})."},
+	CounterTakenOver: {"Quầy {counter} đã được tài khoản {user} tiếp quản lúc {at}. Máy này không còn giữ quầy.",
+		"Counter {counter} was taken over by account {user} at {at}. This console no longer holds it."},
+	InvalidDate:         {"Ngày phải có dạng YYYY-MM-DD, ví dụ 2026-11-21.", "Dates look like YYYY-MM-DD, e.g. 2026-11-21."},
+	InvalidRange:        {"Khoảng ngày không hợp lệ (từ ngày phải trước đến ngày, tối đa 366 ngày).", "The range of days is not valid (from before to, at most 366 days)."},
+	InvalidFormat:       {"Định dạng là json hoặc csv.", "The format is json or csv."},
+	DisplayTicketAbsent: {"Không tìm thấy số thứ tự.", "No such ticket."},
+
+	NoPrinter:        {"Chưa chọn máy in cho biên nhận (quầy này chưa có máy in).", "No printer chosen for the receipt (this counter has none)."},
+	UnknownPrinter:   {"Không có máy in này.", "No such printer."},
+	FieldDossierCode: {"dossier_code: mã hồ sơ không đúng định dạng.", "dossier_code: the dossier code is not in the right format."},
+	FieldProcedure:   {"procedure: cần tên thủ tục.", "procedure: the procedure's name is required."},
+	FieldApplicant:   {"applicant.name: cần tên người nộp hồ sơ.", "applicant.name: the applicant's name is required."},
+	FieldDocuments:   {"documents: tối đa 60 thành phần hồ sơ.", "documents: at most 60 documents."},
+	FieldCopies:      {"copies: in 1 hoặc 2 liên.", "copies: print 1 or 2 copies."},
+	FieldSets:        {"sets: số bộ hoặc số ngày không hợp lệ.", "sets: the number of sets or of days is not valid."},
+	FieldReceivedAt:  {"received_at: thời gian theo RFC 3339, ví dụ 2026-11-21T08:30:00+07:00.", "received_at: a time in RFC 3339, e.g. 2026-11-21T08:30:00+07:00."},
+	FieldDueAt:       {"due_at: thời gian theo RFC 3339, ví dụ 2026-12-05T16:00:00+07:00.", "due_at: a time in RFC 3339, e.g. 2026-12-05T16:00:00+07:00."},
+	FieldDueBefore:   {"due_at: ngày hẹn trả trước ngày tiếp nhận.", "due_at: the due date is before the date received."},
+	FieldStatusAt:    {"Thời điểm \"at\" phải theo RFC 3339, ví dụ 2026-11-21T08:30:00+07:00.", "\"at\" must be a time in RFC 3339, e.g. 2026-11-21T08:30:00+07:00."},
+	InvalidDossier:   {"Dữ liệu hồ sơ không hợp lệ.", "The dossier's data is not valid."},
+	InvalidImport:    {"Tệp có dòng không hợp lệ; chưa ghi gì.", "The file has invalid lines; nothing was written."},
+	DossierNotFound: {"Không tìm thấy hồ sơ có mã này. Xin kiểm tra lại mã trên giấy hẹn, hoặc hỏi cán bộ tại quầy.",
+		"No dossier with this code. Please check the code on your receipt or ask at a counter."},
+	InvalidCode: {"Mã hồ sơ chưa đúng. Mã có dạng 000.00.14.H56-200203-0118, in dưới mã vạch trên giấy hẹn.",
+		"This code is not right. A code looks like 000.00.14.H56-200203-0118, printed under the barcode."},
+	RateLimited: {"Bạn vừa tra cứu nhiều lần. Xin chờ một chút rồi thử lại.", "Too many searches. Please wait a moment and try again."},
+	NotOurReceipt: {"Mã vừa quét không phải giấy hẹn của trung tâm này. Xin quét mã vạch trên giấy hẹn trả kết quả.",
+		"This is not a receipt of this center. Please scan the barcode of your receipt."},
+	BadSignature: {"Mã QR không hợp lệ hoặc đã bị sửa.",
+		"The QR code is not valid or has been altered."},
+	ImageTooLarge: {"Ảnh quá lớn.", "The image is too large."},
+	InvalidImage:  {"Ảnh không đọc được (cần ảnh PNG hoặc JPEG).", "The image cannot be read (a PNG or JPEG image is needed)."},
+	NoCodeFound: {"Không thấy mã vạch hoặc mã QR trong ảnh. Vui lòng đưa biên nhận lại gần camera.",
+		"No barcode or QR code in the image. Please hold the receipt closer to the camera."},
+	UpstreamUnavailable: {"Hệ thống tra cứu đang tạm thời không trả lời. Xin thử lại sau ít phút hoặc hỏi cán bộ tại quầy.",
+		"The lookup system does not answer right now. Please try again in a few minutes or ask at a counter."},
+
+	Unavailable:   {"Máy chủ đang bận, vui lòng thử lại.", "The server is busy, please try again."},
+	UnknownScreen: {"Màn hình chưa được khai báo.", "This screen is not configured."},
+	TokenRequired: {"Màn hình này cần mã truy cập.", "This screen needs an access token."},
+	BadToken:      {"Mã truy cập không đúng.", "Wrong access token."},
+	BadSince:      {"Tham số since không hợp lệ.", "The since parameter is not valid."},
+	Stopping:      {"Máy chủ đang dừng.", "The server is stopping."},
+	Starting:      {"Máy chủ đang khởi động.", "The server is starting."},
+	BadTicket:     {"Số thứ tự không hợp lệ.", "Not a valid ticket number."},
+	BadCounter:    {"Quầy không tồn tại.", "No such counter."},
+	NoVoice:       {"Máy chủ không có giọng đọc.", "The server has no voice."},
+	VoiceFailed:   {"Máy chủ không đọc được số này.", "The server could not speak this number."},
+}
