@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/database"
 	"motcua/queue"
 	"motcua/queue/queuetest"
 	"motcua/queue/sqlite"
@@ -17,7 +18,7 @@ import (
 func BenchmarkIssue(b *testing.B) {
 	mem := func(b *testing.B) queue.Store { return queuetest.NewStore() }
 	onDisk := func(b *testing.B) queue.Store {
-		db, err := sqlite.Open(filepath.Join(b.TempDir(), "bench.db"))
+		db, err := database.Open(filepath.Join(b.TempDir(), "bench.db"))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -13,7 +13,7 @@ import (
 	"motcua/devices/printer"
 	"motcua/devices/printer/printertest"
 	"motcua/devices/spool"
-	"motcua/queue/sqlite"
+	"motcua/internal/database"
 )
 
 // fakeClock moves only when the test says so.
@@ -97,7 +97,7 @@ func newHarness(t *testing.T) *harness {
 }
 
 func (h *harness) reopen() {
-	db, err := sqlite.Open(h.path)
+	db, err := database.Open(h.path)
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -14,11 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/database"
 	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/dossier/upstream"
 	"motcua/queue/queuetest"
-	"motcua/queue/sqlite"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -45,7 +45,7 @@ const base = "https://motcua.example.gov.vn"
 
 func newRegistry(t testing.TB, clk *queuetest.Clock) *registry.Registry {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "motcua.db"))
+	db, err := database.Open(filepath.Join(t.TempDir(), "motcua.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"motcua/internal/database"
 	"motcua/queue"
 )
 
@@ -50,10 +51,11 @@ type Store struct {
 	db *sql.DB
 }
 
-// NewStore migrates db (opened with Open) and returns the queue store on it.
+// NewStore migrates the "queue" tables of db (opened with database.Open) and
+// returns the queue store on it.
 func NewStore(ctx context.Context, db *sql.DB) (*Store, error) {
-	if err := Migrate(ctx, db, "queue", migrations); err != nil {
-		return nil, err
+	if err := database.Migrate(ctx, db, "queue", migrations); err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	return &Store{db: db}, nil
 }

@@ -7,13 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/database"
 	"motcua/queue"
 	"motcua/queue/sqlite"
 )
 
 func openStore(t *testing.T, path string) *sqlite.Store {
 	t.Helper()
-	db, err := sqlite.Open(path)
+	db, err := database.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

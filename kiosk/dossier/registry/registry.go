@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"motcua/internal/database"
 	"motcua/kiosk/dossier"
-	"motcua/queue/sqlite"
 )
 
 // Component is the name of the registry's migrations in the shared database.
@@ -68,7 +68,7 @@ type Registry struct {
 }
 
 // Open migrates the registry's tables in db (opened by the caller with
-// queue/sqlite.Open) and returns the registry. Closing db is the caller's job.
+// database.Open) and returns the registry. Closing db is the caller's job.
 func Open(ctx context.Context, db *sql.DB, opts Opts) (*Registry, error) {
 	if db == nil {
 		return nil, errors.New("registry: no database")
@@ -89,7 +89,7 @@ func Open(ctx context.Context, db *sql.DB, opts Opts) (*Registry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("registry: mẫu mã hồ sơ %q không hợp lệ: %w", opts.CodePattern, err)
 	}
-	if err := sqlite.Migrate(ctx, db, Component, migrations); err != nil {
+	if err := database.Migrate(ctx, db, Component, migrations); err != nil {
 		return nil, fmt.Errorf("registry: %w", err)
 	}
 	return &Registry{db: db, now: opts.Now, log: opts.Logger, pattern: re, maxRows: opts.MaxImportRows}, nil

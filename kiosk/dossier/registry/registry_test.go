@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/database"
 	"motcua/kiosk/dossier"
-	"motcua/queue/sqlite"
 )
 
 // fakeClock is a settable clock.
@@ -22,7 +22,7 @@ func (c *fakeClock) Now() time.Time { return c.t }
 
 func newRegistry(t testing.TB) (*Registry, *fakeClock) {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "motcua.db"))
+	db, err := database.Open(filepath.Join(t.TempDir(), "motcua.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +215,7 @@ func TestImportAllOrNothing(t *testing.T) {
 }
 
 func TestImportRowLimit(t *testing.T) {
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "m.db"))
+	db, err := database.Open(filepath.Join(t.TempDir(), "m.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
