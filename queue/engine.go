@@ -37,7 +37,7 @@ type Opts struct {
 const (
 	DefaultServiceTime = 5 * time.Minute
 	DefaultMaxBatch    = 256
-	serviceSamples     = 20
+	serviceSamples     = ServiceSamples
 )
 
 // Engine runs one center's queue. Create it with New, start it with Run.
