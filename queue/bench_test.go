@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/clock/clocktest"
 	"motcua/internal/database"
 	"motcua/queue"
 	"motcua/queue/queuetest"
@@ -43,7 +44,7 @@ func BenchmarkIssue(b *testing.B) {
 				Fields:   []queue.Field{{Code: "A", Name: "Hộ tịch"}},
 				Counters: []queue.Counter{{ID: "1", Services: []string{"A"}}},
 				Store:    bc.store(b), MaxBatch: bc.batch,
-				Clock: queuetest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)),
+				Clock: clocktest.New(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)),
 			})
 			if err != nil {
 				b.Fatal(err)

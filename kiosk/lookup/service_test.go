@@ -14,11 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/clock/clocktest"
 	"motcua/internal/database"
 	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/dossier/upstream"
-	"motcua/queue/queuetest"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -43,26 +43,26 @@ func (c *capture) String() string {
 
 const base = "https://motcua.example.gov.vn"
 
-func newRegistry(t testing.TB, clk *queuetest.Clock) *registry.Registry {
+func newRegistry(t testing.TB, clk *clocktest.Fake) *registry.Registry {
 	t.Helper()
 	db, err := database.Open(filepath.Join(t.TempDir(), "motcua.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	r, err := registry.Open(context.Background(), db, registry.Opts{Now: clk.Now, Logger: quiet()})
+	r, err := registry.Open(context.Background(), db, registry.Opts{Clock: clk, Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
 }
 
-func newService(t testing.TB, src dossier.Source, clk *queuetest.Clock, lim *RateLimiter, log *slog.Logger) *Service {
+func newService(t testing.TB, src dossier.Source, clk *clocktest.Fake, lim *RateLimiter, log *slog.Logger) *Service {
 	t.Helper()
 	if log == nil {
 		log = quiet()
 	}
-	s, err := New(Opts{Parser: newParser(t, base), Source: src, Limiter: lim, Now: clk.Now, Logger: log})
+	s, err := New(Opts{Parser: newParser(t, base), Source: src, Limiter: lim, Clock: clk, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func newService(t testing.TB, src dossier.Source, clk *queuetest.Clock, lim *Rat
 
 func TestResolveFromRegistry(t *testing.T) {
 	ctx := context.Background()
-	clk := queuetest.NewClock(time.Date(2020, 2, 11, 9, 0, 0, 0, dossier.Zone()))
+	clk := clocktest.New(time.Date(2020, 2, 11, 9, 0, 0, 0, dossier.Zone()))
 	reg := newRegistry(t, clk)
 	if err := reg.Record(ctx, registry.ReceiptInfo{Code: code, Procedure: "Đăng ký khai sinh", Applicant: "Nguyễn Thị Hoa",
 		ReceivedAt: time.Date(2020, 2, 3, 8, 30, 0, 0, dossier.Zone()), DueAt: time.Date(2020, 2, 10, 17, 0, 0, 0, dossier.Zone())}); err != nil {
@@ -108,7 +108,7 @@ func TestResolveFromRegistry(t *testing.T) {
 }
 
 func TestResolveRefusals(t *testing.T) {
-	clk := queuetest.NewClock(time.Now())
+	clk := clocktest.New(time.Now())
 	s := newService(t, newRegistry(t, clk), clk, nil, nil)
 	idCard := "001099012345|123456789|Nguyễn Thị Hoa|01011990"
 	for _, tc := range []struct {
@@ -138,7 +138,7 @@ func TestResolveRefusals(t *testing.T) {
 
 func TestLookupByCode(t *testing.T) {
 	ctx := context.Background()
-	clk := queuetest.NewClock(time.Now())
+	clk := clocktest.New(time.Now())
 	reg := newRegistry(t, clk)
 	reg.Record(ctx, registry.ReceiptInfo{Code: code, Procedure: "P", Applicant: "Trần Văn Nam"})
 	s := newService(t, reg, clk, nil, nil)
@@ -157,8 +157,8 @@ func TestLookupByCode(t *testing.T) {
 }
 
 func TestRateLimitPerKiosk(t *testing.T) {
-	clk := queuetest.NewClock(time.Now())
-	lim := NewRateLimiter(RateOpts{PerMinute: 6, Burst: 2, Now: clk.Now})
+	clk := clocktest.New(time.Now())
+	lim := NewRateLimiter(RateOpts{PerMinute: 6, Burst: 2, Clock: clk})
 	s := newService(t, newRegistry(t, clk), clk, lim, nil)
 	ctx := context.Background()
 	for range 2 {
@@ -181,8 +181,8 @@ func TestRateLimitPerKiosk(t *testing.T) {
 }
 
 func TestRateLimiterForgetsKeys(t *testing.T) {
-	clk := queuetest.NewClock(time.Now())
-	lim := NewRateLimiter(RateOpts{PerMinute: 60, Burst: 1, MaxKeys: 3, Now: clk.Now})
+	clk := clocktest.New(time.Now())
+	lim := NewRateLimiter(RateOpts{PerMinute: 60, Burst: 1, MaxKeys: 3, Clock: clk})
 	for _, k := range []string{"a", "b", "c", "d", "e"} {
 		lim.Allow(k)
 	}
@@ -202,8 +202,8 @@ func (s stuckSource) Lookup(context.Context, string) (dossier.Dossier, error) {
 func TestServiceTimeoutEvenIfSourceIgnoresContext(t *testing.T) {
 	src := stuckSource{release: make(chan struct{})}
 	defer close(src.release)
-	clk := queuetest.NewClock(time.Now())
-	s, err := New(Opts{Parser: newParser(t, base), Source: src, Timeout: 100 * time.Millisecond, Logger: quiet(), Now: clk.Now})
+	clk := clocktest.New(time.Now())
+	s, err := New(Opts{Parser: newParser(t, base), Source: src, Timeout: 100 * time.Millisecond, Logger: quiet(), Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,9 +276,9 @@ func TestUpstreamAnswersWithinDeadline(t *testing.T) {
 		t.Skip("waits for the real 2.5 s upstream timeout")
 	}
 	m := newMainSystem(t)
-	clk := queuetest.NewClock(time.Date(2020, 2, 5, 9, 0, 0, 0, dossier.Zone()))
+	clk := clocktest.New(time.Date(2020, 2, 5, 9, 0, 0, 0, dossier.Zone()))
 	o := upstream.TraCuuHoSo(m.srv.URL+"/login", m.srv.URL+"/lookup", "motcua", "x", "000.00.14.H56")
-	o.Now, o.Logger = clk.Now, quiet()
+	o.Clock, o.Logger = clk, quiet()
 	o.CacheTTL, o.NotFoundTTL = -1, -1 // every step must reach the system
 	o.BreakerFailures, o.BreakerCooldown = 3, 30*time.Second
 	up, err := upstream.New(o) // default timeout: the real 3 s promise

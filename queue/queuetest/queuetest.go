@@ -9,38 +9,14 @@ import (
 	"sync"
 	"time"
 
+	"motcua/internal/clock/clocktest"
 	"motcua/queue"
 )
 
-// Clock is a settable clock.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewClock returns a clock standing at t.
-func NewClock(t time.Time) *Clock { return &Clock{now: t} }
-
-// Now implements queue.Clock.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
-
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+// NewClock is clocktest.New, kept for callers not yet moved to it.
+//
+// Deprecated: use motcua/internal/clock/clocktest.New.
+func NewClock(t time.Time) *clocktest.Fake { return clocktest.New(t) }
 
 // ErrInjected is what a Store told to fail returns.
 var ErrInjected = errors.New("queuetest: injected failure")

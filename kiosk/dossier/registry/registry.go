@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"motcua/internal/clock"
 	"motcua/internal/database"
 	"motcua/kiosk/dossier"
 )
@@ -46,8 +47,8 @@ const DefaultMaxImportRows = 200_000
 
 // Opts configures a Registry. The zero value of each field means its default.
 type Opts struct {
-	// Now is the clock; default time.Now.
-	Now func() time.Time
+	// Clock is the clock; default clock.System.
+	Clock clock.Clock
 	// Logger gets one line per write (codes, never names); default slog.Default().
 	Logger *slog.Logger
 	// CodePattern is what Record, UpdateStatus and Import accept as a code,
@@ -73,9 +74,7 @@ func Open(ctx context.Context, db *sql.DB, opts Opts) (*Registry, error) {
 	if db == nil {
 		return nil, errors.New("registry: no database")
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
+	opts.Clock = clock.Or(opts.Clock)
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -92,7 +91,7 @@ func Open(ctx context.Context, db *sql.DB, opts Opts) (*Registry, error) {
 	if err := database.Migrate(ctx, db, Component, migrations); err != nil {
 		return nil, fmt.Errorf("registry: %w", err)
 	}
-	return &Registry{db: db, now: opts.Now, log: opts.Logger, pattern: re, maxRows: opts.MaxImportRows}, nil
+	return &Registry{db: db, now: opts.Clock.Now, log: opts.Logger, pattern: re, maxRows: opts.MaxImportRows}, nil
 }
 
 // ErrInvalid reports a record the registry refuses (bad code, status or

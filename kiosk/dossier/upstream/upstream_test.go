@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/clock/clocktest"
 	"motcua/kiosk/dossier"
-	"motcua/queue/queuetest"
 )
 
 const code = "000.00.14.H56-200203-0118"
@@ -86,10 +86,10 @@ func newFakeSystem(t *testing.T) *fakeSystem {
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func newClient(t *testing.T, f *fakeSystem, clk *queuetest.Clock, change func(*Opts)) *Client {
+func newClient(t *testing.T, f *fakeSystem, clk *clocktest.Fake, change func(*Opts)) *Client {
 	t.Helper()
 	o := TraCuuHoSo(f.srv.URL+"/login", f.srv.URL+"/lookup", "motcua", "bí mật", "000.00.14.H56")
-	o.Now = clk.Now
+	o.Clock = clk
 	o.Logger = quiet()
 	o.Timeout = 300 * time.Millisecond
 	if change != nil {
@@ -102,8 +102,8 @@ func newClient(t *testing.T, f *fakeSystem, clk *queuetest.Clock, change func(*O
 	return c
 }
 
-func newClock() *queuetest.Clock {
-	return queuetest.NewClock(time.Date(2024, 5, 10, 9, 0, 0, 0, dossier.Zone()))
+func newClock() *clocktest.Fake {
+	return clocktest.New(time.Date(2024, 5, 10, 9, 0, 0, 0, dossier.Zone()))
 }
 
 func TestLookupTraCuuHoSo(t *testing.T) {
