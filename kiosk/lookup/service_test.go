@@ -7,15 +7,16 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"motcua/internal/clock/clocktest"
 	"motcua/internal/database"
+	"motcua/internal/httppipe"
 	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/dossier/upstream"
@@ -200,18 +201,20 @@ func (s stuckSource) Lookup(context.Context, string) (dossier.Dossier, error) {
 }
 
 func TestServiceTimeoutEvenIfSourceIgnoresContext(t *testing.T) {
-	src := stuckSource{release: make(chan struct{})}
-	defer close(src.release)
-	clk := clocktest.New(time.Now())
-	s, err := New(Opts{Parser: newParser(t, base), Source: src, Timeout: 100 * time.Millisecond, Logger: quiet(), Clock: clk})
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	_, err = s.Resolve(context.Background(), "k1", code)
-	if ToAPI(err).Code != "upstream_unavailable" || time.Since(start) > time.Second {
-		t.Fatalf("err %v after %v", err, time.Since(start))
-	}
+	synctest.Test(t, func(t *testing.T) {
+		src := stuckSource{release: make(chan struct{})}
+		defer close(src.release)
+		clk := clocktest.New(time.Now())
+		s, err := New(Opts{Parser: newParser(t, base), Source: src, Timeout: 100 * time.Millisecond, Logger: quiet(), Clock: clk})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		_, err = s.Resolve(context.Background(), "k1", code)
+		if el := time.Since(start); ToAPI(err).Code != "upstream_unavailable" || el != 100*time.Millisecond {
+			t.Fatalf("err %v after %v, want upstream_unavailable after exactly 100ms", err, el)
+		}
+	})
 }
 
 // mainSystem is a national-portal style main one-stop system whose behaviour
@@ -219,7 +222,7 @@ func TestServiceTimeoutEvenIfSourceIgnoresContext(t *testing.T) {
 type mainSystem struct {
 	mu   sync.Mutex
 	mode string
-	srv  *httptest.Server
+	srv  *httppipe.Server
 }
 
 func (m *mainSystem) set(mode string) {
@@ -230,7 +233,7 @@ func (m *mainSystem) set(mode string) {
 
 func newMainSystem(t *testing.T) *mainSystem {
 	m := &mainSystem{mode: "ok"}
-	m.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	m.srv = httppipe.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m.mu.Lock()
 		mode := m.mode
 		m.mu.Unlock()
@@ -270,15 +273,17 @@ func newMainSystem(t *testing.T) *mainSystem {
 
 // TestUpstreamAnswersWithinDeadline is the kiosk's view of a main system that
 // answers, is slow, sends garbage and is down: each time the right API code,
-// always within 3 s, and the breaker opens then closes.
+// always within 3 s, and the breaker opens then closes. It runs in a synctest
+// bubble: the durations are exact and the 2.5 s timeout takes no real time.
 func TestUpstreamAnswersWithinDeadline(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits for the real 2.5 s upstream timeout")
-	}
+	synctest.Test(t, upstreamAnswersWithinDeadline)
+}
+
+func upstreamAnswersWithinDeadline(t *testing.T) {
 	m := newMainSystem(t)
 	clk := clocktest.New(time.Date(2020, 2, 5, 9, 0, 0, 0, dossier.Zone()))
-	o := upstream.TraCuuHoSo(m.srv.URL+"/login", m.srv.URL+"/lookup", "motcua", "x", "000.00.14.H56")
-	o.Clock, o.Logger = clk, quiet()
+	o := upstream.TraCuuHoSo("http://main.test/login", "http://main.test/lookup", "motcua", "x", "000.00.14.H56")
+	o.Clock, o.Logger, o.HTTPClient = clk, quiet(), m.srv.Client()
 	o.CacheTTL, o.NotFoundTTL = -1, -1 // every step must reach the system
 	o.BreakerFailures, o.BreakerCooldown = 3, 30*time.Second
 	up, err := upstream.New(o) // default timeout: the real 3 s promise
@@ -300,25 +305,25 @@ func TestUpstreamAnswersWithinDeadline(t *testing.T) {
 		if got != wantCode {
 			t.Fatalf("%s: %q (%v), want %q", name, got, err, wantCode)
 		}
-		if el > within {
-			t.Fatalf("%s: answered after %v, want under %v", name, el, within)
+		if el != within {
+			t.Fatalf("%s: answered after %v, want %v", name, el, within)
 		}
 		if err == nil && (res.Dossier.Status != 4 || res.Dossier.Applicant != "Ng*** T** H**") {
 			t.Fatalf("%s: %+v", name, res.Dossier)
 		}
 	}
-	step("answers", "ok", code, "ok", time.Second)
-	step("not found", "ok", "000.00.14.H56-200203-0001", "not_found", time.Second)
-	step("slow", "slow", code, "upstream_unavailable", 3*time.Second)
-	step("garbage", "garbage", code, "upstream_unavailable", time.Second)
-	step("down", "down", code, "upstream_unavailable", time.Second)
+	step("answers", "ok", code, "ok", 0)
+	step("not found", "ok", "000.00.14.H56-200203-0001", "not_found", 0)
+	step("slow", "slow", code, "upstream_unavailable", upstream.DefaultTimeout) // under the 3 s promise
+	step("garbage", "garbage", code, "upstream_unavailable", 0)
+	step("down", "down", code, "upstream_unavailable", 0)
 	if up.Breaker() != upstream.BreakerOpen {
 		t.Fatalf("after 3 failures the breaker is %v", up.Breaker())
 	}
 	// Open: even a healthy system is not called; the answer is immediate.
-	step("open", "ok", code, "upstream_unavailable", 50*time.Millisecond)
+	step("open", "ok", code, "upstream_unavailable", 0)
 	clk.Advance(31 * time.Second)
-	step("probe", "ok", code, "ok", time.Second)
+	step("probe", "ok", code, "ok", 0)
 	if up.Breaker() != upstream.BreakerClosed {
 		t.Fatalf("after a good probe the breaker is %v", up.Breaker())
 	}
