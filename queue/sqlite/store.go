@@ -150,9 +150,11 @@ func (s *Store) Apply(ctx context.Context, changes []queue.Change) error {
 				return fmt.Errorf("sqlite: event %d: %w", ev.Seq, errSeqBack(last))
 			}
 			last = ev.Seq
-			data, err := json.Marshal(recordOf(ev.Ticket))
-			if err != nil {
-				return fmt.Errorf("sqlite: event %d: %w", ev.Seq, err)
+			var data []byte
+			if ev.Ticket != (queue.Ticket{}) { // a day_reset has none
+				if data, err = json.Marshal(recordOf(ev.Ticket)); err != nil {
+					return fmt.Errorf("sqlite: event %d: %w", ev.Seq, err)
+				}
 			}
 			if _, err := event.ExecContext(ctx, ev.Seq, ms(ev.At), string(ev.Type), ev.Ticket.ID, ev.Counter, detail, string(data)); err != nil {
 				return fmt.Errorf("sqlite: event %d: %w", ev.Seq, err)

@@ -229,8 +229,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 		})
 	}
 	if evs, err := e.store.Events(context.Background(), 0, 0); err != nil || len(evs) != 1 { // the day's start only
-		n := len(evs)
-		t.Fatalf("bad requests committed %d events", n-1)
+		t.Fatalf("bad requests committed %d events (%v)", len(evs)-1, err)
 	}
 	code, tk := e.do("POST", "/api/v1/tickets", "", `{"service":"A"}`)
 	if code != 201 || tk["number"] != "A001" {
