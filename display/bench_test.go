@@ -227,8 +227,10 @@ func fanout(b *testing.B, screens, calls int, pace time.Duration) {
 	if line != "ready 0\n" {
 		b.Errorf("child could not open every socket: %s", line)
 	}
-	for en.hub.Stats().Connected < screens {
-		time.Sleep(10 * time.Millisecond)
+	for deadline := time.Now().Add(time.Minute); en.hub.Stats().Connected < screens; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			b.Fatalf("%d of %d screens connected", en.hub.Stats().Connected, screens)
+		}
 	}
 	goAfter, rssAfter := serverMemory()
 

@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"motcua/display/voice"
+	"motcua/internal/clock"
 	"motcua/queue"
 )
 
@@ -43,7 +44,7 @@ type Opts struct {
 	TicketAPI string
 	// Location formats times in frames. Default Asia/Ho_Chi_Minh.
 	Location *time.Location
-	Clock    queue.Clock  // tells pages the server's time; default the system clock
+	Clock    clock.Clock  // tells pages the server's time; default clock.System
 	Logger   *slog.Logger // default slog.Default()
 	// Replay is how many events are kept for ?since=. Default 4096.
 	Replay int
@@ -75,7 +76,7 @@ type Hub struct {
 	opts     Opts
 	src      Source
 	loc      *time.Location
-	clock    queue.Clock
+	clock    clock.Clock
 	log      *slog.Logger
 	screens  map[string]*screen
 	upgrader *websocket.Upgrader
@@ -125,9 +126,7 @@ func New(o Opts) (*Hub, error) {
 		}
 		o.Location = loc
 	}
-	if o.Clock == nil {
-		o.Clock = queue.SystemClock{}
-	}
+	o.Clock = clock.Or(o.Clock)
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"motcua/display"
+	"motcua/internal/clock/clocktest"
 	"motcua/queue"
 	"motcua/queue/queuetest"
 )
@@ -62,7 +63,7 @@ var (
 type env struct {
 	t     testing.TB
 	e     *queue.Engine
-	clock *queuetest.Clock
+	clock *clocktest.Fake
 	hub   *display.Hub
 	srv   *httptest.Server
 	stop  func()
@@ -73,7 +74,7 @@ type env struct {
 func start(t testing.TB, o display.Opts) *env {
 	t.Helper()
 	loc := time.FixedZone("ICT", 7*3600)
-	clock := queuetest.NewClock(time.Date(2025, 3, 10, 9, 0, 0, 0, loc))
+	clock := clocktest.New(time.Date(2025, 3, 10, 9, 0, 0, 0, loc))
 	ctx, cancel := context.WithCancel(context.Background())
 	e, err := queue.New(ctx, queue.Opts{Fields: testFields, Counters: testCounters, Store: queuetest.NewStore(), Location: loc, Clock: clock})
 	if err != nil {
@@ -94,8 +95,10 @@ func start(t testing.TB, o display.Opts) *env {
 	go func() { defer wg.Done(); _ = hub.Run(ctx) }()
 	// Run starts from the engine's snapshot: let it take it (seq 1) before
 	// the test makes events, or they are in the snapshot and not replayable.
-	for hub.Stats().Seq < 1 {
-		time.Sleep(time.Millisecond)
+	for deadline := time.Now().Add(5 * time.Second); hub.Stats().Seq < 1; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the hub never took the engine's snapshot")
+		}
 	}
 	srv := httptest.NewServer(hub.Handler())
 	en := &env{t: t, e: e, clock: clock, hub: hub, srv: srv}

@@ -54,8 +54,10 @@ func TestViewFollowsEngine(t *testing.T) {
 			}
 		}
 		want := en.e.Snapshot()
-		for en.hub.Stats().Seq != want.Seq {
-			time.Sleep(time.Millisecond)
+		for deadline := time.Now().Add(5 * time.Second); en.hub.Stats().Seq != want.Seq; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: the hub is at seq %d, the engine at %d", round, en.hub.Stats().Seq, want.Seq)
+			}
 		}
 		got := read(t, en.dial("screen=lobby"))
 		if got.Seq != want.Seq {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/clock/clocktest"
+	"motcua/internal/database"
 	"motcua/queue"
 	"motcua/queue/queuetest"
 	"motcua/queue/sqlite"
@@ -17,7 +19,7 @@ import (
 func BenchmarkIssue(b *testing.B) {
 	mem := func(b *testing.B) queue.Store { return queuetest.NewStore() }
 	onDisk := func(b *testing.B) queue.Store {
-		db, err := sqlite.Open(filepath.Join(b.TempDir(), "bench.db"))
+		db, err := database.Open(filepath.Join(b.TempDir(), "bench.db"))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -42,7 +44,7 @@ func BenchmarkIssue(b *testing.B) {
 				Fields:   []queue.Field{{Code: "A", Name: "Hộ tịch"}},
 				Counters: []queue.Counter{{ID: "1", Services: []string{"A"}}},
 				Store:    bc.store(b), MaxBatch: bc.batch,
-				Clock: queuetest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)),
+				Clock: clocktest.New(time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)),
 			})
 			if err != nil {
 				b.Fatal(err)

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"motcua/internal/clock"
 )
 
 // Opts configure an Engine. Fields, Counters and Store are required.
@@ -21,7 +23,7 @@ type Opts struct {
 	// Location is the center's time zone; days and opening hours are local
 	// to it whatever the machine's zone. Default Asia/Ho_Chi_Minh.
 	Location *time.Location
-	Clock    Clock         // default SystemClock
+	Clock    clock.Clock   // tells the time and wakes Run at midnight; default clock.System
 	NewID    func() string // default 16 random hex characters
 	Logger   *slog.Logger  // default slog.Default()
 	// ServiceTime is the assumed time at a counter before any was measured.
@@ -37,14 +39,14 @@ type Opts struct {
 const (
 	DefaultServiceTime = 5 * time.Minute
 	DefaultMaxBatch    = 256
-	serviceSamples     = 20
+	serviceSamples     = ServiceSamples
 )
 
 // Engine runs one center's queue. Create it with New, start it with Run.
 type Engine struct {
 	opts     Opts
 	loc      *time.Location
-	clock    Clock
+	clock    clock.Clock
 	log      *slog.Logger
 	fields   map[string]*Field
 	order    []string // field codes in config order
@@ -89,9 +91,7 @@ func New(ctx context.Context, o Opts) (*Engine, error) {
 		}
 		o.Location = loc
 	}
-	if o.Clock == nil {
-		o.Clock = SystemClock{}
-	}
+	o.Clock = clock.Or(o.Clock)
 	if o.NewID == nil {
 		o.NewID = randomID
 	}
@@ -268,7 +268,7 @@ func (e *Engine) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(wait):
+		case <-e.clock.After(wait):
 			if err := e.Tick(context.WithoutCancel(ctx)); err != nil {
 				e.log.Error("queue: day rollover", "err", err)
 			}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/clock/clocktest"
 	"motcua/queue"
 	"motcua/queue/queuetest"
 )
@@ -26,12 +27,12 @@ type rig struct {
 	t      *testing.T
 	e      *queue.Engine
 	store  *queuetest.Store
-	clock  *queuetest.Clock
+	clock  *clocktest.Fake
 	mu     sync.Mutex
 	events []queue.Event
 }
 
-func start(t *testing.T, store *queuetest.Store, clock *queuetest.Clock, o queue.Opts) *rig {
+func start(t *testing.T, store *queuetest.Store, clock *clocktest.Fake, o queue.Opts) *rig {
 	t.Helper()
 	if o.Fields == nil {
 		o.Fields = demoFields()
@@ -137,7 +138,7 @@ func TestCallingPolicy(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			clock := queuetest.NewClock(t0)
+			clock := clocktest.New(t0)
 			r := start(t, queuetest.NewStore(), clock, queue.Opts{Counters: tc.counters})
 			var got []string
 			for _, s := range tc.steps {
@@ -163,7 +164,7 @@ func TestDayRolloverAtLocalMidnightWhateverTheMachineZone(t *testing.T) {
 	t.Cleanup(func() { time.Local = saved })
 
 	// 23:59:30 in Hà Nội is 16:59:30 UTC.
-	clock := queuetest.NewClock(time.Date(2026, 11, 20, 16, 59, 30, 0, time.UTC))
+	clock := clocktest.New(time.Date(2026, 11, 20, 16, 59, 30, 0, time.UTC))
 	store := queuetest.NewStore()
 	r := start(t, store, clock, queue.Opts{})
 	a1 := r.issue("A", false)
@@ -203,12 +204,12 @@ func TestDayRolloverAtLocalMidnightWhateverTheMachineZone(t *testing.T) {
 }
 
 func TestRestartDoesNotResetTheDayTwice(t *testing.T) {
-	clock := queuetest.NewClock(time.Date(2026, 11, 21, 0, 0, 5, 0, ict))
+	clock := clocktest.New(time.Date(2026, 11, 21, 0, 0, 5, 0, ict))
 	store := queuetest.NewStore()
 	r := start(t, store, clock, queue.Opts{})
 	r.issue("A", false)
 	r.issue("A", false)
-	resets := countType(store.Events(), queue.EventDayReset)
+	resets := countType(committed(t, store), queue.EventDayReset)
 
 	// Restart just after midnight, twice, and once with the clock set back
 	// to the day before (a dead RTC battery, an NTP step).
@@ -224,9 +225,19 @@ func TestRestartDoesNotResetTheDayTwice(t *testing.T) {
 			t.Fatalf("restart %d: got %s, want %s", i, n, want)
 		}
 	}
-	if got := countType(store.Events(), queue.EventDayReset); got != resets {
+	if got := countType(committed(t, store), queue.EventDayReset); got != resets {
 		t.Fatalf("restarts added %d day resets", got-resets)
 	}
+}
+
+// committed returns every event the store holds.
+func committed(t *testing.T, s queue.Store) []queue.Event {
+	t.Helper()
+	evs, err := s.Events(context.Background(), 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
 }
 
 func countType(evs []queue.Event, typ queue.EventType) int {
@@ -240,7 +251,7 @@ func countType(evs []queue.Event, typ queue.EventType) int {
 }
 
 func TestDailyCapAndOpeningHours(t *testing.T) {
-	clock := queuetest.NewClock(time.Date(2026, 11, 23, 7, 29, 0, 0, ict)) // a Monday
+	clock := clocktest.New(time.Date(2026, 11, 23, 7, 29, 0, 0, ict)) // a Monday
 	fields := []queue.Field{{
 		Code: "A", Name: "Hộ tịch", Start: 100, DailyCap: 2,
 		Hours: []queue.Span{{From: 7*60 + 30, To: 11*60 + 30}, {From: 13 * 60, To: 17 * 60}},
@@ -282,7 +293,7 @@ func TestDailyCapAndOpeningHours(t *testing.T) {
 }
 
 func TestNumbersWidenPast999AndNeverWrap(t *testing.T) {
-	clock := queuetest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, ict))
+	clock := clocktest.New(time.Date(2026, 11, 21, 9, 0, 0, 0, ict))
 	r := start(t, queuetest.NewStore(), clock, queue.Opts{Fields: []queue.Field{{Code: "A", Name: "Hộ tịch", Start: 998}},
 		Counters: []queue.Counter{{ID: "1", Services: []string{"A"}}}})
 	var got []string
@@ -295,7 +306,7 @@ func TestNumbersWidenPast999AndNeverWrap(t *testing.T) {
 }
 
 func TestCounterActions(t *testing.T) {
-	clock := queuetest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, ict))
+	clock := clocktest.New(time.Date(2026, 11, 21, 9, 0, 0, 0, ict))
 	r := start(t, queuetest.NewStore(), clock, queue.Opts{Counters: []queue.Counter{
 		{ID: "1", Services: []string{"A"}}, {ID: "2", Services: []string{"B"}}}})
 	ctx := context.Background()
@@ -357,7 +368,7 @@ func TestCounterActions(t *testing.T) {
 }
 
 func TestAheadAndEstimatedWait(t *testing.T) {
-	clock := queuetest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, ict))
+	clock := clocktest.New(time.Date(2026, 11, 21, 9, 0, 0, 0, ict))
 	r := start(t, queuetest.NewStore(), clock, queue.Opts{
 		ServiceTime: 4 * time.Minute,
 		Counters: []queue.Counter{
@@ -393,7 +404,7 @@ func TestAheadAndEstimatedWait(t *testing.T) {
 }
 
 func TestFailedCommitChangesNothing(t *testing.T) {
-	clock := queuetest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, ict))
+	clock := clocktest.New(time.Date(2026, 11, 21, 9, 0, 0, 0, ict))
 	store := queuetest.NewStore()
 	r := start(t, store, clock, queue.Opts{})
 	r.issue("A", false)
@@ -411,7 +422,7 @@ func TestFailedCommitChangesNothing(t *testing.T) {
 }
 
 func TestConcurrentIssuesShareCommitsAndKeepOrder(t *testing.T) {
-	clock := queuetest.NewClock(time.Date(2026, 11, 21, 9, 0, 0, 0, ict))
+	clock := clocktest.New(time.Date(2026, 11, 21, 9, 0, 0, 0, ict))
 	store := queuetest.NewStore()
 	r := start(t, store, clock, queue.Opts{})
 	var wg sync.WaitGroup
@@ -450,4 +461,55 @@ func TestConcurrentIssuesShareCommitsAndKeepOrder(t *testing.T) {
 		t.Fatalf("listener got %d events", len(r.events))
 	}
 	t.Logf("400 tickets in %d commits", store.Applies())
+}
+
+// Run waits for midnight on the engine's clock: with the fake one the day
+// resets, and screens hear of it, the moment the clock gets there.
+func TestRunResetsTheDayAtMidnightOnItsClock(t *testing.T) {
+	clock := clocktest.New(time.Date(2026, 11, 20, 23, 59, 30, 0, ict))
+	r := start(t, queuetest.NewStore(), clock, queue.Opts{})
+	resets := make(chan queue.Event, 10)
+	r.e.OnEvents(func(evs []queue.Event) {
+		for _, ev := range evs {
+			if ev.Type == queue.EventDayReset && ev.Day != "2026-11-20" { // not the first day's
+				resets <- ev
+			}
+		}
+	})
+	a1 := r.issue("A", false)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if !clock.WaitForWaiters(ctx, 1) {
+		t.Fatal("Run does not wait on the clock")
+	}
+	midnight := time.Date(2026, 11, 21, 0, 0, 0, 0, ict)
+	if next, _ := clock.Next(); !next.Equal(midnight.Add(time.Millisecond)) {
+		t.Fatalf("Run wakes at %v, want just past midnight %v", next, midnight)
+	}
+	clock.Advance(30*time.Second - time.Millisecond)
+	if n := clock.Waiters(); n != 1 || r.e.Day() != "2026-11-20" {
+		t.Fatalf("a millisecond before its wake-up: %d waiters, day %s", n, r.e.Day())
+	}
+	clock.Advance(2 * time.Millisecond)
+	select {
+	case ev := <-resets:
+		if ev.Day != "2026-11-21" || !ev.At.Equal(midnight.Add(time.Millisecond)) {
+			t.Fatalf("reset %+v, want day 2026-11-21 at 00:00:00.001", ev)
+		}
+	case <-ctx.Done():
+		t.Fatal("no day_reset after the clock crossed midnight")
+	}
+	if d := r.e.Day(); d != "2026-11-21" {
+		t.Fatalf("day %s after midnight", d)
+	}
+	if tk, err := r.e.Ticket(context.Background(), a1.ID); err != nil || tk.State != queue.Cancelled {
+		t.Fatalf("yesterday's A001: %v %v, want cancelled", tk.State, err)
+	}
+	// Then it checks again within a minute (the clock may be corrected).
+	if !clock.WaitForWaiters(ctx, 1) {
+		t.Fatal("Run stopped waiting after the reset")
+	}
+	if next, _ := clock.Next(); !next.Equal(midnight.Add(time.Millisecond + time.Minute)) {
+		t.Fatalf("next wake-up %v, want a minute later", next)
+	}
 }

@@ -5,17 +5,6 @@ import (
 	"time"
 )
 
-// Clock tells the time. Tests inject a fake one to cross midnight.
-type Clock interface {
-	Now() time.Time
-}
-
-// SystemClock is the machine's clock.
-type SystemClock struct{}
-
-// Now returns time.Now().
-func (SystemClock) Now() time.Time { return time.Now() }
-
 // Span is an opening period within a local day, in minutes after midnight:
 // From inclusive, To exclusive (1440 is the end of the day).
 type Span struct {

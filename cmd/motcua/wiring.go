@@ -17,6 +17,7 @@ import (
 	"motcua/devices/scanner"
 	"motcua/display"
 	"motcua/display/voice"
+	"motcua/internal/database"
 	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/dossier/upstream"
@@ -72,7 +73,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err != nil {
 		return nil, err
 	}
-	db, err := sqlite.Open(filepath.Join(cfg.DataDir, "motcua.db"))
+	db, err := database.Open(filepath.Join(cfg.DataDir, "motcua.db"))
 	if err != nil {
 		return nil, err
 	}

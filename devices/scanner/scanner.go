@@ -12,6 +12,8 @@ import (
 
 	"go.bug.st/serial"
 	"go.bug.st/serial/enumerator"
+
+	"motcua/internal/clock"
 )
 
 // Defaults of Opts.
@@ -82,8 +84,9 @@ type Opts struct {
 	// Logger gets connections, disconnections and dropped lines (their length
 	// and reason, never their content); default slog.Default().
 	Logger *slog.Logger
-	// Now is the clock of Code.At and line timeouts; default time.Now.
-	Now func() time.Time
+	// Clock is the clock of Code.At, line timeouts and the reconnection
+	// backoff; default clock.System.
+	Clock clock.Clock
 	// Enumerate and Open reach the hardware; defaults
 	// enumerator.GetDetailedPortsList and serial.Open.
 	Enumerate Enumerator
@@ -155,9 +158,7 @@ func Start(ctx context.Context, opts Opts) (*Scanner, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
+	opts.Clock = clock.Or(opts.Clock)
 	if opts.Enumerate == nil {
 		opts.Enumerate = func() ([]*enumerator.PortDetails, error) { return enumerator.GetDetailedPortsList() }
 	}
@@ -170,7 +171,7 @@ func Start(ctx context.Context, opts Opts) (*Scanner, error) {
 		log:    opts.Logger.With("scanner", opts.Name, "kiosk", opts.Kiosk),
 		cancel: cancel,
 		done:   make(chan struct{}),
-		state:  State{Since: opts.Now(), Error: "chưa kết nối"},
+		state:  State{Since: opts.Clock.Now(), Error: "chưa kết nối"},
 	}
 	go s.run(ctx)
 	return s, nil
@@ -198,7 +199,7 @@ func (s *Scanner) setState(connected bool, path string, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.state.Connected != connected {
-		s.state.Since = s.opts.Now()
+		s.state.Since = s.opts.Clock.Now()
 	}
 	s.state.Connected, s.state.Path, s.state.Error = connected, path, ""
 	if err != nil {
@@ -219,17 +220,14 @@ func (s *Scanner) run(ctx context.Context) {
 				s.log.Warn("scanner: chưa mở được máy quét, sẽ thử lại", "path", path, "err", err)
 				lastErr = msg
 			}
-			select {
-			case <-ctx.Done():
-			case <-time.After(backoff):
-			}
+			_ = clock.Sleep(ctx, s.opts.Clock, backoff) // ctx ending ends the loop
 			backoff = min(backoff*2, s.opts.MaxBackoff)
 			continue
 		}
 		lastErr = ""
 		s.setState(true, path, nil)
 		s.log.Info("scanner: đã kết nối máy quét", "path", path)
-		connectedAt := time.Now()
+		connectedAt := s.opts.Clock.Now()
 		err = s.read(ctx, port)
 		port.Close()
 		if ctx.Err() != nil {
@@ -241,13 +239,10 @@ func (s *Scanner) run(ctx context.Context) {
 		// A port that opens and fails at once (a flaky cable, a driver in
 		// trouble) must not turn into a busy loop: keep backing off until a
 		// connection lasts.
-		if time.Since(connectedAt) > stableConnection {
+		if s.opts.Clock.Now().Sub(connectedAt) > stableConnection {
 			backoff = s.opts.MinBackoff
 		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(backoff):
-		}
+		_ = clock.Sleep(ctx, s.opts.Clock, backoff)
 		backoff = min(backoff*2, s.opts.MaxBackoff)
 	}
 }
@@ -286,7 +281,7 @@ func (s *Scanner) connect() (serial.Port, string, error) {
 func (s *Scanner) read(ctx context.Context, port serial.Port) error {
 	sp := newSplitter(s.opts.Suffix, s.opts.MinLen, s.opts.MaxLen)
 	deliver := func(text string) {
-		s.opts.OnCode(Code{Scanner: s.opts.Name, Kiosk: s.opts.Kiosk, Text: text, At: s.opts.Now()})
+		s.opts.OnCode(Code{Scanner: s.opts.Name, Kiosk: s.opts.Kiosk, Text: text, At: s.opts.Clock.Now()})
 	}
 	drop := func(d discard) {
 		s.log.Warn("scanner: bỏ một dòng", "reason", d.reason, "bytes", d.length)
@@ -296,14 +291,14 @@ func (s *Scanner) read(ctx context.Context, port serial.Port) error {
 	for ctx.Err() == nil {
 		n, err := port.Read(buf)
 		if n > 0 {
-			lastByte = s.opts.Now()
+			lastByte = s.opts.Clock.Now()
 			sp.feed(buf[:n], deliver, drop)
 		}
 		if err != nil {
 			sp.flush("dòng dở dang khi mất kết nối", drop)
 			return fmt.Errorf("scanner: đọc: %w", err)
 		}
-		if n == 0 && sp.pending() && s.opts.Now().Sub(lastByte) >= s.opts.LineTimeout {
+		if n == 0 && sp.pending() && s.opts.Clock.Now().Sub(lastByte) >= s.opts.LineTimeout {
 			sp.flush(fmt.Sprintf("dòng dở dang, không có ký tự kết thúc sau %v", s.opts.LineTimeout), drop)
 		}
 	}

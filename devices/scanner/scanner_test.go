@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"go.bug.st/serial/enumerator"
 
 	"motcua/devices/serialtest"
+	"motcua/internal/clock/clocktest"
 )
 
 // logBuffer collects log output safely across goroutines.
@@ -147,6 +149,53 @@ func waitConnected(t *testing.T, s *Scanner, timeout time.Duration) {
 	}
 }
 
+func waitDisconnected(t *testing.T, s *Scanner, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for s.State().Connected {
+		if time.Now().After(deadline) {
+			t.Fatalf("the unplug was not noticed within %v", timeout)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// newClock is a fake clock for the tests that time the scanner.
+func newClock() *clocktest.Fake { return clocktest.New(time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)) }
+
+// waitBackoff waits until the scanner waits on clk and returns for how long.
+func waitBackoff(t *testing.T, clk *clocktest.Fake) time.Duration {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if !clk.WaitForWaiters(ctx, 1) {
+		t.Fatal("the scanner never waited to reconnect")
+	}
+	next, _ := clk.Next()
+	return next.Sub(clk.Now())
+}
+
+// advanceUntilConnected ends each wait of the scanner on clk until it is
+// connected, and returns how much clock time that took.
+func advanceUntilConnected(t *testing.T, s *Scanner, clk *clocktest.Fake) time.Duration {
+	t.Helper()
+	var waited time.Duration
+	deadline := time.Now().Add(5 * time.Second)
+	for !s.State().Connected {
+		if time.Now().After(deadline) {
+			t.Fatalf("not connected after %v of clock time: %+v", waited, s.State())
+		}
+		if next, ok := clk.Next(); ok {
+			d := next.Sub(clk.Now())
+			waited += d
+			clk.Advance(d)
+			continue
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return waited
+}
+
 const code1 = "000.00.14.H56-200203-0118"
 const code2 = "000.17.22.H56-210531-0001"
 
@@ -193,11 +242,10 @@ func TestGarbageAndOverlongLinesAreDropped(t *testing.T) {
 	p.write(t, strings.Repeat("9", 5000)+"\r\n")
 	p.write(t, code1+"\r\n")
 	p.write(t, code2+"\r\n")
-	col.wait(t, 2, 2*time.Second)
-	time.Sleep(100 * time.Millisecond) // anything else would have arrived by now
-	got := col.texts()
-	if !slices.Equal(got, []string{code1, code2}) {
-		t.Fatalf("got %q, want only the two good codes", got)
+	p.write(t, code1+"\r\n") // read last: whatever came before it is in
+	got := col.wait(t, 3, 2*time.Second)
+	if !slices.Equal(got, []string{code1, code2, code1}) {
+		t.Fatalf("got %q, want only the good codes", got)
 	}
 	l := logs.String()
 	if !strings.Contains(l, "dòng dài quá 512 byte") || !strings.Contains(l, "bỏ một dòng") {
@@ -207,45 +255,60 @@ func TestGarbageAndOverlongLinesAreDropped(t *testing.T) {
 
 func TestPartialLineTimesOut(t *testing.T) {
 	p := startPTY(t, t.TempDir(), "scanner")
-	_, col, logs := start(t, Opts{Path: p.scanner, LineTimeout: 200 * time.Millisecond})
-	p.write(t, "000.00.14.H5")
-	time.Sleep(400 * time.Millisecond)
-	p.write(t, code1+"\r")
-	got := col.wait(t, 1, 2*time.Second)
-	if got[0] != code1 {
-		t.Fatalf("got %q: the partial line must not prefix the next code", got)
+	clk := newClock()
+	const timeout = 200 * time.Millisecond
+	_, col, logs := start(t, Opts{Path: p.scanner, LineTimeout: timeout, Clock: clk})
+	// While the clock stands still a code may come in pieces.
+	p.write(t, code1[:12])
+	p.write(t, code1[12:]+"\r")
+	if got := col.wait(t, 1, 2*time.Second); got[0] != code1 {
+		t.Fatalf("got %q, want the code sent in two pieces", got)
 	}
-	if !strings.Contains(logs.String(), "dòng dở dang") {
-		t.Fatalf("partial line not logged:\n%s", logs.String())
+	// Once LineTimeout has passed with no ending, the piece is dropped.
+	p.write(t, "000.00.14.H5")
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(logs.String(), "dòng dở dang") {
+		if time.Now().After(deadline) {
+			t.Fatalf("partial line not dropped:\n%s", logs.String())
+		}
+		clk.Advance(timeout)
+		time.Sleep(5 * time.Millisecond)
+	}
+	p.write(t, code2+"\r")
+	if got := col.wait(t, 2, 2*time.Second); got[1] != code2 {
+		t.Fatalf("got %q: the partial line must not prefix the next code", got)
 	}
 }
 
 func TestReplugSamePath(t *testing.T) {
 	dir := t.TempDir()
 	p := startPTY(t, dir, "scanner")
-	s, col, logs := start(t, Opts{Path: p.scanner})
+	clk := newClock()
+	s, col, logs := start(t, Opts{Path: p.scanner, Clock: clk})
 	p.write(t, code1+"\r")
 	col.wait(t, 1, 2*time.Second)
 
 	p.write(t, "000.00.14") // unplugged in the middle of a code
 	time.Sleep(50 * time.Millisecond)
 	p.stop()
-	deadline := time.Now().Add(2 * time.Second)
-	for s.State().Connected {
-		if time.Now().After(deadline) {
-			t.Fatal("the unplug was not noticed")
+	waitDisconnected(t, s, 2*time.Second)
+	// Unplugged long enough for the backoff to reach its maximum.
+	for i := 0; ; i++ {
+		d := waitBackoff(t, clk)
+		if d == DefaultMaxBackoff {
+			break
 		}
-		time.Sleep(5 * time.Millisecond)
+		if i == 10 {
+			t.Fatalf("backoff %v after %d attempts, want %v", d, i, DefaultMaxBackoff)
+		}
+		clk.Advance(d)
 	}
-	time.Sleep(1500 * time.Millisecond) // unplugged long enough for the backoff to reach its maximum
 
 	p = startPTY(t, dir, "scanner")
-	plugged := time.Now()
-	resumed := typeUntilRead(t, p, col, 2, code2)
-	if d := resumed.Sub(plugged); d > 2*time.Second {
-		t.Fatalf("reading resumed %v after the replug, want under 2 s", d)
+	if d := advanceUntilConnected(t, s, clk); d > DefaultMaxBackoff {
+		t.Fatalf("reconnected %v after the replug, want within %v", d, DefaultMaxBackoff)
 	}
-	t.Logf("reading resumed %v after the replug", resumed.Sub(plugged).Round(time.Millisecond))
+	typeUntilRead(t, p, col, 2, code2)
 	if got := col.texts(); !slices.Equal(got[:2], []string{code1, code2}) {
 		t.Fatalf("got %q", got)
 	}
@@ -254,9 +317,8 @@ func TestReplugSamePath(t *testing.T) {
 	}
 }
 
-// typeUntilRead types code every 100 ms until the collector holds n codes,
-// and returns when the n-th arrived.
-func typeUntilRead(t *testing.T, p *pty, col *collector, n int, code string) time.Time {
+// typeUntilRead types code every 100 ms until the collector holds n codes.
+func typeUntilRead(t *testing.T, p *pty, col *collector, n int, code string) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
@@ -264,13 +326,12 @@ func typeUntilRead(t *testing.T, p *pty, col *collector, n int, code string) tim
 		select {
 		case <-col.ch:
 			if len(col.texts()) >= n {
-				return time.Now()
+				return
 			}
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
 	t.Fatalf("no code read within 5 s of the replug; got %q", col.texts())
-	return time.Time{}
 }
 
 // usbDir is a fake enumerator: every DIR/ttyACM* link is the USB scanner
@@ -289,19 +350,17 @@ func usbDir(dir string) Enumerator {
 func TestReplugUSBUnderNewName(t *testing.T) {
 	dir := t.TempDir()
 	p := startPTY(t, dir, "ttyACM0")
-	s, col, _ := start(t, Opts{VID: "0c2e", PID: "0b6a", Serial: "SN1", Enumerate: usbDir(dir)})
+	clk := newClock()
+	s, col, _ := start(t, Opts{VID: "0c2e", PID: "0b6a", Serial: "SN1", Enumerate: usbDir(dir), Clock: clk})
 	p.write(t, code1+"\r")
 	col.wait(t, 1, 2*time.Second)
 	p.stop()
-	for s.State().Connected {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitDisconnected(t, s, 2*time.Second)
 	p = startPTY(t, dir, "ttyACM1")
-	plugged := time.Now()
-	resumed := typeUntilRead(t, p, col, 2, code2)
-	if d := resumed.Sub(plugged); d > 2*time.Second {
-		t.Fatalf("reading resumed %v after the replug, want under 2 s", d)
+	if d := advanceUntilConnected(t, s, clk); d > DefaultMaxBackoff {
+		t.Fatalf("reconnected %v after the replug, want within %v", d, DefaultMaxBackoff)
 	}
+	typeUntilRead(t, p, col, 2, code2)
 	if st := s.State(); st.Path != filepath.Join(dir, "ttyACM1") {
 		t.Fatalf("state %+v, want the new name", st)
 	}
@@ -336,18 +395,21 @@ func TestMatch(t *testing.T) {
 func TestAbsentUSBScannerKeepsLooking(t *testing.T) {
 	dir := t.TempDir()
 	col := newCollector()
+	clk := newClock()
 	s, err := Start(context.Background(), Opts{Name: "q", VID: "0c2e", PID: "0b6a", OnCode: col.on,
-		Enumerate: usbDir(dir), Logger: slog.New(slog.DiscardHandler)})
+		Enumerate: usbDir(dir), Logger: slog.New(slog.DiscardHandler), Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	time.Sleep(150 * time.Millisecond)
+	if d := waitBackoff(t, clk); d != DefaultMinBackoff {
+		t.Fatalf("first retry in %v, want %v", d, DefaultMinBackoff)
+	}
 	if st := s.State(); st.Connected || !strings.Contains(st.Error, "không thấy máy quét") {
 		t.Fatalf("state %+v", st)
 	}
 	p := startPTY(t, dir, "ttyACM3")
-	waitConnected(t, s, 2*time.Second)
+	advanceUntilConnected(t, s, clk)
 	p.write(t, code1+"\n")
 	col.wait(t, 1, time.Second)
 }
@@ -441,26 +503,84 @@ func (flakyPort) SetReadTimeout(time.Duration) error { return nil }
 func (flakyPort) Read([]byte) (int, error)           { return 0, errors.New("EIO") }
 func (flakyPort) Close() error                       { return nil }
 
+// TestFlakyPortBacksOff: a port that opens and fails at once is retried
+// after 100, 200, 400, 800 ms, then every second, once per wait.
 func TestFlakyPortBacksOff(t *testing.T) {
-	var mu sync.Mutex
-	opens := 0
+	clk := newClock()
+	var opens atomic.Int32
 	s, err := Start(context.Background(), Opts{Name: "q", Path: "/dev/ttyACM9", OnCode: func(Code) {},
-		Logger: slog.New(slog.DiscardHandler),
+		Logger: slog.New(slog.DiscardHandler), Clock: clk,
 		Open: func(string, *serial.Mode) (serial.Port, error) {
-			mu.Lock()
-			opens++
-			mu.Unlock()
+			opens.Add(1)
 			return flakyPort{}, nil
 		}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1600 * time.Millisecond)
-	s.Close()
-	mu.Lock()
-	defer mu.Unlock()
-	// 100 + 200 + 400 + 800 ms: about 5 attempts, not a busy loop.
-	if opens < 3 || opens > 6 {
-		t.Fatalf("%d opens in 1.6 s", opens)
+	defer s.Close()
+	want := []time.Duration{100, 200, 400, 800, 1000, 1000, 1000}
+	var got []time.Duration
+	for i := range want {
+		d := waitBackoff(t, clk)
+		got = append(got, d/time.Millisecond)
+		if n := opens.Load(); n != int32(i+1) {
+			t.Fatalf("%d opens before wait %d, want %d", n, i+1, i+1)
+		}
+		clk.Advance(d)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("backoff %v ms, want %v ms", got, want)
+	}
+}
+
+// heldPort reads nothing until fail is closed, then fails.
+type heldPort struct {
+	serial.Port
+	fail <-chan struct{}
+}
+
+func (heldPort) SetReadTimeout(time.Duration) error { return nil }
+func (heldPort) Close() error                       { return nil }
+func (p heldPort) Read([]byte) (int, error) {
+	select {
+	case <-p.fail:
+		return 0, errors.New("EIO")
+	case <-time.After(readTimeout / 10): // a read timing out, in real time like a port's
+		return 0, nil
+	}
+}
+
+func TestBackoffStartsOverAfterAStableConnection(t *testing.T) {
+	clk := newClock()
+	var opens atomic.Int32
+	fail := make(chan struct{})
+	s, err := Start(context.Background(), Opts{Name: "q", Path: "/dev/ttyACM9", OnCode: func(Code) {},
+		Logger: slog.New(slog.DiscardHandler), Clock: clk,
+		Open: func(string, *serial.Mode) (serial.Port, error) {
+			if opens.Add(1) == 5 {
+				return heldPort{fail: fail}, nil
+			}
+			return flakyPort{}, nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var got []time.Duration
+	for range 4 {
+		d := waitBackoff(t, clk)
+		got = append(got, d/time.Millisecond)
+		clk.Advance(d)
+	}
+	waitConnected(t, s, 2*time.Second) // the fifth open holds
+	clk.Advance(stableConnection + time.Second)
+	close(fail)
+	for range 2 {
+		d := waitBackoff(t, clk)
+		got = append(got, d/time.Millisecond)
+		clk.Advance(d)
+	}
+	if want := []time.Duration{100, 200, 400, 800, 100, 200}; !slices.Equal(got, want) {
+		t.Fatalf("backoff %v ms, want %v ms", got, want)
 	}
 }

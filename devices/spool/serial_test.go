@@ -62,42 +62,38 @@ func TestSerialPrinterOnPTY(t *testing.T) {
 	// advancing the clock past each backoff.
 	waitQueuedWith := func(want string) {
 		t.Helper()
-		for {
-			select {
-			case e := <-h.events:
-				if e.State == spool.Queued && strings.Contains(e.Err, want) {
-					return
-				}
-				if e.State == spool.Printed || e.State == spool.Failed {
-					t.Fatalf("unexpected %+v while waiting for %q", e, want)
-				}
-			case <-h.clock.added:
-				h.clock.Advance(time.Minute)
-			case <-ctx.Done():
-				t.Fatalf("no requeue for %q", want)
+		for ctx.Err() == nil {
+			e := h.eventOrWait(time.Minute)
+			if e == nil {
+				continue
+			}
+			if e.State == spool.Queued && strings.Contains(e.Err, want) {
+				return
+			}
+			if e.State == spool.Printed || e.State == spool.Failed {
+				t.Fatalf("unexpected %+v while waiting for %q", e, want)
 			}
 		}
+		t.Fatalf("no requeue for %q", want)
 	}
 	waitPrinted := func(ref string) {
 		t.Helper()
-		for {
-			select {
-			case e := <-h.events:
-				if e.State == spool.Printed {
-					if e.Ref != ref {
-						t.Fatalf("printed %s, want %s", e.Ref, ref)
-					}
-					return
+		for ctx.Err() == nil {
+			e := h.eventOrWait(time.Minute)
+			if e == nil {
+				continue
+			}
+			if e.State == spool.Printed {
+				if e.Ref != ref {
+					t.Fatalf("printed %s, want %s", e.Ref, ref)
 				}
-				if e.State == spool.Failed {
-					t.Fatalf("failed: %+v", e)
-				}
-			case <-h.clock.added:
-				h.clock.Advance(time.Minute)
-			case <-ctx.Done():
-				t.Fatalf("%s never printed", ref)
+				return
+			}
+			if e.State == spool.Failed {
+				t.Fatalf("failed: %+v", e)
 			}
 		}
+		t.Fatalf("%s never printed", ref)
 	}
 
 	// 1. Online: printed.
@@ -132,9 +128,10 @@ func TestSerialPrinterOnPTY(t *testing.T) {
 	dev.PauseAfter(10000)
 	sub("A003", 4000) // 288 KB: more than the pty buffers hold
 	for len(dev.Received()) < 10000 {
-		select {
-		case <-h.clock.added:
+		if h.clock.Waiters() > 0 {
 			h.clock.Advance(time.Minute)
+		}
+		select {
 		case <-ctx.Done():
 			t.Fatal("A003 never started")
 		case <-time.After(10 * time.Millisecond):

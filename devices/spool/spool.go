@@ -10,19 +10,8 @@ import (
 	"time"
 
 	"motcua/devices/printer"
+	"motcua/internal/clock"
 )
-
-// Clock is the spooler's time source.
-type Clock interface {
-	Now() time.Time
-	// After delivers the time once d has passed.
-	After(d time.Duration) <-chan time.Time
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // Event is a change of a job's state.
 type Event struct {
@@ -43,8 +32,9 @@ type Opts struct {
 	Store Store
 	// Printers by name, as in the config; the Spooler closes them.
 	Printers map[string]printer.Printer
-	// Clock defaults to the real clock.
-	Clock Clock
+	// Clock times the jobs, the backoff and the status polls; default
+	// clock.System.
+	Clock clock.Clock
 	// MaxAttempts: a job fails after this many attempts (0: DefaultOpts).
 	MaxAttempts int
 	// MaxAge: a job older than this fails instead of printing late.
@@ -111,9 +101,7 @@ func Start(ctx context.Context, o Opts) (*Spooler, error) {
 		return nil, errors.New("spool: no store")
 	}
 	d := DefaultOpts
-	if o.Clock == nil {
-		o.Clock = realClock{}
-	}
+	o.Clock = clock.Or(o.Clock)
 	if o.MaxAttempts <= 0 {
 		o.MaxAttempts = d.MaxAttempts
 	}

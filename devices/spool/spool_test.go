@@ -13,91 +13,91 @@ import (
 	"motcua/devices/printer"
 	"motcua/devices/printer/printertest"
 	"motcua/devices/spool"
-	"motcua/queue/sqlite"
+	"motcua/internal/clock/clocktest"
+	"motcua/internal/database"
 )
 
-// fakeClock moves only when the test says so.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	timers []fakeTimer
-	waits  []time.Duration // every duration asked for, in order
-	added  chan struct{}
-}
-
-type fakeTimer struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func newClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC), added: make(chan struct{}, 1000)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	c.timers = append(c.timers, fakeTimer{c.now.Add(d), ch})
-	c.waits = append(c.waits, d)
-	c.added <- struct{}{}
-	return ch
-}
-
-// Advance moves the clock and fires the timers that are due.
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	kept := c.timers[:0]
-	for _, t := range c.timers {
-		if !t.at.After(c.now) {
-			t.ch <- c.now
-		} else {
-			kept = append(kept, t)
-		}
-	}
-	c.timers = kept
-}
-
-// waitTimer waits until the spooler asks for a timer.
-func (c *fakeClock) waitTimer(t *testing.T) {
-	t.Helper()
-	select {
-	case <-c.added:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the spooler never waited")
-	}
-}
-
-func (c *fakeClock) Waits() []time.Duration {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]time.Duration(nil), c.waits...)
-}
+// start is where every test's clock stands.
+var start = time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
 
 type harness struct {
 	t      *testing.T
 	path   string
 	store  *spool.SQLStore
 	events chan spool.Event
-	clock  *fakeClock
+	clock  *clocktest.Fake
+	waits  []time.Duration // every wait the spooler asked for, in order
 }
 
 func newHarness(t *testing.T) *harness {
-	h := &harness{t: t, path: filepath.Join(t.TempDir(), "motcua.db"), events: make(chan spool.Event, 1000), clock: newClock()}
+	h := &harness{t: t, path: filepath.Join(t.TempDir(), "motcua.db"), events: make(chan spool.Event, 1000), clock: clocktest.New(start)}
 	h.reopen()
 	return h
 }
 
+// waitTimer waits until the spooler waits on the clock and returns for how
+// long.
+func (h *harness) waitTimer() time.Duration {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if !h.clock.WaitForWaiters(ctx, 1) {
+		h.t.Fatal("the spooler never waited")
+	}
+	next, _ := h.clock.Next()
+	d := next.Sub(h.clock.Now())
+	h.waits = append(h.waits, d)
+	return d
+}
+
+// waiting is closed once the spooler waits on the clock, unless ctx ends
+// first.
+func (h *harness) waiting(ctx context.Context) <-chan struct{} {
+	ch := make(chan struct{})
+	go func() {
+		if h.clock.WaitForWaiters(ctx, 1) {
+			close(ch)
+		}
+	}()
+	return ch
+}
+
+// eventOrWait returns the next event, or nil after advancing the clock by
+// step (0: to the end of the spooler's wait) when the spooler waits first.
+func (h *harness) eventOrWait(step time.Duration) *spool.Event {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	select {
+	case e := <-h.events:
+		return &e
+	case <-h.waiting(ctx):
+		if step == 0 {
+			step = h.waitTimer()
+		}
+		h.clock.Advance(step)
+		return nil
+	case <-ctx.Done():
+		h.t.Fatal("no event and no wait in 10 s")
+		return nil
+	}
+}
+
+// untilFailed moves the clock by step (0: to the end of each wait) whenever
+// the spooler waits, until a job fails, and returns that event.
+func (h *harness) untilFailed(step time.Duration) spool.Event {
+	h.t.Helper()
+	for range 10_000 {
+		if e := h.eventOrWait(step); e != nil && e.State == spool.Failed {
+			return *e
+		}
+	}
+	h.t.Fatal("no job failed")
+	return spool.Event{}
+}
+
 func (h *harness) reopen() {
-	db, err := sqlite.Open(h.path)
+	db, err := database.Open(h.path)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestPaperOutBacksOffThenPrints(t *testing.T) {
 			t.Fatalf("queued event %+v, want the paper-out reason", e)
 		}
 		if i > 0 {
-			h.clock.waitTimer(t)
+			h.waitTimer()
 			h.clock.Advance(time.Minute)
 		}
 	}
@@ -212,11 +212,11 @@ func TestPaperOutBacksOffThenPrints(t *testing.T) {
 	}
 	h.next(spool.Queued) // the attempt the last Advance started
 	rec.SetStatus(printer.Status{State: printer.StateOnline, Paper: printer.PaperOK})
-	h.clock.waitTimer(t)
+	h.waitTimer()
 	h.clock.Advance(time.Minute)
 	h.next(spool.Printed)
-	if w := h.clock.Waits(); len(w) < 4 || w[0] != time.Second || w[1] != 2*time.Second || w[2] != 4*time.Second {
-		t.Fatalf("backoff %v, want 1s 2s 4s …", w)
+	if w := h.waits; len(w) != 4 || w[0] != time.Second || w[1] != 2*time.Second || w[2] != 4*time.Second || w[3] != 8*time.Second {
+		t.Fatalf("backoff %v, want 1s 2s 4s 8s", w)
 	}
 	if refs(rec.Jobs()) != "A001" {
 		t.Fatalf("printed %s", refs(rec.Jobs()))
@@ -251,7 +251,9 @@ func TestPartialWriteIsResent(t *testing.T) {
 	if !strings.Contains(e.Err, "offline") {
 		t.Fatalf("requeued with %q", e.Err)
 	}
-	h.clock.waitTimer(t)
+	if d := h.waitTimer(); d != time.Second {
+		t.Fatalf("first backoff %v, want 1s", d)
+	}
 	h.clock.Advance(time.Second)
 	h.next(spool.Printed)
 	if refs(rec.Jobs()) != "R1" {
@@ -265,44 +267,21 @@ func TestFailsAfterMaxAttemptsAndMaxAge(t *testing.T) {
 	rec.SetStatus(printer.Status{State: printer.StateOffline, Paper: printer.PaperOK, CoverOpen: true})
 	s := h.start(map[string]printer.Printer{"p": rec}, func(o *spool.Opts) { o.MaxAttempts = 3 })
 	submit(t, s, "p", "A1")
-	for {
-		select {
-		case e := <-h.events:
-			if e.State == spool.Failed {
-				if e.Attempts != 3 || !strings.Contains(e.Err, "cover open") {
-					t.Fatalf("failed event %+v", e)
-				}
-				if j, _ := s.Job(context.Background(), e.JobID); j.State != spool.Failed || j.LastError == "" {
-					t.Fatalf("stored %+v", j)
-				}
-				goto age
-			}
-		case <-h.clock.added:
-			h.clock.Advance(time.Minute)
-		case <-time.After(10 * time.Second):
-			t.Fatal("never failed")
-		}
+	e := h.untilFailed(time.Minute)
+	if e.Attempts != 3 || !strings.Contains(e.Err, "cover open") {
+		t.Fatalf("failed event %+v", e)
 	}
-age:
+	if j, _ := s.Job(context.Background(), e.JobID); j.State != spool.Failed || j.LastError == "" {
+		t.Fatalf("stored %+v", j)
+	}
+
 	h2 := newHarness(t)
 	rec2 := printertest.NewRecorder()
 	rec2.SetStatus(printer.Status{State: printer.StateOffline, Paper: printer.PaperOut})
 	s2 := h2.start(map[string]printer.Printer{"p": rec2}, func(o *spool.Opts) { o.MaxAge = 10 * time.Minute; o.MaxBackoff = time.Hour })
 	submit(t, s2, "p", "A2")
-	for {
-		select {
-		case e := <-h2.events:
-			if e.State == spool.Failed {
-				if !strings.Contains(e.Err, "not printed within 10m0s") {
-					t.Fatalf("failed event %+v", e)
-				}
-				return
-			}
-		case <-h2.clock.added:
-			h2.clock.Advance(3 * time.Minute)
-		case <-time.After(10 * time.Second):
-			t.Fatal("never failed")
-		}
+	if e := h2.untilFailed(3 * time.Minute); !strings.Contains(e.Err, "not printed within 10m0s") {
+		t.Fatalf("failed event %+v", e)
 	}
 }
 
@@ -362,7 +341,6 @@ func TestTicketFailsOnItsOwnDeadline(t *testing.T) {
 		o.MaxAgeByKind = map[string]time.Duration{"ticket": 20 * time.Second}
 		o.MaxBackoff = time.Hour
 	})
-	start := h.clock.Now()
 	j := submit(t, s, "p", "A1")
 	if j.Owner != "" {
 		t.Fatalf("owner %q", j.Owner)
@@ -371,27 +349,14 @@ func TestTicketFailsOnItsOwnDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		select {
-		case e := <-h.events:
-			if e.State != spool.Failed {
-				continue
-			}
-			if e.JobID != j.ID {
-				t.Fatalf("the receipt failed first: %+v", e)
-			}
-			if age := h.clock.Now().Sub(start); age <= 20*time.Second || age > 21*time.Second {
-				t.Fatalf("ticket failed after %v, want just past 20 s", age)
-			}
-			if got, _ := s.Job(context.Background(), receipt.ID); got.State == spool.Failed || got.Owner != "dossier" {
-				t.Fatalf("receipt %+v", got)
-			}
-			return
-		case <-h.clock.added:
-			w := h.clock.Waits()
-			h.clock.Advance(w[len(w)-1])
-		case <-time.After(10 * time.Second):
-			t.Fatal("the ticket never failed")
-		}
+	e := h.untilFailed(0)
+	if e.JobID != j.ID {
+		t.Fatalf("the receipt failed first: %+v", e)
+	}
+	if age := h.clock.Now().Sub(start); age <= 20*time.Second || age > 21*time.Second {
+		t.Fatalf("ticket failed after %v, want just past 20 s", age)
+	}
+	if got, _ := s.Job(context.Background(), receipt.ID); got.State == spool.Failed || got.Owner != "dossier" {
+		t.Fatalf("receipt %+v", got)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"motcua/queue/sqlite"
+	"motcua/internal/database"
 )
 
 // State is where a job is.
@@ -77,9 +77,9 @@ var migrations = []string{
 	`ALTER TABLE print_jobs ADD COLUMN owner TEXT NOT NULL DEFAULT ''`,
 }
 
-// NewSQLStore migrates the "spool" tables of db (opened by queue/sqlite.Open).
+// NewSQLStore migrates the "spool" tables of db (opened by database.Open).
 func NewSQLStore(ctx context.Context, db *sql.DB) (*SQLStore, error) {
-	if err := sqlite.Migrate(ctx, db, "spool", migrations); err != nil {
+	if err := database.Migrate(ctx, db, "spool", migrations); err != nil {
 		return nil, fmt.Errorf("spool: %w", err)
 	}
 	return &SQLStore{db: db}, nil

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"motcua/internal/clock"
 )
 
 // Sentinels matched by errors.Is on the typed errors below.
@@ -57,9 +59,9 @@ const DefaultTTL = 45 * time.Second
 
 // Opts configure Claims.
 type Opts struct {
-	TTL      time.Duration    // default DefaultTTL
-	Now      func() time.Time // default time.Now
-	NewToken func() string    // default 16 random bytes in hex
+	TTL      time.Duration // default DefaultTTL
+	Clock    clock.Clock   // default clock.System
+	NewToken func() string // default 16 random bytes in hex
 }
 
 // Claims holds the claims of all counters.
@@ -75,9 +77,7 @@ func New(o Opts) *Claims {
 	if o.TTL <= 0 {
 		o.TTL = DefaultTTL
 	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
+	o.Clock = clock.Or(o.Clock)
 	if o.NewToken == nil {
 		o.NewToken = randomToken
 	}
@@ -106,7 +106,7 @@ func (c *Claims) live(counter string, now time.Time) *Claim {
 func (c *Claims) Open(counter, user string, takeover bool) (Claim, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := c.o.Now()
+	now := c.o.Clock.Now()
 	c.forget(now)
 	if h := c.live(counter, now); h != nil {
 		if !takeover {
@@ -124,7 +124,7 @@ func (c *Claims) Open(counter, user string, takeover bool) (Claim, error) {
 func (c *Claims) Heartbeat(counter, token, user string) (Claim, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := c.o.Now()
+	now := c.o.Clock.Now()
 	if l, ok := c.losers[token]; ok && l.Counter == counter {
 		return Claim{}, &l
 	}
@@ -148,7 +148,7 @@ func (c *Claims) Heartbeat(counter, token, user string) (Claim, error) {
 func (c *Claims) Check(counter, token string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := c.o.Now()
+	now := c.o.Clock.Now()
 	if token != "" {
 		if l, ok := c.losers[token]; ok && l.Counter == counter {
 			return &l
@@ -179,7 +179,7 @@ func (c *Claims) Release(counter, token string) {
 func (c *Claims) Holder(counter string) (Claim, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if h := c.live(counter, c.o.Now()); h != nil {
+	if h := c.live(counter, c.o.Clock.Now()); h != nil {
 		return *h, true
 	}
 	return Claim{}, false

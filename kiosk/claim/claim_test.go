@@ -5,17 +5,19 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"motcua/internal/clock/clocktest"
 )
 
 type env struct {
-	now time.Time
+	clk *clocktest.Fake
 	n   int
 	c   *Claims
 }
 
 func newEnv() *env {
-	e := &env{now: time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)}
-	e.c = New(Opts{TTL: 30 * time.Second, Now: func() time.Time { return e.now },
+	e := &env{clk: clocktest.New(time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC))}
+	e.c = New(Opts{TTL: 30 * time.Second, Clock: e.clk,
 		NewToken: func() string { e.n++; return fmt.Sprintf("t%d", e.n) }})
 	return e
 }
@@ -110,7 +112,7 @@ func TestClaims(t *testing.T) {
 				case "release":
 					e.c.Release("3", s.token)
 				case "wait":
-					e.now = e.now.Add(s.wait)
+					e.clk.Advance(s.wait)
 				}
 				if s.wantErr == nil {
 					if err != nil {

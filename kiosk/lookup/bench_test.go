@@ -16,9 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/clock/clocktest"
 	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/upstream"
-	"motcua/queue/queuetest"
 )
 
 // latencies records per-operation durations and reports their percentiles.
@@ -124,7 +124,7 @@ func benchService(b *testing.B, src dossier.Source) *Service {
 // BenchmarkLookupLocal: GET /api/v1/dossiers/{code} answered by the local
 // registry holding 5,000 dossiers with some history.
 func BenchmarkLookupLocal(b *testing.B) {
-	clk := queuetest.NewClock(time.Now())
+	clk := clocktest.New(time.Now())
 	reg := newRegistry(b, clk)
 	codes := benchCodes(5000)
 	var csv strings.Builder

@@ -4,6 +4,8 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"motcua/internal/clock"
 )
 
 // Defaults of RateOpts: a citizen scans a receipt or two; a kiosk that looks
@@ -23,8 +25,8 @@ type RateOpts struct {
 	// MaxKeys bounds the keys remembered (kiosks, or phones' addresses);
 	// default DefaultMaxKeys.
 	MaxKeys int
-	// Now is the clock; default time.Now.
-	Now func() time.Time
+	// Clock is the clock; default clock.System.
+	Clock clock.Clock
 }
 
 // RateLimiter is a token bucket per key (a kiosk name). Safe for concurrent use.
@@ -54,11 +56,9 @@ func NewRateLimiter(opts RateOpts) *RateLimiter {
 	if opts.MaxKeys <= 0 {
 		opts.MaxKeys = DefaultMaxKeys
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
+	opts.Clock = clock.Or(opts.Clock)
 	return &RateLimiter{rate: opts.PerMinute / 60, burst: float64(opts.Burst), maxKeys: opts.MaxKeys,
-		now: opts.Now, buckets: map[string]*bucket{}}
+		now: opts.Clock.Now, buckets: map[string]*bucket{}}
 }
 
 // Allow takes a token from key's bucket. When there is none it returns false

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"time"
 
+	"motcua/internal/clock"
 	"motcua/kiosk/dossier"
 )
 
@@ -25,8 +26,8 @@ type Opts struct {
 	Limiter *RateLimiter
 	// Timeout bounds a lookup even if Source ignores its context; default DefaultTimeout.
 	Timeout time.Duration
-	// Now is the clock (overdue); default time.Now.
-	Now func() time.Time
+	// Clock is the clock (overdue); default clock.System.
+	Clock clock.Clock
 	// Logger gets one line per lookup: kiosk, code, outcome, never a name or
 	// a raw payload (a citizen may scan an ID card); default slog.Default().
 	Logger *slog.Logger
@@ -53,14 +54,12 @@ func New(opts Opts) (*Service, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
+	opts.Clock = clock.Or(opts.Clock)
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
 	return &Service{parser: opts.Parser, source: opts.Source, limiter: opts.Limiter,
-		timeout: opts.Timeout, now: opts.Now, log: opts.Logger}, nil
+		timeout: opts.Timeout, now: opts.Clock.Now, log: opts.Logger}, nil
 }
 
 // Result is the answer to a scan, serialised as is by the HTTP layer.

@@ -7,18 +7,19 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
+	"motcua/internal/clock/clocktest"
+	"motcua/internal/database"
+	"motcua/internal/httppipe"
 	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/dossier/upstream"
-	"motcua/queue/queuetest"
-	"motcua/queue/sqlite"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -43,26 +44,26 @@ func (c *capture) String() string {
 
 const base = "https://motcua.example.gov.vn"
 
-func newRegistry(t testing.TB, clk *queuetest.Clock) *registry.Registry {
+func newRegistry(t testing.TB, clk *clocktest.Fake) *registry.Registry {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "motcua.db"))
+	db, err := database.Open(filepath.Join(t.TempDir(), "motcua.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	r, err := registry.Open(context.Background(), db, registry.Opts{Now: clk.Now, Logger: quiet()})
+	r, err := registry.Open(context.Background(), db, registry.Opts{Clock: clk, Logger: quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return r
 }
 
-func newService(t testing.TB, src dossier.Source, clk *queuetest.Clock, lim *RateLimiter, log *slog.Logger) *Service {
+func newService(t testing.TB, src dossier.Source, clk *clocktest.Fake, lim *RateLimiter, log *slog.Logger) *Service {
 	t.Helper()
 	if log == nil {
 		log = quiet()
 	}
-	s, err := New(Opts{Parser: newParser(t, base), Source: src, Limiter: lim, Now: clk.Now, Logger: log})
+	s, err := New(Opts{Parser: newParser(t, base), Source: src, Limiter: lim, Clock: clk, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func newService(t testing.TB, src dossier.Source, clk *queuetest.Clock, lim *Rat
 
 func TestResolveFromRegistry(t *testing.T) {
 	ctx := context.Background()
-	clk := queuetest.NewClock(time.Date(2020, 2, 11, 9, 0, 0, 0, dossier.Zone()))
+	clk := clocktest.New(time.Date(2020, 2, 11, 9, 0, 0, 0, dossier.Zone()))
 	reg := newRegistry(t, clk)
 	if err := reg.Record(ctx, registry.ReceiptInfo{Code: code, Procedure: "Đăng ký khai sinh", Applicant: "Nguyễn Thị Hoa",
 		ReceivedAt: time.Date(2020, 2, 3, 8, 30, 0, 0, dossier.Zone()), DueAt: time.Date(2020, 2, 10, 17, 0, 0, 0, dossier.Zone())}); err != nil {
@@ -108,7 +109,7 @@ func TestResolveFromRegistry(t *testing.T) {
 }
 
 func TestResolveRefusals(t *testing.T) {
-	clk := queuetest.NewClock(time.Now())
+	clk := clocktest.New(time.Now())
 	s := newService(t, newRegistry(t, clk), clk, nil, nil)
 	idCard := "001099012345|123456789|Nguyễn Thị Hoa|01011990"
 	for _, tc := range []struct {
@@ -133,7 +134,7 @@ func TestResolveRefusals(t *testing.T) {
 
 func TestLookupByCode(t *testing.T) {
 	ctx := context.Background()
-	clk := queuetest.NewClock(time.Now())
+	clk := clocktest.New(time.Now())
 	reg := newRegistry(t, clk)
 	reg.Record(ctx, registry.ReceiptInfo{Code: code, Procedure: "P", Applicant: "Trần Văn Nam"})
 	s := newService(t, reg, clk, nil, nil)
@@ -152,8 +153,8 @@ func TestLookupByCode(t *testing.T) {
 }
 
 func TestRateLimitPerKiosk(t *testing.T) {
-	clk := queuetest.NewClock(time.Now())
-	lim := NewRateLimiter(RateOpts{PerMinute: 6, Burst: 2, Now: clk.Now})
+	clk := clocktest.New(time.Now())
+	lim := NewRateLimiter(RateOpts{PerMinute: 6, Burst: 2, Clock: clk})
 	s := newService(t, newRegistry(t, clk), clk, lim, nil)
 	ctx := context.Background()
 	for range 2 {
@@ -176,8 +177,8 @@ func TestRateLimitPerKiosk(t *testing.T) {
 }
 
 func TestRateLimiterForgetsKeys(t *testing.T) {
-	clk := queuetest.NewClock(time.Now())
-	lim := NewRateLimiter(RateOpts{PerMinute: 60, Burst: 1, MaxKeys: 3, Now: clk.Now})
+	clk := clocktest.New(time.Now())
+	lim := NewRateLimiter(RateOpts{PerMinute: 60, Burst: 1, MaxKeys: 3, Clock: clk})
 	for _, k := range []string{"a", "b", "c", "d", "e"} {
 		lim.Allow(k)
 	}
@@ -195,18 +196,20 @@ func (s stuckSource) Lookup(context.Context, string) (dossier.Dossier, error) {
 }
 
 func TestServiceTimeoutEvenIfSourceIgnoresContext(t *testing.T) {
-	src := stuckSource{release: make(chan struct{})}
-	defer close(src.release)
-	clk := queuetest.NewClock(time.Now())
-	s, err := New(Opts{Parser: newParser(t, base), Source: src, Timeout: 100 * time.Millisecond, Logger: quiet(), Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	_, err = s.Resolve(context.Background(), "k1", code)
-	if !errors.Is(err, ErrUnavailable) || time.Since(start) > time.Second {
-		t.Fatalf("err %v after %v", err, time.Since(start))
-	}
+	synctest.Test(t, func(t *testing.T) {
+		src := stuckSource{release: make(chan struct{})}
+		defer close(src.release)
+		clk := clocktest.New(time.Now())
+		s, err := New(Opts{Parser: newParser(t, base), Source: src, Timeout: 100 * time.Millisecond, Logger: quiet(), Clock: clk})
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		_, err = s.Resolve(context.Background(), "k1", code)
+		if el := time.Since(start); !errors.Is(err, ErrUnavailable) || el != 100*time.Millisecond {
+			t.Fatalf("err %v after %v, want ErrUnavailable after exactly 100ms", err, el)
+		}
+	})
 }
 
 // mainSystem is a national-portal style main one-stop system whose behaviour
@@ -214,7 +217,7 @@ func TestServiceTimeoutEvenIfSourceIgnoresContext(t *testing.T) {
 type mainSystem struct {
 	mu   sync.Mutex
 	mode string
-	srv  *httptest.Server
+	srv  *httppipe.Server
 }
 
 func (m *mainSystem) set(mode string) {
@@ -225,7 +228,7 @@ func (m *mainSystem) set(mode string) {
 
 func newMainSystem(t *testing.T) *mainSystem {
 	m := &mainSystem{mode: "ok"}
-	m.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	m.srv = httppipe.New(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m.mu.Lock()
 		mode := m.mode
 		m.mu.Unlock()
@@ -265,15 +268,17 @@ func newMainSystem(t *testing.T) *mainSystem {
 
 // TestUpstreamAnswersWithinDeadline is the kiosk's view of a main system that
 // answers, is slow, sends garbage and is down: each time the right error,
-// always within 3 s, and the breaker opens then closes.
+// always within 3 s, and the breaker opens then closes. It runs in a synctest
+// bubble: the durations are exact and the 2.5 s timeout takes no real time.
 func TestUpstreamAnswersWithinDeadline(t *testing.T) {
-	if testing.Short() {
-		t.Skip("waits for the real 2.5 s upstream timeout")
-	}
+	synctest.Test(t, upstreamAnswersWithinDeadline)
+}
+
+func upstreamAnswersWithinDeadline(t *testing.T) {
 	m := newMainSystem(t)
-	clk := queuetest.NewClock(time.Date(2020, 2, 5, 9, 0, 0, 0, dossier.Zone()))
-	o := upstream.TraCuuHoSo(m.srv.URL+"/login", m.srv.URL+"/lookup", "motcua", "x", "000.00.14.H56")
-	o.Now, o.Logger = clk.Now, quiet()
+	clk := clocktest.New(time.Date(2020, 2, 5, 9, 0, 0, 0, dossier.Zone()))
+	o := upstream.TraCuuHoSo("http://main.test/login", "http://main.test/lookup", "motcua", "x", "000.00.14.H56")
+	o.Clock, o.Logger, o.HTTPClient = clk, quiet(), m.srv.Client()
 	o.CacheTTL, o.NotFoundTTL = -1, -1 // every step must reach the system
 	o.BreakerFailures, o.BreakerCooldown = 3, 30*time.Second
 	up, err := upstream.New(o) // default timeout: the real 3 s promise
@@ -291,25 +296,25 @@ func TestUpstreamAnswersWithinDeadline(t *testing.T) {
 		if !errors.Is(err, want) || (want == nil && err != nil) {
 			t.Fatalf("%s: %v, want %v", name, err, want)
 		}
-		if el > within {
-			t.Fatalf("%s: answered after %v, want under %v", name, el, within)
+		if el != within {
+			t.Fatalf("%s: answered after %v, want %v", name, el, within)
 		}
 		if err == nil && (res.Dossier.Status != 4 || res.Dossier.Applicant != "Ng*** T** H**") {
 			t.Fatalf("%s: %+v", name, res.Dossier)
 		}
 	}
-	step("answers", "ok", code, nil, time.Second)
-	step("not found", "ok", "000.00.14.H56-200203-0001", ErrNotFound, time.Second)
-	step("slow", "slow", code, ErrUnavailable, 3*time.Second)
-	step("garbage", "garbage", code, ErrUnavailable, time.Second)
-	step("down", "down", code, ErrUnavailable, time.Second)
+	step("answers", "ok", code, nil, 0)
+	step("not found", "ok", "000.00.14.H56-200203-0001", ErrNotFound, 0)
+	step("slow", "slow", code, ErrUnavailable, upstream.DefaultTimeout) // under the 3 s promise
+	step("garbage", "garbage", code, ErrUnavailable, 0)
+	step("down", "down", code, ErrUnavailable, 0)
 	if up.Breaker() != upstream.BreakerOpen {
 		t.Fatalf("after 3 failures the breaker is %v", up.Breaker())
 	}
 	// Open: even a healthy system is not called; the answer is immediate.
-	step("open", "ok", code, ErrUnavailable, 50*time.Millisecond)
+	step("open", "ok", code, ErrUnavailable, 0)
 	clk.Advance(31 * time.Second)
-	step("probe", "ok", code, nil, time.Second)
+	step("probe", "ok", code, nil, 0)
 	if up.Breaker() != upstream.BreakerClosed {
 		t.Fatalf("after a good probe the breaker is %v", up.Breaker())
 	}

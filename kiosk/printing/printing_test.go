@@ -17,12 +17,12 @@ import (
 	"motcua/devices/layout"
 	"motcua/devices/layout/layouttest"
 	"motcua/devices/spool"
+	"motcua/internal/database"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/printing"
 	"motcua/kiosk/web"
 	"motcua/queue"
 	"motcua/queue/queuetest"
-	"motcua/queue/sqlite"
 )
 
 const ticketTimeout = 500 * time.Millisecond
@@ -72,7 +72,7 @@ func newCenter(t *testing.T) *center {
 		defer close(done)
 		engine.Run(ctx)
 	}()
-	db, err := sqlite.Open(filepath.Join(dir, "motcua.db"))
+	db, err := database.Open(filepath.Join(dir, "motcua.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,9 +10,9 @@ import (
 
 	"motcua/internal/clock"
 	"motcua/internal/clock/clocktest"
+	"motcua/internal/database"
 	"motcua/queue"
 	"motcua/queue/queuetest"
-	"motcua/queue/sqlite"
 )
 
 // A crash between a kiosk ticket's commit and its job's leaves a ticket whose
@@ -29,7 +29,7 @@ func TestTicketWhoseJobWasLostIsMarkedFailed(t *testing.T) {
 	e, err := queue.New(ctx, queue.Opts{
 		Fields:   []queue.Field{{Code: "A", Name: "Hộ tịch"}},
 		Counters: []queue.Counter{{ID: "1", Services: []string{"A"}}},
-		Store:    queuetest.NewStore(), Clock: queuetest.NewClock(time.Now())})
+		Store:    queuetest.NewStore(), Clock: clocktest.New(time.Now())})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestTicketWhoseJobWasLostIsMarkedFailed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := sqlite.Open(filepath.Join(o.DataDir, "m.db"))
+	db, err := database.Open(filepath.Join(o.DataDir, "m.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func (e *engineLog) next(t *testing.T) queue.Ticket {
 func TestReconcileLooksBackByTheClock(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := sqlite.Open(filepath.Join(dir, "m.db"))
+	db, err := database.Open(filepath.Join(dir, "m.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

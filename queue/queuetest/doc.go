@@ -1,4 +1,5 @@
-// Package queuetest has fakes for tests of the queue engine and of what is
-// built on it: an in-memory Store that can be told to fail, and a Clock that
-// moves only when told. They are safe for concurrent use.
+// Package queuetest has an in-memory Store for tests of the queue engine and
+// of what is built on it: it can be told to fail, passes queue/storetest like
+// the SQLite store, and is safe for concurrent use. The clock of such tests is
+// internal/clock/clocktest.
 package queuetest

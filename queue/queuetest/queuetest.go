@@ -12,36 +12,6 @@ import (
 	"motcua/queue"
 )
 
-// Clock is a settable clock.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewClock returns a clock standing at t.
-func NewClock(t time.Time) *Clock { return &Clock{now: t} }
-
-// Now implements queue.Clock.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
-
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // ErrInjected is what a Store told to fail returns.
 var ErrInjected = errors.New("queuetest: injected failure")
 
@@ -76,11 +46,19 @@ func (s *Store) Applies() int {
 	return s.applies
 }
 
-// Events returns every committed event in order.
-func (s *Store) Events() []queue.Event {
+// Events implements queue.Store.
+func (s *Store) Events(ctx context.Context, after uint64, limit int) ([]queue.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.events)
+	i, _ := slices.BinarySearchFunc(s.events, after+1, func(ev queue.Event, seq uint64) int { return cmp.Compare(ev.Seq, seq) })
+	out := s.events[i:]
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return slices.Clone(out), nil
 }
 
 // Load implements queue.Store.
@@ -91,17 +69,33 @@ func (s *Store) Load(ctx context.Context) (queue.Saved, error) {
 	if n := len(s.events); n > 0 {
 		out.Seq = s.events[n-1].Seq
 	}
+	var done []queue.Ticket
 	for _, t := range s.tickets {
 		if t.Day == s.day || !t.State.Final() {
 			out.Tickets = append(out.Tickets, t)
 		}
+		if t.State == queue.Done && !t.CalledAt.IsZero() && t.DoneAt.After(t.CalledAt) {
+			done = append(done, t)
+		}
 	}
 	slices.SortFunc(out.Tickets, func(a, b queue.Ticket) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(done, func(a, b queue.Ticket) int { return a.DoneAt.Compare(b.DoneAt) })
+	for _, t := range done {
+		out.Service[t.Service] = append(out.Service[t.Service], t.DoneAt.Sub(t.CalledAt))
+	}
+	for svc, d := range out.Service {
+		if len(d) > queue.ServiceSamples {
+			out.Service[svc] = d[len(d)-queue.ServiceSamples:]
+		}
+	}
 	return out, nil
 }
 
 // Apply implements queue.Store.
 func (s *Store) Apply(ctx context.Context, changes []queue.Change) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.fail > 0 {

@@ -3,10 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
+	"motcua/internal/database"
 	"motcua/queue"
 )
 
@@ -43,6 +45,9 @@ var migrations = []string{
 		detail  TEXT NOT NULL DEFAULT ''
 	);
 	CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+	// The ticket as the event left it (ticketRecord as JSON), so Events
+	// returns what was applied; '' for events written before.
+	`ALTER TABLE events ADD COLUMN ticket_data TEXT NOT NULL DEFAULT ''`,
 }
 
 // Store is the queue's SQLite store.
@@ -50,10 +55,11 @@ type Store struct {
 	db *sql.DB
 }
 
-// NewStore migrates db (opened with Open) and returns the queue store on it.
+// NewStore migrates the "queue" tables of db (opened with database.Open) and
+// returns the queue store on it.
 func NewStore(ctx context.Context, db *sql.DB) (*Store, error) {
-	if err := Migrate(ctx, db, "queue", migrations); err != nil {
-		return nil, err
+	if err := database.Migrate(ctx, db, "queue", migrations); err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	return &Store{db: db}, nil
 }
@@ -79,7 +85,8 @@ func (s *Store) Load(ctx context.Context) (queue.Saved, error) {
 	out.Service = map[string][]time.Duration{}
 	rows, err := s.db.QueryContext(ctx, `SELECT service, done_at - called_at FROM (
 		SELECT service, done_at, called_at, ROW_NUMBER() OVER (PARTITION BY service ORDER BY done_at DESC) AS r
-		FROM tickets WHERE state = 'done' AND called_at > 0) WHERE r <= 20 ORDER BY done_at`)
+		FROM tickets WHERE state = 'done' AND called_at > 0 AND done_at > called_at)
+		WHERE r <= ? ORDER BY done_at`, queue.ServiceSamples)
 	if err != nil {
 		return out, fmt.Errorf("sqlite: load service times: %w", err)
 	}
@@ -113,11 +120,16 @@ func (s *Store) Apply(ctx context.Context, changes []queue.Change) error {
 		return fmt.Errorf("sqlite: prepare: %w", err)
 	}
 	defer upsert.Close()
-	event, err := tx.PrepareContext(ctx, `INSERT INTO events (seq, at, type, ticket, counter, detail) VALUES (?, ?, ?, ?, ?, ?)`)
+	event, err := tx.PrepareContext(ctx, `INSERT INTO events (seq, at, type, ticket, counter, detail, ticket_data)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return fmt.Errorf("sqlite: prepare: %w", err)
 	}
 	defer event.Close()
+	var last uint64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM events`).Scan(&last); err != nil {
+		return fmt.Errorf("sqlite: last event: %w", err)
+	}
 	for _, ch := range changes {
 		for _, t := range ch.Tickets {
 			if _, err := upsert.ExecContext(ctx, t.ID, t.Day, t.Origin, t.Seq, t.Number, t.Service,
@@ -134,7 +146,17 @@ func (s *Store) Apply(ctx context.Context, changes []queue.Change) error {
 			} else if ev.Recall {
 				detail = "recall"
 			}
-			if _, err := event.ExecContext(ctx, ev.Seq, ms(ev.At), string(ev.Type), ev.Ticket.ID, ev.Counter, detail); err != nil {
+			if ev.Seq <= last {
+				return fmt.Errorf("sqlite: event %d: %w", ev.Seq, errSeqBack(last))
+			}
+			last = ev.Seq
+			var data []byte
+			if ev.Ticket != (queue.Ticket{}) { // a day_reset has none
+				if data, err = json.Marshal(recordOf(ev.Ticket)); err != nil {
+					return fmt.Errorf("sqlite: event %d: %w", ev.Seq, err)
+				}
+			}
+			if _, err := event.ExecContext(ctx, ev.Seq, ms(ev.At), string(ev.Type), ev.Ticket.ID, ev.Counter, detail, string(data)); err != nil {
 				return fmt.Errorf("sqlite: event %d: %w", ev.Seq, err)
 			}
 		}
@@ -166,6 +188,50 @@ func (s *Store) Ticket(ctx context.Context, id string) (queue.Ticket, error) {
 // Tickets implements queue.Store.
 func (s *Store) Tickets(ctx context.Context, from, to string) ([]queue.Ticket, error) {
 	return s.query(ctx, `SELECT `+ticketCols+` FROM tickets WHERE day BETWEEN ? AND ? ORDER BY issued_at`, from, to)
+}
+
+// Events implements queue.Store.
+func (s *Store) Events(ctx context.Context, after uint64, limit int) ([]queue.Event, error) {
+	if limit <= 0 {
+		limit = -1 // no LIMIT in SQLite
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, at, type, ticket, counter, detail, ticket_data
+		FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: events: %w", err)
+	}
+	defer rows.Close()
+	var out []queue.Event
+	for rows.Next() {
+		var ev queue.Event
+		var at int64
+		var typ, id, detail, data string
+		if err := rows.Scan(&ev.Seq, &at, &typ, &id, &ev.Counter, &detail, &data); err != nil {
+			return nil, fmt.Errorf("sqlite: events: %w", err)
+		}
+		ev.At, ev.Type = fromMS(at), queue.EventType(typ)
+		switch {
+		case ev.Type == queue.EventTransferred:
+			ev.From = detail
+		case ev.Type == queue.EventCalled && detail == "recall":
+			ev.Recall = true
+		default:
+			ev.Day = detail
+		}
+		ev.Ticket.ID = id
+		if data != "" {
+			var r ticketRecord
+			if err := json.Unmarshal([]byte(data), &r); err != nil {
+				return nil, fmt.Errorf("sqlite: event %d: ticket: %w", ev.Seq, err)
+			}
+			ev.Ticket = r.ticket()
+		}
+		out = append(out, ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: events: %w", err)
+	}
+	return out, nil
 }
 
 func (s *Store) query(ctx context.Context, q string, args ...any) ([]queue.Ticket, error) {

@@ -7,13 +7,15 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/database"
 	"motcua/queue"
 	"motcua/queue/sqlite"
+	"motcua/queue/storetest"
 )
 
 func openStore(t *testing.T, path string) *sqlite.Store {
 	t.Helper()
-	db, err := sqlite.Open(path)
+	db, err := database.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +27,14 @@ func openStore(t *testing.T, path string) *sqlite.Store {
 	return s
 }
 
-func TestStoreRoundTrip(t *testing.T) {
+func TestStoreContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) queue.Store {
+		return openStore(t, filepath.Join(t.TempDir(), "motcua.db"))
+	})
+}
+
+// TestStoreSurvivesReopen: what was committed is in the file.
+func TestStoreSurvivesReopen(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "motcua.db")
 	s := openStore(t, path)
@@ -74,28 +83,6 @@ func TestStoreRoundTrip(t *testing.T) {
 	days, err := s2.Tickets(ctx, "2026-11-20", "2026-11-21")
 	if err != nil || len(days) != 2 {
 		t.Fatalf("range: %d %v", len(days), err)
-	}
-}
-
-func TestStoreRefusesADuplicateNumberAndKeepsNothingOfTheBatch(t *testing.T) {
-	ctx := context.Background()
-	s := openStore(t, filepath.Join(t.TempDir(), "motcua.db"))
-	at := time.Now()
-	tk := func(id string, seq uint64) queue.Change {
-		t := queue.Ticket{ID: id, Day: "2026-11-21", Origin: "A", Seq: 1, Number: "A001", Service: "A",
-			State: queue.Waiting, IssuedAt: at, QueuedAt: at}
-		return queue.Change{Tickets: []queue.Ticket{t}, Events: []queue.Event{{Seq: seq, Type: queue.EventIssued, Ticket: t, At: at}}}
-	}
-	if err := s.Apply(ctx, []queue.Change{tk("a", 1)}); err != nil {
-		t.Fatal(err)
-	}
-	ok := queue.Ticket{ID: "b", Day: "2026-11-21", Origin: "B", Seq: 1, Number: "B001", Service: "B", State: queue.Waiting, IssuedAt: at, QueuedAt: at}
-	err := s.Apply(ctx, []queue.Change{{Tickets: []queue.Ticket{ok}}, tk("c", 2)})
-	if err == nil {
-		t.Fatal("a second A001 on one day must be refused")
-	}
-	if _, err := s.Ticket(ctx, "b"); !errors.Is(err, queue.ErrNotFound) {
-		t.Fatalf("the rest of a failed batch was kept: %v", err)
 	}
 }
 

@@ -6,7 +6,7 @@
 // (UpdateStatus), each kept in the dossier's history.
 //
 // Its tables live in the shared SQLite database (component "dossiers" of
-// queue/sqlite.Migrate) on a *sql.DB the caller opens and closes.
+// internal/database.Migrate) on a *sql.DB the caller opens and closes.
 //
 // Concurrency: a Registry is safe for concurrent use; every write is one
 // transaction, so a lookup never sees half an import.

@@ -10,8 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"motcua/internal/clock"
+	"motcua/internal/database"
 	"motcua/kiosk/dossier"
-	"motcua/queue/sqlite"
 )
 
 // Component is the name of the registry's migrations in the shared database.
@@ -46,8 +47,8 @@ const DefaultMaxImportRows = 200_000
 
 // Opts configures a Registry. The zero value of each field means its default.
 type Opts struct {
-	// Now is the clock; default time.Now.
-	Now func() time.Time
+	// Clock is the clock; default clock.System.
+	Clock clock.Clock
 	// Logger gets one line per write (codes, never names); default slog.Default().
 	Logger *slog.Logger
 	// CodePattern is what Record, UpdateStatus and Import accept as a code,
@@ -68,14 +69,12 @@ type Registry struct {
 }
 
 // Open migrates the registry's tables in db (opened by the caller with
-// queue/sqlite.Open) and returns the registry. Closing db is the caller's job.
+// database.Open) and returns the registry. Closing db is the caller's job.
 func Open(ctx context.Context, db *sql.DB, opts Opts) (*Registry, error) {
 	if db == nil {
 		return nil, errors.New("registry: no database")
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
+	opts.Clock = clock.Or(opts.Clock)
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -89,10 +88,10 @@ func Open(ctx context.Context, db *sql.DB, opts Opts) (*Registry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("registry: mẫu mã hồ sơ %q không hợp lệ: %w", opts.CodePattern, err)
 	}
-	if err := sqlite.Migrate(ctx, db, Component, migrations); err != nil {
+	if err := database.Migrate(ctx, db, Component, migrations); err != nil {
 		return nil, fmt.Errorf("registry: %w", err)
 	}
-	return &Registry{db: db, now: opts.Now, log: opts.Logger, pattern: re, maxRows: opts.MaxImportRows}, nil
+	return &Registry{db: db, now: opts.Clock.Now, log: opts.Logger, pattern: re, maxRows: opts.MaxImportRows}, nil
 }
 
 // ErrInvalid reports a record the registry refuses (bad code, status or

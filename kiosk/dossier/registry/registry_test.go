@@ -11,24 +11,20 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/clock/clocktest"
+	"motcua/internal/database"
 	"motcua/kiosk/dossier"
-	"motcua/queue/sqlite"
 )
 
-// fakeClock is a settable clock.
-type fakeClock struct{ t time.Time }
-
-func (c *fakeClock) Now() time.Time { return c.t }
-
-func newRegistry(t testing.TB) (*Registry, *fakeClock) {
+func newRegistry(t testing.TB) (*Registry, *clocktest.Fake) {
 	t.Helper()
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "motcua.db"))
+	db, err := database.Open(filepath.Join(t.TempDir(), "motcua.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	clk := &fakeClock{t: time.Date(2024, 5, 10, 9, 0, 0, 0, dossier.Zone())}
-	r, err := Open(context.Background(), db, Opts{Now: clk.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	clk := clocktest.New(time.Date(2024, 5, 10, 9, 0, 0, 0, dossier.Zone()))
+	r, err := Open(context.Background(), db, Opts{Clock: clk, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +36,7 @@ const code = "000.00.14.H56-240510-0001"
 func TestRecordThenLookup(t *testing.T) {
 	ctx := context.Background()
 	r, clk := newRegistry(t)
-	due := clk.t.Add(15 * 24 * time.Hour)
+	due := clk.Now().Add(15 * 24 * time.Hour)
 	if err := r.Record(ctx, ReceiptInfo{Code: " 000.00.14.h56-240510-0001 ", Procedure: "Đăng ký khai sinh",
 		Applicant: "Nguyễn Thị Hoa", Unit: "Bộ phận một cửa", DueAt: due}); err != nil {
 		t.Fatal(err)
@@ -50,7 +46,7 @@ func TestRecordThenLookup(t *testing.T) {
 		t.Fatal(err)
 	}
 	if d.Code != code || d.Status != dossier.StatusAccepted || d.Applicant != "Nguyễn Thị Hoa" ||
-		!d.ReceivedAt.Equal(clk.t) || !d.DueAt.Equal(due) || len(d.History) != 1 {
+		!d.ReceivedAt.Equal(clk.Now()) || !d.DueAt.Equal(due) || len(d.History) != 1 {
 		t.Fatalf("got %+v", d)
 	}
 	// Printing the receipt again changes details, not the history.
@@ -83,7 +79,7 @@ func TestUpdateStatus(t *testing.T) {
 	if err := r.Record(ctx, ReceiptInfo{Code: code, Procedure: "P", Applicant: "A", Unit: "Một cửa"}); err != nil {
 		t.Fatal(err)
 	}
-	t0 := clk.t
+	t0 := clk.Now()
 	if err := r.UpdateStatus(ctx, StatusUpdate{Code: code, Status: dossier.StatusDone, Unit: "Phòng Tư pháp", At: t0.Add(2 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +211,7 @@ func TestImportAllOrNothing(t *testing.T) {
 }
 
 func TestImportRowLimit(t *testing.T) {
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "m.db"))
+	db, err := database.Open(filepath.Join(t.TempDir(), "m.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@
 //
 // Concurrency: a Client is safe for concurrent use; one login runs at a time
 // and the others wait for it (bounded by their context). The clock is
-// injected (Opts.Now) for the cache, the breaker and the session age.
+// injected (Opts.Clock) for the cache, the breaker and the session age.
 //
 // Privacy: logs carry codes, durations and outcomes, never the applicant.
 package upstream

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"motcua/internal/clock"
 	"motcua/kiosk/dossier"
 )
 
@@ -101,8 +102,8 @@ type Opts struct {
 
 	// HTTPClient sends the requests; default a client of its own.
 	HTTPClient *http.Client `json:"-" yaml:"-"`
-	// Now is the clock of the cache, breaker and session; default time.Now.
-	Now func() time.Time `json:"-" yaml:"-"`
+	// Clock is the clock of the cache, breaker and session; default clock.System.
+	Clock clock.Clock `json:"-" yaml:"-"`
 	// Logger gets codes, outcomes and breaker changes, never names; default slog.Default().
 	Logger *slog.Logger `json:"-" yaml:"-"`
 }
@@ -240,19 +241,17 @@ func New(opts Opts) (*Client, error) {
 	if opts.HTTPClient == nil {
 		opts.HTTPClient = &http.Client{}
 	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
+	opts.Clock = clock.Or(opts.Clock)
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
 	return &Client{
 		opts:     opts,
 		http:     opts.HTTPClient,
-		now:      opts.Now,
+		now:      opts.Clock.Now,
 		log:      opts.Logger,
-		cache:    cache{ttl: opts.CacheTTL, negTTL: opts.NotFoundTTL, max: opts.CacheSize, now: opts.Now, entries: map[string]cacheEntry{}},
-		breaker:  breaker{threshold: opts.BreakerFailures, cooldown: opts.BreakerCooldown, now: opts.Now},
+		cache:    cache{ttl: opts.CacheTTL, negTTL: opts.NotFoundTTL, max: opts.CacheSize, now: opts.Clock.Now, entries: map[string]cacheEntry{}},
+		breaker:  breaker{threshold: opts.BreakerFailures, cooldown: opts.BreakerCooldown, now: opts.Clock.Now},
 		loginSem: make(chan struct{}, 1),
 	}, nil
 }

@@ -10,10 +10,12 @@ import (
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
+	"motcua/internal/clock/clocktest"
+	"motcua/internal/httppipe"
 	"motcua/kiosk/dossier"
-	"motcua/queue/queuetest"
 )
 
 const code = "000.00.14.H56-200203-0118"
@@ -24,11 +26,31 @@ type fakeSystem struct {
 	logins   atomic.Int32
 	lookups  atomic.Int32
 	sessions atomic.Int32
-	srv      *httptest.Server
+	url      string       // where it answers
+	client   *http.Client // nil: the default one
+	down     func()       // unplugs it
 }
 
+// newFakeSystem serves the fake on a loopback socket.
 func newFakeSystem(t *testing.T) *fakeSystem {
 	f := &fakeSystem{}
+	srv := httptest.NewServer(f.handler())
+	t.Cleanup(srv.Close)
+	f.url, f.down = srv.URL, srv.Close
+	return f
+}
+
+// newPipeSystem serves the fake over in-memory pipes, for tests that time
+// the client in a synctest bubble (call it inside the bubble).
+func newPipeSystem(t *testing.T) *fakeSystem {
+	f := &fakeSystem{}
+	srv := httppipe.New(f.handler())
+	t.Cleanup(srv.Close)
+	f.url, f.client, f.down = "http://main.test", srv.Client(), func() { srv.SetDown(true) }
+	return f
+}
+
+func (f *fakeSystem) handler() http.Handler {
 	f.mode.Store("ok")
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /login", func(w http.ResponseWriter, r *http.Request) {
@@ -79,17 +101,16 @@ func newFakeSystem(t *testing.T) *fakeSystem {
 			"TrangThaiHoSo": 4, "DonViXuLy": "Phòng Tư pháp",
 		}}})
 	})
-	f.srv = httptest.NewServer(mux)
-	t.Cleanup(f.srv.Close)
-	return f
+	return mux
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func newClient(t *testing.T, f *fakeSystem, clk *queuetest.Clock, change func(*Opts)) *Client {
+func newClient(t *testing.T, f *fakeSystem, clk *clocktest.Fake, change func(*Opts)) *Client {
 	t.Helper()
-	o := TraCuuHoSo(f.srv.URL+"/login", f.srv.URL+"/lookup", "motcua", "bí mật", "000.00.14.H56")
-	o.Now = clk.Now
+	o := TraCuuHoSo(f.url+"/login", f.url+"/lookup", "motcua", "bí mật", "000.00.14.H56")
+	o.HTTPClient = f.client
+	o.Clock = clk
 	o.Logger = quiet()
 	o.Timeout = 300 * time.Millisecond
 	if change != nil {
@@ -102,8 +123,8 @@ func newClient(t *testing.T, f *fakeSystem, clk *queuetest.Clock, change func(*O
 	return c
 }
 
-func newClock() *queuetest.Clock {
-	return queuetest.NewClock(time.Date(2024, 5, 10, 9, 0, 0, 0, dossier.Zone()))
+func newClock() *clocktest.Fake {
+	return clocktest.New(time.Date(2024, 5, 10, 9, 0, 0, 0, dossier.Zone()))
 }
 
 func TestLookupTraCuuHoSo(t *testing.T) {
@@ -165,46 +186,49 @@ func TestWrongPasswordIsUnavailable(t *testing.T) {
 	}
 }
 
+// The slow system takes 10 s: the 300 ms timeout cuts it short; the others
+// fail at once. Timed in a synctest bubble, so exactly.
 func TestFailuresAnswerInTime(t *testing.T) {
-	for _, mode := range []string{"slow", "garbage", "error500", "down"} {
-		t.Run(mode, func(t *testing.T) {
-			f := newFakeSystem(t)
-			c := newClient(t, f, newClock(), nil)
-			if mode == "down" {
-				f.srv.Close()
-			} else {
-				f.mode.Store(mode)
-			}
-			start := time.Now()
-			_, err := c.Lookup(context.Background(), code)
-			if !errors.Is(err, dossier.ErrUnavailable) || errors.Is(err, dossier.ErrNotFound) {
-				t.Fatalf("err = %v, want ErrUnavailable", err)
-			}
-			// The slow system takes 10 s: the 300 ms bound must cut it short
-			// (the margin is for a loaded CI machine, not a speed claim).
-			if el := time.Since(start); el > 2*time.Second {
-				t.Fatalf("answered after %v with a 300 ms timeout", el)
-			}
+	for _, tc := range []struct {
+		mode   string
+		within time.Duration
+	}{{"slow", 300 * time.Millisecond}, {"garbage", 0}, {"error500", 0}, {"down", 0}} {
+		t.Run(tc.mode, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := newPipeSystem(t)
+				c := newClient(t, f, newClock(), nil)
+				if tc.mode == "down" {
+					f.down()
+				} else {
+					f.mode.Store(tc.mode)
+				}
+				start := time.Now()
+				_, err := c.Lookup(context.Background(), code)
+				if !errors.Is(err, dossier.ErrUnavailable) || errors.Is(err, dossier.ErrNotFound) {
+					t.Fatalf("err = %v, want ErrUnavailable", err)
+				}
+				if el := time.Since(start); el != tc.within {
+					t.Fatalf("answered after %v, want %v", el, tc.within)
+				}
+			})
 		})
 	}
 }
 
 func TestDefaultTimeoutUnderThreeSeconds(t *testing.T) {
-	if testing.Short() {
-		t.Skip("takes 2.5 s")
-	}
-	f := newFakeSystem(t)
-	f.mode.Store("slow")
-	c := newClient(t, f, newClock(), func(o *Opts) { o.Timeout = 0 })
-	start := time.Now()
-	_, err := c.Lookup(context.Background(), code)
-	el := time.Since(start)
-	if !errors.Is(err, dossier.ErrUnavailable) {
-		t.Fatalf("err = %v", err)
-	}
-	if el < DefaultTimeout-100*time.Millisecond || el > 3*time.Second {
-		t.Fatalf("answered after %v, want about %v and under 3 s", el, DefaultTimeout)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		f := newPipeSystem(t)
+		f.mode.Store("slow")
+		c := newClient(t, f, newClock(), func(o *Opts) { o.Timeout = 0 })
+		start := time.Now()
+		_, err := c.Lookup(context.Background(), code)
+		if !errors.Is(err, dossier.ErrUnavailable) {
+			t.Fatalf("err = %v", err)
+		}
+		if el := time.Since(start); el != DefaultTimeout || el >= 3*time.Second {
+			t.Fatalf("answered after %v, want %v (under 3 s)", el, DefaultTimeout)
+		}
+	})
 }
 
 func TestBreakerOpensAndCloses(t *testing.T) {

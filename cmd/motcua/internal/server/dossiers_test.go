@@ -12,12 +12,12 @@ import (
 
 	"motcua/cmd/motcua/internal/config"
 	"motcua/display"
+	"motcua/internal/database"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/web"
 	"motcua/queue"
 	"motcua/queue/queuetest"
-	"motcua/queue/sqlite"
 )
 
 const code = "000.00.14.H56-261121-0007"
@@ -37,7 +37,7 @@ dossiers: {push_token: "tinh-token"}
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "m.db"))
+	db, err := database.Open(filepath.Join(t.TempDir(), "m.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

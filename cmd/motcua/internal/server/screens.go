@@ -31,7 +31,7 @@ func (s *Server) routesScreens(o Opts, api, staff *gin.RouterGroup) {
 	if cat == nil {
 		cat = &procedures.Catalogue{}
 	}
-	s.screens = &screens{procedures: cat, claims: claim.New(claim.Opts{Now: o.Now}), done: &lastDone{by: map[string]doneTicket{}}}
+	s.screens = &screens{procedures: cat, claims: claim.New(claim.Opts{Clock: o.Clock}), done: &lastDone{by: map[string]doneTicket{}}}
 	s.engine.OnEvents(s.screens.done.observe)
 
 	api.GET("/kiosks/:kiosk", s.kioskSettings)

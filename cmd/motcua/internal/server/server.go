@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/internal/clock"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/printing"
@@ -31,7 +32,7 @@ type Opts struct {
 	Store         Pinger
 	SessionSecret []byte
 	Logger        *slog.Logger // default slog.Default()
-	Now           func() time.Time
+	Clock         clock.Clock  // default clock.System
 	// Lookup answers dossier lookups and scans; Registry is the embedded
 	// dossier registry that receipts and the main system's pushes fill.
 	Lookup   *lookup.Service
@@ -74,13 +75,11 @@ func New(o Opts) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
+	o.Clock = clock.Or(o.Clock)
 	s := &Server{
 		cfg: o.Config, engine: o.Engine, store: o.Store, log: o.Logger, loc: o.Engine.Location(),
-		sess:   &sessions{secret: o.SessionSecret, ttl: o.Config.Security.SessionTTL, now: o.Now},
-		health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Now,
+		sess:   &sessions{secret: o.SessionSecret, ttl: o.Config.Security.SessionTTL, now: o.Clock.Now},
+		health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Clock.Now,
 		receiptKey: o.ReceiptSecret, codePattern: compileCode(o.Config.Dossiers.CodePattern),
 	}
 	s.errors = s.errorTable()

@@ -1,4 +1,4 @@
-package sqlite
+package database
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 func Open(path string) (*sql.DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("sqlite: data directory: %w", err)
+			return nil, fmt.Errorf("database: data directory: %w", err)
 		}
 	}
 	q := url.Values{}
@@ -33,11 +33,11 @@ func Open(path string) (*sql.DB, error) {
 	q.Set("_txlock", "immediate")
 	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, fmt.Errorf("database: open %s: %w", path, err)
 	}
 	if err := db.Ping(); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+		return nil, fmt.Errorf("database: open %s: %w", path, err)
 	}
 	return db, nil
 }
@@ -52,16 +52,16 @@ func Migrate(ctx context.Context, db *sql.DB, component string, steps []string) 
 		component TEXT NOT NULL,
 		version   INTEGER NOT NULL,
 		PRIMARY KEY (component, version))`); err != nil {
-		return fmt.Errorf("sqlite: migrations table: %w", err)
+		return fmt.Errorf("database: migrations table: %w", err)
 	}
 	var done int
 	if err := db.QueryRowContext(ctx,
 		`SELECT COALESCE(MAX(version), 0) FROM schema_migrations WHERE component = ?`,
 		component).Scan(&done); err != nil {
-		return fmt.Errorf("sqlite: %s migrations: %w", component, err)
+		return fmt.Errorf("database: %s migrations: %w", component, err)
 	}
 	if done > len(steps) {
-		return fmt.Errorf("sqlite: %s schema is version %d, newer than this binary knows (%d)", component, done, len(steps))
+		return fmt.Errorf("database: %s schema is version %d, newer than this binary knows (%d)", component, done, len(steps))
 	}
 	for i := done; i < len(steps); i++ {
 		if err := runStep(ctx, db, component, i+1, steps[i]); err != nil {
@@ -74,18 +74,18 @@ func Migrate(ctx context.Context, db *sql.DB, component string, steps []string) 
 func runStep(ctx context.Context, db *sql.DB, component string, version int, stmt string) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqlite: %s migration %d: %w", component, version, err)
+		return fmt.Errorf("database: %s migration %d: %w", component, version, err)
 	}
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, stmt); err != nil {
-		return fmt.Errorf("sqlite: %s migration %d: %w", component, version, err)
+		return fmt.Errorf("database: %s migration %d: %w", component, version, err)
 	}
 	if _, err := tx.ExecContext(ctx,
 		`INSERT INTO schema_migrations (component, version) VALUES (?, ?)`, component, version); err != nil {
-		return fmt.Errorf("sqlite: %s migration %d: %w", component, version, err)
+		return fmt.Errorf("database: %s migration %d: %w", component, version, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: %s migration %d: %w", component, version, err)
+		return fmt.Errorf("database: %s migration %d: %w", component, version, err)
 	}
 	return nil
 }
