@@ -93,12 +93,35 @@ type BoardChange struct {
 	Counters []string
 	// Recent is set when the list of recent calls changed.
 	Recent bool
+	// Edits are the changes to the waiting lists, in order: applied to the
+	// lists as they were, they give the lists as they are now. A page
+	// that holds the lists follows them without knowing the calling order.
+	Edits []QueueEdit
 	// Moved gives, for each ticket whose place in its field's queue
 	// changed (including a ticket that joined one), how many tickets are
 	// ahead of it now; -1 for a ticket that left the queue (called,
 	// cancelled, or dropped by a new day).
 	Moved map[string]int
 }
+
+// QueueEdit is one change to a field's waiting list.
+type QueueEdit struct {
+	Field string
+	Op    EditOp
+	// Index is where Ticket was inserted or from where one was removed.
+	Index  int
+	Ticket WaitingTicket // the ticket inserted or removed
+}
+
+// EditOp is what a QueueEdit does.
+type EditOp string
+
+// Edit operations.
+const (
+	EditInsert EditOp = "insert" // Ticket now stands at Index
+	EditRemove EditOp = "remove" // the ticket at Index left
+	EditClear  EditOp = "clear"  // the list is empty (a new day)
+)
 
 // NewBoard builds a board from a snapshot of the engine.
 func NewBoard(s Snapshot) *Board {
@@ -292,6 +315,7 @@ func (b *Board) Apply(ev Event) BoardChange {
 			}
 			f.Waiting = f.Waiting[:0]
 			ch.Fields = append(ch.Fields, f.Code)
+			ch.Edits = append(ch.Edits, QueueEdit{Field: f.Code, Op: EditClear})
 		}
 		if len(b.recent) > 0 {
 			b.recent = b.recent[:0]
@@ -326,6 +350,7 @@ func (b *Board) enqueue(ch *BoardChange, t *Ticket) {
 	w := waiting(t)
 	i, _ := slices.BinarySearchFunc(f.Waiting, w, callingOrder)
 	f.Waiting = slices.Insert(f.Waiting, i, w)
+	ch.Edits = append(ch.Edits, QueueEdit{Field: f.Code, Op: EditInsert, Index: i, Ticket: w})
 	for j := i; j < len(f.Waiting); j++ {
 		moved(ch, f.Waiting[j].id, j)
 	}
@@ -343,6 +368,7 @@ func (b *Board) dequeue(ch *BoardChange, t *Ticket) {
 	if i < 0 {
 		return
 	}
+	ch.Edits = append(ch.Edits, QueueEdit{Field: f.Code, Op: EditRemove, Index: i, Ticket: f.Waiting[i]})
 	f.Waiting = slices.Delete(f.Waiting, i, i+1)
 	moved(ch, t.ID, -1)
 	for j := i; j < len(f.Waiting); j++ {

@@ -18,13 +18,14 @@ import (
 type boardRig struct {
 	*rig
 	board   *queue.Board
-	applied int            // events of r.events applied to board
-	pos     map[string]int // ticket id → tickets ahead, from BoardChange.Moved
+	applied int                 // events of r.events applied to board
+	pos     map[string]int      // ticket id → tickets ahead, from BoardChange.Moved
+	lists   map[string][]string // field → numbers waiting, from BoardChange.Edits
 }
 
 func newBoardRig(t *testing.T, o queue.Opts) *boardRig {
 	r := start(t, queuetest.NewStore(), queuetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, ict)), o)
-	return &boardRig{rig: r, board: queue.NewBoard(r.e.Snapshot()), pos: map[string]int{}}
+	return &boardRig{rig: r, board: queue.NewBoard(r.e.Snapshot()), pos: map[string]int{}, lists: map[string][]string{}}
 }
 
 // catchUp applies the events published since the last call, checking each
@@ -47,9 +48,28 @@ func (br *boardRig) catchUp() {
 				br.pos[id] = p
 			}
 		}
+		for _, e := range ch.Edits {
+			l := br.lists[e.Field]
+			switch e.Op {
+			case queue.EditInsert:
+				l = slices.Insert(l, e.Index, e.Ticket.Number)
+			case queue.EditRemove:
+				if l[e.Index] != e.Ticket.Number {
+					br.t.Fatalf("remove %s at %d of %v", e.Ticket.Number, e.Index, l)
+				}
+				l = slices.Delete(l, e.Index, e.Index+1)
+			case queue.EditClear:
+				l = nil
+			}
+			br.lists[e.Field] = l
+		}
 		for _, code := range ch.Fields {
-			if _, ok := br.board.Field(code); !ok {
+			f, ok := br.board.Field(code)
+			if !ok {
 				br.t.Fatalf("change names unknown field %q", code)
+			}
+			if got := numbers(f); !slices.Equal(got, br.lists[code]) {
+				br.t.Fatalf("event %d: edits give %v, board %v", ev.Seq, br.lists[code], got)
 			}
 		}
 	}
@@ -79,6 +99,9 @@ func (br *boardRig) check(step string) {
 	n := 0
 	for _, f := range fresh.Fields() {
 		n += len(f.Waiting)
+		if got := numbers(&f); !slices.Equal(got, br.lists[f.Code]) {
+			br.t.Fatalf("%s: field %s: edits give %v, snapshot %v", step, f.Code, br.lists[f.Code], got)
+		}
 	}
 	if n != len(br.pos) {
 		br.t.Fatalf("%s: %d tickets wait, moved reported %d", step, n, len(br.pos))
