@@ -109,7 +109,7 @@ func (fr frames) counter(c *queue.BoardCounter) counterFrame {
 		out.Serving, out.Service, out.State, out.Since = &serving, t.Service, string(t.State), fr.time(t.Since)
 	}
 	if l := c.Last; l != nil {
-		out.Last = &doneFrame{Number: l.Number, At: fr.time(l.At), Rated: l.Rated}
+		out.Last = &doneFrame{Number: l.Number, At: fr.time(l.At)}
 	}
 	return out
 }
@@ -215,10 +215,11 @@ type counterFrame struct {
 	Last     *doneFrame `json:"last,omitempty"` // the ticket completed last
 }
 
+// doneFrame is the ticket a counter completed last. Whether it was rated
+// is not said: rating events reach no screen (GET /api/v1/queue says it).
 type doneFrame struct {
 	Number string `json:"number"`
 	At     string `json:"at"`
-	Rated  bool   `json:"rated"`
 }
 
 type callFrame struct {

@@ -37,6 +37,9 @@ func (br *boardRig) catchUp() {
 	br.applied = len(br.events)
 	br.mu.Unlock()
 	for _, ev := range evs {
+		if ev.Seq <= br.board.Seq() {
+			continue // the first day's event, already in the snapshot
+		}
 		if ev.Seq != br.board.Seq()+1 {
 			br.t.Fatalf("event %d after board seq %d", ev.Seq, br.board.Seq())
 		}

@@ -60,7 +60,7 @@
 
   // key is what of the counter's state bears on the rating: the ticket it
   // holds and the one it completed last, as the board says.
-  const key = c => c ? [c.serving, c.last && c.last.number, c.last && c.last.at, c.last && c.last.rated].join("|") : "";
+  const key = c => c ? [c.serving, c.last && c.last.number, c.last && c.last.at].join("|") : "";
   function follow() {
     if (!counter) return;
     let seen = null;
