@@ -73,7 +73,7 @@ func (fr frames) event(b *queue.Board, ev queue.Event) []byte {
 	}
 	for _, id := range ch.Counters {
 		if c, ok := b.Counter(id); ok {
-			f.Counters = append(f.Counters, fr.counter(c))
+			f.Counters = append(f.Counters, fr.counterState(c))
 		}
 	}
 	return marshal(f)
@@ -103,7 +103,12 @@ func (fr frames) field(f *queue.BoardField) fieldFrame {
 }
 
 func (fr frames) counter(c *queue.BoardCounter) counterFrame {
-	out := counterFrame{ID: c.ID, Name: c.Name, Services: c.Services}
+	return counterFrame{ID: c.ID, Name: c.Name, Services: c.Services, counterState: fr.counterState(c)}
+}
+
+// counterState is what changes of a counter; its id is the counter's.
+func (fr frames) counterState(c *queue.BoardCounter) counterState {
+	out := counterState{ID: c.ID}
 	if t := c.Current; t != nil {
 		serving := t.Number
 		out.Serving, out.Service, out.State, out.Since = &serving, t.Service, string(t.State), fr.time(t.Since)
@@ -167,7 +172,7 @@ type eventFrame struct {
 	Day         string         `json:"day,omitempty"`
 	Waiting     map[string]int `json:"waiting,omitempty"`
 	Queue       []editFrame    `json:"queue,omitempty"`
-	Counters    []counterFrame `json:"counters,omitempty"`
+	Counters    []counterState `json:"counters,omitempty"`
 }
 
 // editFrame is one change of a field's waiting list: "insert" Number at
@@ -204,15 +209,23 @@ type waitingFrame struct {
 	Priority bool   `json:"priority"`
 }
 
+// counterFrame is a counter in a snapshot: its configuration and state.
 type counterFrame struct {
-	ID       string     `json:"id"`
-	Name     string     `json:"name"`
-	Services []string   `json:"services"`
-	Serving  *string    `json:"serving"`
-	Service  string     `json:"service,omitempty"` // the field of the ticket served, after any transfer
-	State    string     `json:"state,omitempty"`   // "called" or "serving"
-	Since    string     `json:"since,omitempty"`
-	Last     *doneFrame `json:"last,omitempty"` // the ticket completed last
+	ID       string   `json:"id"`
+	Name     string   `json:"name"`
+	Services []string `json:"services"`
+	counterState
+}
+
+// counterState is what changes of a counter: an event frame carries it for
+// each counter the event changed (the id says which).
+type counterState struct {
+	ID      string     `json:"id"`
+	Serving *string    `json:"serving"`
+	Service string     `json:"service,omitempty"` // the field of the ticket served, after any transfer
+	State   string     `json:"state,omitempty"`   // "called" or "serving"
+	Since   string     `json:"since,omitempty"`
+	Last    *doneFrame `json:"last,omitempty"` // the ticket completed last
 }
 
 // doneFrame is the ticket a counter completed last. Whether it was rated

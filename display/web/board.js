@@ -3,18 +3,20 @@
 // display websocket /ws/display (docs/display.md) and keeps the board the
 // frames describe. The server's queue.Board decides everything; this file
 // only puts what a frame says in place: a snapshot replaces the board, an
-// event replaces the counters it names, applies the edits of the waiting
-// lists and adds a call to the recent ones. No rule of the queue is here.
+// event replaces the state of the counters it names, applies the edits of
+// the waiting lists and adds a call to the recent ones. No rule of the queue is here.
 //
 // One reconnect rule for every page: after a loss it reconnects with
 // since=<last seq> (0.5 s, doubling to 15 s, randomised ±20 %), so the
 // server replays what was missed or sends a snapshot; a frame at or below
-// the last seq is never handed on twice. online(true) is told as soon as a
-// connection opens, online(false) only when a loss lasts 1.5 s (a server
-// restart or a dropped screen reconnects at once, unseen).
+// the last seq is never handed on twice. online(true) is told once frames
+// flow on a connection (after the first is handed on, or 1 s after it
+// opened when it resumed with nothing to replay), online(false) only when
+// a loss lasts 1.5 s (a server restart or a dropped screen reconnects at
+// once, unseen).
 "use strict";
 window.motcuaBoard = (function () {
-  const GRACE_MS = 1500, FIRST_DELAY_MS = 500, MAX_DELAY_MS = 15000, MAX_RECENT = 50;
+  const GRACE_MS = 1500, SETTLE_MS = 1000, FIRST_DELAY_MS = 500, MAX_DELAY_MS = 15000, MAX_RECENT = 50;
 
   function newBoard() {
     return {
@@ -34,10 +36,14 @@ window.motcuaBoard = (function () {
     b.recent = (f.recent || []).slice();
   }
 
-  // counter is a counter as a frame gives it; "serving" is "" when free.
+  // counter is a counter as a snapshot gives it; "serving" is "" when free.
   function counter(c) {
-    return { id: c.id, name: c.name, services: c.services || [], serving: c.serving || "", service: c.service || "",
-      state: c.state || "", since: c.since || "", last: c.last || null };
+    return Object.assign({ id: c.id, name: c.name, services: c.services || [] }, counterState(c));
+  }
+
+  // counterState is what changes of a counter, as frames give it.
+  function counterState(c) {
+    return { serving: c.serving || "", service: c.service || "", state: c.state || "", since: c.since || "", last: c.last || null };
   }
 
   // apply puts an event frame on the board.
@@ -45,7 +51,7 @@ window.motcuaBoard = (function () {
     b.seq = f.seq;
     for (const c of f.counters || []) {
       const i = b.counters.findIndex((x) => x.id === c.id);
-      if (i >= 0) b.counters[i] = counter(c);
+      if (i >= 0) b.counters[i] = Object.assign({}, b.counters[i], counterState(c));
     }
     for (const e of f.queue || []) {
       const fl = b.field(e.field);
@@ -74,21 +80,28 @@ window.motcuaBoard = (function () {
   // board and whether the socket is up.
   function follow(params, h) {
     const board = newBoard();
-    let delay = FIRST_DELAY_MS, up = false, told = null, graceTimer = null;
+    let delay = FIRST_DELAY_MS, up = false, told = null, graceTimer = null, settleTimer = null;
     function tell(v) {
       if (told === v) return;
       told = v;
       if (h.online) h.online(v);
     }
-    function setUp(v) {
-      up = v;
-      if (v) {
-        clearTimeout(graceTimer);
-        graceTimer = null;
-        tell(true);
-      } else if (!graceTimer) {
-        graceTimer = setTimeout(() => { graceTimer = null; if (!up) tell(false); }, GRACE_MS);
-      }
+    // opened: the loss, if any, is over; online once a frame is handed on
+    // (or, resuming with nothing missed, when the socket has stood a moment).
+    function opened() {
+      clearTimeout(graceTimer);
+      graceTimer = null;
+      settleTimer = setTimeout(() => { if (up) tell(true); }, SETTLE_MS);
+      up = true;
+    }
+    function flowing() {
+      clearTimeout(settleTimer);
+      tell(true);
+    }
+    function closed() {
+      up = false;
+      clearTimeout(settleTimer);
+      if (!graceTimer) graceTimer = setTimeout(() => { graceTimer = null; if (!up) tell(false); }, GRACE_MS);
     }
     function url() {
       const q = new URLSearchParams();
@@ -99,7 +112,7 @@ window.motcuaBoard = (function () {
     function connect() {
       let ws;
       try { ws = new WebSocket(url()); } catch (e) { retry(); return; }
-      ws.onopen = () => setUp(true);
+      ws.onopen = opened;
       ws.onmessage = (m) => {
         let f;
         try { f = JSON.parse(m.data); } catch (e) { return; }
@@ -109,8 +122,9 @@ window.motcuaBoard = (function () {
         else if (board.seq === null || f.seq <= board.seq) return; // never twice
         else apply(board, f);
         if (h.update) h.update(board, f);
+        flowing();
       };
-      ws.onclose = () => { setUp(false); retry(); };
+      ws.onclose = () => { closed(); retry(); };
     }
     function retry() {
       const wait = delay * (0.8 + Math.random() * 0.4);
