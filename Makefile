@@ -43,7 +43,7 @@ lint: ## gofmt check, go vet, staticcheck, and the import rules between packages
 	  if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run $(STATICCHECK) ./...
-	@echo "check-imports: waits for internal/database (issue 9)"
+	@scripts/check-imports.sh
 
 bench: build ## load generator (group commit vs one commit per ticket) and Go benchmarks; see docs/BENCHMARKS.md
 	$(GO) build -o bin/motcua-load ./cmd/motcua-load

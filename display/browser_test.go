@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -163,3 +166,83 @@ func TestBrowserLobbyResumesAfterOutage(t *testing.T) {
 }
 
 func netListen() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
+
+// TestBrowserBoardFollowsFrames drives the engine at random, with an outage
+// now and then, while a lobby follows: the board that board.js keeps from
+// the frames (snapshot, then events and their queue edits) ends equal to
+// the engine's queue.
+func TestBrowserBoardFollowsFrames(t *testing.T) {
+	en := start(t, display.Opts{})
+	ctx := browsertest.New(t, browsertest.Opts{})
+	if err := chromedp.Do(ctx, chromedp.Navigate(en.srv.URL+"/display?sound=0"),
+		browsertest.WaitTrue(`!!(window.motcuaLobby.state.board && window.motcuaLobby.state.board.seq !== null)`)); err != nil {
+		t.Fatal(err)
+	}
+	bg := context.Background()
+	rng := rand.New(rand.NewPCG(7, 8))
+	services, counters := []string{"A", "B", "C"}, []string{"1", "2", "3", "4"}
+	for round := range 4 {
+		for range 30 {
+			c := counters[rng.IntN(4)]
+			switch rng.IntN(8) {
+			case 0, 1, 2:
+				en.clock.Advance(time.Duration(rng.IntN(60)) * time.Second)
+				_, _ = en.e.Issue(bg, queue.IssueRequest{Service: services[rng.IntN(3)], Priority: rng.IntN(4) == 0})
+			case 3, 4:
+				_, _ = en.e.Next(bg, c)
+			case 5:
+				_, _ = en.e.Transfer(bg, c, services[rng.IntN(3)])
+			case 6:
+				_, _ = en.e.Start(bg, c)
+			case 7:
+				_, _ = en.e.NoShow(bg, c)
+			}
+		}
+		if round == 1 {
+			en.hub.CloseConnections() // the page resumes with since=
+		}
+		want := en.e.Snapshot()
+		if err := chromedp.Do(ctx, browsertest.WaitTrue(fmt.Sprintf(`window.motcuaLobby.state.board.seq === %d`, want.Seq))); err != nil {
+			t.Fatalf("round %d: the page never reached seq %d: %v", round, want.Seq, err)
+		}
+		got, err := browsertest.Eval[string](ctx, `JSON.stringify({
+			fields: window.motcuaLobby.state.board.fields.map(f => f.code + " " + f.waiting + ":" + f.tickets.map(t => t.number + (t.priority ? "!" : "")).join(",")),
+			counters: window.motcuaLobby.state.board.counters.map(c => c.id + " " + c.serving + " " + c.service + " " + c.state + " " + (c.last ? c.last.number : "")),
+		})`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var w struct {
+			Fields   []string `json:"fields"`
+			Counters []string `json:"counters"`
+		}
+		for _, f := range want.Fields {
+			var nums []string
+			for _, tk := range f.Waiting {
+				n := tk.Number
+				if tk.Priority {
+					n += "!"
+				}
+				nums = append(nums, n)
+			}
+			w.Fields = append(w.Fields, fmt.Sprintf("%s %d:%s", f.Code, len(f.Waiting), strings.Join(nums, ",")))
+		}
+		for _, c := range want.Counters {
+			s := c.ID + " "
+			if c.Current != nil {
+				s += c.Current.Number + " " + c.Current.Service + " " + string(c.Current.State)
+			} else {
+				s += "  "
+			}
+			s += " "
+			if c.Last != nil {
+				s += c.Last.Number
+			}
+			w.Counters = append(w.Counters, s)
+		}
+		wb, _ := json.Marshal(w)
+		if got != string(wb) {
+			t.Fatalf("round %d: the page's board\n %s\nthe engine's\n %s", round, got, wb)
+		}
+	}
+}

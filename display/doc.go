@@ -22,7 +22,7 @@
 // # Concurrency
 //
 // One hub goroutine (Run) owns every connection, the replay ring and the
-// view of the queue that snapshots are built from; nothing else touches
+// board of the queue that snapshots are built from; nothing else touches
 // them. The engine hands events to Publish, which only appends them to a
 // queue and wakes the hub: it never blocks the engine's committer. Each
 // connection has a buffered send queue, one writer goroutine (frames and
@@ -33,9 +33,15 @@
 // context ends, every connection is closed (going away) and Run returns
 // after all their goroutines have exited.
 //
-// The hub keeps its own view of the queue, built from an engine snapshot
-// when Run starts and updated by each event, so that a snapshot frame is
-// always exactly consistent with the seq of the events that follow it. If
-// events are ever missed (a gap in seq), it takes a fresh snapshot and
-// sends it to every screen.
+// The hub keeps a queue.Board, built from an engine snapshot when Run
+// starts and updated by each event, so that a snapshot frame is always
+// exactly consistent with the seq of the events that follow it. Frames say
+// what the board says: a snapshot has each field's waiting tickets in
+// calling order ("tickets": number and priority), each counter's ticket
+// with its field and state and the ticket it completed last ("last"); an
+// event frame has the new state of the counters it changed ("counters")
+// and the edits of the waiting lists ("queue": insert or remove at an
+// index, or clear), so pages replace their state and never re-derive the
+// queue's rules. If events are ever missed (a gap in seq), the hub takes a
+// fresh snapshot and sends it to every screen.
 package display

@@ -98,7 +98,8 @@ type Hub struct {
 	seq       atomic.Uint64
 
 	// Owned by the hub goroutine.
-	view    *view
+	board   *queue.Board
+	frames  frames
 	ring    *ring
 	clients map[*client]struct{}
 	snaps   map[*screen]*websocket.PreparedMessage // snapshot frames of the current seq
@@ -215,9 +216,9 @@ func (h *Hub) Run(ctx context.Context) error {
 	if !h.started.CompareAndSwap(false, true) {
 		return errors.New("display: Run called twice")
 	}
-	h.view = newView(h.src.Snapshot(), h.src.Fields(), h.loc)
-	h.ring = newRing(h.opts.Replay, h.view.seq)
-	h.seq.Store(h.view.seq)
+	h.board, h.frames = queue.NewBoard(h.src.Snapshot()), frames{loc: h.loc}
+	h.ring = newRing(h.opts.Replay, h.board.Seq())
+	h.seq.Store(h.board.Seq())
 	defer h.shutdown()
 	for {
 		select {
@@ -272,34 +273,34 @@ func (h *Hub) drain() {
 	h.inMu.Unlock()
 	for i := range evs {
 		ev := &evs[i]
-		if ev.Seq <= h.view.seq {
+		if ev.Seq <= h.board.Seq() {
 			continue // already in the snapshot the hub started from
 		}
-		if ev.Seq != h.view.seq+1 {
-			h.log.Warn("display: events missed; resending snapshots", "have", h.view.seq, "got", ev.Seq)
+		if ev.Seq != h.board.Seq()+1 {
+			h.log.Warn("display: events missed; resending snapshots", "have", h.board.Seq(), "got", ev.Seq)
 			h.resync()
-			if ev.Seq <= h.view.seq {
+			if ev.Seq <= h.board.Seq() {
 				continue
 			}
 		}
-		frame := prepare(h.view.apply(*ev))
+		frame := prepare(h.frames.event(h.board, *ev))
 		h.ring.push(entry{seq: ev.Seq, typ: ev.Type, counter: ev.Counter, service: ev.Ticket.Service, from: ev.From, frame: frame})
 		clear(h.snaps)
 		if frame != nil {
 			h.broadcast(ev, frame)
 		}
 	}
-	h.seq.Store(h.view.seq)
+	h.seq.Store(h.board.Seq())
 }
 
 // resync starts over from a fresh snapshot of the engine and sends it to
 // every screen.
 func (h *Hub) resync() {
-	h.view.reset(h.src.Snapshot())
-	h.ring = newRing(h.opts.Replay, h.view.seq)
+	h.board.Reset(h.src.Snapshot())
+	h.ring = newRing(h.opts.Replay, h.board.Seq())
 	clear(h.snaps)
 	for c := range h.clients {
-		c.last = h.view.seq
+		c.last = h.board.Seq()
 		h.send(c, h.snapshot(c.scr))
 	}
 }
@@ -339,7 +340,7 @@ func (h *Hub) snapshot(s *screen) *websocket.PreparedMessage {
 	if m, ok := h.snaps[s]; ok {
 		return m
 	}
-	m := prepare(h.view.snapshot(s))
+	m := prepare(h.frames.snapshot(h.board, s))
 	h.snaps[s] = m
 	return m
 }
@@ -361,7 +362,7 @@ func prepare(b []byte) *websocket.PreparedMessage {
 // its writer and reader.
 func (h *Hub) add(c *client) {
 	switch {
-	case c.hasSince && h.ring.covers(c.since, h.view.seq):
+	case c.hasSince && h.ring.covers(c.since, h.board.Seq()):
 		for _, e := range h.ring.after(c.since) {
 			if e.frame != nil && c.scr.wants(&queue.Event{Type: e.typ, Counter: e.counter, From: e.from, Ticket: queue.Ticket{Service: e.service}}) {
 				c.initial = append(c.initial, e.frame)
@@ -370,7 +371,7 @@ func (h *Hub) add(c *client) {
 	default:
 		c.initial = []*websocket.PreparedMessage{h.snapshot(c.scr)}
 	}
-	c.last = h.view.seq
+	c.last = h.board.Seq()
 	h.clients[c] = struct{}{}
 	h.connected.Add(1)
 	h.wg.Add(2)

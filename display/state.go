@@ -2,83 +2,15 @@ package display
 
 import (
 	"encoding/json"
-	"slices"
 	"time"
 
 	"motcua/display/voice"
 	"motcua/queue"
 )
 
-// view mirrors what the screens show, built from an engine snapshot and
-// kept current by the events that follow it. Only the hub goroutine uses it.
-type view struct {
-	loc      *time.Location
-	seq      uint64
-	day      string
-	fields   []fieldView
-	fidx     map[string]int
-	counters []counterView
-	cidx     map[string]int
-	recent   []queue.Call // oldest first, at most maxRecent
-}
-
-type fieldView struct {
-	code, name string
-	waiting    int
-}
-
-type counterView struct {
-	id, name string
-	services []string
-	serving  string      // ticket number, "" when free
-	service  string      // field of the ticket served
-	state    queue.State // Called or Serving while serving is set
-	since    time.Time
-}
-
-const maxRecent = 50
-
-func newView(s queue.Snapshot, fields []queue.Field, loc *time.Location) *view {
-	v := &view{loc: loc, fidx: map[string]int{}, cidx: map[string]int{}}
-	for _, f := range fields {
-		v.fidx[f.Code] = len(v.fields)
-		v.fields = append(v.fields, fieldView{code: f.Code, name: f.Name})
-	}
-	v.reset(s)
-	return v
-}
-
-// reset replaces the state by a snapshot of the engine.
-func (v *view) reset(s queue.Snapshot) {
-	v.seq, v.day = s.Seq, s.Day
-	for i := range v.fields {
-		v.fields[i].waiting = s.Waiting[v.fields[i].code]
-	}
-	v.counters = v.counters[:0]
-	clear(v.cidx)
-	for _, c := range s.Counters {
-		cv := counterView{id: c.ID, name: c.Name, services: c.Services}
-		if c.Current != nil {
-			cv.serving, cv.service, cv.state, cv.since = c.Current.Number, c.Current.Service, c.Current.State, c.Current.CalledAt
-		}
-		v.cidx[c.ID] = len(v.counters)
-		v.counters = append(v.counters, cv)
-	}
-	v.recent = slices.Clone(s.Recent)
-}
-
-func (v *view) counter(id string) *counterView {
-	if i, ok := v.cidx[id]; ok {
-		return &v.counters[i]
-	}
-	return nil
-}
-
-func (v *view) addWaiting(field string, d int) {
-	if i, ok := v.fidx[field]; ok {
-		v.fields[i].waiting = max(0, v.fields[i].waiting+d)
-	}
-}
+// The frames are built from the hub's queue.Board, which only the hub
+// goroutine uses: pages replace their state by what a frame says and never
+// re-derive the queue.
 
 // shown reports whether screens hear of an event of this type. Print and
 // rating events matter to no screen.
@@ -90,76 +22,28 @@ func shown(t queue.EventType) bool {
 	return true
 }
 
-// apply updates the view with ev, whose Seq follows v.seq, and returns the
-// frame screens receive (nil when none does).
-func (v *view) apply(ev queue.Event) []byte {
-	v.seq = ev.Seq
-	t := ev.Ticket
-	var waiting []string // fields whose count changed
-	switch ev.Type {
-	case queue.EventIssued:
-		v.addWaiting(t.Service, 1)
-		waiting = []string{t.Service}
-	case queue.EventCalled:
-		if !ev.Recall {
-			v.addWaiting(t.Service, -1)
-			waiting = []string{t.Service}
-		}
-		for i := range v.counters { // a ticket is at one counter at a time
-			if c := &v.counters[i]; c.serving == t.Number && c.id != ev.Counter {
-				c.serving, c.service = "", ""
-			}
-		}
-		if c := v.counter(ev.Counter); c != nil {
-			state := t.State // a recall leaves a ticket being served as it is
-			if !state.AtCounter() {
-				state = queue.Called
-			}
-			since := ev.At // a recall keeps the time of the first call
-			if ev.Recall && c.serving == t.Number && !c.since.IsZero() {
-				since = c.since
-			}
-			c.serving, c.service, c.state, c.since = t.Number, t.Service, state, since
-		}
-		v.recent = append(v.recent, queue.Call{Ticket: t.Number, Service: t.Service, Counter: ev.Counter, At: ev.At, Recall: ev.Recall})
-		if n := len(v.recent) - maxRecent; n > 0 {
-			v.recent = slices.Delete(v.recent, 0, n)
-		}
-	case queue.EventStarted:
-		if c := v.counter(ev.Counter); c != nil && c.serving == t.Number {
-			c.state = queue.Serving
-		}
-	case queue.EventCompleted, queue.EventNoShow:
-		if c := v.counter(ev.Counter); c != nil && c.serving == t.Number {
-			c.serving, c.service = "", ""
-		}
-	case queue.EventTransferred:
-		if c := v.counter(ev.Counter); c != nil && c.serving == t.Number {
-			c.serving, c.service = "", ""
-		}
-		v.addWaiting(t.Service, 1)
-		waiting = []string{t.Service}
-	case queue.EventCancelled:
-		v.addWaiting(t.Service, -1)
-		waiting = []string{t.Service}
-	case queue.EventDayReset:
-		v.day = ev.Day
-		v.recent = nil
-		for i := range v.fields {
-			v.fields[i].waiting = 0
-			waiting = append(waiting, v.fields[i].code)
-		}
-	}
+// frames turns the board into the JSON of frames, in the center's zone.
+type frames struct {
+	loc *time.Location
+}
+
+// event applies ev to b and returns the frame screens receive (nil when
+// none does): the event, and the new state of every field and counter it
+// changed: each counter's new state, and the edits of the waiting lists
+// (a frame stays small however many wait).
+func (fr frames) event(b *queue.Board, ev queue.Event) []byte {
+	ch := b.Apply(ev)
 	if !shown(ev.Type) {
 		return nil
 	}
-	f := eventFrame{Type: string(ev.Type), Seq: ev.Seq, At: v.time(ev.At), Ticket: t.Number,
+	t := ev.Ticket
+	f := eventFrame{Type: string(ev.Type), Seq: ev.Seq, At: fr.time(ev.At), Ticket: t.Number,
 		Service: t.Service, From: ev.From, Counter: ev.Counter, Day: ev.Day}
-	if i, ok := v.fidx[t.Service]; ok {
-		f.ServiceName = v.fields[i].name
+	if bf, ok := b.Field(t.Service); ok {
+		f.ServiceName = bf.Name
 	}
-	if c := v.counter(ev.Counter); c != nil {
-		f.CounterName = c.name
+	if c, ok := b.Counter(ev.Counter); ok {
+		f.CounterName = c.Name
 	}
 	if ev.Type == queue.EventCalled {
 		recall := ev.Recall
@@ -168,54 +52,95 @@ func (v *view) apply(ev queue.Event) []byte {
 			f.Say = voice.Text(w)
 		}
 	}
-	if len(waiting) > 0 {
+	changed := ch.Fields
+	if ev.Type == queue.EventDayReset { // every count starts again
+		changed = changed[:0]
+		for _, bf := range b.Fields() {
+			changed = append(changed, bf.Code)
+		}
+	}
+	if len(changed) > 0 {
 		f.Waiting = map[string]int{}
-		for _, code := range waiting {
-			if i, ok := v.fidx[code]; ok {
-				f.Waiting[code] = v.fields[i].waiting
+		for _, code := range changed {
+			if bf, ok := b.Field(code); ok {
+				f.Waiting[code] = len(bf.Waiting)
 			}
 		}
 	}
-	b, err := json.Marshal(f)
+	for _, e := range ch.Edits {
+		f.Queue = append(f.Queue, editFrame{Field: e.Field, Op: string(e.Op), At: e.Index,
+			Number: e.Ticket.Number, Priority: e.Ticket.Priority})
+	}
+	for _, id := range ch.Counters {
+		if c, ok := b.Counter(id); ok {
+			f.Counters = append(f.Counters, fr.counterState(c))
+		}
+	}
+	return marshal(f)
+}
+
+func marshal(v any) []byte {
+	b, err := json.Marshal(v)
 	if err != nil { // cannot happen with these types
-		panic("display: marshal event: " + err.Error())
+		panic("display: marshal frame: " + err.Error())
 	}
 	return b
 }
 
-func (v *view) time(t time.Time) string {
+func (fr frames) time(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(v.loc).Format(time.RFC3339)
+	return t.In(fr.loc).Format(time.RFC3339)
 }
 
-// snapshot is the snapshot frame for a screen.
-func (v *view) snapshot(s *screen) []byte {
-	f := snapshotFrame{Type: "snapshot", Seq: v.seq, Day: v.day, Screen: s.Name,
+func (fr frames) field(f *queue.BoardField) fieldFrame {
+	out := fieldFrame{Code: f.Code, Name: f.Name, Waiting: len(f.Waiting), Tickets: make([]waitingFrame, len(f.Waiting))}
+	for i, w := range f.Waiting {
+		out.Tickets[i] = waitingFrame{Number: w.Number, Priority: w.Priority}
+	}
+	return out
+}
+
+func (fr frames) counter(c *queue.BoardCounter) counterFrame {
+	return counterFrame{ID: c.ID, Name: c.Name, Services: c.Services, counterState: fr.counterState(c)}
+}
+
+// counterState is what changes of a counter; its id is the counter's.
+func (fr frames) counterState(c *queue.BoardCounter) counterState {
+	out := counterState{ID: c.ID}
+	if t := c.Current; t != nil {
+		serving := t.Number
+		out.Serving, out.Service, out.State, out.Since = &serving, t.Service, string(t.State), fr.time(t.Since)
+	}
+	if l := c.Last; l != nil {
+		out.Last = &doneFrame{Number: l.Number, At: fr.time(l.At)}
+	}
+	return out
+}
+
+// snapshot is the snapshot frame for a screen: what its filter shows.
+func (fr frames) snapshot(b *queue.Board, s *screen) []byte {
+	f := snapshotFrame{Type: "snapshot", Seq: b.Seq(), Day: b.Day(), Screen: s.Name,
 		Fields: []fieldFrame{}, Counters: []counterFrame{}, Recent: []callFrame{}, Waiting: map[string]int{}}
-	for _, fv := range v.fields {
-		if s.showsField(fv.code) {
-			f.Fields = append(f.Fields, fieldFrame{Code: fv.code, Name: fv.name, Waiting: fv.waiting})
-			f.Waiting[fv.code] = fv.waiting
+	fields := b.Fields()
+	for i := range fields {
+		if s.showsField(fields[i].Code) {
+			f.Fields = append(f.Fields, fr.field(&fields[i]))
+			f.Waiting[fields[i].Code] = len(fields[i].Waiting)
 		}
 	}
-	for _, c := range v.counters {
-		if !s.showsCounter(c.id) {
-			continue
+	counters := b.Counters()
+	for i := range counters {
+		if s.showsCounter(counters[i].ID) {
+			f.Counters = append(f.Counters, fr.counter(&counters[i]))
 		}
-		cf := counterFrame{ID: c.id, Name: c.name, Services: c.services}
-		if c.serving != "" {
-			serving := c.serving
-			cf.Serving, cf.Service, cf.State, cf.Since = &serving, c.service, string(c.state), v.time(c.since)
-		}
-		f.Counters = append(f.Counters, cf)
 	}
-	for _, r := range v.recent {
+	for _, r := range b.Recent() {
 		if s.showsCounter(r.Counter) || s.showsField(r.Service) {
-			cf := callFrame{Ticket: r.Ticket, Service: r.Service, Counter: r.Counter, At: v.time(r.At), Recall: r.Recall}
-			if c := v.counter(r.Counter); c != nil {
-				cf.CounterName = c.name
+			cf := callFrame{Ticket: r.Ticket, Service: r.Service, Counter: r.Counter, At: fr.time(r.At), Recall: r.Recall}
+			if c, ok := b.Counter(r.Counter); ok {
+				cf.CounterName = c.Name
 			}
 			f.Recent = append(f.Recent, cf)
 		}
@@ -223,16 +148,15 @@ func (v *view) snapshot(s *screen) []byte {
 	if n := len(f.Recent) - s.Recent; n > 0 {
 		f.Recent = f.Recent[n:]
 	}
-	b, err := json.Marshal(f)
-	if err != nil {
-		panic("display: marshal snapshot: " + err.Error())
-	}
-	return b
+	return marshal(f)
 }
 
 // eventFrame is one event as screens receive it. It names tickets by number
 // and never carries a ticket's id (whoever holds the id may follow the
-// ticket) nor anything about the citizen.
+// ticket) nor anything about the citizen. Counters are the new state of
+// the counters the event changed, for a page to put in place of its own;
+// Queue the edits of the waiting lists, which a page applies in order to
+// the lists of the snapshot (Waiting has the new counts).
 type eventFrame struct {
 	Type        string         `json:"type"`
 	Seq         uint64         `json:"seq"`
@@ -247,6 +171,18 @@ type eventFrame struct {
 	Say         string         `json:"say,omitempty"`
 	Day         string         `json:"day,omitempty"`
 	Waiting     map[string]int `json:"waiting,omitempty"`
+	Queue       []editFrame    `json:"queue,omitempty"`
+	Counters    []counterState `json:"counters,omitempty"`
+}
+
+// editFrame is one change of a field's waiting list: "insert" Number at
+// index At, "remove" the ticket at At (Number says which), "clear" all.
+type editFrame struct {
+	Field    string `json:"field"`
+	Op       string `json:"op"`
+	At       int    `json:"at"`
+	Number   string `json:"number,omitempty"`
+	Priority bool   `json:"priority,omitempty"`
 }
 
 type snapshotFrame struct {
@@ -260,20 +196,43 @@ type snapshotFrame struct {
 	Waiting  map[string]int `json:"waiting"`
 }
 
+// fieldFrame is a field and its queue: Tickets in calling order.
 type fieldFrame struct {
-	Code    string `json:"code"`
-	Name    string `json:"name"`
-	Waiting int    `json:"waiting"`
+	Code    string         `json:"code"`
+	Name    string         `json:"name"`
+	Waiting int            `json:"waiting"`
+	Tickets []waitingFrame `json:"tickets"`
 }
 
+type waitingFrame struct {
+	Number   string `json:"number"`
+	Priority bool   `json:"priority"`
+}
+
+// counterFrame is a counter in a snapshot: its configuration and state.
 type counterFrame struct {
 	ID       string   `json:"id"`
 	Name     string   `json:"name"`
 	Services []string `json:"services"`
-	Serving  *string  `json:"serving"`
-	Service  string   `json:"service,omitempty"`
-	State    string   `json:"state,omitempty"` // "called" or "serving"
-	Since    string   `json:"since,omitempty"`
+	counterState
+}
+
+// counterState is what changes of a counter: an event frame carries it for
+// each counter the event changed (the id says which).
+type counterState struct {
+	ID      string     `json:"id"`
+	Serving *string    `json:"serving"`
+	Service string     `json:"service,omitempty"` // the field of the ticket served, after any transfer
+	State   string     `json:"state,omitempty"`   // "called" or "serving"
+	Since   string     `json:"since,omitempty"`
+	Last    *doneFrame `json:"last,omitempty"` // the ticket completed last
+}
+
+// doneFrame is the ticket a counter completed last. Whether it was rated
+// is not said: rating events reach no screen (GET /api/v1/queue says it).
+type doneFrame struct {
+	Number string `json:"number"`
+	At     string `json:"at"`
 }
 
 type callFrame struct {

@@ -13,6 +13,13 @@
 // Every change carries Events with a strictly increasing sequence number.
 // Listeners registered with OnEvents receive them in order, after the commit.
 //
+// Board is the one projection of the queue that screens, pages and
+// notifiers follow: built from a Snapshot and kept current by the events,
+// it holds each field's waiting tickets in calling order, what each counter
+// holds and completed last, and the recent calls, and says for each event
+// whose place in a queue changed. A Board is not safe for concurrent use;
+// its owner serialises it.
+//
 // All methods of Engine are safe for concurrent use. Run owns the committer
 // and the midnight timer; it stops when its context ends.
 package queue

@@ -62,6 +62,7 @@ type Engine struct {
 	byNumber  map[string]*Ticket // today's numbers
 	queues    map[string]*fieldQueue
 	current   map[string]*Ticket // counter → ticket it holds
+	last      map[string]*Ticket // counter → ticket it completed last
 	issued    map[string]int     // field → last number issued today (0: none)
 	recent    []Call
 	samples   map[string][]time.Duration
@@ -190,6 +191,7 @@ func (e *Engine) load(ctx context.Context) error {
 	e.byNumber = map[string]*Ticket{}
 	e.queues = map[string]*fieldQueue{}
 	e.current = map[string]*Ticket{}
+	e.last = map[string]*Ticket{}
 	e.issued = map[string]int{}
 	e.recent = nil
 	e.samples = map[string][]time.Duration{}
@@ -221,6 +223,10 @@ func (e *Engine) load(ctx context.Context) error {
 		case t.State.AtCounter():
 			if _, ok := e.counters[t.Counter]; ok {
 				e.current[t.Counter] = &t
+			}
+		case t.State == Done:
+			if l := e.last[t.Counter]; l == nil || t.DoneAt.After(l.DoneAt) {
+				e.last[t.Counter] = &t
 			}
 		}
 		if !t.CalledAt.IsZero() && t.Day == e.day {

@@ -93,6 +93,7 @@ func (e *Engine) finish(c *Counter, now time.Time, ch *Change) {
 		return
 	}
 	delete(e.current, c.ID)
+	e.last[c.ID] = t
 	t.State = Done
 	t.DoneAt = now
 	e.sample(t)

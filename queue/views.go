@@ -120,6 +120,14 @@ type CounterState struct {
 	Name     string
 	Services []string
 	Current  *Ticket // nil when the counter holds no ticket
+	Last     *Ticket // the ticket it completed last; nil when none
+}
+
+// FieldState is one field's queue: its tickets in calling order.
+type FieldState struct {
+	Code    string
+	Name    string
+	Waiting []Ticket // priority tickets first, then by QueuedAt, origin, number
 }
 
 // Snapshot is the whole queue at one moment, consistent with the event
@@ -127,18 +135,28 @@ type CounterState struct {
 type Snapshot struct {
 	Seq      uint64
 	Day      string
+	Fields   []FieldState // in config order
 	Counters []CounterState
 	Recent   []Call // oldest first
-	Waiting  map[string]int
+	// RecentCalls is how many calls Recent holds at most (Opts.RecentCalls).
+	RecentCalls int
+	Waiting     map[string]int // how many wait per field
 }
 
 // Snapshot returns the queue as it is now.
 func (e *Engine) Snapshot() Snapshot {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s := Snapshot{Seq: e.seq, Day: e.day, Waiting: map[string]int{}, Recent: slices.Clone(e.recent)}
+	s := Snapshot{Seq: e.seq, Day: e.day, Waiting: map[string]int{}, Recent: slices.Clone(e.recent),
+		RecentCalls: e.opts.RecentCalls}
 	for _, code := range e.order {
-		s.Waiting[code] = e.queues[code].len()
+		q := e.queues[code]
+		fs := FieldState{Code: code, Name: e.fields[code].Name, Waiting: make([]Ticket, 0, q.len())}
+		for _, t := range q.all() {
+			fs.Waiting = append(fs.Waiting, *t)
+		}
+		s.Fields = append(s.Fields, fs)
+		s.Waiting[code] = q.len()
 	}
 	for _, id := range e.corder {
 		c := e.counters[id]
@@ -146,6 +164,10 @@ func (e *Engine) Snapshot() Snapshot {
 		if t := e.current[id]; t != nil {
 			cp := *t
 			cs.Current = &cp
+		}
+		if t := e.last[id]; t != nil {
+			cp := *t
+			cs.Last = &cp
 		}
 		s.Counters = append(s.Counters, cs)
 	}

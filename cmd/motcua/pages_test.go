@@ -245,3 +245,40 @@ func TestConsolePollsWhileTheSocketIsRefused(t *testing.T) {
 	open(t, with, c.url+"/counter?token=hall-secret")
 	waitFor(t, with, "the socket with the token", `document.body.dataset.live === "1"`)
 }
+
+// TestConsoleShowsTheFieldAfterTransferAndReload: a ticket transferred to
+// another field and called again shows its new field on the console, also
+// after a reload (the board says the field; the number's prefix does not).
+func TestConsoleShowsTheFieldAfterTransferAndReload(t *testing.T) {
+	c := startCenter(t, false)
+	if _, err := c.engine.Issue(t.Context(), issueReq("A")); err != nil {
+		t.Fatal(err)
+	}
+	b := browser(t)
+	console := tab(t, b, 1366, 768)
+	open(t, console, c.url+"/counter")
+	login(t, console, "canbo1")
+	waitFor(t, console, "the counter", visible("work"))
+	field := `document.getElementById("cur-field").textContent`
+	number := `document.getElementById("cur-number").textContent`
+	click(t, console, "#act-next")
+	waitFor(t, console, "A001 called in A", number+` === "A001" && `+field+` === "Hộ tịch"`)
+	click(t, console, "#act-transfer")
+	click(t, console, `#transfer-list button[data-service="B"]`)
+	waitFor(t, console, "the counter free", number+` === "—"`)
+	click(t, console, "#act-next")
+	waitFor(t, console, "A001 called in B", number+` === "A001" && `+field+` === "Đất đai"`)
+	// It can go back to A, not to B where it is.
+	click(t, console, "#act-transfer")
+	if got := eval[string](t, console, `[...document.querySelectorAll("#transfer-list button")].map(b => b.dataset.service).join()`); got != "A,C,D" {
+		t.Errorf("transfer choices %q, want A,C,D", got)
+	}
+
+	open(t, console, c.url+"/counter")
+	waitFor(t, console, "the counter after the reload", visible("work"))
+	waitFor(t, console, "A001 in B after the reload", number+` === "A001" && `+field+` === "Đất đai"`)
+	waitFor(t, console, "the socket", `document.body.dataset.live === "1"`)
+	if got := eval[string](t, console, field); got != "Đất đai" {
+		t.Fatalf("after the reload and the snapshot the console shows field %q", got)
+	}
+}

@@ -11,7 +11,9 @@
   const wantSound = counterMode ? query.get("sound") === "1" : query.get("sound") !== "0";
   const FRESH_MS = 2 * 60 * 1000; // calls older than this are shown, not announced
 
-  const st = { counters: [], byId: {}, recent: [], fields: [], waiting: {}, latest: null };
+  // The board (board.js) says what every counter serves and who waits;
+  // latest is the call shown large.
+  const st = { board: null, latest: null };
   window.motcuaLobby = { announced: [], state: st }; // read by the browser tests
 
   // ---- voice: one announcement at a time, in order, none cut off ----
@@ -75,12 +77,13 @@
   })();
 
   // ---- rendering ----
-  function counterName(id) { const c = st.byId[id]; return c ? c.name : "Quầy " + id; }
+  function counters() { return st.board ? st.board.counters : []; }
+  function counterName(id) { const c = st.board && st.board.counter(id); return c ? c.name : "Quầy " + id; }
 
   function renderCounters() {
     const grid = $("counters");
     grid.textContent = "";
-    const n = st.counters.length;
+    const n = counters().length;
     // Tiles about 1.8 times as wide as high in the space there is.
     const ratio = Math.max(0.3, (grid.clientWidth || innerWidth) / Math.max(1, grid.clientHeight || innerHeight / 2) / 1.8);
     let rows = Math.max(1, Math.round(Math.sqrt(n / ratio)));
@@ -88,7 +91,7 @@
     rows = Math.max(1, Math.ceil(n / cols));
     grid.style.gridTemplateColumns = "repeat(" + cols + ", 1fr)";
     grid.style.setProperty("--rows", rows);
-    for (const c of st.counters) {
+    for (const c of counters()) {
       const tile = M.el("div", "tile" + (c.serving ? "" : " free"));
       tile.dataset.counter = c.id;
       if (st.latest && st.latest.counter === c.id && c.serving === st.latest.ticket) tile.classList.add("fresh");
@@ -102,7 +105,7 @@
   function fitTiles() {
     const grid = $("counters");
     const rows = Number(grid.style.getPropertyValue("--rows")) || 1;
-    const cols = Math.max(1, Math.ceil(st.counters.length / rows));
+    const cols = Math.max(1, Math.ceil(counters().length / rows));
     const h = grid.clientHeight / rows, w = grid.clientWidth / cols;
     for (const num of grid.querySelectorAll(".num")) num.style.fontSize = Math.min(h * 0.46, w / 3.3) + "px";
     for (const name of grid.querySelectorAll(".name")) name.style.fontSize = Math.min(h * 0.17, w / 10) + "px";
@@ -111,7 +114,7 @@
   function renderRecent() {
     const list = $("recent");
     list.textContent = "";
-    const shown = st.recent.slice(-8).reverse();
+    const shown = (st.board ? st.board.recent : []).slice(-8).reverse();
     for (const r of shown) {
       const li = M.el("li");
       const t = M.el("span", "t", r.ticket);
@@ -136,23 +139,24 @@
   function renderWaiting() {
     const w = $("waiting");
     w.textContent = "";
-    if (st.fields.length === 0) return;
+    const fields = st.board ? st.board.fields : [];
+    if (fields.length === 0) return;
     w.appendChild(M.el("span", "", "Đang chờ:"));
-    for (const f of st.fields) {
+    for (const f of fields) {
       const s = M.el("span", "", f.name + " (" + f.code + "): ");
-      s.appendChild(M.el("b", "", String(st.waiting[f.code] || 0)));
+      s.appendChild(M.el("b", "", String(f.waiting)));
       w.appendChild(s);
     }
   }
 
   function renderCounterView(flash) {
-    const c = st.byId[cfg.counter];
+    const c = st.board && st.board.counter(cfg.counter);
     $("cv-name").textContent = c ? c.name : "Quầy " + cfg.counter;
     const t = $("cv-ticket");
     t.textContent = c && c.serving ? c.serving : "—";
     t.classList.toggle("free", !(c && c.serving));
     let waiting = 0;
-    if (c) for (const f of c.services || []) waiting += st.waiting[f] || 0;
+    if (c) for (const code of c.services) { const f = st.board.field(code); if (f) waiting += f.waiting; }
     $("cv-waiting").textContent = "Đang chờ: " + waiting;
     if (flash) M.restart($("counterview"), "flash");
   }
@@ -169,47 +173,21 @@
     }
   }
 
-  // ---- the stream ----
-  function snapshot(f) {
-    st.counters = f.counters.map((c) => ({ id: c.id, name: c.name, services: c.services || [], serving: c.serving || "" }));
-    st.byId = {};
-    for (const c of st.counters) st.byId[c.id] = c;
-    st.fields = f.fields || [];
-    st.waiting = Object.assign({}, f.waiting);
-    st.recent = (f.recent || []).map((r) => ({ ticket: r.ticket, counter: r.counter, recall: r.recall, at: r.at }));
-    st.latest = st.recent.length ? st.recent[st.recent.length - 1] : null;
-    render(null);
-  }
-
-  function freeCounter(id, ticket) {
-    const c = st.byId[id];
-    if (c && c.serving === ticket) c.serving = "";
-  }
-
-  function event(ev) {
-    if (ev.waiting) Object.assign(st.waiting, ev.waiting);
+  // ---- the stream: the board is kept by board.js; a call flashes and is said ----
+  function update(board, f) {
+    st.board = board;
+    if (f.type === "snapshot") {
+      st.latest = board.recent.length ? board.recent[board.recent.length - 1] : null;
+      render(null);
+      return;
+    }
     let flash = null;
-    switch (ev.type) {
-      case "called": {
-        for (const c of st.counters) if (c.serving === ev.ticket && c.id !== ev.counter) c.serving = "";
-        const c = st.byId[ev.counter];
-        if (c) c.serving = ev.ticket;
-        const call = { ticket: ev.ticket, counter: ev.counter, recall: !!ev.recall, at: ev.at };
-        st.recent.push(call);
-        if (st.recent.length > 50) st.recent.shift();
-        st.latest = call;
-        flash = call;
-        const fresh = !ev.at || M.serverNow() - Date.parse(ev.at) < FRESH_MS;
-        if (fresh && (!counterMode || ev.counter === cfg.counter)) voice.add(ev);
-        break;
-      }
-      case "completed": case "no_show": case "transferred":
-        freeCounter(ev.counter, ev.ticket);
-        break;
-      case "day_reset":
-        st.recent = [];
-        st.latest = null;
-        break;
+    if (f.type === "called") {
+      flash = st.latest = board.recent[board.recent.length - 1];
+      const fresh = !f.at || M.serverNow() - Date.parse(f.at) < FRESH_MS;
+      if (fresh && (!counterMode || f.counter === cfg.counter)) voice.add(f);
+    } else if (f.type === "day_reset") {
+      st.latest = null;
     }
     render(flash);
   }
@@ -224,5 +202,5 @@
   setInterval(tick, 1000);
   addEventListener("resize", () => render(null));
   voice.enable();
-  M.stream(params, { snapshot, event, online });
+  window.motcuaBoard.follow(params, { update, online });
 })();

@@ -5,7 +5,9 @@
 (function () {
   const M = window.Motcua, cfg = M.cfg;
   const $ = (id) => document.getElementById(id);
-  let ticket = null, counters = {}, lastCalled = {}, refetchTimer = null, alerted = {};
+  // board (board.js) gives the counters' names and the last calls; the
+  // ticket itself comes from the API.
+  let ticket = null, board = null, names = {}, refetchTimer = null, alerted = {};
 
   const STATES = {
     waiting: ["Đang chờ đến lượt", ""],
@@ -19,7 +21,8 @@
 
   function counterLabel(id) {
     if (!id) return "";
-    const name = counters[id];
+    const c = board && board.counter(id);
+    const name = c ? c.name : names[id];
     if (/^\d+$/.test(id)) return "quầy số " + id;
     return name || "quầy " + id;
   }
@@ -49,7 +52,7 @@
     if (queued) {
       $("ahead").textContent = t.ahead >= 0 ? String(t.ahead) : "–";
       $("wait").textContent = t.estimated_wait_text || "–"; // the words of the paper ticket
-      const last = lastCalled[t.service];
+      const last = board && board.recent.slice().reverse().find((r) => r.service === t.service);
       $("now-serving").textContent = last ? last.ticket + " → " + counterLabel(last.counter) : "–";
     }
     document.title = t.number + " – " + text;
@@ -68,7 +71,7 @@
       if (!r.ok) throw new Error("HTTP " + r.status);
       return r.json().then((t) => {
         ticket = t;
-        if (t.counter && t.counter_name) counters[t.counter] = t.counter_name;
+        if (t.counter && t.counter_name) names[t.counter] = t.counter_name;
         render();
       });
     }).catch(() => { setTimeout(fetchTicket, 5000); });
@@ -80,24 +83,16 @@
     refetchTimer = setTimeout(() => { refetchTimer = null; fetchTicket(); }, 100 + Math.random() * 900);
   }
 
-  function snapshot(f) {
-    counters = {};
-    for (const c of f.counters || []) counters[c.id] = c.name;
-    lastCalled = {};
-    for (const r of f.recent || []) lastCalled[r.service] = r;
-    fetchTicket();
-  }
-
-  function event(ev) {
-    if (ev.type === "called") lastCalled[ev.service] = ev;
+  function update(b, f) {
+    board = b;
+    if (f.type === "snapshot") { fetchTicket(); return; }
     if (!ticket) return;
-    if (ev.type === "day_reset" || ev.ticket === ticket.number || ev.service === ticket.service || ev.from === ticket.service) {
-      if (ev.type === "called" && ev.ticket === ticket.number) {
+    if (f.type === "day_reset" || f.ticket === ticket.number || f.service === ticket.service || f.from === ticket.service) {
+      if (f.type === "called" && f.ticket === ticket.number) {
         // Show the call at once; the fetch confirms it.
         ticket.state = "called";
-        ticket.counter = ev.counter;
-        if (ev.counter_name) counters[ev.counter] = ev.counter_name;
-        alerted[ev.counter + "|called"] = false;
+        ticket.counter = f.counter;
+        alerted[f.counter + "|called"] = false;
         render();
       }
       refetchSoon();
@@ -109,5 +104,5 @@
   function online(on) { $("offline").hidden = on; if (on) refetchSoon(); }
 
   fetchTicket();
-  M.stream({ ticket: cfg.ticket }, { snapshot, event, online });
+  window.motcuaBoard.follow({ ticket: cfg.ticket }, { update, online });
 })();

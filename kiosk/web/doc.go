@@ -9,10 +9,13 @@
 //
 // The pages talk only to the HTTP API of the service (api.md), to the
 // kiosk push websocket of package push, and (console and rating tablet) to
-// the display websocket /ws/display, polling the API only while it is
-// down. All text is Vietnamese first, with an English switch on the pages
-// staff and kiosks use. What the service says about an error code comes
-// from its catalogue (package internal/msg), served as MessagesScript: the
-// pages keep no copy of it. Routes lists the paths to mount the Handler on. Handler is immutable after New and safe for
+// the display websocket /ws/display through the one runtime the display
+// package serves (/display/static/board.js, loaded by counter.html and
+// rating.html), polling the API only while it is down. All text is
+// Vietnamese first, with an English switch on the pages staff and kiosks
+// use. What the service says about an error code comes from its catalogue
+// (package internal/msg), served as MessagesScript: the pages keep no copy
+// of it. Routes lists the paths to mount the Handler on. Handler is
+// immutable after New and safe for
 // concurrent use.
 package web

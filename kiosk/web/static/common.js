@@ -1,5 +1,7 @@
 // Shared helpers of the pages: the API client and the Vietnamese/English
-// switch. No dependencies; loaded before each page's own script.
+// switch. No dependencies; loaded before each page's own script. The pages
+// that follow the queue also load /display/static/board.js, the one
+// runtime of the display websocket.
 "use strict";
 
 const motcua = (() => {
@@ -99,49 +101,5 @@ const motcua = (() => {
     return withDate ? `${hm}, ${parts.day}/${parts.month}/${parts.year}` : hm;
   }
 
-  // follow reads the display websocket /ws/display (docs/display.md) with
-  // the given query parameters ({screen, token}): h.snapshot(frame) and
-  // h.event(frame) get frames in seq order, each once; h.live(bool) is told
-  // when frames start to flow on a connection and when it closes. After a
-  // loss it reconnects with since=<last seq> (0.5 s, doubling to 15 s,
-  // randomised), so events missed meanwhile are replayed, or a snapshot
-  // sent when the server no longer holds them.
-  function follow(params, h) {
-    let seq = null, delay = 500, live = false;
-    const setLive = v => { if (v !== live) { live = v; h.live(v); } };
-    function url() {
-      const q = new URLSearchParams();
-      for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
-      if (seq !== null) q.set("since", String(seq));
-      return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws/display?" + q;
-    }
-    function connect() {
-      let ws;
-      try { ws = new WebSocket(url()); } catch (e) { retry(); return; }
-      ws.onmessage = m => {
-        let f;
-        try { f = JSON.parse(m.data); } catch (e) { return; }
-        if (!f || typeof f.seq !== "number") return;
-        delay = 500;
-        if (f.type === "snapshot") {
-          seq = f.seq;
-          h.snapshot(f);
-        } else if (seq !== null && f.seq > seq) {
-          seq = f.seq;
-          h.event(f);
-        }
-        setLive(true);
-      };
-      ws.onclose = () => { setLive(false); retry(); };
-    }
-    function retry() {
-      const wait = delay * (0.8 + Math.random() * 0.4);
-      delay = Math.min(delay * 2, 15000);
-      setTimeout(connect, wait);
-    }
-    connect();
-    return { get live() { return live; } };
-  }
-
-  return { api, APIError, setHeader, i18n, el, clock, pad2, localTime, follow };
+  return { api, APIError, setHeader, i18n, el, clock, pad2, localTime };
 })();

@@ -1,9 +1,11 @@
 // The staff console: log in, open one allowed counter (never the same
 // counter on two consoles without an explicit takeover), call and serve
 // tickets with buttons or keys, follow the waiting per field, print a
-// form-01 receipt. The queue is followed on the display websocket (the
-// screen "lobby", or ?screen=NAME&token=T): a ticket issued at a kiosk shows
-// at once. GET /api/v1/queue is polled only while the socket is down.
+// form-01 receipt. The queue is the board that board.js keeps from the
+// display websocket (the screen "lobby", or ?screen=NAME&token=T): a ticket
+// issued at a kiosk shows at once. GET /api/v1/queue, the same board, is
+// polled only while the socket is down. The page shows what the board
+// says: which ticket each counter holds, in which field, in which state.
 "use strict";
 (() => {
   const { api, el, clock } = motcua;
@@ -52,7 +54,7 @@
   };
   const tr = motcua.i18n(dict, lang => { $("lang").textContent = lang === "vi" ? "English" : "Tiếng Việt"; $("lang").lang = lang === "vi" ? "en" : "vi"; render(); });
   const t = tr.t;
-  const st = { me: null, counter: null, counterName: "", console: "", snap: null, current: null, lost: false, pickFor: null, procs: [], live: false };
+  const st = { me: null, counter: null, counterName: "", console: "", board: null, current: null, lost: false, pickFor: null, procs: [], live: false };
   const query = new URLSearchParams(location.search);
 
   function screen(name) {
@@ -97,8 +99,8 @@
     await showPick();
   }
   async function showPick() {
-    if (!st.live || !st.snap) st.snap = await api("GET", "/api/v1/queue");
-    const allowed = st.snap.counters.filter(c => st.me.role === "admin" || (st.me.counters || []).includes(c.id));
+    if (!st.live || !st.board) st.board = motcuaBoard.fromQueue(await api("GET", "/api/v1/queue"));
+    const allowed = st.board.counters.filter(c => st.me.role === "admin" || (st.me.counters || []).includes(c.id));
     $("pick-list").replaceChildren(...allowed.map(c => el("button", { class: "btn", type: "button", "data-counter": c.id, onclick: () => open(c.id, false) }, c.name)));
     $("pick-error").hidden = true;
     screen("pick");
@@ -139,54 +141,20 @@
 
   // ---- the queue: the socket, or polling while it is down ----
   async function refresh() {
-    if (st.live) { render(); return; } // the socket keeps st.snap current
+    if (st.live) { render(); return; } // the socket keeps st.board current
     try {
-      st.snap = await api("GET", "/api/v1/queue");
+      st.board = motcuaBoard.fromQueue(await api("GET", "/api/v1/queue"));
       render();
     } catch (e) {
       if (e.code === "network") message(t("offline"), "warn");
     }
   }
-  // fromFrame turns a display snapshot into the shape of GET /api/v1/queue.
-  function fromFrame(f) {
-    return {
-      services: (f.fields || []).map(x => ({ code: x.code, name: x.name })),
-      counters: (f.counters || []).map(c => ({ id: c.id, name: c.name, services: c.services || [], serving: c.serving || "", state: c.state || "called", since: c.since || "" })),
-      waiting: Object.assign({}, f.waiting),
-    };
-  }
-  // applyEvent keeps the queue current with one event of the socket.
-  function applyEvent(ev) {
-    const snap = st.snap;
-    if (!snap) return;
-    if (ev.waiting) Object.assign(snap.waiting, ev.waiting);
-    const c = snap.counters.find(x => x.id === ev.counter);
-    const mine = c && c.serving === ev.ticket;
-    switch (ev.type) {
-      case "called":
-        for (const o of snap.counters) if (o.serving === ev.ticket && o !== c) o.serving = "";
-        if (c) {
-          const again = ev.recall && mine; // a recall keeps the state and the time of the first call
-          c.state = again ? c.state : "called";
-          c.since = again && c.since ? c.since : ev.at;
-          c.serving = ev.ticket;
-        }
-        break;
-      case "started":
-        if (mine) c.state = "serving";
-        break;
-      case "completed": case "no_show": case "transferred":
-        if (mine) c.serving = "";
-        break;
-    }
-    render();
-  }
-  motcua.follow({ screen: query.get("screen") || "lobby", token: query.get("token") }, {
-    snapshot: f => { st.snap = fromFrame(f); render(); },
-    event: applyEvent,
-    live: on => {
+  const follower = motcuaBoard.follow({ screen: query.get("screen") || "lobby", token: query.get("token") }, {
+    update: board => { st.board = board; render(); },
+    online: on => {
       st.live = on;
       document.body.dataset.live = on ? "1" : "0";
+      if (on && follower && follower.board.seq !== null) st.board = follower.board;
       render();
       if (!on) refresh(); // poll at once, then every 2 s until it is back
       else if ($("msg").textContent === t("offline")) message("");
@@ -195,22 +163,19 @@
 
   // ---- the work screen ----
   function serviceName(code) {
-    const s = (st.snap && st.snap.services || []).find(s => s.code === code);
-    return s ? s.name : code;
+    const f = st.board && st.board.field(code);
+    return f ? f.name : code;
   }
   function render() {
-    if (!st.snap || !st.counter) return;
-    const c = st.snap.counters.find(c => c.id === st.counter);
+    if (!st.board || !st.counter) return;
+    const c = st.board.counter(st.counter);
     if (!c) return;
     st.counterName = c.name;
     $("title").textContent = c.name;
     document.title = c.name + " — " + t("title");
-    // The current ticket: the snapshot says which; the last action's answer
-    // says its field.
-    if (c.serving) {
-      const known = st.current && st.current.number === c.serving ? st.current : null;
-      st.current = { number: c.serving, state: c.state, since: c.since, service: known ? known.service : (st.snap.services || []).map(s => s.code).filter(p => c.serving.startsWith(p)).sort((a, b) => b.length - a.length)[0] || "" };
-    } else st.current = null;
+    // The current ticket, its field (after any transfer) and state: as the
+    // board says.
+    st.current = c.serving ? { number: c.serving, state: c.state, since: c.since, service: c.service } : null;
     const cur = st.current;
     $("cur-number").textContent = cur ? cur.number : "—";
     $("cur-field").textContent = cur ? serviceName(cur.service) : t("none");
@@ -218,9 +183,9 @@
     for (const id of ["act-recall", "act-start", "act-complete", "act-noshow", "act-transfer"]) $(id).disabled = !cur;
     if (cur && cur.state === "serving") $("act-start").disabled = true;
     tickTimer();
-    const mine = new Set(c.services || []);
-    $("waiting").replaceChildren(...(st.snap.services || []).map(s => el("tr", { class: mine.has(s.code) ? "mine" : "" },
-      el("td", {}, `${s.code} · ${s.name}`), el("td", { class: "n", "data-service": s.code }, String(st.snap.waiting[s.code] || 0)))));
+    const mine = new Set(c.services);
+    $("waiting").replaceChildren(...st.board.fields.map(f => el("tr", { class: mine.has(f.code) ? "mine" : "" },
+      el("td", {}, `${f.code} · ${f.name}`), el("td", { class: "n", "data-service": f.code }, String(f.waiting)))));
     // The center's time (Vietnam, +07:00), whatever the PC's clock zone.
     const now = motcua.localTime(new Date(), "Asia/Ho_Chi_Minh");
     $("updated").textContent = st.live ? t("live", { t: now }) : t("updated", { t: now });
@@ -248,7 +213,6 @@
       const tk = await api("POST", `/api/v1/counters/${encodeURIComponent(st.counter)}/${a.path}`, body);
       if (name === "transfer") message(t("transferred", { n: tk.number, f: tk.service_name }), "ok");
       else message(t(a.done || "called", { n: tk.number }), "ok");
-      if (tk.state === "called" || tk.state === "serving") st.current = { number: tk.number, service: tk.service, state: tk.state, since: tk.called_at };
       closeBoxes();
     } catch (e) {
       if (e.code === "counter_taken_over" || e.code === "counter_in_use") lose(e);
@@ -272,8 +236,8 @@
   function openTransfer() {
     if (!st.current) return;
     closeBoxes();
-    $("transfer-list").replaceChildren(...(st.snap.services || []).filter(s => s.code !== st.current.service).map(s =>
-      el("button", { class: "btn", type: "button", "data-service": s.code, onclick: () => act("transfer", { service: s.code }) }, `${s.code} · ${s.name}`)));
+    $("transfer-list").replaceChildren(...st.board.fields.filter(f => f.code !== st.current.service).map(f =>
+      el("button", { class: "btn", type: "button", "data-service": f.code, onclick: () => act("transfer", { service: f.code }) }, `${f.code} · ${f.name}`)));
     $("transfer-box").hidden = false;
   }
   function closeBoxes() {

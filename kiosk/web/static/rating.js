@@ -1,9 +1,10 @@
 // The rating tablet: when the counter completes a ticket it asks the
 // citizen for one tap, stores it with that ticket, thanks and clears. It
-// learns of a completion from the display websocket's "completed" event at
-// its counter (the screen "lobby", or ?screen=NAME&token=T), then asks the
-// API which ticket that was (frames carry no ticket ids); it polls only
-// while the socket is down.
+// follows its counter on the board that board.js keeps from the display
+// websocket (the screen "lobby", or ?screen=NAME&token=T): when the
+// counter's ticket or its last completed one changes, it asks the API
+// whether there is a ticket to rate (the server keeps the ticket's id and
+// the rating window); it polls only while the socket is down.
 "use strict";
 (() => {
   const { api } = motcua;
@@ -57,23 +58,27 @@
     return st.screen === "ask";
   }
 
-  // The events of this counter that change what can be rated: a completion
-  // opens the question; a new call or an absence may close it.
-  const concerns = new Set(["completed", "called", "no_show", "transferred"]);
+  // key is what of the counter's state bears on the rating: the ticket it
+  // holds and the one it completed last, as the board says.
+  const key = c => c ? [c.serving, c.last && c.last.number, c.last && c.last.at].join("|") : "";
   function follow() {
     if (!counter) return;
-    motcua.follow({ screen: query.get("screen") || "lobby", token: query.get("token") }, {
-      snapshot: f => {
-        const c = (f.counters || []).find(c => c.id === counter);
-        if (c) $("counter-name").textContent = c.name;
-        poll(); // a snapshot may stand for events missed while away
-      },
-      event: async ev => {
-        if (ev.counter !== counter || !concerns.has(ev.type)) return;
+    let seen = null;
+    motcuaBoard.follow({ screen: query.get("screen") || "lobby", token: query.get("token") }, {
+      update: async (board, f) => {
+        const c = board.counter(counter);
+        if (f.type === "snapshot") {
+          if (c) $("counter-name").textContent = c.name;
+          seen = key(c);
+          poll(); // a snapshot may stand for events missed while away
+          return;
+        }
+        if (key(c) === seen) return;
+        seen = key(c);
         // The API may record the completion a moment after the frame left.
-        if (!(await poll()) && ev.type === "completed") setTimeout(poll, 500);
+        if (!(await poll()) && f.type === "completed") setTimeout(poll, 500);
       },
-      live: on => { st.live = on; document.body.dataset.live = on ? "1" : "0"; },
+      online: on => { st.live = on; document.body.dataset.live = on ? "1" : "0"; },
     });
   }
   for (const b of document.querySelectorAll("[data-rating]")) {

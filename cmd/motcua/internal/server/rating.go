@@ -21,8 +21,8 @@ type lastCompletedJSON struct {
 }
 
 // ratable returns the ticket the counter's tablet may rate now.
-func (s *Server) ratable(counter string) (doneTicket, bool, bool) {
-	d, ok := s.screens.done.get(counter)
+func (s *Server) ratable(counter string) (queue.DoneTicket, bool, bool) {
+	d, ok := s.screens.board.lastDone(counter)
 	if !ok {
 		return d, false, false
 	}
@@ -73,7 +73,7 @@ func (s *Server) rate(c *gin.Context) {
 		s.fail(c, errNothingToRate)
 		return
 	}
-	t, err := s.engine.Rate(c.Request.Context(), d.ID, req.Rating)
+	t, err := s.engine.Rate(c.Request.Context(), d.TicketID(), req.Rating)
 	if err != nil {
 		s.fail(c, err)
 		return

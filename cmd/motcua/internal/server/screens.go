@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,7 +20,7 @@ import (
 type screens struct {
 	procedures *procedures.Catalogue
 	claims     *claim.Claims
-	done       *lastDone
+	board      *board
 }
 
 // routesScreens adds the endpoints the pages use: kiosk settings, ticket QR
@@ -31,8 +30,7 @@ func (s *Server) routesScreens(o Opts, api, staff *gin.RouterGroup) {
 	if cat == nil {
 		cat = &procedures.Catalogue{}
 	}
-	s.screens = &screens{procedures: cat, claims: claim.New(claim.Opts{Clock: o.Clock}), done: &lastDone{by: map[string]doneTicket{}}}
-	s.engine.OnEvents(s.screens.done.observe)
+	s.screens = &screens{procedures: cat, claims: claim.New(claim.Opts{Clock: o.Clock}), board: followBoard(s.engine)}
 
 	api.GET("/kiosks/:kiosk", s.kioskSettings)
 	api.GET("/tickets/:id/qr.svg", s.ticketQR)
@@ -109,41 +107,59 @@ func (s *Server) adminOnly(c *gin.Context) {
 	c.Next()
 }
 
-// lastDone remembers, per counter, the ticket it completed last, for the
-// rating tablet. It follows the engine's events.
-type lastDone struct {
-	mu sync.Mutex
-	by map[string]doneTicket
+// board is the server's queue.Board: the queue snapshot of the API and the
+// rating tablet's last completed ticket read it. It follows the engine's
+// events; a gap in seq (never expected) takes a fresh snapshot.
+type board struct {
+	engine *queue.Engine
+	mu     sync.Mutex
+	b      *queue.Board
 }
 
-type doneTicket struct {
-	ID, Number string
-	At         time.Time
-	Rated      bool
+// followBoard subscribes a board to the engine, then takes the snapshot it
+// starts from: no event falls between the two.
+func followBoard(e *queue.Engine) *board {
+	bd := &board{engine: e}
+	bd.mu.Lock()
+	defer bd.mu.Unlock()
+	e.OnEvents(bd.apply)
+	bd.b = queue.NewBoard(e.Snapshot())
+	return bd
 }
 
-func (l *lastDone) observe(events []queue.Event) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (bd *board) apply(events []queue.Event) {
+	bd.mu.Lock()
+	defer bd.mu.Unlock()
 	for _, ev := range events {
-		switch ev.Type {
-		case queue.EventCompleted:
-			l.by[ev.Counter] = doneTicket{ID: ev.Ticket.ID, Number: ev.Ticket.Number, At: ev.At}
-		case queue.EventRated:
-			for k, d := range l.by {
-				if d.ID == ev.Ticket.ID {
-					d.Rated = true
-					l.by[k] = d
-				}
+		if ev.Seq <= bd.b.Seq() {
+			continue
+		}
+		if ev.Seq != bd.b.Seq()+1 {
+			bd.b.Reset(bd.engine.Snapshot())
+			if ev.Seq <= bd.b.Seq() {
+				continue
 			}
 		}
+		bd.b.Apply(ev)
 	}
 }
 
-func (l *lastDone) get(counter string) (doneTicket, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	d, ok := l.by[counter]
+// read runs fn with the board; fn must not keep what it reads.
+func (bd *board) read(fn func(b *queue.Board)) {
+	bd.mu.Lock()
+	defer bd.mu.Unlock()
+	fn(bd.b)
+}
+
+// lastDone returns the ticket the counter completed last.
+func (bd *board) lastDone(counter string) (queue.DoneTicket, bool) {
+	var d queue.DoneTicket
+	ok := false
+	bd.read(func(b *queue.Board) {
+		if c, found := b.Counter(counter); found && c.Last != nil {
+			d, ok = *c.Last, true
+		}
+	})
 	return d, ok
 }
 

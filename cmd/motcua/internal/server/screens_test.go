@@ -231,3 +231,58 @@ func TestKioskEndpoints(t *testing.T) {
 		t.Fatalf("procedures: %d %v", code, r)
 	}
 }
+
+// TestQueueFromTheBoard: GET /api/v1/queue gives each field's tickets in
+// calling order and each counter's ticket with its current field, also
+// after a transfer, and the ticket it completed last.
+func TestQueueFromTheBoard(t *testing.T) {
+	e := newEnv(t, "")
+	admin := e.login("quantri")
+	e.do("POST", "/api/v1/tickets", "", `{"service":"A"}`)
+	e.clock.Advance(time.Minute)
+	e.do("POST", "/api/v1/tickets", "", `{"service":"B"}`)
+	e.do("POST", "/api/v1/counters/1/next", admin, "")
+	if code, r := e.do("POST", "/api/v1/counters/1/transfer", admin, `{"service":"B"}`); code != 200 {
+		t.Fatalf("transfer: %d %v", code, r)
+	}
+	var q struct {
+		Fields []struct {
+			Code    string
+			Waiting int
+			Tickets []struct{ Number string }
+		}
+		Counters []struct {
+			ID, Serving, Service, State string
+			Last                        *struct{ Number string }
+		}
+	}
+	get := func() {
+		t.Helper()
+		resp, err := http.Get(e.srv.URL + "/api/v1/queue")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		q.Fields, q.Counters = nil, nil
+		if err := json.NewDecoder(resp.Body).Decode(&q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get()
+	if b := q.Fields[1]; b.Code != "B" || b.Waiting != 2 || len(b.Tickets) != 2 || b.Tickets[0].Number != "A001" || b.Tickets[1].Number != "B001" {
+		t.Fatalf("field B after the transfer: %+v", b)
+	}
+	if q.Counters[0].Serving != "" {
+		t.Fatalf("counter 1 still serves %q", q.Counters[0].Serving)
+	}
+	e.do("POST", "/api/v1/counters/2/next", admin, "")
+	get()
+	if c := q.Counters[1]; c.Serving != "A001" || c.Service != "B" || c.State != "called" {
+		t.Fatalf("counter 2: %+v, want A001 of field B", c)
+	}
+	e.do("POST", "/api/v1/counters/2/complete", admin, "")
+	get()
+	if c := q.Counters[1]; c.Serving != "" || c.Last == nil || c.Last.Number != "A001" {
+		t.Fatalf("counter 2 after complete: %+v", c)
+	}
+}

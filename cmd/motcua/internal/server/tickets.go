@@ -144,22 +144,47 @@ func (s *Server) ticket(c *gin.Context) {
 	c.JSON(http.StatusOK, s.ticketJSON(in))
 }
 
+// queueJSON is the board as GET /api/v1/queue gives it, in the shape of
+// the display socket's snapshot frame (fields with their tickets in calling
+// order, counters with their ticket's field and last completed), so that
+// the console reads both the same way.
 type queueJSON struct {
 	Seq      uint64         `json:"seq"`
 	Day      string         `json:"day"`
 	Waiting  map[string]int `json:"waiting"`
+	Fields   []fieldJSON    `json:"fields"`
 	Counters []counterJSON  `json:"counters"`
-	Recent   []callJSON     `json:"recent"`
+	Recent   []callJSON     `json:"recent"` // newest first
 	Services []serviceJSON  `json:"services"`
 }
 
+type fieldJSON struct {
+	Code    string        `json:"code"`
+	Name    string        `json:"name"`
+	Waiting int           `json:"waiting"`
+	Tickets []waitingJSON `json:"tickets"`
+}
+
+type waitingJSON struct {
+	Number   string `json:"number"`
+	Priority bool   `json:"priority"`
+}
+
 type counterJSON struct {
-	ID       string   `json:"id"`
-	Name     string   `json:"name"`
-	Services []string `json:"services"`
-	Serving  string   `json:"serving"`
-	State    string   `json:"state,omitempty"`
-	Since    string   `json:"since,omitempty"`
+	ID       string    `json:"id"`
+	Name     string    `json:"name"`
+	Services []string  `json:"services"`
+	Serving  string    `json:"serving"`
+	Service  string    `json:"service,omitempty"` // the field of the ticket served, after any transfer
+	State    string    `json:"state,omitempty"`
+	Since    string    `json:"since,omitempty"`
+	Last     *doneJSON `json:"last,omitempty"`
+}
+
+type doneJSON struct {
+	Number string `json:"number"`
+	At     string `json:"at"`
+	Rated  bool   `json:"rated"`
 }
 
 type callJSON struct {
@@ -171,19 +196,34 @@ type callJSON struct {
 }
 
 func (s *Server) queueSnapshot(c *gin.Context) {
-	snap := s.engine.Snapshot()
-	out := queueJSON{Seq: snap.Seq, Day: snap.Day, Waiting: snap.Waiting, Counters: []counterJSON{}, Recent: []callJSON{}}
-	for _, ct := range snap.Counters {
-		j := counterJSON{ID: ct.ID, Name: ct.Name, Services: ct.Services}
-		if t := ct.Current; t != nil {
-			j.Serving, j.State, j.Since = t.Number, string(t.State), s.stamp(t.CalledAt)
+	var out queueJSON
+	s.screens.board.read(func(b *queue.Board) {
+		out = queueJSON{Seq: b.Seq(), Day: b.Day(), Waiting: map[string]int{}, Fields: []fieldJSON{},
+			Counters: []counterJSON{}, Recent: []callJSON{}}
+		for _, f := range b.Fields() {
+			j := fieldJSON{Code: f.Code, Name: f.Name, Waiting: len(f.Waiting), Tickets: make([]waitingJSON, len(f.Waiting))}
+			for i, w := range f.Waiting {
+				j.Tickets[i] = waitingJSON{Number: w.Number, Priority: w.Priority}
+			}
+			out.Fields = append(out.Fields, j)
+			out.Waiting[f.Code] = j.Waiting
 		}
-		out.Counters = append(out.Counters, j)
-	}
-	for i := len(snap.Recent) - 1; i >= 0; i-- { // newest first
-		r := snap.Recent[i]
-		out.Recent = append(out.Recent, callJSON{Ticket: r.Ticket, Service: r.Service, Counter: r.Counter, At: s.stamp(r.At), Recall: r.Recall})
-	}
+		for _, ct := range b.Counters() {
+			j := counterJSON{ID: ct.ID, Name: ct.Name, Services: ct.Services}
+			if t := ct.Current; t != nil {
+				j.Serving, j.Service, j.State, j.Since = t.Number, t.Service, string(t.State), s.stamp(t.Since)
+			}
+			if l := ct.Last; l != nil {
+				j.Last = &doneJSON{Number: l.Number, At: s.stamp(l.At), Rated: l.Rated}
+			}
+			out.Counters = append(out.Counters, j)
+		}
+		recent := b.Recent()
+		for i := len(recent) - 1; i >= 0; i-- { // newest first
+			r := recent[i]
+			out.Recent = append(out.Recent, callJSON{Ticket: r.Ticket, Service: r.Service, Counter: r.Counter, At: s.stamp(r.At), Recall: r.Recall})
+		}
+	})
 	for _, sv := range s.engine.Services() {
 		out.Services = append(out.Services, serviceJSON{Code: sv.Code, Name: sv.Name, Open: sv.Open && !sv.Full, Full: sv.Full, Waiting: sv.Waiting})
 	}
