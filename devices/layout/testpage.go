@@ -7,6 +7,9 @@ import (
 	"motcua/devices/escpos"
 )
 
+// TestBarcode is the Code128 of the test page.
+const TestBarcode = "202612010118"
+
 // TestJob is the page `motcua print-test` prints.
 type TestJob struct {
 	Printer string    `json:"printer"`
@@ -50,7 +53,9 @@ func (r *Renderer) TestPage(j TestJob, o Opts) (*Output, error) {
 			return nil, err
 		}
 	}
-	bc, err := r.code128Block("000.00.14.H56-200203-0118", escpos.BarcodeOpts{Height: 64, ModuleWidth: code128Module, HRI: escpos.HRIBelow}, w, o.RasterCodes)
+	// Twelve digits fit across a 58 mm roll at 3-dot modules, so the page
+	// shows whether the printer draws its own Code128 (GS k).
+	bc, err := r.code128Block(TestBarcode, escpos.BarcodeOpts{Height: 64, ModuleWidth: code128Module, HRI: escpos.HRIBelow}, w, o.RasterCodes)
 	if err != nil {
 		return nil, err
 	}
