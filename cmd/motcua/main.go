@@ -22,6 +22,7 @@ Usage:
   motcua print-test --config FILE [--printer NAME]
                                   print a test page on configured printers and report their status
   motcua hash-password            read a password, print its bcrypt hash for the config
+  motcua secret                   print a new random secret (token, session or receipt secret) for the config
   motcua help
 `
 
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return printTest(ctx, args[1:], stdout, stderr)
 	case "hash-password":
 		return hashPassword(stdin, stdout)
+	case "secret":
+		return newSecret(stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

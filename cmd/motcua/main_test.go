@@ -345,3 +345,34 @@ func TestHashPassword(t *testing.T) {
 		t.Fatal("an empty password must be refused")
 	}
 }
+
+// Outside demo the service refuses published and short secrets and an open
+// listen, naming the key and its line.
+func TestServeRefusesUnsafeSecrets(t *testing.T) {
+	dir := t.TempDir()
+	demoText, err := os.ReadFile(demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notDemo := strings.Replace(string(demoText), "\ndemo: true\n", "\ndemo: false\n", 1)
+	notDemo = strings.Replace(notDemo, "procedures: procedures.sample.yaml", "", 1)
+	cases := []struct {
+		name, yaml, addr, want string
+	}{
+		{"the demo's tokens", notDemo, "127.0.0.1:0", `:40: kiosks[0].token: this value is published in motcua's own files (the demo and the example): make a new one with motcua secret`},
+		{"every interface", notDemo, "0.0.0.0:0", ":17: listen: 0.0.0.0:0 listens on every interface"},
+		{"a short session secret", strings.Replace(string(demoText), "\ndemo: true\n", "\nsecurity: {session_secret: abc}\n", 1), "127.0.0.1:0", ":9: security.session_secret: 3 bytes is too short"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")+".yaml")
+			os.WriteFile(path, []byte(tc.yaml), 0o600)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a service that starts stops
+			defer cancel()
+			err := run(ctx, []string{"serve", "--config", path, "--addr", tc.addr, "--data", dir}, nil, io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), path+tc.want) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("got %v, want one line with %q", err, path+tc.want)
+			}
+		})
+	}
+}

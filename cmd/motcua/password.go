@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -26,5 +28,17 @@ func hashPassword(stdin io.Reader, stdout io.Writer) error {
 		return fmt.Errorf("hash-password: %w", err)
 	}
 	fmt.Fprintln(stdout, string(h))
+	return nil
+}
+
+// newSecret prints a new random secret for the config: 32 random bytes in
+// unpadded base64url (43 characters), for session_secret, receipt_secrets,
+// push_token and device tokens.
+func newSecret(stdout io.Writer) error {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return fmt.Errorf("secret: %w", err)
+	}
+	fmt.Fprintln(stdout, base64.RawURLEncoding.EncodeToString(b))
 	return nil
 }

@@ -41,6 +41,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if *data != "" {
 		cfg.DataDir = *data
 	}
+	// Outside demo, no published or short secret, no open listen.
+	if errs := cfg.Unsafe(); len(errs) > 0 {
+		return errs[0]
+	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 	// Listen first: a port in use stops here, before anything is opened.

@@ -227,7 +227,7 @@ func openDisplay(cfg *config.Config, engine *queue.Engine, log *slog.Logger) (*d
 	}
 	var screens []display.Screen
 	for _, sc := range cfg.Screens {
-		screens = append(screens, display.Screen{Name: sc.Name, Token: sc.Token, Fields: sc.Fields, Counters: sc.Counters})
+		screens = append(screens, display.Screen{Name: sc.Name, Token: sc.Credential(), Fields: sc.Fields, Counters: sc.Counters})
 	}
 	return display.New(display.Opts{Source: engine, Screens: screens, Voice: speaker, TicketAPI: server.TicketsPath,
 		Title: cfg.Center.Name, Location: cfg.Location(), Logger: log})

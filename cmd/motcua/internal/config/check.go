@@ -70,8 +70,58 @@ func (c *Config) checkSection(name string) []*Error {
 // fail builds an Error for key, with the line of the key or of its nearest
 // parent present in the file.
 func (c *Config) fail(key, format string, args ...any) *Error {
-	return &Error{Prefix: errPrefix, Key: key, Line: c.lines.Line(key), Msg: fmt.Sprintf(format, args...)}
+	return &Error{Prefix: errPrefix, File: c.path, Key: key, Line: c.lines.Line(key), Msg: fmt.Sprintf(format, args...)}
 }
+
+// deviceToken reads a device's token from the value of key (token) or the
+// file named by fileKey (trimmed; relative to the config file's folder), and
+// refuses one that another device already holds.
+func (c *Config) deviceToken(key, value, fileKey, file string) (string, []*Error) {
+	tok := value
+	switch {
+	case value != "" && file != "":
+		return "", []*Error{c.fail(fileKey, "give %s or %s, not both", lastKey(key), lastKey(fileKey))}
+	case file != "":
+		b, err := os.ReadFile(c.relative(file))
+		if err != nil {
+			return "", []*Error{c.fail(fileKey, "cannot read the token: %v", err)}
+		}
+		if tok = strings.TrimSpace(string(b)); tok == "" {
+			return "", []*Error{c.fail(fileKey, "%s is empty: write a token made by motcua secret in it", c.relative(file))}
+		}
+	case strings.TrimSpace(value) != value:
+		return "", []*Error{c.fail(key, "remove the spaces around the token")}
+	}
+	if tok == "" {
+		return "", nil
+	}
+	for _, d := range c.devices() {
+		if d.key != key && d.token == tok {
+			return "", []*Error{c.fail(key, "the same token is given to %s: each device needs its own (motcua secret)", d.key)}
+		}
+	}
+	return tok, nil
+}
+
+// device is a device's token as read so far, with its key.
+type device struct{ key, token string }
+
+// devices are the tokens of kiosks, rating tablets and screens read so far.
+func (c *Config) devices() []device {
+	var out []device
+	for i, k := range c.Kiosks {
+		out = append(out, device{fmt.Sprintf("kiosks[%d].token", i), k.token})
+	}
+	for i, ct := range c.Counters {
+		out = append(out, device{fmt.Sprintf("counters[%d].tablet_token", i), ct.tabletToken})
+	}
+	for i, s := range c.Screens {
+		out = append(out, device{fmt.Sprintf("screens[%d].token", i), s.token})
+	}
+	return out
+}
+
+func lastKey(key string) string { return key[strings.LastIndex(key, ".")+1:] }
 
 var (
 	codePattern = regexp.MustCompile(`^[A-Z]{1,3}$`)
@@ -214,6 +264,9 @@ func (c *Config) checkCounters() []*Error {
 			errs = append(errs, c.fail(key+".id", "counter %s is listed twice", ct.ID))
 		}
 		seen[ct.ID] = true
+		c.Counters[i].tabletToken = ""
+		tok, terrs := c.deviceToken(key+".tablet_token", ct.TabletToken, key+".tablet_token_file", ct.TabletTokenFile)
+		c.Counters[i].tabletToken, errs = tok, append(errs, terrs...)
 		if len(ct.Services) == 0 {
 			errs = append(errs, c.fail(key+".services", "counter %s serves no field", ct.ID))
 		}
@@ -297,6 +350,9 @@ func (c *Config) checkKiosks() []*Error {
 			errs = append(errs, c.fail(key+".id", "%q: a kiosk needs a unique id of letters, digits, - or _", k.ID))
 		}
 		seen[k.ID] = true
+		c.Kiosks[i].token = ""
+		tok, terrs := c.deviceToken(key+".token", k.Token, key+".token_file", k.TokenFile)
+		c.Kiosks[i].token, errs = tok, append(errs, terrs...)
 		if k.IdleSeconds == 0 {
 			c.Kiosks[i].IdleSeconds = DefaultKioskIdle
 		} else if k.IdleSeconds < 5 || k.IdleSeconds > 600 {
@@ -331,6 +387,9 @@ func (c *Config) checkScreens() []*Error {
 			errs = append(errs, c.fail(key+".name", "%q: a screen needs a unique name of letters, digits, - or _", s.Name))
 		}
 		seen[s.Name] = true
+		c.Screens[i].token = ""
+		tok, terrs := c.deviceToken(key+".token", s.Token, key+".token_file", s.TokenFile)
+		c.Screens[i].token, errs = tok, append(errs, terrs...)
 		for j, f := range s.Fields {
 			if !fields[f] {
 				errs = append(errs, c.fail(fmt.Sprintf("%s.fields[%d]", key, j), "unknown field %q", f))

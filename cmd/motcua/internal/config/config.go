@@ -1,6 +1,7 @@
 package config
 
 import (
+	"crypto/subtle"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +16,10 @@ import (
 
 // Config is a center's configuration file.
 type Config struct {
+	// Demo marks the demo center (configs/demo.yaml): only then does the
+	// service start with the secrets motcua's own files publish, or listen
+	// on every interface (Unsafe).
+	Demo     bool      `yaml:"demo"`
 	Center   Center    `yaml:"center"`
 	Listen   string    `yaml:"listen"`   // default 127.0.0.1:8080
 	DataDir  string    `yaml:"data_dir"` // default "data", relative to the working directory
@@ -56,6 +61,27 @@ type Security struct {
 	// ReceiptSecret signs the lookup QR code of receipts. Empty: made once
 	// and kept in the data directory (receipt.key).
 	ReceiptSecret string `yaml:"receipt_secret"`
+	// ReceiptSecrets is the receipt key ring, newest first: the first signs
+	// new receipts, every one verifies receipts already printed. Set either
+	// this or ReceiptSecret.
+	ReceiptSecrets []string `yaml:"receipt_secrets"`
+	// AllowAllInterfaces lets a center outside demo listen on 0.0.0.0 or
+	// [::] (there is no TLS yet): set it only when a firewall limits who
+	// reaches the machine.
+	AllowAllInterfaces bool `yaml:"allow_all_interfaces"`
+}
+
+// ReceiptKeys is the configured receipt key ring, newest first; empty when
+// the config sets none (the data directory's receipt.key is then used).
+func (s Security) ReceiptKeys() [][]byte {
+	var out [][]byte
+	if s.ReceiptSecret != "" {
+		out = append(out, []byte(s.ReceiptSecret))
+	}
+	for _, k := range s.ReceiptSecrets {
+		out = append(out, []byte(k))
+	}
+	return out
 }
 
 // Scanner is a serial or USB-CDC barcode scanner belonging to a kiosk.
@@ -112,7 +138,17 @@ type Counter struct {
 	Policy   string             `yaml:"policy"`
 	Weights  map[string]float64 `yaml:"weights"`
 	Printer  string             `yaml:"printer"` // prints the receipts its clerk makes
+	// TabletToken is the secret of the counter's rating tablet (motcua
+	// secret); TabletTokenFile a file holding it. Neither: no tablet.
+	TabletToken     string `yaml:"tablet_token"`
+	TabletTokenFile string `yaml:"tablet_token_file"`
+
+	tabletToken string // from tablet_token or tablet_token_file
 }
+
+// TabletCredential is the token of the counter's rating tablet, read from
+// tablet_token or tablet_token_file; "" when it has none.
+func (ct Counter) TabletCredential() string { return ct.tabletToken }
 
 // Role of a staff account.
 const (
@@ -140,7 +176,18 @@ type Kiosk struct {
 	// IdleSeconds is how long a ticket or a page stays on screen before the
 	// kiosk returns to its start screen. Default 30.
 	IdleSeconds int `yaml:"idle_seconds"`
+	// Token proves the kiosk to the service (Authorization: Bearer, or the
+	// cookie of ?pair=); TokenFile is a file holding it. Make one with
+	// motcua secret.
+	Token     string `yaml:"token"`
+	TokenFile string `yaml:"token_file"`
+
+	token string // from token or token_file
 }
+
+// Credential is the kiosk's token, read from token or token_file; "" when
+// it has none.
+func (k Kiosk) Credential() string { return k.token }
 
 // Printer transports.
 const (
@@ -206,19 +253,65 @@ func (c *Config) Kiosk(id string) (Kiosk, bool) {
 
 // ProceduresPath is the catalogue file, resolved against the config file's
 // folder; "" when the config names none.
-func (c *Config) ProceduresPath() string {
-	if c.Procedures == "" || filepath.IsAbs(c.Procedures) || c.path == "" {
-		return c.Procedures
+func (c *Config) ProceduresPath() string { return c.relative(c.Procedures) }
+
+// relative resolves name, a file the config names, against the config
+// file's folder.
+func (c *Config) relative(name string) string {
+	if name == "" || filepath.IsAbs(name) || c.path == "" {
+		return name
 	}
-	return filepath.Join(filepath.Dir(c.path), c.Procedures)
+	return filepath.Join(filepath.Dir(c.path), name)
 }
 
 // Screen is a lobby or counter display.
 type Screen struct {
-	Name     string   `yaml:"name"`
-	Token    string   `yaml:"token"`
-	Fields   []string `yaml:"fields"`
-	Counters []string `yaml:"counters"`
+	Name string `yaml:"name"`
+	// Token, or the file TokenFile holding it, is what the screen must
+	// show (?token=); neither: the screen is open to anyone.
+	Token     string   `yaml:"token"`
+	TokenFile string   `yaml:"token_file"`
+	Fields    []string `yaml:"fields"`
+	Counters  []string `yaml:"counters"`
+
+	token string // from token or token_file
+}
+
+// Credential is the screen's token, read from token or token_file; "" when
+// the screen needs none.
+func (s Screen) Credential() string { return s.token }
+
+// KioskByToken finds the kiosk whose token is tok. Every kiosk's token is
+// compared in constant time; an empty tok matches none.
+func (c *Config) KioskByToken(tok string) (Kiosk, bool) {
+	found := -1
+	for i, k := range c.Kiosks {
+		if tokenEqual(k.token, tok) {
+			found = i
+		}
+	}
+	if found < 0 {
+		return Kiosk{}, false
+	}
+	return c.Kiosks[found], true
+}
+
+// TabletByToken finds the counter whose rating tablet's token is tok, and
+// returns the counter's id. Every token is compared in constant time; an
+// empty tok matches none.
+func (c *Config) TabletByToken(tok string) (counter string, ok bool) {
+	for _, ct := range c.Counters {
+		if tokenEqual(ct.tabletToken, tok) {
+			counter, ok = ct.ID, true
+		}
+	}
+	return counter, ok
+}
+
+// tokenEqual compares a configured token with a presented one in time that
+// does not depend on where they differ; an unset token matches nothing.
+func tokenEqual(configured, presented string) bool {
+	return configured != "" && subtle.ConstantTimeCompare([]byte(configured), []byte(presented)) == 1
 }
 
 // Error is a configuration error, naming the key and the line; its text
@@ -233,18 +326,20 @@ func Load(path string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	c, err := Parse(data)
+	c, err := parse(data, path)
 	if err != nil {
 		return nil, yamlconf.WithFile(err, path)
 	}
-	c.path = path
 	return c, nil
 }
 
 // Parse reads and checks a configuration: the first mistake Check finds is
-// its error.
-func Parse(data []byte) (*Config, error) {
-	c := &Config{}
+// its error. Files it names (token_file…) are relative to the working
+// directory.
+func Parse(data []byte) (*Config, error) { return parse(data, "") }
+
+func parse(data []byte, path string) (*Config, error) {
+	c := &Config{path: path}
 	lines, err := yamlconf.Decode(errPrefix, data, c)
 	if err != nil {
 		return nil, err
