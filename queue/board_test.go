@@ -20,7 +20,7 @@ type boardRig struct {
 	*rig
 	board   *queue.Board
 	applied int                 // events of r.events applied to board
-	pos     map[string]int      // ticket id → tickets ahead, from BoardChange.Moved
+	pos     map[string]int      // ticket id → tickets ahead, from Board.Moved
 	lists   map[string][]string // field → numbers waiting, from BoardChange.Edits
 }
 
@@ -55,7 +55,7 @@ func (br *boardRig) catchUp() {
 			br.t.Fatalf("event %d after board seq %d", ev.Seq, br.board.Seq())
 		}
 		ch := br.board.Apply(ev)
-		for id, p := range ch.Moved {
+		for id, p := range br.board.Moved(ch) {
 			if p < 0 {
 				delete(br.pos, id)
 			} else {
@@ -317,11 +317,8 @@ func TestBoardPositions(t *testing.T) {
 			for ref, p := range c.moved {
 				want[br.id(ref)] = p
 			}
-			if len(want) == 0 {
-				want = nil
-			}
-			if !reflect.DeepEqual(ch.Moved, want) {
-				t.Errorf("moved %v, want %v", ch.Moved, want)
+			if got := br.board.Moved(ch); !reflect.DeepEqual(got, want) {
+				t.Errorf("moved %v, want %v", got, want)
 			}
 			if !reflect.DeepEqual(ch.Fields, c.fields) {
 				t.Errorf("fields %v, want %v", ch.Fields, c.fields)
