@@ -376,3 +376,23 @@ func TestServeRefusesUnsafeSecrets(t *testing.T) {
 		})
 	}
 }
+
+// A second motcua on the same data directory exits at once, naming the
+// first one's pid; once the first is gone, one starts again.
+func TestOneServicePerDataDirectory(t *testing.T) {
+	data := t.TempDir()
+	first := startChild(t, "serve", "--config", demo, "--addr", "127.0.0.1:0", "--data", data)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second) // a second that serves is stopped
+	defer cancel()
+	second := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	second.Env = append(os.Environ(), "MOTCUA_AS_MAIN=1", "MOTCUA_ARGS=serve --config "+demo+" --addr 127.0.0.1:0 --data "+data)
+	out, err := second.CombinedOutput()
+	want := fmt.Sprintf("motcua: serve: another motcua is running on data directory %s, pid %d\n", data, first.cmd.Process.Pid)
+	if err == nil || !strings.HasSuffix(string(out), want) {
+		first.kill()
+		t.Fatalf("second motcua: %v\n%s\nwant the last line %q", err, out, want)
+	}
+	first.kill()
+	again := startChild(t, "serve", "--config", demo, "--addr", "127.0.0.1:0", "--data", data)
+	again.kill()
+}

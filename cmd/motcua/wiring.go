@@ -63,6 +63,11 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err := writableDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
+	unlock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	s.onClose(unlock) // the last thing close does
 	sessionKey, err := secret(cfg.Security.SessionSecret, cfg.DataDir, "session.key")
 	if err != nil {
 		return nil, err
