@@ -72,7 +72,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err != nil {
 		return nil, err
 	}
-	receiptKey, err := secret(cfg.Security.ReceiptSecret, cfg.DataDir, "receipt.key")
+	receiptKey, oldReceiptKeys, err := receiptKeys(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	s.goRun(func(ctx context.Context) { engine.Run(ctx) })
 	s.goRun(func(ctx context.Context) { hub.Run(ctx) }) // stopped before the engine
 
-	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, log)
+	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, oldReceiptKeys, log)
 	if err != nil {
 		return nil, err
 	}
@@ -248,7 +248,7 @@ func mountDisplay(r *gin.Engine, hub *display.Hub) {
 
 // dossierLookup opens the embedded registry and the lookup service on the
 // configured source.
-func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptKey []byte, log *slog.Logger) (*registry.Registry, *lookup.Service, error) {
+func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptKey []byte, oldReceiptKeys [][]byte, log *slog.Logger) (*registry.Registry, *lookup.Service, error) {
 	reg, err := registry.Open(ctx, db, registry.Opts{CodePattern: cfg.Dossiers.CodePattern, Logger: log})
 	if err != nil {
 		return nil, nil, err
@@ -264,7 +264,7 @@ func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptK
 		source = up
 	}
 	parser, err := lookup.NewParser(lookup.ParserOpts{CodePattern: cfg.Dossiers.CodePattern,
-		PublicBaseURL: cfg.BaseURL(), Secret: receiptKey})
+		PublicBaseURL: cfg.BaseURL(), Secret: receiptKey, OldSecrets: oldReceiptKeys})
 	if err != nil {
 		return nil, nil, fmt.Errorf("serve: dossiers: %w", err)
 	}

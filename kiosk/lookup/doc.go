@@ -7,9 +7,11 @@
 // signs the receipt URLs the printing code puts in the QR (Sign).
 //
 // The receipt URL is {public_base_url}/h/{code}?sig={sig}, sig being the
-// first 16 bytes of HMAC-SHA256(secret, code) in unpadded base64url; the
-// ticket URL is {public_base_url}/t/{id}. A URL is ours only on the public
-// base URL's host, or without a host.
+// first 16 bytes of HMAC-SHA256(secret, code) in unpadded base64url. The
+// secret is a key ring: the newest key signs, every key of ParserOpts
+// (Secret, OldSecrets) verifies, so a key is rotated without breaking the
+// receipts already printed. The ticket URL is {public_base_url}/t/{id}. A
+// URL is ours only on the public base URL's host, or without a host.
 //
 // ToAPI maps every error of the package to its HTTP status and API code
 // (invalid_code 400, not_found 404, upstream_unavailable 503, rate_limited

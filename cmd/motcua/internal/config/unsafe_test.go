@@ -168,3 +168,22 @@ func TestExampleIsRefusedAsShipped(t *testing.T) {
 		t.Fatalf("refusal %v has no line", errs[0])
 	}
 }
+
+func TestReceiptKeyRing(t *testing.T) {
+	base := "center: {name: X}\nfields: [{code: A, name: A}]\ncounters: [{id: \"1\", services: [A]}]\n"
+	c, err := Parse([]byte(base + "security: {receipt_secrets: [new, old]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ks := c.Security.ReceiptKeys(); len(ks) != 2 || string(ks[0]) != "new" || string(ks[1]) != "old" {
+		t.Fatalf("ring %q", ks)
+	}
+	for _, tc := range []struct{ yaml, want string }{
+		{"security: {receipt_secret: a, receipt_secrets: [b]}", "config:4: security.receipt_secrets: give receipt_secret or receipt_secrets, not both: put the receipt_secret last in receipt_secrets"},
+		{"security: {receipt_secrets: [b, \"\"]}", "config:4: security.receipt_secrets[1]: a key cannot be empty"},
+	} {
+		if _, err := Parse([]byte(base + tc.yaml + "\n")); err == nil || err.Error() != tc.want {
+			t.Errorf("%s: got %v, want %q", tc.yaml, err, tc.want)
+		}
+	}
+}
