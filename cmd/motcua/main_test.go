@@ -396,3 +396,53 @@ func TestOneServicePerDataDirectory(t *testing.T) {
 	again := startChild(t, "serve", "--config", demo, "--addr", "127.0.0.1:0", "--data", data)
 	again.kill()
 }
+
+// What the service creates in its data directory is its own: directories
+// 0700, files 0600, whatever the umask it was started with.
+func TestDataDirectoryIsPrivate(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	c := startChild(t, "serve", "--config", demo, "--addr", "127.0.0.1:0", "--data", data)
+	tk, code, err := postTicket(http.DefaultClient, c.base, "A", "k1")
+	if err != nil || code != 201 {
+		c.kill()
+		t.Fatal(code, err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); printState(t, http.DefaultClient, c.base, tk.ID) != "printed"; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			c.kill()
+			t.Fatal("the ticket was not printed")
+		}
+	}
+	c.kill()
+	n := 0
+	err = filepath.WalkDir(data, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		want := os.FileMode(0o600)
+		if d.IsDir() {
+			want = 0o700
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v", path, fi.Mode().Perm(), want)
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"motcua.db", "receipt.key", "session.key", "motcua.lock", "prints"} {
+		if _, err := os.Stat(filepath.Join(data, name)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if files, _ := filepath.Glob(filepath.Join(data, "prints", "*.bin")); len(files) == 0 {
+		t.Error("no print file to check")
+	}
+	t.Logf("%d files and folders checked", n)
+}

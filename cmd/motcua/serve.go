@@ -15,11 +15,15 @@ import (
 	"path/filepath"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"motcua/cmd/motcua/internal/config"
 )
 
-// serve runs the service until ctx ends.
+// serve runs the service until ctx ends. Whatever it creates (database,
+// keys, prints) is the service's alone: files 0600, directories 0700.
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	unix.Umask(0o077)
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfgPath := fs.String("config", "", "configuration file (YAML), e.g. configs/demo.yaml")
@@ -82,9 +86,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	return nil
 }
 
-// writableDir makes dir if needed and proves it can be written.
+// writableDir makes dir if needed (0700: it holds the keys) and proves it
+// can be written.
 func writableDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("serve: data directory %s: %w", dir, err)
 	}
 	f, err := os.CreateTemp(dir, ".write-test-*")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -62,6 +63,10 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	}()
 	if err := writableDir(cfg.DataDir); err != nil {
 		return nil, err
+	}
+	if fi, err := os.Stat(cfg.DataDir); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		log.Warn("the data directory holds the keys and the database but others may read it: chmod 700 it",
+			"dir", cfg.DataDir, "mode", fi.Mode().Perm().String())
 	}
 	unlock, err := lockDataDir(cfg.DataDir)
 	if err != nil {
