@@ -356,9 +356,11 @@ func TestServeRefusesUnsafeSecrets(t *testing.T) {
 	}
 	notDemo := strings.Replace(string(demoText), "\ndemo: true\n", "\ndemo: false\n", 1)
 	notDemo = strings.Replace(notDemo, "procedures: procedures.sample.yaml", "", 1)
+	open := "center: {name: X}\nsecurity: {allow_all_interfaces: true}\nfields: [{code: A, name: A}]\ncounters: [{id: \"1\", services: [A]}]\n"
 	cases := []struct {
 		name, yaml, addr, want string
 	}{
+		{"QR codes to 0.0.0.0", open, "0.0.0.0:0", ":1: center.public_base_url: QR codes would point to http://0.0.0.0:0, which no phone reaches"},
 		{"the demo's tokens", notDemo, "127.0.0.1:0", `:40: kiosks[0].token: this value is published in motcua's own files (the demo and the example): make a new one with motcua secret`},
 		{"every interface", notDemo, "0.0.0.0:0", ":17: listen: 0.0.0.0:0 listens on every interface"},
 		{"a short session secret", strings.Replace(string(demoText), "\ndemo: true\n", "\nsecurity: {session_secret: abc}\n", 1), "127.0.0.1:0", ":9: security.session_secret: 3 bytes is too short"},

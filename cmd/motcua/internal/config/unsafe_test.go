@@ -45,6 +45,11 @@ func TestUnsafeRefusals(t *testing.T) {
 	if errs := c.Unsafe(); len(errs) > 0 {
 		t.Fatalf("a center with its own secrets is refused: %v", errs[0])
 	}
+	open := strings.Replace(own, "listen: 192.168.1.10:8080\nsecurity:", "listen: 0.0.0.0:8080\nsecurity:\n  allow_all_interfaces: true", 1)
+	open = strings.Replace(open, "center: {name: X}", "center: {name: X, public_base_url: \"https://motcua.example.gov.vn\"}", 1)
+	if c, err := Parse([]byte(open)); err != nil || len(c.Unsafe()) > 0 || c.BaseURL() != "https://motcua.example.gov.vn" {
+		t.Fatalf("every interface, allowed, with a public address: %v %v", err, c.Unsafe())
+	}
 	demoHash := "$2a$10$ro/Pw92.1olfWohn3jzozO6mNapWvVKP6v1kTo6DuGlNHgfxvgAXK"
 	cases := []struct {
 		name, old, new, want string
