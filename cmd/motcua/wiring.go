@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -65,11 +66,20 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err := writableDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
+	if fi, err := os.Stat(cfg.DataDir); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		log.Warn("the data directory holds the keys and the database but others may read it: chmod 700 it",
+			"dir", cfg.DataDir, "mode", fi.Mode().Perm().String())
+	}
+	unlock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	s.onClose(unlock) // the last thing close does
 	sessionKey, err := secret(cfg.Security.SessionSecret, cfg.DataDir, "session.key")
 	if err != nil {
 		return nil, err
 	}
-	receiptKey, err := secret(cfg.Security.ReceiptSecret, cfg.DataDir, "receipt.key")
+	receiptKey, oldReceiptKeys, err := receiptKeys(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +109,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	s.goRun(func(ctx context.Context) { engine.Run(ctx) })
 	s.goRun(func(ctx context.Context) { hub.Run(ctx) }) // stopped before the engine
 
-	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, log)
+	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, oldReceiptKeys, log)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +251,7 @@ func mountDisplay(r gin.IRouter, hub *display.Hub) {
 
 // dossierLookup opens the embedded registry and the lookup service on the
 // configured source.
-func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptKey []byte, log *slog.Logger) (*registry.Registry, *lookup.Service, error) {
+func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptKey []byte, oldReceiptKeys [][]byte, log *slog.Logger) (*registry.Registry, *lookup.Service, error) {
 	reg, err := registry.Open(ctx, db, registry.Opts{CodePattern: cfg.Dossiers.CodePattern, Logger: log})
 	if err != nil {
 		return nil, nil, err
@@ -257,7 +267,7 @@ func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptK
 		source = up
 	}
 	parser, err := lookup.NewParser(lookup.ParserOpts{CodePattern: cfg.Dossiers.CodePattern,
-		PublicBaseURL: cfg.BaseURL(), Secret: receiptKey, ReceiptPrefix: web.ReceiptPrefix, TicketPrefix: display.PhonePrefix})
+		PublicBaseURL: cfg.BaseURL(), Secret: receiptKey, OldSecrets: oldReceiptKeys, ReceiptPrefix: web.ReceiptPrefix, TicketPrefix: display.PhonePrefix})
 	if err != nil {
 		return nil, nil, fmt.Errorf("serve: dossiers: %w", err)
 	}

@@ -8,9 +8,12 @@
 //
 // The receipt URL is {public_base_url}{ReceiptPrefix}{code}?sig={sig}, sig
 // being the first 16 bytes of HMAC-SHA256(secret, code) in unpadded
-// base64url; the ticket URL is {public_base_url}{TicketPrefix}{id}, the
-// prefixes being those of the pages that serve them (/h/ and /t/). A URL is
-// ours only on the public base URL's host, or without a host.
+// base64url. The secret is a key ring: the newest key signs, every key of
+// ParserOpts (Secret, OldSecrets) verifies, so a key is rotated without
+// breaking the receipts already printed. The ticket URL is
+// {public_base_url}{TicketPrefix}{id}, the prefixes being those of the pages
+// that serve them (/h/ and /t/). A URL is ours only on the public base URL's
+// host, or without a host.
 //
 // Every error of the package is one of its sentinels (ErrInvalidCode,
 // ErrNotFound, ErrRateLimited…), wrapped; the HTTP layer maps each kind to

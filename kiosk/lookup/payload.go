@@ -62,6 +62,10 @@ type ParserOpts struct {
 	// phone page (display.PhonePrefix, "/t/"); a URL under neither is not
 	// ours. Empty: no such URL is recognised.
 	ReceiptPrefix, TicketPrefix string
+	// OldSecrets are the keys Secret replaced, newest first: receipts
+	// already printed with them still verify (a key ring, rotated without
+	// breaking a receipt's QR).
+	OldSecrets [][]byte
 	// MaxLen bounds a payload; default DefaultMaxPayload.
 	MaxLen int
 }
@@ -70,11 +74,11 @@ type ParserOpts struct {
 // concurrent use.
 type Parser struct {
 	pattern  *regexp.Regexp
-	host     string // lower-case host[:port] of PublicBaseURL, "" when unset
-	basePath string // path of PublicBaseURL without the trailing slash
-	receipt  string // ReceiptPrefix
-	ticket   string // TicketPrefix
-	secret   []byte
+	host     string   // lower-case host[:port] of PublicBaseURL, "" when unset
+	basePath string   // path of PublicBaseURL without the trailing slash
+	receipt  string   // ReceiptPrefix
+	ticket   string   // TicketPrefix
+	secrets  [][]byte // Secret, then OldSecrets
 	maxLen   int
 }
 
@@ -90,7 +94,12 @@ func NewParser(opts ParserOpts) (*Parser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lookup: mẫu mã hồ sơ %q không hợp lệ: %w", opts.CodePattern, err)
 	}
-	p := &Parser{pattern: re, secret: opts.Secret, maxLen: opts.MaxLen, receipt: opts.ReceiptPrefix, ticket: opts.TicketPrefix}
+	p := &Parser{pattern: re, maxLen: opts.MaxLen, receipt: opts.ReceiptPrefix, ticket: opts.TicketPrefix}
+	for _, k := range append([][]byte{opts.Secret}, opts.OldSecrets...) {
+		if len(k) > 0 {
+			p.secrets = append(p.secrets, k)
+		}
+	}
 	if opts.PublicBaseURL != "" {
 		u, err := url.Parse(opts.PublicBaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -130,14 +139,20 @@ func (p *Parser) Code(raw string) (string, error) {
 	return code, nil
 }
 
-// Verify checks the signature of a receipt URL for code: ErrBadSignature
-// when it does not match.
+// Verify checks the signature of a receipt URL for code against every key
+// of the ring: ErrBadSignature when none matches.
 func (p *Parser) Verify(code, sig string) error {
-	if len(p.secret) == 0 {
+	if len(p.secrets) == 0 {
 		return fmt.Errorf("lookup: no receipt signing key configured: %w", ErrBadSignature)
 	}
-	want := Signature(p.secret, code)
-	if !hmac.Equal([]byte(strings.TrimRight(sig, "=")), []byte(want)) {
+	got := []byte(strings.TrimRight(sig, "="))
+	ok := false
+	for _, k := range p.secrets { // every key, so the time says nothing of which matched
+		if hmac.Equal(got, []byte(Signature(k, code))) {
+			ok = true
+		}
+	}
+	if !ok {
 		return fmt.Errorf("lookup: %w", ErrBadSignature)
 	}
 	return nil

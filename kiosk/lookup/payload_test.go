@@ -200,3 +200,26 @@ func TestParsePrefixes(t *testing.T) {
 		}
 	}
 }
+
+// A rotated key ring: receipts signed by any key verify, others do not.
+func TestVerifyWithRotatedKeys(t *testing.T) {
+	old, older := []byte("khóa cũ của trung tâm"), []byte("khóa cũ hơn")
+	p, err := NewParser(ParserOpts{PublicBaseURL: "https://motcua.example.gov.vn", Secret: secret, OldSecrets: [][]byte{old, older},
+		ReceiptPrefix: "/h/", TicketPrefix: "/t/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		key  []byte
+		ok   bool
+	}{{"newest", secret, true}, {"old", old, true}, {"older", older, true}, {"another", []byte("khác"), false}} {
+		got, err := p.Parse(Sign("https://motcua.example.gov.vn/h/", tc.key, code))
+		if tc.ok != (err == nil) || (tc.ok && !got.Verified) || (!tc.ok && !errors.Is(err, ErrBadSignature)) {
+			t.Errorf("%s key: %+v %v", tc.name, got, err)
+		}
+		if err := p.Verify(code, Signature(tc.key, code)); tc.ok != (err == nil) {
+			t.Errorf("%s key: Verify %v", tc.name, err)
+		}
+	}
+}

@@ -201,13 +201,23 @@ func (c *Config) checkCenter() []*Error {
 	return errs
 }
 
-// checkSecurity defaults the session lifetime; the secrets are free text
-// (empty ones are made at the first start).
+// checkSecurity defaults the session lifetime and checks the receipt key
+// ring; the secrets are free text (empty ones are made at the first start,
+// Unsafe refuses weak ones).
 func (c *Config) checkSecurity() []*Error {
+	var errs []*Error
 	if c.Security.SessionTTL == 0 {
 		c.Security.SessionTTL = 12 * time.Hour
 	}
-	return nil
+	if c.Security.ReceiptSecret != "" && len(c.Security.ReceiptSecrets) > 0 {
+		errs = append(errs, c.fail("security.receipt_secrets", "give receipt_secret or receipt_secrets, not both: put the receipt_secret last in receipt_secrets"))
+	}
+	for i, k := range c.Security.ReceiptSecrets {
+		if k == "" {
+			errs = append(errs, c.fail(fmt.Sprintf("security.receipt_secrets[%d]", i), "a key cannot be empty"))
+		}
+	}
+	return errs
 }
 
 func (c *Config) checkFields() []*Error {
