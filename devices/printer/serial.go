@@ -54,5 +54,5 @@ func OpenSerial(o SerialOpts) (*Conn, error) {
 			return nil, fmt.Errorf("printer %s: RTS/CTS on %s: %w", o.Name, o.Path, err)
 		}
 	}
-	return NewConn(port, ConnOpts{Name: o.Name, StatusTimeout: o.StatusTimeout}), nil
+	return NewConn(port, ConnOpts{Name: o.Name, StatusTimeout: o.StatusTimeout, Baud: o.Baud}), nil
 }

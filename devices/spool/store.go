@@ -13,13 +13,17 @@ import (
 // State is where a job is.
 type State string
 
-// Job states. Written is internal (bytes all sent, not yet marked printed);
-// events report queued, printing, printed and failed.
+// Job states. Written is internal (bytes all sent, not yet confirmed);
+// events report queued, printing, printed, sent and failed. Printed means
+// the printer confirmed it processed the job; Sent that every byte left for
+// a printer that cannot confirm (a write-only link, a printer that never
+// answers, or no confirmation in time).
 const (
 	Queued   State = "queued"
 	Printing State = "printing"
 	Written  State = "written"
 	Printed  State = "printed"
+	Sent     State = "sent"
 	Failed   State = "failed"
 )
 
@@ -141,12 +145,12 @@ func (s *SQLStore) Update(ctx context.Context, id int64, st State, attempts int,
 	return nil
 }
 
-// Settled returns the jobs created since t that are printed or failed, in id
+// Settled returns the jobs created since t that are printed, sent or failed, in id
 // order, without their bytes: after a crash their states may not have
 // reached whoever follows them (a ticket's print state).
 func (s *SQLStore) Settled(ctx context.Context, since time.Time) ([]Job, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, printer, kind, ref, owner, state, attempts, last_error
-		FROM print_jobs WHERE created_at >= ? AND state IN ('printed', 'failed') ORDER BY id`, since.UnixNano())
+		FROM print_jobs WHERE created_at >= ? AND state IN ('printed', 'sent', 'failed') ORDER BY id`, since.UnixNano())
 	if err != nil {
 		return nil, fmt.Errorf("spool: settled jobs: %w", err)
 	}

@@ -53,6 +53,9 @@ type Printer struct {
 	// RasterCodes prints barcodes and QR codes as images, for printers
 	// without the GS k / GS ( k commands.
 	RasterCodes bool
+	// Status is how the spooler uses its status: auto (""), always or
+	// never (spool.StatusMode).
+	Status string
 }
 
 // Opts configures a Service.
@@ -154,6 +157,10 @@ func Open(ctx context.Context, db *sql.DB, engine Engine, o Opts) (*Service, err
 	so.Store, so.Printers, so.Logger, so.Clock = store, devs, log, o.Clock
 	so.MaxAge = o.JobTimeout
 	so.MaxAgeByKind = map[string]time.Duration{KindTicket: o.TicketTimeout}
+	so.StatusModes = map[string]spool.StatusMode{}
+	for _, p := range o.Printers {
+		so.StatusModes[p.Name] = spool.StatusMode(p.Status)
+	}
 	so.OnEvent = func(ev spool.Event) {
 		if ev.Kind == KindTicket && ev.Owner != "" {
 			s.events <- ev // drained by forward; blocks a printer goroutine only while the engine commits
@@ -240,6 +247,8 @@ func (s *Service) apply(engine Engine, ev spool.Event) {
 	switch ev.State {
 	case spool.Printed:
 		st = queue.PrintPrinted
+	case spool.Sent:
+		st = queue.PrintSent
 	case spool.Failed:
 		st = queue.PrintFailed
 	default:

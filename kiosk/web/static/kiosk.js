@@ -27,6 +27,7 @@
       closed_hours: "Ngoài giờ tiếp nhận · Giờ nhận: {h}", closed: "Ngoài giờ tiếp nhận", full: "Hết số hôm nay",
       print_wait: "Đang in phiếu…", print_wait_more: "Xin chờ phiếu ra ở khe máy in bên dưới.",
       print_ok: "Mời bạn nhận phiếu ở khe máy in bên dưới.", print_ok_more: "Giữ phiếu cho tới khi được gọi.",
+      print_sent_more: "Nếu không thấy phiếu, xin ghi nhớ số {n} trên màn hình.",
       print_paper: "Máy in đang hết giấy.", print_broken: "Máy in đang gặp sự cố, không in được phiếu.",
       print_none: "Kiosk này không in phiếu.",
       print_take: "Xin chụp lại màn hình hoặc ghi nhớ số {n}. Khi được gọi, đọc số này cho cán bộ.",
@@ -64,6 +65,7 @@
       closed_hours: "Closed now · Open: {h}", closed: "Closed now", full: "No more numbers today",
       print_wait: "Printing your ticket…", print_wait_more: "Please wait for the ticket below the screen.",
       print_ok: "Please take your ticket below the screen.", print_ok_more: "Keep it until you are called.",
+      print_sent_more: "If no ticket came out, please note your number {n} on the screen.",
       print_paper: "The printer is out of paper.", print_broken: "The printer has a problem and cannot print.",
       print_none: "This kiosk does not print tickets.",
       print_take: "Please take a photo of the screen or remember number {n}. When called, tell the clerk this number.",
@@ -229,7 +231,7 @@
       try { st = (await api("GET", "/api/v1/tickets/" + encodeURIComponent(tk.id))).print.state; } catch (e) { /* keep polling */ }
     }
     if (my !== printPoll) return;
-    if (st === "printed") { setPrint("printed"); return; }
+    if (st === "printed" || st === "sent") { setPrint(st); return; }
     if (st === "none" && !hasPrinter) { setPrint("noprinter"); return; }
     let paperOut = false;
     try {
@@ -249,6 +251,7 @@
     switch (kind) {
       case "printing": head = t("print_wait"); more = t("print_wait_more"); break;
       case "printed": cls = "ok"; head = t("print_ok"); more = t("print_ok_more"); break;
+      case "sent": cls = "ok"; head = t("print_ok"); more = t("print_sent_more", { n }); break;
       case "noprinter": head = t("print_none"); more = t("print_take", { n }); break;
       case "paper": cls = "bad"; head = t("print_paper"); more = t("print_take", { n }); break;
       default: cls = "bad"; head = t("print_broken"); more = t("print_take", { n });

@@ -471,6 +471,11 @@ func (c *Config) checkPrinters() []*Error {
 		if p.Baud < 0 {
 			errs = append(errs, c.fail(key+".baud", "a speed cannot be negative"))
 		}
+		switch p.Status {
+		case "", "auto", "always", "never":
+		default:
+			errs = append(errs, c.fail(key+".status", "%q: use auto, always or never", p.Status))
+		}
 	}
 	return errs
 }

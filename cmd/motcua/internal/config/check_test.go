@@ -116,6 +116,8 @@ func TestEverySectionNamesTheKeyAndLine(t *testing.T) {
 			`config:26: printers[1].flow_control: "xonxoff": use none or rtscts`, 26},
 		{"printers", "width: 58", "width: 58, baud: -9600",
 			"config:26: printers[1].baud: a speed cannot be negative", 26},
+		{"printers", "width: 58", "width: 58, status: sometimes",
+			`config:26: printers[1].status: "sometimes": use auto, always or never`, 26},
 		{"printers", "{name: kiosk1, transport: file}", "{name: kiosk1, transport: file}\n  - {name: kiosk1, transport: file}",
 			`config:26: printers[1].name: "kiosk1": a printer needs a unique name of letters, digits, - or _`, 26},
 		{"scanners", "path: /dev/ttyACM0}", "path: /dev/ttyACM0, baud: -1}",

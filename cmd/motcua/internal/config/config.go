@@ -233,6 +233,10 @@ type Printer struct {
 	// RasterCodes prints barcodes and QR codes as images, for printers
 	// without the GS k / GS ( k commands.
 	RasterCodes bool `yaml:"raster_codes"`
+	// Status is how its status is used: auto (default: asked, and a printer
+	// that never answers is printed on without confirmation), always (a
+	// printer that does not answer is offline) or never (a one-way link).
+	Status string `yaml:"status"`
 }
 
 // DefaultKioskIdle is the idle time of a kiosk that sets none.
