@@ -44,7 +44,8 @@ type service struct {
 
 type serviceOpts struct {
 	log         *slog.Logger
-	commitBatch int // queue.Opts.MaxBatch; 0: the default
+	commitBatch int  // queue.Opts.MaxBatch; 0: the default
+	resetDB     bool // database.Opts.Reset (serve --reset-database)
 }
 
 // openService starts everything a center runs, on cfg.DataDir. Its
@@ -65,6 +66,8 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err := writableDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
+	// Keys made by an earlier start: a missing database is then a loss.
+	used := fileExists(filepath.Join(cfg.DataDir, "session.key")) || fileExists(filepath.Join(cfg.DataDir, "receipt.key"))
 	sessionKey, err := secret(cfg.Security.SessionSecret, cfg.DataDir, "session.key")
 	if err != nil {
 		return nil, err
@@ -73,7 +76,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err != nil {
 		return nil, err
 	}
-	db, err := database.Open(filepath.Join(cfg.DataDir, "motcua.db"))
+	db, err := database.OpenWith(filepath.Join(cfg.DataDir, "motcua.db"), database.Opts{Used: used, Reset: o.resetDB})
 	if err != nil {
 		return nil, err
 	}
