@@ -67,6 +67,7 @@ type Engine struct {
 	recent    []Call
 	samples   map[string][]time.Duration
 	listeners []func([]Event)
+	stale     error // a failed commit's reload failed: the memory is not the store
 }
 
 // Call is one call of a ticket to a counter, as the lobby lists them.
@@ -295,6 +296,10 @@ func (e *Engine) untilMidnight() time.Duration {
 // the first ticket of the day.
 func (e *Engine) Tick(ctx context.Context) error {
 	e.mu.Lock()
+	if err := e.fresh(ctx); err != nil {
+		e.mu.Unlock()
+		return err
+	}
 	var ch Change
 	e.rollover(&ch)
 	if len(ch.Events) == 0 {
@@ -364,6 +369,10 @@ func (e *Engine) emit(ch *Change, ev Event) {
 // valid only when the commit succeeds.
 func (e *Engine) apply(op func(now time.Time, ch *Change) (Ticket, error)) (Ticket, error) {
 	e.mu.Lock()
+	if err := e.fresh(context.Background()); err != nil {
+		e.mu.Unlock()
+		return Ticket{}, err
+	}
 	var ch Change
 	e.rollover(&ch)
 	t, err := op(e.clock.Now(), &ch)

@@ -81,7 +81,13 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 		return nil, err
 	}
 	s.onClose(func() { db.Close() })
-	store, err := sqlite.NewStore(ctx, db)
+	// Whether the disk takes writes: the queue store reports each commit,
+	// /healthz probes, /metrics shows it.
+	storage, err := database.NewMonitor(ctx, db, database.MonitorOpts{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	store, err := sqlite.NewStoreWith(ctx, db, sqlite.Opts{Monitor: storage})
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +129,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err != nil {
 		return nil, err
 	}
-	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: sessionKey,
+	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, SessionSecret: sessionKey,
 		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
 		Procedures: scr.procedures,
 		Health: map[string]func() any{
