@@ -33,13 +33,27 @@ type Opts struct {
 	MaxBatch int
 	// RecentCalls is how many calls the snapshot lists. Default 10.
 	RecentCalls int
+	// MaxClockJump is how far past the last reading the clock may move at
+	// once and still be believed (Run reads it at least each minute; at
+	// start the reading is the last committed event). A bigger step forward
+	// (a Pi without RTC before NTP) is suspect: the day is kept, nothing is
+	// cancelled, until the clock has stayed there for ClockSettle. A stored
+	// day that lies more than MaxJump ahead of the clock is corrected back
+	// to the clock's day, numbering on. Default DefaultMaxClockJump;
+	// negative: every reading is believed.
+	MaxClockJump time.Duration
+	// ClockSettle is how long a suspect clock must keep going from where it
+	// jumped before the engine believes it. Default DefaultClockSettle.
+	ClockSettle time.Duration
 }
 
 // Defaults of Opts.
 const (
-	DefaultServiceTime = 5 * time.Minute
-	DefaultMaxBatch    = 256
-	serviceSamples     = ServiceSamples
+	DefaultServiceTime  = 5 * time.Minute
+	DefaultMaxBatch     = 256
+	DefaultMaxClockJump = 36 * time.Hour
+	DefaultClockSettle  = 15 * time.Minute
+	serviceSamples      = ServiceSamples
 )
 
 // Engine runs one center's queue. Create it with New, start it with Run.
@@ -67,7 +81,9 @@ type Engine struct {
 	recent    []Call
 	samples   map[string][]time.Duration
 	listeners []func([]Event)
-	stale     error // a failed commit's reload failed: the memory is not the store
+	stale     error     // a failed commit's reload failed: the memory is not the store
+	seen      time.Time // the last reading of the clock believed (see clockjump.go)
+	suspect   time.Time // the first reading of a suspect jump forward; zero: none
 }
 
 // Call is one call of a ticket to a counter, as the lobby lists them.
@@ -108,6 +124,12 @@ func New(ctx context.Context, o Opts) (*Engine, error) {
 	}
 	if o.RecentCalls <= 0 {
 		o.RecentCalls = 10
+	}
+	if o.MaxClockJump == 0 {
+		o.MaxClockJump = DefaultMaxClockJump
+	}
+	if o.ClockSettle <= 0 {
+		o.ClockSettle = DefaultClockSettle
 	}
 	e := &Engine{
 		opts: o, loc: o.Location, clock: o.Clock, log: o.Logger,
@@ -195,6 +217,7 @@ func (e *Engine) load(ctx context.Context) error {
 	e.last = map[string]*Ticket{}
 	e.issued = map[string]int{}
 	e.recent = nil
+	e.seen, e.suspect = latest(saved.Tickets), time.Time{}
 	e.samples = map[string][]time.Duration{}
 	for code, d := range saved.Service {
 		e.samples[code] = slices.Clone(d)
@@ -302,7 +325,7 @@ func (e *Engine) Tick(ctx context.Context) error {
 	}
 	var ch Change
 	e.rollover(&ch)
-	if len(ch.Events) == 0 {
+	if len(ch.Events) == 0 && ch.Day == "" {
 		e.mu.Unlock()
 		return nil
 	}
@@ -325,27 +348,39 @@ func (e *Engine) Location() *time.Location { return e.loc }
 func (e *Engine) localDay(t time.Time) string { return t.In(e.loc).Format(time.DateOnly) }
 
 // rollover starts a new day if the clock says so. The day never goes back:
-// a clock set back, or a restart, cannot reset the numbers a second time.
-// Tickets still queued from the day before are cancelled; tickets at a
-// counter stay until the clerk finishes them. Caller holds e.mu.
+// a clock set back, or a restart, cannot reset the numbers a second time;
+// only a stored day far ahead of the clock is corrected (believable). A
+// clock that jumped far forward is not followed until it settles. Tickets
+// still queued from the day before are cancelled, except those issued while
+// the clock was suspect; tickets at a counter stay until the clerk finishes
+// them. Caller holds e.mu.
 func (e *Engine) rollover(ch *Change) {
 	now := e.clock.Now()
+	keepSince, ok := e.believable(now, ch)
+	if !ok {
+		return
+	}
 	today := e.localDay(now)
 	if today <= e.day {
 		return
 	}
 	for _, f := range e.order {
 		q := e.queues[f]
-		for _, t := range q.all() {
+		all := q.all()
+		q.reset()
+		for _, t := range all {
+			if !keepSince.IsZero() && !t.IssuedAt.Before(keepSince) {
+				q.insert(t) // issued while the clock was suspect: a person waiting now
+				continue
+			}
 			t.State = Cancelled
 			t.DoneAt = now
 			ch.Tickets = append(ch.Tickets, *t)
 			delete(e.byID, t.ID)
 		}
-		q.reset()
 	}
 	for id, t := range e.byID {
-		if !t.State.AtCounter() {
+		if !t.State.AtCounter() && !t.State.Queued() {
 			delete(e.byID, id)
 		}
 	}
@@ -376,7 +411,7 @@ func (e *Engine) apply(op func(now time.Time, ch *Change) (Ticket, error)) (Tick
 	var ch Change
 	e.rollover(&ch)
 	t, err := op(e.clock.Now(), &ch)
-	if err != nil && len(ch.Events) == 0 {
+	if err != nil && len(ch.Events) == 0 && ch.Day == "" {
 		e.mu.Unlock()
 		return Ticket{}, err
 	}

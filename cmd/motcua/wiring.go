@@ -94,6 +94,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	engine, err := queue.New(ctx, queue.Opts{
 		Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: store,
 		Location: cfg.Location(), Logger: log, MaxBatch: o.commitBatch,
+		MaxClockJump: cfg.Center.ClockMaxJump, ClockSettle: cfg.Center.ClockSettle,
 	})
 	if err != nil {
 		return nil, err

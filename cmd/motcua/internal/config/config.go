@@ -49,6 +49,12 @@ type Center struct {
 	Address       string `yaml:"address"`
 	Timezone      string `yaml:"timezone"`        // default Asia/Ho_Chi_Minh
 	PublicBaseURL string `yaml:"public_base_url"` // printed in QR codes; default http://LISTEN
+	// ClockMaxJump and ClockSettle: a clock that steps further forward than
+	// ClockMaxJump is not followed (no new day, nothing cancelled) until it
+	// has stayed there for ClockSettle (queue.Opts). Defaults 36h and 15m;
+	// a negative clock_max_jump follows every step.
+	ClockMaxJump time.Duration `yaml:"clock_max_jump"`
+	ClockSettle  time.Duration `yaml:"clock_settle"`
 
 	location *time.Location
 }

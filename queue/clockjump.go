@@ -1,0 +1,97 @@
+package queue
+
+import (
+	"context"
+	"time"
+)
+
+// believable tells whether rollover may follow the clock's reading now. A
+// step forward of more than MaxClockJump past the last believed reading is
+// suspect: logged, and not followed until the clock has gone on from there
+// for ClockSettle; keepSince is then the first suspect reading (tickets
+// issued since are kept through the rollover). A reading back within
+// MaxClockJump ends the suspicion. A stored day lying more than MaxClockJump
+// ahead of the clock (believed earlier, or written by a wrong clock before a
+// restart) is corrected to the clock's day in ch, numbering on. Caller holds
+// e.mu.
+func (e *Engine) believable(now time.Time, ch *Change) (keepSince time.Time, ok bool) {
+	limit := e.opts.MaxClockJump
+	if limit < 0 {
+		return time.Time{}, true
+	}
+	switch {
+	case e.seen.IsZero() || now.Sub(e.seen) <= limit:
+		if !e.suspect.IsZero() {
+			e.log.Warn("queue: the clock is back from its jump; the day was kept", "now", now, "jumped_to", e.suspect, "day", e.day)
+			e.suspect = time.Time{}
+		}
+		e.seen = now
+	case e.suspect.IsZero() || now.Before(e.suspect):
+		e.suspect = now
+		e.log.Error("queue: the clock jumped forward; keeping the day and every waiting ticket until it proves right (check NTP and the RTC)",
+			"last", e.seen, "now", now, "jump", now.Sub(e.seen).Round(time.Second), "day", e.day, "believed_after", e.opts.ClockSettle)
+		return time.Time{}, false
+	case now.Sub(e.suspect) < e.opts.ClockSettle:
+		return time.Time{}, false
+	default:
+		e.log.Warn("queue: the clock kept its jump; following it", "last", e.seen, "now", now, "since", e.suspect)
+		keepSince, e.seen, e.suspect = e.suspect, now, time.Time{}
+	}
+	if e.day != "" && e.dayStart(e.day).Sub(now) > limit {
+		e.correctDay(now, ch)
+	}
+	return keepSince, true
+}
+
+// correctDay moves a stored day that lies in the future back to the clock's
+// day: nothing is cancelled, and the numbers go on after both the day's
+// numbers already in the store and the open tickets, so no number is given
+// twice. Caller holds e.mu.
+func (e *Engine) correctDay(now time.Time, ch *Change) {
+	today := e.localDay(now)
+	issued := map[string]int{}
+	for _, t := range e.byID {
+		issued[t.Origin] = max(issued[t.Origin], t.Seq)
+	}
+	stored, err := e.opts.Store.Tickets(context.Background(), today, today)
+	if err != nil {
+		e.log.Error("queue: the stored day is in the future but today's tickets cannot be read; keeping it", "day", e.day, "now", now, "err", err)
+		return
+	}
+	for _, t := range stored {
+		issued[t.Origin] = max(issued[t.Origin], t.Seq)
+	}
+	e.log.Error("queue: the stored day lies in the future (the clock was wrong); back to the clock's day, numbering on",
+		"stored_day", e.day, "now", now, "day", today)
+	e.issued = issued
+	byNumber := map[string]*Ticket{}
+	for _, t := range e.byID {
+		byNumber[t.Number] = t
+	}
+	e.byNumber = byNumber
+	e.day = today
+	ch.Day = today
+}
+
+// dayStart is local midnight starting day ("2006-01-02").
+func (e *Engine) dayStart(day string) time.Time {
+	t, err := time.ParseInLocation(time.DateOnly, day, e.loc)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// latest is the latest time any of ts records: the last committed event a
+// restarted engine knows of.
+func latest(ts []Ticket) time.Time {
+	var last time.Time
+	for _, t := range ts {
+		for _, at := range []time.Time{t.IssuedAt, t.QueuedAt, t.CalledAt, t.StartedAt, t.DoneAt} {
+			if at.After(last) {
+				last = at
+			}
+		}
+	}
+	return last
+}
