@@ -204,7 +204,7 @@ func (s *service) startScanners(cfg *config.Config, scr *screens, log *slog.Logg
 func printingOpts(cfg *config.Config, log *slog.Logger) printing.Opts {
 	o := printing.Opts{
 		KioskPrinters: map[string]string{},
-		TicketTimeout: cfg.Printing.TicketTimeout, JobTimeout: cfg.Printing.JobTimeout,
+		TicketTimeout: cfg.Printing.TicketTimeout, JobTimeout: cfg.Printing.JobTimeout, KeepJobData: cfg.Printing.KeepJobData,
 		DataDir: cfg.DataDir, CenterName: cfg.Center.Name, CenterAddress: cfg.Center.Address,
 		BaseURL: cfg.BaseURL(), Location: cfg.Location(), Logger: log,
 	}

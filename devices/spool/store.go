@@ -75,6 +75,9 @@ var migrations = []string{
 	);
 	CREATE INDEX print_jobs_pending ON print_jobs (printer, state, id);`,
 	`ALTER TABLE print_jobs ADD COLUMN owner TEXT NOT NULL DEFAULT ''`,
+	// The settled jobs that still hold their bytes: what Prune looks at.
+	`CREATE INDEX print_jobs_unpruned ON print_jobs (updated_at)
+		WHERE state IN ('printed', 'failed') AND length(data) > 0`,
 }
 
 // NewSQLStore migrates the "spool" tables of db (opened by database.Open).
@@ -180,3 +183,21 @@ func (s *SQLStore) Owners(ctx context.Context, kind string, since time.Time) (ma
 	}
 	return out, rows.Err()
 }
+
+// Prune implements Pruner: the jobs printed or failed (last updated) before
+// t lose their bytes and preview; their rows stay.
+func (s *SQLStore) Prune(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE print_jobs SET data = x'', preview = NULL
+		WHERE state IN ('printed', 'failed') AND length(data) > 0 AND updated_at < ?`,
+		before.UnixNano())
+	if err != nil {
+		return 0, fmt.Errorf("spool: prune: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("spool: prune: %w", err)
+	}
+	return n, nil
+}
+
+var _ Pruner = (*SQLStore)(nil)

@@ -67,6 +67,9 @@ type Opts struct {
 	// (0: DefaultOpts). JobTimeout: any other job (a receipt) not printed
 	// within this time fails (0: DefaultOpts).
 	TicketTimeout, JobTimeout time.Duration
+	// KeepJobData is how long a printed or failed job keeps its bytes and
+	// preview (spool.Opts.KeepJobData; 0: spool.DefaultOpts, negative: forever).
+	KeepJobData time.Duration
 	// DataDir is the folder a file printer's Dir is relative to.
 	DataDir string
 	// CenterName heads the tickets and is the agency of receipts that name
@@ -154,6 +157,9 @@ func Open(ctx context.Context, db *sql.DB, engine Engine, o Opts) (*Service, err
 	so.Store, so.Printers, so.Logger, so.Clock = store, devs, log, o.Clock
 	so.MaxAge = o.JobTimeout
 	so.MaxAgeByKind = map[string]time.Duration{KindTicket: o.TicketTimeout}
+	if o.KeepJobData != 0 {
+		so.KeepJobData = o.KeepJobData
+	}
 	so.OnEvent = func(ev spool.Event) {
 		if ev.Kind == KindTicket && ev.Owner != "" {
 			s.events <- ev // drained by forward; blocks a printer goroutine only while the engine commits

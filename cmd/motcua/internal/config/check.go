@@ -419,6 +419,9 @@ func (c *Config) checkPrinting() []*Error {
 	if pr.JobTimeout == 0 {
 		pr.JobTimeout = 30 * time.Minute
 	}
+	if pr.KeepJobData == 0 {
+		pr.KeepJobData = 7 * 24 * time.Hour
+	}
 	return nil
 }
 

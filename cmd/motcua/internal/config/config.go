@@ -221,6 +221,10 @@ type Printing struct {
 	// (the citizen has left the kiosk with the number shown on screen).
 	// Default 20s.
 	TicketTimeout time.Duration `yaml:"ticket_timeout"`
+	// KeepJobData: a printed or failed job keeps its bytes and preview this
+	// long, then only its row (printer, kind, ref, state, times) stays.
+	// Default 168h (7 days); negative keeps them forever.
+	KeepJobData time.Duration `yaml:"keep_job_data"`
 	// JobTimeout: any other job (a receipt) not printed within this time
 	// fails. Default 30m.
 	JobTimeout time.Duration `yaml:"job_timeout"`

@@ -15,6 +15,13 @@ func TestClockAndRetentionSettings(t *testing.T) {
 	if c.Center.ClockMaxJump != 48*time.Hour || c.Center.ClockSettle != 5*time.Minute {
 		t.Fatalf("clock %v %v", c.Center.ClockMaxJump, c.Center.ClockSettle)
 	}
+	if c.Printing.KeepJobData != 7*24*time.Hour {
+		t.Fatalf("keep_job_data default %v, want 168h", c.Printing.KeepJobData)
+	}
+	c, err = Parse([]byte(base + "printing: {keep_job_data: 720h}\n"))
+	if err != nil || c.Printing.KeepJobData != 720*time.Hour {
+		t.Fatalf("keep_job_data 720h: %v %v", c.Printing.KeepJobData, err)
+	}
 	if _, err := Parse([]byte("center: {name: X, clock_settle: -1m}\nfields: [{code: A, name: A}]\ncounters: [{id: \"1\", services: [A]}]\n")); err == nil {
 		t.Fatal("a negative clock_settle must be refused")
 	}
