@@ -37,6 +37,15 @@ func OpenWith(path string, o Opts) (*sql.DB, error) {
 			return nil, err
 		}
 	}
+	// Before SQLite opens it: it would drop the frames after the damage.
+	if err := checkWAL(path); err != nil {
+		if !o.Reset {
+			return nil, err
+		}
+		if err := moveAside(path, time.Now()); err != nil {
+			return nil, err
+		}
+	}
 	db, err := open(path)
 	if err == nil {
 		if err = Check(context.Background(), db); err != nil {
