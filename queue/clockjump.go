@@ -8,39 +8,50 @@ import (
 // believable tells whether rollover may follow the clock's reading now. A
 // step forward of more than MaxClockJump past the last believed reading is
 // suspect: logged, and not followed until the clock has gone on from there
-// for ClockSettle; keepSince is then the first suspect reading (tickets
-// issued since are kept through the rollover). A reading back within
+// for ClockSettle; keep then holds the tickets issued meanwhile, which stay
+// waiting through the rollover. A reading back within
 // MaxClockJump ends the suspicion. A stored day lying more than MaxClockJump
 // ahead of the clock (believed earlier, or written by a wrong clock before a
 // restart) is corrected to the clock's day in ch, numbering on. Caller holds
 // e.mu.
-func (e *Engine) believable(now time.Time, ch *Change) (keepSince time.Time, ok bool) {
+func (e *Engine) believable(now time.Time, ch *Change) (keep map[string]bool, ok bool) {
 	limit := e.opts.MaxClockJump
 	if limit < 0 {
-		return time.Time{}, true
+		return nil, true
 	}
 	switch {
 	case e.seen.IsZero() || now.Sub(e.seen) <= limit:
 		if !e.suspect.IsZero() {
 			e.log.Warn("queue: the clock is back from its jump; the day was kept", "now", now, "jumped_to", e.suspect, "day", e.day)
-			e.suspect = time.Time{}
+			e.suspect, e.jumpTaken = time.Time{}, map[string]bool{}
 		}
 		e.seen = now
 	case e.suspect.IsZero() || now.Before(e.suspect):
 		e.suspect = now
 		e.log.Error("queue: the clock jumped forward; keeping the day and every waiting ticket until it proves right (check NTP and the RTC)",
 			"last", e.seen, "now", now, "jump", now.Sub(e.seen).Round(time.Second), "day", e.day, "believed_after", e.opts.ClockSettle)
-		return time.Time{}, false
+		return nil, false
 	case now.Sub(e.suspect) < e.opts.ClockSettle:
-		return time.Time{}, false
+		return nil, false
 	default:
 		e.log.Warn("queue: the clock kept its jump; following it", "last", e.seen, "now", now, "since", e.suspect)
-		keepSince, e.seen, e.suspect = e.suspect, now, time.Time{}
+		keep, e.jumpTaken = e.jumpTaken, map[string]bool{}
+		e.seen, e.suspect = now, time.Time{}
 	}
 	if e.day != "" && e.dayStart(e.day).Sub(now) > limit {
 		e.correctDay(now, ch)
 	}
-	return keepSince, true
+	return keep, true
+}
+
+// opTime is the time an operation records: the clock's, or while the clock
+// is suspect the last reading believed, so that tickets taken meanwhile keep
+// their place in the queue and carry no date a year ahead. Caller holds e.mu.
+func (e *Engine) opTime() time.Time {
+	if !e.suspect.IsZero() {
+		return e.seen
+	}
+	return e.clock.Now()
 }
 
 // correctDay moves a stored day that lies in the future back to the clock's

@@ -44,7 +44,8 @@ func TestClockJumpForwardAndBackKeepsTheDay(t *testing.T) {
 	}
 	clock.Set(morning.Add(5 * time.Minute)) // NTP sets it right
 	r.tick()
-	if a4 := r.issue("A", false); a4.Number != "A004" || a4.Day != "2026-12-01" {
+	a4 := r.issue("A", false)
+	if a4.Number != "A004" || a4.Day != "2026-12-01" {
 		t.Fatalf("back: %s of %s, want A004", a4.Number, a4.Day)
 	}
 	for _, id := range []string{a1.ID, a2.ID, a3.ID} {
@@ -55,6 +56,14 @@ func TestClockJumpForwardAndBackKeepsTheDay(t *testing.T) {
 	if got := countType(committed(t, store), queue.EventDayReset); got != resets {
 		t.Fatalf("the jump reset the day %d times", got-resets)
 	}
+	if !a3.IssuedAt.Equal(morning) {
+		t.Fatalf("A003 taken under the wrong clock is stamped %v, want the last believed time %v", a3.IssuedAt, morning)
+	}
+	for _, want := range []string{"A001", "A002", "A003"} { // A003 keeps its place before A004
+		if n := r.next("1"); n != want {
+			t.Fatalf("called %s, want %s", n, want)
+		}
+	}
 
 	clock.Set(time.Date(2026, 12, 2, 0, 0, 1, 0, ict)) // the real midnight
 	r.tick()
@@ -62,8 +71,8 @@ func TestClockJumpForwardAndBackKeepsTheDay(t *testing.T) {
 	if d := r.e.Day(); d != "2026-12-02" || countType(committed(t, store), queue.EventDayReset) != resets+1 {
 		t.Fatalf("midnight: day %s, resets %d, want 2026-12-02 once", d, countType(committed(t, store), queue.EventDayReset)-resets)
 	}
-	if s := r.state(a1.ID); s != queue.Cancelled {
-		t.Fatalf("yesterday's A001 is %s after midnight, want cancelled", s)
+	if s := r.state(a4.ID); s != queue.Cancelled {
+		t.Fatalf("yesterday's A004 is %s after midnight, want cancelled", s)
 	}
 	if n := r.issue("A", false).Number; n != "A001" {
 		t.Fatalf("first of the new day: %s", n)

@@ -81,9 +81,10 @@ type Engine struct {
 	recent    []Call
 	samples   map[string][]time.Duration
 	listeners []func([]Event)
-	stale     error     // a failed commit's reload failed: the memory is not the store
-	seen      time.Time // the last reading of the clock believed (see clockjump.go)
-	suspect   time.Time // the first reading of a suspect jump forward; zero: none
+	stale     error           // a failed commit's reload failed: the memory is not the store
+	seen      time.Time       // the last reading of the clock believed (see clockjump.go)
+	suspect   time.Time       // the first reading of a suspect jump forward; zero: none
+	jumpTaken map[string]bool // tickets issued while the clock was suspect
 }
 
 // Call is one call of a ticket to a counter, as the lobby lists them.
@@ -217,7 +218,7 @@ func (e *Engine) load(ctx context.Context) error {
 	e.last = map[string]*Ticket{}
 	e.issued = map[string]int{}
 	e.recent = nil
-	e.seen, e.suspect = latest(saved.Tickets), time.Time{}
+	e.seen, e.suspect, e.jumpTaken = latest(saved.Tickets), time.Time{}, map[string]bool{}
 	e.samples = map[string][]time.Duration{}
 	for code, d := range saved.Service {
 		e.samples[code] = slices.Clone(d)
@@ -356,7 +357,7 @@ func (e *Engine) localDay(t time.Time) string { return t.In(e.loc).Format(time.D
 // them. Caller holds e.mu.
 func (e *Engine) rollover(ch *Change) {
 	now := e.clock.Now()
-	keepSince, ok := e.believable(now, ch)
+	keep, ok := e.believable(now, ch)
 	if !ok {
 		return
 	}
@@ -369,7 +370,7 @@ func (e *Engine) rollover(ch *Change) {
 		all := q.all()
 		q.reset()
 		for _, t := range all {
-			if !keepSince.IsZero() && !t.IssuedAt.Before(keepSince) {
+			if keep[t.ID] {
 				q.insert(t) // issued while the clock was suspect: a person waiting now
 				continue
 			}
@@ -410,7 +411,14 @@ func (e *Engine) apply(op func(now time.Time, ch *Change) (Ticket, error)) (Tick
 	}
 	var ch Change
 	e.rollover(&ch)
-	t, err := op(e.clock.Now(), &ch)
+	t, err := op(e.opTime(), &ch)
+	if !e.suspect.IsZero() {
+		for _, ev := range ch.Events {
+			if ev.Type == EventIssued {
+				e.jumpTaken[ev.Ticket.ID] = true
+			}
+		}
+	}
 	if err != nil && len(ch.Events) == 0 && ch.Day == "" {
 		e.mu.Unlock()
 		return Ticket{}, err

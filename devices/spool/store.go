@@ -95,7 +95,7 @@ func (s *SQLStore) Add(ctx context.Context, j Job) (int64, error) {
 		VALUES (?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?)`,
 		j.Printer, j.Kind, j.Ref, j.Owner, j.Data, j.Preview, Queued, j.CreatedAt.UnixNano(), j.CreatedAt.UnixNano())
 	if err != nil {
-		return 0, fmt.Errorf("spool: add job: %w", err)
+		return 0, fmt.Errorf("spool: add job: %w", database.Classify(err))
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
@@ -136,7 +136,7 @@ func (s *SQLStore) Update(ctx context.Context, id int64, st State, attempts int,
 	res, err := s.db.ExecContext(ctx, `UPDATE print_jobs SET state = ?, attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`,
 		st, attempts, lastErr, at.UnixNano(), id)
 	if err != nil {
-		return fmt.Errorf("spool: job %d to %s: %w", id, st, err)
+		return fmt.Errorf("spool: job %d to %s: %w", id, st, database.Classify(err))
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("spool: job %d: %w", id, ErrNoJob)
