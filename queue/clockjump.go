@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// believable tells whether rollover may follow the clock's reading now. A
-// step forward of more than MaxClockJump past the last believed reading is
+// believable tells whether rollover may follow the clock's reading now. The
+// first reading of a started engine is believed (a center off over the
+// weekend starts Monday's day at once); then a step forward of more than MaxClockJump past the last believed reading is
 // suspect: logged, and not followed until the clock has gone on from there
 // for ClockSettle; keep then holds the tickets issued meanwhile, which stay
 // waiting through the rollover. A reading back within
@@ -91,18 +92,4 @@ func (e *Engine) dayStart(day string) time.Time {
 		return time.Time{}
 	}
 	return t
-}
-
-// latest is the latest time any of ts records: the last committed event a
-// restarted engine knows of.
-func latest(ts []Ticket) time.Time {
-	var last time.Time
-	for _, t := range ts {
-		for _, at := range []time.Time{t.IssuedAt, t.QueuedAt, t.CalledAt, t.StartedAt, t.DoneAt} {
-			if at.After(last) {
-				last = at
-			}
-		}
-	}
-	return last
 }

@@ -150,3 +150,21 @@ func TestRestartAfterAJumpDoesNotFreezeNumbering(t *testing.T) {
 		t.Fatalf("restart on the corrected store: %s of %s", n.Number, n.Day)
 	}
 }
+
+// A center switched off over the weekend starts Monday's day at once: the
+// first reading after a start is believed.
+func TestStartAfterAWeekendStartsTheDay(t *testing.T) {
+	clock := clocktest.New(time.Date(2026, 12, 4, 16, 0, 0, 0, ict))
+	store := queuetest.NewStore()
+	r := start(t, store, clock, queue.Opts{})
+	left := r.issue("A", false)
+	clock.Set(time.Date(2026, 12, 7, 7, 30, 0, 0, ict))
+	r2 := start(t, store, clock, queue.Opts{})
+	r2.tick()
+	if d, s := r2.e.Day(), r2.state(left.ID); d != "2026-12-07" || s != queue.Cancelled {
+		t.Fatalf("Monday: day %s, Friday's ticket %s; want 2026-12-07 and Friday's cancelled", d, s)
+	}
+	if n := r2.issue("A", false); n.Number != "A001" || n.Day != "2026-12-07" {
+		t.Fatalf("Monday's first: %s of %s", n.Number, n.Day)
+	}
+}

@@ -34,8 +34,9 @@ type Opts struct {
 	// RecentCalls is how many calls the snapshot lists. Default 10.
 	RecentCalls int
 	// MaxClockJump is how far past the last reading the clock may move at
-	// once and still be believed (Run reads it at least each minute; at
-	// start the reading is the last committed event). A bigger step forward
+	// once and still be believed (Run reads it at least each minute; the
+	// first reading after a start is believed, as a center may be off over
+	// a weekend or a holiday). A bigger step forward
 	// (a Pi without RTC before NTP) is suspect: the day is kept, nothing is
 	// cancelled, until the clock has stayed there for ClockSettle. A stored
 	// day that lies more than MaxJump ahead of the clock is corrected back
@@ -140,6 +141,7 @@ func New(ctx context.Context, o Opts) (*Engine, error) {
 		return nil, err
 	}
 	e.commit = newCommitter(e, o.Store, o.MaxBatch)
+	e.jumpTaken = map[string]bool{}
 	if err := e.load(ctx); err != nil {
 		return nil, err
 	}
@@ -218,7 +220,6 @@ func (e *Engine) load(ctx context.Context) error {
 	e.last = map[string]*Ticket{}
 	e.issued = map[string]int{}
 	e.recent = nil
-	e.seen, e.suspect, e.jumpTaken = latest(saved.Tickets), time.Time{}, map[string]bool{}
 	e.samples = map[string][]time.Duration{}
 	for code, d := range saved.Service {
 		e.samples[code] = slices.Clone(d)
