@@ -29,16 +29,6 @@ func newBoardRig(t *testing.T, o queue.Opts) *boardRig {
 	return &boardRig{rig: r, board: queue.NewBoard(r.e.Snapshot()), pos: map[string]int{}, lists: map[string][]string{}}
 }
 
-// lastSeq is the seq of the last event the engine published.
-func (br *boardRig) lastSeq() uint64 {
-	br.mu.Lock()
-	defer br.mu.Unlock()
-	if len(br.events) == 0 {
-		return 0
-	}
-	return br.events[len(br.events)-1].Seq
-}
-
 // catchUp applies the events published since the last call, checking each
 // change against the board itself.
 func (br *boardRig) catchUp() {
@@ -93,16 +83,20 @@ func (br *boardRig) catchUp() {
 // snapshot, and the reported positions with the engine's.
 func (br *boardRig) check(step string) {
 	br.t.Helper()
-	fresh := queue.NewBoard(br.e.Snapshot())
-	// The engine's state runs ahead of its listeners by one commit (the
-	// first day's event comes from Run): wait for the events up to the
-	// snapshot.
-	for deadline := time.Now().Add(5 * time.Second); br.lastSeq() < fresh.Seq(); time.Sleep(time.Millisecond) {
+	// Run's first day event may come at any moment, and the engine's state
+	// runs ahead of its listeners by one commit: compare a board and a
+	// snapshot at the same seq.
+	var fresh *queue.Board
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		br.catchUp()
+		fresh = queue.NewBoard(br.e.Snapshot())
+		if fresh.Seq() == br.board.Seq() {
+			break
+		}
 		if time.Now().After(deadline) {
-			br.t.Fatalf("%s: events reached seq %d, the snapshot is at %d", step, br.lastSeq(), fresh.Seq())
+			br.t.Fatalf("%s: the board is at seq %d, the snapshot at %d", step, br.board.Seq(), fresh.Seq())
 		}
 	}
-	br.catchUp()
 	if !reflect.DeepEqual(br.board, fresh) {
 		br.t.Fatalf("%s: board by events differs from the snapshot's\n got %s\nwant %s", step, dump(br.board), dump(fresh))
 	}

@@ -30,6 +30,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	addr := fs.String("addr", "", "listen address HOST:PORT, overrides the config's listen")
 	data := fs.String("data", "", "data directory (database, print previews), overrides the config's data_dir")
 	batch := fs.Int("commit-batch", 0, "most changes per database commit (benchmarks: 1 commits each alone); default 256")
+	resetDB := fs.Bool("reset-database", false, "a lost or damaged motcua.db: move it aside and start an empty one (numbers start again at 1); restore the backup instead when there is one")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -58,7 +59,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("serve: cannot listen on %s: %w", cfg.Listen, err)
 	}
 	defer ln.Close()
-	svc, err := openService(ctx, cfg, serviceOpts{log: log, commitBatch: *batch})
+	svc, err := openService(ctx, cfg, serviceOpts{log: log, commitBatch: *batch, resetDB: *resetDB})
 	if err != nil {
 		return err
 	}
@@ -99,6 +100,12 @@ func writableDir(dir string) error {
 	name := f.Name()
 	f.Close()
 	return os.Remove(name)
+}
+
+// fileExists tells whether path is there.
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // secret is the config's value or, when it sets none, a random one made once

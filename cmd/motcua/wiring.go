@@ -45,7 +45,8 @@ type service struct {
 
 type serviceOpts struct {
 	log         *slog.Logger
-	commitBatch int // queue.Opts.MaxBatch; 0: the default
+	commitBatch int  // queue.Opts.MaxBatch; 0: the default
+	resetDB     bool // database.Opts.Reset (serve --reset-database)
 }
 
 // openService starts everything a center runs, on cfg.DataDir. Its
@@ -75,6 +76,8 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 		return nil, err
 	}
 	s.onClose(unlock) // the last thing close does
+	// Keys made by an earlier start: a missing database is then a loss.
+	used := fileExists(filepath.Join(cfg.DataDir, "session.key")) || fileExists(filepath.Join(cfg.DataDir, "receipt.key"))
 	sessionKey, err := secret(cfg.Security.SessionSecret, cfg.DataDir, "session.key")
 	if err != nil {
 		return nil, err
@@ -83,18 +86,25 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err != nil {
 		return nil, err
 	}
-	db, err := database.Open(filepath.Join(cfg.DataDir, "motcua.db"))
+	db, err := database.OpenWith(filepath.Join(cfg.DataDir, "motcua.db"), database.Opts{Used: used, Reset: o.resetDB})
 	if err != nil {
 		return nil, err
 	}
 	s.onClose(func() { db.Close() })
-	store, err := sqlite.NewStore(ctx, db)
+	// Whether the disk takes writes: the queue store reports each commit,
+	// /healthz probes, /metrics shows it.
+	storage, err := database.NewMonitor(ctx, db, database.MonitorOpts{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	store, err := sqlite.NewStoreWith(ctx, db, sqlite.Opts{Monitor: storage})
 	if err != nil {
 		return nil, err
 	}
 	engine, err := queue.New(ctx, queue.Opts{
 		Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: store,
 		Location: cfg.Location(), Logger: log, MaxBatch: o.commitBatch,
+		MaxClockJump: cfg.Center.ClockMaxJump, ClockSettle: cfg.Center.ClockSettle,
 	})
 	if err != nil {
 		return nil, err
@@ -130,7 +140,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err != nil {
 		return nil, err
 	}
-	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: sessionKey,
+	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, SessionSecret: sessionKey,
 		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
 		Procedures: scr.procedures,
 		Health: map[string]func() any{
@@ -204,7 +214,7 @@ func (s *service) startScanners(cfg *config.Config, scr *screens, log *slog.Logg
 func printingOpts(cfg *config.Config, log *slog.Logger) printing.Opts {
 	o := printing.Opts{
 		KioskPrinters: map[string]string{},
-		TicketTimeout: cfg.Printing.TicketTimeout, JobTimeout: cfg.Printing.JobTimeout,
+		TicketTimeout: cfg.Printing.TicketTimeout, JobTimeout: cfg.Printing.JobTimeout, KeepJobData: cfg.Printing.KeepJobData,
 		DataDir: cfg.DataDir, CenterName: cfg.Center.Name, CenterAddress: cfg.Center.Address,
 		BaseURL: cfg.BaseURL(), Location: cfg.Location(), Logger: log,
 	}

@@ -40,6 +40,9 @@ printing: {ticket_timeout: 15s, job_timeout: 10m}
 	if o.TicketTimeout != 15*time.Second || o.JobTimeout != 10*time.Minute || o.DataDir != "/var/lib/motcua" {
 		t.Errorf("timeouts %v %v, data %q", o.TicketTimeout, o.JobTimeout, o.DataDir)
 	}
+	if o.KeepJobData != 7*24*time.Hour {
+		t.Errorf("keep_job_data %v, want the default 168h", o.KeepJobData)
+	}
 	if o.CenterName != "UBND phường Bến Thành" || o.CenterAddress != "Quận 1" ||
 		o.BaseURL != "https://motcua.benthanh.gov.vn" || o.Location != cfg.Location() {
 		t.Errorf("center %q %q %q %v", o.CenterName, o.CenterAddress, o.BaseURL, o.Location)

@@ -57,6 +57,14 @@ type Opts struct {
 	// StatusModes says per printer how its status is used (missing:
 	// StatusAuto).
 	StatusModes map[string]StatusMode
+	// KeepJobData is how long a printed or failed job keeps its bytes and
+	// preview (a receipt's carry a citizen's name, address and phone); after
+	// that Prune empties them and the row stays (printer, kind, ref, owner,
+	// state, attempts, error, times) for reports. 0 keeps them forever;
+	// DefaultOpts keeps them 7 days. Needs a Store that is a Pruner.
+	KeepJobData time.Duration
+	// PruneEvery is how often the spooler prunes (0: DefaultOpts).
+	PruneEvery time.Duration
 	// OnEvent receives job state changes; OnStatus printer status changes.
 	OnEvent  func(Event)
 	OnStatus func(printer string, s printer.Status)
@@ -94,6 +102,8 @@ var DefaultOpts = Opts{
 	MaxBackoff:     30 * time.Second,
 	StatusInterval: 15 * time.Second,
 	JobTimeout:     2 * time.Minute,
+	KeepJobData:    7 * 24 * time.Hour,
+	PruneEvery:     time.Hour,
 }
 
 // Submission is a job to print.
@@ -155,6 +165,9 @@ func Start(ctx context.Context, o Opts) (*Spooler, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.PruneEvery <= 0 {
+		o.PruneEvery = d.PruneEvery
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	for name, m := range o.StatusModes {
 		switch m {
@@ -174,7 +187,39 @@ func Start(ctx context.Context, o Opts) (*Spooler, error) {
 		s.wg.Add(1)
 		go s.run(ctx, name, p)
 	}
+	if pr, ok := o.Store.(Pruner); ok && o.KeepJobData > 0 {
+		s.wg.Add(1)
+		go s.prune(ctx, pr)
+	}
 	return s, nil
+}
+
+// Pruner is a Store that can drop the data of settled jobs.
+type Pruner interface {
+	// Prune empties the bytes and preview of the jobs printed or failed
+	// before t, keeping their rows, and says how many it emptied.
+	Prune(ctx context.Context, before time.Time) (int64, error)
+}
+
+// prune drops the data of jobs settled more than KeepJobData ago, at start
+// and every PruneEvery, until ctx ends.
+func (s *Spooler) prune(ctx context.Context, pr Pruner) {
+	defer s.wg.Done()
+	for {
+		before := s.o.Clock.Now().Add(-s.o.KeepJobData)
+		n, err := pr.Prune(ctx, before)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.o.Logger.Error("pruning print jobs", "err", err)
+		case n > 0:
+			s.o.Logger.Info("print jobs pruned: their bytes and previews dropped", "jobs", n, "settled_before", before)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.o.Clock.After(s.o.PruneEvery):
+		}
+	}
 }
 
 // Submit stores the job and returns it; it is durable when Submit returns.

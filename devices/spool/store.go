@@ -79,6 +79,9 @@ var migrations = []string{
 	);
 	CREATE INDEX print_jobs_pending ON print_jobs (printer, state, id);`,
 	`ALTER TABLE print_jobs ADD COLUMN owner TEXT NOT NULL DEFAULT ''`,
+	// The settled jobs that still hold their bytes: what Prune looks at.
+	`CREATE INDEX print_jobs_unpruned ON print_jobs (updated_at)
+		WHERE state IN ('printed', 'sent', 'failed') AND length(data) > 0`,
 }
 
 // NewSQLStore migrates the "spool" tables of db (opened by database.Open).
@@ -96,7 +99,7 @@ func (s *SQLStore) Add(ctx context.Context, j Job) (int64, error) {
 		VALUES (?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?)`,
 		j.Printer, j.Kind, j.Ref, j.Owner, j.Data, j.Preview, Queued, j.CreatedAt.UnixNano(), j.CreatedAt.UnixNano())
 	if err != nil {
-		return 0, fmt.Errorf("spool: add job: %w", err)
+		return 0, fmt.Errorf("spool: add job: %w", database.Classify(err))
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
@@ -137,7 +140,7 @@ func (s *SQLStore) Update(ctx context.Context, id int64, st State, attempts int,
 	res, err := s.db.ExecContext(ctx, `UPDATE print_jobs SET state = ?, attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`,
 		st, attempts, lastErr, at.UnixNano(), id)
 	if err != nil {
-		return fmt.Errorf("spool: job %d to %s: %w", id, st, err)
+		return fmt.Errorf("spool: job %d to %s: %w", id, st, database.Classify(err))
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("spool: job %d: %w", id, ErrNoJob)
@@ -184,3 +187,21 @@ func (s *SQLStore) Owners(ctx context.Context, kind string, since time.Time) (ma
 	}
 	return out, rows.Err()
 }
+
+// Prune implements Pruner: the jobs printed, sent or failed (last updated) before
+// t lose their bytes and preview; their rows stay.
+func (s *SQLStore) Prune(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE print_jobs SET data = x'', preview = NULL
+		WHERE state IN ('printed', 'sent', 'failed') AND length(data) > 0 AND updated_at < ?`,
+		before.UnixNano())
+	if err != nil {
+		return 0, fmt.Errorf("spool: prune: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("spool: prune: %w", err)
+	}
+	return n, nil
+}
+
+var _ Pruner = (*SQLStore)(nil)

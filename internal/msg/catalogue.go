@@ -11,6 +11,9 @@ const (
 	RouteNotFound     ID = "not_found.route"
 	MethodNotAllowed  ID = "method_not_allowed"
 	Internal          ID = "internal"
+	// The disk under the database is full, read-only or failing: nothing
+	// was done.
+	StorageUnavailable ID = "storage_unavailable"
 )
 
 // The messages of staff sessions and rights.
@@ -101,6 +104,8 @@ var messages = map[ID]Text{
 	RouteNotFound:     {"Không có trang hoặc API này.", "No such page or API."},
 	MethodNotAllowed:  {"Phương thức không được hỗ trợ.", "Method not allowed."},
 	Internal:          {"Hệ thống gặp lỗi, xin thử lại.", "The system had an error, please try again."},
+	StorageUnavailable: {"Hệ thống tạm thời không lưu được dữ liệu (bộ nhớ đầy hoặc hỏng), yêu cầu chưa được thực hiện. Xin báo cán bộ kỹ thuật.",
+		"The system cannot save data right now (storage full or failing); the request was not done. Please tell the technician."},
 
 	Unauthorized:   {"Cần đăng nhập để làm việc này.", "Please log in to do this."},
 	BadCredentials: {"Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."},

@@ -70,6 +70,9 @@ type Opts struct {
 	// (0: DefaultOpts). JobTimeout: any other job (a receipt) not printed
 	// within this time fails (0: DefaultOpts).
 	TicketTimeout, JobTimeout time.Duration
+	// KeepJobData is how long a printed or failed job keeps its bytes and
+	// preview (spool.Opts.KeepJobData; 0: spool.DefaultOpts, negative: forever).
+	KeepJobData time.Duration
 	// DataDir is the folder a file printer's Dir is relative to.
 	DataDir string
 	// CenterName heads the tickets and is the agency of receipts that name
@@ -160,6 +163,9 @@ func Open(ctx context.Context, db *sql.DB, engine Engine, o Opts) (*Service, err
 	so.StatusModes = map[string]spool.StatusMode{}
 	for _, p := range o.Printers {
 		so.StatusModes[p.Name] = spool.StatusMode(p.Status)
+	}
+	if o.KeepJobData != 0 {
+		so.KeepJobData = o.KeepJobData
 	}
 	so.OnEvent = func(ev spool.Event) {
 		if ev.Kind == KindTicket && ev.Owner != "" {

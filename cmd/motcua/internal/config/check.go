@@ -172,6 +172,9 @@ func (c *Config) checkCenter() []*Error {
 	if strings.TrimSpace(c.Center.Name) == "" {
 		errs = append(errs, c.fail("center.name", "the center needs a name (it is printed on every ticket)"))
 	}
+	if c.Center.ClockSettle < 0 {
+		errs = append(errs, c.fail("center.clock_settle", "must not be negative (how long a clock that jumped must stay before it is believed, e.g. 15m)"))
+	}
 	if c.Center.Timezone == "" {
 		c.Center.Timezone = "Asia/Ho_Chi_Minh"
 	}
@@ -425,6 +428,9 @@ func (c *Config) checkPrinting() []*Error {
 	}
 	if pr.JobTimeout == 0 {
 		pr.JobTimeout = 30 * time.Minute
+	}
+	if pr.KeepJobData == 0 {
+		pr.KeepJobData = 7 * 24 * time.Hour
 	}
 	return nil
 }

@@ -49,6 +49,12 @@ type Center struct {
 	Address       string `yaml:"address"`
 	Timezone      string `yaml:"timezone"`        // default Asia/Ho_Chi_Minh
 	PublicBaseURL string `yaml:"public_base_url"` // printed in QR codes; default http://LISTEN
+	// ClockMaxJump and ClockSettle: a clock that steps further forward than
+	// ClockMaxJump is not followed (no new day, nothing cancelled) until it
+	// has stayed there for ClockSettle (queue.Opts). Defaults 36h and 15m;
+	// a negative clock_max_jump follows every step.
+	ClockMaxJump time.Duration `yaml:"clock_max_jump"`
+	ClockSettle  time.Duration `yaml:"clock_settle"`
 
 	location *time.Location
 }
@@ -215,6 +221,10 @@ type Printing struct {
 	// (the citizen has left the kiosk with the number shown on screen).
 	// Default 20s.
 	TicketTimeout time.Duration `yaml:"ticket_timeout"`
+	// KeepJobData: a printed or failed job keeps its bytes and preview this
+	// long, then only its row (printer, kind, ref, state, times) stays.
+	// Default 168h (7 days); negative keeps them forever.
+	KeepJobData time.Duration `yaml:"keep_job_data"`
 	// JobTimeout: any other job (a receipt) not printed within this time
 	// fails. Default 30m.
 	JobTimeout time.Duration `yaml:"job_timeout"`

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"motcua/internal/database"
 	"motcua/internal/msg"
 	"motcua/kiosk/claim"
 	"motcua/kiosk/dossier/registry"
@@ -118,6 +119,9 @@ func (s *Server) errorTable() []rule {
 		is(errForbidden, http.StatusForbidden, msg.Forbidden),
 		is(errSystemOnly, http.StatusForbidden, msg.SystemOnly),
 		is(errAdminOnly, http.StatusForbidden, msg.AdminOnly),
+
+		// The storage under every store: full, read-only, failing.
+		is(database.ErrUnavailable, http.StatusServiceUnavailable, msg.StorageUnavailable),
 
 		// The queue.
 		is(queue.ErrQueueEmpty, http.StatusNotFound, msg.QueueEmpty),

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"motcua/internal/database"
 	"motcua/internal/msg"
 	"motcua/kiosk/claim"
 	"motcua/kiosk/dossier/registry"
@@ -58,6 +60,7 @@ func TestErrorTable(t *testing.T) {
 		{invalid(msg.FieldCopies, ""), 400, "invalid_field", "copies: in 1 hoặc 2 liên."},
 		{errRouteNotFound, 404, "not_found", msg.RouteNotFound.VI()},
 		{errMethodNotAllowed, 405, "method_not_allowed", ""},
+		{fmt.Errorf("queue: commit: %w", database.Classify(fmt.Errorf("write: %w", syscall.ENOSPC))), 503, "storage_unavailable", ""},
 		{errMissingService, 400, "missing_service", ""},
 		{errMissingTransfer, 400, "missing_service", msg.MissingTransferTo.VI()},
 		{errMissingTicket, 400, "missing_ticket", ""},

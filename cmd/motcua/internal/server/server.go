@@ -13,6 +13,7 @@ import (
 
 	"motcua/cmd/motcua/internal/config"
 	"motcua/internal/clock"
+	"motcua/internal/database"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/printing"
@@ -20,7 +21,8 @@ import (
 	"motcua/queue"
 )
 
-// Pinger tells whether the store answers.
+// Pinger tells whether the store answers. A database.Monitor also says
+// whether the disk takes writes, and /metrics then shows its figures.
 type Pinger interface {
 	Ping(ctx context.Context) error
 }
@@ -162,6 +164,9 @@ func (s *Server) healthz(c *gin.Context) {
 	if err := s.store.Ping(ctx); err != nil {
 		s.log.Error("healthz: store", "err", err)
 		body["status"], body["store"] = "unavailable", err.Error()
+		if kind := database.Kind(err); kind != "" {
+			body["storage"] = kind // full, io, readonly, corrupt, cantopen
+		}
 		status = http.StatusServiceUnavailable
 	}
 	if s.printing != nil {
