@@ -29,6 +29,7 @@ const (
 	WrongKiosk        ID = "forbidden.kiosk"  // {kiosk}: the credential's
 	WrongTablet       ID = "forbidden.tablet" // {counter}: the credential's
 	TicketRateLimited ID = "rate_limited.tickets"
+	WrongHost         ID = "forbidden.host" // a Host header that is not the service's
 )
 
 // The messages of the queue.
@@ -123,6 +124,7 @@ var messages = map[ID]Text{
 		"Wrong pairing token: no kiosk or rating tablet in the configuration has it."},
 	WrongKiosk:  {"Thiết bị này là kiosk {kiosk}: không cấp số thay cho kiosk khác.", "This device is kiosk {kiosk}: it cannot issue tickets for another kiosk."},
 	WrongTablet: {"Máy đánh giá này thuộc quầy {counter}: không đánh giá thay cho quầy khác.", "This tablet belongs to counter {counter}: it cannot rate another counter."},
+	WrongHost:   {"Địa chỉ truy cập không phải của trung tâm này.", "This is not an address of this center."},
 	TicketRateLimited: {"Vừa có nhiều số được lấy liền nhau. Xin chờ vài giây rồi lấy số lại.",
 		"Many numbers were just taken in a row. Please wait a few seconds and take your number again."},
 
