@@ -92,7 +92,7 @@ func TestAccessibility(t *testing.T) {
 	axe := axeSource(t)
 
 	kiosk := tab(t, b, 1080, 1920)
-	open(t, kiosk, c.url+"/kiosk?kiosk=k1")
+	open(t, kiosk, c.url+"/kiosk?kiosk=k1&pair=demo-kiosk-k1")
 	checkAxe(t, kiosk, axe, "kiosk start")
 	click(t, kiosk, `button.field[data-service="A"]`)
 	checkAxe(t, kiosk, axe, "kiosk confirmation")
@@ -122,7 +122,7 @@ func TestAccessibility(t *testing.T) {
 	checkAxe(t, console, axe, "console receipt form")
 
 	tablet := tab(t, b, 1280, 800)
-	open(t, tablet, c.url+"/rating?counter=1")
+	open(t, tablet, c.url+"/rating?counter=1&pair=demo-tablet-1")
 	click(t, console, "#act-complete")
 	waitFor(t, tablet, "question", visible("ask"))
 	checkAxe(t, tablet, axe, "rating question")
