@@ -30,6 +30,7 @@ const (
 	WrongTablet       ID = "forbidden.tablet" // {counter}: the credential's
 	TicketRateLimited ID = "rate_limited.tickets"
 	WrongHost         ID = "forbidden.host" // a Host header that is not the service's
+	PairRateLimited   ID = "rate_limited.pairing"
 )
 
 // The messages of the queue.
@@ -125,6 +126,8 @@ var messages = map[ID]Text{
 	WrongKiosk:  {"Thiết bị này là kiosk {kiosk}: không cấp số thay cho kiosk khác.", "This device is kiosk {kiosk}: it cannot issue tickets for another kiosk."},
 	WrongTablet: {"Máy đánh giá này thuộc quầy {counter}: không đánh giá thay cho quầy khác.", "This tablet belongs to counter {counter}: it cannot rate another counter."},
 	WrongHost:   {"Địa chỉ truy cập không phải của trung tâm này.", "This is not an address of this center."},
+	PairRateLimited: {"Đã thử ghép nối quá nhiều lần. Xin chờ một phút rồi thử lại.",
+		"Too many pairing attempts. Please wait a minute and try again."},
 	TicketRateLimited: {"Vừa có nhiều số được lấy liền nhau. Xin chờ vài giây rồi lấy số lại.",
 		"Many numbers were just taken in a row. Please wait a few seconds and take your number again."},
 

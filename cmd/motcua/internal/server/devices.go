@@ -78,14 +78,20 @@ func (e *wrongTabletError) Error() string {
 	return "server: the credential is the tablet of counter " + e.counter
 }
 
-// tooFastError is a ticket refused by a rate limit; wait is how long until
-// the next one is allowed.
+// tooFastError is a ticket (or, with pairing, a pairing attempt) refused by
+// a rate limit; wait is how long until the next one is allowed.
 type tooFastError struct {
-	who  string // "kiosk k1", "address 10.0.0.7"
-	wait time.Duration
+	who     string // "kiosk k1", "address 10.0.0.7"
+	wait    time.Duration
+	pairing bool
 }
 
-func (e *tooFastError) Error() string { return "server: tickets too fast from " + e.who }
+func (e *tooFastError) Error() string {
+	if e.pairing {
+		return "server: pairing attempts too fast from " + e.who
+	}
+	return "server: tickets too fast from " + e.who
+}
 
 // limits are the token buckets of the devices' endpoints.
 type limits struct {
@@ -168,7 +174,7 @@ type deviceJSON struct {
 // drops it from its address.
 func (s *Server) pair(c *gin.Context) {
 	if ok, wait := s.limits.pairs.Allow(c.ClientIP()); !ok {
-		s.fail(c, &lookup.RateLimitError{RetryAfter: wait})
+		s.fail(c, &tooFastError{who: "address " + c.ClientIP(), wait: wait, pairing: true})
 		return
 	}
 	var req pairRequest

@@ -22,14 +22,22 @@ func (e *env) issued() map[string]int {
 	return out
 }
 
-// events is how many events the store holds.
+// events is how many events the store holds, once the day's start (which
+// the engine commits as it runs) is among them.
 func (e *env) events() int {
 	e.t.Helper()
-	evs, err := e.store.Events(context.Background(), 0, 0)
-	if err != nil {
-		e.t.Fatal(err)
+	for range 500 {
+		evs, err := e.store.Events(context.Background(), 0, 0)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if len(evs) > 0 {
+			return len(evs)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	return len(evs)
+	e.t.Fatal("the engine committed no day start")
+	return 0
 }
 
 const cappedCenter = `center: {name: X}
@@ -288,3 +296,17 @@ func TestRatingOnlyFromTheCountersTablet(t *testing.T) {
 }
 
 func jsonDecode(resp *http.Response, v any) { json.NewDecoder(resp.Body).Decode(v) }
+
+// Pairing is limited per address: guessing tokens is slow, and says so.
+func TestPairingRateLimited(t *testing.T) {
+	e := newEnv(t, "")
+	var code int
+	var hdr http.Header
+	var body []byte
+	for range 11 {
+		code, hdr, body = e.raw("POST", "/api/v1/devices/pair", "", `{"token":"guess"}`, nil)
+	}
+	if code != 429 || hdr.Get("Retry-After") == "" || !strings.Contains(string(body), "ghép nối quá nhiều lần") || len(hdr.Values("Set-Cookie")) != 0 {
+		t.Fatalf("the 11th guess: %d %v %s", code, hdr, body)
+	}
+}

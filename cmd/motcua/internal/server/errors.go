@@ -130,7 +130,11 @@ func (s *Server) errorTable() []rule {
 			case errors.As(err, &wt):
 				return answer{status: http.StatusForbidden, id: msg.WrongTablet, vars: []string{"counter", wt.counter}}, true
 			case errors.As(err, &tf):
-				return answer{status: http.StatusTooManyRequests, id: msg.TicketRateLimited, extra: func(c *gin.Context, _ error, _ gin.H) {
+				id := msg.TicketRateLimited
+				if tf.pairing {
+					id = msg.PairRateLimited
+				}
+				return answer{status: http.StatusTooManyRequests, id: id, extra: func(c *gin.Context, _ error, _ gin.H) {
 					c.Header("Retry-After", strconv.Itoa(wholeSeconds(tf.wait)))
 				}}, true
 			}
