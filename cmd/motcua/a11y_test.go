@@ -92,6 +92,9 @@ func TestAccessibility(t *testing.T) {
 	axe := axeSource(t)
 
 	kiosk := tab(t, b, 1080, 1920)
+	open(t, kiosk, c.url+"/kiosk")
+	waitFor(t, kiosk, "not paired", visible("unpaired"))
+	checkAxe(t, kiosk, axe, "kiosk not paired")
 	open(t, kiosk, c.url+"/kiosk?kiosk=k1&pair=demo-kiosk-k1")
 	checkAxe(t, kiosk, axe, "kiosk start")
 	click(t, kiosk, `button.field[data-service="A"]`)
@@ -122,6 +125,9 @@ func TestAccessibility(t *testing.T) {
 	checkAxe(t, console, axe, "console receipt form")
 
 	tablet := tab(t, b, 1280, 800)
+	open(t, tablet, c.url+"/rating?counter=1")
+	waitFor(t, tablet, "not paired", visible("unpaired"))
+	checkAxe(t, tablet, axe, "rating tablet not paired")
 	open(t, tablet, c.url+"/rating?counter=1&pair=demo-tablet-1")
 	click(t, console, "#act-complete")
 	waitFor(t, tablet, "question", visible("ask"))
