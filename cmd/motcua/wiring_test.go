@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,5 +55,30 @@ printing: {ticket_timeout: 15s, job_timeout: 10m}
 		if tr[0] != tr[1] {
 			t.Errorf("config transport %q, printing %q", tr[0], tr[1])
 		}
+	}
+}
+
+// configs/bench.yaml is the demo with only the tickets' rate limits raised:
+// what make bench and the crash test measure is the demo center.
+func TestBenchConfigIsTheDemo(t *testing.T) {
+	demoYAML, err := os.ReadFile(demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	benchYAML, err := os.ReadFile(bench)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, demoBody, _ := strings.Cut(string(demoYAML), "\ndemo: true\n")
+	head, benchBody, ok := strings.Cut(string(benchYAML), "\ndemo: true\n")
+	if !ok || benchBody != demoBody {
+		t.Fatalf("configs/bench.yaml differs from configs/demo.yaml after demo: true")
+	}
+	cfg, err := config.Load(bench)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Security.KioskTickets.Burst < 100000 || cfg.Security.AddressTickets.Burst < 100000 || !strings.Contains(head, "Never use these limits") {
+		t.Fatalf("bench limits %+v %+v", cfg.Security.KioskTickets, cfg.Security.AddressTickets)
 	}
 }

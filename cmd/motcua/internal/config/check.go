@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"regexp"
@@ -218,6 +219,27 @@ func (c *Config) checkSecurity() []*Error {
 	for i, k := range c.Security.ReceiptSecrets {
 		if k == "" {
 			errs = append(errs, c.fail(fmt.Sprintf("security.receipt_secrets[%d]", i), "a key cannot be empty"))
+		}
+	}
+	for i, p := range c.Security.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			errs = append(errs, c.fail(fmt.Sprintf("security.trusted_proxies[%d]", i), "%q: an address (10.0.0.2) or a CIDR (10.0.0.0/24) of a reverse proxy", p))
+		}
+	}
+	limits := []struct {
+		key string
+		rl  *RateLimit
+	}{{"security.kiosk_tickets", &c.Security.KioskTickets}, {"security.address_tickets", &c.Security.AddressTickets}}
+	for _, l := range limits {
+		key, rl := l.key, l.rl
+		if rl.Burst < 0 || rl.Every < 0 {
+			errs = append(errs, c.fail(key, "burst and every must not be negative"))
+		}
+		if rl.Burst == 0 {
+			rl.Burst = DefaultTicketBurst
+		}
+		if rl.Every == 0 {
+			rl.Every = DefaultTicketEvery
 		}
 	}
 	return errs

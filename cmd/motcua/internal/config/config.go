@@ -75,7 +75,28 @@ type Security struct {
 	// [::] (there is no TLS yet): set it only when a firewall limits who
 	// reaches the machine.
 	AllowAllInterfaces bool `yaml:"allow_all_interfaces"`
+	// TrustedProxies are the addresses or CIDRs of reverse proxies whose
+	// X-Forwarded-For is believed; empty (the default): none, the client is
+	// the socket's address.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// KioskTickets limits the tickets of each kiosk, AddressTickets those
+	// from each client address: a citizen takes a number every few seconds
+	// at most. Default for both: bursts of 5, then one every 2 s.
+	KioskTickets   RateLimit `yaml:"kiosk_tickets"`
+	AddressTickets RateLimit `yaml:"address_tickets"`
 }
+
+// RateLimit is a token bucket: Burst requests at once, then one per Every.
+type RateLimit struct {
+	Burst int           `yaml:"burst"`
+	Every time.Duration `yaml:"every"`
+}
+
+// The default ticket limits of a kiosk and of an address.
+const (
+	DefaultTicketBurst = 5
+	DefaultTicketEvery = 2 * time.Second
+)
 
 // ReceiptKeys is the configured receipt key ring, newest first; empty when
 // the config sets none (the data directory's receipt.key is then used).

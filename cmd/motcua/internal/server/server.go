@@ -70,6 +70,7 @@ type Server struct {
 	router      *gin.Engine
 	metrics     *prometheus.Registry
 	screens     *screens
+	limits      *limits
 }
 
 // New builds the server and its routes.
@@ -83,12 +84,18 @@ func New(o Opts) *Server {
 		sess:   &sessions{secret: o.SessionSecret, ttl: o.Config.Security.SessionTTL, now: o.Clock.Now},
 		health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Clock.Now,
 		receiptKey: o.ReceiptSecret, codePattern: compileCode(o.Config.Dossiers.CodePattern),
+		limits: newLimits(o.Config.Security, o.Clock),
 	}
 	s.errors = s.errorTable()
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.ContextWithFallback = true
 	r.HandleMethodNotAllowed = true
+	// X-Forwarded-For only from the configured proxies: by default the
+	// client is the socket's address, whatever headers it sends.
+	if err := r.SetTrustedProxies(o.Config.Security.TrustedProxies); err != nil { // checked by config
+		s.log.Error("security.trusted_proxies", "err", err)
+	}
 	r.Use(gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, err any) {
 		s.log.Error("panic in handler", "path", c.FullPath(), "panic", err)
 		s.fail(c, panicked(err))
@@ -104,7 +111,7 @@ func New(o Opts) *Server {
 	r.GET("/healthz", s.healthz)
 	api := r.Group(APIPrefix)
 	api.GET("/services", s.services)
-	api.POST("/tickets", s.issue)
+	api.POST("/tickets", s.kioskDevice, s.ticketRate, s.issue)
 	api.GET("/tickets/:id", s.ticket)
 	api.GET("/queue", s.queueSnapshot)
 	if s.lookup != nil {
@@ -119,6 +126,7 @@ func New(o Opts) *Server {
 	if s.printing != nil {
 		api.POST("/receipts", s.staffOrSystem, s.receipt)
 	}
+	s.routesDevices(api)
 	api.POST("/auth/login", s.login)
 	api.POST("/auth/logout", s.logout)
 	staff := api.Group("", s.staff)
