@@ -21,9 +21,11 @@ import (
 	"motcua/cmd/motcua/internal/config"
 )
 
+// demoConfig is the demo center with the tickets' rate limits of make bench
+// (configs/bench.yaml), so that a test can take tickets as fast as it likes.
 func demoConfig(t *testing.T, dir string) *config.Config {
 	t.Helper()
-	cfg, err := config.Load(demo)
+	cfg, err := config.Load(bench)
 	if err != nil {
 		t.Fatal(err)
 	}
