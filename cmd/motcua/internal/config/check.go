@@ -131,7 +131,7 @@ var (
 	dayNames    = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday,
 		"wed": time.Wednesday, "thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
 	hexID    = regexp.MustCompile(`^[0-9a-fA-F]{4}$`)
-	suffixes = []string{"", "auto", "cr", "lf", "crlf"}
+	suffixes = []string{"", "auto", "cr", "lf", "crlf", "tab", "none", "stx-etx"}
 )
 
 // The names other sections refer to, as c holds them now.
@@ -531,7 +531,7 @@ func (c *Config) checkScanners() []*Error {
 			errs = append(errs, c.fail(key+".vid", "vid and pid are 4 hex digits each, as motcua devices lists them"))
 		}
 		if !slices.Contains(suffixes, strings.ToLower(sc.Suffix)) {
-			errs = append(errs, c.fail(key+".suffix", "%q: use auto, cr, lf or crlf", sc.Suffix))
+			errs = append(errs, c.fail(key+".suffix", "%q: use auto, cr, lf, crlf, tab, none or stx-etx", sc.Suffix))
 		}
 		if sc.Baud < 0 {
 			errs = append(errs, c.fail(key+".baud", "a speed cannot be negative"))

@@ -120,7 +120,7 @@ type Scanner struct {
 	PID    string `yaml:"pid"`
 	Serial string `yaml:"serial"`
 	Baud   int    `yaml:"baud"`
-	Suffix string `yaml:"suffix"` // auto (default), cr, lf, crlf
+	Suffix string `yaml:"suffix"` // auto (default), cr, lf, crlf, tab, none (a pause ends a code), stx-etx
 }
 
 // Dossier sources.
