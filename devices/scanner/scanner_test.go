@@ -448,7 +448,7 @@ func TestStartRefusesBadOpts(t *testing.T) {
 		"no device":     {Name: "q", OnCode: on},
 		"both":          {Name: "q", Path: "/dev/x", VID: "0c2e", PID: "0b6a", OnCode: on},
 		"bad vid":       {Name: "q", VID: "xyz", PID: "0b6a", OnCode: on},
-		"bad suffix":    {Name: "q", Path: "/dev/x", Suffix: "tab", OnCode: on},
+		"bad suffix":    {Name: "q", Path: "/dev/x", Suffix: "semicolon", OnCode: on},
 		"pid without v": {Name: "q", PID: "0b6a", OnCode: on},
 	} {
 		if s, err := Start(context.Background(), o); err == nil {
