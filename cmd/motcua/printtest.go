@@ -192,8 +192,8 @@ func transportText(cfg *config.Config, p config.Printer) string {
 			baud = printer.DefaultBaud
 		}
 		s := fmt.Sprintf("serial %s %d", p.Path, baud)
-		if p.FlowControl == printer.FlowRTSCTS {
-			s += " rtscts"
+		if p.FlowControl != "" && p.FlowControl != printer.FlowNone {
+			s += " " + p.FlowControl
 		}
 		return s
 	case config.TransportUSB:

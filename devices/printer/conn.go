@@ -193,7 +193,7 @@ func (c *Conn) Status(ctx context.Context) (Status, error) {
 	if c.stuck {
 		return Status{State: StateOffline, Paper: PaperUnknown}, offline(c.o.Name, ErrWriteTimeout)
 	}
-	rw, ok := c.w.(io.ReadWriter)
+	rw, ok := c.statusLink()
 	if !ok {
 		return Status{}, ErrNoStatus
 	}
@@ -228,11 +228,21 @@ func (c *Conn) Confirm(ctx context.Context) error {
 	if c.stuck {
 		return offline(c.o.Name, ErrWriteTimeout)
 	}
-	rw, ok := c.w.(io.ReadWriter)
+	rw, ok := c.statusLink()
 	if !ok {
 		return ErrNoStatus
 	}
 	return confirm(ctx, c.o.Name, rw)
+}
+
+// statusLink is where status queries go: the link, or the port under a
+// flow-control gate.
+func (c *Conn) statusLink() (io.ReadWriter, bool) {
+	if g, ok := c.w.(interface{ statusLink() io.ReadWriter }); ok {
+		return g.statusLink(), true
+	}
+	rw, ok := c.w.(io.ReadWriter)
+	return rw, ok
 }
 
 // confirm asks GS r 1 on rw and waits for its answer until ctx ends.

@@ -492,9 +492,9 @@ func (c *Config) checkPrinters() []*Error {
 			errs = append(errs, c.fail(key+".width", "%d: paper is 58 or 80 (mm)", p.Width))
 		}
 		switch p.FlowControl {
-		case "", "none", "rtscts":
+		case "", "none", "rtscts", "xonxoff", "dtrdsr":
 		default:
-			errs = append(errs, c.fail(key+".flow_control", "%q: use none or rtscts", p.FlowControl))
+			errs = append(errs, c.fail(key+".flow_control", "%q: use none, rtscts, xonxoff or dtrdsr", p.FlowControl))
 		}
 		if p.Baud < 0 {
 			errs = append(errs, c.fail(key+".baud", "a speed cannot be negative"))

@@ -258,7 +258,7 @@ type Printer struct {
 	Dir         string `yaml:"dir"`          // file: output folder, relative to the data directory
 	Path        string `yaml:"path"`         // serial, usb: the device
 	Baud        int    `yaml:"baud"`         // serial: 9600 … 115200, as set on the printer (default 9600)
-	FlowControl string `yaml:"flow_control"` // serial: none or rtscts
+	FlowControl string `yaml:"flow_control"` // serial: none, rtscts, xonxoff or dtrdsr
 	Addr        string `yaml:"addr"`         // tcp: host[:9100]
 	Width       int    `yaml:"width"`        // paper: 80 (576 dots, default) or 58 (384 dots) mm
 	// RasterCodes prints barcodes and QR codes as images, for printers
