@@ -110,6 +110,17 @@ func (s *Server) logout(c *gin.Context) {
 // staff requires a valid session (bearer token or cookie) and puts the
 // account in the context.
 func (s *Server) staff(c *gin.Context) {
+	if _, ok := s.authenticate(c); !ok {
+		return
+	}
+	c.Next()
+}
+
+// authenticate finds the account of the request's session and puts it in
+// the context; without one it answers 401 and aborts. It never runs the
+// rest of the chain: a middleware that checks more (a role) checks it
+// before anything runs.
+func (s *Server) authenticate(c *gin.Context) (config.Staff, bool) {
 	token := ""
 	if h := c.GetHeader("Authorization"); strings.HasPrefix(h, "Bearer ") {
 		token = strings.TrimPrefix(h, "Bearer ")
@@ -119,15 +130,15 @@ func (s *Server) staff(c *gin.Context) {
 	name, ok := s.sess.check(token)
 	if !ok {
 		s.fail(c, errUnauthorized)
-		return
+		return config.Staff{}, false
 	}
 	user, ok := s.cfg.User(name)
 	if !ok { // removed from the config since the login
 		s.fail(c, errUnauthorized)
-		return
+		return config.Staff{}, false
 	}
 	c.Set("user", user)
-	c.Next()
+	return user, true
 }
 
 // counterAccess lets through only staff allowed on the counter of the path.

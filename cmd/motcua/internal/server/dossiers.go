@@ -87,19 +87,22 @@ func (s *Server) scanImage(c *gin.Context) {
 }
 
 // mainSystem lets through the main one-stop system (the configured push
-// token) or a logged-in administrator.
+// token) or a logged-in administrator; anyone else is refused before the
+// handler runs.
 func (s *Server) mainSystem(c *gin.Context) {
 	if tok := s.cfg.Dossiers.PushToken; tok != "" && bearerIs(c, tok) {
 		c.Next()
 		return
 	}
-	s.staff(c)
-	if c.IsAborted() {
+	u, ok := s.authenticate(c)
+	if !ok {
 		return
 	}
-	if u := c.MustGet("user").(config.Staff); u.Role != config.RoleAdmin {
+	if u.Role != config.RoleAdmin {
 		s.fail(c, errSystemOnly)
+		return
 	}
+	c.Next()
 }
 
 type statusRequest struct {

@@ -167,3 +167,48 @@ func TestMainSystemPushesAndImports(t *testing.T) {
 		t.Fatalf("the administrator pushing: %d", st)
 	}
 }
+
+// A clerk's token is refused before the handler runs: the registry is as
+// it was, and the answer is one JSON error object.
+func TestClerkCannotWriteTheRegistry(t *testing.T) {
+	hs, reg, _ := newLookupEnv(t)
+	ctx := context.Background()
+	_, login := call(t, "POST", hs.URL+"/api/v1/auth/login", "", "application/json", `{"username":"canbo1","password":"demo"}`)
+	clerk := "Bearer " + login["token"].(string)
+	before, err := reg.Lookup(ctx, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := "code,status,procedure,applicant,received_at,due_at,unit,status_at\n" +
+		"000.00.14.H56-261120-0001,2,Cấp phép xây dựng,Trần Văn Bình,2026-11-20 08:00,2026-12-05,Phòng Kinh tế,\n"
+	for _, tc := range []struct{ name, path, ctype, body string }{
+		{"status", "/api/v1/dossiers/" + code + "/status", "application/json", `{"status":9}`},
+		{"import", "/api/v1/dossiers", "text/csv", csv},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest("POST", hs.URL+tc.path, strings.NewReader(tc.body))
+			req.Header.Set("Authorization", clerk)
+			req.Header.Set("Content-Type", tc.ctype)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			dec := json.NewDecoder(resp.Body)
+			var first map[string]any
+			if err := dec.Decode(&first); err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != 403 || errCode(first) != "forbidden" || dec.More() {
+				t.Fatalf("a clerk: %d %v (more JSON: %v)", resp.StatusCode, first, dec.More())
+			}
+		})
+	}
+	after, err := reg.Lookup(ctx, code)
+	if err != nil || after.Status != before.Status || len(after.History) != len(before.History) {
+		t.Fatalf("the clerk's push changed the dossier: %+v -> %+v (%v)", before, after, err)
+	}
+	if _, err := reg.Lookup(ctx, "000.00.14.H56-261120-0001"); err == nil {
+		t.Fatal("the clerk's import wrote a dossier")
+	}
+}

@@ -179,7 +179,9 @@ func (s *Server) staffOrSystem(c *gin.Context) {
 		c.Next()
 		return
 	}
-	s.staff(c)
+	if _, ok := s.authenticate(c); ok {
+		c.Next()
+	}
 }
 
 func compileCode(pattern string) *regexp.Regexp {
