@@ -6,8 +6,10 @@ const (
 	MalformedJSONMore ID = "malformed_json.more" // trailing data after the object
 	BodyTooLarge      ID = "body_too_large"
 	FileTooLarge      ID = "body_too_large.file" // a dossier import
-	UnknownField      ID = "unknown_field"       // {field}
-	FieldType         ID = "invalid_field"       // {field}: wrong JSON type
+	NotJSON           ID = "unsupported_media_type"
+	ImportType        ID = "unsupported_media_type.import"
+	UnknownField      ID = "unknown_field" // {field}
+	FieldType         ID = "invalid_field" // {field}: wrong JSON type
 	RouteNotFound     ID = "not_found.route"
 	MethodNotAllowed  ID = "method_not_allowed"
 	Internal          ID = "internal"
@@ -20,6 +22,7 @@ const (
 	Forbidden      ID = "forbidden" // the counter of the path
 	SystemOnly     ID = "forbidden.system"
 	AdminOnly      ID = "admin_only"
+	CrossOrigin    ID = "cross_origin"
 )
 
 // The messages of the queue.
@@ -96,6 +99,8 @@ var messages = map[ID]Text{
 	MalformedJSONMore: {"Chỉ gửi một đối tượng JSON.", "Send exactly one JSON object."},
 	BodyTooLarge:      {"Dữ liệu gửi lên quá lớn (tối đa 64 KiB).", "The request body is too large (at most 64 KiB)."},
 	FileTooLarge:      {"Tệp quá lớn (tối đa 32 MiB).", "The file is too large (at most 32 MiB)."},
+	NotJSON:           {"Dữ liệu phải gửi dạng JSON (Content-Type: application/json).", "Send the body as JSON (Content-Type: application/json)."},
+	ImportType:        {"Tệp nhập phải là CSV (text/csv) hoặc JSON (application/json).", "An import is CSV (text/csv) or JSON (application/json)."},
 	UnknownField:      {"Trường không được hỗ trợ: {field}.", "Unsupported field: {field}."},
 	FieldType:         {"Trường \"{field}\" sai kiểu dữ liệu.", "Field \"{field}\" has the wrong type."},
 	RouteNotFound:     {"Không có trang hoặc API này.", "No such page or API."},
@@ -107,6 +112,7 @@ var messages = map[ID]Text{
 	Forbidden:      {"Tài khoản này không được làm việc tại quầy này.", "This account may not work at this counter."},
 	SystemOnly:     {"Chỉ hệ thống một cửa hoặc quản trị viên được làm việc này.", "Only the one-stop system or an administrator may do this."},
 	AdminOnly:      {"Chỉ quản trị viên được xem báo cáo.", "Only administrators may see the reports."},
+	CrossOrigin:    {"Yêu cầu không đến từ trang của trung tâm nên bị từ chối. Xin mở lại trang từ địa chỉ của trung tâm.", "The request does not come from the center's own pages and is refused. Open the page from the center's address."},
 
 	QueueEmpty:        {"Không còn ai đang chờ.", "Nobody is waiting."},
 	UnknownService:    {"Lĩnh vực này không có ở trung tâm.", "This center has no such service."},

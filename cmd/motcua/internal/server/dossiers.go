@@ -136,12 +136,15 @@ func (s *Server) dossierStatus(c *gin.Context) {
 
 // dossierImport loads a CSV or JSON file into the registry, all or nothing.
 func (s *Server) dossierImport(c *gin.Context) {
-	format := registry.FormatAuto
+	var format registry.Format
 	switch ct := c.ContentType(); {
 	case strings.Contains(ct, "csv"):
 		format = registry.FormatCSV
 	case strings.Contains(ct, "json"):
 		format = registry.FormatJSON
+	default:
+		s.fail(c, errImportType)
+		return
 	}
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxImport)
 	res, err := s.registry.Import(c.Request.Context(), body, format)

@@ -70,6 +70,9 @@ func call(t *testing.T, method, url, auth, ctype, body string) (int, map[string]
 	if auth != "" {
 		req.Header.Set("Authorization", auth)
 	}
+	if ctype == "" && body != "" {
+		ctype = "application/json"
+	}
 	if ctype != "" {
 		req.Header.Set("Content-Type", ctype)
 	}
@@ -210,5 +213,34 @@ func TestClerkCannotWriteTheRegistry(t *testing.T) {
 	}
 	if _, err := reg.Lookup(ctx, "000.00.14.H56-261120-0001"); err == nil {
 		t.Fatal("the clerk's import wrote a dossier")
+	}
+}
+
+func TestImportOfAnotherTypeIsRefused(t *testing.T) {
+	hs, reg, _ := newLookupEnv(t)
+	csv := "code,status,procedure,applicant,received_at,due_at,unit,status_at\n" +
+		"000.00.14.H56-261120-0001,2,Cấp phép xây dựng,Trần Văn Bình,2026-11-20 08:00,2026-12-05,Phòng Kinh tế,\n"
+	for _, ctype := range []string{"text/plain", "application/x-www-form-urlencoded", "none"} {
+		if ctype == "none" {
+			ctype = ""
+		}
+		req, _ := http.NewRequest("POST", hs.URL+"/api/v1/dossiers", strings.NewReader(csv))
+		req.Header.Set("Authorization", "Bearer tinh-token")
+		if ctype != "" {
+			req.Header.Set("Content-Type", ctype)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnsupportedMediaType || errCode(out) != "unsupported_media_type" {
+			t.Fatalf("import as %q: %d %v", ctype, resp.StatusCode, out)
+		}
+	}
+	if _, err := reg.Lookup(context.Background(), "000.00.14.H56-261120-0001"); err == nil {
+		t.Fatal("a refused import wrote a dossier")
 	}
 }

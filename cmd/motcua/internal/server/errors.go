@@ -27,6 +27,9 @@ var (
 	errTrailingJSON     = errors.New("server: data after the JSON object")
 	errBodyTooLarge     = errors.New("server: request body too large")
 	errFileTooLarge     = errors.New("server: import file too large")
+	errNotJSON          = errors.New("server: body not sent as application/json")
+	errImportType       = errors.New("server: import neither text/csv nor application/json")
+	errCrossOrigin      = errors.New("server: cookie-borne request from another origin")
 	errRouteNotFound    = errors.New("server: no such route")
 	errMethodNotAllowed = errors.New("server: method not allowed")
 	errUnauthorized     = errors.New("server: no valid session")
@@ -93,6 +96,8 @@ func (s *Server) errorTable() []rule {
 		is(errTrailingJSON, http.StatusBadRequest, msg.MalformedJSONMore),
 		is(errBodyTooLarge, http.StatusBadRequest, msg.BodyTooLarge),
 		is(errFileTooLarge, http.StatusRequestEntityTooLarge, msg.FileTooLarge),
+		is(errNotJSON, http.StatusUnsupportedMediaType, msg.NotJSON),
+		is(errImportType, http.StatusUnsupportedMediaType, msg.ImportType),
 		{match: func(err error) (answer, bool) {
 			var fe *fieldError
 			if !errors.As(err, &fe) {
@@ -118,6 +123,7 @@ func (s *Server) errorTable() []rule {
 		is(errForbidden, http.StatusForbidden, msg.Forbidden),
 		is(errSystemOnly, http.StatusForbidden, msg.SystemOnly),
 		is(errAdminOnly, http.StatusForbidden, msg.AdminOnly),
+		is(errCrossOrigin, http.StatusForbidden, msg.CrossOrigin),
 
 		// The queue.
 		is(queue.ErrQueueEmpty, http.StatusNotFound, msg.QueueEmpty),

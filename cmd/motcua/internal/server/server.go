@@ -92,6 +92,7 @@ func New(o Opts) *Server {
 		s.fail(c, panicked(err))
 	}))
 	s.metrics = s.newMetrics(r)
+	r.Use(s.sameOrigin)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, errRouteNotFound)
 	})

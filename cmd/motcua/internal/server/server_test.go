@@ -59,10 +59,14 @@ func newEnv(t *testing.T, yamlExtra string) *env {
 	return &env{t: t, srv: hs, engine: e, store: store, clock: clock}
 }
 
-// do sends a request and decodes the JSON answer into a map.
+// do sends a request (a body as application/json) and decodes the JSON
+// answer into a map.
 func (e *env) do(method, path, token, body string) (int, map[string]any) {
 	e.t.Helper()
 	req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -193,6 +197,7 @@ func TestSessionCookie(t *testing.T) {
 	}
 	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/counters/4/next", nil)
 	req.AddCookie(ck)
+	req.Header.Set("Origin", e.srv.URL) // a cookie rides only from the service's own pages (TestCrossOrigin)
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
