@@ -23,6 +23,7 @@ import (
 	"motcua/kiosk/dossier/upstream"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/printing"
+	"motcua/kiosk/session"
 	"motcua/kiosk/web"
 	"motcua/queue"
 	"motcua/queue/sqlite"
@@ -65,10 +66,6 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err := writableDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	sessionKey, err := secret(cfg.Security.SessionSecret, cfg.DataDir, "session.key")
-	if err != nil {
-		return nil, err
-	}
 	receiptKey, err := secret(cfg.Security.ReceiptSecret, cfg.DataDir, "receipt.key")
 	if err != nil {
 		return nil, err
@@ -78,6 +75,10 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 		return nil, err
 	}
 	s.onClose(func() { db.Close() })
+	sessions, err := session.Open(ctx, db, session.Opts{TTL: cfg.Security.SessionTTL})
+	if err != nil {
+		return nil, err
+	}
 	store, err := sqlite.NewStore(ctx, db)
 	if err != nil {
 		return nil, err
@@ -120,7 +121,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err != nil {
 		return nil, err
 	}
-	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: sessionKey,
+	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, Sessions: sessions,
 		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
 		Procedures: scr.procedures,
 		Health: map[string]func() any{

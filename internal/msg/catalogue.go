@@ -23,6 +23,7 @@ const (
 	SystemOnly     ID = "forbidden.system"
 	AdminOnly      ID = "admin_only"
 	CrossOrigin    ID = "cross_origin"
+	RevokeWhom     ID = "invalid_field.revoke" // neither or both of username and all
 )
 
 // The messages of the queue.
@@ -111,7 +112,8 @@ var messages = map[ID]Text{
 	BadCredentials: {"Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."},
 	Forbidden:      {"Tài khoản này không được làm việc tại quầy này.", "This account may not work at this counter."},
 	SystemOnly:     {"Chỉ hệ thống một cửa hoặc quản trị viên được làm việc này.", "Only the one-stop system or an administrator may do this."},
-	AdminOnly:      {"Chỉ quản trị viên được xem báo cáo.", "Only administrators may see the reports."},
+	AdminOnly:      {"Chỉ quản trị viên được làm việc này (báo cáo, phiên đăng nhập).", "Only administrators may do this (reports, sessions)."},
+	RevokeWhom:     {"Chọn một tài khoản (username) hoặc tất cả (all: true) để đăng xuất.", "Name one account (username) or all (all: true) to log out."},
 	CrossOrigin:    {"Yêu cầu không đến từ trang của trung tâm nên bị từ chối. Xin mở lại trang từ địa chỉ của trung tâm.", "The request does not come from the center's own pages and is refused. Open the page from the center's address."},
 
 	QueueEmpty:        {"Không còn ai đang chờ.", "Nobody is waiting."},

@@ -54,7 +54,7 @@ dossiers: {push_token: "tinh-token"}
 		t.Fatal(err)
 	}
 	e, _ := queue.New(ctx, queue.Opts{Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: queuetest.NewStore()})
-	s := New(Opts{Config: cfg, Engine: e, Store: pingOK{}, SessionSecret: []byte("s"), Lookup: look, Registry: reg})
+	s := New(Opts{Config: cfg, Engine: e, Store: pingOK{}, Sessions: testSessions(t, nil), Lookup: look, Registry: reg})
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
 	if err := reg.Record(ctx, registry.ReceiptInfo{Code: code, Procedure: "Đăng ký khai sinh",

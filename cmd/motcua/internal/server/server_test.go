@@ -7,12 +7,16 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/internal/clock"
 	"motcua/internal/clock/clocktest"
+	"motcua/internal/database"
+	"motcua/kiosk/session"
 	"motcua/queue"
 	"motcua/queue/queuetest"
 )
@@ -53,10 +57,25 @@ func newEnv(t *testing.T, yamlExtra string) *env {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); e.Run(ctx) }()
-	s := New(Opts{Config: cfg, Engine: e, Store: pingOK{}, SessionSecret: []byte("test-secret"), Clock: clock})
+	s := New(Opts{Config: cfg, Engine: e, Store: pingOK{}, Sessions: testSessions(t, clock), Clock: clock})
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { hs.Close(); cancel(); <-done })
 	return &env{t: t, srv: hs, engine: e, store: store, clock: clock}
+}
+
+// testSessions is a session store on a database of the test's own.
+func testSessions(t *testing.T, clk clock.Clock) *session.Store {
+	t.Helper()
+	db, err := database.Open(filepath.Join(t.TempDir(), "sessions.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	st, err := session.Open(context.Background(), db, session.Opts{TTL: 12 * time.Hour, Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 // do sends a request (a body as application/json) and decodes the JSON
@@ -307,7 +326,7 @@ func TestHealthAndMetrics(t *testing.T) {
 func TestHealthFailsWhenTheStoreDoesNot(t *testing.T) {
 	cfg, _ := config.Load("../../../../configs/demo.yaml")
 	e, _ := queue.New(context.Background(), queue.Opts{Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: queuetest.NewStore()})
-	s := New(Opts{Config: cfg, Engine: e, Store: pingOK{err: fmt.Errorf("disk gone")}, SessionSecret: []byte("x")})
+	s := New(Opts{Config: cfg, Engine: e, Store: pingOK{err: fmt.Errorf("disk gone")}})
 	rec := httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
 	if rec.Code != 503 {
