@@ -24,6 +24,8 @@ const (
 	AdminOnly      ID = "admin_only"
 	CrossOrigin    ID = "cross_origin"
 	RevokeWhom     ID = "invalid_field.revoke" // neither or both of username and all
+	LoginThrottled ID = "login_throttled"      // {wait}
+	LoginBusy      ID = "login_throttled.busy"
 )
 
 // The messages of the queue.
@@ -113,6 +115,8 @@ var messages = map[ID]Text{
 	Forbidden:      {"Tài khoản này không được làm việc tại quầy này.", "This account may not work at this counter."},
 	SystemOnly:     {"Chỉ hệ thống một cửa hoặc quản trị viên được làm việc này.", "Only the one-stop system or an administrator may do this."},
 	AdminOnly:      {"Chỉ quản trị viên được làm việc này (báo cáo, phiên đăng nhập).", "Only administrators may do this (reports, sessions)."},
+	LoginThrottled: {"Đăng nhập sai quá nhiều lần. Xin chờ {wait} rồi thử lại.", "Too many failed logins. Please wait {wait} and try again."},
+	LoginBusy:      {"Máy chủ đang bận kiểm tra đăng nhập. Xin thử lại sau giây lát.", "The server is busy checking logins. Please try again in a moment."},
 	RevokeWhom:     {"Chọn một tài khoản (username) hoặc tất cả (all: true) để đăng xuất.", "Name one account (username) or all (all: true) to log out."},
 	CrossOrigin:    {"Yêu cầu không đến từ trang của trung tâm nên bị từ chối. Xin mở lại trang từ địa chỉ của trung tâm.", "The request does not come from the center's own pages and is refused. Open the page from the center's address."},
 

@@ -58,10 +58,23 @@ type loginRequest struct {
 	Password string `json:"password"`
 }
 
+// compareWait is how long a login waits for a free password comparison
+// before it is told to come back.
+const compareWait = 5 * time.Second
+
+// login checks a password and starts a session. An account or an address
+// with too many failures waits (429 login_throttled, Retry-After) without
+// a comparison; comparisons run one or two at a time (session.Throttle).
 func (s *Server) login(c *gin.Context) {
 	var req loginRequest
 	if err := decode(c, &req); err != nil {
 		s.fail(c, err)
+		return
+	}
+	keys := []string{"user:" + strings.ToLower(strings.TrimSpace(req.Username)), "ip:" + c.ClientIP()}
+	if wait := s.throttle.Wait(keys...); wait > 0 {
+		s.logins.WithLabelValues("throttled").Inc()
+		s.fail(c, &throttledError{wait: wait})
 		return
 	}
 	user, ok := s.cfg.User(req.Username)
@@ -69,10 +82,33 @@ func (s *Server) login(c *gin.Context) {
 	if !ok {
 		hash = []byte(dummyHash)
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || !ok {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), compareWait)
+	defer cancel()
+	var wait time.Duration
+	var match bool
+	err := s.throttle.Compare(ctx, func() {
+		// Failures recorded while this login waited for its slot count.
+		if wait = s.throttle.Wait(keys...); wait == 0 {
+			match = bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) == nil
+		}
+	})
+	switch {
+	case err != nil:
+		s.logins.WithLabelValues("busy").Inc()
+		s.fail(c, errLoginBusy)
+		return
+	case wait > 0:
+		s.logins.WithLabelValues("throttled").Inc()
+		s.fail(c, &throttledError{wait: wait})
+		return
+	case !match || !ok:
+		s.throttle.Fail(keys...)
+		s.logins.WithLabelValues("bad_credentials").Inc()
 		s.fail(c, errBadLogin)
 		return
 	}
+	s.throttle.Reset(keys[0])
+	s.logins.WithLabelValues("ok").Inc()
 	token, ses, err := s.sess.Create(c.Request.Context(), user.Username, fingerprint(user))
 	if err != nil {
 		s.fail(c, err)

@@ -37,6 +37,7 @@ var (
 	errForbidden        = errors.New("server: account not allowed at the counter")
 	errSystemOnly       = errors.New("server: main system or administrator only")
 	errAdminOnly        = errors.New("server: administrators only")
+	errLoginBusy        = errors.New("server: no free password comparison")
 	errMissingService   = errors.New("server: no service given")
 	errMissingTransfer  = errors.New("server: no service to transfer to")
 	errMissingTicket    = errors.New("server: no ticket to call")
@@ -63,6 +64,17 @@ func (e *fieldError) Error() string {
 }
 
 func invalid(id msg.ID, field string) error { return &fieldError{id: id, field: field} }
+
+// throttledError is a login refused because its account or address failed
+// too often: it may try again after wait.
+type throttledError struct{ wait time.Duration }
+
+func (e *throttledError) Error() string {
+	return fmt.Sprintf("server: too many failed logins, retry in %v", e.wait)
+}
+
+// seconds is d in whole seconds, rounded up, at least 1.
+func seconds(d time.Duration) int { return max(int(math.Ceil(d.Seconds())), 1) }
 
 // answer is how the API answers one kind of error: the status, and the
 // catalogue's message whose ID gives the code.
@@ -120,6 +132,19 @@ func (s *Server) errorTable() []rule {
 		// Sessions and rights.
 		is(errUnauthorized, http.StatusUnauthorized, msg.Unauthorized),
 		is(errBadLogin, http.StatusUnauthorized, msg.BadCredentials),
+		{match: func(err error) (answer, bool) {
+			var te *throttledError
+			if !errors.As(err, &te) {
+				return answer{}, false
+			}
+			return answer{status: http.StatusTooManyRequests, id: msg.LoginThrottled, vars: []string{"wait", msg.Delay(te.wait).VI},
+				extra: func(c *gin.Context, _ error, body gin.H) {
+					c.Header("Retry-After", strconv.Itoa(seconds(te.wait)))
+					body["retry_after_s"] = seconds(te.wait)
+				}}, true
+		}},
+		{kind: errLoginBusy, answer: answer{status: http.StatusTooManyRequests, id: msg.LoginBusy,
+			extra: func(c *gin.Context, _ error, _ gin.H) { c.Header("Retry-After", "1") }}},
 		is(errForbidden, http.StatusForbidden, msg.Forbidden),
 		is(errSystemOnly, http.StatusForbidden, msg.SystemOnly),
 		is(errAdminOnly, http.StatusForbidden, msg.AdminOnly),

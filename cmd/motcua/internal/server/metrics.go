@@ -27,7 +27,10 @@ func (s *Server) newMetrics(r *gin.Engine) *prometheus.Registry {
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 3},
 	}, []string{"route", "status"})
 	waiting := prometheus.NewDesc("motcua_queue_waiting", "Tickets waiting now, by field.", []string{"service"}, nil)
-	reg.MustRegister(events, requests, collectorFunc{desc: waiting, collect: func(ch chan<- prometheus.Metric) {
+	s.logins = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "motcua_logins_total", Help: "Staff logins by result: ok, bad_credentials, throttled (the account or address waits), busy (no free password comparison).",
+	}, []string{"result"})
+	reg.MustRegister(events, requests, s.logins, collectorFunc{desc: waiting, collect: func(ch chan<- prometheus.Metric) {
 		for code, n := range s.engine.Snapshot().Waiting {
 			ch <- prometheus.MustNewConstMetric(waiting, prometheus.GaugeValue, float64(n), code)
 		}

@@ -59,6 +59,8 @@ type Server struct {
 	log      *slog.Logger
 	loc      *time.Location
 	sess     *session.Store
+	throttle *session.Throttle
+	logins   *prometheus.CounterVec // by result
 	health   map[string]func() any
 	lookup   *lookup.Service
 	registry *registry.Registry
@@ -81,7 +83,7 @@ func New(o Opts) *Server {
 	o.Clock = clock.Or(o.Clock)
 	s := &Server{
 		cfg: o.Config, engine: o.Engine, store: o.Store, log: o.Logger, loc: o.Engine.Location(),
-		sess: o.Sessions, health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Clock.Now,
+		sess: o.Sessions, throttle: session.NewThrottle(session.ThrottleOpts{Clock: o.Clock}), health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Clock.Now,
 		receiptKey: o.ReceiptSecret, codePattern: compileCode(o.Config.Dossiers.CodePattern),
 	}
 	s.errors = s.errorTable()
