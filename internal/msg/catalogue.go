@@ -23,6 +23,8 @@ const (
 	SystemOnly     ID = "forbidden.system"
 	AdminOnly      ID = "admin_only"
 	CrossOrigin    ID = "cross_origin"
+	NotYourPrinter ID = "forbidden.printer"
+	NotYourField   ID = "forbidden.field"
 	RevokeWhom     ID = "invalid_field.revoke" // neither or both of username and all
 	LoginThrottled ID = "login_throttled"      // {wait}
 	LoginBusy      ID = "login_throttled.busy"
@@ -63,6 +65,8 @@ const (
 	FieldProcedure      ID = "invalid_field.procedure"
 	FieldApplicant      ID = "invalid_field.applicant"
 	FieldDocuments      ID = "invalid_field.documents"
+	FieldDocumentsText  ID = "invalid_field.documents_text"
+	FieldTooLong        ID = "invalid_field.too_long" // {field} {max}
 	FieldCopies         ID = "invalid_field.copies"
 	FieldSets           ID = "invalid_field.sets"
 	FieldReceivedAt     ID = "invalid_field.received_at"
@@ -118,6 +122,8 @@ var messages = map[ID]Text{
 	LoginThrottled: {"Đăng nhập sai quá nhiều lần. Xin chờ {wait} rồi thử lại.", "Too many failed logins. Please wait {wait} and try again."},
 	LoginBusy:      {"Máy chủ đang bận kiểm tra đăng nhập. Xin thử lại sau giây lát.", "The server is busy checking logins. Please try again in a moment."},
 	RevokeWhom:     {"Chọn một tài khoản (username) hoặc tất cả (all: true) để đăng xuất.", "Name one account (username) or all (all: true) to log out."},
+	NotYourField:   {"Quầy của tài khoản này không phục vụ lĩnh vực của số này.", "This account's counters do not serve this ticket's service."},
+	NotYourPrinter: {"Chỉ được in trên máy in của quầy mình.", "Print only on your own counter's printer."},
 	CrossOrigin:    {"Yêu cầu không đến từ trang của trung tâm nên bị từ chối. Xin mở lại trang từ địa chỉ của trung tâm.", "The request does not come from the center's own pages and is refused. Open the page from the center's address."},
 
 	QueueEmpty:        {"Không còn ai đang chờ.", "Nobody is waiting."},
@@ -146,20 +152,22 @@ var messages = map[ID]Text{
 	InvalidFormat:       {"Định dạng là json hoặc csv.", "The format is json or csv."},
 	DisplayTicketAbsent: {"Không tìm thấy số thứ tự.", "No such ticket."},
 
-	NoPrinter:        {"Chưa chọn máy in cho biên nhận (quầy này chưa có máy in).", "No printer chosen for the receipt (this counter has none)."},
-	UnknownPrinter:   {"Không có máy in này.", "No such printer."},
-	FieldDossierCode: {"dossier_code: mã hồ sơ không đúng định dạng.", "dossier_code: the dossier code is not in the right format."},
-	FieldProcedure:   {"procedure: cần tên thủ tục.", "procedure: the procedure's name is required."},
-	FieldApplicant:   {"applicant.name: cần tên người nộp hồ sơ.", "applicant.name: the applicant's name is required."},
-	FieldDocuments:   {"documents: tối đa 60 thành phần hồ sơ.", "documents: at most 60 documents."},
-	FieldCopies:      {"copies: in 1 hoặc 2 liên.", "copies: print 1 or 2 copies."},
-	FieldSets:        {"sets: số bộ hoặc số ngày không hợp lệ.", "sets: the number of sets or of days is not valid."},
-	FieldReceivedAt:  {"received_at: thời gian theo RFC 3339, ví dụ 2026-11-21T08:30:00+07:00.", "received_at: a time in RFC 3339, e.g. 2026-11-21T08:30:00+07:00."},
-	FieldDueAt:       {"due_at: thời gian theo RFC 3339, ví dụ 2026-12-05T16:00:00+07:00.", "due_at: a time in RFC 3339, e.g. 2026-12-05T16:00:00+07:00."},
-	FieldDueBefore:   {"due_at: ngày hẹn trả trước ngày tiếp nhận.", "due_at: the due date is before the date received."},
-	FieldStatusAt:    {"Thời điểm \"at\" phải theo RFC 3339, ví dụ 2026-11-21T08:30:00+07:00.", "\"at\" must be a time in RFC 3339, e.g. 2026-11-21T08:30:00+07:00."},
-	InvalidDossier:   {"Dữ liệu hồ sơ không hợp lệ.", "The dossier's data is not valid."},
-	InvalidImport:    {"Tệp có dòng không hợp lệ; chưa ghi gì.", "The file has invalid lines; nothing was written."},
+	NoPrinter:          {"Chưa chọn máy in cho biên nhận (quầy này chưa có máy in).", "No printer chosen for the receipt (this counter has none)."},
+	UnknownPrinter:     {"Không có máy in này.", "No such printer."},
+	FieldDossierCode:   {"dossier_code: mã hồ sơ không đúng định dạng.", "dossier_code: the dossier code is not in the right format."},
+	FieldProcedure:     {"procedure: cần tên thủ tục.", "procedure: the procedure's name is required."},
+	FieldApplicant:     {"applicant.name: cần tên người nộp hồ sơ.", "applicant.name: the applicant's name is required."},
+	FieldDocuments:     {"documents: tối đa 30 thành phần hồ sơ.", "documents: at most 30 documents."},
+	FieldDocumentsText: {"documents: các thành phần hồ sơ cộng lại tối đa 3000 ký tự.", "documents: at most 3000 characters in all."},
+	FieldTooLong:       {"{field}: tối đa {max} ký tự.", "{field}: at most {max} characters."},
+	FieldCopies:        {"copies: in 1 hoặc 2 liên.", "copies: print 1 or 2 copies."},
+	FieldSets:          {"sets: số bộ hoặc số ngày không hợp lệ.", "sets: the number of sets or of days is not valid."},
+	FieldReceivedAt:    {"received_at: thời gian theo RFC 3339, ví dụ 2026-11-21T08:30:00+07:00.", "received_at: a time in RFC 3339, e.g. 2026-11-21T08:30:00+07:00."},
+	FieldDueAt:         {"due_at: thời gian theo RFC 3339, ví dụ 2026-12-05T16:00:00+07:00.", "due_at: a time in RFC 3339, e.g. 2026-12-05T16:00:00+07:00."},
+	FieldDueBefore:     {"due_at: ngày hẹn trả trước ngày tiếp nhận.", "due_at: the due date is before the date received."},
+	FieldStatusAt:      {"Thời điểm \"at\" phải theo RFC 3339, ví dụ 2026-11-21T08:30:00+07:00.", "\"at\" must be a time in RFC 3339, e.g. 2026-11-21T08:30:00+07:00."},
+	InvalidDossier:     {"Dữ liệu hồ sơ không hợp lệ.", "The dossier's data is not valid."},
+	InvalidImport:      {"Tệp có dòng không hợp lệ; chưa ghi gì.", "The file has invalid lines; nothing was written."},
 	DossierNotFound: {"Không tìm thấy hồ sơ có mã này. Xin kiểm tra lại mã trên giấy hẹn, hoặc hỏi cán bộ tại quầy.",
 		"No dossier with this code. Please check the code on your receipt or ask at a counter."},
 	InvalidCode: {"Mã hồ sơ chưa đúng. Mã có dạng 000.00.14.H56-200203-0118, in dưới mã vạch trên giấy hẹn.",

@@ -38,6 +38,8 @@ var (
 	errSystemOnly       = errors.New("server: main system or administrator only")
 	errAdminOnly        = errors.New("server: administrators only")
 	errLoginBusy        = errors.New("server: no free password comparison")
+	errNotYourPrinter   = errors.New("server: printer of another counter")
+	errNotYourField     = errors.New("server: ticket of a field the account's counters do not serve")
 	errMissingService   = errors.New("server: no service given")
 	errMissingTransfer  = errors.New("server: no service to transfer to")
 	errMissingTicket    = errors.New("server: no ticket to call")
@@ -64,6 +66,16 @@ func (e *fieldError) Error() string {
 }
 
 func invalid(id msg.ID, field string) error { return &fieldError{id: id, field: field} }
+
+// tooLongError is a text of a receipt longer than max characters.
+type tooLongError struct {
+	field string
+	max   int
+}
+
+func (e *tooLongError) Error() string {
+	return fmt.Sprintf("server: %s longer than %d characters", e.field, e.max)
+}
 
 // throttledError is a login refused because its account or address failed
 // too often: it may try again after wait.
@@ -117,6 +129,14 @@ func (s *Server) errorTable() []rule {
 			}
 			return answer{status: http.StatusBadRequest, id: fe.id, vars: []string{"field", fe.field}}, true
 		}},
+		{match: func(err error) (answer, bool) {
+			var tl *tooLongError
+			if !errors.As(err, &tl) {
+				return answer{}, false
+			}
+			return answer{status: http.StatusBadRequest, id: msg.FieldTooLong, vars: []string{"field", tl.field, "max", strconv.Itoa(tl.max)},
+				extra: func(_ *gin.Context, _ error, body gin.H) { body["field"] = tl.field }}, true
+		}},
 		is(errRouteNotFound, http.StatusNotFound, msg.RouteNotFound),
 		is(errMethodNotAllowed, http.StatusMethodNotAllowed, msg.MethodNotAllowed),
 		is(errMissingService, http.StatusBadRequest, msg.MissingService),
@@ -146,6 +166,8 @@ func (s *Server) errorTable() []rule {
 		{kind: errLoginBusy, answer: answer{status: http.StatusTooManyRequests, id: msg.LoginBusy,
 			extra: func(c *gin.Context, _ error, _ gin.H) { c.Header("Retry-After", "1") }}},
 		is(errForbidden, http.StatusForbidden, msg.Forbidden),
+		is(errNotYourPrinter, http.StatusForbidden, msg.NotYourPrinter),
+		is(errNotYourField, http.StatusForbidden, msg.NotYourField),
 		is(errSystemOnly, http.StatusForbidden, msg.SystemOnly),
 		is(errAdminOnly, http.StatusForbidden, msg.AdminOnly),
 		is(errCrossOrigin, http.StatusForbidden, msg.CrossOrigin),
