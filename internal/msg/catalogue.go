@@ -25,6 +25,7 @@ const (
 	CrossOrigin    ID = "cross_origin"
 	NotYourPrinter ID = "forbidden.printer"
 	NotYourField   ID = "forbidden.field"
+	MetricsToken   ID = "unauthorized.metrics"
 	RevokeWhom     ID = "invalid_field.revoke" // neither or both of username and all
 	LoginThrottled ID = "login_throttled"      // {wait}
 	LoginBusy      ID = "login_throttled.busy"
@@ -122,6 +123,7 @@ var messages = map[ID]Text{
 	LoginThrottled: {"Đăng nhập sai quá nhiều lần. Xin chờ {wait} rồi thử lại.", "Too many failed logins. Please wait {wait} and try again."},
 	LoginBusy:      {"Máy chủ đang bận kiểm tra đăng nhập. Xin thử lại sau giây lát.", "The server is busy checking logins. Please try again in a moment."},
 	RevokeWhom:     {"Chọn một tài khoản (username) hoặc tất cả (all: true) để đăng xuất.", "Name one account (username) or all (all: true) to log out."},
+	MetricsToken:   {"Cần mã truy cập số liệu (security.metrics_token).", "The metrics token (security.metrics_token) is required."},
 	NotYourField:   {"Quầy của tài khoản này không phục vụ lĩnh vực của số này.", "This account's counters do not serve this ticket's service."},
 	NotYourPrinter: {"Chỉ được in trên máy in của quầy mình.", "Print only on your own counter's printer."},
 	CrossOrigin:    {"Yêu cầu không đến từ trang của trung tâm nên bị từ chối. Xin mở lại trang từ địa chỉ của trung tâm.", "The request does not come from the center's own pages and is refused. Open the page from the center's address."},

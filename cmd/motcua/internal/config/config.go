@@ -69,6 +69,9 @@ type Security struct {
 	// [::] (there is no TLS yet): set it only when a firewall limits who
 	// reaches the machine.
 	AllowAllInterfaces bool `yaml:"allow_all_interfaces"`
+	// MetricsToken, when set, is the bearer token /metrics asks for
+	// (Authorization: Bearer …); empty: /metrics is open to the LAN.
+	MetricsToken string `yaml:"metrics_token"`
 }
 
 // ReceiptKeys is the configured receipt key ring, newest first; empty when

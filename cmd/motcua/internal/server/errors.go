@@ -39,6 +39,7 @@ var (
 	errAdminOnly        = errors.New("server: administrators only")
 	errLoginBusy        = errors.New("server: no free password comparison")
 	errNotYourPrinter   = errors.New("server: printer of another counter")
+	errMetricsToken     = errors.New("server: /metrics without its token")
 	errNotYourField     = errors.New("server: ticket of a field the account's counters do not serve")
 	errMissingService   = errors.New("server: no service given")
 	errMissingTransfer  = errors.New("server: no service to transfer to")
@@ -152,6 +153,7 @@ func (s *Server) errorTable() []rule {
 		// Sessions and rights.
 		is(errUnauthorized, http.StatusUnauthorized, msg.Unauthorized),
 		is(errBadLogin, http.StatusUnauthorized, msg.BadCredentials),
+		is(errMetricsToken, http.StatusUnauthorized, msg.MetricsToken),
 		{match: func(err error) (answer, bool) {
 			var te *throttledError
 			if !errors.As(err, &te) {

@@ -67,8 +67,19 @@ func (s *Server) newMetrics(r *gin.Engine) *prometheus.Registry {
 		requests.WithLabelValues(route, strconv.Itoa(c.Writer.Status())).Observe(time.Since(start).Seconds())
 	})
 	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
-	r.GET("/metrics", gin.WrapH(h))
+	r.GET("/metrics", s.metricsAccess, gin.WrapH(h))
 	return reg
+}
+
+// metricsAccess asks for security.metrics_token, when set, as a bearer
+// token: the figures tell who works when and how busy the center is.
+func (s *Server) metricsAccess(c *gin.Context) {
+	if tok := s.cfg.Security.MetricsToken; tok != "" && !bearerIs(c, tok) {
+		c.Header("WWW-Authenticate", `Bearer realm="motcua metrics"`)
+		s.fail(c, errMetricsToken)
+		return
+	}
+	c.Next()
 }
 
 // collectorFunc is a collector that reads its values when scraped.

@@ -333,3 +333,28 @@ func TestHealthFailsWhenTheStoreDoesNot(t *testing.T) {
 		t.Fatalf("healthz with a dead store: %d", rec.Code)
 	}
 }
+
+func TestMetricsBehindAToken(t *testing.T) {
+	cfg, err := config.Load("../../../../configs/demo.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Security.MetricsToken = "so-lieu-bi-mat-0123456789abcdef"
+	e, _ := queue.New(context.Background(), queue.Opts{Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: queuetest.NewStore()})
+	s := New(Opts{Config: cfg, Engine: e, Store: pingOK{}})
+	for _, tc := range []struct {
+		auth   string
+		status int
+	}{{"", 401}, {"Bearer sai", 401}, {"so-lieu-bi-mat-0123456789abcdef", 401}, {"Bearer so-lieu-bi-mat-0123456789abcdef", 200}} {
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		if tc.auth != "" {
+			req.Header.Set("Authorization", tc.auth)
+		}
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		body := rec.Body.String()
+		if rec.Code != tc.status || (tc.status == 401 && strings.Contains(body, "motcua_")) || (tc.status == 200 && !strings.Contains(body, "motcua_http_request_seconds")) {
+			t.Errorf("%q: %d %.80s", tc.auth, rec.Code, body)
+		}
+	}
+}
