@@ -89,7 +89,7 @@ func call(t *testing.T, method, url, auth, ctype, body string) (int, map[string]
 func TestDossierLookupMasksUnlessSigned(t *testing.T) {
 	hs, _, secret := newLookupEnv(t)
 	code200, d := call(t, "GET", hs.URL+"/api/v1/dossiers/"+code+"?kiosk=k1", "", "", "")
-	if code200 != 200 || d["status"].(float64) != 2 || d["applicant"] == "Nguyễn Thị Hoa" || !strings.HasPrefix(d["applicant"].(string), "Ng") {
+	if code200 != 200 || d["status"].(float64) != 2 || d["applicant"] != "N*** T*** H***" {
 		t.Fatalf("bare code: %d %v", code200, d)
 	}
 	sig := lookup.Signature(secret, code)
