@@ -87,9 +87,13 @@ func (s *Server) login(c *gin.Context) {
 	var wait time.Duration
 	var match bool
 	err := s.throttle.Compare(ctx, func() {
-		// Failures recorded while this login waited for its slot count.
+		// Checked and recorded inside the slot: failures of the logins that
+		// held it before count for this one.
 		if wait = s.throttle.Wait(keys...); wait == 0 {
-			match = bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) == nil
+			match = bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) == nil && ok
+			if !match {
+				s.throttle.Fail(keys...)
+			}
 		}
 	})
 	switch {
@@ -101,8 +105,7 @@ func (s *Server) login(c *gin.Context) {
 		s.logins.WithLabelValues("throttled").Inc()
 		s.fail(c, &throttledError{wait: wait})
 		return
-	case !match || !ok:
-		s.throttle.Fail(keys...)
+	case !match:
 		s.logins.WithLabelValues("bad_credentials").Inc()
 		s.fail(c, errBadLogin)
 		return
