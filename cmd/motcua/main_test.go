@@ -454,7 +454,7 @@ func TestDataDirectoryIsPrivate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"motcua.db", "receipt.key", "session.key", "motcua.lock", "prints"} {
+	for _, name := range []string{"motcua.db", "receipt.key", "motcua.lock", "prints"} { // sessions live in motcua.db
 		if _, err := os.Stat(filepath.Join(data, name)); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}

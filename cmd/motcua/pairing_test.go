@@ -35,7 +35,12 @@ func TestKioskSocketNeedsTheKiosksCredential(t *testing.T) {
 		t.Fatalf("the paired browser: %v", err)
 	}
 	conn.Close()
-	resp, err = client.Post(c.url+"/api/v1/tickets", "application/json", strings.NewReader(`{"service":"A"}`))
+	// As the kiosk page sends it: from the service's own origin (a cookie
+	// from elsewhere is refused).
+	req, _ := http.NewRequest("POST", c.url+"/api/v1/tickets", strings.NewReader(`{"service":"A"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", c.url)
+	resp, err = client.Do(req)
 	if err != nil || resp.StatusCode != http.StatusCreated {
 		t.Fatalf("ticket from the paired browser: %v %v", resp, err)
 	}
