@@ -196,6 +196,7 @@ func (s *service) startScanners(cfg *config.Config, scr *screens, log *slog.Logg
 		dev, err := scanner.Start(ctx, scanner.Opts{
 			Name: sc.Name, Kiosk: sc.Kiosk, Path: sc.Path, VID: strings.ToLower(sc.VID), PID: strings.ToLower(sc.PID),
 			Serial: sc.Serial, Baud: sc.Baud, Suffix: scanner.Suffix(strings.ToLower(sc.Suffix)), Logger: log,
+			HID:    sc.Type == config.ScannerHID,
 			OnCode: func(c scanner.Code) { scr.hub.Push(c.Kiosk, c.Text) },
 		})
 		if err != nil {

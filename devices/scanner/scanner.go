@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"slices"
 	"strings"
@@ -98,6 +99,14 @@ type Opts struct {
 	// enumerator.GetDetailedPortsList and serial.Open.
 	Enumerate Enumerator
 	Open      Opener
+	// HID reads a USB keyboard (HID) scanner from its Linux input device
+	// instead of a serial port (hid.go): Path is /dev/input/eventN or a
+	// /dev/input/by-id/…-event-kbd link, or VID and PID are looked up under
+	// SysRoot (default "/sys"). The device is grabbed: its keystrokes reach
+	// no other program. OpenInput opens it (default: open and EVIOCGRAB).
+	HID       bool
+	SysRoot   string
+	OpenInput InputOpener
 }
 
 // State is what a scanner is doing, for /healthz.
@@ -174,6 +183,12 @@ func Start(ctx context.Context, opts Opts) (*Scanner, error) {
 	}
 	if opts.Open == nil {
 		opts.Open = serial.Open
+	}
+	if opts.SysRoot == "" {
+		opts.SysRoot = "/sys"
+	}
+	if opts.OpenInput == nil {
+		opts.OpenInput = openInput
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	s := &Scanner{
@@ -259,7 +274,10 @@ func (s *Scanner) run(ctx context.Context) {
 
 // connect opens the configured path, or the first free port with the
 // configured USB ids.
-func (s *Scanner) connect() (serial.Port, string, error) {
+func (s *Scanner) connect() (io.ReadCloser, string, error) {
+	if s.opts.HID {
+		return s.connectHID()
+	}
 	mode := &serial.Mode{BaudRate: s.opts.Baud, DataBits: 8, Parity: serial.NoParity, StopBits: serial.OneStopBit}
 	paths := []string{s.opts.Path}
 	if s.opts.Path == "" {
@@ -288,7 +306,7 @@ func (s *Scanner) connect() (serial.Port, string, error) {
 }
 
 // read delivers codes until the port fails or ctx ends.
-func (s *Scanner) read(ctx context.Context, port serial.Port) error {
+func (s *Scanner) read(ctx context.Context, port io.Reader) error {
 	sp := newSplitter(s.opts.Suffix, s.opts.MinLen, s.opts.MaxLen)
 	deliver := func(text string) {
 		sym, text := aim(text)

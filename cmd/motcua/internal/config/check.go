@@ -536,6 +536,11 @@ func (c *Config) checkScanners() []*Error {
 		if sc.Baud < 0 {
 			errs = append(errs, c.fail(key+".baud", "a speed cannot be negative"))
 		}
+		switch sc.Type {
+		case "", ScannerSerial, ScannerHID:
+		default:
+			errs = append(errs, c.fail(key+".type", "%q: use serial or hid (a USB keyboard scanner)", sc.Type))
+		}
 	}
 	return errs
 }

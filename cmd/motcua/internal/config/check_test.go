@@ -122,6 +122,8 @@ func TestEverySectionNamesTheKeyAndLine(t *testing.T) {
 			`config:26: printers[1].name: "kiosk1": a printer needs a unique name of letters, digits, - or _`, 26},
 		{"scanners", "path: /dev/ttyACM0}", "path: /dev/ttyACM0, baud: -1}",
 			"config:28: scanners[0].baud: a speed cannot be negative", 28},
+		{"scanners", "path: /dev/ttyACM0}", "path: /dev/ttyACM0, type: keyboard}",
+			`config:28: scanners[0].type: "keyboard": use serial or hid (a USB keyboard scanner)`, 28},
 		{"dossiers", "rate_per_minute: 10", "rate_per_minute: -1",
 			"config:30: dossiers.rate_per_minute: cannot be negative", 30},
 	}

@@ -128,7 +128,17 @@ type Scanner struct {
 	Serial string `yaml:"serial"`
 	Baud   int    `yaml:"baud"`
 	Suffix string `yaml:"suffix"` // auto (default), cr, lf, crlf, tab, none (a pause ends a code), stx-etx
+	// Type is serial (default: RS-232 or USB-CDC) or hid: a USB keyboard
+	// scanner read straight from its Linux input device and grabbed, so
+	// that what it types reaches only its kiosk, whatever has focus.
+	Type string `yaml:"type"`
 }
+
+// Scanner types.
+const (
+	ScannerSerial = "serial"
+	ScannerHID    = "hid"
+)
 
 // Dossier sources.
 const (
