@@ -136,33 +136,23 @@ var (
 
 // The names other sections refer to, as c holds them now.
 func (c *Config) fieldCodes() map[string]bool {
-	out := map[string]bool{}
-	for _, f := range c.Fields {
-		out[f.Code] = true
-	}
-	return out
+	return keySet(c.Fields, func(f Field) string { return f.Code })
 }
-
 func (c *Config) counterIDs() map[string]bool {
-	out := map[string]bool{}
-	for _, ct := range c.Counters {
-		out[ct.ID] = true
-	}
-	return out
+	return keySet(c.Counters, func(ct Counter) string { return ct.ID })
 }
-
 func (c *Config) kioskIDs() map[string]bool {
-	out := map[string]bool{}
-	for _, k := range c.Kiosks {
-		out[k.ID] = true
-	}
-	return out
+	return keySet(c.Kiosks, func(k Kiosk) string { return k.ID })
+}
+func (c *Config) printerNames() map[string]bool {
+	return keySet(c.Printers, func(p Printer) string { return p.Name })
 }
 
-func (c *Config) printerNames() map[string]bool {
-	out := map[string]bool{}
-	for _, p := range c.Printers {
-		out[p.Name] = true
+// keySet is the set of the keys of list.
+func keySet[T any](list []T, key func(T) string) map[string]bool {
+	out := make(map[string]bool, len(list))
+	for _, x := range list {
+		out[key(x)] = true
 	}
 	return out
 }
