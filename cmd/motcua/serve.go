@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"motcua/cmd/motcua/internal/config"
@@ -77,7 +78,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer svc.close()
-	hs := httpServer(svc.handler, cfg.Limits)
+	// One core at most compares passwords: a login flood leaves the rest.
+	hs := httpServer(hashGate(svc.handler, runtime.GOMAXPROCS(0)-1, 2*time.Second), cfg.Limits)
 	go func() { served <- hs.Serve(lln) }()
 	scheme := "http"
 	if cfg.TLS.Enabled() {
