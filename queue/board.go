@@ -14,7 +14,7 @@ import (
 //
 // A Board names tickets by number. It keeps ticket ids inside, to follow a
 // ticket through its events and to report positions, but hands out none
-// except through BoardChange.Moved and DoneTicket.TicketID, which are for the
+// except through Board.Moved and DoneTicket.TicketID, which are for the
 // server's own use (notifications, the rating tablet), never for screens.
 //
 // A Board does no I/O and starts no goroutine. It is not safe for
@@ -97,11 +97,9 @@ type BoardChange struct {
 	// lists as they were, they give the lists as they are now. A page
 	// that holds the lists follows them without knowing the calling order.
 	Edits []QueueEdit
-	// Moved gives, for each ticket whose place in its field's queue
-	// changed (including a ticket that joined one), how many tickets are
-	// ahead of it now; -1 for a ticket that left the queue (called,
-	// cancelled, or dropped by a new day).
-	Moved map[string]int
+	// cleared holds the ids of the tickets a new day dropped (EditClear
+	// names none), for Moved.
+	cleared []string
 }
 
 // QueueEdit is one change to a field's waiting list.
@@ -311,7 +309,7 @@ func (b *Board) Apply(ev Event) BoardChange {
 				continue
 			}
 			for _, w := range f.Waiting {
-				moved(&ch, w.id, -1)
+				ch.cleared = append(ch.cleared, w.id)
 			}
 			f.Waiting = f.Waiting[:0]
 			ch.Fields = append(ch.Fields, f.Code)
@@ -333,15 +331,44 @@ func (b *Board) holding(counter, id string) *BoardCounter {
 	return nil
 }
 
-func moved(ch *BoardChange, id string, pos int) {
-	if ch.Moved == nil {
-		ch.Moved = map[string]int{}
+// Moved returns, for each ticket whose place in its field's queue ch
+// changed (a ticket that joined one included), how many tickets are ahead
+// of it now; -1 for a ticket that left the queue (called, cancelled, or
+// dropped by a new day). It reads the lists as they are, so it must be
+// called before the next Apply. It costs the length of the queues behind
+// the edits (a call at the head of a queue moves everyone), which is why
+// Apply does not compute it: a consumer that watches a few tickets asks
+// Position, one that needs every move asks Moved.
+func (b *Board) Moved(ch BoardChange) map[string]int {
+	out := map[string]int{}
+	from := map[string]int{} // field → first index whose ticket moved
+	for _, e := range ch.Edits {
+		switch e.Op {
+		case EditRemove:
+			out[e.Ticket.id] = -1
+		case EditClear:
+			continue
+		}
+		if i, ok := from[e.Field]; !ok || e.Index < i {
+			from[e.Field] = e.Index
+		}
 	}
-	ch.Moved[id] = pos
+	for _, id := range ch.cleared {
+		out[id] = -1
+	}
+	for code, i := range from {
+		f, ok := b.Field(code)
+		if !ok {
+			continue
+		}
+		for j := i; j < len(f.Waiting); j++ {
+			out[f.Waiting[j].id] = j
+		}
+	}
+	return out
 }
 
-// enqueue places t in its field's queue by calling order; it and every
-// ticket behind it move.
+// enqueue places t in its field's queue by calling order.
 func (b *Board) enqueue(ch *BoardChange, t *Ticket) {
 	f, ok := b.Field(t.Service)
 	if !ok {
@@ -351,14 +378,10 @@ func (b *Board) enqueue(ch *BoardChange, t *Ticket) {
 	i, _ := slices.BinarySearchFunc(f.Waiting, w, callingOrder)
 	f.Waiting = slices.Insert(f.Waiting, i, w)
 	ch.Edits = append(ch.Edits, QueueEdit{Field: f.Code, Op: EditInsert, Index: i, Ticket: w})
-	for j := i; j < len(f.Waiting); j++ {
-		moved(ch, f.Waiting[j].id, j)
-	}
 	ch.Fields = append(ch.Fields, f.Code)
 }
 
-// dequeue takes t out of its field's queue; every ticket behind it moves
-// up.
+// dequeue takes t out of its field's queue.
 func (b *Board) dequeue(ch *BoardChange, t *Ticket) {
 	f, ok := b.Field(t.Service)
 	if !ok {
@@ -370,9 +393,5 @@ func (b *Board) dequeue(ch *BoardChange, t *Ticket) {
 	}
 	ch.Edits = append(ch.Edits, QueueEdit{Field: f.Code, Op: EditRemove, Index: i, Ticket: f.Waiting[i]})
 	f.Waiting = slices.Delete(f.Waiting, i, i+1)
-	moved(ch, t.ID, -1)
-	for j := i; j < len(f.Waiting); j++ {
-		moved(ch, f.Waiting[j].id, j)
-	}
 	ch.Fields = append(ch.Fields, f.Code)
 }

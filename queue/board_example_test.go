@@ -52,10 +52,10 @@ func ExampleBoard() {
 	clock.Advance(time.Minute)
 	e.Issue(ctx, queue.IssueRequest{Service: "A", Priority: true})
 	ch := next()
-	fmt.Println("ahead of", mine.Number+":", ch.Moved[mine.ID])
+	fmt.Println("ahead of", mine.Number+":", board.Moved(ch)[mine.ID])
 	e.Next(ctx, "1")
 	ch = next()
-	fmt.Println("ahead of", mine.Number+":", ch.Moved[mine.ID])
+	fmt.Println("ahead of", mine.Number+":", board.Moved(ch)[mine.ID])
 	c, _ := board.Counter("1")
 	fmt.Println("counter 1 calls", c.Current.Number, "of field", c.Current.Service)
 	// Output:

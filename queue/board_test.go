@@ -20,23 +20,13 @@ type boardRig struct {
 	*rig
 	board   *queue.Board
 	applied int                 // events of r.events applied to board
-	pos     map[string]int      // ticket id → tickets ahead, from BoardChange.Moved
+	pos     map[string]int      // ticket id → tickets ahead, from Board.Moved
 	lists   map[string][]string // field → numbers waiting, from BoardChange.Edits
 }
 
 func newBoardRig(t *testing.T, o queue.Opts) *boardRig {
 	r := start(t, queuetest.NewStore(), clocktest.New(time.Date(2026, 3, 2, 9, 0, 0, 0, ict)), o)
 	return &boardRig{rig: r, board: queue.NewBoard(r.e.Snapshot()), pos: map[string]int{}, lists: map[string][]string{}}
-}
-
-// lastSeq is the seq of the last event the engine published.
-func (br *boardRig) lastSeq() uint64 {
-	br.mu.Lock()
-	defer br.mu.Unlock()
-	if len(br.events) == 0 {
-		return 0
-	}
-	return br.events[len(br.events)-1].Seq
 }
 
 // catchUp applies the events published since the last call, checking each
@@ -55,7 +45,7 @@ func (br *boardRig) catchUp() {
 			br.t.Fatalf("event %d after board seq %d", ev.Seq, br.board.Seq())
 		}
 		ch := br.board.Apply(ev)
-		for id, p := range ch.Moved {
+		for id, p := range br.board.Moved(ch) {
 			if p < 0 {
 				delete(br.pos, id)
 			} else {
@@ -93,16 +83,20 @@ func (br *boardRig) catchUp() {
 // snapshot, and the reported positions with the engine's.
 func (br *boardRig) check(step string) {
 	br.t.Helper()
-	fresh := queue.NewBoard(br.e.Snapshot())
-	// The engine's state runs ahead of its listeners by one commit (the
-	// first day's event comes from Run): wait for the events up to the
-	// snapshot.
-	for deadline := time.Now().Add(5 * time.Second); br.lastSeq() < fresh.Seq(); time.Sleep(time.Millisecond) {
+	// Run's first day event may come at any moment, and the engine's state
+	// runs ahead of its listeners by one commit: compare a board and a
+	// snapshot at the same seq.
+	var fresh *queue.Board
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		br.catchUp()
+		fresh = queue.NewBoard(br.e.Snapshot())
+		if fresh.Seq() == br.board.Seq() {
+			break
+		}
 		if time.Now().After(deadline) {
-			br.t.Fatalf("%s: events reached seq %d, the snapshot is at %d", step, br.lastSeq(), fresh.Seq())
+			br.t.Fatalf("%s: the board is at seq %d, the snapshot at %d", step, br.board.Seq(), fresh.Seq())
 		}
 	}
-	br.catchUp()
 	if !reflect.DeepEqual(br.board, fresh) {
 		br.t.Fatalf("%s: board by events differs from the snapshot's\n got %s\nwant %s", step, dump(br.board), dump(fresh))
 	}
@@ -317,11 +311,8 @@ func TestBoardPositions(t *testing.T) {
 			for ref, p := range c.moved {
 				want[br.id(ref)] = p
 			}
-			if len(want) == 0 {
-				want = nil
-			}
-			if !reflect.DeepEqual(ch.Moved, want) {
-				t.Errorf("moved %v, want %v", ch.Moved, want)
+			if got := br.board.Moved(ch); !reflect.DeepEqual(got, want) {
+				t.Errorf("moved %v, want %v", got, want)
 			}
 			if !reflect.DeepEqual(ch.Fields, c.fields) {
 				t.Errorf("fields %v, want %v", ch.Fields, c.fields)

@@ -105,9 +105,27 @@ func (c *committer) recover(cause error) {
 		p.done <- cause
 	}
 	if err := e.load(context.Background()); err != nil {
-		e.log.Error("queue: reload after a failed commit", "err", err)
+		// The memory still holds what was not committed: no operation may
+		// build on it. The next one reloads first (fresh) or fails.
+		e.stale = err
+		e.log.Error("queue: commit failed and the state could not be reloaded; operations are refused until it can", "err", cause, "reload_err", err)
+		return
 	}
 	e.log.Error("queue: commit failed; state reloaded from the store", "err", cause)
+}
+
+// fresh reloads the state if a failed commit could not; an operation that
+// finds it still stale fails. Caller holds e.mu.
+func (e *Engine) fresh(ctx context.Context) error {
+	if e.stale == nil {
+		return nil
+	}
+	if err := e.load(ctx); err != nil {
+		return fmt.Errorf("queue: state not reloaded after a failed commit: %w", err)
+	}
+	e.stale = nil
+	e.log.Info("queue: state reloaded from the store")
+	return nil
 }
 
 // close stops taking changes; run commits those already queued and returns.

@@ -33,13 +33,28 @@ type Opts struct {
 	MaxBatch int
 	// RecentCalls is how many calls the snapshot lists. Default 10.
 	RecentCalls int
+	// MaxClockJump is how far past the last reading the clock may move at
+	// once and still be believed (Run reads it at least each minute; the
+	// first reading after a start is believed, as a center may be off over
+	// a weekend or a holiday). A bigger step forward
+	// (a Pi without RTC before NTP) is suspect: the day is kept, nothing is
+	// cancelled, until the clock has stayed there for ClockSettle. A stored
+	// day that lies more than MaxJump ahead of the clock is corrected back
+	// to the clock's day, numbering on. Default DefaultMaxClockJump;
+	// negative: every reading is believed.
+	MaxClockJump time.Duration
+	// ClockSettle is how long a suspect clock must keep going from where it
+	// jumped before the engine believes it. Default DefaultClockSettle.
+	ClockSettle time.Duration
 }
 
 // Defaults of Opts.
 const (
-	DefaultServiceTime = 5 * time.Minute
-	DefaultMaxBatch    = 256
-	serviceSamples     = ServiceSamples
+	DefaultServiceTime  = 5 * time.Minute
+	DefaultMaxBatch     = 256
+	DefaultMaxClockJump = 36 * time.Hour
+	DefaultClockSettle  = 15 * time.Minute
+	serviceSamples      = ServiceSamples
 )
 
 // Engine runs one center's queue. Create it with New, start it with Run.
@@ -67,6 +82,10 @@ type Engine struct {
 	recent    []Call
 	samples   map[string][]time.Duration
 	listeners []func([]Event)
+	stale     error           // a failed commit's reload failed: the memory is not the store
+	seen      time.Time       // the last reading of the clock believed (see clockjump.go)
+	suspect   time.Time       // the first reading of a suspect jump forward; zero: none
+	jumpTaken map[string]bool // tickets issued while the clock was suspect
 }
 
 // Call is one call of a ticket to a counter, as the lobby lists them.
@@ -108,6 +127,12 @@ func New(ctx context.Context, o Opts) (*Engine, error) {
 	if o.RecentCalls <= 0 {
 		o.RecentCalls = 10
 	}
+	if o.MaxClockJump == 0 {
+		o.MaxClockJump = DefaultMaxClockJump
+	}
+	if o.ClockSettle <= 0 {
+		o.ClockSettle = DefaultClockSettle
+	}
 	e := &Engine{
 		opts: o, loc: o.Location, clock: o.Clock, log: o.Logger,
 		fields: map[string]*Field{}, counters: map[string]*Counter{}, servedBy: map[string]int{},
@@ -116,6 +141,7 @@ func New(ctx context.Context, o Opts) (*Engine, error) {
 		return nil, err
 	}
 	e.commit = newCommitter(e, o.Store, o.MaxBatch)
+	e.jumpTaken = map[string]bool{}
 	if err := e.load(ctx); err != nil {
 		return nil, err
 	}
@@ -295,9 +321,13 @@ func (e *Engine) untilMidnight() time.Duration {
 // the first ticket of the day.
 func (e *Engine) Tick(ctx context.Context) error {
 	e.mu.Lock()
+	if err := e.fresh(ctx); err != nil {
+		e.mu.Unlock()
+		return err
+	}
 	var ch Change
 	e.rollover(&ch)
-	if len(ch.Events) == 0 {
+	if len(ch.Events) == 0 && ch.Day == "" {
 		e.mu.Unlock()
 		return nil
 	}
@@ -320,27 +350,39 @@ func (e *Engine) Location() *time.Location { return e.loc }
 func (e *Engine) localDay(t time.Time) string { return t.In(e.loc).Format(time.DateOnly) }
 
 // rollover starts a new day if the clock says so. The day never goes back:
-// a clock set back, or a restart, cannot reset the numbers a second time.
-// Tickets still queued from the day before are cancelled; tickets at a
-// counter stay until the clerk finishes them. Caller holds e.mu.
+// a clock set back, or a restart, cannot reset the numbers a second time;
+// only a stored day far ahead of the clock is corrected (believable). A
+// clock that jumped far forward is not followed until it settles. Tickets
+// still queued from the day before are cancelled, except those issued while
+// the clock was suspect; tickets at a counter stay until the clerk finishes
+// them. Caller holds e.mu.
 func (e *Engine) rollover(ch *Change) {
 	now := e.clock.Now()
+	keep, ok := e.believable(now, ch)
+	if !ok {
+		return
+	}
 	today := e.localDay(now)
 	if today <= e.day {
 		return
 	}
 	for _, f := range e.order {
 		q := e.queues[f]
-		for _, t := range q.all() {
+		all := q.all()
+		q.reset()
+		for _, t := range all {
+			if keep[t.ID] {
+				q.insert(t) // issued while the clock was suspect: a person waiting now
+				continue
+			}
 			t.State = Cancelled
 			t.DoneAt = now
 			ch.Tickets = append(ch.Tickets, *t)
 			delete(e.byID, t.ID)
 		}
-		q.reset()
 	}
 	for id, t := range e.byID {
-		if !t.State.AtCounter() {
+		if !t.State.AtCounter() && !t.State.Queued() {
 			delete(e.byID, id)
 		}
 	}
@@ -364,10 +406,21 @@ func (e *Engine) emit(ch *Change, ev Event) {
 // valid only when the commit succeeds.
 func (e *Engine) apply(op func(now time.Time, ch *Change) (Ticket, error)) (Ticket, error) {
 	e.mu.Lock()
+	if err := e.fresh(context.Background()); err != nil {
+		e.mu.Unlock()
+		return Ticket{}, err
+	}
 	var ch Change
 	e.rollover(&ch)
-	t, err := op(e.clock.Now(), &ch)
-	if err != nil && len(ch.Events) == 0 {
+	t, err := op(e.opTime(), &ch)
+	if !e.suspect.IsZero() {
+		for _, ev := range ch.Events {
+			if ev.Type == EventIssued {
+				e.jumpTaken[ev.Ticket.ID] = true
+			}
+		}
+	}
+	if err != nil && len(ch.Events) == 0 && ch.Day == "" {
 		e.mu.Unlock()
 		return Ticket{}, err
 	}

@@ -513,3 +513,29 @@ func TestRunResetsTheDayAtMidnightOnItsClock(t *testing.T) {
 		t.Fatalf("next wake-up %v, want a minute later", next)
 	}
 }
+
+// A commit fails and so does the reload after it (the disk failing): no
+// operation builds on the number that was never committed.
+func TestFailedCommitWhoseReloadFailsBuildsOnNothing(t *testing.T) {
+	clock := clocktest.New(time.Date(2026, 11, 21, 9, 0, 0, 0, ict))
+	store := queuetest.NewStore()
+	r := start(t, store, clock, queue.Opts{})
+	r.issue("A", false)
+	store.FailNext(1)
+	store.FailLoads(2)
+	ctx := context.Background()
+	if _, err := r.e.Issue(ctx, queue.IssueRequest{Service: "A"}); !errors.Is(err, queuetest.ErrInjected) {
+		t.Fatalf("issue on a failing store: %v", err)
+	}
+	// The store still fails to load: the next operation is refused, not
+	// numbered on top of the lost A002.
+	if tk, err := r.e.Issue(ctx, queue.IssueRequest{Service: "A"}); !errors.Is(err, queuetest.ErrInjected) {
+		t.Fatalf("issue while the state is not reloaded: %v %v, want the load's error", tk.Number, err)
+	}
+	if n := r.issue("A", false).Number; n != "A002" {
+		t.Fatalf("once the store answers got %s, want A002", n)
+	}
+	if w := r.e.Snapshot().Waiting["A"]; w != 2 {
+		t.Fatalf("waiting %d, want 2 (A001, A002)", w)
+	}
+}

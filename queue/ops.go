@@ -27,7 +27,9 @@ func (e *Engine) Issue(ctx context.Context, r IssueRequest) (Ticket, error) {
 		if !ok {
 			return Ticket{}, ErrUnknownService
 		}
-		if !f.openAt(now.In(e.loc)) {
+		// Opening hours follow the clock as it reads (now is the believed
+		// time, which stands still while the clock is suspect).
+		if !f.openAt(e.clock.Now().In(e.loc)) {
 			return Ticket{}, ErrServiceClosed
 		}
 		n := e.issued[f.Code]

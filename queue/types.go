@@ -83,7 +83,10 @@ const (
 	PrintNone    PrintState = "none"
 	PrintQueued  PrintState = "queued"
 	PrintPrinted PrintState = "printed"
-	PrintFailed  PrintState = "failed"
+	// PrintSent: every byte went to a printer that could not confirm it
+	// printed them (a one-way link, no answer in time).
+	PrintSent   PrintState = "sent"
+	PrintFailed PrintState = "failed"
 )
 
 // Ticket is one queue number. Times are zero until they happen.

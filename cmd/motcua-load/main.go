@@ -4,8 +4,15 @@
 // percentiles and failures.
 //
 //	motcua-load --url http://127.0.0.1:8080 [--clients 50] [--counters 4] [--duration 10s]
-//	motcua-load --spawn bin/motcua --config configs/demo.yaml
-//	motcua-load --flood --spawn bin/motcua [--flood-conns 20000] [--flood-logins 16] [--duration 10s]
+//	motcua-load --spawn bin/motcua --config configs/bench.yaml
+//	motcua-load --flood --spawn bin/motcua --config configs/bench.yaml [--flood-conns 20000] [--flood-logins 16]
+//
+// Tickets come only from a kiosk that proves which it is: the clients send a
+// kiosk's token (--kiosk-token, default the demo's kiosk k2, which has no
+// printer; demo-kiosk-k1 prints every ticket). A center limits each kiosk and
+// each address to a lobby's pace, which 50 clients exceed at once: load
+// configs/bench.yaml (the demo with those limits raised), or a center whose
+// security.kiosk_tickets and address_tickets are raised likewise.
 //
 // With --spawn it starts motcua itself on a fresh data directory twice: once
 // as shipped (group commit) and once committing each change on its own
@@ -36,8 +43,7 @@ import (
 )
 
 type opts struct {
-	kiosk    string
-	token    string // kiosk credential for tickets
+	token    string // the kiosk's credential
 	url      string
 	clients  int
 	counters int
@@ -47,6 +53,7 @@ type opts struct {
 // result is one run's figures.
 type result struct {
 	tickets, failures, calls, callFailures int
+	refused                                int // 401 (no kiosk credential) or 429 (rate limited), if any was answered
 	elapsed                                time.Duration
 	lat, callLat                           []time.Duration
 }
@@ -73,13 +80,12 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 func main() {
 	var o opts
 	spawn := flag.String("spawn", "", "motcua binary to start (twice: group commit, then one commit per change)")
-	config := flag.String("config", "configs/demo.yaml", "config for --spawn")
+	config := flag.String("config", "configs/bench.yaml", "config for --spawn (its ticket rate limits must allow the load)")
 	flag.StringVar(&o.url, "url", "", "base URL of a running motcua (loopback)")
-	flag.StringVar(&o.kiosk, "kiosk", "", "kiosk id sent with each ticket; a kiosk with a printer renders and spools every ticket (default: none, tickets taken online)")
+	flag.StringVar(&o.token, "kiosk-token", "demo-kiosk-k2", "token of the kiosk the tickets are taken at (Authorization: Bearer); a kiosk with a printer (demo-kiosk-k1) renders and spools every ticket")
 	flag.IntVar(&o.clients, "clients", 50, "concurrent ticket clients")
 	flag.IntVar(&o.counters, "counters", 4, "counters calling next at the same time (staff canbo1…canboN, password demo)")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long each run lasts")
-	flag.StringVar(&o.token, "token", "", "kiosk credential sent with each ticket as Authorization: Bearer (the demo's k2: demo-kiosk-k2)")
 	floodMode := flag.Bool("flood", false, "instead of tickets: a connection and login flood while /healthz is sampled (loopback only)")
 	var f floodOpts
 	flag.IntVar(&f.attempts, "flood-conns", 20000, "--flood: connection attempts, held open until the end")
@@ -217,12 +223,17 @@ func load(o opts) (result, error) {
 			var lat []time.Duration
 			ok, failed := 0, 0
 			for n := 0; ctx.Err() == nil; n++ {
-				body := `{"service":"` + fields[(i+n)%4] + `","kiosk":"` + o.kiosk + `"}`
+				body := `{"service":"` + fields[(i+n)%4] + `"}`
 				t0 := time.Now()
 				code, err := post(client, o.url+"/api/v1/tickets", o.token, body)
 				d := time.Since(t0)
 				if ctx.Err() != nil && err != nil {
 					break // cut off by the end of the run
+				}
+				if code == http.StatusUnauthorized || code == http.StatusTooManyRequests {
+					mu.Lock()
+					res.refused = code
+					mu.Unlock()
 				}
 				if err != nil || code != http.StatusCreated {
 					failed++
@@ -265,6 +276,12 @@ func load(o opts) (result, error) {
 	}
 	wg.Wait()
 	res.elapsed = time.Since(start)
+	switch res.refused {
+	case http.StatusUnauthorized:
+		return res, fmt.Errorf("tickets refused with 401: --kiosk-token is not a kiosk's token of this center")
+	case http.StatusTooManyRequests:
+		return res, fmt.Errorf("tickets refused with 429: the center's security.kiosk_tickets / address_tickets hold a lobby's pace; load configs/bench.yaml or raise them")
+	}
 	return res, nil
 }
 

@@ -92,7 +92,10 @@ func TestAccessibility(t *testing.T) {
 	axe := axeSource(t)
 
 	kiosk := tab(t, b, 1080, 1920)
-	open(t, kiosk, c.url+"/kiosk?kiosk=k1")
+	open(t, kiosk, c.url+"/kiosk")
+	waitFor(t, kiosk, "not paired", visible("unpaired"))
+	checkAxe(t, kiosk, axe, "kiosk not paired")
+	open(t, kiosk, c.url+"/kiosk?kiosk=k1&pair=demo-kiosk-k1")
 	checkAxe(t, kiosk, axe, "kiosk start")
 	click(t, kiosk, `button.field[data-service="A"]`)
 	checkAxe(t, kiosk, axe, "kiosk confirmation")
@@ -123,6 +126,9 @@ func TestAccessibility(t *testing.T) {
 
 	tablet := tab(t, b, 1280, 800)
 	open(t, tablet, c.url+"/rating?counter=1")
+	waitFor(t, tablet, "not paired", visible("unpaired"))
+	checkAxe(t, tablet, axe, "rating tablet not paired")
+	open(t, tablet, c.url+"/rating?counter=1&pair=demo-tablet-1")
 	click(t, console, "#act-complete")
 	waitFor(t, tablet, "question", visible("ask"))
 	checkAxe(t, tablet, axe, "rating question")

@@ -45,7 +45,7 @@ func TestSerialScannerReachesItsKioskPage(t *testing.T) {
 	hs := httptest.NewServer(svc.handler)
 	t.Cleanup(func() { hs.Close(); svc.close() })
 
-	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(hs.URL, "http")+"/ws/kiosk?kiosk=k1", nil)
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(hs.URL, "http")+"/ws/kiosk", http.Header{"Authorization": {"Bearer demo-kiosk-k1"}})
 	if err != nil {
 		t.Fatal(err)
 	}

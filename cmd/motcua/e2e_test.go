@@ -53,7 +53,7 @@ func TestCitizenToCounterInTheBrowser(t *testing.T) {
 	b := browser(t)
 
 	kiosk := tab(t, b, 1080, 1920)
-	open(t, kiosk, c.url+"/kiosk?kiosk=k1")
+	open(t, kiosk, c.url+"/kiosk?kiosk=k1&pair=demo-kiosk-k1")
 	waitFor(t, kiosk, "the fields", `document.querySelectorAll("button.field").length === 4`)
 
 	// Two taps: the field, then "Lấy số".
@@ -110,7 +110,7 @@ func TestCitizenToCounterInTheBrowser(t *testing.T) {
 
 	// The rating tablet asks once the ticket is complete; the rating is stored.
 	tablet := tab(t, b, 1280, 800)
-	open(t, tablet, c.url+"/rating?counter=2")
+	open(t, tablet, c.url+"/rating?counter=2&pair=demo-tablet-2")
 	click(t, console, "#act-complete")
 	waitFor(t, tablet, "the question", visible("ask"))
 	if s := eval[string](t, tablet, `document.getElementById("ask-ticket").textContent`); !strings.Contains(s, "B001") {
@@ -201,7 +201,7 @@ func TestKioskOneTap(t *testing.T) {
 	})
 	b := browser(t)
 	kiosk := tab(t, b, 1920, 1080)
-	open(t, kiosk, c.url+"/kiosk?kiosk=k1")
+	open(t, kiosk, c.url+"/kiosk?kiosk=k1&pair=demo-kiosk-k1")
 	waitFor(t, kiosk, "the fields", `document.querySelectorAll("button.field").length === 4`)
 	click(t, kiosk, `button.field[data-service="D"]`)
 	waitFor(t, kiosk, "the ticket after one tap", visible("ticket"))
@@ -230,4 +230,51 @@ func TestKioskOneTap(t *testing.T) {
 	}
 	want := fmt.Sprintf("Trước bạn có 2 người · %s", catalog.Wait(in.EstimatedWait).VI)
 	waitFor(t, kiosk, "the wait in the paper's words", `document.getElementById("ticket-ahead").textContent === `+strconv.Quote(want))
+}
+
+// A browser that is no kiosk gets no kiosk: the page says it is not paired
+// and what to do. Opened once with ?pair=TOKEN it keeps the token in an
+// HttpOnly cookie (no script reads it), drops it from its address and takes
+// numbers as that kiosk; so does the rating tablet of its counter.
+func TestPairingInTheBrowser(t *testing.T) {
+	c := startCenter(t, false)
+	b := browser(t)
+	kiosk := tab(t, b, 1920, 1080)
+	open(t, kiosk, c.url+"/kiosk?kiosk=k1")
+	waitFor(t, kiosk, "the unpaired screen", visible("unpaired")+` && `+strings.TrimPrefix(visible("home"), "!"))
+	text := eval[string](t, kiosk, `document.getElementById("unpaired").innerText`)
+	if !strings.Contains(text, "Thiết bị chưa được ghép nối") || !strings.Contains(text, "?pair=") {
+		t.Fatalf("unpaired screen says %q", text)
+	}
+	if n := eval[int](t, kiosk, `document.querySelectorAll("button.field").length`); n != 0 {
+		t.Fatalf("an unpaired kiosk shows %d fields", n)
+	}
+	open(t, kiosk, c.url+"/kiosk?pair=nope")
+	waitFor(t, kiosk, "a wrong token said so", `document.getElementById("unpaired-text").textContent.includes("Mã ghép nối không đúng")`)
+
+	open(t, kiosk, c.url+"/kiosk?kiosk=k1&pair=demo-kiosk-k1")
+	waitFor(t, kiosk, "the fields", `document.querySelectorAll("button.field").length === 4`)
+	if loc := eval[string](t, kiosk, `location.search`); strings.Contains(loc, "pair") {
+		t.Fatalf("the token stays in the address: %q", loc)
+	}
+	if ck := eval[string](t, kiosk, `document.cookie`); strings.Contains(ck, "demo-kiosk-k1") {
+		t.Fatalf("a script reads the token: %q", ck)
+	}
+	open(t, kiosk, c.url+"/kiosk") // paired: no token, no name needed
+	waitFor(t, kiosk, "the fields", `document.querySelectorAll("button.field").length === 4`)
+	click(t, kiosk, `button.field[data-service="B"]`)
+	click(t, kiosk, "#take")
+	waitFor(t, kiosk, "the ticket", `document.getElementById("ticket-number").textContent === "B001"`)
+	in, err := c.engine.Ticket(t.Context(), ticketByNumber(t, c, "B001").ID)
+	if err != nil || in.Kiosk != "k1" {
+		t.Fatalf("B001 issued at %q (%v), want k1", in.Kiosk, err)
+	}
+
+	tablet := tab(t, b, 1280, 800)
+	open(t, tablet, c.url+"/rating?counter=2")
+	waitFor(t, tablet, "the unpaired tablet", visible("unpaired"))
+	open(t, tablet, c.url+"/rating?counter=2&pair=demo-tablet-3")
+	waitFor(t, tablet, "a tablet of another counter", visible("unpaired")+` && document.getElementById("unpaired-text").textContent.includes("quầy 3")`)
+	open(t, tablet, c.url+"/rating?counter=2&pair=demo-tablet-2")
+	waitFor(t, tablet, "the paired tablet", visible("idle"))
 }

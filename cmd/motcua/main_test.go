@@ -33,6 +33,10 @@ func TestMain(m *testing.M) {
 
 const demo = "../../configs/demo.yaml"
 
+// bench is the demo with the tickets' rate limits raised, for the tests
+// that load the service as fast as it answers.
+const bench = "../../configs/bench.yaml"
+
 // child is a motcua serve running in another process.
 type child struct {
 	cmd  *exec.Cmd
@@ -88,8 +92,20 @@ type issued struct {
 	Printed         bool // issued at a kiosk with a printer
 }
 
+// postTicket takes a ticket at kiosk k1 (its printer prints it), or with
+// kiosk "" at k2, which has no printer, with the demo's kiosk tokens.
 func postTicket(client *http.Client, base, svc, kiosk string) (issued, int, error) {
-	resp, err := client.Post(base+"/api/v1/tickets", "application/json", strings.NewReader(`{"service":"`+svc+`","kiosk":"`+kiosk+`"}`))
+	token := "demo-kiosk-k2"
+	if kiosk != "" {
+		token = "demo-kiosk-" + kiosk
+	}
+	req, err := http.NewRequest(http.MethodPost, base+"/api/v1/tickets", strings.NewReader(`{"service":"`+svc+`"}`))
+	if err != nil {
+		return issued{}, 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := client.Do(req)
 	if err != nil {
 		return issued{}, 0, err
 	}
@@ -120,7 +136,7 @@ func TestCrashLosesNoAcknowledgedTicket(t *testing.T) {
 	lifeMax := map[string]int{} // field → highest number acknowledged so far
 	client := &http.Client{Timeout: 5 * time.Second}
 	for round := range 20 {
-		c := startChild(t, "serve", "--config", demo, "--addr", "127.0.0.1:0", "--data", data)
+		c := startChild(t, "serve", "--config", bench, "--addr", "127.0.0.1:0", "--data", data)
 		results := make(chan issued, 10000)
 		stop := make(chan struct{})
 		finished := make(chan struct{})
@@ -356,9 +372,11 @@ func TestServeRefusesUnsafeSecrets(t *testing.T) {
 	}
 	notDemo := strings.Replace(string(demoText), "\ndemo: true\n", "\ndemo: false\n", 1)
 	notDemo = strings.Replace(notDemo, "procedures: procedures.sample.yaml", "", 1)
+	open := "center: {name: X}\nsecurity: {allow_all_interfaces: true}\nfields: [{code: A, name: A}]\ncounters: [{id: \"1\", services: [A]}]\n"
 	cases := []struct {
 		name, yaml, addr, want string
 	}{
+		{"QR codes to 0.0.0.0", open, "0.0.0.0:0", ":1: center.public_base_url: QR codes would point to http://0.0.0.0:0, which no phone reaches"},
 		{"the demo's tokens", notDemo, "127.0.0.1:0", `:40: kiosks[0].token: this value is published in motcua's own files (the demo and the example): make a new one with motcua secret`},
 		{"every interface", notDemo, "0.0.0.0:0", ":17: listen: 0.0.0.0:0 listens on every interface"},
 		{"a short session secret", strings.Replace(string(demoText), "\ndemo: true\n", "\nsecurity: {session_secret: abc}\n", 1), "127.0.0.1:0", ":9: security.session_secret: 3 bytes is too short"},
@@ -375,4 +393,74 @@ func TestServeRefusesUnsafeSecrets(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A second motcua on the same data directory exits at once, naming the
+// first one's pid; once the first is gone, one starts again.
+func TestOneServicePerDataDirectory(t *testing.T) {
+	data := t.TempDir()
+	first := startChild(t, "serve", "--config", demo, "--addr", "127.0.0.1:0", "--data", data)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second) // a second that serves is stopped
+	defer cancel()
+	second := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	second.Env = append(os.Environ(), "MOTCUA_AS_MAIN=1", "MOTCUA_ARGS=serve --config "+demo+" --addr 127.0.0.1:0 --data "+data)
+	out, err := second.CombinedOutput()
+	want := fmt.Sprintf("motcua: serve: another motcua is running on data directory %s, pid %d\n", data, first.cmd.Process.Pid)
+	if err == nil || !strings.HasSuffix(string(out), want) {
+		first.kill()
+		t.Fatalf("second motcua: %v\n%s\nwant the last line %q", err, out, want)
+	}
+	first.kill()
+	again := startChild(t, "serve", "--config", demo, "--addr", "127.0.0.1:0", "--data", data)
+	again.kill()
+}
+
+// What the service creates in its data directory is its own: directories
+// 0700, files 0600, whatever the umask it was started with.
+func TestDataDirectoryIsPrivate(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	c := startChild(t, "serve", "--config", demo, "--addr", "127.0.0.1:0", "--data", data)
+	tk, code, err := postTicket(http.DefaultClient, c.base, "A", "k1")
+	if err != nil || code != 201 {
+		c.kill()
+		t.Fatal(code, err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); printState(t, http.DefaultClient, c.base, tk.ID) != "printed"; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			c.kill()
+			t.Fatal("the ticket was not printed")
+		}
+	}
+	c.kill()
+	n := 0
+	err = filepath.WalkDir(data, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		want := os.FileMode(0o600)
+		if d.IsDir() {
+			want = 0o700
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v", path, fi.Mode().Perm(), want)
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"motcua.db", "receipt.key", "session.key", "motcua.lock", "prints"} {
+		if _, err := os.Stat(filepath.Join(data, name)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if files, _ := filepath.Glob(filepath.Join(data, "prints", "*.bin")); len(files) == 0 {
+		t.Error("no print file to check")
+	}
+	t.Logf("%d files and folders checked", n)
 }

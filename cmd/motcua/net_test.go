@@ -160,7 +160,7 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 	}
 	defer conn.Close()
 	body := `{"service":"A","kiosk":"k2"}`
-	fmt.Fprintf(conn, "POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(body))
+	fmt.Fprintf(conn, "POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer demo-kiosk-k2\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(body))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cut := make(chan time.Duration, 1)

@@ -101,8 +101,14 @@ type testResult struct {
 	status    printer.Status
 	hasStatus bool // the printer answered DLE EOT
 	printed   bool
+	confirmed bool // it answered GS r 1 after the page: the page is out
 	err       error
 }
+
+// unconfirmedLinger is how long print-test keeps a link that cannot confirm
+// open after writing the page, plus a second per 50 KB: closing at once can
+// drop what the link still holds (usblp cancels its pending writes).
+const unconfirmedLinger = 3 * time.Second
 
 // testPrinter asks p its status and, when it can print, prints a test page.
 func testPrinter(ctx context.Context, cfg *config.Config, r *layout.Renderer, p config.Printer, timeout time.Duration) testResult {
@@ -158,6 +164,20 @@ func testPrinter(ctx context.Context, cfg *config.Config, r *layout.Renderer, p 
 		return res
 	}
 	res.printed = true
+	// Written is not printed: wait for the printer to say so, or give the
+	// link time to empty before it is closed.
+	if c, ok := dev.(printer.Confirmer); ok && (res.hasStatus || p.Transport == config.TransportFile) {
+		res.confirmed = c.Confirm(ctx) == nil
+		return res
+	}
+	linger := unconfirmedLinger + time.Duration(len(job.Data)/50_000)*time.Second
+	if w, ok := dev.(printer.WireTimer); ok {
+		linger += w.WireTime(len(job.Data))
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(linger):
+	}
 	return res
 }
 
@@ -172,8 +192,8 @@ func transportText(cfg *config.Config, p config.Printer) string {
 			baud = printer.DefaultBaud
 		}
 		s := fmt.Sprintf("serial %s %d", p.Path, baud)
-		if p.FlowControl == printer.FlowRTSCTS {
-			s += " rtscts"
+		if p.FlowControl != "" && p.FlowControl != printer.FlowNone {
+			s += " " + p.FlowControl
 		}
 		return s
 	case config.TransportUSB:
@@ -192,6 +212,8 @@ func (r testResult) line(width int) string {
 	switch {
 	case r.err != nil:
 		state = failureText(r.err)
+	case r.hasStatus && !r.confirmed:
+		state = "đã gửi, máy chưa báo in xong (sent, not confirmed)"
 	case r.hasStatus:
 		state = string(printer.StateOnline)
 	default:

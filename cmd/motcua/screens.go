@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/cmd/motcua/internal/server"
 	"motcua/kiosk/procedures"
 	"motcua/kiosk/push"
 	"motcua/kiosk/web"
@@ -41,7 +43,21 @@ func newScreens(cfg *config.Config) (*screens, error) {
 	for _, k := range cfg.Kiosks {
 		kiosks = append(kiosks, k.ID)
 	}
-	return &screens{pages: web.New(web.Opts{Center: cfg.Center.Name}), hub: push.New(push.Opts{Kiosks: kiosks}), procedures: cat}, nil
+	hub := push.New(push.Opts{Kiosks: kiosks, Hosts: serviceHosts(cfg), Authorize: func(r *http.Request) (string, bool) {
+		k, ok := server.KioskCredential(cfg, r)
+		return k.ID, ok
+	}})
+	return &screens{pages: web.New(web.Opts{Center: cfg.Center.Name}), hub: hub, procedures: cat}, nil
+}
+
+// serviceHosts are the addresses the service is reached at by name: its
+// listen address and the host of its public base URL.
+func serviceHosts(cfg *config.Config) []string {
+	out := []string{cfg.Listen}
+	if u, err := url.Parse(cfg.BaseURL()); err == nil && u.Host != "" {
+		out = append(out, u.Host)
+	}
+	return out
 }
 
 // mount adds the pages (with the receipt page), their assets and the kiosk

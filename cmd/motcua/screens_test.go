@@ -48,7 +48,7 @@ func TestScreenshots(t *testing.T) {
 		w, h int
 	}{{"portrait", 1080, 1920}, {"landscape", 1920, 1080}} {
 		k := tab(t, b, o.w, o.h)
-		open(t, k, c.url+"/kiosk?kiosk=k1")
+		open(t, k, c.url+"/kiosk?kiosk=k1&pair=demo-kiosk-k1")
 		shot(k, "kiosk-"+o.name+"-start")
 		click(t, k, `button.field[data-service="A"]`)
 		shot(k, "kiosk-"+o.name+"-confirm")
@@ -92,7 +92,7 @@ func TestScreenshots(t *testing.T) {
 	click(t, console, `#receipt-box [data-close]`)
 
 	tablet := tab(t, b, 1280, 800)
-	open(t, tablet, c.url+"/rating?counter=1")
+	open(t, tablet, c.url+"/rating?counter=1&pair=demo-tablet-1")
 	shot(tablet, "rating-idle")
 	click(t, console, "#act-complete")
 	waitFor(t, tablet, "question", visible("ask"))

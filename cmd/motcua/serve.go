@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -14,18 +15,23 @@ import (
 	"runtime"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"motcua/cmd/motcua/internal/config"
 	"motcua/internal/connlimit"
 )
 
-// serve runs the service until ctx ends.
+// serve runs the service until ctx ends. Whatever it creates (database,
+// keys, prints) is the service's alone: files 0600, directories 0700.
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	unix.Umask(0o077)
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	cfgPath := fs.String("config", "", "configuration file (YAML), e.g. configs/demo.yaml")
 	addr := fs.String("addr", "", "listen address HOST:PORT, overrides the config's listen")
 	data := fs.String("data", "", "data directory (database, print previews), overrides the config's data_dir")
 	batch := fs.Int("commit-batch", 0, "most changes per database commit (benchmarks: 1 commits each alone); default 256")
+	resetDB := fs.Bool("reset-database", false, "a lost or damaged motcua.db: move it aside and start an empty one (numbers start again at 1); restore the backup instead when there is one")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -73,7 +79,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	svc, err := openService(ctx, cfg, serviceOpts{log: log, commitBatch: *batch})
+	svc, err := openService(ctx, cfg, serviceOpts{log: log, commitBatch: *batch, resetDB: *resetDB})
 	if err != nil {
 		return err
 	}
@@ -101,9 +107,10 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	return nil
 }
 
-// writableDir makes dir if needed and proves it can be written.
+// writableDir makes dir if needed (0700: it holds the keys) and proves it
+// can be written.
 func writableDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("serve: data directory %s: %w", dir, err)
 	}
 	f, err := os.CreateTemp(dir, ".write-test-*")
@@ -115,22 +122,91 @@ func writableDir(dir string) error {
 	return os.Remove(name)
 }
 
+// fileExists tells whether path is there.
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
 // secret is the config's value or, when it sets none, a random one made once
-// and kept in the data directory (file name), so it survives restarts.
+// and kept in the data directory (file name), so it survives restarts. A
+// kept key is never replaced: one that cannot be read, or is shorter than
+// 32 bytes, stops the start (a new receipt key would break the QR code of
+// every receipt printed with the old one).
 func secret(configured, dataDir, name string) ([]byte, error) {
 	if configured != "" {
 		return []byte(configured), nil
 	}
 	path := filepath.Join(dataDir, name)
-	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
-		return b, nil
+	b, err := keptSecret(path)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return b, err
 	}
-	b := make([]byte, 32)
+	b = make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return nil, fmt.Errorf("serve: %s: %w", name, err)
 	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
+	if err := writeFileAtomic(path, b); err != nil {
 		return nil, fmt.Errorf("serve: %s: %w", name, err)
 	}
 	return b, nil
+}
+
+// keptSecret reads a key the data directory keeps; fs.ErrNotExist when
+// there is none.
+func keptSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, err
+	case err != nil:
+		return nil, fmt.Errorf("serve: cannot read %s (restore it from a backup, or fix its permissions): %w", path, err)
+	case len(b) < 32:
+		return nil, fmt.Errorf("serve: %s is %d bytes, shorter than 32: restore it from a backup (deleting it makes a new key, and receipts printed with it stop verifying)", path, len(b))
+	}
+	return b, nil
+}
+
+// writeFileAtomic writes data to path (0600) through a temporary file, so
+// that a crash leaves the old file or the new one, never half of it.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+// receiptKeys is the receipt key ring: the configured keys
+// (security.receipt_secret or receipt_secrets, newest first), else the key
+// kept in DATA/receipt.key, made at the first start. The first signs new
+// receipts. A kept key that keys in the config replaced still verifies
+// receipts printed with it, until receipt.key is deleted.
+func receiptKeys(cfg *config.Config) (sign []byte, old [][]byte, err error) {
+	ring := cfg.Security.ReceiptKeys()
+	path := filepath.Join(cfg.DataDir, "receipt.key")
+	if len(ring) == 0 {
+		k, err := secret("", cfg.DataDir, "receipt.key")
+		return k, nil, err
+	}
+	kept, err := keptSecret(path)
+	switch {
+	case err == nil:
+		ring = append(ring, kept)
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, nil, err
+	}
+	return ring[0], ring[1:], nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -44,7 +45,8 @@ type service struct {
 
 type serviceOpts struct {
 	log         *slog.Logger
-	commitBatch int // queue.Opts.MaxBatch; 0: the default
+	commitBatch int  // queue.Opts.MaxBatch; 0: the default
+	resetDB     bool // database.Opts.Reset (serve --reset-database)
 }
 
 // openService starts everything a center runs, on cfg.DataDir. Its
@@ -65,26 +67,44 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err := writableDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
+	if fi, err := os.Stat(cfg.DataDir); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		log.Warn("the data directory holds the keys and the database but others may read it: chmod 700 it",
+			"dir", cfg.DataDir, "mode", fi.Mode().Perm().String())
+	}
+	unlock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	s.onClose(unlock) // the last thing close does
+	// Keys made by an earlier start: a missing database is then a loss.
+	used := fileExists(filepath.Join(cfg.DataDir, "session.key")) || fileExists(filepath.Join(cfg.DataDir, "receipt.key"))
 	sessionKey, err := secret(cfg.Security.SessionSecret, cfg.DataDir, "session.key")
 	if err != nil {
 		return nil, err
 	}
-	receiptKey, err := secret(cfg.Security.ReceiptSecret, cfg.DataDir, "receipt.key")
+	receiptKey, oldReceiptKeys, err := receiptKeys(cfg)
 	if err != nil {
 		return nil, err
 	}
-	db, err := database.Open(filepath.Join(cfg.DataDir, "motcua.db"))
+	db, err := database.OpenWith(filepath.Join(cfg.DataDir, "motcua.db"), database.Opts{Used: used, Reset: o.resetDB})
 	if err != nil {
 		return nil, err
 	}
 	s.onClose(func() { db.Close() })
-	store, err := sqlite.NewStore(ctx, db)
+	// Whether the disk takes writes: the queue store reports each commit,
+	// /healthz probes, /metrics shows it.
+	storage, err := database.NewMonitor(ctx, db, database.MonitorOpts{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	store, err := sqlite.NewStoreWith(ctx, db, sqlite.Opts{Monitor: storage})
 	if err != nil {
 		return nil, err
 	}
 	engine, err := queue.New(ctx, queue.Opts{
 		Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: store,
 		Location: cfg.Location(), Logger: log, MaxBatch: o.commitBatch,
+		MaxClockJump: cfg.Center.ClockMaxJump, ClockSettle: cfg.Center.ClockSettle,
 	})
 	if err != nil {
 		return nil, err
@@ -99,7 +119,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	s.goRun(func(ctx context.Context) { engine.Run(ctx) })
 	s.goRun(func(ctx context.Context) { hub.Run(ctx) }) // stopped before the engine
 
-	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, log)
+	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, oldReceiptKeys, log)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +140,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err != nil {
 		return nil, err
 	}
-	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: store, SessionSecret: sessionKey,
+	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, SessionSecret: sessionKey,
 		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
 		Procedures: scr.procedures,
 		Health: map[string]func() any{
@@ -194,7 +214,7 @@ func (s *service) startScanners(cfg *config.Config, scr *screens, log *slog.Logg
 func printingOpts(cfg *config.Config, log *slog.Logger) printing.Opts {
 	o := printing.Opts{
 		KioskPrinters: map[string]string{},
-		TicketTimeout: cfg.Printing.TicketTimeout, JobTimeout: cfg.Printing.JobTimeout,
+		TicketTimeout: cfg.Printing.TicketTimeout, JobTimeout: cfg.Printing.JobTimeout, KeepJobData: cfg.Printing.KeepJobData,
 		DataDir: cfg.DataDir, CenterName: cfg.Center.Name, CenterAddress: cfg.Center.Address,
 		BaseURL: cfg.BaseURL(), Location: cfg.Location(), Logger: log,
 	}
@@ -212,7 +232,7 @@ func printingOpts(cfg *config.Config, log *slog.Logger) printing.Opts {
 // printerOpts is how printing reaches the configured printer p.
 func printerOpts(p config.Printer) printing.Printer {
 	return printing.Printer{Name: p.Name, Transport: p.Transport, Dir: p.Dir, Path: p.Path, Baud: p.Baud,
-		FlowControl: p.FlowControl, Addr: p.Addr, Width: p.Width, RasterCodes: p.RasterCodes}
+		FlowControl: p.FlowControl, Addr: p.Addr, Width: p.Width, RasterCodes: p.RasterCodes, Status: p.Status}
 }
 
 // openDisplay builds the lobby screens' hub with the spoken calls.
@@ -242,7 +262,7 @@ func mountDisplay(r gin.IRouter, hub *display.Hub) {
 
 // dossierLookup opens the embedded registry and the lookup service on the
 // configured source.
-func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptKey []byte, log *slog.Logger) (*registry.Registry, *lookup.Service, error) {
+func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptKey []byte, oldReceiptKeys [][]byte, log *slog.Logger) (*registry.Registry, *lookup.Service, error) {
 	reg, err := registry.Open(ctx, db, registry.Opts{CodePattern: cfg.Dossiers.CodePattern, Logger: log})
 	if err != nil {
 		return nil, nil, err
@@ -258,7 +278,7 @@ func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptK
 		source = up
 	}
 	parser, err := lookup.NewParser(lookup.ParserOpts{CodePattern: cfg.Dossiers.CodePattern,
-		PublicBaseURL: cfg.BaseURL(), Secret: receiptKey, ReceiptPrefix: web.ReceiptPrefix, TicketPrefix: display.PhonePrefix})
+		PublicBaseURL: cfg.BaseURL(), Secret: receiptKey, OldSecrets: oldReceiptKeys, ReceiptPrefix: web.ReceiptPrefix, TicketPrefix: display.PhonePrefix})
 	if err != nil {
 		return nil, nil, fmt.Errorf("serve: dossiers: %w", err)
 	}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,6 +42,9 @@ printing: {ticket_timeout: 15s, job_timeout: 10m}
 	if o.TicketTimeout != 15*time.Second || o.JobTimeout != 10*time.Minute || o.DataDir != "/var/lib/motcua" {
 		t.Errorf("timeouts %v %v, data %q", o.TicketTimeout, o.JobTimeout, o.DataDir)
 	}
+	if o.KeepJobData != 7*24*time.Hour {
+		t.Errorf("keep_job_data %v, want the default 168h", o.KeepJobData)
+	}
 	if o.CenterName != "UBND phường Bến Thành" || o.CenterAddress != "Quận 1" ||
 		o.BaseURL != "https://motcua.benthanh.gov.vn" || o.Location != cfg.Location() {
 		t.Errorf("center %q %q %q %v", o.CenterName, o.CenterAddress, o.BaseURL, o.Location)
@@ -50,5 +55,30 @@ printing: {ticket_timeout: 15s, job_timeout: 10m}
 		if tr[0] != tr[1] {
 			t.Errorf("config transport %q, printing %q", tr[0], tr[1])
 		}
+	}
+}
+
+// configs/bench.yaml is the demo with only the tickets' rate limits raised:
+// what make bench and the crash test measure is the demo center.
+func TestBenchConfigIsTheDemo(t *testing.T) {
+	demoYAML, err := os.ReadFile(demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	benchYAML, err := os.ReadFile(bench)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, demoBody, _ := strings.Cut(string(demoYAML), "\ndemo: true\n")
+	head, benchBody, ok := strings.Cut(string(benchYAML), "\ndemo: true\n")
+	if !ok || benchBody != demoBody {
+		t.Fatalf("configs/bench.yaml differs from configs/demo.yaml after demo: true")
+	}
+	cfg, err := config.Load(bench)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Security.KioskTickets.Burst < 100000 || cfg.Security.AddressTickets.Burst < 100000 || !strings.Contains(head, "Never use these limits") {
+		t.Fatalf("bench limits %+v %+v", cfg.Security.KioskTickets, cfg.Security.AddressTickets)
 	}
 }

@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"fmt"
 	"testing"
 )
 
@@ -10,8 +11,9 @@ func wireSeconds(n int, baud float64) float64 { return float64(n) * 10 / baud }
 
 func report(b *testing.B, n int) {
 	b.ReportMetric(float64(n), "bytes/op")
-	b.ReportMetric(wireSeconds(n, 9600), "wire9600-s")
-	b.ReportMetric(wireSeconds(n, 115200), "wire115200-s")
+	for _, baud := range []float64{9600, 19200, 38400, 115200} {
+		b.ReportMetric(wireSeconds(n, baud), fmt.Sprintf("wire%.0f-s", baud))
+	}
 }
 
 func BenchmarkTicket(b *testing.B) {

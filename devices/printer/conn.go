@@ -34,6 +34,9 @@ type ConnOpts struct {
 	// WriteTimeout bounds the write of each chunk (0: DefaultWriteTimeout);
 	// the context of Print bounds the whole job.
 	WriteTimeout time.Duration
+	// Baud is the link's speed when it is a serial port (0: unknown), for
+	// WireTime: 8N1, ten bits a byte.
+	Baud int
 }
 
 // Conn is a printer on a byte link: a serial port, a USB printer device,
@@ -190,7 +193,7 @@ func (c *Conn) Status(ctx context.Context) (Status, error) {
 	if c.stuck {
 		return Status{State: StateOffline, Paper: PaperUnknown}, offline(c.o.Name, ErrWriteTimeout)
 	}
-	rw, ok := c.w.(io.ReadWriter)
+	rw, ok := c.statusLink()
 	if !ok {
 		return Status{}, ErrNoStatus
 	}
@@ -212,6 +215,64 @@ func readStatus(ctx context.Context, name string, rw io.ReadWriter, timeout time
 		return Status{State: StateOffline, Paper: PaperUnknown}, offline(name, err)
 	}
 	return FromESCPOS(s), nil
+}
+
+// Confirm implements Confirmer: GS r 1 is answered once the printer has
+// processed what was sent before it.
+func (c *Conn) Confirm(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return ErrClosed
+	}
+	if c.stuck {
+		return offline(c.o.Name, ErrWriteTimeout)
+	}
+	rw, ok := c.statusLink()
+	if !ok {
+		return ErrNoStatus
+	}
+	return confirm(ctx, c.o.Name, rw)
+}
+
+// statusLink is where status queries go: the link, or the port under a
+// flow-control gate.
+func (c *Conn) statusLink() (io.ReadWriter, bool) {
+	if g, ok := c.w.(interface{ statusLink() io.ReadWriter }); ok {
+		return g.statusLink(), true
+	}
+	rw, ok := c.w.(io.ReadWriter)
+	return rw, ok
+}
+
+// confirm asks GS r 1 on rw and waits for its answer until ctx ends.
+func confirm(ctx context.Context, name string, rw io.ReadWriter) error {
+	if err := ctxErr(name, ctx); err != nil {
+		return err
+	}
+	wait := DefaultConfirmTimeout
+	if d, ok := ctx.Deadline(); ok {
+		wait = time.Until(d)
+	}
+	_, _, err := escpos.ReadPaper(rw, max(wait, time.Millisecond))
+	switch {
+	case errors.Is(err, escpos.ErrNoTimeout):
+		return fmt.Errorf("%w: %w", ErrNoStatus, err)
+	case err != nil:
+		return offline(name, err)
+	}
+	return nil
+}
+
+// DefaultConfirmTimeout bounds Confirm when its context sets no deadline.
+const DefaultConfirmTimeout = 30 * time.Second
+
+// WireTime implements WireTimer when the link's baud is known; 0 otherwise.
+func (c *Conn) WireTime(n int) time.Duration {
+	if c.o.Baud <= 0 {
+		return 0
+	}
+	return time.Duration(n) * 10 * time.Second / time.Duration(c.o.Baud)
 }
 
 // Close implements Printer.

@@ -104,6 +104,9 @@ func (f *File) Status(ctx context.Context) (Status, error) {
 	return Status{State: StateOnline, Paper: PaperOK}, nil
 }
 
+// Confirm implements Confirmer: a job written whole to its file is printed.
+func (f *File) Confirm(ctx context.Context) error { return ctxErr(f.o.Name, ctx) }
+
 // Close implements Printer.
 func (f *File) Close() error {
 	f.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"motcua/devices/escpos"
 )
@@ -35,6 +36,22 @@ type Printer interface {
 	Status(ctx context.Context) (Status, error)
 	// Close releases the link; it is idempotent.
 	Close() error
+}
+
+// Confirmer is a printer that can say when it has printed what it was sent.
+type Confirmer interface {
+	// Confirm returns once the printer has processed every byte sent before
+	// the call: it asks GS r 1, which a printer answers in turn, behind the
+	// data ahead of it (unlike DLE EOT, answered at once). It returns
+	// ErrNoStatus when the link cannot carry an answer, and a *DeviceError of
+	// KindOffline when none came before ctx ended.
+	Confirm(ctx context.Context) error
+}
+
+// WireTimer is a printer whose link has a known speed (a serial port).
+type WireTimer interface {
+	// WireTime is how long n bytes take on the link.
+	WireTime(n int) time.Duration
 }
 
 // Sentinel errors.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 )
 
 // Redial is a printer opened on demand: after a link failure it closes the
@@ -73,6 +74,34 @@ func (r *Redial) Status(ctx context.Context) (Status, error) {
 	s, err := p.Status(ctx)
 	r.dropOnOffline(err)
 	return s, err
+}
+
+// Confirm implements Confirmer when the printer it opens does; otherwise
+// it returns ErrNoStatus.
+func (r *Redial) Confirm(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p, err := r.get()
+	if err != nil {
+		return err
+	}
+	c, ok := p.(Confirmer)
+	if !ok {
+		return ErrNoStatus
+	}
+	err = c.Confirm(ctx)
+	r.dropOnOffline(err)
+	return err
+}
+
+// WireTime implements WireTimer when the printer it has open does.
+func (r *Redial) WireTime(n int) time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if w, ok := r.p.(WireTimer); ok {
+		return w.WireTime(n)
+	}
+	return 0
 }
 
 // Close implements Printer.

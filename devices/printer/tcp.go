@@ -122,6 +122,30 @@ func (t *TCP) Status(ctx context.Context) (Status, error) {
 	return s, err
 }
 
+// Confirm implements Confirmer.
+func (t *TCP) Confirm(ctx context.Context) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c, err := t.dial(ctx)
+	if err != nil {
+		return err
+	}
+	if err := c.SetWriteDeadline(time.Now().Add(t.o.WriteTimeout)); err != nil {
+		t.drop()
+		return offline(t.o.Name, err)
+	}
+	err = confirm(ctx, t.o.Name, c)
+	if err == nil {
+		if derr := c.SetWriteDeadline(time.Time{}); derr != nil {
+			err = offline(t.o.Name, derr)
+		}
+	}
+	if err != nil {
+		t.drop()
+	}
+	return err
+}
+
 // Close implements Printer.
 func (t *TCP) Close() error {
 	t.mu.Lock()

@@ -16,15 +16,29 @@ const (
 	SuffixCR   Suffix = "cr"   // CR ends a line; LF bytes are ignored
 	SuffixLF   Suffix = "lf"   // LF ends a line; CR bytes are ignored
 	SuffixCRLF Suffix = "crlf" // CR LF ends a line (a bare LF too); a CR elsewhere is garbage
+	SuffixTab  Suffix = "tab"  // Tab ends a line (a scanner set up for form fields); CR and LF are ignored
+	// SuffixNone: the scanner sends nothing after a code; a pause of
+	// Opts.Pause ends it. CR and LF are ignored.
+	SuffixNone Suffix = "none"
+	// SuffixSTXETX: each code comes framed, STX (0x02) before and ETX
+	// (0x03) after; bytes between frames (a CR LF after the ETX, noise)
+	// are ignored, an STX inside a frame starts it again.
+	SuffixSTXETX Suffix = "stx-etx"
 )
 
 func (s Suffix) valid() bool {
 	switch s {
-	case SuffixAuto, SuffixCR, SuffixLF, SuffixCRLF:
+	case SuffixAuto, SuffixCR, SuffixLF, SuffixCRLF, SuffixTab, SuffixNone, SuffixSTXETX:
 		return true
 	}
 	return false
 }
+
+// Control bytes of the framings.
+const (
+	stx = 0x02
+	etx = 0x03
+)
 
 // discard says why a line was dropped; the reason is logged with its length,
 // never its content.
@@ -45,6 +59,7 @@ type splitter struct {
 	skipping bool // the current line is already dropped (too long)
 	garbage  bool // the current line held a control character
 	afterCR  bool // the previous byte was CR (auto, crlf)
+	inFrame  bool // stx-etx: between an STX and its ETX
 	length   int  // bytes seen in the current line, kept or not
 }
 
@@ -57,6 +72,32 @@ func (s *splitter) feed(p []byte, code func(string), dropped func(discard)) {
 	for _, c := range p {
 		afterCR := s.afterCR
 		s.afterCR = c == '\r'
+		switch s.suffix {
+		case SuffixTab, SuffixNone:
+			switch c {
+			case '\t':
+				if s.suffix == SuffixTab {
+					s.end(code, dropped)
+					continue
+				}
+			case '\r', '\n':
+				continue
+			}
+			s.add(c, dropped)
+			continue
+		case SuffixSTXETX:
+			switch {
+			case c == stx:
+				s.reset() // a frame cut short is not a code
+				s.inFrame = true
+			case c == etx && s.inFrame:
+				s.inFrame = false
+				s.end(code, dropped)
+			case s.inFrame:
+				s.add(c, dropped)
+			}
+			continue
+		}
 		switch {
 		case c == '\r' && (s.suffix == SuffixAuto || s.suffix == SuffixCR):
 			s.end(code, dropped)
@@ -123,6 +164,29 @@ func (s *splitter) flush(reason string, dropped func(discard)) {
 		dropped(discard{reason: reason, length: s.length})
 	}
 	s.reset()
+	s.inFrame = false
+}
+
+// aim splits an AIM symbology identifier off a code: "]C0" (Code128), "]Q1"
+// (QR), "]E0" (EAN-13)… that a scanner set to send it puts first. It
+// returns "" and the code when there is none.
+func aim(code string) (symbology, rest string) {
+	if len(code) > 3 && code[0] == ']' && isLetter(code[1]) && isAlnum(code[2]) {
+		return code[:3], strings.TrimSpace(code[3:])
+	}
+	return "", code
+}
+
+func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }
+func isAlnum(c byte) bool  { return isLetter(c) || c >= '0' && c <= '9' }
+
+// pause ends the line a scanner without a suffix (SuffixNone) was sending:
+// the pause after a code is its end. With another suffix a pause ends
+// nothing (see flush).
+func (s *splitter) pause(code func(string), dropped func(discard)) {
+	if s.suffix == SuffixNone && s.length > 0 {
+		s.end(code, dropped)
+	}
 }
 
 // pending reports whether part of a line is buffered.

@@ -38,6 +38,13 @@ func TestSplitter(t *testing.T) {
 		{"too short", SuffixAuto, []string{"AB\r", code + "\r"}, []string{code}, 1},
 		{"spaces trimmed", SuffixAuto, []string{"  " + code + " \r"}, []string{code}, 0},
 		{"del", SuffixAuto, []string{"AB\x7fCD\r"}, nil, 1},
+		{"tab", SuffixTab, []string{code + "\t", "ABC\r\n\t"}, []string{code, "ABC"}, 0},
+		{"tab split across reads", SuffixTab, []string{"000.00.14", ".H56-200203-0118\t"}, []string{code}, 0},
+		{"stx-etx", SuffixSTXETX, []string{"\x02" + code + "\x03\r\n", "\x02ABC\x03"}, []string{code, "ABC"}, 0},
+		{"stx-etx noise between frames", SuffixSTXETX, []string{"zz\x02" + code + "\x03 junk \x02AB", "C\x03"}, []string{code, "ABC"}, 0},
+		{"stx-etx frame cut by a new stx", SuffixSTXETX, []string{"\x02000.00\x02" + code + "\x03"}, []string{code}, 0},
+		{"stx-etx etx without stx", SuffixSTXETX, []string{"ABC\x03", "\x02" + code + "\x03"}, []string{code}, 0},
+		{"none waits for a pause", SuffixNone, []string{code, "\r\n"}, nil, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			codes, drops := split(tc.suffix, tc.chunks...)
@@ -65,5 +72,44 @@ func TestSplitterFlush(t *testing.T) {
 	sp.flush("dở dang", func(d discard) { drops = append(drops, d) })
 	if len(drops) != 1 || drops[0].length != 9 || sp.pending() {
 		t.Fatalf("drops %+v", drops)
+	}
+}
+
+// A scanner without a suffix: the pause after a code ends it; a pause
+// with nothing buffered ends nothing, and other suffixes ignore pauses.
+func TestSplitterPause(t *testing.T) {
+	code := "000.00.14.H56-200203-0118"
+	var codes []string
+	sp := newSplitter(SuffixNone, 3, 32)
+	on := func(s string) { codes = append(codes, s) }
+	sp.feed([]byte("000.00.14.H56"), on, nil)
+	sp.feed([]byte("-200203-0118"), on, nil)
+	sp.pause(on, nil)
+	sp.pause(on, nil)
+	sp.feed([]byte("ABC\r\n"), on, nil)
+	sp.pause(on, nil)
+	if !slices.Equal(codes, []string{code, "ABC"}) {
+		t.Fatalf("codes %q", codes)
+	}
+	cr := newSplitter(SuffixCR, 3, 32)
+	cr.feed([]byte("ABC"), on, nil)
+	cr.pause(on, nil)
+	if len(codes) != 2 || !cr.pending() {
+		t.Fatalf("a pause ended a line of a scanner with a suffix: %q", codes)
+	}
+}
+
+func TestAIMIdentifier(t *testing.T) {
+	for _, tc := range []struct{ in, sym, rest string }{
+		{"]C0000.00.14.H56-200203-0118", "]C0", "000.00.14.H56-200203-0118"},
+		{"]Q1https://motcua.example/h/X", "]Q1", "https://motcua.example/h/X"},
+		{"]d2 ABC", "]d2", "ABC"},
+		{"000.00.14.H56-200203-0118", "", "000.00.14.H56-200203-0118"},
+		{"]C0", "", "]C0"},
+		{"]-0ABC", "", "]-0ABC"},
+	} {
+		if sym, rest := aim(tc.in); sym != tc.sym || rest != tc.rest {
+			t.Errorf("aim(%q) = %q, %q; want %q, %q", tc.in, sym, rest, tc.sym, tc.rest)
+		}
 	}
 }

@@ -22,6 +22,7 @@ const (
 	DefaultMinLen      = 3
 	DefaultMaxLen      = 512
 	DefaultLineTimeout = time.Second
+	DefaultPause       = 150 * time.Millisecond
 	DefaultMinBackoff  = 100 * time.Millisecond
 	DefaultMaxBackoff  = time.Second
 	// readTimeout is how long one Read waits: how quickly the goroutine sees
@@ -38,10 +39,13 @@ var ErrNotPresent = errors.New("scanner: không thấy máy quét")
 
 // Code is one code a scanner read.
 type Code struct {
-	Scanner string    // the scanner's name (Opts.Name)
-	Kiosk   string    // the kiosk it belongs to (Opts.Kiosk)
-	Text    string    // what was scanned, without the line ending
-	At      time.Time // when its line ending arrived
+	Scanner string // the scanner's name (Opts.Name)
+	Kiosk   string // the kiosk it belongs to (Opts.Kiosk)
+	Text    string // what was scanned, without the line ending nor an AIM identifier
+	// Symbology is the AIM identifier the scanner put before the code
+	// ("]C0" Code128, "]Q1" QR, "]d2" Data Matrix), "" when it sends none.
+	Symbology string
+	At        time.Time // when its line ending arrived
 }
 
 // Enumerator lists the serial ports with their USB details
@@ -74,6 +78,9 @@ type Opts struct {
 	MinLen, MaxLen int
 	// LineTimeout drops a line left without its ending this long.
 	LineTimeout time.Duration
+	// Pause ends a code of a scanner that sends no suffix (SuffixNone):
+	// no byte for this long after one. Default DefaultPause.
+	Pause time.Duration
 	// MinBackoff and MaxBackoff space reconnection attempts; the delay
 	// doubles up to MaxBackoff, so a replugged scanner reads again within
 	// MaxBackoff plus the time to open it.
@@ -135,7 +142,7 @@ func Start(ctx context.Context, opts Opts) (*Scanner, error) {
 	}
 	opts.Suffix = Suffix(strings.ToLower(string(opts.Suffix)))
 	if !opts.Suffix.valid() {
-		return nil, fmt.Errorf("scanner %s: suffix %q không hợp lệ (auto, cr, lf, crlf)", opts.Name, opts.Suffix)
+		return nil, fmt.Errorf("scanner %s: suffix %q không hợp lệ (auto, cr, lf, crlf, tab, none, stx-etx)", opts.Name, opts.Suffix)
 	}
 	if opts.Baud <= 0 {
 		opts.Baud = DefaultBaud
@@ -148,6 +155,9 @@ func Start(ctx context.Context, opts Opts) (*Scanner, error) {
 	}
 	if opts.LineTimeout <= 0 {
 		opts.LineTimeout = DefaultLineTimeout
+	}
+	if opts.Pause <= 0 {
+		opts.Pause = DefaultPause
 	}
 	if opts.MinBackoff <= 0 {
 		opts.MinBackoff = DefaultMinBackoff
@@ -281,7 +291,8 @@ func (s *Scanner) connect() (serial.Port, string, error) {
 func (s *Scanner) read(ctx context.Context, port serial.Port) error {
 	sp := newSplitter(s.opts.Suffix, s.opts.MinLen, s.opts.MaxLen)
 	deliver := func(text string) {
-		s.opts.OnCode(Code{Scanner: s.opts.Name, Kiosk: s.opts.Kiosk, Text: text, At: s.opts.Clock.Now()})
+		sym, text := aim(text)
+		s.opts.OnCode(Code{Scanner: s.opts.Name, Kiosk: s.opts.Kiosk, Text: text, Symbology: sym, At: s.opts.Clock.Now()})
 	}
 	drop := func(d discard) {
 		s.log.Warn("scanner: bỏ một dòng", "reason", d.reason, "bytes", d.length)
@@ -298,8 +309,14 @@ func (s *Scanner) read(ctx context.Context, port serial.Port) error {
 			sp.flush("dòng dở dang khi mất kết nối", drop)
 			return fmt.Errorf("scanner: đọc: %w", err)
 		}
-		if n == 0 && sp.pending() && s.opts.Clock.Now().Sub(lastByte) >= s.opts.LineTimeout {
-			sp.flush(fmt.Sprintf("dòng dở dang, không có ký tự kết thúc sau %v", s.opts.LineTimeout), drop)
+		if n == 0 && sp.pending() {
+			quiet := s.opts.Clock.Now().Sub(lastByte)
+			switch {
+			case s.opts.Suffix == SuffixNone && quiet >= s.opts.Pause:
+				sp.pause(deliver, drop)
+			case quiet >= s.opts.LineTimeout:
+				sp.flush(fmt.Sprintf("dòng dở dang, không có ký tự kết thúc sau %v", s.opts.LineTimeout), drop)
+			}
 		}
 	}
 	return nil

@@ -448,7 +448,7 @@ func TestStartRefusesBadOpts(t *testing.T) {
 		"no device":     {Name: "q", OnCode: on},
 		"both":          {Name: "q", Path: "/dev/x", VID: "0c2e", PID: "0b6a", OnCode: on},
 		"bad vid":       {Name: "q", VID: "xyz", PID: "0b6a", OnCode: on},
-		"bad suffix":    {Name: "q", Path: "/dev/x", Suffix: "tab", OnCode: on},
+		"bad suffix":    {Name: "q", Path: "/dev/x", Suffix: "semicolon", OnCode: on},
 		"pid without v": {Name: "q", PID: "0b6a", OnCode: on},
 	} {
 		if s, err := Start(context.Background(), o); err == nil {
@@ -582,5 +582,30 @@ func TestBackoffStartsOverAfterAStableConnection(t *testing.T) {
 	}
 	if want := []time.Duration{100, 200, 400, 800, 100, 200}; !slices.Equal(got, want) {
 		t.Fatalf("backoff %v ms, want %v ms", got, want)
+	}
+}
+
+// A scanner set to send no suffix: each code ends with the pause after it,
+// measured on the scanner's clock; an AIM identifier goes to Symbology.
+func TestNoSuffixEndsWithAPause(t *testing.T) {
+	p := startPTY(t, t.TempDir(), "scanner")
+	clk := newClock()
+	_, col, _ := start(t, Opts{Path: p.scanner, Suffix: SuffixNone, Clock: clk})
+	for i, code := range []string{code1, "]C0" + code2} {
+		p.write(t, code)
+		deadline := time.Now().Add(5 * time.Second)
+		for len(col.texts()) < i+1 {
+			if time.Now().After(deadline) {
+				t.Fatalf("code %d never ended: %q", i+1, col.texts())
+			}
+			time.Sleep(20 * time.Millisecond) // let the reader take the bytes, then the pause passes
+			clk.Advance(DefaultPause)
+		}
+	}
+	col.mu.Lock()
+	defer col.mu.Unlock()
+	if len(col.codes) != 2 || col.codes[0].Text != code1 || col.codes[0].Symbology != "" ||
+		col.codes[1].Text != code2 || col.codes[1].Symbology != "]C0" {
+		t.Fatalf("codes %+v", col.codes)
 	}
 }

@@ -13,13 +13,17 @@ import (
 // State is where a job is.
 type State string
 
-// Job states. Written is internal (bytes all sent, not yet marked printed);
-// events report queued, printing, printed and failed.
+// Job states. Written is internal (bytes all sent, not yet confirmed);
+// events report queued, printing, printed, sent and failed. Printed means
+// the printer confirmed it processed the job; Sent that every byte left for
+// a printer that cannot confirm (a write-only link, a printer that never
+// answers, or no confirmation in time).
 const (
 	Queued   State = "queued"
 	Printing State = "printing"
 	Written  State = "written"
 	Printed  State = "printed"
+	Sent     State = "sent"
 	Failed   State = "failed"
 )
 
@@ -75,6 +79,9 @@ var migrations = []string{
 	);
 	CREATE INDEX print_jobs_pending ON print_jobs (printer, state, id);`,
 	`ALTER TABLE print_jobs ADD COLUMN owner TEXT NOT NULL DEFAULT ''`,
+	// The settled jobs that still hold their bytes: what Prune looks at.
+	`CREATE INDEX print_jobs_unpruned ON print_jobs (updated_at)
+		WHERE state IN ('printed', 'sent', 'failed') AND length(data) > 0`,
 }
 
 // NewSQLStore migrates the "spool" tables of db (opened by database.Open).
@@ -92,7 +99,7 @@ func (s *SQLStore) Add(ctx context.Context, j Job) (int64, error) {
 		VALUES (?, ?, ?, ?, ?, ?, ?, 0, '', ?, ?)`,
 		j.Printer, j.Kind, j.Ref, j.Owner, j.Data, j.Preview, Queued, j.CreatedAt.UnixNano(), j.CreatedAt.UnixNano())
 	if err != nil {
-		return 0, fmt.Errorf("spool: add job: %w", err)
+		return 0, fmt.Errorf("spool: add job: %w", database.Classify(err))
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
@@ -133,7 +140,7 @@ func (s *SQLStore) Update(ctx context.Context, id int64, st State, attempts int,
 	res, err := s.db.ExecContext(ctx, `UPDATE print_jobs SET state = ?, attempts = ?, last_error = ?, updated_at = ? WHERE id = ?`,
 		st, attempts, lastErr, at.UnixNano(), id)
 	if err != nil {
-		return fmt.Errorf("spool: job %d to %s: %w", id, st, err)
+		return fmt.Errorf("spool: job %d to %s: %w", id, st, database.Classify(err))
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return fmt.Errorf("spool: job %d: %w", id, ErrNoJob)
@@ -141,12 +148,12 @@ func (s *SQLStore) Update(ctx context.Context, id int64, st State, attempts int,
 	return nil
 }
 
-// Settled returns the jobs created since t that are printed or failed, in id
+// Settled returns the jobs created since t that are printed, sent or failed, in id
 // order, without their bytes: after a crash their states may not have
 // reached whoever follows them (a ticket's print state).
 func (s *SQLStore) Settled(ctx context.Context, since time.Time) ([]Job, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, printer, kind, ref, owner, state, attempts, last_error
-		FROM print_jobs WHERE created_at >= ? AND state IN ('printed', 'failed') ORDER BY id`, since.UnixNano())
+		FROM print_jobs WHERE created_at >= ? AND state IN ('printed', 'sent', 'failed') ORDER BY id`, since.UnixNano())
 	if err != nil {
 		return nil, fmt.Errorf("spool: settled jobs: %w", err)
 	}
@@ -180,3 +187,21 @@ func (s *SQLStore) Owners(ctx context.Context, kind string, since time.Time) (ma
 	}
 	return out, rows.Err()
 }
+
+// Prune implements Pruner: the jobs printed, sent or failed (last updated) before
+// t lose their bytes and preview; their rows stay.
+func (s *SQLStore) Prune(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE print_jobs SET data = x'', preview = NULL
+		WHERE state IN ('printed', 'sent', 'failed') AND length(data) > 0 AND updated_at < ?`,
+		before.UnixNano())
+	if err != nil {
+		return 0, fmt.Errorf("spool: prune: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("spool: prune: %w", err)
+	}
+	return n, nil
+}
+
+var _ Pruner = (*SQLStore)(nil)

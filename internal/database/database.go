@@ -3,10 +3,12 @@ package database
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -15,12 +17,61 @@ import (
 // settings every part of motcua relies on: WAL journal, synchronous=FULL (a
 // committed transaction survives a power cut), foreign keys on and a busy
 // timeout so the spooler, the registry and the queue store can share the file.
-func Open(path string) (*sql.DB, error) {
+// It refuses (ErrLost) a database missing or empty where one was before and
+// (ErrDamaged) one failing SQLite's quick_check; Open is OpenWith without
+// options.
+func Open(path string) (*sql.DB, error) { return OpenWith(path, Opts{}) }
+
+// OpenWith is Open with options.
+func OpenWith(path string, o Opts) (*sql.DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("database: data directory: %w", err)
 		}
 	}
+	if err := guard(path, o); err != nil {
+		if !o.Reset {
+			return nil, err
+		}
+		if err := moveAside(path, time.Now()); err != nil {
+			return nil, err
+		}
+	}
+	// Before SQLite opens it: it would drop the frames after the damage.
+	if err := checkWAL(path); err != nil {
+		if !o.Reset {
+			return nil, err
+		}
+		if err := moveAside(path, time.Now()); err != nil {
+			return nil, err
+		}
+	}
+	db, err := open(path)
+	if err == nil {
+		if err = Check(context.Background(), db); err != nil {
+			db.Close()
+			err = damaged(path, err)
+		}
+	} else if isDamage(err) {
+		err = damaged(path, fmt.Errorf("%w: %v", ErrDamaged, err))
+	}
+	if err != nil && o.Reset && errors.Is(err, ErrDamaged) {
+		if err := moveAside(path, time.Now()); err != nil {
+			return nil, err
+		}
+		db, err = open(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := mark(path, time.Now()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func open(path string) (*sql.DB, error) {
 	q := url.Values{}
 	for _, p := range []string{
 		"journal_mode(WAL)",

@@ -9,6 +9,13 @@
 // (queue/sqlite "queue", devices/spool "spool", kiosk/dossier/registry
 // "dossiers") owns its steps and calls Migrate with them.
 //
+// Open refuses to start on a database that was lost (missing or empty where
+// its marker, -wal, -shm or the caller's evidence say one was), whose WAL is
+// damaged before committed transactions, or that fails PRAGMA quick_check;
+// Opts.Reset moves such files aside instead. Monitor follows whether the
+// disk takes writes, and Classify turns a storage failure (full, I/O,
+// read-only, damaged) into a StorageError, ErrUnavailable by errors.Is.
+//
 // The *sql.DB Open returns is safe for concurrent use; Migrate of one
 // component must not run twice at once.
 package database

@@ -11,6 +11,9 @@ const (
 	RouteNotFound     ID = "not_found.route"
 	MethodNotAllowed  ID = "method_not_allowed"
 	Internal          ID = "internal"
+	// The disk under the database is full, read-only or failing: nothing
+	// was done.
+	StorageUnavailable ID = "storage_unavailable"
 )
 
 // The messages of staff sessions and rights.
@@ -20,6 +23,17 @@ const (
 	Forbidden      ID = "forbidden" // the counter of the path
 	SystemOnly     ID = "forbidden.system"
 	AdminOnly      ID = "admin_only"
+)
+
+// The messages of devices (kiosks, rating tablets) proving which they are.
+const (
+	DeviceUnpaired    ID = "device_unpaired"
+	BadPairToken      ID = "device_unpaired.bad_token"
+	WrongKiosk        ID = "forbidden.kiosk"  // {kiosk}: the credential's
+	WrongTablet       ID = "forbidden.tablet" // {counter}: the credential's
+	TicketRateLimited ID = "rate_limited.tickets"
+	WrongHost         ID = "forbidden.host" // a Host header that is not the service's
+	PairRateLimited   ID = "rate_limited.pairing"
 )
 
 // The messages of the queue.
@@ -107,12 +121,26 @@ var messages = map[ID]Text{
 	RouteNotFound:     {"Không có trang hoặc API này.", "No such page or API."},
 	MethodNotAllowed:  {"Phương thức không được hỗ trợ.", "Method not allowed."},
 	Internal:          {"Hệ thống gặp lỗi, xin thử lại.", "The system had an error, please try again."},
+	StorageUnavailable: {"Hệ thống tạm thời không lưu được dữ liệu (bộ nhớ đầy hoặc hỏng), yêu cầu chưa được thực hiện. Xin báo cán bộ kỹ thuật.",
+		"The system cannot save data right now (storage full or failing); the request was not done. Please tell the technician."},
 
 	Unauthorized:   {"Cần đăng nhập để làm việc này.", "Please log in to do this."},
 	BadCredentials: {"Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."},
 	Forbidden:      {"Tài khoản này không được làm việc tại quầy này.", "This account may not work at this counter."},
 	SystemOnly:     {"Chỉ hệ thống một cửa hoặc quản trị viên được làm việc này.", "Only the one-stop system or an administrator may do this."},
 	AdminOnly:      {"Chỉ quản trị viên được xem báo cáo.", "Only administrators may see the reports."},
+
+	DeviceUnpaired: {"Thiết bị chưa được ghép nối với trung tâm. Xin báo cán bộ kỹ thuật: mở trang này một lần với ?pair=MÃ_THIẾT_BỊ (mã của kiosk hoặc của máy đánh giá trong tệp cấu hình).",
+		"This device is not paired with the center. Ask the technician to open this page once with ?pair=DEVICE_TOKEN (the kiosk's or the tablet's token in the configuration)."},
+	BadPairToken: {"Mã ghép nối không đúng: không có kiosk hay máy đánh giá nào trong cấu hình có mã này.",
+		"Wrong pairing token: no kiosk or rating tablet in the configuration has it."},
+	WrongKiosk:  {"Thiết bị này là kiosk {kiosk}: không cấp số thay cho kiosk khác.", "This device is kiosk {kiosk}: it cannot issue tickets for another kiosk."},
+	WrongTablet: {"Máy đánh giá này thuộc quầy {counter}: không đánh giá thay cho quầy khác.", "This tablet belongs to counter {counter}: it cannot rate another counter."},
+	WrongHost:   {"Địa chỉ truy cập không phải của trung tâm này.", "This is not an address of this center."},
+	PairRateLimited: {"Đã thử ghép nối quá nhiều lần. Xin chờ một phút rồi thử lại.",
+		"Too many pairing attempts. Please wait a minute and try again."},
+	TicketRateLimited: {"Vừa có nhiều số được lấy liền nhau. Xin chờ vài giây rồi lấy số lại.",
+		"Many numbers were just taken in a row. Please wait a few seconds and take your number again."},
 
 	QueueEmpty:        {"Không còn ai đang chờ.", "Nobody is waiting."},
 	UnknownService:    {"Lĩnh vực này không có ở trung tâm.", "This center has no such service."},

@@ -8,9 +8,16 @@
 //
 // The receipt URL is {public_base_url}{ReceiptPrefix}{code}?sig={sig}, sig
 // being the first 16 bytes of HMAC-SHA256(secret, code) in unpadded
-// base64url; the ticket URL is {public_base_url}{TicketPrefix}{id}, the
-// prefixes being those of the pages that serve them (/h/ and /t/). A URL is
-// ours only on the public base URL's host, or without a host.
+// base32, one case only: a keyboard-wedge scanner with CapsLock on types the
+// whole URL in the other case, and it still verifies (paths, the parameter's
+// name and the signature are matched in any case). Receipts printed before
+// 2026-12 carry the same bytes in base64url and still verify as scanned. The
+// secret is a key ring: the newest key signs, every key of
+// ParserOpts (Secret, OldSecrets) verifies, so a key is rotated without
+// breaking the receipts already printed. The ticket URL is
+// {public_base_url}{TicketPrefix}{id}, the prefixes being those of the pages
+// that serve them (/h/ and /t/). A URL is ours only on the public base URL's
+// host, or without a host.
 //
 // Every error of the package is one of its sentinels (ErrInvalidCode,
 // ErrNotFound, ErrRateLimited…), wrapped; the HTTP layer maps each kind to

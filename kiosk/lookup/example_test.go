@@ -10,7 +10,7 @@ import (
 func ExampleSign() {
 	secret := []byte("khóa của trung tâm")
 	fmt.Println(lookup.Sign("https://motcua.example.gov.vn/h/", secret, "000.00.14.H56-200203-0118"))
-	// Output: https://motcua.example.gov.vn/h/000.00.14.H56-200203-0118?sig=-QAbnAX5rX-KptPgQ_wB_g
+	// Output: https://motcua.example.gov.vn/h/000.00.14.H56-200203-0118?sig=7EABXHAF7GWX7CVG2PQEH7AB7Y
 }
 
 func ExampleParser_Parse() {

@@ -3,6 +3,7 @@ package lookup
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base32"
 	"encoding/base64"
 	"fmt"
 	"net"
@@ -62,6 +63,10 @@ type ParserOpts struct {
 	// phone page (display.PhonePrefix, "/t/"); a URL under neither is not
 	// ours. Empty: no such URL is recognised.
 	ReceiptPrefix, TicketPrefix string
+	// OldSecrets are the keys Secret replaced, newest first: receipts
+	// already printed with them still verify (a key ring, rotated without
+	// breaking a receipt's QR).
+	OldSecrets [][]byte
 	// MaxLen bounds a payload; default DefaultMaxPayload.
 	MaxLen int
 }
@@ -70,11 +75,11 @@ type ParserOpts struct {
 // concurrent use.
 type Parser struct {
 	pattern  *regexp.Regexp
-	host     string // lower-case host[:port] of PublicBaseURL, "" when unset
-	basePath string // path of PublicBaseURL without the trailing slash
-	receipt  string // ReceiptPrefix
-	ticket   string // TicketPrefix
-	secret   []byte
+	host     string   // lower-case host[:port] of PublicBaseURL, "" when unset
+	basePath string   // path of PublicBaseURL without the trailing slash
+	receipt  string   // ReceiptPrefix
+	ticket   string   // TicketPrefix
+	secrets  [][]byte // Secret, then OldSecrets
 	maxLen   int
 }
 
@@ -90,7 +95,12 @@ func NewParser(opts ParserOpts) (*Parser, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lookup: mẫu mã hồ sơ %q không hợp lệ: %w", opts.CodePattern, err)
 	}
-	p := &Parser{pattern: re, secret: opts.Secret, maxLen: opts.MaxLen, receipt: opts.ReceiptPrefix, ticket: opts.TicketPrefix}
+	p := &Parser{pattern: re, maxLen: opts.MaxLen, receipt: opts.ReceiptPrefix, ticket: opts.TicketPrefix}
+	for _, k := range append([][]byte{opts.Secret}, opts.OldSecrets...) {
+		if len(k) > 0 {
+			p.secrets = append(p.secrets, k)
+		}
+	}
 	if opts.PublicBaseURL != "" {
 		u, err := url.Parse(opts.PublicBaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -102,13 +112,29 @@ func NewParser(opts ParserOpts) (*Parser, error) {
 	return p, nil
 }
 
-// Signature is the sig parameter of a receipt URL: the first 16 bytes of
-// HMAC-SHA256(secret, code) in unpadded base64url, code normalised first.
+// Signature is the signature of code that a receipt's QR code carries: the
+// first 16 bytes of HMAC-SHA256(secret, code) in base32 (RFC 4648, no
+// padding). Base32 has one case, so the signature survives a keyboard-wedge
+// scanner typing with CapsLock on (letters arrive in the other case);
+// Verify compares it case-insensitively.
 func Signature(secret []byte, code string) string {
+	return sigEncoding.EncodeToString(signatureBytes(secret, code))
+}
+
+// legacySignature is the signature receipts printed before 2026-12 carry:
+// the same bytes in unpadded base64url (case-sensitive). They still verify.
+func legacySignature(secret []byte, code string) string {
+	return base64.RawURLEncoding.EncodeToString(signatureBytes(secret, code))
+}
+
+func signatureBytes(secret []byte, code string) []byte {
 	mac := hmac.New(sha256.New, secret)
 	mac.Write([]byte(dossier.NormalizeCode(code)))
-	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:sigBytes])
+	return mac.Sum(nil)[:sigBytes]
 }
+
+// sigEncoding is the one-case alphabet of Signature.
+var sigEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // Sign returns the lookup URL printed as a QR code on a receipt:
 // {page}{code}?sig={Signature}, page being the receipt page's address up to
@@ -130,14 +156,27 @@ func (p *Parser) Code(raw string) (string, error) {
 	return code, nil
 }
 
-// Verify checks the signature of a receipt URL for code: ErrBadSignature
-// when it does not match.
+// Verify checks the signature of a receipt URL for code against every key
+// of the ring: ErrBadSignature when none matches.
 func (p *Parser) Verify(code, sig string) error {
-	if len(p.secret) == 0 {
+	if len(p.secrets) == 0 {
 		return fmt.Errorf("lookup: no receipt signing key configured: %w", ErrBadSignature)
 	}
-	want := Signature(p.secret, code)
-	if !hmac.Equal([]byte(strings.TrimRight(sig, "=")), []byte(want)) {
+	sig = strings.TrimRight(sig, "=")
+	// Today's signatures are base32, read whatever the case; a receipt
+	// printed before carries a base64url one, compared as it is.
+	upper := []byte(strings.ToUpper(sig))
+	exact := []byte(sig)
+	ok := false
+	for _, k := range p.secrets { // every key, so the time says nothing of which matched
+		if hmac.Equal(upper, []byte(Signature(k, code))) {
+			ok = true
+		}
+		if hmac.Equal(exact, []byte(legacySignature(k, code))) {
+			ok = true
+		}
+	}
+	if !ok {
 		return fmt.Errorf("lookup: %w", ErrBadSignature)
 	}
 	return nil
@@ -174,13 +213,15 @@ func (p *Parser) parseURL(s string) (Payload, error) {
 			return Payload{}, notOurs
 		}
 	}
-	rest, ok := strings.CutPrefix(u.EscapedPath(), p.basePath)
+	// A keyboard-wedge scanner with CapsLock on types the URL in the other
+	// case: the paths and the parameter's name are matched in any case.
+	rest, ok := cutPrefixFold(u.EscapedPath(), p.basePath)
 	if !ok {
 		return Payload{}, notOurs
 	}
 	kind, escaped := "", ""
 	for _, prefix := range []string{p.receipt, p.ticket} {
-		if e, ok := strings.CutPrefix(rest, prefix); ok && prefix != "" {
+		if e, ok := cutPrefixFold(rest, prefix); ok && prefix != "" {
 			kind, escaped = prefix, e
 			break
 		}
@@ -198,7 +239,7 @@ func (p *Parser) parseURL(s string) (Payload, error) {
 		if code == "" {
 			return Payload{}, notOurs
 		}
-		if err := p.Verify(code, u.Query().Get("sig")); err != nil {
+		if err := p.Verify(code, queryFold(u.Query(), "sig")); err != nil {
 			return Payload{}, err
 		}
 		return Payload{Kind: KindDossier, Code: code, Verified: true}, nil
@@ -209,6 +250,27 @@ func (p *Parser) parseURL(s string) (Payload, error) {
 		return Payload{Kind: KindTicket, Ticket: value}, nil
 	}
 	return Payload{}, notOurs
+}
+
+// cutPrefixFold is strings.CutPrefix ignoring ASCII case.
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return s, false
+	}
+	return s[len(prefix):], true
+}
+
+// queryFold is the first value of the parameter name in any case.
+func queryFold(q url.Values, name string) string {
+	if v := q.Get(name); v != "" {
+		return v
+	}
+	for k, v := range q {
+		if strings.EqualFold(k, name) && len(v) > 0 {
+			return v[0]
+		}
+	}
+	return ""
 }
 
 // clean drops what scanners add around a payload: surrounding spaces and

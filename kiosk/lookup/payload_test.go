@@ -22,7 +22,7 @@ func newParser(t testing.TB, base string) *Parser {
 
 func TestSignFormat(t *testing.T) {
 	u := Sign("https://motcua.example.gov.vn/h/", secret, "000.00.14.h56-200203-0118")
-	if !regexp.MustCompile(`^https://motcua\.example\.gov\.vn/h/000\.00\.14\.H56-200203-0118\?sig=[A-Za-z0-9_-]{22}$`).MatchString(u) {
+	if !regexp.MustCompile(`^https://motcua\.example\.gov\.vn/h/000\.00\.14\.H56-200203-0118\?sig=[A-Z2-7]{26}$`).MatchString(u) {
 		t.Fatalf("Sign = %q", u)
 	}
 }
@@ -197,6 +197,74 @@ func TestParsePrefixes(t *testing.T) {
 		got, err := p.Parse(tc.in)
 		if !errors.Is(err, tc.err) || got != tc.want {
 			t.Errorf("Parse(%q) = %+v, %v; want %+v, %v", tc.in, got, err, tc.want, tc.err)
+		}
+	}
+}
+
+// A rotated key ring: receipts signed by any key verify, others do not.
+func TestVerifyWithRotatedKeys(t *testing.T) {
+	old, older := []byte("khóa cũ của trung tâm"), []byte("khóa cũ hơn")
+	p, err := NewParser(ParserOpts{PublicBaseURL: "https://motcua.example.gov.vn", Secret: secret, OldSecrets: [][]byte{old, older},
+		ReceiptPrefix: "/h/", TicketPrefix: "/t/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		key  []byte
+		ok   bool
+	}{{"newest", secret, true}, {"old", old, true}, {"older", older, true}, {"another", []byte("khác"), false}} {
+		got, err := p.Parse(Sign("https://motcua.example.gov.vn/h/", tc.key, code))
+		if tc.ok != (err == nil) || (tc.ok && !got.Verified) || (!tc.ok && !errors.Is(err, ErrBadSignature)) {
+			t.Errorf("%s key: %+v %v", tc.name, got, err)
+		}
+		if err := p.Verify(code, Signature(tc.key, code)); tc.ok != (err == nil) {
+			t.Errorf("%s key: Verify %v", tc.name, err)
+		}
+	}
+}
+
+// swapCase is what a keyboard-wedge scanner types with CapsLock on: every
+// letter in the other case.
+func swapCase(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case c >= 'a' && c <= 'z':
+			b[i] = c - 'a' + 'A'
+		case c >= 'A' && c <= 'Z':
+			b[i] = c - 'A' + 'a'
+		}
+	}
+	return string(b)
+}
+
+// A receipt's QR code read through a keyboard wedge with CapsLock on (or a
+// scanner set to upper case) still verifies; receipts printed before, with
+// a base64url signature, still verify as scanned.
+func TestSignedReceiptSurvivesCapsLock(t *testing.T) {
+	p, err := NewParser(ParserOpts{PublicBaseURL: "https://motcua.example.gov.vn/mc", Secret: secret,
+		ReceiptPrefix: "/h/", TicketPrefix: "/t/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := Sign("https://motcua.example.gov.vn/mc/h/", secret, code)
+	legacy := "https://motcua.example.gov.vn/mc/h/" + code + "?sig=" + legacySignature(secret, code)
+	for _, tc := range []struct {
+		name, in string
+		ok       bool
+	}{
+		{"as printed", url, true},
+		{"caps lock", swapCase(url), true},
+		{"upper case", strings.ToUpper(url), true},
+		{"lower case", strings.ToLower(url), true},
+		{"before 2026-12, as printed", legacy, true},
+		{"another key", Sign("https://motcua.example.gov.vn/mc/h/", []byte("khóa khác"), code), false},
+		{"one letter changed", url[:len(url)-1] + map[bool]string{true: "A", false: "B"}[url[len(url)-1] != 'A'], false},
+	} {
+		got, err := p.Parse(tc.in)
+		if tc.ok != (err == nil && got.Verified && got.Code == code) {
+			t.Errorf("%s: Parse(%q) = %+v, %v", tc.name, tc.in, got, err)
 		}
 	}
 }

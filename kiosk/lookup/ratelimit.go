@@ -29,7 +29,8 @@ type RateOpts struct {
 	Clock clock.Clock
 }
 
-// RateLimiter is a token bucket per key (a kiosk name). Safe for concurrent use.
+// RateLimiter is a token bucket per key (a proven kiosk, a client address).
+// Safe for concurrent use.
 type RateLimiter struct {
 	rate    float64 // tokens per second
 	burst   float64

@@ -22,7 +22,10 @@ type Opts struct {
 	// Source is where dossiers are looked up (registry.Registry or
 	// upstream.Client); required.
 	Source dossier.Source
-	// Limiter rate-limits lookups per kiosk; nil means no limit.
+	// Limiter rate-limits lookups per key, the kiosk argument of Resolve and
+	// Lookup: the caller passes whom it has proven the request comes from (a
+	// kiosk's credential, else the client's socket address), never a name the
+	// request merely gives. Nil means no limit.
 	Limiter *RateLimiter
 	// Timeout bounds a lookup even if Source ignores its context; default DefaultTimeout.
 	Timeout time.Duration

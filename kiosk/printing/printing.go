@@ -53,6 +53,9 @@ type Printer struct {
 	// RasterCodes prints barcodes and QR codes as images, for printers
 	// without the GS k / GS ( k commands.
 	RasterCodes bool
+	// Status is how the spooler uses its status: auto (""), always or
+	// never (spool.StatusMode).
+	Status string
 }
 
 // Opts configures a Service.
@@ -67,6 +70,9 @@ type Opts struct {
 	// (0: DefaultOpts). JobTimeout: any other job (a receipt) not printed
 	// within this time fails (0: DefaultOpts).
 	TicketTimeout, JobTimeout time.Duration
+	// KeepJobData is how long a printed or failed job keeps its bytes and
+	// preview (spool.Opts.KeepJobData; 0: spool.DefaultOpts, negative: forever).
+	KeepJobData time.Duration
 	// DataDir is the folder a file printer's Dir is relative to.
 	DataDir string
 	// CenterName heads the tickets and is the agency of receipts that name
@@ -154,6 +160,13 @@ func Open(ctx context.Context, db *sql.DB, engine Engine, o Opts) (*Service, err
 	so.Store, so.Printers, so.Logger, so.Clock = store, devs, log, o.Clock
 	so.MaxAge = o.JobTimeout
 	so.MaxAgeByKind = map[string]time.Duration{KindTicket: o.TicketTimeout}
+	so.StatusModes = map[string]spool.StatusMode{}
+	for _, p := range o.Printers {
+		so.StatusModes[p.Name] = spool.StatusMode(p.Status)
+	}
+	if o.KeepJobData != 0 {
+		so.KeepJobData = o.KeepJobData
+	}
 	so.OnEvent = func(ev spool.Event) {
 		if ev.Kind == KindTicket && ev.Owner != "" {
 			s.events <- ev // drained by forward; blocks a printer goroutine only while the engine commits
@@ -240,6 +253,8 @@ func (s *Service) apply(engine Engine, ev spool.Event) {
 	switch ev.State {
 	case spool.Printed:
 		st = queue.PrintPrinted
+	case spool.Sent:
+		st = queue.PrintSent
 	case spool.Failed:
 		st = queue.PrintFailed
 	default:

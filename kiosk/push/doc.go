@@ -1,6 +1,10 @@
 // Package push delivers the codes a serial barcode scanner reads to the
-// kiosk page that owns the scanner, over the websocket /ws/kiosk?kiosk=ID.
+// kiosk page that owns the scanner, over the websocket /ws/kiosk.
 //
+// A page is that of the kiosk its credential proves (Opts.Authorize: the
+// pairing cookie or a bearer token), on a Host that is the service's
+// (Opts.Hosts, or the address the connection arrived on): scans carry
+// citizens' ID-card codes and signed receipt URLs, so no one else gets them.
 // cmd/motcua connects each configured scanner to Hub.Push(kiosk, code); every
 // page open for that kiosk receives {"type":"scan","code":"…"} and shows the
 // dossier. One hub goroutine (Run) owns the connections; each connection has

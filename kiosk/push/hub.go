@@ -4,7 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -23,6 +27,15 @@ type Frame struct {
 type Opts struct {
 	// Kiosks are the ids pages may connect as; others get 404.
 	Kiosks []string
+	// Authorize is the kiosk a request's credential proves (cmd/motcua: its
+	// bearer token or pairing cookie); a page is served that kiosk's scans
+	// only. Nil refuses every page.
+	Authorize func(r *http.Request) (kiosk string, ok bool)
+	// Hosts are the addresses the service is reached at ("motcua.local:8080",
+	// the listen address): a request whose Host header is none of them, nor
+	// the address its connection arrived on, is refused (a page of another
+	// site whose name was pointed at this machine).
+	Hosts  []string
 	Logger *slog.Logger // default slog.Default()
 	// PingEvery is the keep-alive period; default 20 s.
 	PingEvery time.Duration
@@ -43,6 +56,7 @@ type Hub struct {
 	done     chan struct{}
 	upgrader websocket.Upgrader
 	limit    *connlimit.Limiter
+	hosts    map[string]bool
 }
 
 // addressed is a frame for the pages of one kiosk.
@@ -80,6 +94,10 @@ func New(o Opts) *Hub {
 		limit: connlimit.New(connlimit.Opts{Total: o.MaxConns, PerAddr: o.MaxConnsPerAddr})}
 	for _, k := range o.Kiosks {
 		h.known[k] = true
+	}
+	h.hosts = map[string]bool{}
+	for _, host := range o.Hosts {
+		h.hosts[strings.ToLower(host)] = true
 	}
 	return h
 }
@@ -142,19 +160,35 @@ const Path = "/ws/kiosk"
 // Routes lists the pattern ServeHTTP answers, in net/http.ServeMux syntax.
 func Routes() []string { return []string{http.MethodGet + " " + Path} }
 
-// ServeHTTP upgrades Path?kiosk=ID.
+// ServeHTTP upgrades Path for the kiosk of the request's credential. A
+// ?kiosk=ID, if given, must be that kiosk. The Origin, when the browser
+// sends one, must be the Host (the upgrader's check).
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	kiosk := r.URL.Query().Get("kiosk")
+	if !h.hostAllowed(r) {
+		refuse(w, http.StatusForbidden, msg.WrongHost)
+		return
+	}
+	var kiosk string
+	ok := false
+	if h.o.Authorize != nil {
+		kiosk, ok = h.o.Authorize(r)
+	}
+	if !ok {
+		refuse(w, http.StatusUnauthorized, msg.DeviceUnpaired)
+		return
+	}
+	if q := r.URL.Query().Get("kiosk"); q != "" && q != kiosk {
+		refuse(w, http.StatusForbidden, msg.WrongKiosk, "kiosk", kiosk)
+		return
+	}
 	if !h.known[kiosk] {
-		body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": msg.UnknownKiosk.Code(), "message": msg.UnknownKiosk.VI()}})
-		http.Error(w, string(body), http.StatusNotFound)
+		refuse(w, http.StatusNotFound, msg.UnknownKiosk)
 		return
 	}
 	release, ok := h.limit.Acquire(connlimit.Key(r.RemoteAddr))
 	if !ok {
-		body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": msg.TooManyConnections.Code(), "message": msg.TooManyConnections.VI()}})
 		w.Header().Set("Retry-After", "30")
-		http.Error(w, string(body), http.StatusServiceUnavailable)
+		refuse(w, http.StatusServiceUnavailable, msg.TooManyConnections)
 		return
 	}
 	conn, err := h.upgrader.Upgrade(w, r, nil)
@@ -172,6 +206,40 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	go h.write(c)
 	h.read(c)
+}
+
+// refuse answers a request that is not upgraded with the contract's error.
+func refuse(w http.ResponseWriter, status int, id msg.ID, vars ...string) {
+	body, _ := json.Marshal(map[string]any{"error": map[string]string{"code": id.Code(), "message": id.VI(vars...)}})
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// hostAllowed tells whether r's Host is one of the service's addresses:
+// a configured one, or the address (or, on loopback, localhost with the
+// port) its connection arrived on.
+func (h *Hub) hostAllowed(r *http.Request) bool {
+	host := strings.ToLower(r.Host)
+	if h.hosts[host] {
+		return true
+	}
+	local, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr)
+	if !ok {
+		return false
+	}
+	addr, err := netip.ParseAddrPort(local.String())
+	if err != nil {
+		return false
+	}
+	if host == strings.ToLower(local.String()) {
+		return true
+	}
+	name, port, err := net.SplitHostPort(host)
+	if err != nil {
+		return false
+	}
+	return name == "localhost" && addr.Addr().Unmap().IsLoopback() && port == strconv.Itoa(int(addr.Port()))
 }
 
 // read discards what the page sends and notices when it goes away.

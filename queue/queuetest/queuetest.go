@@ -24,6 +24,7 @@ type Store struct {
 	numbers map[string]string // "day origin seq" → id: a number is given once a day
 	events  []queue.Event
 	fail    int
+	failLd  int
 	applies int
 }
 
@@ -36,6 +37,13 @@ func NewStore() *Store {
 func (s *Store) FailNext(n int) {
 	s.mu.Lock()
 	s.fail = n
+	s.mu.Unlock()
+}
+
+// FailLoads makes the next n calls of Load fail with ErrInjected.
+func (s *Store) FailLoads(n int) {
+	s.mu.Lock()
+	s.failLd = n
 	s.mu.Unlock()
 }
 
@@ -65,6 +73,10 @@ func (s *Store) Events(ctx context.Context, after uint64, limit int) ([]queue.Ev
 func (s *Store) Load(ctx context.Context) (queue.Saved, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failLd > 0 {
+		s.failLd--
+		return queue.Saved{}, ErrInjected
+	}
 	out := queue.Saved{Day: s.day, Service: map[string][]time.Duration{}}
 	if n := len(s.events); n > 0 {
 		out.Seq = s.events[n-1].Seq

@@ -50,18 +50,33 @@ var migrations = []string{
 	`ALTER TABLE events ADD COLUMN ticket_data TEXT NOT NULL DEFAULT ''`,
 }
 
-// Store is the queue's SQLite store.
+// Store is the queue's SQLite store. A failure of the storage underneath
+// (disk full, read-only, I/O error, damaged file) comes back as a
+// *database.StorageError, database.ErrUnavailable by errors.Is.
 type Store struct {
-	db *sql.DB
+	db  *sql.DB
+	mon *database.Monitor
+}
+
+// Opts adjust NewStoreWith.
+type Opts struct {
+	// Monitor, when set, is told the outcome of every Apply, so /healthz
+	// and the metrics know whether the disk takes writes.
+	Monitor *database.Monitor
 }
 
 // NewStore migrates the "queue" tables of db (opened with database.Open) and
 // returns the queue store on it.
 func NewStore(ctx context.Context, db *sql.DB) (*Store, error) {
+	return NewStoreWith(ctx, db, Opts{})
+}
+
+// NewStoreWith is NewStore with options.
+func NewStoreWith(ctx context.Context, db *sql.DB, o Opts) (*Store, error) {
 	if err := database.Migrate(ctx, db, "queue", migrations); err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, mon: o.Monitor}, nil
 }
 
 const ticketCols = `id, day, origin, seq, number, service, priority, state, kiosk, counter, calls,
@@ -69,6 +84,11 @@ const ticketCols = `id, day, origin, seq, number, service, priority, state, kios
 
 // Load implements queue.Store.
 func (s *Store) Load(ctx context.Context) (queue.Saved, error) {
+	out, err := s.load(ctx)
+	return out, database.Classify(err)
+}
+
+func (s *Store) load(ctx context.Context) (queue.Saved, error) {
 	var out queue.Saved
 	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'day'`).Scan(&out.Day)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -104,6 +124,14 @@ func (s *Store) Load(ctx context.Context) (queue.Saved, error) {
 
 // Apply implements queue.Store: one transaction for all the changes.
 func (s *Store) Apply(ctx context.Context, changes []queue.Change) error {
+	err := s.apply(ctx, changes)
+	if s.mon != nil {
+		return s.mon.Observe(err)
+	}
+	return database.Classify(err)
+}
+
+func (s *Store) apply(ctx context.Context, changes []queue.Change) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
@@ -237,7 +265,7 @@ func (s *Store) Events(ctx context.Context, after uint64, limit int) ([]queue.Ev
 func (s *Store) query(ctx context.Context, q string, args ...any) ([]queue.Ticket, error) {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: tickets: %w", err)
+		return nil, fmt.Errorf("sqlite: tickets: %w", database.Classify(err))
 	}
 	defer rows.Close()
 	var out []queue.Ticket

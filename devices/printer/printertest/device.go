@@ -28,6 +28,7 @@ type Device struct {
 	pauseAt  int
 	stop     chan struct{}
 	inData   bool // answer DLE EOT wherever it appears, as Epson printers do
+	silent   bool // answer nothing: a 2-wire cable, a one-way link
 }
 
 // NewDevice starts a device reading rw until rw fails or Close.
@@ -53,6 +54,14 @@ func (d *Device) AnswerInData(on bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.inData = on
+}
+
+// Silent makes the device answer nothing, as a printer on a 2-wire serial
+// cable or a one-way USB link: it prints what it gets.
+func (d *Device) Silent(on bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.silent = on
 }
 
 // SendStray writes b to the link unasked: a stale answer still in the
@@ -186,7 +195,7 @@ func (d *Device) run() {
 // last byte is in fresh (pending holds the bytes before it).
 func (d *Device) answerRealtime(pending, fresh []byte) {
 	d.mu.Lock()
-	on, s := d.inData, d.status
+	on, s := d.inData && !d.silent, d.status
 	d.mu.Unlock()
 	if !on || len(fresh) == 0 {
 		return
@@ -234,8 +243,9 @@ func (d *Device) handle(c escpos.Command) {
 			d.changed = make(chan struct{})
 		}
 	}
+	silent := d.silent
 	d.mu.Unlock()
-	if answer != nil {
+	if answer != nil && !silent {
 		d.rw.Write(answer)
 	}
 }

@@ -14,6 +14,7 @@ type Recorder struct {
 	jobs     []printer.Job
 	status   printer.Status
 	failures []Failure
+	confirm  error // what Confirm returns
 	closed   bool
 }
 
@@ -41,6 +42,23 @@ func (r *Recorder) SetStatus(s printer.Status) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.status = s
+}
+
+// SetConfirm sets what Confirm returns (nil: every job confirmed).
+func (r *Recorder) SetConfirm(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.confirm = err
+}
+
+// Confirm implements printer.Confirmer.
+func (r *Recorder) Confirm(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return printer.ErrClosed
+	}
+	return r.confirm
 }
 
 // Jobs returns the jobs printed completely, in order.

@@ -39,6 +39,22 @@ const motcua = (() => {
     return data;
   }
 
+  // device tells which device this browser is ({kiosk, counter}, from
+  // GET /api/v1/devices/me). A page opened with ?pair=TOKEN first drops the
+  // token from its address and gives it to the service, which keeps it in
+  // an HttpOnly cookie: the device's credential from then on. Throws the
+  // APIError device_unpaired when the browser is no device.
+  async function device() {
+    const u = new URL(location.href);
+    const token = u.searchParams.get("pair");
+    if (token !== null) {
+      u.searchParams.delete("pair");
+      history.replaceState(history.state, "", u.pathname + u.search + u.hash);
+      if (token) await api("POST", "/api/v1/devices/pair", { token });
+    }
+    return api("GET", "/api/v1/devices/me");
+  }
+
   // setHeader adds a header to every later API call ("" removes it).
   function setHeader(name, value) {
     if (value) headers[name] = value; else delete headers[name];
@@ -101,5 +117,5 @@ const motcua = (() => {
     return withDate ? `${hm}, ${parts.day}/${parts.month}/${parts.year}` : hm;
   }
 
-  return { api, APIError, setHeader, i18n, el, clock, pad2, localTime };
+  return { api, APIError, device, setHeader, i18n, el, clock, pad2, localTime };
 })();

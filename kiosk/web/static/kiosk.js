@@ -27,6 +27,7 @@
       closed_hours: "Ngoài giờ tiếp nhận · Giờ nhận: {h}", closed: "Ngoài giờ tiếp nhận", full: "Hết số hôm nay",
       print_wait: "Đang in phiếu…", print_wait_more: "Xin chờ phiếu ra ở khe máy in bên dưới.",
       print_ok: "Mời bạn nhận phiếu ở khe máy in bên dưới.", print_ok_more: "Giữ phiếu cho tới khi được gọi.",
+      print_sent_more: "Nếu không thấy phiếu, xin ghi nhớ số {n} trên màn hình.",
       print_paper: "Máy in đang hết giấy.", print_broken: "Máy in đang gặp sự cố, không in được phiếu.",
       print_none: "Kiosk này không in phiếu.",
       print_take: "Xin chụp lại màn hình hoặc ghi nhớ số {n}. Khi được gọi, đọc số này cho cán bộ.",
@@ -43,6 +44,8 @@
       p_none: "Chưa có danh mục thủ tục cho lĩnh vực này. Xin hỏi cán bộ hướng dẫn.",
       p_empty: "Trung tâm chưa đưa danh mục thủ tục lên kiosk. Xin hỏi cán bộ hướng dẫn.",
       help: "Cần giúp đỡ? Xin hỏi cán bộ hướng dẫn tại sảnh.",
+      unpaired_title: "Thiết bị chưa được ghép nối",
+      unpaired_how: "Cán bộ kỹ thuật mở trang /kiosk?pair=MÃ_KIOSK một lần trên máy này (mã là token của kiosk trong tệp cấu hình); máy nhớ mã, địa chỉ trang không còn chứa mã.",
       lang: "English",
     },
     en: {
@@ -64,6 +67,7 @@
       closed_hours: "Closed now · Open: {h}", closed: "Closed now", full: "No more numbers today",
       print_wait: "Printing your ticket…", print_wait_more: "Please wait for the ticket below the screen.",
       print_ok: "Please take your ticket below the screen.", print_ok_more: "Keep it until you are called.",
+      print_sent_more: "If no ticket came out, please note your number {n} on the screen.",
       print_paper: "The printer is out of paper.", print_broken: "The printer has a problem and cannot print.",
       print_none: "This kiosk does not print tickets.",
       print_take: "Please take a photo of the screen or remember number {n}. When called, tell the clerk this number.",
@@ -80,6 +84,8 @@
       p_none: "No procedures listed for this service yet. Please ask the staff.",
       p_empty: "The center has not listed its procedures on the kiosk. Please ask the staff.",
       help: "Need help? Please ask the staff in the hall.",
+      unpaired_title: "This device is not paired",
+      unpaired_how: "A technician opens /kiosk?pair=KIOSK_TOKEN once on this machine (the kiosk's token in the configuration); the machine remembers it and the page's address no longer holds it.",
       lang: "Tiếng Việt",
     },
   };
@@ -91,8 +97,9 @@
   const t = tr.t;
   const say = code => motcua.messages.text(code, tr.lang); // the service's words for an error code
 
-  const params = new URLSearchParams(location.search);
-  const kioskID = params.get("kiosk") || "";
+  // The kiosk is the one this browser is paired as (its cookie), not a
+  // name in the address.
+  let kioskID = "";
   const state = {
     settings: { confirm: true, idle_seconds: 30, printer: "" },
     services: [], chosen: null, priority: false, ticket: null, printState: "",
@@ -115,6 +122,7 @@
     renderCountdown();
   }
   function tick() {
+    if (state.screen === "unpaired") return;
     if (state.screen === "home") {
       if (tr.lang !== "vi" && --state.idleLeft <= 0) tr.set("vi");
       return;
@@ -181,7 +189,9 @@
       state.ticket = tk;
       showTicket(tk);
     } catch (e) {
-      const msg = ["service_closed", "daily_cap_reached"].includes(e.code) ? say(e.code) : t("err_issue");
+      if (e.code === "device_unpaired") { unpaired(e); return; }
+      const msg = ["service_closed", "daily_cap_reached"].includes(e.code) ? say(e.code)
+        : e.code === "rate_limited" ? motcua.messages.text("rate_limited.tickets", tr.lang) : t("err_issue");
       loadServices();
       show("home");
       flashHome(msg);
@@ -229,7 +239,7 @@
       try { st = (await api("GET", "/api/v1/tickets/" + encodeURIComponent(tk.id))).print.state; } catch (e) { /* keep polling */ }
     }
     if (my !== printPoll) return;
-    if (st === "printed") { setPrint("printed"); return; }
+    if (st === "printed" || st === "sent") { setPrint(st); return; }
     if (st === "none" && !hasPrinter) { setPrint("noprinter"); return; }
     let paperOut = false;
     try {
@@ -249,6 +259,7 @@
     switch (kind) {
       case "printing": head = t("print_wait"); more = t("print_wait_more"); break;
       case "printed": cls = "ok"; head = t("print_ok"); more = t("print_ok_more"); break;
+      case "sent": cls = "ok"; head = t("print_ok"); more = t("print_sent_more", { n }); break;
       case "noprinter": head = t("print_none"); more = t("print_take", { n }); break;
       case "paper": cls = "bad"; head = t("print_paper"); more = t("print_take", { n }); break;
       default: cls = "bad"; head = t("print_broken"); more = t("print_take", { n });
@@ -311,7 +322,7 @@
     try {
       let d;
       if (scanned) {
-        const res = await api("POST", "/api/v1/scans", { kiosk: kioskID, payload: code });
+        const res = await api("POST", "/api/v1/scans", { payload: code });
         if (res.kind === "ticket" && res.ticket) {
           const tk = await api("GET", "/api/v1/tickets/" + encodeURIComponent(res.ticket));
           if (my !== lookupSeq) return;
@@ -323,7 +334,7 @@
         }
         d = res.dossier;
       } else {
-        d = await api("GET", "/api/v1/dossiers/" + encodeURIComponent(code) + (kioskID ? "?kiosk=" + encodeURIComponent(kioskID) : ""));
+        d = await api("GET", "/api/v1/dossiers/" + encodeURIComponent(code));
       }
       if (my !== lookupSeq) return;
       if (d && d.code) { state.code = d.code; $("code-text").textContent = d.code; }
@@ -379,7 +390,8 @@
   function connectScanner(delay = 1000) {
     if (!kioskID) return;
     const proto = location.protocol === "https:" ? "wss:" : "ws:";
-    const ws = new WebSocket(`${proto}//${location.host}/ws/kiosk?kiosk=${encodeURIComponent(kioskID)}`);
+    // The pairing cookie goes with the handshake: it names the kiosk.
+    const ws = new WebSocket(`${proto}//${location.host}/ws/kiosk`);
     ws.onmessage = m => {
       try {
         const f = JSON.parse(m.data);
@@ -437,6 +449,7 @@
   for (const b of document.querySelectorAll("[data-back]")) b.addEventListener("click", () => show("home"));
 
   function refreshTexts() {
+    if (state.screen === "unpaired") $("unpaired-text").textContent = motcua.messages.text("device_unpaired", tr.lang);
     if (state.screen === "home") renderHome();
     if (state.screen === "ticket" && state.ticket) { renderAhead(state.ticket); setPrint(state.printState); renderCountdown(); }
     if (state.screen === "procs" && state.procs) renderProcs();
@@ -446,18 +459,54 @@
     $("today").textContent = motcua.localTime(new Date(), zone(), true).replace(", ", " · ");
   }
 
+  // showUnpaired replaces the kiosk by what a technician must do: the
+  // browser holds no kiosk's credential, or its pairing token was wrong.
+  function showUnpaired(e) {
+    // In Vietnamese the server's own words (a wrong pairing token says so).
+    $("unpaired-text").textContent = (e && e.code === "device_unpaired" && tr.lang === "vi" && e.message) ||
+      motcua.messages.text("device_unpaired", tr.lang);
+    for (const s of document.querySelectorAll(".screen")) s.hidden = s.id !== "unpaired";
+    state.screen = "unpaired";
+    document.body.dataset.paired = "0";
+  }
+
+  // pairing finds which kiosk this browser is; until it is one, the page
+  // shows the unpaired screen and asks again now and then.
+  async function pairing() {
+    for (;;) {
+      try {
+        const d = await motcua.device();
+        if (d.kiosk) return d.kiosk;
+        showUnpaired(null);
+      } catch (e) {
+        if (e.code !== "network") showUnpaired(e);
+      }
+      document.body.dataset.ready = "1";
+      await new Promise(r => setTimeout(r, 10000));
+    }
+  }
+
+  // unpaired: the service no longer knows this kiosk (its token was
+  // changed): wait to be paired again.
+  async function unpaired(e) {
+    showUnpaired(e);
+    const k = await pairing();
+    kioskID = k.id;
+    state.settings = k;
+    document.body.dataset.paired = "1";
+    show("home");
+  }
+
   async function start() {
     tr.apply();
     renderKeypad();
     renderToday();
-    if (kioskID) {
-      try {
-        const k = await api("GET", "/api/v1/kiosks/" + encodeURIComponent(kioskID));
-        state.settings = k;
-        if (k.center && k.center.name) $("center-name").textContent = k.center.name;
-        renderToday();
-      } catch (e) { /* unknown kiosk: defaults, still usable */ }
-    }
+    const k = await pairing();
+    kioskID = k.id;
+    state.settings = k;
+    document.body.dataset.paired = "1";
+    if (k.center && k.center.name) $("center-name").textContent = k.center.name;
+    renderToday();
     await loadServices();
     show("home");
     document.body.dataset.ready = "1";

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"regexp"
@@ -130,7 +131,7 @@ var (
 	dayNames    = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday,
 		"wed": time.Wednesday, "thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
 	hexID    = regexp.MustCompile(`^[0-9a-fA-F]{4}$`)
-	suffixes = []string{"", "auto", "cr", "lf", "crlf"}
+	suffixes = []string{"", "auto", "cr", "lf", "crlf", "tab", "none", "stx-etx"}
 )
 
 // The names other sections refer to, as c holds them now.
@@ -172,6 +173,9 @@ func (c *Config) checkCenter() []*Error {
 	if strings.TrimSpace(c.Center.Name) == "" {
 		errs = append(errs, c.fail("center.name", "the center needs a name (it is printed on every ticket)"))
 	}
+	if c.Center.ClockSettle < 0 {
+		errs = append(errs, c.fail("center.clock_settle", "must not be negative (how long a clock that jumped must stay before it is believed, e.g. 15m)"))
+	}
 	if c.Center.Timezone == "" {
 		c.Center.Timezone = "Asia/Ho_Chi_Minh"
 	}
@@ -201,13 +205,44 @@ func (c *Config) checkCenter() []*Error {
 	return append(errs, c.checkNet()...) // tls and limits
 }
 
-// checkSecurity defaults the session lifetime; the secrets are free text
-// (empty ones are made at the first start).
+// checkSecurity defaults the session lifetime and checks the receipt key
+// ring; the secrets are free text (empty ones are made at the first start,
+// Unsafe refuses weak ones).
 func (c *Config) checkSecurity() []*Error {
+	var errs []*Error
 	if c.Security.SessionTTL == 0 {
 		c.Security.SessionTTL = 12 * time.Hour
 	}
-	return nil
+	if c.Security.ReceiptSecret != "" && len(c.Security.ReceiptSecrets) > 0 {
+		errs = append(errs, c.fail("security.receipt_secrets", "give receipt_secret or receipt_secrets, not both: put the receipt_secret last in receipt_secrets"))
+	}
+	for i, k := range c.Security.ReceiptSecrets {
+		if k == "" {
+			errs = append(errs, c.fail(fmt.Sprintf("security.receipt_secrets[%d]", i), "a key cannot be empty"))
+		}
+	}
+	for i, p := range c.Security.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			errs = append(errs, c.fail(fmt.Sprintf("security.trusted_proxies[%d]", i), "%q: an address (10.0.0.2) or a CIDR (10.0.0.0/24) of a reverse proxy", p))
+		}
+	}
+	limits := []struct {
+		key string
+		rl  *RateLimit
+	}{{"security.kiosk_tickets", &c.Security.KioskTickets}, {"security.address_tickets", &c.Security.AddressTickets}}
+	for _, l := range limits {
+		key, rl := l.key, l.rl
+		if rl.Burst < 0 || rl.Every < 0 {
+			errs = append(errs, c.fail(key, "burst and every must not be negative"))
+		}
+		if rl.Burst == 0 {
+			rl.Burst = DefaultTicketBurst
+		}
+		if rl.Every == 0 {
+			rl.Every = DefaultTicketEvery
+		}
+	}
+	return errs
 }
 
 func (c *Config) checkFields() []*Error {
@@ -416,6 +451,9 @@ func (c *Config) checkPrinting() []*Error {
 	if pr.JobTimeout == 0 {
 		pr.JobTimeout = 30 * time.Minute
 	}
+	if pr.KeepJobData == 0 {
+		pr.KeepJobData = 7 * 24 * time.Hour
+	}
 	return nil
 }
 
@@ -454,12 +492,17 @@ func (c *Config) checkPrinters() []*Error {
 			errs = append(errs, c.fail(key+".width", "%d: paper is 58 or 80 (mm)", p.Width))
 		}
 		switch p.FlowControl {
-		case "", "none", "rtscts":
+		case "", "none", "rtscts", "xonxoff", "dtrdsr":
 		default:
-			errs = append(errs, c.fail(key+".flow_control", "%q: use none or rtscts", p.FlowControl))
+			errs = append(errs, c.fail(key+".flow_control", "%q: use none, rtscts, xonxoff or dtrdsr", p.FlowControl))
 		}
 		if p.Baud < 0 {
 			errs = append(errs, c.fail(key+".baud", "a speed cannot be negative"))
+		}
+		switch p.Status {
+		case "", "auto", "always", "never":
+		default:
+			errs = append(errs, c.fail(key+".status", "%q: use auto, always or never", p.Status))
 		}
 	}
 	return errs
@@ -488,7 +531,7 @@ func (c *Config) checkScanners() []*Error {
 			errs = append(errs, c.fail(key+".vid", "vid and pid are 4 hex digits each, as motcua devices lists them"))
 		}
 		if !slices.Contains(suffixes, strings.ToLower(sc.Suffix)) {
-			errs = append(errs, c.fail(key+".suffix", "%q: use auto, cr, lf or crlf", sc.Suffix))
+			errs = append(errs, c.fail(key+".suffix", "%q: use auto, cr, lf, crlf, tab, none or stx-etx", sc.Suffix))
 		}
 		if sc.Baud < 0 {
 			errs = append(errs, c.fail(key+".baud", "a speed cannot be negative"))

@@ -51,6 +51,12 @@ type Center struct {
 	Address       string `yaml:"address"`
 	Timezone      string `yaml:"timezone"`        // default Asia/Ho_Chi_Minh
 	PublicBaseURL string `yaml:"public_base_url"` // printed in QR codes; default http://LISTEN
+	// ClockMaxJump and ClockSettle: a clock that steps further forward than
+	// ClockMaxJump is not followed (no new day, nothing cancelled) until it
+	// has stayed there for ClockSettle (queue.Opts). Defaults 36h and 15m;
+	// a negative clock_max_jump follows every step.
+	ClockMaxJump time.Duration `yaml:"clock_max_jump"`
+	ClockSettle  time.Duration `yaml:"clock_settle"`
 
 	location *time.Location
 }
@@ -71,7 +77,28 @@ type Security struct {
 	// [::] (there is no TLS yet): set it only when a firewall limits who
 	// reaches the machine.
 	AllowAllInterfaces bool `yaml:"allow_all_interfaces"`
+	// TrustedProxies are the addresses or CIDRs of reverse proxies whose
+	// X-Forwarded-For is believed; empty (the default): none, the client is
+	// the socket's address.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// KioskTickets limits the tickets of each kiosk, AddressTickets those
+	// from each client address: a citizen takes a number every few seconds
+	// at most. Default for both: bursts of 5, then one every 2 s.
+	KioskTickets   RateLimit `yaml:"kiosk_tickets"`
+	AddressTickets RateLimit `yaml:"address_tickets"`
 }
+
+// RateLimit is a token bucket: Burst requests at once, then one per Every.
+type RateLimit struct {
+	Burst int           `yaml:"burst"`
+	Every time.Duration `yaml:"every"`
+}
+
+// The default ticket limits of a kiosk and of an address.
+const (
+	DefaultTicketBurst = 5
+	DefaultTicketEvery = 2 * time.Second
+)
 
 // ReceiptKeys is the configured receipt key ring, newest first; empty when
 // the config sets none (the data directory's receipt.key is then used).
@@ -95,7 +122,7 @@ type Scanner struct {
 	PID    string `yaml:"pid"`
 	Serial string `yaml:"serial"`
 	Baud   int    `yaml:"baud"`
-	Suffix string `yaml:"suffix"` // auto (default), cr, lf, crlf
+	Suffix string `yaml:"suffix"` // auto (default), cr, lf, crlf, tab, none (a pause ends a code), stx-etx
 }
 
 // Dossier sources.
@@ -217,6 +244,10 @@ type Printing struct {
 	// (the citizen has left the kiosk with the number shown on screen).
 	// Default 20s.
 	TicketTimeout time.Duration `yaml:"ticket_timeout"`
+	// KeepJobData: a printed or failed job keeps its bytes and preview this
+	// long, then only its row (printer, kind, ref, state, times) stays.
+	// Default 168h (7 days); negative keeps them forever.
+	KeepJobData time.Duration `yaml:"keep_job_data"`
 	// JobTimeout: any other job (a receipt) not printed within this time
 	// fails. Default 30m.
 	JobTimeout time.Duration `yaml:"job_timeout"`
@@ -229,12 +260,16 @@ type Printer struct {
 	Dir         string `yaml:"dir"`          // file: output folder, relative to the data directory
 	Path        string `yaml:"path"`         // serial, usb: the device
 	Baud        int    `yaml:"baud"`         // serial: 9600 … 115200, as set on the printer (default 9600)
-	FlowControl string `yaml:"flow_control"` // serial: none or rtscts
+	FlowControl string `yaml:"flow_control"` // serial: none, rtscts, xonxoff or dtrdsr
 	Addr        string `yaml:"addr"`         // tcp: host[:9100]
 	Width       int    `yaml:"width"`        // paper: 80 (576 dots, default) or 58 (384 dots) mm
 	// RasterCodes prints barcodes and QR codes as images, for printers
 	// without the GS k / GS ( k commands.
 	RasterCodes bool `yaml:"raster_codes"`
+	// Status is how its status is used: auto (default: asked, and a printer
+	// that never answers is printed on without confirmation), always (a
+	// printer that does not answer is offline) or never (a one-way link).
+	Status string `yaml:"status"`
 }
 
 // DefaultKioskIdle is the idle time of a kiosk that sets none.

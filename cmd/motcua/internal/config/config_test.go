@@ -156,7 +156,7 @@ dossiers:
 		{"scanners: [{name: s1, kiosk: k9, path: /dev/ttyACM0}]", "scanners[0].kiosk"},
 		{"scanners: [{name: s1, kiosk: k1}]", "give the device path"},
 		{"scanners: [{name: s1, kiosk: k1, vid: 12, pid: 34}]", "4 hex digits"},
-		{"scanners: [{name: s1, kiosk: k1, path: /dev/x, suffix: tab}]", "scanners[0].suffix"},
+		{"scanners: [{name: s1, kiosk: k1, path: /dev/x, suffix: semicolon}]", "scanners[0].suffix"},
 		{"dossiers: {source: upstream}", "dossiers.upstream.request.url"},
 		{"dossiers: {source: ftp}", "dossiers.source"},
 		{"dossiers: {code_pattern: '('}", "dossiers.code_pattern"},

@@ -8,6 +8,12 @@
 // Config and returns every mistake, each an *Error of internal/yamlconf, the
 // type the procedures catalogue uses too. Parse reports the first one.
 //
+// Devices prove which they are with tokens (kiosks[].token, the rating
+// tablets' counters[].tablet_token, screens[].token, or the *_file holding
+// each, read by Check): KioskByToken and TabletByToken find the device in
+// constant time. Unsafe lists what serve refuses outside demo: published or
+// short secrets, a kiosk without a token, listen on every interface.
+//
 // A Config is not changed after Parse returns it and may then be read
 // concurrently; Check fills in defaults and must not run concurrently with
 // readers.

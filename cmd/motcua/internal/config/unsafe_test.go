@@ -45,6 +45,11 @@ func TestUnsafeRefusals(t *testing.T) {
 	if errs := c.Unsafe(); len(errs) > 0 {
 		t.Fatalf("a center with its own secrets is refused: %v", errs[0])
 	}
+	open := strings.Replace(own, "listen: 192.168.1.10:8080\nsecurity:", "listen: 0.0.0.0:8080\nsecurity:\n  allow_all_interfaces: true", 1)
+	open = strings.Replace(open, "center: {name: X}", "center: {name: X, public_base_url: \"https://motcua.example.gov.vn\"}", 1)
+	if c, err := Parse([]byte(open)); err != nil || len(c.Unsafe()) > 0 || c.BaseURL() != "https://motcua.example.gov.vn" {
+		t.Fatalf("every interface, allowed, with a public address: %v %v", err, c.Unsafe())
+	}
 	demoHash := "$2a$10$ro/Pw92.1olfWohn3jzozO6mNapWvVKP6v1kTo6DuGlNHgfxvgAXK"
 	cases := []struct {
 		name, old, new, want string
@@ -166,5 +171,24 @@ func TestExampleIsRefusedAsShipped(t *testing.T) {
 	var ce *Error
 	if !errors.As(errs[0], &ce) || ce.Line == 0 {
 		t.Fatalf("refusal %v has no line", errs[0])
+	}
+}
+
+func TestReceiptKeyRing(t *testing.T) {
+	base := "center: {name: X}\nfields: [{code: A, name: A}]\ncounters: [{id: \"1\", services: [A]}]\n"
+	c, err := Parse([]byte(base + "security: {receipt_secrets: [new, old]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ks := c.Security.ReceiptKeys(); len(ks) != 2 || string(ks[0]) != "new" || string(ks[1]) != "old" {
+		t.Fatalf("ring %q", ks)
+	}
+	for _, tc := range []struct{ yaml, want string }{
+		{"security: {receipt_secret: a, receipt_secrets: [b]}", "config:4: security.receipt_secrets: give receipt_secret or receipt_secrets, not both: put the receipt_secret last in receipt_secrets"},
+		{"security: {receipt_secrets: [b, \"\"]}", "config:4: security.receipt_secrets[1]: a key cannot be empty"},
+	} {
+		if _, err := Parse([]byte(base + tc.yaml + "\n")); err == nil || err.Error() != tc.want {
+			t.Errorf("%s: got %v, want %q", tc.yaml, err, tc.want)
+		}
 	}
 }

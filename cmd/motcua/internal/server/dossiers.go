@@ -20,19 +20,18 @@ import (
 // maxImport bounds a dossier import body.
 const maxImport = 32 << 20
 
-// rateKey is whom a lookup is counted against: a configured kiosk, or the
-// client's address (a phone that opened a receipt's QR code).
-func (s *Server) rateKey(c *gin.Context, kiosk string) string {
-	for _, kc := range s.cfg.Kiosks {
-		if kc.ID == kiosk {
-			return "kiosk:" + kiosk
-		}
+// rateKey is whom a lookup is counted against: the kiosk its credential
+// proves, or the client's address (a phone that opened a receipt's QR
+// code): never a kiosk the request merely names.
+func (s *Server) rateKey(c *gin.Context) string {
+	if k, ok := KioskCredential(s.cfg, c.Request); ok {
+		return "kiosk:" + k.ID
 	}
 	return "ip:" + c.ClientIP()
 }
 
 func (s *Server) dossier(c *gin.Context) {
-	d, err := s.lookup.Lookup(c.Request.Context(), s.rateKey(c, c.Query("kiosk")), c.Param("code"), c.Query("sig"))
+	d, err := s.lookup.Lookup(c.Request.Context(), s.rateKey(c), c.Param("code"), c.Query("sig"))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -41,7 +40,7 @@ func (s *Server) dossier(c *gin.Context) {
 }
 
 type scanRequest struct {
-	Kiosk   string `json:"kiosk"`
+	Kiosk   string `json:"kiosk"` // accepted, not believed: see rateKey
 	Payload string `json:"payload"`
 }
 
@@ -53,7 +52,7 @@ func (s *Server) scan(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	res, err := s.lookup.Resolve(c.Request.Context(), s.rateKey(c, req.Kiosk), req.Payload)
+	res, err := s.lookup.Resolve(c.Request.Context(), s.rateKey(c), req.Payload)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -71,7 +70,7 @@ func (s *Server) scanImage(c *gin.Context) {
 	}
 	var firstErr error
 	for _, code := range codes {
-		res, err := s.lookup.Resolve(c.Request.Context(), s.rateKey(c, c.Query("kiosk")), code)
+		res, err := s.lookup.Resolve(c.Request.Context(), s.rateKey(c), code)
 		if err == nil {
 			c.JSON(http.StatusOK, res)
 			return

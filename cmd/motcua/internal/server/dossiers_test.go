@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -28,7 +29,7 @@ func newLookupEnv(t *testing.T) (*httptest.Server, *registry.Registry, []byte) {
 	cfg, err := config.Parse([]byte(`center: {name: X, public_base_url: "https://motcua.example.gov.vn"}
 fields: [{code: A, name: Hộ tịch}]
 counters: [{id: "1", services: [A]}]
-kiosks: [{id: k1}]
+kiosks: [{id: k1, token: kiosk-one-token}]
 staff:
   - {username: quantri, role: admin, password_hash: "$2a$10$ro/Pw92.1olfWohn3jzozO6mNapWvVKP6v1kTo6DuGlNHgfxvgAXK"}
   - {username: canbo1, counters: ["1"], password_hash: "$2a$10$ro/Pw92.1olfWohn3jzozO6mNapWvVKP6v1kTo6DuGlNHgfxvgAXK"}
@@ -83,9 +84,53 @@ func call(t *testing.T, method, url, auth, ctype, body string) (int, map[string]
 	return resp.StatusCode, out
 }
 
+// kioskAuth is the credential of newLookupEnv's kiosk.
+const kioskAuth = "Bearer kiosk-one-token"
+
+// Lookups are counted against the kiosk a credential proves, else the
+// socket's address: neither a forged X-Forwarded-For nor ?kiosk= buys a
+// fresh bucket (the issue enumerated 1,000 codes/s so).
+func TestLookupRateKeyedOnCredential(t *testing.T) {
+	hs, _, _ := newLookupEnv(t)
+	lookup := func(query, auth string, hdr map[string]string) int {
+		t.Helper()
+		req, _ := http.NewRequest("GET", hs.URL+"/api/v1/dossiers/"+code+query, nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	passed := 0
+	for i := range 30 {
+		if lookup("", "", map[string]string{"X-Forwarded-For": fmt.Sprintf("10.0.%d.%d", i, i+1)}) == 200 {
+			passed++
+		}
+	}
+	if passed != lookupBurst {
+		t.Fatalf("%d of 30 lookups with rotating X-Forwarded-For passed, want the burst of %d", passed, lookupBurst)
+	}
+	if st := lookup("?kiosk=k1", "", nil); st != 429 {
+		t.Fatalf("naming a kiosk without its credential: %d, want 429", st)
+	}
+	if st := lookup("", kioskAuth, nil); st != 200 {
+		t.Fatalf("the kiosk's credential: %d, want 200 (its own bucket)", st)
+	}
+}
+
+// lookupBurst is lookup's default burst.
+const lookupBurst = lookup.DefaultBurst
+
 func TestDossierLookupMasksUnlessSigned(t *testing.T) {
 	hs, _, secret := newLookupEnv(t)
-	code200, d := call(t, "GET", hs.URL+"/api/v1/dossiers/"+code+"?kiosk=k1", "", "", "")
+	code200, d := call(t, "GET", hs.URL+"/api/v1/dossiers/"+code, kioskAuth, "", "")
 	if code200 != 200 || d["status"].(float64) != 2 || d["applicant"] == "Nguyễn Thị Hoa" || !strings.HasPrefix(d["applicant"].(string), "Ng") {
 		t.Fatalf("bare code: %d %v", code200, d)
 	}
@@ -104,15 +149,15 @@ func TestDossierLookupMasksUnlessSigned(t *testing.T) {
 	}
 	// The receipt's QR code scanned at a kiosk verifies and shows the name.
 	url := lookup.Sign("https://motcua.example.gov.vn"+web.ReceiptPrefix, secret, code)
-	st, r := call(t, "POST", hs.URL+"/api/v1/scans", "", "", `{"kiosk":"k1","payload":"`+url+`"}`)
+	st, r := call(t, "POST", hs.URL+"/api/v1/scans", kioskAuth, "", `{"kiosk":"k1","payload":"`+url+`"}`)
 	if st != 200 || r["verified"] != true || r["dossier"].(map[string]any)["applicant"] != "Nguyễn Thị Hoa" {
 		t.Fatalf("signed scan: %d %v", st, r)
 	}
 	altered := strings.Replace(url, "0007", "0008", 1)
-	if st, r := call(t, "POST", hs.URL+"/api/v1/scans", "", "", `{"kiosk":"k1","payload":"`+altered+`"}`); st != 422 || errCode(r) != "bad_signature" {
+	if st, r := call(t, "POST", hs.URL+"/api/v1/scans", kioskAuth, "", `{"kiosk":"k1","payload":"`+altered+`"}`); st != 422 || errCode(r) != "bad_signature" {
 		t.Fatalf("altered scan: %d %v", st, r)
 	}
-	if st, r := call(t, "POST", hs.URL+"/api/v1/scans", "", "", `{"kiosk":"k1","payload":"8934567890123"}`); st != 422 || errCode(r) != "not_our_receipt" {
+	if st, r := call(t, "POST", hs.URL+"/api/v1/scans", kioskAuth, "", `{"kiosk":"k1","payload":"8934567890123"}`); st != 422 || errCode(r) != "not_our_receipt" {
 		t.Fatalf("a product barcode: %d %v", st, r)
 	}
 	if st, r := call(t, "POST", hs.URL+"/api/v1/scans/image", "", "image/png", "not an image"); st != 400 || errCode(r) != "invalid_image" {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"motcua/internal/database"
 	"motcua/internal/msg"
 	"motcua/kiosk/claim"
 	"motcua/kiosk/dossier/registry"
@@ -38,7 +39,6 @@ var (
 	errMissingTransfer  = errors.New("server: no service to transfer to")
 	errMissingTicket    = errors.New("server: no ticket to call")
 	errNoSuchKiosk      = errors.New("server: no such kiosk") // in the path
-	errBadKiosk         = errors.New("server: unknown kiosk") // in the body
 	errNothingToRate    = errors.New("server: nothing to rate")
 	errInvalidDate      = errors.New("server: invalid date")
 	errInvalidRange     = errors.New("server: invalid range of days")
@@ -106,7 +106,6 @@ func (s *Server) errorTable() []rule {
 		is(errMissingTransfer, http.StatusBadRequest, msg.MissingTransferTo),
 		is(errMissingTicket, http.StatusBadRequest, msg.MissingTicket),
 		is(errNoSuchKiosk, http.StatusNotFound, msg.UnknownKiosk),
-		is(errBadKiosk, http.StatusUnprocessableEntity, msg.UnknownKiosk),
 		is(errNothingToRate, http.StatusNotFound, msg.NothingToRate),
 		is(errInvalidDate, http.StatusBadRequest, msg.InvalidDate),
 		is(errInvalidRange, http.StatusBadRequest, msg.InvalidRange),
@@ -118,6 +117,32 @@ func (s *Server) errorTable() []rule {
 		is(errForbidden, http.StatusForbidden, msg.Forbidden),
 		is(errSystemOnly, http.StatusForbidden, msg.SystemOnly),
 		is(errAdminOnly, http.StatusForbidden, msg.AdminOnly),
+
+		// The storage under every store: full, read-only, failing.
+		is(database.ErrUnavailable, http.StatusServiceUnavailable, msg.StorageUnavailable),
+		// Devices.
+		is(errDeviceUnpaired, http.StatusUnauthorized, msg.DeviceUnpaired),
+		is(errBadPairToken, http.StatusUnauthorized, msg.BadPairToken),
+		{match: func(err error) (answer, bool) {
+			var wk *wrongKioskError
+			var wt *wrongTabletError
+			var tf *tooFastError
+			switch {
+			case errors.As(err, &wk):
+				return answer{status: http.StatusForbidden, id: msg.WrongKiosk, vars: []string{"kiosk", wk.kiosk}}, true
+			case errors.As(err, &wt):
+				return answer{status: http.StatusForbidden, id: msg.WrongTablet, vars: []string{"counter", wt.counter}}, true
+			case errors.As(err, &tf):
+				id := msg.TicketRateLimited
+				if tf.pairing {
+					id = msg.PairRateLimited
+				}
+				return answer{status: http.StatusTooManyRequests, id: id, extra: func(c *gin.Context, _ error, _ gin.H) {
+					c.Header("Retry-After", strconv.Itoa(wholeSeconds(tf.wait)))
+				}}, true
+			}
+			return answer{}, false
+		}},
 
 		// The queue.
 		is(queue.ErrQueueEmpty, http.StatusNotFound, msg.QueueEmpty),
@@ -202,10 +227,13 @@ func (s *Server) clock(t time.Time) string { return t.In(s.loc).Format("15:04") 
 func retryAfter(err error) int {
 	var rl *lookup.RateLimitError
 	if errors.As(err, &rl) {
-		return max(int(math.Ceil(rl.RetryAfter.Seconds())), 1)
+		return wholeSeconds(rl.RetryAfter)
 	}
 	return 1
 }
+
+// wholeSeconds rounds d up to whole seconds, at least 1: a Retry-After.
+func wholeSeconds(d time.Duration) int { return max(int(math.Ceil(d.Seconds())), 1) }
 
 // fail answers c with err as the contract's JSON and logs it: client errors
 // at debug level, server errors at error level.

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"motcua/internal/database"
 	"motcua/internal/msg"
 	"motcua/kiosk/claim"
 	"motcua/kiosk/dossier/registry"
@@ -58,11 +60,16 @@ func TestErrorTable(t *testing.T) {
 		{invalid(msg.FieldCopies, ""), 400, "invalid_field", "copies: in 1 hoặc 2 liên."},
 		{errRouteNotFound, 404, "not_found", msg.RouteNotFound.VI()},
 		{errMethodNotAllowed, 405, "method_not_allowed", ""},
+		{fmt.Errorf("queue: commit: %w", database.Classify(fmt.Errorf("write: %w", syscall.ENOSPC))), 503, "storage_unavailable", ""},
 		{errMissingService, 400, "missing_service", ""},
 		{errMissingTransfer, 400, "missing_service", msg.MissingTransferTo.VI()},
 		{errMissingTicket, 400, "missing_ticket", ""},
 		{errNoSuchKiosk, 404, "unknown_kiosk", ""},
-		{errBadKiosk, 422, "unknown_kiosk", ""},
+		{errDeviceUnpaired, 401, "device_unpaired", ""},
+		{errBadPairToken, 401, "device_unpaired", msg.BadPairToken.VI()},
+		{&wrongKioskError{kiosk: "k1"}, 403, "forbidden", "Thiết bị này là kiosk k1: không cấp số thay cho kiosk khác."},
+		{&wrongTabletError{counter: "2"}, 403, "forbidden", "Máy đánh giá này thuộc quầy 2: không đánh giá thay cho quầy khác."},
+		{&tooFastError{who: "kiosk k1", wait: 1500 * time.Millisecond}, 429, "rate_limited", msg.TicketRateLimited.VI()},
 		{errNothingToRate, 404, "nothing_to_rate", ""},
 		{errInvalidDate, 400, "invalid_date", ""},
 		{errInvalidRange, 400, "invalid_range", ""},

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"motcua/devices/printer"
+	"motcua/internal/database"
 	"motcua/queue"
 )
 
@@ -46,6 +47,22 @@ func (s *Server) newMetrics(r *gin.Engine) *prometheus.Registry {
 		}}, collectorFunc{desc: paper, collect: func(ch chan<- prometheus.Metric) {
 			for name, st := range s.printing.Statuses() {
 				ch <- prometheus.MustNewConstMetric(paper, prometheus.GaugeValue, 1, name, string(st.Paper))
+			}
+		}})
+	}
+	if st, ok := s.store.(interface{ Stats() database.MonitorStats }); ok {
+		storeOK := prometheus.NewDesc("motcua_store_ok", "1 when the database's last write succeeded (0: disk full, read-only or failing).", nil, nil)
+		storeErrors := prometheus.NewDesc("motcua_store_errors_total", "Storage failures of database writes since start, by kind (full, io, readonly, corrupt, cantopen).", []string{"kind"}, nil)
+		reg.MustRegister(collectorFunc{desc: storeOK, collect: func(ch chan<- prometheus.Metric) {
+			up := 0.0
+			if st.Stats().OK {
+				up = 1
+			}
+			ch <- prometheus.MustNewConstMetric(storeOK, prometheus.GaugeValue, up)
+		}}, collectorFunc{desc: storeErrors, collect: func(ch chan<- prometheus.Metric) {
+			counts := st.Stats().Errors
+			for _, kind := range []string{database.KindFull, database.KindIO, database.KindReadOnly, database.KindCorrupt, database.KindCantOpen} {
+				ch <- prometheus.MustNewConstMetric(storeErrors, prometheus.CounterValue, float64(counts[kind]), kind)
 			}
 		}})
 	}

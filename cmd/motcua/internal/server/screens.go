@@ -36,7 +36,7 @@ func (s *Server) routesScreens(o Opts, api, staff *gin.RouterGroup) {
 	api.GET("/tickets/:id/qr.svg", s.ticketQR)
 	api.GET("/procedures", s.procedureList)
 	api.GET("/counters/:counter/last-completed", s.lastCompleted)
-	api.POST("/counters/:counter/rating", s.rate)
+	api.POST("/counters/:counter/rating", s.counterTablet, s.rate)
 	console := staff.Group("/counters/:counter", s.counterAccess)
 	console.POST("/open", s.openCounter)
 	console.POST("/heartbeat", s.heartbeat)
@@ -66,8 +66,12 @@ func (s *Server) kioskSettings(c *gin.Context) {
 		s.fail(c, errNoSuchKiosk)
 		return
 	}
-	c.JSON(http.StatusOK, kioskJSON{ID: k.ID, Name: k.Name, Confirm: k.Confirms(), IdleSeconds: k.IdleSeconds,
-		Printer: k.Printer, Center: centerJSON{Name: s.cfg.Center.Name, Address: s.cfg.Center.Address, Timezone: s.cfg.Center.Timezone}})
+	c.JSON(http.StatusOK, s.kioskJSON(k))
+}
+
+func (s *Server) kioskJSON(k config.Kiosk) kioskJSON {
+	return kioskJSON{ID: k.ID, Name: k.Name, Confirm: k.Confirms(), IdleSeconds: k.IdleSeconds,
+		Printer: k.Printer, Center: centerJSON{Name: s.cfg.Center.Name, Address: s.cfg.Center.Address, Timezone: s.cfg.Center.Timezone}}
 }
 
 // ticketQR draws the QR code of a ticket's tracking page for the kiosk.

@@ -39,8 +39,8 @@ func (e *env) json(method, path, token, body, console string) (int, map[string]a
 func TestCounterClaims(t *testing.T) {
 	e := newEnv(t, "")
 	clerk, admin := e.login("canbo3"), e.login("quantri")
-	e.do("POST", "/api/v1/tickets", "", `{"service":"C"}`)
-	e.do("POST", "/api/v1/tickets", "", `{"service":"C"}`)
+	e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"C"}`)
+	e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"C"}`)
 
 	code, first := e.json("POST", "/api/v1/counters/3/open", clerk, `{"takeover":false}`, "")
 	if code != 200 || first["console"] == "" || first["user"] != "canbo3" {
@@ -114,10 +114,10 @@ func TestRatingTablet(t *testing.T) {
 	if code, r := e.do("GET", "/api/v1/counters/3/last-completed", "", ""); code != 200 || r["rateable"] != false {
 		t.Fatalf("nothing yet: %d %v", code, r)
 	}
-	if code, r := e.do("POST", "/api/v1/counters/3/rating", "", `{"rating":3}`); code != 404 || errCode(r) != "nothing_to_rate" {
+	if code, r := e.do("POST", "/api/v1/counters/3/rating", "demo-tablet-3", `{"rating":3}`); code != 404 || errCode(r) != "nothing_to_rate" {
 		t.Fatalf("rate nothing: %d %v", code, r)
 	}
-	_, tk := e.do("POST", "/api/v1/tickets", "", `{"service":"C"}`)
+	_, tk := e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"C"}`)
 	e.do("POST", "/api/v1/counters/3/next", tok, "")
 	e.do("POST", "/api/v1/counters/3/complete", tok, "")
 	var last map[string]any
@@ -142,7 +142,7 @@ func TestRatingTablet(t *testing.T) {
 		{"only once", `{"rating":1}`, 404, "nothing_to_rate"},
 	}
 	for _, tc := range cases {
-		if code, r := e.do("POST", "/api/v1/counters/3/rating", "", tc.body); code != tc.code || errCode(r) != tc.err {
+		if code, r := e.do("POST", "/api/v1/counters/3/rating", "demo-tablet-3", tc.body); code != tc.code || errCode(r) != tc.err {
 			t.Fatalf("%s: %d %v", tc.name, code, r)
 		}
 		if tc.code == 200 {
@@ -162,12 +162,12 @@ func TestRatingTablet(t *testing.T) {
 	}
 
 	// Past the window the tablet no longer asks.
-	e.do("POST", "/api/v1/tickets", "", `{"service":"C"}`)
+	e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"C"}`)
 	e.do("POST", "/api/v1/counters/3/next", tok, "")
 	e.do("POST", "/api/v1/counters/3/complete", tok, "")
 	time.Sleep(50 * time.Millisecond)
 	e.clock.Advance(11 * time.Minute)
-	if code, r := e.do("POST", "/api/v1/counters/3/rating", "", `{"rating":2}`); code != 404 {
+	if code, r := e.do("POST", "/api/v1/counters/3/rating", "demo-tablet-3", `{"rating":2}`); code != 404 {
 		t.Fatalf("late rating: %d %v", code, r)
 	}
 }
@@ -175,7 +175,7 @@ func TestRatingTablet(t *testing.T) {
 func TestReports(t *testing.T) {
 	e := newEnv(t, "")
 	tok := e.login("canbo1")
-	e.do("POST", "/api/v1/tickets", "", `{"service":"A"}`)
+	e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"A"}`)
 	e.do("POST", "/api/v1/counters/1/next", tok, "")
 	e.clock.Advance(5 * time.Minute)
 	e.do("POST", "/api/v1/counters/1/complete", tok, "")
@@ -219,7 +219,7 @@ func TestKioskEndpoints(t *testing.T) {
 	if code, r := e.do("GET", "/api/v1/kiosks/k9", "", ""); code != 404 || errCode(r) != "unknown_kiosk" {
 		t.Fatalf("unknown kiosk: %d %v", code, r)
 	}
-	_, tk := e.do("POST", "/api/v1/tickets", "", `{"service":"A"}`)
+	_, tk := e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"A"}`)
 	code, hdr, svg := e.raw("GET", "/api/v1/tickets/"+tk["id"].(string)+"/qr.svg", "", "", nil)
 	if code != 200 || hdr.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(string(svg), "<svg") {
 		t.Fatalf("qr: %d %v %.40q", code, hdr, svg)
@@ -238,9 +238,9 @@ func TestKioskEndpoints(t *testing.T) {
 func TestQueueFromTheBoard(t *testing.T) {
 	e := newEnv(t, "")
 	admin := e.login("quantri")
-	e.do("POST", "/api/v1/tickets", "", `{"service":"A"}`)
+	e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"A"}`)
 	e.clock.Advance(time.Minute)
-	e.do("POST", "/api/v1/tickets", "", `{"service":"B"}`)
+	e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"B"}`)
 	e.do("POST", "/api/v1/counters/1/next", admin, "")
 	if code, r := e.do("POST", "/api/v1/counters/1/transfer", admin, `{"service":"B"}`); code != 200 {
 		t.Fatalf("transfer: %d %v", code, r)

@@ -13,6 +13,7 @@ import (
 
 	"motcua/cmd/motcua/internal/config"
 	"motcua/internal/clock"
+	"motcua/internal/database"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/printing"
@@ -20,7 +21,8 @@ import (
 	"motcua/queue"
 )
 
-// Pinger tells whether the store answers.
+// Pinger tells whether the store answers. A database.Monitor also says
+// whether the disk takes writes, and /metrics then shows its figures.
 type Pinger interface {
 	Ping(ctx context.Context) error
 }
@@ -68,6 +70,7 @@ type Server struct {
 	router      *gin.Engine
 	metrics     *prometheus.Registry
 	screens     *screens
+	limits      *limits
 }
 
 // New builds the server and its routes.
@@ -81,12 +84,18 @@ func New(o Opts) *Server {
 		sess:   &sessions{secret: o.SessionSecret, ttl: o.Config.Security.SessionTTL, now: o.Clock.Now},
 		health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Clock.Now,
 		receiptKey: o.ReceiptSecret, codePattern: compileCode(o.Config.Dossiers.CodePattern),
+		limits: newLimits(o.Config.Security, o.Clock),
 	}
 	s.errors = s.errorTable()
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.ContextWithFallback = true
 	r.HandleMethodNotAllowed = true
+	// X-Forwarded-For only from the configured proxies: by default the
+	// client is the socket's address, whatever headers it sends.
+	if err := r.SetTrustedProxies(o.Config.Security.TrustedProxies); err != nil { // checked by config
+		s.log.Error("security.trusted_proxies", "err", err)
+	}
 	r.Use(gin.CustomRecoveryWithWriter(nil, func(c *gin.Context, err any) {
 		s.log.Error("panic in handler", "path", c.FullPath(), "panic", err)
 		s.fail(c, panicked(err))
@@ -102,7 +111,7 @@ func New(o Opts) *Server {
 	r.GET("/healthz", s.healthz)
 	api := r.Group(APIPrefix)
 	api.GET("/services", s.services)
-	api.POST("/tickets", s.issue)
+	api.POST("/tickets", s.kioskDevice, s.ticketRate, s.issue)
 	api.GET("/tickets/:id", s.ticket)
 	api.GET("/queue", s.queueSnapshot)
 	if s.lookup != nil {
@@ -117,6 +126,7 @@ func New(o Opts) *Server {
 	if s.printing != nil {
 		api.POST("/receipts", s.staffOrSystem, s.receipt)
 	}
+	s.routesDevices(api)
 	api.POST("/auth/login", s.login)
 	api.POST("/auth/logout", s.logout)
 	staff := api.Group("", s.staff)
@@ -162,6 +172,9 @@ func (s *Server) healthz(c *gin.Context) {
 	if err := s.store.Ping(ctx); err != nil {
 		s.log.Error("healthz: store", "err", err)
 		body["status"], body["store"] = "unavailable", err.Error()
+		if kind := database.Kind(err); kind != "" {
+			body["storage"] = kind // full, io, readonly, corrupt, cantopen
+		}
 		status = http.StatusServiceUnavailable
 	}
 	if s.printing != nil {

@@ -31,7 +31,27 @@ type pingOK struct{ err error }
 
 func (p pingOK) Ping(context.Context) error { return p.err }
 
+// The demo's kiosk tokens (configs/demo.yaml).
+const (
+	kioskK1 = "demo-kiosk-k1"
+	kioskK2 = "demo-kiosk-k2"
+)
+
+// newEnv serves the demo center, or the config yamlExtra, on a fake clock.
+// The tickets' rate limits are lifted (tests take numbers fast); newLimitedEnv
+// keeps the config's.
 func newEnv(t *testing.T, yamlExtra string) *env {
+	t.Helper()
+	return startEnv(t, yamlExtra, false)
+}
+
+// newLimitedEnv is newEnv with the config's ticket rate limits.
+func newLimitedEnv(t *testing.T, yamlExtra string) *env {
+	t.Helper()
+	return startEnv(t, yamlExtra, true)
+}
+
+func startEnv(t *testing.T, yamlExtra string, limited bool) *env {
 	t.Helper()
 	cfg, err := config.Load("../../../../configs/demo.yaml")
 	if err != nil {
@@ -42,6 +62,10 @@ func newEnv(t *testing.T, yamlExtra string) *env {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	if !limited {
+		cfg.Security.KioskTickets = config.RateLimit{Burst: 100000, Every: time.Millisecond}
+		cfg.Security.AddressTickets = cfg.Security.KioskTickets
 	}
 	clock := clocktest.New(time.Date(2026, 11, 21, 9, 0, 0, 0, ict))
 	store := queuetest.NewStore()
@@ -97,7 +121,7 @@ func errCode(body map[string]any) string {
 
 func TestTicketLifecycleOverHTTP(t *testing.T) {
 	e := newEnv(t, "")
-	code, tk := e.do("POST", "/api/v1/tickets", "", `{"service":"B","priority":false,"kiosk":"k1"}`)
+	code, tk := e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"B","priority":false,"kiosk":"k1"}`)
 	if code != 201 || tk["number"] != "B001" || tk["state"] != "waiting" || tk["service_name"] != "Đất đai" {
 		t.Fatalf("issue: %d %v", code, tk)
 	}
@@ -107,7 +131,7 @@ func TestTicketLifecycleOverHTTP(t *testing.T) {
 	if p := tk["print"].(map[string]any); p["state"] != "none" {
 		t.Fatalf("print state %v", p)
 	}
-	e.do("POST", "/api/v1/tickets", "", `{"service":"B"}`)
+	e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"B"}`)
 	code, second := e.do("GET", "/api/v1/tickets/"+tk["id"].(string), "", "")
 	if code != 200 || second["ahead"].(float64) != 0 {
 		t.Fatalf("get: %d %v", code, second)
@@ -222,7 +246,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			code, r := e.do("POST", "/api/v1/tickets", "", tc.body)
+			code, r := e.do("POST", "/api/v1/tickets", kioskK1, tc.body)
 			if code != tc.status || errCode(r) != tc.code {
 				t.Fatalf("got %d %v, want %d %s", code, r, tc.status, tc.code)
 			}
@@ -231,7 +255,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 	if evs, err := e.store.Events(context.Background(), 0, 0); err != nil || len(evs) != 1 { // the day's start only
 		t.Fatalf("bad requests committed %d events (%v)", len(evs)-1, err)
 	}
-	code, tk := e.do("POST", "/api/v1/tickets", "", `{"service":"A"}`)
+	code, tk := e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"A"}`)
 	if code != 201 || tk["number"] != "A001" {
 		t.Fatalf("first good ticket after the bad ones: %d %v", code, tk)
 	}
@@ -262,12 +286,13 @@ fields:
   - {code: A, name: Hộ tịch, daily_cap: 1}
   - {code: B, name: Đất đai, hours: ["13:00-17:00"]}
 counters: [{id: "1", services: [A, B]}]
+kiosks: [{id: k1, token: demo-kiosk-k1}]
 `)
-	if code, r := e.do("POST", "/api/v1/tickets", "", `{"service":"B"}`); code != 409 || errCode(r) != "service_closed" {
+	if code, r := e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"B"}`); code != 409 || errCode(r) != "service_closed" {
 		t.Fatalf("closed: %d %v", code, r)
 	}
-	e.do("POST", "/api/v1/tickets", "", `{"service":"A"}`)
-	if code, r := e.do("POST", "/api/v1/tickets", "", `{"service":"A"}`); code != 409 || errCode(r) != "daily_cap_reached" {
+	e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"A"}`)
+	if code, r := e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"A"}`); code != 409 || errCode(r) != "daily_cap_reached" {
 		t.Fatalf("full: %d %v", code, r)
 	}
 	resp, _ := http.Get(e.srv.URL + "/api/v1/services")
@@ -284,7 +309,7 @@ func TestHealthAndMetrics(t *testing.T) {
 	if code, r := e.do("GET", "/healthz", "", ""); code != 200 || r["status"] != "ok" {
 		t.Fatalf("healthz %d %v", code, r)
 	}
-	e.do("POST", "/api/v1/tickets", "", `{"service":"C"}`)
+	e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"C"}`)
 	resp, err := http.Get(e.srv.URL + "/metrics")
 	if err != nil {
 		t.Fatal(err)

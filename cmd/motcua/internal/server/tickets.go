@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"motcua/cmd/motcua/internal/config"
 	"motcua/display"
 	"motcua/internal/msg"
 	"motcua/queue"
@@ -95,13 +96,22 @@ func (s *Server) services(c *gin.Context) {
 type issueRequest struct {
 	Service  string `json:"service"`
 	Priority bool   `json:"priority"`
-	Kiosk    string `json:"kiosk"`
+	// Kiosk may name the kiosk the credential proves; another is refused.
+	Kiosk string `json:"kiosk"`
 }
 
+// issue takes a number at the kiosk of the request's credential (kioskDevice)
+// and prints it on that kiosk's printer, if it has one. Priority tickets come
+// only this way: a staff session issues no ticket.
 func (s *Server) issue(c *gin.Context) {
 	var req issueRequest
 	if err := decode(c, &req); err != nil {
 		s.fail(c, err)
+		return
+	}
+	k := c.MustGet("kiosk").(config.Kiosk)
+	if req.Kiosk != "" && req.Kiosk != k.ID {
+		s.fail(c, &wrongKioskError{kiosk: k.ID})
 		return
 	}
 	req.Service = strings.TrimSpace(req.Service)
@@ -109,16 +119,9 @@ func (s *Server) issue(c *gin.Context) {
 		s.fail(c, errMissingService)
 		return
 	}
-	ir := queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: req.Kiosk}
-	if req.Kiosk != "" {
-		k, ok := s.cfg.Kiosk(req.Kiosk)
-		if !ok {
-			s.fail(c, errBadKiosk)
-			return
-		}
-		if k.Printer != "" && s.printing != nil {
-			ir.Print = queue.PrintQueued
-		}
+	ir := queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: k.ID}
+	if k.Printer != "" && s.printing != nil {
+		ir.Print = queue.PrintQueued
 	}
 	t, err := s.engine.Issue(c.Request.Context(), ir)
 	if err != nil {
