@@ -59,7 +59,7 @@ type route struct {
 
 func (h *Hub) routes() []route {
 	static, _ := fs.Sub(webFS, "web")
-	files := http.StripPrefix(StaticPath, http.FileServerFS(static))
+	files := http.StripPrefix(StaticPath, http.FileServerFS(filesOnly{static}))
 	fonts := map[string]http.HandlerFunc{
 		"font-regular.ttf": serveFont(dejavusanscondensed.TTF),
 		"font-bold.ttf":    serveFont(dejavusanscondensedbold.TTF),
@@ -80,6 +80,22 @@ func (h *Hub) routes() []route {
 		}},
 		{"GET " + PhonePrefix + "{id}", h.servePhone},
 	}
+}
+
+// filesOnly is an fs.FS whose folders do not exist: the file server then
+// answers 404 for them instead of listing their files.
+type filesOnly struct{ fs.FS }
+
+func (f filesOnly) Open(name string) (fs.File, error) {
+	file, err := f.FS.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := file.Stat(); err != nil || st.IsDir() {
+		file.Close()
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return file, nil
 }
 
 // Routes lists the patterns Handler answers, in net/http.ServeMux syntax

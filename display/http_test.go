@@ -61,6 +61,13 @@ func TestPages(t *testing.T) {
 			t.Errorf("%s: no CSP", tc.path)
 		}
 	}
+	// Files only: a folder answers 404, never the list of its files.
+	for _, path := range []string{"/display/static/", "/display/static", "/display/static/.", "/display/static//", "/display/static/index.html"} {
+		resp, body := get(t, en, path)
+		if resp.StatusCode == 200 || strings.Contains(body, "lobby.js") {
+			t.Errorf("%s: %d, lists the files: %v", path, resp.StatusCode, strings.Contains(body, "lobby.js"))
+		}
+	}
 	if _, err := exec.LookPath("espeak-ng"); err == nil {
 		sp, _ := voice.New(voice.Opts{})
 		en := start(t, display.Opts{Voice: sp})

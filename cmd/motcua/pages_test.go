@@ -126,7 +126,7 @@ func TestReceiptQROnAPhone(t *testing.T) {
 	bare, _, _ := strings.Cut(signed, "?")
 	open(t, phone, bare)
 	waitFor(t, phone, "the dossier without signature", shown)
-	if got := text("applicant"); got == "Trần Thị Bình" || !strings.Contains(got, "*") {
+	if got := text("applicant"); got != "T*** T*** B***" {
 		t.Errorf("bare code: applicant %q, want it masked", got)
 	}
 	waitFor(t, phone, "the masked-name note", visible("masked"))

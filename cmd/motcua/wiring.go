@@ -24,6 +24,7 @@ import (
 	"motcua/kiosk/dossier/upstream"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/printing"
+	"motcua/kiosk/session"
 	"motcua/kiosk/web"
 	"motcua/queue"
 	"motcua/queue/sqlite"
@@ -78,10 +79,6 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	s.onClose(unlock) // the last thing close does
 	// Keys made by an earlier start: a missing database is then a loss.
 	used := fileExists(filepath.Join(cfg.DataDir, "session.key")) || fileExists(filepath.Join(cfg.DataDir, "receipt.key"))
-	sessionKey, err := secret(cfg.Security.SessionSecret, cfg.DataDir, "session.key")
-	if err != nil {
-		return nil, err
-	}
 	receiptKey, oldReceiptKeys, err := receiptKeys(cfg)
 	if err != nil {
 		return nil, err
@@ -94,6 +91,10 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	// Whether the disk takes writes: the queue store reports each commit,
 	// /healthz probes, /metrics shows it.
 	storage, err := database.NewMonitor(ctx, db, database.MonitorOpts{Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	sessions, err := session.Open(ctx, db, session.Opts{TTL: cfg.Security.SessionTTL})
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +141,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err != nil {
 		return nil, err
 	}
-	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, SessionSecret: sessionKey,
+	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions,
 		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
 		Procedures: scr.procedures,
 		Health: map[string]func() any{

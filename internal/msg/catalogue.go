@@ -6,8 +6,10 @@ const (
 	MalformedJSONMore ID = "malformed_json.more" // trailing data after the object
 	BodyTooLarge      ID = "body_too_large"
 	FileTooLarge      ID = "body_too_large.file" // a dossier import
-	UnknownField      ID = "unknown_field"       // {field}
-	FieldType         ID = "invalid_field"       // {field}: wrong JSON type
+	NotJSON           ID = "unsupported_media_type"
+	ImportType        ID = "unsupported_media_type.import"
+	UnknownField      ID = "unknown_field" // {field}
+	FieldType         ID = "invalid_field" // {field}: wrong JSON type
 	RouteNotFound     ID = "not_found.route"
 	MethodNotAllowed  ID = "method_not_allowed"
 	Internal          ID = "internal"
@@ -23,6 +25,13 @@ const (
 	Forbidden      ID = "forbidden" // the counter of the path
 	SystemOnly     ID = "forbidden.system"
 	AdminOnly      ID = "admin_only"
+	CrossOrigin    ID = "cross_origin"
+	NotYourPrinter ID = "forbidden.printer"
+	NotYourField   ID = "forbidden.field"
+	MetricsToken   ID = "unauthorized.metrics"
+	RevokeWhom     ID = "invalid_field.revoke" // neither or both of username and all
+	LoginThrottled ID = "login_throttled"      // {wait}
+	LoginBusy      ID = "login_throttled.busy"
 )
 
 // The messages of devices (kiosks, rating tablets) proving which they are.
@@ -71,6 +80,8 @@ const (
 	FieldProcedure      ID = "invalid_field.procedure"
 	FieldApplicant      ID = "invalid_field.applicant"
 	FieldDocuments      ID = "invalid_field.documents"
+	FieldDocumentsText  ID = "invalid_field.documents_text"
+	FieldTooLong        ID = "invalid_field.too_long" // {field} {max}
 	FieldCopies         ID = "invalid_field.copies"
 	FieldSets           ID = "invalid_field.sets"
 	FieldReceivedAt     ID = "invalid_field.received_at"
@@ -116,6 +127,8 @@ var messages = map[ID]Text{
 	MalformedJSONMore: {"Chỉ gửi một đối tượng JSON.", "Send exactly one JSON object."},
 	BodyTooLarge:      {"Dữ liệu gửi lên quá lớn (tối đa 64 KiB).", "The request body is too large (at most 64 KiB)."},
 	FileTooLarge:      {"Tệp quá lớn (tối đa 32 MiB).", "The file is too large (at most 32 MiB)."},
+	NotJSON:           {"Dữ liệu phải gửi dạng JSON (Content-Type: application/json).", "Send the body as JSON (Content-Type: application/json)."},
+	ImportType:        {"Tệp nhập phải là CSV (text/csv) hoặc JSON (application/json).", "An import is CSV (text/csv) or JSON (application/json)."},
 	UnknownField:      {"Trường không được hỗ trợ: {field}.", "Unsupported field: {field}."},
 	FieldType:         {"Trường \"{field}\" sai kiểu dữ liệu.", "Field \"{field}\" has the wrong type."},
 	RouteNotFound:     {"Không có trang hoặc API này.", "No such page or API."},
@@ -128,7 +141,14 @@ var messages = map[ID]Text{
 	BadCredentials: {"Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."},
 	Forbidden:      {"Tài khoản này không được làm việc tại quầy này.", "This account may not work at this counter."},
 	SystemOnly:     {"Chỉ hệ thống một cửa hoặc quản trị viên được làm việc này.", "Only the one-stop system or an administrator may do this."},
-	AdminOnly:      {"Chỉ quản trị viên được xem báo cáo.", "Only administrators may see the reports."},
+	AdminOnly:      {"Chỉ quản trị viên được làm việc này (báo cáo, phiên đăng nhập).", "Only administrators may do this (reports, sessions)."},
+	LoginThrottled: {"Đăng nhập sai quá nhiều lần. Xin chờ {wait} rồi thử lại.", "Too many failed logins. Please wait {wait} and try again."},
+	LoginBusy:      {"Máy chủ đang bận kiểm tra đăng nhập. Xin thử lại sau giây lát.", "The server is busy checking logins. Please try again in a moment."},
+	RevokeWhom:     {"Chọn một tài khoản (username) hoặc tất cả (all: true) để đăng xuất.", "Name one account (username) or all (all: true) to log out."},
+	MetricsToken:   {"Cần mã truy cập số liệu (security.metrics_token).", "The metrics token (security.metrics_token) is required."},
+	NotYourField:   {"Quầy của tài khoản này không phục vụ lĩnh vực của số này.", "This account's counters do not serve this ticket's service."},
+	NotYourPrinter: {"Chỉ được in trên máy in của quầy mình.", "Print only on your own counter's printer."},
+	CrossOrigin:    {"Yêu cầu không đến từ trang của trung tâm nên bị từ chối. Xin mở lại trang từ địa chỉ của trung tâm.", "The request does not come from the center's own pages and is refused. Open the page from the center's address."},
 
 	DeviceUnpaired: {"Thiết bị chưa được ghép nối với trung tâm. Xin báo cán bộ kỹ thuật: mở trang này một lần với ?pair=MÃ_THIẾT_BỊ (mã của kiosk hoặc của máy đánh giá trong tệp cấu hình).",
 		"This device is not paired with the center. Ask the technician to open this page once with ?pair=DEVICE_TOKEN (the kiosk's or the tablet's token in the configuration)."},
@@ -168,20 +188,22 @@ var messages = map[ID]Text{
 	InvalidFormat:       {"Định dạng là json hoặc csv.", "The format is json or csv."},
 	DisplayTicketAbsent: {"Không tìm thấy số thứ tự.", "No such ticket."},
 
-	NoPrinter:        {"Chưa chọn máy in cho biên nhận (quầy này chưa có máy in).", "No printer chosen for the receipt (this counter has none)."},
-	UnknownPrinter:   {"Không có máy in này.", "No such printer."},
-	FieldDossierCode: {"dossier_code: mã hồ sơ không đúng định dạng.", "dossier_code: the dossier code is not in the right format."},
-	FieldProcedure:   {"procedure: cần tên thủ tục.", "procedure: the procedure's name is required."},
-	FieldApplicant:   {"applicant.name: cần tên người nộp hồ sơ.", "applicant.name: the applicant's name is required."},
-	FieldDocuments:   {"documents: tối đa 60 thành phần hồ sơ.", "documents: at most 60 documents."},
-	FieldCopies:      {"copies: in 1 hoặc 2 liên.", "copies: print 1 or 2 copies."},
-	FieldSets:        {"sets: số bộ hoặc số ngày không hợp lệ.", "sets: the number of sets or of days is not valid."},
-	FieldReceivedAt:  {"received_at: thời gian theo RFC 3339, ví dụ 2026-11-21T08:30:00+07:00.", "received_at: a time in RFC 3339, e.g. 2026-11-21T08:30:00+07:00."},
-	FieldDueAt:       {"due_at: thời gian theo RFC 3339, ví dụ 2026-12-05T16:00:00+07:00.", "due_at: a time in RFC 3339, e.g. 2026-12-05T16:00:00+07:00."},
-	FieldDueBefore:   {"due_at: ngày hẹn trả trước ngày tiếp nhận.", "due_at: the due date is before the date received."},
-	FieldStatusAt:    {"Thời điểm \"at\" phải theo RFC 3339, ví dụ 2026-11-21T08:30:00+07:00.", "\"at\" must be a time in RFC 3339, e.g. 2026-11-21T08:30:00+07:00."},
-	InvalidDossier:   {"Dữ liệu hồ sơ không hợp lệ.", "The dossier's data is not valid."},
-	InvalidImport:    {"Tệp có dòng không hợp lệ; chưa ghi gì.", "The file has invalid lines; nothing was written."},
+	NoPrinter:          {"Chưa chọn máy in cho biên nhận (quầy này chưa có máy in).", "No printer chosen for the receipt (this counter has none)."},
+	UnknownPrinter:     {"Không có máy in này.", "No such printer."},
+	FieldDossierCode:   {"dossier_code: mã hồ sơ không đúng định dạng.", "dossier_code: the dossier code is not in the right format."},
+	FieldProcedure:     {"procedure: cần tên thủ tục.", "procedure: the procedure's name is required."},
+	FieldApplicant:     {"applicant.name: cần tên người nộp hồ sơ.", "applicant.name: the applicant's name is required."},
+	FieldDocuments:     {"documents: tối đa 30 thành phần hồ sơ.", "documents: at most 30 documents."},
+	FieldDocumentsText: {"documents: các thành phần hồ sơ cộng lại tối đa 3000 ký tự.", "documents: at most 3000 characters in all."},
+	FieldTooLong:       {"{field}: tối đa {max} ký tự.", "{field}: at most {max} characters."},
+	FieldCopies:        {"copies: in 1 hoặc 2 liên.", "copies: print 1 or 2 copies."},
+	FieldSets:          {"sets: số bộ hoặc số ngày không hợp lệ.", "sets: the number of sets or of days is not valid."},
+	FieldReceivedAt:    {"received_at: thời gian theo RFC 3339, ví dụ 2026-11-21T08:30:00+07:00.", "received_at: a time in RFC 3339, e.g. 2026-11-21T08:30:00+07:00."},
+	FieldDueAt:         {"due_at: thời gian theo RFC 3339, ví dụ 2026-12-05T16:00:00+07:00.", "due_at: a time in RFC 3339, e.g. 2026-12-05T16:00:00+07:00."},
+	FieldDueBefore:     {"due_at: ngày hẹn trả trước ngày tiếp nhận.", "due_at: the due date is before the date received."},
+	FieldStatusAt:      {"Thời điểm \"at\" phải theo RFC 3339, ví dụ 2026-11-21T08:30:00+07:00.", "\"at\" must be a time in RFC 3339, e.g. 2026-11-21T08:30:00+07:00."},
+	InvalidDossier:     {"Dữ liệu hồ sơ không hợp lệ.", "The dossier's data is not valid."},
+	InvalidImport:      {"Tệp có dòng không hợp lệ; chưa ghi gì.", "The file has invalid lines; nothing was written."},
 	DossierNotFound: {"Không tìm thấy hồ sơ có mã này. Xin kiểm tra lại mã trên giấy hẹn, hoặc hỏi cán bộ tại quầy.",
 		"No dossier with this code. Please check the code on your receipt or ask at a counter."},
 	InvalidCode: {"Mã hồ sơ chưa đúng. Mã có dạng 000.00.14.H56-200203-0118, in dưới mã vạch trên giấy hẹn.",

@@ -23,6 +23,18 @@ func Wait(d time.Duration) Text {
 		EN: "about " + count(m/60, "hour") + " " + count(m%60, "minute")}
 }
 
+// Delay says how long someone must wait before trying again, in whole
+// seconds (rounded up, at least 1) under a minute, else in whole minutes
+// rounded up: "12 giây", "3 phút".
+func Delay(d time.Duration) Text {
+	sec := max(int((d+time.Second-1)/time.Second), 1)
+	if sec < 60 {
+		return Text{VI: fmt.Sprintf("%d giây", sec), EN: count(sec, "second")}
+	}
+	m := (sec + 59) / 60
+	return Text{VI: fmt.Sprintf("%d phút", m), EN: count(m, "minute")}
+}
+
 // count is n and the English noun, plural unless n is 1.
 func count(n int, noun string) string {
 	if n == 1 {

@@ -31,3 +31,23 @@ func TestWait(t *testing.T) {
 		}
 	}
 }
+
+func TestDelay(t *testing.T) {
+	for _, tc := range []struct {
+		d      time.Duration
+		vi, en string
+	}{
+		{0, "1 giây", "1 second"},
+		{300 * time.Millisecond, "1 giây", "1 second"},
+		{time.Second, "1 giây", "1 second"},
+		{1500 * time.Millisecond, "2 giây", "2 seconds"},
+		{59 * time.Second, "59 giây", "59 seconds"},
+		{60 * time.Second, "1 phút", "1 minute"},
+		{61 * time.Second, "2 phút", "2 minutes"},
+		{15 * time.Minute, "15 phút", "15 minutes"},
+	} {
+		if got := Delay(tc.d); got.VI != tc.vi || got.EN != tc.en {
+			t.Errorf("Delay(%v) = %+v, want %q / %q", tc.d, got, tc.vi, tc.en)
+		}
+	}
+}

@@ -151,10 +151,10 @@ func (d *Dossier) Finish(now time.Time) {
 	}
 }
 
-// MaskName hides most of a person's name while letting its owner recognise
-// it: each word keeps its first letter (two for words of four letters or
-// more) and the rest becomes at most three stars, so the length of a long
-// word is not told either. "Nguyễn Thị Hoa" → "Ng*** T** H**". The text is
+// MaskName hides a person's name while letting its owner recognise it:
+// each word becomes its first letter and a fixed "***", whatever its length,
+// so neither a word's length nor its second letter is told ("Tr** V** Bì**"
+// told both). "Nguyễn Thị Hoa" → "N*** T*** H***". The text is
 // NFC-normalised first so a Vietnamese letter typed with combining marks
 // counts as one letter.
 func MaskName(name string) string {
@@ -165,39 +165,16 @@ func MaskName(name string) string {
 	return strings.Join(words, " ")
 }
 
+// wordMask replaces all of a word but its first letter.
+const wordMask = "***"
+
 func maskWord(w string) string {
-	runes := []rune(w)
-	letters := 0
-	for _, r := range runes {
+	for _, r := range w {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			letters++
+			return string(r) + wordMask
 		}
 	}
-	keep := 1
-	if letters >= 4 {
-		keep = 2
-	}
-	var b strings.Builder
-	kept, hidden := 0, 0
-	for _, r := range runes {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			continue
-		}
-		if kept < keep {
-			b.WriteRune(r)
-			kept++
-			continue
-		}
-		hidden++
-	}
-	if hidden < 1 {
-		hidden = 1
-	}
-	if hidden > 3 {
-		hidden = 3
-	}
-	b.WriteString(strings.Repeat("*", hidden))
-	return b.String()
+	return wordMask
 }
 
 // NormalizeCode is the canonical form of a dossier code as sources and

@@ -8,5 +8,5 @@ import (
 
 func ExampleMaskName() {
 	fmt.Println(dossier.MaskName("Nguyễn Thị Hoa"))
-	// Output: Ng*** T** H**
+	// Output: N*** T*** H***
 }

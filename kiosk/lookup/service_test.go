@@ -85,7 +85,7 @@ func TestResolveFromRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Kind != KindDossier || res.Verified || res.Dossier.Applicant != "Ng*** T** H**" ||
+	if res.Kind != KindDossier || res.Verified || res.Dossier.Applicant != "N*** T*** H***" ||
 		!res.Dossier.Overdue || res.Dossier.StatusLabel != "Được tiếp nhận" {
 		t.Fatalf("bare code: %+v %+v", res, res.Dossier)
 	}
@@ -138,7 +138,7 @@ func TestLookupByCode(t *testing.T) {
 	reg := newRegistry(t, clk)
 	reg.Record(ctx, registry.ReceiptInfo{Code: code, Procedure: "P", Applicant: "Trần Văn Nam"})
 	s := newService(t, reg, clk, nil, nil)
-	if d, err := s.Lookup(ctx, "k1", strings.ToLower(code), ""); err != nil || d.Applicant != "Tr** V** N**" {
+	if d, err := s.Lookup(ctx, "k1", strings.ToLower(code), ""); err != nil || d.Applicant != "T*** V*** N***" {
 		t.Fatalf("%+v %v", d, err)
 	}
 	if d, err := s.Lookup(ctx, "k1", code, Signature(secret, code)); err != nil || d.Applicant != "Trần Văn Nam" {
@@ -299,7 +299,7 @@ func upstreamAnswersWithinDeadline(t *testing.T) {
 		if el != within {
 			t.Fatalf("%s: answered after %v, want %v", name, el, within)
 		}
-		if err == nil && (res.Dossier.Status != 4 || res.Dossier.Applicant != "Ng*** T** H**") {
+		if err == nil && (res.Dossier.Status != 4 || res.Dossier.Applicant != "N*** T*** H***") {
 			t.Fatalf("%s: %+v", name, res.Dossier)
 		}
 	}

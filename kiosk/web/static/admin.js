@@ -15,7 +15,8 @@
       rating_avg: "Điểm hài lòng (1–3)", satisfied: "Hài lòng trở lên", median: "Trung vị", p90: "90% số phiếu không quá",
       r1: "Không hài lòng", r2: "Hài lòng", r3: "Rất hài lòng", by_field: "Theo lĩnh vực", by_counter: "Theo quầy",
       by_hour: "Theo giờ", by_day: "Theo ngày", name: "Tên", no_data: "Không có phiếu nào trong khoảng ngày này.",
-      no_ratings: "Chưa có đánh giá.", min: "phút",
+      no_ratings: "Chưa có đánh giá.", min: "phút", logout_all: "Đăng xuất mọi máy",
+      logout_all_confirm: "Đăng xuất mọi tài khoản trên mọi máy, kể cả máy này? Cán bộ phải đăng nhập lại.",
     },
     en: {
       title: "Activity report", logout: "Log out", login_title: "Administrator login", username: "User name", password: "Password",
@@ -26,7 +27,8 @@
       svc_med: "Service (median)", svc_p90: "Service (90th pct)", rating_avg: "Satisfaction (1–3)", satisfied: "Satisfied or better",
       median: "Median", p90: "90th percentile", r1: "Not satisfied", r2: "Satisfied", r3: "Very satisfied", by_field: "Per field",
       by_counter: "Per counter", by_hour: "Per hour", by_day: "Per day", name: "Name", no_data: "No tickets in this range.",
-      no_ratings: "No ratings yet.", min: "min",
+      no_ratings: "No ratings yet.", min: "min", logout_all: "Log out everywhere",
+      logout_all_confirm: "Log every account out on every machine, this one included? Staff must log in again.",
     },
   };
   const tr = motcua.i18n(dict, lang => { $("lang").textContent = lang === "vi" ? "English" : "Tiếng Việt"; $("lang").lang = lang === "vi" ? "en" : "vi"; if (last) render(last); });
@@ -37,7 +39,7 @@
   const mins = s => Math.round(s / 6) / 10;
   const fmtMin = s => s ? `${mins(s)} ${t("min")}` : "–";
 
-  function screen(name) { $("login").hidden = name !== "login"; $("report").hidden = name !== "report"; $("logout").hidden = name === "login"; }
+  function screen(name) { $("login").hidden = name !== "login"; $("report").hidden = name !== "report"; $("logout").hidden = name === "login"; $("logout-all").hidden = name === "login"; }
 
   $("login-form").addEventListener("submit", async ev => {
     ev.preventDefault();
@@ -55,6 +57,12 @@
     await load();
   }
   $("logout").addEventListener("click", async () => { try { await api("POST", "/api/v1/auth/logout"); } catch (e) { /* expires anyway */ } screen("login"); });
+  // "Log out everywhere": every session ends, this one too.
+  $("logout-all").addEventListener("click", async () => {
+    if (!window.confirm(t("logout_all_confirm"))) return;
+    try { await api("POST", "/api/v1/auth/sessions/revoke", { all: true }); } catch (e) { $("report-error").textContent = motcua.messages.error(e, tr.lang); $("report-error").hidden = false; return; }
+    screen("login");
+  });
   $("range").addEventListener("submit", ev => { ev.preventDefault(); load(); });
   $("today").addEventListener("click", () => { $("from").value = $("to").value = ""; load(); });
   $("week").addEventListener("click", () => {

@@ -216,6 +216,7 @@
       closeBoxes();
     } catch (e) {
       if (e.code === "counter_taken_over" || e.code === "counter_in_use") lose(e);
+      else if (e.status === 401) loggedOut(e);
       else message(errText(e), e.code === "queue_empty" ? "info" : "warn");
     } finally {
       busy = false;
@@ -260,7 +261,10 @@
   async function heartbeat() {
     if (!st.counter || st.lost || $("work").hidden) return;
     try { await api("POST", `/api/v1/counters/${encodeURIComponent(st.counter)}/heartbeat`); }
-    catch (e) { if (e.code === "counter_taken_over" || e.code === "counter_in_use" || e.code === "counter_not_open") lose(e); }
+    catch (e) {
+      if (e.code === "counter_taken_over" || e.code === "counter_in_use" || e.code === "counter_not_open") lose(e);
+      else if (e.status === 401) loggedOut(e); // the session ended: logged out everywhere, or expired
+    }
   }
 
   // ---- receipt (form 01) ----
@@ -324,11 +328,17 @@
   $("logout").addEventListener("click", async () => {
     if (st.counter && !st.lost) { try { await api("POST", `/api/v1/counters/${encodeURIComponent(st.counter)}/release`); } catch (e) { /* lapses anyway */ } }
     try { await api("POST", "/api/v1/auth/logout"); } catch (e) { /* the cookie expires anyway */ }
+    loggedOut();
+  });
+  // loggedOut forgets the session's counter and shows the login; with an
+  // error, why (an administrator ended the session, it expired).
+  function loggedOut(e) {
     sessionStorage.removeItem("motcua.console");
     motcua.setHeader("X-Motcua-Console", "");
     st.counter = null; st.me = null; $("who").textContent = "";
     screen("login");
-  });
+    if (e) { $("login-error").textContent = errText(e); $("login-error").hidden = false; }
+  }
   $("lang").addEventListener("click", () => tr.set(tr.lang === "vi" ? "en" : "vi"));
 
   async function start() {

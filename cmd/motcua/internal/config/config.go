@@ -64,8 +64,12 @@ type Center struct {
 // Security holds the secrets. Empty secrets are generated once and kept in
 // the data directory.
 type Security struct {
-	SessionSecret string        `yaml:"session_secret"`
-	SessionTTL    time.Duration `yaml:"session_ttl"` // default 12h
+	// SessionSecret is no longer used (staff sessions live in the
+	// database since issue 10); still accepted so older configs parse.
+	SessionSecret string `yaml:"session_secret"`
+	// SessionTTL is how long a staff session lasts from its login (fixed,
+	// not sliding); default 12h.
+	SessionTTL time.Duration `yaml:"session_ttl"`
 	// ReceiptSecret signs the lookup QR code of receipts. Empty: made once
 	// and kept in the data directory (receipt.key).
 	ReceiptSecret string `yaml:"receipt_secret"`
@@ -86,6 +90,9 @@ type Security struct {
 	// at most. Default for both: bursts of 5, then one every 2 s.
 	KioskTickets   RateLimit `yaml:"kiosk_tickets"`
 	AddressTickets RateLimit `yaml:"address_tickets"`
+	// MetricsToken, when set, is the bearer token /metrics asks for
+	// (Authorization: Bearer …); empty: /metrics is open to the LAN.
+	MetricsToken string `yaml:"metrics_token"`
 }
 
 // RateLimit is a token bucket: Burst requests at once, then one per Every.

@@ -66,6 +66,7 @@ func (c *Config) Unsafe() []*Error {
 		secret(fmt.Sprintf("security.receipt_secrets[%d]", i), k)
 	}
 	secret("dossiers.push_token", c.Dossiers.PushToken)
+	secret("security.metrics_token", c.Security.MetricsToken)
 	for i, k := range c.Kiosks {
 		key := fmt.Sprintf("kiosks[%d]", i)
 		if k.token == "" {

@@ -68,6 +68,7 @@ func TestUnsafeRefusals(t *testing.T) {
 		{"published screen token", "h-0123456789abcdef0123456789abcdef", "doi-chuoi-nay", "screens[1].token: this value is published", 10},
 		{"published push token", "p-0123456789abcdef0123456789abcdef", "doi-token-nay", "dossiers.push_token: this value is published", 11},
 		{"short push token", "p-0123456789abcdef0123456789abcdef", "abc", "dossiers.push_token: 3 bytes", 11},
+		{"short metrics token", `session_secret: "s-0123456789abcdef0123456789abcdef"`, `metrics_token: "abc"`, "security.metrics_token: 3 bytes", 4},
 		{"the demo's hash", "HASH", demoHash, `staff[0].password_hash: canbo1's password is "demo", published in motcua's own files: set a new hash made by motcua hash-password`, 8},
 		{"a new hash of demo", "HASH", hash(t, "demo"), `canbo1's password is "demo"`, 8},
 	}

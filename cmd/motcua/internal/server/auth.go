@@ -1,11 +1,9 @@
 package server
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
+	"context"
+	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,55 +11,42 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/internal/msg"
+	"motcua/kiosk/session"
 )
 
 // cookieName is the staff session cookie.
 const cookieName = "motcua_session"
 
-// sessions issues and checks staff session tokens: "user.expiry.mac", signed
-// with HMAC-SHA256, so they survive a restart without a session table and a
-// changed secret logs everyone out.
-type sessions struct {
-	secret []byte
-	ttl    time.Duration
-	now    func() time.Time
+// fingerprint sums what a session of u depends on: its password hash, role
+// and counters. A session made before any of them changed is ended.
+func fingerprint(u config.Staff) string {
+	return session.Fingerprint(u.PasswordHash, u.Role, strings.Join(u.Counters, ","))
 }
 
-func (s *sessions) sign(payload string) string {
-	m := hmac.New(sha256.New, s.secret)
-	m.Write([]byte(payload))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+// endStaleSessions ends, at start, the sessions of accounts removed from the
+// config or whose password, role or counters changed since they logged in.
+func (s *Server) endStaleSessions(ctx context.Context) error {
+	users, err := s.sess.EndStale(ctx, func(name string) (string, bool) {
+		u, ok := s.cfg.User(name)
+		return fingerprint(u), ok
+	})
+	if len(users) > 0 {
+		s.log.Info("sessions ended: account changed or removed in the config", "users", users)
+	}
+	return err
 }
 
-func (s *sessions) issue(user string) (string, time.Time) {
-	exp := s.now().Add(s.ttl)
-	payload := base64.RawURLEncoding.EncodeToString([]byte(user)) + "." + strconv.FormatInt(exp.Unix(), 10)
-	return payload + "." + s.sign(payload), exp
-}
-
-// check returns the user of a valid, unexpired token.
-func (s *sessions) check(token string) (string, bool) {
-	i := strings.LastIndexByte(token, '.')
-	if i < 0 {
-		return "", false
+// sessionToken is the request's session token: the bearer token, else the
+// session cookie.
+func sessionToken(c *gin.Context) string {
+	if h := c.GetHeader("Authorization"); strings.HasPrefix(h, "Bearer ") {
+		return strings.TrimPrefix(h, "Bearer ")
 	}
-	payload, mac := token[:i], token[i+1:]
-	if !hmac.Equal([]byte(mac), []byte(s.sign(payload))) {
-		return "", false
+	if ck, err := c.Cookie(cookieName); err == nil {
+		return ck
 	}
-	u, e, ok := strings.Cut(payload, ".")
-	if !ok {
-		return "", false
-	}
-	exp, err := strconv.ParseInt(e, 10, 64)
-	if err != nil || s.now().Unix() >= exp {
-		return "", false
-	}
-	user, err := base64.RawURLEncoding.DecodeString(u)
-	if err != nil {
-		return "", false
-	}
-	return string(user), true
+	return ""
 }
 
 // dummyHash keeps a login for an unknown user as slow as one for a known
@@ -73,10 +58,23 @@ type loginRequest struct {
 	Password string `json:"password"`
 }
 
+// compareWait is how long a login waits for a free password comparison
+// before it is told to come back.
+const compareWait = 5 * time.Second
+
+// login checks a password and starts a session. An account or an address
+// with too many failures waits (429 login_throttled, Retry-After) without
+// a comparison; comparisons run one or two at a time (session.Throttle).
 func (s *Server) login(c *gin.Context) {
 	var req loginRequest
 	if err := decode(c, &req); err != nil {
 		s.fail(c, err)
+		return
+	}
+	keys := []string{"user:" + strings.ToLower(strings.TrimSpace(req.Username)), "ip:" + c.ClientIP()}
+	if wait := s.throttle.Wait(keys...); wait > 0 {
+		s.logins.WithLabelValues("throttled").Inc()
+		s.fail(c, &throttledError{wait: wait})
 		return
 	}
 	user, ok := s.cfg.User(req.Username)
@@ -84,11 +82,42 @@ func (s *Server) login(c *gin.Context) {
 	if !ok {
 		hash = []byte(dummyHash)
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) != nil || !ok {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), compareWait)
+	defer cancel()
+	var wait time.Duration
+	var match bool
+	err := s.throttle.Compare(ctx, func() {
+		// Checked and recorded inside the slot: failures of the logins that
+		// held it before count for this one.
+		if wait = s.throttle.Wait(keys...); wait == 0 {
+			match = bcrypt.CompareHashAndPassword(hash, []byte(req.Password)) == nil && ok
+			if !match {
+				s.throttle.Fail(keys...)
+			}
+		}
+	})
+	switch {
+	case err != nil:
+		s.logins.WithLabelValues("busy").Inc()
+		s.fail(c, errLoginBusy)
+		return
+	case wait > 0:
+		s.logins.WithLabelValues("throttled").Inc()
+		s.fail(c, &throttledError{wait: wait})
+		return
+	case !match:
+		s.logins.WithLabelValues("bad_credentials").Inc()
 		s.fail(c, errBadLogin)
 		return
 	}
-	token, exp := s.sess.issue(user.Username)
+	s.throttle.Reset(keys[0])
+	s.logins.WithLabelValues("ok").Inc()
+	token, ses, err := s.sess.Create(c.Request.Context(), user.Username, fingerprint(user))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	exp := ses.Expires
 	http.SetCookie(c.Writer, &http.Cookie{Name: cookieName, Value: token, Path: "/", Expires: exp,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.Request.TLS != nil})
 	counters := user.Counters
@@ -102,7 +131,14 @@ func (s *Server) login(c *gin.Context) {
 		"user": gin.H{"username": user.Username, "name": user.Name, "role": user.Role, "counters": counters}})
 }
 
+// logout ends the request's session, if it has one, and clears the cookie.
 func (s *Server) logout(c *gin.Context) {
+	if tok := sessionToken(c); tok != "" {
+		if err := s.sess.End(c.Request.Context(), tok); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
 	http.SetCookie(c.Writer, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
 	c.Status(http.StatusNoContent)
 }
@@ -110,24 +146,70 @@ func (s *Server) logout(c *gin.Context) {
 // staff requires a valid session (bearer token or cookie) and puts the
 // account in the context.
 func (s *Server) staff(c *gin.Context) {
-	token := ""
-	if h := c.GetHeader("Authorization"); strings.HasPrefix(h, "Bearer ") {
-		token = strings.TrimPrefix(h, "Bearer ")
-	} else if ck, err := c.Cookie(cookieName); err == nil {
-		token = ck
-	}
-	name, ok := s.sess.check(token)
-	if !ok {
-		s.fail(c, errUnauthorized)
+	if _, ok := s.authenticate(c); !ok {
 		return
 	}
-	user, ok := s.cfg.User(name)
-	if !ok { // removed from the config since the login
+	c.Next()
+}
+
+// authenticate finds the account of the request's session and puts it in
+// the context; without one it answers 401 and aborts. It never runs the
+// rest of the chain: a middleware that checks more (a role) checks it
+// before anything runs.
+func (s *Server) authenticate(c *gin.Context) (config.Staff, bool) {
+	token := sessionToken(c)
+	ses, err := s.sess.Check(c.Request.Context(), token)
+	if errors.Is(err, session.ErrNoSession) {
+		err = errUnauthorized
+	}
+	if err != nil {
+		s.fail(c, err)
+		return config.Staff{}, false
+	}
+	user, ok := s.cfg.User(ses.User)
+	if !ok || fingerprint(user) != ses.Fingerprint { // removed or changed since the login
+		if err := s.sess.End(c.Request.Context(), token); err != nil {
+			s.log.Error("stale session not ended", "user", ses.User, "err", err)
+		}
 		s.fail(c, errUnauthorized)
-		return
+		return config.Staff{}, false
 	}
 	c.Set("user", user)
-	c.Next()
+	return user, true
+}
+
+type revokeRequest struct {
+	Username string `json:"username"`
+	All      bool   `json:"all"`
+}
+
+// revokeSessions ends an account's sessions, or everyone's ("log out
+// everywhere"); administrators only.
+func (s *Server) revokeSessions(c *gin.Context) {
+	var req revokeRequest
+	if err := decode(c, &req); err != nil {
+		s.fail(c, err)
+		return
+	}
+	req.Username = strings.TrimSpace(req.Username)
+	if (req.Username == "") == !req.All {
+		s.fail(c, invalid(msg.RevokeWhom, ""))
+		return
+	}
+	var n int
+	var err error
+	if req.All {
+		n, err = s.sess.EndAll(c.Request.Context())
+	} else {
+		n, err = s.sess.EndUser(c.Request.Context(), req.Username)
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	by := c.MustGet("user").(config.Staff).Username
+	s.log.Info("sessions revoked", "by", by, "username", req.Username, "all", req.All, "sessions", n)
+	c.JSON(http.StatusOK, gin.H{"revoked": n})
 }
 
 // counterAccess lets through only staff allowed on the counter of the path.

@@ -17,8 +17,10 @@ import (
 const maxBody = 64 << 10
 
 // decode reads exactly one JSON object into v: unknown fields, trailing data,
-// wrong types and bodies over 64 KiB are refused with 400 before anything is
-// changed. An empty body is an empty object.
+// wrong types and bodies over 64 KiB are refused with 400, a body that is
+// not sent as application/json with 415 (a cross-site form can post
+// text/plain without asking), before anything is changed. An empty body is
+// an empty object, whatever its type.
 func decode(c *gin.Context, v any) error {
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
 	data, err := io.ReadAll(body)
@@ -31,6 +33,8 @@ func decode(c *gin.Context, v any) error {
 	}
 	if strings.TrimSpace(string(data)) == "" {
 		data = []byte("{}")
+	} else if !jsonBody(c) {
+		return errNotJSON
 	}
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()

@@ -221,6 +221,12 @@ func TestPairing(t *testing.T) {
 	withCookie := func(method, path, body string, ck *http.Cookie) (int, map[string]any) {
 		req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
 		req.AddCookie(ck)
+		// The kiosk's own page, as a browser sends it (a cookie from
+		// elsewhere is refused: TestCrossOriginCookieRequestsAreRefused).
+		req.Header.Set("Origin", e.srv.URL)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

@@ -86,19 +86,22 @@ func (s *Server) scanImage(c *gin.Context) {
 }
 
 // mainSystem lets through the main one-stop system (the configured push
-// token) or a logged-in administrator.
+// token) or a logged-in administrator; anyone else is refused before the
+// handler runs.
 func (s *Server) mainSystem(c *gin.Context) {
 	if tok := s.cfg.Dossiers.PushToken; tok != "" && bearerIs(c, tok) {
 		c.Next()
 		return
 	}
-	s.staff(c)
-	if c.IsAborted() {
+	u, ok := s.authenticate(c)
+	if !ok {
 		return
 	}
-	if u := c.MustGet("user").(config.Staff); u.Role != config.RoleAdmin {
+	if u.Role != config.RoleAdmin {
 		s.fail(c, errSystemOnly)
+		return
 	}
+	c.Next()
 }
 
 type statusRequest struct {
@@ -132,12 +135,15 @@ func (s *Server) dossierStatus(c *gin.Context) {
 
 // dossierImport loads a CSV or JSON file into the registry, all or nothing.
 func (s *Server) dossierImport(c *gin.Context) {
-	format := registry.FormatAuto
+	var format registry.Format
 	switch ct := c.ContentType(); {
 	case strings.Contains(ct, "csv"):
 		format = registry.FormatCSV
 	case strings.Contains(ct, "json"):
 		format = registry.FormatJSON
+	default:
+		s.fail(c, errImportType)
+		return
 	}
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxImport)
 	res, err := s.registry.Import(c.Request.Context(), body, format)

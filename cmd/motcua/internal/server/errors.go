@@ -28,6 +28,9 @@ var (
 	errTrailingJSON     = errors.New("server: data after the JSON object")
 	errBodyTooLarge     = errors.New("server: request body too large")
 	errFileTooLarge     = errors.New("server: import file too large")
+	errNotJSON          = errors.New("server: body not sent as application/json")
+	errImportType       = errors.New("server: import neither text/csv nor application/json")
+	errCrossOrigin      = errors.New("server: cookie-borne request from another origin")
 	errRouteNotFound    = errors.New("server: no such route")
 	errMethodNotAllowed = errors.New("server: method not allowed")
 	errUnauthorized     = errors.New("server: no valid session")
@@ -35,6 +38,10 @@ var (
 	errForbidden        = errors.New("server: account not allowed at the counter")
 	errSystemOnly       = errors.New("server: main system or administrator only")
 	errAdminOnly        = errors.New("server: administrators only")
+	errLoginBusy        = errors.New("server: no free password comparison")
+	errNotYourPrinter   = errors.New("server: printer of another counter")
+	errMetricsToken     = errors.New("server: /metrics without its token")
+	errNotYourField     = errors.New("server: ticket of a field the account's counters do not serve")
 	errMissingService   = errors.New("server: no service given")
 	errMissingTransfer  = errors.New("server: no service to transfer to")
 	errMissingTicket    = errors.New("server: no ticket to call")
@@ -60,6 +67,27 @@ func (e *fieldError) Error() string {
 }
 
 func invalid(id msg.ID, field string) error { return &fieldError{id: id, field: field} }
+
+// tooLongError is a text of a receipt longer than max characters.
+type tooLongError struct {
+	field string
+	max   int
+}
+
+func (e *tooLongError) Error() string {
+	return fmt.Sprintf("server: %s longer than %d characters", e.field, e.max)
+}
+
+// throttledError is a login refused because its account or address failed
+// too often: it may try again after wait.
+type throttledError struct{ wait time.Duration }
+
+func (e *throttledError) Error() string {
+	return fmt.Sprintf("server: too many failed logins, retry in %v", e.wait)
+}
+
+// seconds is d in whole seconds, rounded up, at least 1.
+func seconds(d time.Duration) int { return max(int(math.Ceil(d.Seconds())), 1) }
 
 // answer is how the API answers one kind of error: the status, and the
 // catalogue's message whose ID gives the code.
@@ -93,12 +121,22 @@ func (s *Server) errorTable() []rule {
 		is(errTrailingJSON, http.StatusBadRequest, msg.MalformedJSONMore),
 		is(errBodyTooLarge, http.StatusBadRequest, msg.BodyTooLarge),
 		is(errFileTooLarge, http.StatusRequestEntityTooLarge, msg.FileTooLarge),
+		is(errNotJSON, http.StatusUnsupportedMediaType, msg.NotJSON),
+		is(errImportType, http.StatusUnsupportedMediaType, msg.ImportType),
 		{match: func(err error) (answer, bool) {
 			var fe *fieldError
 			if !errors.As(err, &fe) {
 				return answer{}, false
 			}
 			return answer{status: http.StatusBadRequest, id: fe.id, vars: []string{"field", fe.field}}, true
+		}},
+		{match: func(err error) (answer, bool) {
+			var tl *tooLongError
+			if !errors.As(err, &tl) {
+				return answer{}, false
+			}
+			return answer{status: http.StatusBadRequest, id: msg.FieldTooLong, vars: []string{"field", tl.field, "max", strconv.Itoa(tl.max)},
+				extra: func(_ *gin.Context, _ error, body gin.H) { body["field"] = tl.field }}, true
 		}},
 		is(errRouteNotFound, http.StatusNotFound, msg.RouteNotFound),
 		is(errMethodNotAllowed, http.StatusMethodNotAllowed, msg.MethodNotAllowed),
@@ -114,9 +152,26 @@ func (s *Server) errorTable() []rule {
 		// Sessions and rights.
 		is(errUnauthorized, http.StatusUnauthorized, msg.Unauthorized),
 		is(errBadLogin, http.StatusUnauthorized, msg.BadCredentials),
+		is(errMetricsToken, http.StatusUnauthorized, msg.MetricsToken),
+		{match: func(err error) (answer, bool) {
+			var te *throttledError
+			if !errors.As(err, &te) {
+				return answer{}, false
+			}
+			return answer{status: http.StatusTooManyRequests, id: msg.LoginThrottled, vars: []string{"wait", msg.Delay(te.wait).VI},
+				extra: func(c *gin.Context, _ error, body gin.H) {
+					c.Header("Retry-After", strconv.Itoa(seconds(te.wait)))
+					body["retry_after_s"] = seconds(te.wait)
+				}}, true
+		}},
+		{kind: errLoginBusy, answer: answer{status: http.StatusTooManyRequests, id: msg.LoginBusy,
+			extra: func(c *gin.Context, _ error, _ gin.H) { c.Header("Retry-After", "1") }}},
 		is(errForbidden, http.StatusForbidden, msg.Forbidden),
+		is(errNotYourPrinter, http.StatusForbidden, msg.NotYourPrinter),
+		is(errNotYourField, http.StatusForbidden, msg.NotYourField),
 		is(errSystemOnly, http.StatusForbidden, msg.SystemOnly),
 		is(errAdminOnly, http.StatusForbidden, msg.AdminOnly),
+		is(errCrossOrigin, http.StatusForbidden, msg.CrossOrigin),
 
 		// The storage under every store: full, read-only, failing.
 		is(database.ErrUnavailable, http.StatusServiceUnavailable, msg.StorageUnavailable),

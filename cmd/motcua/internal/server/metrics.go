@@ -28,7 +28,10 @@ func (s *Server) newMetrics(r *gin.Engine) *prometheus.Registry {
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 3},
 	}, []string{"route", "status"})
 	waiting := prometheus.NewDesc("motcua_queue_waiting", "Tickets waiting now, by field.", []string{"service"}, nil)
-	reg.MustRegister(events, requests, collectorFunc{desc: waiting, collect: func(ch chan<- prometheus.Metric) {
+	s.logins = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "motcua_logins_total", Help: "Staff logins by result: ok, bad_credentials, throttled (the account or address waits), busy (no free password comparison).",
+	}, []string{"result"})
+	reg.MustRegister(events, requests, s.logins, collectorFunc{desc: waiting, collect: func(ch chan<- prometheus.Metric) {
 		for code, n := range s.engine.Snapshot().Waiting {
 			ch <- prometheus.MustNewConstMetric(waiting, prometheus.GaugeValue, float64(n), code)
 		}
@@ -81,8 +84,19 @@ func (s *Server) newMetrics(r *gin.Engine) *prometheus.Registry {
 		requests.WithLabelValues(route, strconv.Itoa(c.Writer.Status())).Observe(time.Since(start).Seconds())
 	})
 	h := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
-	r.GET("/metrics", gin.WrapH(h))
+	r.GET("/metrics", s.metricsAccess, gin.WrapH(h))
 	return reg
+}
+
+// metricsAccess asks for security.metrics_token, when set, as a bearer
+// token: the figures tell who works when and how busy the center is.
+func (s *Server) metricsAccess(c *gin.Context) {
+	if tok := s.cfg.Security.MetricsToken; tok != "" && !bearerIs(c, tok) {
+		c.Header("WWW-Authenticate", `Bearer realm="motcua metrics"`)
+		s.fail(c, errMetricsToken)
+		return
+	}
+	c.Next()
 }
 
 // collectorFunc is a collector that reads its values when scraped.

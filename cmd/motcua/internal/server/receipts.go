@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -59,6 +60,48 @@ type receiptRequest struct {
 	Copies         int      `json:"copies"`
 }
 
+// The size of a receipt: every text is bounded, and so the paper (a 63 KB
+// body once printed 6.9 m of it). Lengths count characters, not bytes.
+const (
+	maxDocuments     = 30   // documents listed
+	maxDocumentText  = 200  // one document's name
+	maxDocumentsText = 3000 // all the documents together
+	maxShortText     = 100  // name, phone, e-mail, fee, receiver
+	maxLongText      = 200  // procedure, address, return place
+)
+
+// checkLengths refuses a receipt whose texts would print too much paper.
+func checkLengths(r receiptRequest) error {
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{
+		{"procedure", r.Procedure, maxLongText}, {"applicant.name", r.Applicant.Name, maxShortText},
+		{"applicant.address", r.Applicant.Address, maxLongText}, {"applicant.phone", r.Applicant.Phone, maxShortText},
+		{"applicant.email", r.Applicant.Email, maxShortText}, {"return_place", r.ReturnPlace, maxLongText},
+		{"fee", r.Fee, maxShortText}, {"receiver", r.Receiver, maxShortText},
+	} {
+		if utf8.RuneCountInString(f.value) > f.max {
+			return &tooLongError{field: f.name, max: f.max}
+		}
+	}
+	if len(r.Documents) > maxDocuments {
+		return invalid(msg.FieldDocuments, "")
+	}
+	total := 0
+	for _, d := range r.Documents {
+		n := utf8.RuneCountInString(d)
+		if n > maxDocumentText {
+			return &tooLongError{field: "documents", max: maxDocumentText}
+		}
+		total += n
+	}
+	if total > maxDocumentsText {
+		return invalid(msg.FieldDocumentsText, "")
+	}
+	return nil
+}
+
 // receiptJob checks the request and builds the layout job.
 func (s *Server) receiptJob(r receiptRequest) (layout.ReceiptJob, error) {
 	code := strings.ToUpper(strings.TrimSpace(r.DossierCode))
@@ -71,8 +114,8 @@ func (s *Server) receiptJob(r receiptRequest) (layout.ReceiptJob, error) {
 	if strings.TrimSpace(r.Applicant.Name) == "" {
 		return layout.ReceiptJob{}, invalid(msg.FieldApplicant, "")
 	}
-	if len(r.Documents) > 60 {
-		return layout.ReceiptJob{}, invalid(msg.FieldDocuments, "")
+	if err := checkLengths(r); err != nil {
+		return layout.ReceiptJob{}, err
 	}
 	if r.Copies < 0 || r.Copies > 2 {
 		return layout.ReceiptJob{}, invalid(msg.FieldCopies, "")
@@ -113,12 +156,16 @@ func (s *Server) parseTime(v string) (time.Time, error) {
 }
 
 // receiptPrinter picks the printer: the one named, else that of the counter
-// named or of the clerk's counter.
+// named or of the clerk's counter. A clerk may name only the printer of a
+// counter of theirs; an administrator and the main system any printer.
 func (s *Server) receiptPrinter(c *gin.Context, r receiptRequest) (string, error) {
+	user, isStaff := c.Get("user")
 	if r.Printer != "" {
+		if isStaff && user.(config.Staff).Role != config.RoleAdmin && !s.clerksPrinter(user.(config.Staff), r.Printer) {
+			return "", errNotYourPrinter
+		}
 		return r.Printer, nil
 	}
-	user, isStaff := c.Get("user")
 	counters := []string{}
 	if r.Counter != "" {
 		if isStaff && !user.(config.Staff).Allowed(r.Counter) {
@@ -136,6 +183,16 @@ func (s *Server) receiptPrinter(c *gin.Context, r receiptRequest) (string, error
 		}
 	}
 	return "", printing.ErrNoPrinter
+}
+
+// clerksPrinter tells whether printer is that of one of u's counters.
+func (s *Server) clerksPrinter(u config.Staff, printer string) bool {
+	for _, ct := range s.cfg.Counters {
+		if ct.Printer == printer && u.Allowed(ct.ID) {
+			return true
+		}
+	}
+	return false
 }
 
 // receipt prints a form-01 receipt and records the dossier in the registry,
@@ -179,7 +236,9 @@ func (s *Server) staffOrSystem(c *gin.Context) {
 		c.Next()
 		return
 	}
-	s.staff(c)
+	if _, ok := s.authenticate(c); ok {
+		c.Next()
+	}
 }
 
 func compileCode(pattern string) *regexp.Regexp {

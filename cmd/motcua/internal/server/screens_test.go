@@ -9,10 +9,14 @@ import (
 	"time"
 )
 
-// raw sends a request with extra headers and returns status, headers and body.
+// raw sends a request with extra headers (a body as application/json
+// unless hdr says otherwise) and returns status, headers and body.
 func (e *env) raw(method, path, token, body string, hdr map[string]string) (int, http.Header, []byte) {
 	e.t.Helper()
 	req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

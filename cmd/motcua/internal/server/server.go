@@ -18,6 +18,7 @@ import (
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/printing"
 	"motcua/kiosk/procedures"
+	"motcua/kiosk/session"
 	"motcua/queue"
 )
 
@@ -29,12 +30,14 @@ type Pinger interface {
 
 // Opts configure a Server. Config, Engine and Store are required.
 type Opts struct {
-	Config        *config.Config
-	Engine        *queue.Engine
-	Store         Pinger
-	SessionSecret []byte
-	Logger        *slog.Logger // default slog.Default()
-	Clock         clock.Clock  // default clock.System
+	Config *config.Config
+	Engine *queue.Engine
+	Store  Pinger
+	Logger *slog.Logger // default slog.Default()
+	Clock  clock.Clock  // default clock.System
+	// Sessions keeps the staff's sessions; required for the staff
+	// endpoints. New ends those of accounts changed in the config.
+	Sessions *session.Store
 	// Lookup answers dossier lookups and scans; Registry is the embedded
 	// dossier registry that receipts and the main system's pushes fill.
 	Lookup   *lookup.Service
@@ -57,7 +60,9 @@ type Server struct {
 	store    Pinger
 	log      *slog.Logger
 	loc      *time.Location
-	sess     *sessions
+	sess     *session.Store
+	throttle *session.Throttle
+	logins   *prometheus.CounterVec // by result
 	health   map[string]func() any
 	lookup   *lookup.Service
 	registry *registry.Registry
@@ -81,12 +86,16 @@ func New(o Opts) *Server {
 	o.Clock = clock.Or(o.Clock)
 	s := &Server{
 		cfg: o.Config, engine: o.Engine, store: o.Store, log: o.Logger, loc: o.Engine.Location(),
-		sess:   &sessions{secret: o.SessionSecret, ttl: o.Config.Security.SessionTTL, now: o.Clock.Now},
-		health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Clock.Now,
+		sess: o.Sessions, throttle: session.NewThrottle(session.ThrottleOpts{Clock: o.Clock}), health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Clock.Now,
 		receiptKey: o.ReceiptSecret, codePattern: compileCode(o.Config.Dossiers.CodePattern),
 		limits: newLimits(o.Config.Security, o.Clock),
 	}
 	s.errors = s.errorTable()
+	if s.sess != nil {
+		if err := s.endStaleSessions(context.Background()); err != nil {
+			s.log.Error("stale sessions not ended at start", "err", err)
+		}
+	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.ContextWithFallback = true
@@ -101,6 +110,7 @@ func New(o Opts) *Server {
 		s.fail(c, panicked(err))
 	}))
 	s.metrics = s.newMetrics(r)
+	r.Use(s.sameOrigin)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, errRouteNotFound)
 	})
@@ -131,6 +141,7 @@ func New(o Opts) *Server {
 	api.POST("/auth/logout", s.logout)
 	staff := api.Group("", s.staff)
 	staff.GET("/auth/me", s.me)
+	staff.POST("/auth/sessions/revoke", s.adminOnly, s.revokeSessions)
 	staff.POST("/tickets/:id/cancel", s.cancel)
 	s.routesScreens(o, api, staff)
 	ctr := staff.Group("/counters/:counter", s.counterAccess, s.claimCheck)

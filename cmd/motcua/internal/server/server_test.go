@@ -7,12 +7,16 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/internal/clock"
 	"motcua/internal/clock/clocktest"
+	"motcua/internal/database"
+	"motcua/kiosk/session"
 	"motcua/queue"
 	"motcua/queue/queuetest"
 )
@@ -77,16 +81,35 @@ func startEnv(t *testing.T, yamlExtra string, limited bool) *env {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); e.Run(ctx) }()
-	s := New(Opts{Config: cfg, Engine: e, Store: pingOK{}, SessionSecret: []byte("test-secret"), Clock: clock})
+	s := New(Opts{Config: cfg, Engine: e, Store: pingOK{}, Sessions: testSessions(t, clock), Clock: clock})
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { hs.Close(); cancel(); <-done })
 	return &env{t: t, srv: hs, engine: e, store: store, clock: clock}
 }
 
-// do sends a request and decodes the JSON answer into a map.
+// testSessions is a session store on a database of the test's own.
+func testSessions(t *testing.T, clk clock.Clock) *session.Store {
+	t.Helper()
+	db, err := database.Open(filepath.Join(t.TempDir(), "sessions.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	st, err := session.Open(context.Background(), db, session.Opts{TTL: 12 * time.Hour, Clock: clk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// do sends a request (a body as application/json) and decodes the JSON
+// answer into a map.
 func (e *env) do(method, path, token, body string) (int, map[string]any) {
 	e.t.Helper()
 	req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -217,6 +240,7 @@ func TestSessionCookie(t *testing.T) {
 	}
 	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/counters/4/next", nil)
 	req.AddCookie(ck)
+	req.Header.Set("Origin", e.srv.URL) // a cookie rides only from the service's own pages (TestCrossOrigin)
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -327,10 +351,35 @@ func TestHealthAndMetrics(t *testing.T) {
 func TestHealthFailsWhenTheStoreDoesNot(t *testing.T) {
 	cfg, _ := config.Load("../../../../configs/demo.yaml")
 	e, _ := queue.New(context.Background(), queue.Opts{Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: queuetest.NewStore()})
-	s := New(Opts{Config: cfg, Engine: e, Store: pingOK{err: fmt.Errorf("disk gone")}, SessionSecret: []byte("x")})
+	s := New(Opts{Config: cfg, Engine: e, Store: pingOK{err: fmt.Errorf("disk gone")}})
 	rec := httptest.NewRecorder()
 	s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
 	if rec.Code != 503 {
 		t.Fatalf("healthz with a dead store: %d", rec.Code)
+	}
+}
+
+func TestMetricsBehindAToken(t *testing.T) {
+	cfg, err := config.Load("../../../../configs/demo.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Security.MetricsToken = "so-lieu-bi-mat-0123456789abcdef"
+	e, _ := queue.New(context.Background(), queue.Opts{Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: queuetest.NewStore()})
+	s := New(Opts{Config: cfg, Engine: e, Store: pingOK{}})
+	for _, tc := range []struct {
+		auth   string
+		status int
+	}{{"", 401}, {"Bearer sai", 401}, {"so-lieu-bi-mat-0123456789abcdef", 401}, {"Bearer so-lieu-bi-mat-0123456789abcdef", 200}} {
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		if tc.auth != "" {
+			req.Header.Set("Authorization", tc.auth)
+		}
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		body := rec.Body.String()
+		if rec.Code != tc.status || (tc.status == 401 && strings.Contains(body, "motcua_")) || (tc.status == 200 && !strings.Contains(body, "motcua_http_request_seconds")) {
+			t.Errorf("%q: %d %.80s", tc.auth, rec.Code, body)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -233,12 +234,39 @@ func (s *Server) queueSnapshot(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// cancel withdraws a waiting ticket (the citizen left); staff only.
+// cancel withdraws a waiting ticket (the citizen left); staff only, and a
+// clerk only a ticket of a field one of their counters serves.
 func (s *Server) cancel(c *gin.Context) {
 	if err := decode(c, &struct{}{}); err != nil {
 		s.fail(c, err)
 		return
 	}
-	t, err := s.engine.Cancel(c.Request.Context(), c.Param("id"))
+	id := c.Param("id")
+	if user := c.MustGet("user").(config.Staff); user.Role != config.RoleAdmin {
+		if len(id) > 64 {
+			s.fail(c, queue.ErrNotFound)
+			return
+		}
+		in, err := s.engine.Ticket(c.Request.Context(), id)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		if !s.servesField(user, in.Service) {
+			s.fail(c, errNotYourField)
+			return
+		}
+	}
+	t, err := s.engine.Cancel(c.Request.Context(), id)
 	s.answer(c, t, err)
+}
+
+// servesField tells whether one of u's counters serves the field.
+func (s *Server) servesField(u config.Staff, field string) bool {
+	for _, ct := range s.cfg.Counters {
+		if u.Allowed(ct.ID) && slices.Contains(ct.Services, field) {
+			return true
+		}
+	}
+	return false
 }
