@@ -2,7 +2,6 @@ package main
 
 import (
 	"crypto/tls"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
@@ -12,7 +11,6 @@ import (
 
 	"motcua/cmd/motcua/internal/config"
 	"motcua/internal/connlimit"
-	"motcua/internal/msg"
 )
 
 // fdReserve is what the service keeps of its file descriptors for itself:
@@ -100,35 +98,4 @@ func redirectServer(listen string) *http.Server {
 			http.Redirect(w, r, "https://"+host+r.URL.RequestURI(), http.StatusMovedPermanently)
 		}),
 	}
-}
-
-// hashGate lets at most n requests at a time through to the handlers that
-// compare a password (POST /api/v1/auth/…, but logout): a bcrypt compare
-// takes a core for tens of milliseconds, so a login flood from however many
-// addresses leaves the other cores to /healthz, the kiosks and the console.
-// A request that waits longer than wait for its turn is answered 503
-// unavailable with Retry-After, before its body is read.
-func hashGate(next http.Handler, n int, wait time.Duration) http.Handler {
-	slots := make(chan struct{}, max(n, 1))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, "/api/v1/auth/") || r.URL.Path == "/api/v1/auth/logout" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		timer := time.NewTimer(wait)
-		defer timer.Stop()
-		select {
-		case slots <- struct{}{}:
-		case <-timer.C:
-			w.Header().Set("Retry-After", "2")
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_ = json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"code": msg.Unavailable.Code(), "message": msg.Unavailable.VI()}})
-			return
-		case <-r.Context().Done():
-			return
-		}
-		defer func() { <-slots }()
-		next.ServeHTTP(w, r)
-	})
 }

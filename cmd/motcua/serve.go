@@ -12,7 +12,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"runtime"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -84,8 +83,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer svc.close()
-	// One core at most compares passwords: a login flood leaves the rest.
-	hs := httpServer(hashGate(svc.handler, runtime.GOMAXPROCS(0)-1, 2*time.Second), cfg.Limits)
+	hs := httpServer(svc.handler, cfg.Limits)
 	go func() { served <- hs.Serve(lln) }()
 	scheme := "http"
 	if cfg.TLS.Enabled() {
