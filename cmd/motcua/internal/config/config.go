@@ -78,7 +78,7 @@ type Security struct {
 	// this or ReceiptSecret.
 	ReceiptSecrets []string `yaml:"receipt_secrets"`
 	// AllowAllInterfaces lets a center outside demo listen on 0.0.0.0 or
-	// [::] (there is no TLS yet): set it only when a firewall limits who
+	// [::]: set it only when a firewall limits who
 	// reaches the machine.
 	AllowAllInterfaces bool `yaml:"allow_all_interfaces"`
 	// TrustedProxies are the addresses or CIDRs of reverse proxies whose
