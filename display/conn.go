@@ -29,6 +29,7 @@ type client struct {
 	// closeCode is set by the hub before it closes send; the writer reads
 	// it after send is closed, so the channel close orders the two.
 	closeCode int
+	release   func() // gives the connection's slot back; nil in tests that build clients
 }
 
 // writeLoop writes the client's frames and pings until its queue is closed
@@ -40,6 +41,9 @@ func (c *client) writeLoop() {
 	defer func() {
 		ping.Stop()
 		c.conn.Close()
+		if c.release != nil {
+			c.release()
+		}
 	}()
 	for _, f := range c.initial {
 		if !c.writeFrame(f) {

@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"motcua/display/voice"
+	"motcua/internal/connlimit"
 	"motcua/internal/msg"
 	"motcua/queue"
 )
@@ -189,8 +190,16 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 		httpError(w, http.StatusServiceUnavailable, msg.Starting)
 		return
 	}
+	release, ok := h.limit.Acquire(connlimit.Key(r.RemoteAddr))
+	if !ok {
+		w.Header().Set("Retry-After", "30")
+		httpError(w, http.StatusServiceUnavailable, msg.TooManyConnections)
+		return
+	}
+	c.release = release
 	conn, err := h.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		release()
 		return // the upgrader has answered
 	}
 	c.conn = conn
@@ -198,8 +207,10 @@ func (h *Hub) serveWS(w http.ResponseWriter, r *http.Request) {
 	case h.register <- c:
 	case <-h.done:
 		conn.Close()
+		release()
 	case <-r.Context().Done():
 		conn.Close()
+		release()
 	}
 }
 

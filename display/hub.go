@@ -13,6 +13,7 @@ import (
 
 	"motcua/display/voice"
 	"motcua/internal/clock"
+	"motcua/internal/connlimit"
 	"motcua/queue"
 )
 
@@ -55,6 +56,11 @@ type Opts struct {
 	PingInterval time.Duration
 	// WriteTimeout bounds one frame's write. Default 10 s.
 	WriteTimeout time.Duration
+	// MaxConns and MaxConnsPerAddr cap the sockets held by everyone and by
+	// one address (the request's RemoteAddr); over a cap the upgrade is
+	// answered 503 too_many_connections. Defaults 1024 and 32.
+	MaxConns        int
+	MaxConnsPerAddr int
 }
 
 // Defaults of Opts.
@@ -66,6 +72,8 @@ const (
 	DefaultSendQueue    = 256
 	DefaultPingInterval = 15 * time.Second
 	DefaultWriteTimeout = 10 * time.Second
+	DefaultMaxConns     = 1024
+	DefaultMaxPerAddr   = 32
 	readLimit           = 512 // clients have nothing to say
 )
 
@@ -80,6 +88,7 @@ type Hub struct {
 	log      *slog.Logger
 	screens  map[string]*screen
 	upgrader *websocket.Upgrader
+	limit    *connlimit.Limiter
 	phone    *screen // what a phone following a ticket receives: everything
 
 	// Publish hands events to the hub goroutine through in.
@@ -143,12 +152,19 @@ func New(o Opts) (*Hub, error) {
 	if o.WriteTimeout <= 0 {
 		o.WriteTimeout = DefaultWriteTimeout
 	}
+	if o.MaxConns <= 0 {
+		o.MaxConns = DefaultMaxConns
+	}
+	if o.MaxConnsPerAddr <= 0 {
+		o.MaxConnsPerAddr = DefaultMaxPerAddr
+	}
 	h := &Hub{
 		opts: o, src: o.Source, loc: o.Location, clock: o.Clock, log: o.Logger,
 		screens: map[string]*screen{}, phone: &screen{Screen: Screen{Name: "phone", Recent: 10}},
 		wake: make(chan struct{}, 1), register: make(chan *client), unregister: make(chan *client),
 		ctrl: make(chan func()), done: make(chan struct{}),
 		clients: map[*client]struct{}{}, snaps: map[*screen]*websocket.PreparedMessage{}, upgrader: newUpgrader(),
+		limit: connlimit.New(connlimit.Opts{Total: o.MaxConns, PerAddr: o.MaxConnsPerAddr}),
 	}
 	fields, counters := o.Source.Fields(), o.Source.Counters()
 	for _, s := range o.Screens {
@@ -186,11 +202,12 @@ type Stats struct {
 	Connected int    // open connections
 	Dropped   uint64 // connections closed for falling behind, since start
 	Seq       uint64 // the last event the hub has sent
+	Refused   uint64 // upgrades refused over the connection caps, since start
 }
 
 // Stats returns the counters now.
 func (h *Hub) Stats() Stats {
-	return Stats{Connected: int(h.connected.Load()), Dropped: h.dropped.Load(), Seq: h.seq.Load()}
+	return Stats{Connected: int(h.connected.Load()), Dropped: h.dropped.Load(), Seq: h.seq.Load(), Refused: h.limit.Stats().Refused}
 }
 
 // CloseConnections closes every connection; screens reconnect and resume

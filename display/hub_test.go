@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -579,4 +580,45 @@ func TestShutdownLeavesNoGoroutines(t *testing.T) {
 	}
 	buf := make([]byte, 1<<20)
 	t.Errorf("%d goroutines before, %d after:\n%s", before, after, buf[:runtime.Stack(buf, true)])
+}
+
+// TestConnectionCaps: one address holds at most MaxConnsPerAddr sockets and
+// everyone MaxConns; over a cap the upgrade is answered 503
+// too_many_connections, the sockets held keep their frames, and a socket
+// closed gives its slot back. Failed before: every upgrade was accepted.
+func TestConnectionCaps(t *testing.T) {
+	en := start(t, display.Opts{MaxConns: 3, MaxConnsPerAddr: 2})
+	held := []*websocket.Conn{en.dial("screen=lobby"), en.dial("screen=lobby")}
+	for _, c := range held {
+		if f := read(t, c); f.Type != "snapshot" {
+			t.Fatalf("within the cap: %s", f.raw)
+		}
+	}
+	_, resp, err := websocket.DefaultDialer.Dial(en.url("screen=lobby"), nil)
+	if err == nil || resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("third socket from one address: %v %v, want 503", resp, err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), `"too_many_connections"`) || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("over the cap: %s %v", body, resp.Header)
+	}
+	if st := en.hub.Stats(); st.Connected != 2 || st.Refused != 1 {
+		t.Fatalf("stats %+v", st)
+	}
+	// The sockets held still follow the queue.
+	en.issue("A", 1)
+	if fs := readUntil(t, held[0], "issued"); len(fs) == 0 {
+		t.Fatal("no event after a refusal")
+	}
+	held[1].Close()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		c, _, err := websocket.DefaultDialer.Dial(en.url("screen=lobby"), nil)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a closed socket did not give its slot back: %v", err)
+		}
+	}
 }

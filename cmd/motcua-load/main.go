@@ -5,6 +5,7 @@
 //
 //	motcua-load --url http://127.0.0.1:8080 [--clients 50] [--counters 4] [--duration 10s]
 //	motcua-load --spawn bin/motcua --config configs/bench.yaml
+//	motcua-load --flood --spawn bin/motcua --config configs/bench.yaml [--flood-conns 20000] [--flood-logins 16]
 //
 // Tickets come only from a kiosk that proves which it is: the clients send a
 // kiosk's token (--kiosk-token, default the demo's kiosk k2, which has no
@@ -16,7 +17,11 @@
 // With --spawn it starts motcua itself on a fresh data directory twice: once
 // as shipped (group commit) and once committing each change on its own
 // (--commit-batch 1), the baseline, and prints both with their ratio.
-// It only ever sends traffic to the loopback address it is given.
+// With --flood it opens connections (idle, some as screen websockets) from
+// several loopback addresses and floods logins with wrong passwords while it
+// samples /healthz from 127.0.0.1, and prints what was held, refused and the
+// /healthz latencies. It only ever sends traffic to the loopback address it
+// is given.
 package main
 
 import (
@@ -81,7 +86,21 @@ func main() {
 	flag.IntVar(&o.clients, "clients", 50, "concurrent ticket clients")
 	flag.IntVar(&o.counters, "counters", 4, "counters calling next at the same time (staff canbo1…canboN, password demo)")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long each run lasts")
+	floodMode := flag.Bool("flood", false, "instead of tickets: a connection and login flood while /healthz is sampled (loopback only)")
+	var f floodOpts
+	flag.IntVar(&f.attempts, "flood-conns", 20000, "--flood: connection attempts, held open until the end")
+	flag.IntVar(&f.addrs, "flood-addrs", 20, "--flood: loopback addresses they come from (127.0.0.2 …)")
+	flag.IntVar(&f.dialers, "flood-dialers", 64, "--flood: connections being opened at once")
+	flag.IntVar(&f.logins, "flood-logins", 16, "--flood: workers posting wrong passwords as fast as answered")
+	flag.DurationVar(&f.probe, "flood-probe", 20*time.Millisecond, "--flood: period of the /healthz samples")
 	flag.Parse()
+	if *floodMode {
+		if err := floodCmd(o, f, *spawn, *config); err != nil {
+			fmt.Fprintln(os.Stderr, "motcua-load:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(o, *spawn, *config); err != nil {
 		fmt.Fprintln(os.Stderr, "motcua-load:", err)
 		os.Exit(1)
@@ -120,11 +139,22 @@ var addrLine = regexp.MustCompile(`addr=(127\.0\.0\.1:\d+)`)
 
 // spawned starts motcua on a fresh data directory, loads it and stops it.
 func spawned(o opts, bin, config, batch string) (result, error) {
-	data, err := os.MkdirTemp("", "motcua-load-")
+	url, stop, err := startMotcua(bin, config, batch)
 	if err != nil {
 		return result{}, err
 	}
-	defer os.RemoveAll(data)
+	defer stop()
+	o.url = url
+	return load(o)
+}
+
+// startMotcua starts motcua on a fresh data directory and returns its URL
+// and what stops it and removes the directory.
+func startMotcua(bin, config, batch string) (string, func(), error) {
+	data, err := os.MkdirTemp("", "motcua-load-")
+	if err != nil {
+		return "", nil, err
+	}
 	args := []string{"serve", "--config", config, "--addr", "127.0.0.1:0", "--data", data}
 	if batch != "" {
 		args = append(args, "--commit-batch", batch)
@@ -132,15 +162,18 @@ func spawned(o opts, bin, config, batch string) (result, error) {
 	cmd := exec.Command(bin, args...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
-		return result{}, err
+		os.RemoveAll(data)
+		return "", nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return result{}, err
+		os.RemoveAll(data)
+		return "", nil, err
 	}
-	defer func() {
+	stop := func() {
 		cmd.Process.Signal(os.Interrupt)
 		cmd.Wait()
-	}()
+		os.RemoveAll(data)
+	}
 	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -155,11 +188,11 @@ func spawned(o opts, bin, config, batch string) (result, error) {
 	}()
 	select {
 	case addr := <-ready:
-		o.url = "http://" + addr
+		return "http://" + addr, stop, nil
 	case <-time.After(30 * time.Second):
-		return result{}, errors.New("motcua did not start within 30 s")
+		stop()
+		return "", nil, errors.New("motcua did not start within 30 s")
 	}
-	return load(o)
 }
 
 // load runs the clients and counters for o.duration.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // Asia/Ho_Chi_Minh even on a Raspberry Pi image without tzdata
 )
 
@@ -23,6 +24,8 @@ Usage:
                                   print a test page on configured printers and report their status
   motcua hash-password            read a password, print its bcrypt hash for the config
   motcua secret                   print a new random secret (token, session or receipt secret) for the config
+  motcua cert --name HOST --ip IP [--out DIR]
+                                  make the center's CA (for the kiosks' browsers) and a server certificate for tls:
   motcua help
 `
 
@@ -59,6 +62,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return hashPassword(stdin, stdout)
 	case "secret":
 		return newSecret(stdout)
+	case "cert":
+		return makeCert(args[1:], stdout, stderr, time.Now())
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

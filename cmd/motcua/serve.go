@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/internal/connlimit"
 )
 
 // serve runs the service until ctx ends. Whatever it creates (database,
@@ -59,19 +59,37 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("serve: cannot listen on %s: %w", cfg.Listen, err)
 	}
 	defer ln.Close()
+	// Connections are capped within the open files limit; over a cap they
+	// are closed at once, so the service's own endpoints stay answerable.
+	fdBudget(&cfg.Limits, log)
+	served := make(chan error, 2)
+	if cfg.TLS.RedirectFrom != "" {
+		rln, err := net.Listen("tcp", cfg.TLS.RedirectFrom)
+		if err != nil {
+			return fmt.Errorf("serve: tls.redirect_from: cannot listen on %s: %w", cfg.TLS.RedirectFrom, err)
+		}
+		rs := redirectServer(ln.Addr().String())
+		defer rs.Close()
+		go func() {
+			served <- rs.Serve(connlimit.Listen(rln, connlimit.New(connlimit.Opts{Total: 256, PerAddr: 16})))
+		}()
+	}
+	lln, err := limitedListener(ln, cfg)
+	if err != nil {
+		return err
+	}
 	svc, err := openService(ctx, cfg, serviceOpts{log: log, commitBatch: *batch, resetDB: *resetDB})
 	if err != nil {
 		return err
 	}
 	defer svc.close()
-	hs := &http.Server{
-		Handler:           svc.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+	hs := httpServer(svc.handler, cfg.Limits)
+	go func() { served <- hs.Serve(lln) }()
+	scheme := "http"
+	if cfg.TLS.Enabled() {
+		scheme = "https"
 	}
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
-	log.Info("motcua serving", "center", cfg.Center.Name, "addr", ln.Addr().String(), "data", cfg.DataDir)
+	log.Info("motcua serving", "center", cfg.Center.Name, "addr", ln.Addr().String(), "scheme", scheme, "data", cfg.DataDir)
 
 	select {
 	case err := <-served:

@@ -252,7 +252,8 @@ func openDisplay(cfg *config.Config, engine *queue.Engine, log *slog.Logger) (*d
 		screens = append(screens, display.Screen{Name: sc.Name, Token: sc.Credential(), Fields: sc.Fields, Counters: sc.Counters})
 	}
 	return display.New(display.Opts{Source: engine, Screens: screens, Voice: speaker, TicketAPI: server.TicketsPath,
-		Title: cfg.Center.Name, Location: cfg.Location(), Logger: log})
+		Title: cfg.Center.Name, Location: cfg.Location(), Logger: log,
+		MaxConns: cfg.Limits.MaxSockets, MaxConnsPerAddr: cfg.Limits.MaxSocketsPerAddr})
 }
 
 // mountDisplay serves the lobby and counter screens, their socket, voice and

@@ -116,7 +116,13 @@ const (
 	VoiceFailed   ID = "no_voice.failed"
 )
 
+// TooManyConnections answers a socket over the caps of one address or of
+// all (display, kiosk/push).
+const TooManyConnections ID = "too_many_connections"
+
 var messages = map[ID]Text{
+	TooManyConnections: {"Quá nhiều kết nối từ máy này hoặc tới máy chủ. Xin thử lại sau ít phút.",
+		"Too many connections from this address or to the server. Try again in a few minutes."},
 	MalformedJSON:     {"Dữ liệu gửi lên không phải JSON hợp lệ.", "The request body is not valid JSON."},
 	MalformedJSONMore: {"Chỉ gửi một đối tượng JSON.", "Send exactly one JSON object."},
 	BodyTooLarge:      {"Dữ liệu gửi lên quá lớn (tối đa 64 KiB).", "The request body is too large (at most 64 KiB)."},

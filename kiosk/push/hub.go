@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"motcua/internal/connlimit"
 	"motcua/internal/msg"
 )
 
@@ -38,6 +39,11 @@ type Opts struct {
 	Logger *slog.Logger // default slog.Default()
 	// PingEvery is the keep-alive period; default 20 s.
 	PingEvery time.Duration
+	// MaxConns and MaxConnsPerAddr cap the pages held by everyone and by
+	// one address (RemoteAddr); over a cap the upgrade is answered 503
+	// too_many_connections. Defaults 64 and 4: a kiosk has one page.
+	MaxConns        int
+	MaxConnsPerAddr int
 }
 
 // Hub fans scanner codes out to the pages of their kiosk.
@@ -49,6 +55,7 @@ type Hub struct {
 	push     chan addressed
 	done     chan struct{}
 	upgrader websocket.Upgrader
+	limit    *connlimit.Limiter
 	hosts    map[string]bool
 }
 
@@ -59,9 +66,10 @@ type addressed struct {
 }
 
 type client struct {
-	kiosk string
-	conn  *websocket.Conn
-	send  chan []byte
+	kiosk   string
+	conn    *websocket.Conn
+	send    chan []byte
+	release func() // gives the connection's slot back
 }
 
 // sendQueue is how many frames wait for a slow page before it is dropped.
@@ -75,8 +83,15 @@ func New(o Opts) *Hub {
 	if o.PingEvery <= 0 {
 		o.PingEvery = 20 * time.Second
 	}
+	if o.MaxConns <= 0 {
+		o.MaxConns = 64
+	}
+	if o.MaxConnsPerAddr <= 0 {
+		o.MaxConnsPerAddr = 4
+	}
 	h := &Hub{o: o, known: map[string]bool{}, join: make(chan *client), leave: make(chan *client),
-		push: make(chan addressed, 64), done: make(chan struct{})}
+		push: make(chan addressed, 64), done: make(chan struct{}),
+		limit: connlimit.New(connlimit.Opts{Total: o.MaxConns, PerAddr: o.MaxConnsPerAddr})}
 	for _, k := range o.Kiosks {
 		h.known[k] = true
 	}
@@ -170,15 +185,23 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		refuse(w, http.StatusNotFound, msg.UnknownKiosk)
 		return
 	}
+	release, ok := h.limit.Acquire(connlimit.Key(r.RemoteAddr))
+	if !ok {
+		w.Header().Set("Retry-After", "30")
+		refuse(w, http.StatusServiceUnavailable, msg.TooManyConnections)
+		return
+	}
 	conn, err := h.upgrader.Upgrade(w, r, nil)
 	if err != nil {
+		release()
 		return // the upgrader has answered
 	}
-	c := &client{kiosk: kiosk, conn: conn, send: make(chan []byte, sendQueue)}
+	c := &client{kiosk: kiosk, conn: conn, send: make(chan []byte, sendQueue), release: release}
 	select {
 	case h.join <- c:
 	case <-h.done:
 		conn.Close()
+		release()
 		return
 	}
 	go h.write(c)
@@ -245,6 +268,7 @@ func (h *Hub) write(c *client) {
 	defer func() {
 		tick.Stop()
 		c.conn.Close()
+		c.release()
 	}()
 	for {
 		select {

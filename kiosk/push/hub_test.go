@@ -170,3 +170,45 @@ func TestStopClosesPagesAndPushReturns(t *testing.T) {
 		h.Push("k1", "late")
 	}
 }
+
+// TestConnectionCaps: one address holds at most MaxConnsPerAddr pages; the
+// next upgrade is answered 503 too_many_connections (no socket), and a page
+// that goes away gives its slot back. Failed before: every upgrade was
+// accepted.
+func TestConnectionCaps(t *testing.T) {
+	h := New(Opts{Kiosks: []string{"k1"}, Authorize: bearer, MaxConnsPerAddr: 2})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); h.Run(ctx) }()
+	srv := httptest.NewServer(h)
+	t.Cleanup(func() { cancel(); <-done; srv.Close() })
+	url := "ws" + strings.TrimPrefix(srv.URL, "http") + Path
+	auth := http.Header{"Authorization": {"Bearer token-k1"}}
+	first := dial(t, url, "token-k1")
+	dial(t, url, "token-k1")
+	_, resp, err := websocket.DefaultDialer.Dial(url, auth)
+	if err == nil {
+		t.Fatal("a third page from one address was accepted")
+	}
+	if resp == nil || resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Fatalf("over the cap: %v %v, want 503 with Retry-After", resp, err)
+	}
+	var body strings.Builder
+	io.Copy(&body, resp.Body)
+	if !strings.Contains(body.String(), `"too_many_connections"`) {
+		t.Fatalf("over the cap: body %s", body.String())
+	}
+	first.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c, _, err := websocket.DefaultDialer.Dial(url, auth)
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a closed page did not give its slot back: %v", err)
+		}
+		<-time.After(20 * time.Millisecond)
+	}
+}

@@ -192,7 +192,7 @@ func (c *Config) checkCenter() []*Error {
 			c.Center.PublicBaseURL = strings.TrimRight(c.Center.PublicBaseURL, "/")
 		}
 	}
-	return errs
+	return append(errs, c.checkNet()...) // tls and limits
 }
 
 // checkSecurity defaults the session lifetime and checks the receipt key

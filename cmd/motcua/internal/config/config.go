@@ -24,6 +24,8 @@ type Config struct {
 	Listen   string    `yaml:"listen"`   // default 127.0.0.1:8080
 	DataDir  string    `yaml:"data_dir"` // default "data", relative to the working directory
 	Security Security  `yaml:"security"`
+	TLS      TLS       `yaml:"tls"`
+	Limits   Limits    `yaml:"limits"`
 	Fields   []Field   `yaml:"fields"`
 	Counters []Counter `yaml:"counters"`
 	Staff    []Staff   `yaml:"staff"`
@@ -76,7 +78,7 @@ type Security struct {
 	// this or ReceiptSecret.
 	ReceiptSecrets []string `yaml:"receipt_secrets"`
 	// AllowAllInterfaces lets a center outside demo listen on 0.0.0.0 or
-	// [::] (there is no TLS yet): set it only when a firewall limits who
+	// [::]: set it only when a firewall limits who
 	// reaches the machine.
 	AllowAllInterfaces bool `yaml:"allow_all_interfaces"`
 	// TrustedProxies are the addresses or CIDRs of reverse proxies whose
@@ -413,6 +415,9 @@ func (c *Config) Path() string { return c.path }
 func (c *Config) BaseURL() string {
 	if c.Center.PublicBaseURL != "" {
 		return c.Center.PublicBaseURL
+	}
+	if c.TLS.Enabled() {
+		return "https://" + c.Listen
 	}
 	return "http://" + c.Listen
 }

@@ -31,7 +31,7 @@ var publishedPasswords = []string{"demo"}
 //     passwords), or a secret shorter than MinSecret bytes;
 //   - a kiosk without its token;
 //   - listen on every interface (0.0.0.0, [::], ":port") without
-//     security.allow_all_interfaces: true (there is no TLS yet), or with it
+//     security.allow_all_interfaces: true, or with it
 //     but no center.public_base_url (QR codes would point to 0.0.0.0).
 //
 // Call it after Listen is final (serve's --addr). It costs one bcrypt
@@ -44,7 +44,7 @@ func (c *Config) Unsafe() []*Error {
 	if allInterfaces(c.Listen) {
 		switch {
 		case !c.Security.AllowAllInterfaces:
-			errs = append(errs, c.fail("listen", "%s listens on every interface, and motcua has no TLS yet: name this machine's address on the center's network (e.g. 192.168.1.10:8080), or set security.allow_all_interfaces: true if a firewall limits who reaches it", c.Listen))
+			errs = append(errs, c.fail("listen", "%s listens on every interface, where every guest of the LAN reaches it: name this machine's address on the center's network (e.g. 192.168.1.10:8080), or set security.allow_all_interfaces: true if a firewall limits who reaches it", c.Listen))
 		case c.Center.PublicBaseURL == "":
 			errs = append(errs, c.fail("center.public_base_url", "QR codes would point to http://%s, which no phone reaches: set the address citizens' phones open (e.g. https://motcua.example.gov.vn or http://192.168.1.10:8080)", c.Listen))
 		}

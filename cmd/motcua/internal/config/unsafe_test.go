@@ -55,7 +55,7 @@ func TestUnsafeRefusals(t *testing.T) {
 		name, old, new, want string
 		line                 int
 	}{
-		{"all interfaces", "192.168.1.10:8080", "0.0.0.0:8080", "listen: 0.0.0.0:8080 listens on every interface, and motcua has no TLS yet", 2},
+		{"all interfaces", "192.168.1.10:8080", "0.0.0.0:8080", "listen: 0.0.0.0:8080 listens on every interface, where every guest of the LAN reaches it", 2},
 		{"all interfaces v6", "192.168.1.10:8080", `"[::]:8080"`, "security.allow_all_interfaces: true", 2},
 		{"no host", "192.168.1.10:8080", `":8080"`, "listens on every interface", 2},
 		{"allowed, but no base URL", "listen: 192.168.1.10:8080\nsecurity:", "listen: 0.0.0.0:8080\nsecurity:\n  allow_all_interfaces: true",
