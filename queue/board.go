@@ -392,6 +392,13 @@ func (b *Board) dequeue(ch *BoardChange, t *Ticket) {
 		return
 	}
 	ch.Edits = append(ch.Edits, QueueEdit{Field: f.Code, Op: EditRemove, Index: i, Ticket: f.Waiting[i]})
-	f.Waiting = slices.Delete(f.Waiting, i, i+1)
+	if i == 0 {
+		// A call takes the head: drop it without moving the thousands
+		// behind it (the array is compacted when an insert grows it).
+		f.Waiting[0] = WaitingTicket{}
+		f.Waiting = f.Waiting[1:]
+	} else {
+		f.Waiting = slices.Delete(f.Waiting, i, i+1)
+	}
 	ch.Fields = append(ch.Fields, f.Code)
 }
