@@ -12,15 +12,21 @@ import (
 	"motcua/cmd/motcua/internal/config"
 	"motcua/devices/layout"
 	"motcua/devices/printer"
+	"motcua/devices/profile"
 	"motcua/kiosk/printing"
 )
 
-const printTestUsage = `Usage: motcua print-test --config FILE [--printer NAME] [--timeout 1m]
+const printTestUsage = `Usage: motcua print-test --config FILE [--printer NAME] [--timeout 1m] [--probe]
 
 Opens each configured printer (or only NAME) directly with its transport, not
 through the service's spooler, asks its status where the link can answer
 (DLE EOT), prints a test page when it can print, and reports one line per
 printer. Exits non-zero when any printer failed.
+
+With --probe it prints nothing: it asks each printer DLE EOT 1-4, GS r 1,
+GS I 1/2/3 (model, type, ROM IDs) and GS I 65/66/67 (firmware, maker, model
+name), reports what it answered and the printer profile (model: in the
+config) that fits it, "generic" when its answers name no known model.
 `
 
 // printTest is `motcua print-test`.
@@ -30,6 +36,7 @@ func printTest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	cfgPath := fs.String("config", "", "configuration file (YAML)")
 	only := fs.String("printer", "", "the printer to test (default: every configured printer)")
 	timeout := fs.Duration("timeout", time.Minute, "most time for each printer: status and test page")
+	probe := fs.Bool("probe", false, "ask what each printer answers and suggest its model; print nothing")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, printTestUsage)
@@ -54,6 +61,9 @@ func printTest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if *probe {
+		return probePrinters(ctx, cfg, printers, *timeout, stdout)
+	}
 	r, err := layout.NewRenderer()
 	if err != nil {
 		return fmt.Errorf("print-test: %w", err)
@@ -74,6 +84,101 @@ func printTest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("print-test: %d of %d printers failed", failed, len(printers))
 	}
 	return nil
+}
+
+// probeAnswerTimeout bounds each answer of a probe: a printer that
+// answers does so within milliseconds, even at 9600 baud.
+const probeAnswerTimeout = 500 * time.Millisecond
+
+// probePrinters is `print-test --probe`: a report of each printer's
+// answers, and the profile they suggest.
+func probePrinters(ctx context.Context, cfg *config.Config, printers []config.Printer, timeout time.Duration, stdout io.Writer) error {
+	failed := 0
+	for _, p := range printers {
+		a, err := probePrinter(ctx, cfg, p, timeout)
+		fmt.Fprintf(stdout, "%s  (%s)\n", p.Name, transportText(cfg, p))
+		if err != nil {
+			failed++
+			fmt.Fprintf(stdout, "  %s\n", failureText(err))
+			continue
+		}
+		for _, l := range probeLines(p, a) {
+			fmt.Fprintf(stdout, "  %s\n", l)
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("print-test: %d of %d printers could not be probed", failed, len(printers))
+	}
+	return nil
+}
+
+// probePrinter opens p and asks it everything profile.Probe asks.
+func probePrinter(ctx context.Context, cfg *config.Config, p config.Printer, timeout time.Duration) (profile.Answers, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	dev, err := printing.OpenPrinter(printerOpts(p), cfg.DataDir)
+	if err != nil {
+		return profile.Answers{}, err
+	}
+	defer dev.Close()
+	t, ok := dev.(printer.Talker)
+	if !ok {
+		return profile.Answers{}, fmt.Errorf("print-test: a %s printer cannot be asked anything", p.Transport)
+	}
+	var a profile.Answers
+	err = t.Talk(ctx, func(rw io.ReadWriter) error {
+		var err error
+		a, err = profile.Probe(rw, probeAnswerTimeout)
+		return err
+	})
+	if errors.Is(err, printer.ErrNoStatus) {
+		return a, fmt.Errorf("print-test: the %s link cannot carry answers (a one-way link)", p.Transport)
+	}
+	return a, err
+}
+
+// probeLines report a probe's answers: what the printer said, then the
+// profile it suggests against the configured one.
+func probeLines(p config.Printer, a profile.Answers) []string {
+	none := "không trả lời (no answer)"
+	var ls []string
+	if a.StatusOK {
+		ls = append(ls, fmt.Sprintf("DLE EOT 1-4: %s, giấy: %s, nắp: %s", printer.FromESCPOS(a.Status).State,
+			paperText(printer.FromESCPOS(a.Status).Paper), coverText(a.Status.CoverOpen)))
+	} else {
+		ls = append(ls, "DLE EOT 1-4: "+none+": use status: never")
+	}
+	if a.PaperOK {
+		ls = append(ls, "GS r 1: trả lời (answers): jobs can be confirmed")
+	} else {
+		ls = append(ls, "GS r 1: "+none)
+	}
+	if a.IDsOK {
+		ls = append(ls, fmt.Sprintf("GS I 1/2/3: model ID %#02x, type ID %#02x, ROM ID %#02x", a.ModelID, a.TypeID, a.ROMID))
+	} else {
+		ls = append(ls, "GS I 1/2/3: "+none)
+	}
+	names := none
+	if a.Maker != "" || a.Model != "" || a.Firmware != "" {
+		names = fmt.Sprintf("maker %q, model %q, firmware %q", a.Maker, a.Model, a.Firmware)
+	}
+	ls = append(ls, "GS I 65/66/67: "+names)
+	suggested := a.Suggestion()
+	configured := p.Model
+	if configured == "" {
+		configured = profile.Generic
+	}
+	line := fmt.Sprintf("profile: %s (model: %s)", suggested, suggested)
+	switch {
+	case suggested == profile.Generic && a.Model == "":
+		line += ", the printer does not name its model: set model: yourself if it is in docs/hardware.md"
+	case suggested == profile.Generic:
+		line += fmt.Sprintf(", no profile for %q", a.Model)
+	}
+	if configured != suggested {
+		line += "; configured: " + configured
+	}
+	return append(ls, line)
 }
 
 // selectPrinters is the named printer, or every printer when name is "".

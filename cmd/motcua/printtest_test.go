@@ -154,3 +154,62 @@ func TestPrintTestSerial(t *testing.T) {
 		})
 	}
 }
+
+// --probe asks a serial printer what it is, prints nothing, and suggests
+// its profile: an Epson TM-T20III names itself; a clone that answers
+// status but not GS I gets generic.
+func TestPrintTestProbe(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		id   *printertest.Identity
+		want []string
+	}{
+		{"Epson TM-T20III", &printertest.EpsonTMT20III, []string{
+			"  DLE EOT 1-4: online, giấy: ok, nắp: đóng",
+			"  GS r 1: trả lời (answers): jobs can be confirmed",
+			"  GS I 1/2/3: model ID 0x20, type ID 0x02, ROM ID 0x41",
+			`  GS I 65/66/67: maker "EPSON", model "TM-T20III", firmware "30.01 ESC/POS"`,
+			"  profile: tm-t20iii (model: tm-t20iii); configured: generic",
+		}},
+		{"clone", nil, []string{
+			"  DLE EOT 1-4: online, giấy: ok, nắp: đóng",
+			"  GS r 1: trả lời (answers): jobs can be confirmed",
+			"  GS I 1/2/3: không trả lời (no answer)",
+			"  GS I 65/66/67: không trả lời (no answer)",
+			"  profile: generic (model: generic), the printer does not name its model: set model: yourself if it is in docs/hardware.md",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pty := serialtest.New(t)
+			end, err := pty.OpenDevice()
+			if err != nil {
+				t.Fatal(err)
+			}
+			dev := printertest.NewDevice(end)
+			defer dev.Close()
+			dev.Identify(tc.id)
+			cfg, _ := printTestConfig(t,
+				fmt.Sprintf("{name: kiosk1, transport: serial, path: %q, baud: 115200}", pty.Port),
+				"{name: quay1, transport: file}")
+			stdout, err := runCmd(t, "", "print-test", "--config", cfg, "--probe", "--printer", "kiosk1", "--timeout", "20s")
+			if err != nil {
+				t.Fatalf("%v\n%s", err, stdout)
+			}
+			want := fmt.Sprintf("kiosk1  (serial %s 115200)\n", pty.Port) + strings.Join(tc.want, "\n") + "\n"
+			if stdout != want {
+				t.Fatalf("stdout\n%s\nwant\n%s", stdout, want)
+			}
+			if got := dev.Received(); len(got) != 0 || dev.Cuts() != 0 {
+				t.Fatalf("the probe printed %q", got)
+			}
+		})
+	}
+	t.Run("file printer", func(t *testing.T) {
+		cfg, _ := printTestConfig(t, "{name: quay1, transport: file}")
+		stdout, err := runCmd(t, "", "print-test", "--config", cfg, "--probe")
+		if err == nil || err.Error() != "print-test: 1 of 1 printers could not be probed" ||
+			!strings.Contains(stdout, "a file printer cannot be asked anything") {
+			t.Fatalf("%q, %v", stdout, err)
+		}
+	})
+}

@@ -234,7 +234,7 @@ func printingOpts(cfg *config.Config, log *slog.Logger) printing.Opts {
 // printerOpts is how printing reaches the configured printer p.
 func printerOpts(p config.Printer) printing.Printer {
 	return printing.Printer{Name: p.Name, Transport: p.Transport, Dir: p.Dir, Path: p.Path, Baud: p.Baud,
-		FlowControl: p.FlowControl, Addr: p.Addr, Width: p.Width, RasterCodes: p.RasterCodes, Status: p.Status}
+		FlowControl: p.FlowControl, Addr: p.Addr, Width: p.Width, RasterCodes: p.RasterCodes, Status: p.Status, Model: p.Model}
 }
 
 // openDisplay builds the lobby screens' hub with the spoken calls.

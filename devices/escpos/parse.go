@@ -89,7 +89,7 @@ func Next(b []byte) (Command, int, error) {
 			return Command{}, 0, ErrIncomplete
 		}
 		switch f := b[1]; f {
-		case '!', 'h', 'w', 'H', 'f', 'b', 'B', 'r', 'a':
+		case '!', 'h', 'w', 'H', 'f', 'b', 'B', 'r', 'a', 'I':
 			return fixed("GS "+string(f), 3)
 		case 'L', 'W':
 			return fixed("GS "+string(f), 4)

@@ -51,13 +51,23 @@ func (b *fontBlock) encode(w *writer) error {
 		return err
 	}
 	e := w.e
+	// ESC 3 counts motion units and stops at 255: a line taller than that
+	// (a large number on a printer feeding in 1/406 inch) is spaced 255
+	// units and the rest is fed after it. Epson's manuals do not say
+	// whether a line spacing below the characters' height still feeds at
+	// least that height; the numbers we print reach it only at size 6 and
+	// more on such printers.
+	units := b.height() * w.opts.FeedUnits
+	spacing := min(units, 255)
+	rest := units - spacing
 	steps := []func() error{
-		func() error { return e.Raw([]byte{escpos.ESC, '3', byte(b.height())}) },
+		func() error { return e.Raw([]byte{escpos.ESC, '3', byte(spacing)}) },
 		func() error { return e.Size(b.mag, b.mag) },
 		func() error { return e.Emphasis(b.bold) },
 		func() error { return e.Smoothing(b.mag > 1) },
 		func() error { return e.Text(b.text) },
 		e.Newline,
+		func() error { return e.FeedDots(rest) },
 		func() error { return e.Size(1, 1) },
 		func() error { return e.Emphasis(false) },
 		func() error { return e.Smoothing(false) },

@@ -1,6 +1,10 @@
 // Package layout turns print jobs — a queue ticket, a form-01 receipt, a
 // test page — into the ESC/POS bytes a thermal printer receives and a PNG
-// preview of what it prints, at 384 dots (58 mm) or 576 dots (80 mm).
+// preview of what it prints, at 384 dots (58 mm) or 576 dots (80 mm), or
+// the width of another printer (512 dots on a TM-T88V). Opts also say what
+// differs between printers (devices/profile makes them from a model): the
+// feed unit of ESC J and ESC 3, images padded where ESC a does not centre
+// them, QR codes as images, the cut.
 //
 // Vietnamese text is NFC-normalised and drawn with DejaVu Sans (full
 // Vietnamese coverage) into 1-bit raster images (GS v 0), cropped to their

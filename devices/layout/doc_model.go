@@ -2,6 +2,7 @@ package layout
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/draw"
@@ -31,7 +32,7 @@ type writer struct {
 func (w *writer) flushFeed() error {
 	n := w.feed
 	w.feed = 0
-	return w.e.FeedDots(n)
+	return w.e.FeedDots(n * w.opts.FeedUnits)
 }
 
 func (w *writer) setAlign(a escpos.Align) error {
@@ -62,7 +63,14 @@ func (p *page) render(o Opts) (*Output, error) {
 	if err := w.e.Init(); err != nil {
 		return nil, err
 	}
-	for _, b := range p.blocks {
+	blocks := p.blocks
+	if o.PadImages {
+		var err error
+		if blocks, err = padImages(blocks, o.Width); err != nil {
+			return nil, err
+		}
+	}
+	for _, b := range blocks {
 		if err := b.encode(w); err != nil {
 			return nil, err
 		}
@@ -77,7 +85,7 @@ func (p *page) render(o Opts) (*Output, error) {
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 	printable := img.SubImage(image.Rect(m, 0, m+o.Width, img.Rect.Dy())).(*image.Gray)
 	y := 0
-	for _, b := range p.blocks {
+	for _, b := range blocks {
 		b.draw(printable, y, o.Width)
 		y += b.height()
 	}
@@ -85,10 +93,16 @@ func (p *page) render(o Opts) (*Output, error) {
 }
 
 // PaperMargin is the unprinted margin on each side of a roll whose
-// printable width is width dots: 80 mm paper is 640 dots wide, 58 mm 464.
+// printable width is width dots: 80 mm paper is 640 dots wide, 58 mm 464
+// (at 180 dpi 567 and 411, around 512 and 360 printable dots).
 func PaperMargin(width int) int {
-	if width == Width58 {
+	switch width {
+	case Width58:
 		return 40
+	case 512:
+		return 28
+	case 360:
+		return 25
 	}
 	return 32
 }
@@ -172,7 +186,8 @@ func (r *rasterBlock) encode(w *writer) error {
 	return nil
 }
 
-// cutBlock feeds to the cutter and cuts; the preview shows a dashed line.
+// cutBlock feeds to the cutter and cuts (or to the tear bar: Opts.Cut);
+// the preview shows a dashed line.
 type cutBlock struct{}
 
 const cutGap = 24
@@ -189,5 +204,70 @@ func (cutBlock) encode(w *writer) error {
 	if err := w.flushFeed(); err != nil {
 		return err
 	}
-	return w.e.Cut(true, 0)
+	return encodeCut(w.e, w.opts)
+}
+
+// encodeCut ends a job the way o.Cut says.
+func encodeCut(e *escpos.Encoder, o Opts) error {
+	switch o.Cut {
+	case CutFullFeed:
+		return e.Cut(false, 0)
+	case CutPartial:
+		if err := e.FeedDots(CutterFeed * o.FeedUnits); err != nil {
+			return err
+		}
+		return e.Raw([]byte{escpos.GS, 'V', 1})
+	case CutNone:
+		return e.FeedDots(TearFeed * o.FeedUnits)
+	}
+	return e.Cut(true, 0)
+}
+
+// padImages is for printers that ignore ESC a for images: each centred or
+// right-aligned raster (text lines, rules, raster codes, ladder barcodes)
+// becomes a left-aligned raster with blank bytes on its left that put it
+// where the printer would have centred it. Native codes and printer-font
+// text keep ESC a, which such printers do honour for them.
+func padImages(blocks []block, width int) ([]block, error) {
+	out := make([]block, len(blocks))
+	for i, b := range blocks {
+		out[i] = b
+		switch b := b.(type) {
+		case *rasterBlock:
+			if b.bm == nil || b.align == escpos.Left {
+				continue
+			}
+			p, err := b.padded(width)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = p
+		case *codeBlock:
+			if !b.raster {
+				continue
+			}
+			r := &rasterBlock{bm: b.bm, align: escpos.Center, above: b.above, below: b.gap}
+			p, err := r.padded(width)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = p
+		}
+	}
+	return out, nil
+}
+
+// padded is r left-aligned, shifted right by whole bytes of blank dots to
+// about where the printer would put it aligned.
+func (r *rasterBlock) padded(width int) (*rasterBlock, error) {
+	dx, _ := r.scale.Dots()
+	pad := r.x(width) / (8 * dx)
+	bm, err := escpos.NewBitmap(pad*8+r.bm.Stride*8, r.bm.Height)
+	if err != nil {
+		return nil, fmt.Errorf("layout: pad image: %w", err)
+	}
+	for y := 0; y < r.bm.Height; y++ {
+		copy(bm.Pix[y*bm.Stride+pad:(y+1)*bm.Stride], r.bm.Pix[y*r.bm.Stride:(y+1)*r.bm.Stride])
+	}
+	return &rasterBlock{bm: bm, align: escpos.Left, above: r.above, below: r.below, scale: r.scale}, nil
 }

@@ -208,7 +208,7 @@ func (r *Renderer) receiptCopy(p *page, j ReceiptJob, label string, o Opts) erro
 	}
 	if j.LookupURL != "" {
 		module := 4
-		qr, err := r.qrBlock(j.LookupURL, escpos.QROpts{ModuleSize: module, Level: escpos.QRLevelM}, o.RasterCodes)
+		qr, err := r.qrBlock(j.LookupURL, escpos.QROpts{ModuleSize: module, Level: escpos.QRLevelM}, o.rasterQR())
 		if err != nil {
 			return err
 		}

@@ -21,25 +21,83 @@ const (
 	Width80 = 576
 )
 
-// Opts are the per-printer rendering settings.
+// Opts are the per-printer rendering settings; devices/profile makes them
+// from a printer model.
 type Opts struct {
-	// Width is the printable width in dots: Width58 or Width80.
+	// Width is the printable width in dots: Width58 or Width80 at 203 dpi,
+	// or another multiple of 8 from MinWidth to MaxWidth (512 on an 80 mm
+	// Epson TM-T88V, 180 dpi).
 	Width int
 	// RasterCodes sends barcodes and QR codes as raster images, for printers
 	// without GS k 73 or GS ( k.
 	RasterCodes bool
+	// RasterQR sends QR codes (only) as raster images, for printers that
+	// draw Code128 but print GS ( k as text.
+	RasterQR bool
 	// BandRows is the height of each GS v 0 band (0: escpos.DefaultBandRows).
 	BandRows int
 	// Location is the time zone dates are printed in (nil: Asia/Ho_Chi_Minh).
 	Location *time.Location
+	// FeedUnits is how many of the printer's vertical motion units make one
+	// dot (0 or 1: ESC J and ESC 3 count dots; 2: they count 1/406 inch, as
+	// on an Epson TM-T20, so every feed is sent doubled).
+	FeedUnits int
+	// PadImages is for printers that ignore ESC a for raster images (they
+	// print every image flush left): centred and right-aligned images are
+	// sent left-aligned with blank bytes on their left instead.
+	PadImages bool
+	// Cut is how each ticket or receipt copy ends (zero: CutPartialFeed).
+	Cut Cut
 }
+
+// rasterQR reports whether QR codes go as images.
+func (o Opts) rasterQR() bool { return o.RasterCodes || o.RasterQR }
+
+// Cut is the command that ends a job.
+type Cut int
+
+const (
+	// CutPartialFeed feeds to the cutter and cuts leaving a bridge (GS V 66 0).
+	CutPartialFeed Cut = iota
+	// CutFullFeed feeds to the cutter and cuts through (GS V 65 0).
+	CutFullFeed
+	// CutPartial cuts at once leaving a bridge (GS V 1), after a feed of
+	// CutterFeed dots that takes the last line past the cutter.
+	CutPartial
+	// CutNone is for printers without a cutter: TearFeed dots of paper are
+	// fed so the last line clears the tear bar.
+	CutNone
+)
+
+// Feeds of the cuts that do not feed by themselves, in dots: the distance
+// from the print head to the cutter or the tear bar is 10 to 15 mm on the
+// printers we know (an estimate: the manuals do not all give it).
+const (
+	CutterFeed = 120
+	TearFeed   = 96
+)
+
+// Bounds of Opts.Width, in dots.
+const (
+	MinWidth = 256
+	MaxWidth = 832
+)
 
 // DefaultOpts is an 80 mm printer with native barcode and QR commands.
 var DefaultOpts = Opts{Width: Width80}
 
 func (o Opts) check() (Opts, error) {
-	if o.Width != Width58 && o.Width != Width80 {
-		return o, fmt.Errorf("layout: width %d dots (want %d or %d)", o.Width, Width58, Width80)
+	if o.Width < MinWidth || o.Width > MaxWidth || o.Width%8 != 0 {
+		return o, fmt.Errorf("layout: width %d dots (want %d, %d or a multiple of 8 from %d to %d)", o.Width, Width58, Width80, MinWidth, MaxWidth)
+	}
+	if o.FeedUnits < 0 || o.FeedUnits > 4 {
+		return o, fmt.Errorf("layout: %d feed units per dot (0..4)", o.FeedUnits)
+	}
+	if o.FeedUnits == 0 {
+		o.FeedUnits = 1
+	}
+	if o.Cut < CutPartialFeed || o.Cut > CutNone {
+		return o, fmt.Errorf("layout: cut %d", o.Cut)
 	}
 	if o.BandRows < 0 || o.BandRows > escpos.MaxBandRows {
 		return o, fmt.Errorf("layout: band of %d rows", o.BandRows)
@@ -177,7 +235,7 @@ func AllRaster(out *Output, o Opts) ([]byte, error) {
 	if err := e.Raster(bm, o.BandRows); err != nil {
 		return nil, err
 	}
-	if err := e.Cut(true, 0); err != nil {
+	if err := encodeCut(e, o); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

@@ -59,7 +59,7 @@ func (r *Renderer) TestPage(j TestJob, o Opts) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	qr, err := r.qrBlock("https://motcua.example/test", escpos.QROpts{ModuleSize: 5, Level: escpos.QRLevelM}, o.RasterCodes)
+	qr, err := r.qrBlock("https://motcua.example/test", escpos.QROpts{ModuleSize: 5, Level: escpos.QRLevelM}, o.rasterQR())
 	if err != nil {
 		return nil, err
 	}

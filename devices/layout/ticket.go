@@ -146,10 +146,10 @@ func (r *Renderer) ticketPage(j TicketJob, number string, o Opts) (*page, error)
 		}
 	}
 	module := 6
-	if w == Width58 {
+	if w <= Width58 {
 		module = 5
 	}
-	qr, err := r.qrBlock(j.URL(), escpos.QROpts{ModuleSize: module, Level: escpos.QRLevelM}, o.RasterCodes)
+	qr, err := r.qrBlock(j.URL(), escpos.QROpts{ModuleSize: module, Level: escpos.QRLevelM}, o.rasterQR())
 	if err != nil {
 		return nil, err
 	}

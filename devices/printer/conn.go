@@ -264,6 +264,26 @@ func confirm(ctx context.Context, name string, rw io.ReadWriter) error {
 	return nil
 }
 
+// Talk implements Talker.
+func (c *Conn) Talk(ctx context.Context, f func(rw io.ReadWriter) error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return ErrClosed
+	}
+	if c.stuck {
+		return offline(c.o.Name, ErrWriteTimeout)
+	}
+	rw, ok := c.statusLink()
+	if !ok {
+		return ErrNoStatus
+	}
+	if err := ctxErr(c.o.Name, ctx); err != nil {
+		return err
+	}
+	return f(rw)
+}
+
 // DefaultConfirmTimeout bounds Confirm when its context sets no deadline.
 const DefaultConfirmTimeout = 30 * time.Second
 

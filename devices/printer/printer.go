@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"motcua/devices/escpos"
@@ -46,6 +47,14 @@ type Confirmer interface {
 	// ErrNoStatus when the link cannot carry an answer, and a *DeviceError of
 	// KindOffline when none came before ctx ended.
 	Confirm(ctx context.Context) error
+}
+
+// Talker is a printer whose link can carry a conversation of the caller's
+// (motcua print-test --probe asks GS I): f runs with nothing else on the
+// link, which bounds its reads (escpos.DeadlineReader or TimeoutReader);
+// a link that cannot answer returns ErrNoStatus.
+type Talker interface {
+	Talk(ctx context.Context, f func(rw io.ReadWriter) error) error
 }
 
 // WireTimer is a printer whose link has a known speed (a serial port).

@@ -3,6 +3,7 @@ package printer
 import (
 	"context"
 	"errors"
+	"io"
 	"sync"
 	"time"
 )
@@ -90,6 +91,24 @@ func (r *Redial) Confirm(ctx context.Context) error {
 		return ErrNoStatus
 	}
 	err = c.Confirm(ctx)
+	r.dropOnOffline(err)
+	return err
+}
+
+// Talk implements Talker when the printer it opens does; otherwise it
+// returns ErrNoStatus.
+func (r *Redial) Talk(ctx context.Context, f func(rw io.ReadWriter) error) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p, err := r.get()
+	if err != nil {
+		return err
+	}
+	t, ok := p.(Talker)
+	if !ok {
+		return ErrNoStatus
+	}
+	err = t.Talk(ctx, f)
 	r.dropOnOffline(err)
 	return err
 }

@@ -3,6 +3,7 @@ package printer
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"sync"
 	"time"
@@ -139,6 +140,28 @@ func (t *TCP) Confirm(ctx context.Context) error {
 		if derr := c.SetWriteDeadline(time.Time{}); derr != nil {
 			err = offline(t.o.Name, derr)
 		}
+	}
+	if err != nil {
+		t.drop()
+	}
+	return err
+}
+
+// Talk implements Talker.
+func (t *TCP) Talk(ctx context.Context, f func(rw io.ReadWriter) error) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c, err := t.dial(ctx)
+	if err != nil {
+		return err
+	}
+	if err := c.SetWriteDeadline(time.Now().Add(t.o.WriteTimeout)); err != nil {
+		t.drop()
+		return offline(t.o.Name, err)
+	}
+	err = f(c)
+	if derr := c.SetWriteDeadline(time.Time{}); err == nil && derr != nil {
+		err = offline(t.o.Name, derr)
 	}
 	if err != nil {
 		t.drop()

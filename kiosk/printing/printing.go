@@ -13,6 +13,7 @@ import (
 
 	"motcua/devices/layout"
 	"motcua/devices/printer"
+	"motcua/devices/profile"
 	"motcua/devices/spool"
 	"motcua/display"
 	"motcua/internal/clock"
@@ -53,9 +54,39 @@ type Printer struct {
 	// RasterCodes prints barcodes and QR codes as images, for printers
 	// without the GS k / GS ( k commands.
 	RasterCodes bool
-	// Status is how the spooler uses its status: auto (""), always or
-	// never (spool.StatusMode).
+	// Status is how the spooler uses its status: auto, always or never
+	// (spool.StatusMode); "": its model's (auto, or never for a model
+	// that never answers).
 	Status string
+	// Model is its devices/profile name ("": generic): the layout's width in
+	// dots, feed unit, image centring, codes and cut, and the defaults of
+	// FlowControl and Status. Width, RasterCodes, FlowControl and Status
+	// override it.
+	Model string
+}
+
+// Profile is p's printer profile (the generic one for a model it does not know).
+func (p Printer) Profile() profile.Profile {
+	if pr, ok := profile.Lookup(p.Model); ok {
+		return pr
+	}
+	return profile.Default()
+}
+
+// StatusMode is how the spooler uses p's status: Status, else its model's.
+func (p Printer) StatusMode() spool.StatusMode {
+	if p.Status != "" {
+		return spool.StatusMode(p.Status)
+	}
+	return spool.StatusMode(p.Profile().Status)
+}
+
+// Flow is p's serial handshake: FlowControl, else its model's.
+func (p Printer) Flow() string {
+	if p.FlowControl != "" {
+		return p.FlowControl
+	}
+	return p.Profile().FlowControl
 }
 
 // Opts configures a Service.
@@ -162,7 +193,7 @@ func Open(ctx context.Context, db *sql.DB, engine Engine, o Opts) (*Service, err
 	so.MaxAgeByKind = map[string]time.Duration{KindTicket: o.TicketTimeout}
 	so.StatusModes = map[string]spool.StatusMode{}
 	for _, p := range o.Printers {
-		so.StatusModes[p.Name] = spool.StatusMode(p.Status)
+		so.StatusModes[p.Name] = p.StatusMode()
 	}
 	if o.KeepJobData != 0 {
 		so.KeepJobData = o.KeepJobData
@@ -214,7 +245,7 @@ func OpenPrinter(p Printer, dataDir string) (printer.Printer, error) {
 	case TransportFile:
 		return printer.NewFile(printer.FileOpts{Name: p.Name, Dir: FileDir(p, dataDir)})
 	case TransportSerial:
-		o := printer.SerialOpts{Name: p.Name, Path: p.Path, Baud: p.Baud, FlowControl: p.FlowControl}
+		o := printer.SerialOpts{Name: p.Name, Path: p.Path, Baud: p.Baud, FlowControl: p.Flow()}
 		return printer.NewRedial(p.Name, func() (printer.Printer, error) { return printer.OpenSerial(o) }), nil
 	case TransportUSB:
 		o := printer.USBOpts{Name: p.Name, Path: p.Path}
@@ -276,12 +307,16 @@ func (s *Service) Close() error {
 // Statuses is each printer's last known state, for /healthz.
 func (s *Service) Statuses() map[string]printer.Status { return s.spool.Statuses() }
 
-// LayoutOpts are the layout options of printer p, dates in loc.
+// LayoutOpts are the layout options of printer p, dates in loc: its
+// model's on its paper, codes as images also when p.RasterCodes says so.
 func LayoutOpts(p Printer, loc *time.Location) layout.Opts {
-	o := layout.Opts{Width: layout.Width80, RasterCodes: p.RasterCodes, Location: loc}
+	paper := 80
 	if p.Width == 58 {
-		o.Width = layout.Width58
+		paper = 58
 	}
+	o := p.Profile().Layout(paper)
+	o.RasterCodes = o.RasterCodes || p.RasterCodes
+	o.Location = loc
 	return o
 }
 

@@ -12,7 +12,7 @@ import (
 
 // Device is a fake ESC/POS printer on the far end of a link. It parses what
 // arrives: DLE EOT n and GS r 1 are answered at once from the status the
-// test set; everything else is kept, and each cut counts as a finished job.
+// test set, GS I n from its Identity; everything else is kept, and each cut counts as a finished job.
 type Device struct {
 	rw io.ReadWriter
 
@@ -29,6 +29,54 @@ type Device struct {
 	stop     chan struct{}
 	inData   bool // answer DLE EOT wherever it appears, as Epson printers do
 	silent   bool // answer nothing: a 2-wire cable, a one-way link
+	identity *Identity
+}
+
+// Identity is what a printer answers to GS I n: one byte for n = 1, 2, 3
+// (model, type and ROM version IDs) and "_" text NUL for n = 65, 66, 67
+// (firmware, maker, model name); an empty text is not answered at all, as
+// printers without "printer information B" do.
+type Identity struct {
+	ModelID, TypeID, ROMID byte
+	Firmware, Maker, Model string
+}
+
+// EpsonTMT20III answers as an Epson TM-T20III. The maker and model names
+// are Epson's; the ID bytes are this fake's (type ID bit 1: autocutter).
+var EpsonTMT20III = Identity{ModelID: 0x20, TypeID: 0x02, ROMID: 0x41, Firmware: "30.01 ESC/POS", Maker: "EPSON", Model: "TM-T20III"}
+
+// Identify makes the device answer GS I n as id; nil (the default) answers
+// nothing, as many clones do.
+func (d *Device) Identify(id *Identity) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.identity = id
+}
+
+// answerGSI is the answer to GS I n, nil when there is none.
+func (id *Identity) answerGSI(n byte) []byte {
+	if id == nil {
+		return nil
+	}
+	text := ""
+	switch n {
+	case 1, 49:
+		return []byte{id.ModelID}
+	case 2, 50:
+		return []byte{id.TypeID}
+	case 3, 51:
+		return []byte{id.ROMID}
+	case 65:
+		text = id.Firmware
+	case 66:
+		text = id.Maker
+	case 67:
+		text = id.Model
+	}
+	if text == "" {
+		return nil
+	}
+	return append(append([]byte{'_'}, text...), 0)
 }
 
 // NewDevice starts a device reading rw until rw fails or Close.
@@ -231,6 +279,8 @@ func (d *Device) handle(c escpos.Command) {
 		}
 	case "GS r":
 		answer = []byte{escpos.PaperAnswer(s.PaperNearEnd, s.PaperEnd)}
+	case "GS I":
+		answer = d.identity.answerGSI(c.Raw[2])
 	default:
 		d.received = append(d.received, c.Raw...)
 		if d.pauseAt > 0 && len(d.received) >= d.pauseAt {

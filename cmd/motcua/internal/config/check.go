@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"motcua/devices/profile"
 	"motcua/queue"
 )
 
@@ -474,10 +475,24 @@ func (c *Config) checkPrinters() []*Error {
 		default:
 			errs = append(errs, c.fail(key+".transport", "%q: use file, serial, usb or tcp", p.Transport))
 		}
+		prof, ok := profile.Lookup(p.Model)
+		if !ok {
+			errs = append(errs, c.fail(key+".model", "%q: not a known printer model; use one of %s (generic if yours is not listed)",
+				p.Model, strings.Join(profile.Names(), ", ")))
+			prof = profile.Default()
+		} else if p.Model != "" {
+			c.Printers[i].Model = prof.Name
+		}
 		switch p.Width {
 		case 0:
 			c.Printers[i].Width = 80
+			if !prof.Paper(80) {
+				c.Printers[i].Width = 58
+			}
 		case 58, 80:
+			if !prof.Paper(p.Width) {
+				errs = append(errs, c.fail(key+".width", "%d: the %s does not take %d mm paper", p.Width, p.Model, p.Width))
+			}
 		default:
 			errs = append(errs, c.fail(key+".width", "%d: paper is 58 or 80 (mm)", p.Width))
 		}

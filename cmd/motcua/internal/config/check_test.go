@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/devices/profile"
 	"motcua/internal/yamlconf"
 )
 
@@ -118,6 +119,10 @@ func TestEverySectionNamesTheKeyAndLine(t *testing.T) {
 			"config:26: printers[1].baud: a speed cannot be negative", 26},
 		{"printers", "width: 58", "width: 58, status: sometimes",
 			`config:26: printers[1].status: "sometimes": use auto, always or never`, 26},
+		{"printers", "width: 58", "width: 58, model: tm-t99",
+			`config:26: printers[1].model: "tm-t99": not a known printer model; use one of ` + strings.Join(profile.Names(), ", ") + ` (generic if yours is not listed)`, 26},
+		{"printers", "width: 58", "width: 58, model: vkp80",
+			"config:26: printers[1].width: 58: the vkp80 does not take 58 mm paper", 26},
 		{"printers", "{name: kiosk1, transport: file}", "{name: kiosk1, transport: file}\n  - {name: kiosk1, transport: file}",
 			`config:26: printers[1].name: "kiosk1": a printer needs a unique name of letters, digits, - or _`, 26},
 		{"scanners", "path: /dev/ttyACM0}", "path: /dev/ttyACM0, baud: -1}",
@@ -192,5 +197,23 @@ func TestCheckOneSection(t *testing.T) {
 	errs := c.Check("voices")
 	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "config: voices: no such section: use center, security,") {
 		t.Fatalf("Check(voices) = %v", errs)
+	}
+}
+
+// model: names a printer profile, in any case; a 58 mm-only model's paper
+// defaults to 58 mm.
+func TestPrinterModel(t *testing.T) {
+	c, err := Parse([]byte(strings.NewReplacer(
+		"{name: kiosk1, transport: file}", "{name: kiosk1, transport: file, model: XP-58IIH}",
+		"width: 58}", "width: 80, model: tm-t88v}",
+	).Replace(sectionsBase)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := c.Printers[0]; p.Model != "xp-58iih" || p.Width != 58 {
+		t.Errorf("printer 0: model %q, width %d", p.Model, p.Width)
+	}
+	if p := c.Printers[1]; p.Model != "tm-t88v" || p.Width != 80 {
+		t.Errorf("printer 1: model %q, width %d", p.Model, p.Width)
 	}
 }

@@ -287,6 +287,11 @@ type Printer struct {
 	// that never answers is printed on without confirmation), always (a
 	// printer that does not answer is offline) or never (a one-way link).
 	Status string `yaml:"status"`
+	// Model is the printer's profile (devices/profile: tm-t20iii, tm-t88v,
+	// xp-80c…; default generic): its width in dots, feed unit, image
+	// centring, codes, cut, flow control and status support. width,
+	// raster_codes, flow_control and status override it.
+	Model string `yaml:"model"`
 }
 
 // DefaultKioskIdle is the idle time of a kiosk that sets none.
