@@ -52,6 +52,17 @@ func (e *Encoder) write(b []byte) error {
 	return nil
 }
 
+// DisableRealtimeControl sends GS ( D with m = 20 to switch off the
+// real-time commands DLE DC4 1 (pulse a drawer) and DLE DC4 2 (power off)
+// until the printer is reset or switched off: raster image bytes that
+// happen to read as one of them are then printed, not obeyed. Epson TM
+// printers take it; others may print it as data, so it is sent only where
+// the printer's profile says so. (DLE EOT, the status query, stays on: it
+// cannot be switched off, which is why status reads resynchronise.)
+func (e *Encoder) DisableRealtimeControl() error {
+	return e.write([]byte{GS, '(', 'D', 5, 0, 20, 1, 0, 2, 0})
+}
+
 // Init resets the printer to its power-on settings (ESC @).
 func (e *Encoder) Init() error { return e.write([]byte{ESC, '@'}) }
 

@@ -63,6 +63,11 @@ func (p *page) render(o Opts) (*Output, error) {
 	if err := w.e.Init(); err != nil {
 		return nil, err
 	}
+	if o.NoRealtime {
+		if err := w.e.DisableRealtimeControl(); err != nil {
+			return nil, err
+		}
+	}
 	blocks := p.blocks
 	if o.PadImages {
 		var err error

@@ -48,6 +48,9 @@ type Opts struct {
 	PadImages bool
 	// Cut is how each ticket or receipt copy ends (zero: CutPartialFeed).
 	Cut Cut
+	// NoRealtime sends GS ( D after ESC @ so that image bytes cannot act as
+	// the real-time commands DLE DC4 1 and 2 (Epson TM printers).
+	NoRealtime bool
 }
 
 // rasterQR reports whether QR codes go as images.
@@ -231,6 +234,11 @@ func AllRaster(out *Output, o Opts) ([]byte, error) {
 	e := escpos.NewEncoder(&buf)
 	if err := e.Init(); err != nil {
 		return nil, err
+	}
+	if o.NoRealtime {
+		if err := e.DisableRealtimeControl(); err != nil {
+			return nil, err
+		}
 	}
 	if err := e.Raster(bm, o.BandRows); err != nil {
 		return nil, err

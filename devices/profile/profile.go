@@ -46,6 +46,10 @@ type Profile struct {
 	// FlowControl is the serial handshake the printer ships with ("": the
 	// transport's default), as flow_control in the config.
 	FlowControl string
+	// RealtimeSwitch: the printer takes GS ( D, so each job switches off
+	// the real-time commands its image bytes could trigger (DLE DC4:
+	// drawer pulse, power off).
+	RealtimeSwitch bool
 	// Notes are what differs and what is uncertain, for the docs and the probe.
 	Notes string
 }
@@ -65,6 +69,7 @@ func (p Profile) Layout(paperMM int) layout.Opts {
 		FeedUnits:   p.FeedUnits,
 		PadImages:   !p.CentresImages,
 		Cut:         p.Cut,
+		NoRealtime:  p.RealtimeSwitch,
 	}
 }
 

@@ -391,3 +391,23 @@ func TestProfilesAreValid(t *testing.T) {
 		t.Fatalf("names %v do not start with generic", Names())
 	}
 }
+
+// Epson TM printers get GS ( D right after ESC @, so that image bytes
+// cannot pulse a drawer or power the printer off; printers not known to
+// take it never get it.
+func TestRealtimeCommandsOffWhereThePrinterAllows(t *testing.T) {
+	r := newRenderer(t)
+	for _, p := range All() {
+		jobs := render(t, r, p, 80)
+		for kind, b := range jobs {
+			cmds := parse(t, b)
+			off := len(cmds) > 1 && cmds[1].Name == "GS ( D" && bytes.Equal(cmds[1].Data, []byte{20, 1, 0, 2, 0})
+			if off != p.RealtimeSwitch {
+				t.Errorf("%s %s: GS ( D after ESC @ %v, want %v", p.Name, kind, off, p.RealtimeSwitch)
+			}
+		}
+	}
+	if !lookup(t, "tm-t20iii").RealtimeSwitch || Default().RealtimeSwitch {
+		t.Fatal("the Epson profile must switch real-time commands off, the generic one must not")
+	}
+}

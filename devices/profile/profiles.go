@@ -18,7 +18,7 @@ func profiles() []Profile {
 			Name: "tm-t20iii", Maker: "EPSON", Models: []string{"TM-T20", "TM-T20II", "TM-T20III", "TM-T20X"},
 			DPI: 203, Width58: layout.Width58, Width80: layout.Width80,
 			FeedUnits: 2, CentresImages: true, NativeQR: true, NativeCode128: true,
-			Status: StatusAuto, Cut: layout.CutPartialFeed, FlowControl: "dtrdsr",
+			Status: StatusAuto, Cut: layout.CutPartialFeed, FlowControl: "dtrdsr", RealtimeSwitch: true,
 			Notes: "Vertical motion unit 1/406 inch (GS P default y = 406): every ESC J and ESC 3 is doubled. " +
 				"Serial handshake DTR/DSR by default (memory switch). 58 mm paper: 384 dots kept (uncertain: " +
 				"the printer may print a little wider).",
@@ -27,7 +27,7 @@ func profiles() []Profile {
 			Name: "tm-t82iii", Maker: "EPSON", Models: []string{"TM-T82", "TM-T82II", "TM-T82III", "TM-T82X"},
 			DPI: 203, Width58: layout.Width58, Width80: layout.Width80,
 			FeedUnits: 1, CentresImages: true, NativeQR: true, NativeCode128: true,
-			Status: StatusAuto, Cut: layout.CutPartialFeed, FlowControl: "dtrdsr",
+			Status: StatusAuto, Cut: layout.CutPartialFeed, FlowControl: "dtrdsr", RealtimeSwitch: true,
 			Notes: "Feed unit uncertain: 1/203 inch kept; if blank spaces print halved, use tm-t20iii. " +
 				"Serial handshake DTR/DSR by default.",
 		},
@@ -35,7 +35,7 @@ func profiles() []Profile {
 			Name: "tm-t88v", Maker: "EPSON", Models: []string{"TM-T88IV", "TM-T88V", "TM-T88VI", "TM-T88VII"},
 			DPI: 180, Width58: 360, Width80: 512,
 			FeedUnits: 2, CentresImages: true, NativeQR: true, NativeCode128: true,
-			Status: StatusAuto, Cut: layout.CutPartialFeed, FlowControl: "dtrdsr",
+			Status: StatusAuto, Cut: layout.CutPartialFeed, FlowControl: "dtrdsr", RealtimeSwitch: true,
 			Notes: "180 dpi, 512 dots on 80 mm (360 on 58 mm): everything is laid out within them, and prints " +
 				"about 13% larger. Vertical motion unit 1/360 inch (GS P default y = 360, as on the TM-T88III): " +
 				"ESC J doubled. No GS ( k on the TM-T88IV before firmware with 2D codes (uncertain: use " +
