@@ -19,10 +19,24 @@ func (r *rig) state(id string) queue.State {
 	return tk.State
 }
 
+// tick rolls the day over if it is due, and returns once every change the
+// engine holds is committed: the fake clock may have woken Run, whose own
+// Tick then did the rollover and is still committing it when this one finds
+// nothing to do (a ticket dropped from memory is read from the store).
 func (r *rig) tick() {
 	r.t.Helper()
 	if err := r.e.Tick(context.Background()); err != nil {
 		r.t.Fatal(err)
+	}
+	want := r.e.Snapshot().Seq
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		evs := committed(r.t, r.store)
+		if want == 0 || len(evs) > 0 && evs[len(evs)-1].Seq >= want {
+			return
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("the engine is at seq %d, the store has not caught up in 5 s", want)
+		}
 	}
 }
 
