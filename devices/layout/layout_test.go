@@ -231,19 +231,7 @@ func TestGoldenBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, got := range map[string][]byte{"ticket-80.bin": tk.Bytes, "receipt-80.bin": rc.Bytes} {
-		path := filepath.Join("testdata", name)
-		if *update {
-			if err := os.WriteFile(path, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (go test -update creates it)", err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("%s: %d bytes differ from the golden %d bytes (go test -update after checking the previews)", name, len(got), len(want))
-		}
+		layouttest.Golden(t, filepath.Join("testdata", name), got, *update)
 	}
 }
 

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"motcua/devices/escpos"
 	"motcua/devices/layout"
+	"motcua/devices/layout/layouttest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -87,19 +87,7 @@ func TestGoldenBytesPerProfile(t *testing.T) {
 		mm := paper(p)
 		for kind, got := range render(t, r, p, mm) {
 			name := fmt.Sprintf("%s-%s-%d.bin", p.Name, kind, mm)
-			path := filepath.Join("testdata", name)
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (go test -update creates it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s: %d bytes differ from the golden %d bytes (go test -update after checking them)", name, len(got), len(want))
-			}
+			layouttest.Golden(t, filepath.Join("testdata", name), got, *update)
 		}
 	}
 }

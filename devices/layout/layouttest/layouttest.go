@@ -10,7 +10,10 @@
 package layouttest
 
 import (
+	"bytes"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -34,4 +37,22 @@ func Zbar(t testing.TB, path string) []string {
 		}
 	}
 	return codes
+}
+
+// Golden compares got with the golden file at path, after writing got there
+// when update is set (go test -update); a missing file says how to make it.
+func Golden(t testing.TB, path string, got []byte, update bool) {
+	t.Helper()
+	if update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update creates it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s: %d bytes differ from the golden %d bytes (go test -update after checking the previews)", filepath.Base(path), len(got), len(want))
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/msg"
 	"motcua/kiosk/printing"
 	"motcua/queue"
 )
@@ -12,30 +13,20 @@ import (
 // same wait, in the same words, whatever it is.
 func TestPaperAndAPISayTheSameWait(t *testing.T) {
 	s := &Server{loc: time.FixedZone("ICT", 7*3600)}
-	for _, tc := range []struct {
-		wait   time.Duration
-		vi, en string
-	}{
-		{0, "dưới 1 phút", "under a minute"},
-		{30 * time.Second, "khoảng 1 phút", "about 1 minute"},
-		{59 * time.Second, "khoảng 1 phút", "about 1 minute"},
-		{60 * time.Second, "khoảng 1 phút", "about 1 minute"},
-		{61 * time.Second, "khoảng 2 phút", "about 2 minutes"},
-		{89 * time.Second, "khoảng 2 phút", "about 2 minutes"},
-		{90 * time.Second, "khoảng 2 phút", "about 2 minutes"},
-		{1500 * time.Millisecond, "khoảng 1 phút", "about 1 minute"},
-		{29*time.Minute + 59*time.Second, "khoảng 30 phút", "about 30 minutes"},
-		{2 * time.Hour, "khoảng 2 giờ", "about 2 hours"},
-		{2*time.Hour + 20*time.Minute, "khoảng 2 giờ 20 phút", "about 2 hours 20 minutes"},
-	} {
-		in := queue.TicketInfo{Ticket: queue.Ticket{ID: "t1", Number: "A001", State: queue.Waiting}, Ahead: 2, EstimatedWait: tc.wait}
+	// The words themselves are msg.Wait's (its own test pins them); here the
+	// API and the paper must both say them, around every rounding edge.
+	for _, wait := range []time.Duration{0, 30 * time.Second, 59 * time.Second, 60 * time.Second,
+		61 * time.Second, 89 * time.Second, 90 * time.Second, 1500 * time.Millisecond,
+		29*time.Minute + 59*time.Second, 2 * time.Hour, 2*time.Hour + 20*time.Minute} {
+		want := msg.Wait(wait)
+		in := queue.TicketInfo{Ticket: queue.Ticket{ID: "t1", Number: "A001", State: queue.Waiting}, Ahead: 2, EstimatedWait: wait}
 		api := s.ticketJSON(in)
 		paper := printing.TicketJob(printing.Opts{BaseURL: "http://127.0.0.1:8080"}, in).Lines()
-		if api.EstimatedWaitText != tc.vi || api.EstimatedWaitTextEN != tc.en {
-			t.Errorf("%v: API says %q / %q, want %q / %q", tc.wait, api.EstimatedWaitText, api.EstimatedWaitTextEN, tc.vi, tc.en)
+		if api.EstimatedWaitText != want.VI || api.EstimatedWaitTextEN != want.EN {
+			t.Errorf("%v: API says %q / %q, want %q / %q", wait, api.EstimatedWaitText, api.EstimatedWaitTextEN, want.VI, want.EN)
 		}
-		if want := "Thời gian chờ dự kiến: " + api.EstimatedWaitText; len(paper) != 2 || paper[1] != want {
-			t.Errorf("%v: the paper says %q, the API %q", tc.wait, paper, api.EstimatedWaitText)
+		if line := "Thời gian chờ dự kiến: " + want.VI; len(paper) != 2 || paper[1] != line {
+			t.Errorf("%v: the paper says %q, want %q", wait, paper, line)
 		}
 	}
 }
