@@ -252,3 +252,50 @@ func TestPartlyPrintedJobIsNotSilentlyRestarted(t *testing.T) {
 		t.Fatalf("%d jobs printed whole", n)
 	}
 }
+
+// The mark of a job cut off once survives the ordinary waits that follow
+// (the printer offline before the next try): cut off a second time, the
+// job fails instead of being started over again.
+func TestPartlyPrintedMarkSurvivesAWait(t *testing.T) {
+	rec := printertest.NewRecorder()
+	cut := &printer.DeviceError{Printer: "p", Kind: printer.KindOffline, Err: errors.New("cable pulled")}
+	rec.FailNext(printertest.Failure{Written: 100, Err: cut})
+	h := newHarness(t)
+	s := h.start(map[string]printer.Printer{"p": rec}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := s.Submit(ctx, spool.Submission{Printer: "p", Kind: "receipt", Ref: "r", Data: make([]byte, 1000)}); err != nil {
+		t.Fatal(err)
+	}
+	// First cut: queued again to print from the top; the printer is then
+	// out of paper for one try.
+	for ctx.Err() == nil {
+		if e := h.eventOrWait(time.Minute); e != nil && e.State == spool.Queued && strings.Contains(e.Err, "partly printed") {
+			break
+		}
+	}
+	rec.SetStatus(printer.Status{State: printer.StateOffline, Paper: printer.PaperOut})
+	for ctx.Err() == nil {
+		if e := h.eventOrWait(time.Minute); e != nil && e.State == spool.Queued && strings.Contains(e.Err, "paper out") {
+			break
+		}
+	}
+	rec.SetStatus(printer.Status{State: printer.StateOnline, Paper: printer.PaperOK})
+	rec.FailNext(printertest.Failure{Written: 200, Err: cut})
+	for ctx.Err() == nil {
+		e := h.eventOrWait(time.Minute)
+		if e == nil {
+			continue
+		}
+		if e.State == spool.Failed {
+			if !strings.Contains(e.Err, "cut off again") {
+				t.Fatalf("failed with %q", e.Err)
+			}
+			return
+		}
+		if e.State == spool.Printed || e.State == spool.Sent {
+			t.Fatalf("cut off twice, it was started over a third time and %s", e.State)
+		}
+	}
+	t.Fatal("the job never settled")
+}

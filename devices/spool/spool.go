@@ -526,13 +526,29 @@ func (s *Spooler) isSilent(name string) bool {
 }
 
 func (s *Spooler) requeue(ctx context.Context, j Job, cause error) error {
-	j.LastError = cause.Error()
+	j.LastError = keepPartial(j.LastError, cause.Error())
 	if err := s.o.Store.Update(ctx, j.ID, Queued, j.Attempts, j.LastError, s.o.Clock.Now()); err != nil {
 		return err
 	}
 	s.o.Logger.Warn("print job waits", "printer", j.Printer, "job", j.ID, "attempt", j.Attempts, "err", cause)
 	s.emit(j, Queued, j.LastError)
 	return nil
+}
+
+// partialThen joins the partial mark of a job to the reason of a later wait.
+const partialThen = "; then: "
+
+// keepPartial is the new last error of a job: reason, after the partial mark
+// the job already carries, so that a wait in between (the printer offline)
+// does not forget that part of it came out.
+func keepPartial(last, reason string) string {
+	if !strings.HasPrefix(last, partialMark) || strings.HasPrefix(reason, partialMark) {
+		return reason
+	}
+	if i := strings.Index(last, partialThen); i >= 0 {
+		last = last[:i]
+	}
+	return last + partialThen + reason
 }
 
 func (s *Spooler) finish(ctx context.Context, j Job, st State, reason string) error {
