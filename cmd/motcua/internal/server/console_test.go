@@ -82,7 +82,7 @@ func TestCounterQueueListsTheWaitingAndWhoIsNext(t *testing.T) {
 	e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"A"}`) // 09:02
 	e.clock.Advance(time.Minute)
 	e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"B","priority":true}`) // 09:03
-	e.clock.Advance(time.Minute)                                                 // 09:04
+	e.clock.Advance(time.Minute)                                                // 09:04
 	tok := e.login("canbo1")
 	code, q := e.do("GET", "/api/v1/counters/1/queue", tok, "")
 	if code != 200 {
