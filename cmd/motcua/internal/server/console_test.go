@@ -113,3 +113,26 @@ func TestCounterQueueListsTheWaitingAndWhoIsNext(t *testing.T) {
 		t.Fatalf("another counter's list: %d", code)
 	}
 }
+
+// TestLastCompletedIsRecentForTwoMinutes: a completion is rateable for 10
+// minutes, but "recent" (what a reloaded tablet asks about) for 2, by the
+// service's clock.
+func TestLastCompletedIsRecentForTwoMinutes(t *testing.T) {
+	e := newEnv(t, "")
+	e.do("POST", "/api/v1/tickets", kioskK1, `{"service":"A"}`)
+	tok := e.login("canbo1")
+	e.do("POST", "/api/v1/counters/1/next", tok, "")
+	e.do("POST", "/api/v1/counters/1/complete", tok, "")
+	var elapsed time.Duration
+	for _, c := range []struct {
+		after            time.Duration
+		rateable, recent bool
+	}{{0, true, true}, {119 * time.Second, true, true}, {2 * time.Minute, true, false}, {9 * time.Minute, true, false}, {10 * time.Minute, false, false}} {
+		e.clock.Advance(c.after - elapsed)
+		elapsed = c.after
+		code, r := e.do("GET", "/api/v1/counters/1/last-completed", "", "")
+		if code != 200 || r["number"] != "A001" || r["rateable"] != c.rateable || r["recent"] != c.recent {
+			t.Fatalf("%v after the completion: %d %v, want rateable %v recent %v", c.after, code, r, c.rateable, c.recent)
+		}
+	}
+}

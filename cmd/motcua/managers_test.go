@@ -3,8 +3,11 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"motcua/internal/clock/clocktest"
 )
 
 // TestReportPageAddsUp: the report page shows every part of the total
@@ -53,4 +56,41 @@ func TestReportPageAddsUp(t *testing.T) {
 	}
 	do(t, admin, chromedp.Navigate(c.url+"/admin")) // and again from a fresh load
 	waitFor(t, admin, "the report again", `document.getElementById("adds-up")`)
+}
+
+// TestRatingTabletReloadedAsksOnlyAboutARecentVisit: a tablet loaded a
+// minute after a completion asks about it; reloaded nine minutes after it
+// (by the service's clock), it does not ask the next citizen about it. A
+// completion it sees happen it asks about.
+func TestRatingTabletReloadedAsksOnlyAboutARecentVisit(t *testing.T) {
+	clk := clocktest.New(time.Now())
+	c := startCenterWith(t, serviceOpts{apiClock: clk}, false)
+	ctx := t.Context()
+	issueN(t, c, "A", 2)
+	if _, err := c.engine.Next(ctx, "1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.engine.Complete(ctx, "1"); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Minute)
+	tablet := tab(t, browser(t), 1280, 800)
+	open(t, tablet, c.url+"/rating?counter=1&pair=demo-tablet-1")
+	waitFor(t, tablet, "the question a minute after", visible("ask")+` && document.getElementById("ask-ticket").textContent.includes("A001")`)
+
+	clk.Advance(8 * time.Minute)
+	open(t, tablet, c.url+"/rating?counter=1")
+	// It asks the API once loaded and once more on the socket's snapshot.
+	waitFor(t, tablet, "both answers acted on", `document.body.dataset.live === "1" && Number(document.body.dataset.polls) >= 2`)
+	if eval[bool](t, tablet, visible("ask")) {
+		t.Fatalf("reloaded nine minutes after A001 was completed, the tablet asks about it: %q", eval[string](t, tablet, `document.getElementById("ask-ticket").textContent`))
+	}
+
+	if _, err := c.engine.Next(ctx, "1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.engine.Complete(ctx, "1"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, tablet, "the question about A002, seen completed", visible("ask")+` && document.getElementById("ask-ticket").textContent.includes("A002")`)
 }
