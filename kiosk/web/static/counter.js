@@ -247,7 +247,6 @@
     const next = q.next ? q.next.number : "";
     $("next-number").textContent = next ? "→ " + next : "";
     $("act-next").dataset.next = next;
-    $("act-next").setAttribute("aria-label", t("next") + (next ? " " + next : ""));
     const chip = tk => el("li", { class: "chip" + (tk.number === next ? " is-next" : "") + (tk.priority ? " prio" : ""), "data-number": tk.number },
       el("b", {}, tk.number), el("span", { class: "wait" }, t("minutes", { m: Math.floor((tk.wait_s + elapsed) / 60) })),
       tk.priority ? el("span", { class: "tag" }, t("priority")) : null,
@@ -276,13 +275,17 @@
     if (busy || st.lost || !st.counter) return;
     if (name !== "next" && name !== "call" && !st.current) return;
     busy = true;
+    // A box is closed as the action starts, not when its answer comes: the
+    // socket may show the result first, and the clerk open a box on it.
+    const own = name === "transfer" || name === "call";
+    if (!own) closeBoxes();
     try {
       const a = actions[name] || { path: name };
       const tk = await api("POST", `/api/v1/counters/${encodeURIComponent(st.counter)}/${a.path}`, body);
       if (name === "transfer") message(t("transferred", { n: tk.number, f: tk.service_name }), "ok");
       else message(t(a.done || "called", { n: tk.number }), "ok");
       if (name === "noshow") offerUndo(tk.number);
-      closeBoxes();
+      if (own) closeBoxes();
     } catch (e) {
       if (e.code === "counter_taken_over" || e.code === "counter_in_use") lose(e);
       else if (e.status === 401) loggedOut(e);
