@@ -40,6 +40,10 @@ func key(t *testing.T, ctx context.Context, k string) {
 	do(t, ctx, chromedp.KeyEvent(k))
 }
 
+// The console's own answer to an action (msgText) comes once its request
+// is answered, which may be after the socket showed the result
+// (curNumber); a test waits for it before the next key, as the console
+// takes one action at a time.
 const (
 	curNumber = `document.getElementById("cur-number").textContent`
 	msgText   = `document.getElementById("msg").textContent`
@@ -67,7 +71,7 @@ func TestConsoleUndoesANoShow(t *testing.T) {
 	issueN(t, c, "A", 3)
 	console := consoleAt(t, c, 1366, 768, "canbo1")
 	key(t, console, "n")
-	waitFor(t, console, "A001 called", curNumber+` === "A001"`)
+	waitFor(t, console, "A001 called", curNumber+` === "A001" && `+msgText+` === "Đã gọi số A001."`)
 	key(t, console, "v")
 	waitFor(t, console, "A001 absent, with an undo", curNumber+` === "—" && `+visible("undo"))
 	if s := eval[string](t, console, `document.getElementById("undo").textContent`); !strings.Contains(s, "A001") || !strings.Contains(s, "giây") {
@@ -80,7 +84,7 @@ func TestConsoleUndoesANoShow(t *testing.T) {
 	}
 	waitFor(t, console, "A001 first on the list and next", `document.querySelector('#order-list [data-service="A"] li').dataset.number === "A001" && document.getElementById("act-next").dataset.next === "A001"`)
 	key(t, console, "n")
-	waitFor(t, console, "A001 called again", curNumber+` === "A001"`)
+	waitFor(t, console, "A001 called again", curNumber+` === "A001" && `+msgText+` === "Đã gọi số A001."`)
 	if tk := ticketByNumber(t, c, "A001"); tk.State != queue.Called {
 		t.Fatalf("A001 after the undo and next: %v", tk.State)
 	}
@@ -171,7 +175,7 @@ func TestConsoleTransferKeysAndNumberMessages(t *testing.T) {
 	issueN(t, c, "A", 2)
 	console := consoleAt(t, c, 1366, 768, "canbo1")
 	key(t, console, "n")
-	waitFor(t, console, "A001 called", curNumber+` === "A001"`)
+	waitFor(t, console, "A001 called", curNumber+` === "A001" && `+msgText+` === "Đã gọi số A001."`)
 	key(t, console, "c")
 	waitFor(t, console, "the targets", visible("transfer-box"))
 	labels := eval[string](t, console, `[...document.querySelectorAll("#transfer-list button")].map(b => b.querySelector("kbd").textContent + "=" + b.dataset.service).join()`)
@@ -179,7 +183,7 @@ func TestConsoleTransferKeysAndNumberMessages(t *testing.T) {
 		t.Fatalf("transfer keys %q, want 1=B,2=C,3=D", labels)
 	}
 	key(t, console, "2")
-	waitFor(t, console, "A001 moved", curNumber+` === "—"`)
+	waitFor(t, console, "A001 moved", curNumber+` === "—" && `+msgText+`.startsWith("Đã chuyển số A001")`)
 	if tk := ticketByNumber(t, c, "A001"); tk.Service != "C" || tk.State != queue.Transferred {
 		t.Fatalf("A001 after key 2: %s in %s", tk.State, tk.Service)
 	}
@@ -196,9 +200,9 @@ func TestConsoleTransferKeysAndNumberMessages(t *testing.T) {
 	waitFor(t, console, "no such number", msgText+` === "Không có số A057 hôm nay."`)
 	key(t, console, kb.Escape) // the box stays open to correct the number
 	key(t, console, "n")
-	waitFor(t, console, "A002 called", curNumber+` === "A002"`)
+	waitFor(t, console, "A002 called", curNumber+` === "A002" && `+msgText+` === "Đã gọi số A002."`)
 	key(t, console, "v")
-	waitFor(t, console, "A002 absent", curNumber+` === "—"`)
+	waitFor(t, console, "A002 absent", curNumber+` === "—" && `+msgText+` === "Đã ghi số A002 vắng mặt."`)
 	at := ticketByNumber(t, c, "A002").DoneAt.In(c.engine.Location()).Format("15:04")
 	callNumber("A002")
 	waitFor(t, console, "A002 lost its turn", msgText+`.startsWith("Số A002 đã bỏ lượt lúc `+at+`")`)
