@@ -41,7 +41,7 @@
       act_offline: "Không nhận được trả lời của máy chủ cho lệnh “{a}” (mất kết nối). Lệnh không được gửi lại tự động: khi có kết nối, xem lại số tại quầy rồi bấm lại nếu cần.",
       undo: "Hoàn tác: đưa số {n} lại hàng chờ ({s} giây)", return_ticket: "Đưa số {n} lại hàng chờ", returned: "Đã đưa số {n} lại hàng chờ, ở chỗ cũ.",
       order_title: "Thứ tự gọi", order_hint: "Các số đang chờ, theo thứ tự sẽ được gọi trong từng lĩnh vực; thời gian là thời gian đã chờ từ lúc lấy số.",
-      order_empty: "Không có ai chờ.", priority: "Ưu tiên", next_is: "Số tiếp theo của quầy", next_none: "Không có ai chờ quầy này",
+      order_empty: "Không có ai chờ.", priority: "Ưu tiên", next_is: "Số tiếp theo của quầy", next_tag: "Tiếp theo", next_none: "Không có ai chờ quầy này",
       minutes: "{m} phút", not_mine: "(quầy này không phục vụ)",
       in_use: "Quầy đang mở ở máy khác.", counter_name: "Quầy {c}",
     },
@@ -73,7 +73,7 @@
       act_offline: "No answer from the server to “{a}” (connection lost). It is not sent again by itself: once connected, check the ticket at the counter and press again if needed.",
       undo: "Undo: put {n} back in the queue ({s} s)", return_ticket: "Put {n} back in the queue", returned: "{n} is back in the queue, at its old place.",
       order_title: "Calling order", order_hint: "The numbers waiting, in the order each field calls them; the time is how long each has waited since it was taken.",
-      order_empty: "Nobody waiting.", priority: "Priority", next_is: "This counter's next number", next_none: "Nobody waits for this counter",
+      order_empty: "Nobody waiting.", priority: "Priority", next_is: "This counter's next number", next_tag: "Next", next_none: "Nobody waits for this counter",
       minutes: "{m} min", not_mine: "(not served here)",
       counter_name: "Counter {c}",
     },
@@ -250,7 +250,7 @@
     const chip = tk => el("li", { class: "chip" + (tk.number === next ? " is-next" : "") + (tk.priority ? " prio" : ""), "data-number": tk.number },
       el("b", {}, tk.number), el("span", { class: "wait" }, t("minutes", { m: Math.floor((tk.wait_s + elapsed) / 60) })),
       tk.priority ? el("span", { class: "tag" }, t("priority")) : null,
-      tk.number === next ? el("span", { class: "tag next-tag" }, t("next_is")) : null);
+      tk.number === next ? el("span", { class: "tag next-tag" }, t("next_tag")) : null);
     $("order-list").replaceChildren(
       el("p", { class: "order-next" + (next ? "" : " none") }, next ? [t("next_is") + ": ", el("b", { id: "order-next" }, next), q.next.priority ? " · " + t("priority") : ""] : t("next_none")),
       ...q.fields.filter(f => f.tickets.length || f.mine).map(f => el("div", { class: "order-field" + (f.mine ? " mine" : ""), "data-service": f.code },
