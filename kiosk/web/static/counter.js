@@ -38,6 +38,7 @@
       called: "Đã gọi số {n}.", recalled: "Đã gọi lại số {n}.", started: "Bắt đầu phục vụ số {n}.",
       completed: "Đã hoàn thành số {n}.", noshowed: "Đã ghi số {n} vắng mặt.", transferred: "Đã chuyển số {n} sang {f}.",
       lost_title: "Máy này không còn giữ quầy.", offline: "Mất kết nối tới máy chủ. Danh sách chờ tự tải lại mỗi 2 giây.",
+      net_error: "Không kết nối được tới máy chủ; yêu cầu chưa được gửi lại. Kiểm tra mạng rồi bấm lại.",
       act_offline: "Không nhận được trả lời của máy chủ cho lệnh “{a}” (mất kết nối). Lệnh không được gửi lại tự động: khi có kết nối, xem lại số tại quầy rồi bấm lại nếu cần.",
       undo: "Hoàn tác: đưa số {n} lại hàng chờ ({s} giây)", return_ticket: "Đưa số {n} lại hàng chờ", returned: "Đã đưa số {n} lại hàng chờ, ở chỗ cũ.",
       order_title: "Thứ tự gọi", order_hint: "Các số đang chờ, theo thứ tự sẽ được gọi trong từng lĩnh vực; thời gian là thời gian đã chờ từ lúc lấy số.",
@@ -70,6 +71,7 @@
       called: "Called {n}.", recalled: "Recalled {n}.", started: "Serving {n}.", completed: "Completed {n}.",
       noshowed: "{n} marked absent.", transferred: "{n} moved to {f}.", lost_title: "This console no longer holds the counter.",
       offline: "No connection to the server. The waiting list reloads every 2 s.", in_use: "The counter is open on another console.",
+      net_error: "No connection to the server; the request was not sent again. Check the network and press again.",
       act_offline: "No answer from the server to “{a}” (connection lost). It is not sent again by itself: once connected, check the ticket at the counter and press again if needed.",
       undo: "Undo: put {n} back in the queue ({s} s)", return_ticket: "Put {n} back in the queue", returned: "{n} is back in the queue, at its old place.",
       order_title: "Calling order", order_hint: "The numbers waiting, in the order each field calls them; the time is how long each has waited since it was taken.",
@@ -98,7 +100,7 @@
     $("return-ticket").hidden = true;
   }
   function errText(e) {
-    if (e.code === "network") return t("offline");
+    if (e.code === "network") return t("net_error");
     return motcua.messages.error(e, tr.lang);
   }
 
