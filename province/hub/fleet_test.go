@@ -324,7 +324,9 @@ func TestACenterKilledMidSendLosesNothingAndCountsNothingTwice(t *testing.T) {
 	if err := sameEvents(p.store.Events("c1"), want); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "nothing pending", 10*time.Second, func() bool { return again.link.State().Pending == 0 && again.link.Mark().Acked == want[len(want)-1].Seq })
+	waitFor(t, "nothing pending", 10*time.Second, func() bool {
+		return again.link.State().Pending == 0 && again.link.Mark().Acked == want[len(want)-1].Seq
+	})
 }
 
 func TestACenterCannotSpeakForAnother(t *testing.T) {
