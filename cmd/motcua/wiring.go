@@ -39,6 +39,9 @@ type service struct {
 	registry *registry.Registry
 	screens  *screens
 	handler  http.Handler
+	prints   *printing.Service
+	// scannerStates are the scanners' states now.
+	scannerStates func() map[string]scanner.State
 
 	closers []func() // run in reverse order by close
 	once    sync.Once
@@ -48,6 +51,10 @@ type serviceOpts struct {
 	log         *slog.Logger
 	commitBatch int  // queue.Opts.MaxBatch; 0: the default
 	resetDB     bool // database.Opts.Reset (serve --reset-database)
+	// onEvents, when set, follows the engine from its first event (the hub
+	// link); health adds sections to /healthz.
+	onEvents func([]queue.Event)
+	health   map[string]func() any
 }
 
 // openService starts everything a center runs, on cfg.DataDir. Its
@@ -117,6 +124,9 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	}
 	// The hub follows the engine from its first event: registered before Run.
 	engine.OnEvents(hub.Publish)
+	if o.onEvents != nil {
+		engine.OnEvents(o.onEvents)
+	}
 	s.goRun(func(ctx context.Context) { engine.Run(ctx) })
 	s.goRun(func(ctx context.Context) { hub.Run(ctx) }) // stopped before the engine
 
@@ -125,6 +135,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 		return nil, err
 	}
 	s.registry = reg
+	s.scannerStates = func() map[string]scanner.State { return nil }
 	prints, err := printing.Open(ctx, db, engine, printingOpts(cfg, log))
 	if err != nil {
 		return nil, err
@@ -141,19 +152,24 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err != nil {
 		return nil, err
 	}
+	s.prints = prints
+	s.scannerStates = func() map[string]scanner.State {
+		out := map[string]scanner.State{}
+		for name, sc := range scanners {
+			out[name] = sc.State()
+		}
+		return out
+	}
+	health := map[string]func() any{
+		"scanners": func() any { return s.scannerStates() },
+		"screens":  func() any { return hub.Stats() },
+	}
+	for k, fn := range o.health {
+		health[k] = fn
+	}
 	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions,
 		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
-		Procedures: scr.procedures,
-		Health: map[string]func() any{
-			"scanners": func() any {
-				out := map[string]scanner.State{}
-				for name, sc := range scanners {
-					out[name] = sc.State()
-				}
-				return out
-			},
-			"screens": func() any { return hub.Stats() },
-		},
+		Procedures: scr.procedures, Health: health,
 	})
 	scr.mount(srv.Router())
 	mountDisplay(srv.Router(), hub)

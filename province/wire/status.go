@@ -35,9 +35,10 @@ type Refusal struct {
 
 // Printer is a printer's last known state at a center.
 type Printer struct {
-	State string `json:"state"`           // "ready", "offline", "paper_out", "cover_open", ...
-	Paper string `json:"paper,omitempty"` // "ok", "near_end", "out"
-	Error string `json:"error,omitempty"`
+	State     string `json:"state"`           // "ready", "offline", "paper_out", "cover_open", ...
+	Paper     string `json:"paper,omitempty"` // "ok", "near_end", "out"
+	CoverOpen bool   `json:"cover_open,omitempty"`
+	Error     string `json:"error,omitempty"`
 }
 
 // Scanner is a scanner's last known state at a center.

@@ -1,0 +1,134 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/nats-io/nkeys"
+
+	"motcua/internal/yamlconf"
+	"motcua/province/wire"
+)
+
+// Hub links a center to its province hub (docs/province.md). Without it a
+// center runs alone.
+type Hub struct {
+	// Center is this center's id at the hub: c1, xa-tan-lap...
+	Center string `yaml:"center"`
+	// URLs are the hub's NATS servers, nats://host:4222 or tls://host:4222.
+	URLs []string `yaml:"urls"`
+	// Credentials is the file holding the center's NKey seed (SU...), made
+	// by `motcua hub enroll`; relative to this file's folder. 0600.
+	Credentials string `yaml:"credentials"`
+
+	seed []byte
+}
+
+// Enabled tells whether the center has a hub.
+func (h Hub) Enabled() bool { return h.Center != "" }
+
+// Seed is the center's NKey seed, read by Check.
+func (h Hub) Seed() []byte { return h.seed }
+
+// LocalKeys are the top-level keys only a center's own file sets: where it
+// listens and keeps its data, its secrets, its hub. A configuration
+// published by the hub sets everything else and none of these.
+func LocalKeys() []string {
+	return []string{"demo", "listen", "data_dir", "security", "tls", "limits", "hub"}
+}
+
+func (c *Config) checkHub() []*Error {
+	h := &c.Hub
+	if !h.Enabled() {
+		if len(h.URLs) > 0 || h.Credentials != "" {
+			return []*Error{c.fail("hub.center", "set the center's id at the hub (or remove the hub section to run alone)")}
+		}
+		return nil
+	}
+	var errs []*Error
+	if err := wire.CheckCenter(h.Center); err != nil {
+		errs = append(errs, c.fail("hub.center", "%s", strings.TrimPrefix(err.Error(), "wire: ")))
+	}
+	if len(h.URLs) == 0 {
+		errs = append(errs, c.fail("hub.urls", "give the hub's NATS servers, e.g. [nats://hub.tinh.gov.vn:4222]"))
+	}
+	for i, u := range h.URLs {
+		if !strings.HasPrefix(u, "nats://") && !strings.HasPrefix(u, "tls://") {
+			errs = append(errs, c.fail(fmt.Sprintf("hub.urls[%d]", i), "must start with nats:// or tls://"))
+		}
+	}
+	if h.Credentials == "" {
+		return append(errs, c.fail("hub.credentials", "name the file with this center's NKey seed (made by motcua hub enroll)"))
+	}
+	b, err := os.ReadFile(c.relative(h.Credentials))
+	if err != nil {
+		return append(errs, c.fail("hub.credentials", "cannot read the center's key: %v", err))
+	}
+	seed := []byte(strings.TrimSpace(string(b)))
+	kp, err := nkeys.FromSeed(seed)
+	if err != nil {
+		return append(errs, c.fail("hub.credentials", "%s does not hold an NKey seed (SU...): %v", c.relative(h.Credentials), err))
+	}
+	if pub, err := kp.PublicKey(); err != nil || !nkeys.IsValidPublicUserKey(pub) {
+		return append(errs, c.fail("hub.credentials", "%s holds a key that is not a user key (SU...)", c.relative(h.Credentials)))
+	}
+	h.seed = seed
+	return errs
+}
+
+// WithHub is the configuration the center runs with what the hub published
+// (data, a center's YAML without its LocalKeys): the published sections,
+// with the local keys of c. Its mistakes name the key and the line in data.
+func (c *Config) WithHub(data []byte) (*Config, error) {
+	return published(data, c)
+}
+
+// CheckPublished checks a configuration the hub is to publish, the way the
+// center will check it: the same messages, with the key and the line.
+// Device token files live at the center and are not read here.
+func CheckPublished(data []byte) error {
+	_, err := published(data, nil)
+	return err
+}
+
+func published(data []byte, local *Config) (*Config, error) {
+	n := &Config{atHub: local == nil}
+	lines, err := yamlconf.Decode(errPrefix, data, n)
+	if err != nil {
+		return nil, err
+	}
+	n.lines = lines
+	for _, k := range LocalKeys() {
+		if _, ok := lines[k]; ok {
+			return nil, n.fail(k, "%s is set in the center's own file, not published by the hub", k)
+		}
+	}
+	if local != nil {
+		n.Demo, n.Listen, n.DataDir, n.Security, n.TLS, n.Limits, n.Hub = local.Demo, local.Listen, local.DataDir, local.Security, local.TLS, local.Limits, local.Hub
+		n.path = local.path
+	}
+	if errs := n.Check(); len(errs) > 0 {
+		if local == nil {
+			// The center's own keys are not there at the hub: their
+			// defaults are the center's business.
+			for _, e := range errs {
+				if !isLocal(e.Key) {
+					return nil, e
+				}
+			}
+			return n, nil
+		}
+		return nil, errs[0]
+	}
+	return n, nil
+}
+
+func isLocal(key string) bool {
+	for _, k := range LocalKeys() {
+		if key == k || strings.HasPrefix(key, k+".") {
+			return true
+		}
+	}
+	return false
+}
