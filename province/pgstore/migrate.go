@@ -148,4 +148,3 @@ func migrateStep(ctx context.Context, pool *pgxpool.Pool, component string, step
 	}
 	return false, nil
 }
-
