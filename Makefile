@@ -30,7 +30,7 @@ build-arm64: ## build bin/motcua-linux-arm64 (Raspberry Pi 4/5, 64-bit OS; ARM m
 build-armv7: ## build bin/motcua-linux-armv7 (Raspberry Pi 2/3/4 with a 32-bit OS)
 	$(RELEASE_ENV) GOOS=linux GOARCH=arm GOARM=7 $(GO) build $(RELEASE_FLAGS) -o bin/motcua-linux-armv7 ./cmd/motcua
 
-test-deps: ## install the tools the tests drive (socat, zbar-tools, chromium, espeak-ng; axe-core into ~/.cache)
+test-deps: ## install the tools the tests drive (socat, zbar-tools, chromium, espeak-ng, postgresql; axe-core into ~/.cache)
 	@scripts/test-deps.sh
 
 test: test-deps lint ## lint, the release build's promises, every test with the race detector, then each fuzz target briefly
