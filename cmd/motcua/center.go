@@ -403,7 +403,7 @@ func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			still := f.cur == nil
 			f.mu.Unlock()
 			if still {
-				http.Error(w, `{"error":"service_restarting","message":"Hệ thống đang khởi động lại, vui lòng thử lại sau giây lát."}`, http.StatusServiceUnavailable)
+				http.Error(w, `{"error":{"code":"service_restarting","message":"Hệ thống đang áp dụng cấu hình mới, vui lòng thử lại sau giây lát."}}`, http.StatusServiceUnavailable)
 				return
 			}
 		case <-r.Context().Done():
