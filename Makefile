@@ -21,7 +21,7 @@ help: ## list the targets
 run: ## serve the demo center (configs/demo.yaml) at 127.0.0.1:8080, no hardware needed
 	$(GO) run ./cmd/motcua serve --config $(CONFIG) --data $(DATA)
 
-build: ## build bin/motcua for this machine: static, stripped (under 30 MB)
+build: ## build bin/motcua for this machine: static, stripped (under 48 MB: the center and the province hub with its embedded NATS server)
 	$(RELEASE_ENV) $(GO) build $(RELEASE_FLAGS) -o $(BIN) ./cmd/motcua
 
 build-arm64: ## build bin/motcua-linux-arm64 (Raspberry Pi 4/5, 64-bit OS; ARM mini PCs)

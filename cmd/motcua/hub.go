@@ -126,7 +126,9 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 	hs := httpServer(fl.Handler(), config.Limits{ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute})
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(connlimit.Listen(ln, connlimit.New(connlimit.Opts{Total: 1024, PerAddr: 64}))) }()
+	go func() {
+		served <- hs.Serve(connlimit.Listen(ln, connlimit.New(connlimit.Opts{Total: 1024, PerAddr: 64})))
+	}()
 	log.Info("motcua hub serving", "province", cfg.Province, "addr", ln.Addr().String(), "nats", natsURL, "centers", len(cfg.Centers))
 	if ready != nil {
 		ready(ln.Addr().String(), natsURL)

@@ -133,4 +133,3 @@ func (f *Fleet) me(c *gin.Context) {
 	a := c.MustGet("account").(Account)
 	c.JSON(http.StatusOK, gin.H{"username": a.Username, "name": a.Name, "role": a.Role, "centers": a.Centers, "province": f.o.Province})
 }
-

@@ -129,7 +129,9 @@ func New(o Opts) (*Fleet, error) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.Use(gin.Recovery())
-	r.NoRoute(func(c *gin.Context) { fail(c, http.StatusNotFound, "not_found", "Không có trang hoặc địa chỉ này.") })
+	r.NoRoute(func(c *gin.Context) {
+		fail(c, http.StatusNotFound, "not_found", "Không có trang hoặc địa chỉ này.")
+	})
 	r.GET("/healthz", f.healthz)
 	r.GET("/metrics", f.metrics)
 	r.POST("/api/v1/auth/login", f.login)
