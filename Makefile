@@ -13,13 +13,16 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 RELEASE_ENV   = CGO_ENABLED=0
 RELEASE_FLAGS = -trimpath -ldflags "-s -w" -tags nomsgpack
 
-.PHONY: help run build build-arm64 build-armv7 test test-deps lint bench vet fmt fuzz screens
+.PHONY: demo-province help run build build-arm64 build-armv7 test test-deps lint bench vet fmt fuzz screens
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 run: ## serve the demo center (configs/demo.yaml) at 127.0.0.1:8080, no hardware needed
 	$(GO) run ./cmd/motcua serve --config $(CONFIG) --data $(DATA)
+
+demo-province: ## a province hub (127.0.0.1:8090, quantri/demo) and three demo centers (8081-8083); PostgreSQL started when none answers
+	@scripts/demo-province.sh
 
 build: ## build bin/motcua for this machine: static, stripped (under 48 MB: the center and the province hub with its embedded NATS server)
 	$(RELEASE_ENV) $(GO) build $(RELEASE_FLAGS) -o $(BIN) ./cmd/motcua
