@@ -335,4 +335,12 @@ func TestContiguous(t *testing.T) {
 		t.Fatal("events of no center were taken")
 	}
 	check("after refused batches", 9, 9)
+
+	// Past more held events than one page of the watermark's reads.
+	long := stream(2600)
+	ingest(t, db, "c2", long[1:])
+	ingest(t, db, "c2", long[:1])
+	if c, err := db.Contiguous(ctx, "c2"); err != nil || c != 2600 {
+		t.Fatalf("2..2600 then 1: contiguous %d, %v; want 2600", c, err)
+	}
 }
