@@ -76,7 +76,9 @@ const advance = `UPDATE center_log SET last_seq = GREATEST(last_seq, $2), contig
 // seq it was last written from, and the center's day follows its highest
 // EventDayReset; so batches arriving twice, out of order or from several hub
 // processes at once leave the same rows. Events need not be sorted; a seq
-// given twice in one batch keeps its first event; seq 0 is refused.
+// given twice in one batch keeps its first event; seq 0 is refused. An
+// event whose ticket has only its id (a center's events from before its
+// store kept the whole ticket) is stored without touching the tickets.
 func (db *DB) Ingest(ctx context.Context, center string, events []queue.Event) (added int, err error) {
 	if center == "" {
 		return 0, errors.New("pgstore: ingest: no center")
@@ -114,7 +116,9 @@ func (db *DB) Ingest(ctx context.Context, center string, events []queue.Event) (
 		if ev.Type == queue.EventDayReset {
 			resetSeq, resetDay = int64(ev.Seq), ev.Day
 		}
-		if ev.Ticket.ID == "" {
+		if ev.Ticket.ID == "" || ev.Ticket.Day == "" {
+			// No ticket, or only its id: a center's events from before its
+			// store kept the ticket with each event.
 			continue
 		}
 		if _, ok := newest[ev.Ticket.ID]; !ok {
