@@ -348,6 +348,11 @@ func TestContiguous(t *testing.T) {
 	if _, err := db.Ingest(ctx, "", evs[:1]); err == nil {
 		t.Fatal("events of no center were taken")
 	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := db.Ingest(cancelled, "c1", stream(12)[9:]); err == nil {
+		t.Fatal("an Ingest with a cancelled context succeeded")
+	}
 	check("after refused batches", 9, 9)
 
 	// Past more held events than one page of the watermark's reads.
