@@ -233,3 +233,20 @@ func TestPrivateClusterDiesWithBinary(t *testing.T) {
 		t.Errorf("%s after the sweep: %v, want it removed", dir, err)
 	}
 }
+
+// A MOTCUA_PG_URL that does not answer is an error, not a reason to use
+// another server; a URL that is not postgres:// cannot name databases.
+func TestChooseHonoursMOTCUA_PG_URL(t *testing.T) {
+	t.Setenv("MOTCUA_PG_PRIVATE", "")
+	t.Setenv("MOTCUA_PG_URL", "postgres://postgres@127.0.0.1:1/postgres?connect_timeout=2")
+	if u, c, err := choose(); err == nil || c != nil {
+		t.Fatalf("choose with a dead MOTCUA_PG_URL: %q, %v, %v; want an error", u, c, err)
+	}
+	if _, err := withDatabase("host=/tmp dbname=postgres", "x"); err == nil {
+		t.Fatal("a key=value string was taken as a URL")
+	}
+	got, err := withDatabase("postgres://postgres@/postgres?host=%2Ftmp%2Fd&port=5", "motcua_t_1")
+	if err != nil || got != "postgres://postgres@/motcua_t_1?host=%2Ftmp%2Fd&port=5" {
+		t.Fatalf("withDatabase: %q, %v", got, err)
+	}
+}

@@ -11,7 +11,8 @@ import (
 	"motcua/internal/clock"
 )
 
-// ErrNotFound is returned for a center's config version that does not exist.
+// ErrNotFound is returned for a center (Center) or a center's config
+// version (Config, Publish) that does not exist.
 var ErrNotFound = errors.New("pgstore: not found")
 
 // Opts adjust Open. The zero value is the default.

@@ -14,31 +14,61 @@ import (
 
 // queueLock adds to b what every writer of center's log starts with: the
 // center's rows made if missing, then the lock of its center_log row, which
-// reads back last_seq. Holding it, a writer sees every event committed before.
+// reads back last_seq and contiguous. Holding it, a writer sees every event
+// committed before.
 func (db *DB) queueLock(b *pgx.Batch, center string) *pgx.QueuedQuery {
 	b.Queue(`INSERT INTO centers (id, created_at) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`,
 		center, db.clock.Now())
 	b.Queue(`INSERT INTO center_log (center) VALUES ($1) ON CONFLICT (center) DO NOTHING`, center)
-	return b.Queue(`SELECT last_seq FROM center_log WHERE center = $1 FOR UPDATE`, center)
+	return b.Queue(`SELECT last_seq, contiguous FROM center_log WHERE center = $1 FOR UPDATE`, center)
 }
 
-// advance is the statement that ends a write of center's log: last_seq,
-// the contiguous watermark and the day. The watermark moves by one
-// primary-key probe per event that joins the run 1..s (and one probe that
-// finds the gap), so its cost is that of the events just added, whatever
-// number of events the center holds or strands above a gap. day becomes
-// day when daySeq is above the seq that set the current one (a day reset
-// that arrives late changes nothing).
-const advance = `UPDATE center_log l SET
-	last_seq = GREATEST(l.last_seq, $2),
-	contiguous = (WITH RECURSIVE run (s) AS (
-			SELECT l.contiguous
-			UNION ALL
-			SELECT s + 1 FROM run WHERE EXISTS (SELECT 1 FROM events e WHERE e.center = $1 AND e.seq = s + 1))
-		SELECT max(s) FROM run),
-	day = CASE WHEN $3::bigint > l.day_seq THEN $4 ELSE l.day END,
-	day_seq = GREATEST(l.day_seq, $3::bigint)
-	WHERE l.center = $1`
+// contiguous is the watermark after a write of center's log that added
+// seqs (sorted) to a log whose watermark was c and highest seq last. It
+// follows the batch from c+1; only when that reaches events held above an
+// earlier gap (last beyond it) does it read them, in pages, up to the next
+// gap. So the cost is nothing more than the batch in the usual in-order
+// case, and otherwise the events the watermark passes, never the whole log.
+func contiguous(ctx context.Context, tx pgx.Tx, center string, c, last uint64, seqs []int64) (uint64, error) {
+	for _, s := range seqs {
+		if uint64(s) == c+1 {
+			c++
+		} else if uint64(s) > c {
+			break
+		}
+	}
+	const page = 1000
+	for c < last {
+		rows, err := tx.Query(ctx, `SELECT seq FROM events WHERE center = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+			center, int64(c), page)
+		if err != nil {
+			return 0, fmt.Errorf("pgstore: %s watermark: %w", center, err)
+		}
+		held, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return 0, fmt.Errorf("pgstore: %s watermark: %w", center, err)
+		}
+		from := c
+		for _, s := range held {
+			if uint64(s) != c+1 {
+				return c, nil
+			}
+			c++
+		}
+		if len(held) < page || c == from {
+			return c, nil
+		}
+	}
+	return c, nil
+}
+
+// advance ends a write of center's log: last_seq, the watermark and the
+// day, which becomes $5 when $4 is above the seq that set the current one
+// (a day reset arriving late changes nothing).
+const advance = `UPDATE center_log SET last_seq = GREATEST(last_seq, $2), contiguous = $3,
+	day = CASE WHEN $4::bigint > day_seq THEN $5 ELSE day END,
+	day_seq = GREATEST(day_seq, $4::bigint)
+	WHERE center = $1`
 
 // Ingest stores events shipped by center in one transaction and returns how
 // many it did not hold yet. It is idempotent on (center, seq): an event held
@@ -46,7 +76,9 @@ const advance = `UPDATE center_log l SET
 // seq it was last written from, and the center's day follows its highest
 // EventDayReset; so batches arriving twice, out of order or from several hub
 // processes at once leave the same rows. Events need not be sorted; a seq
-// given twice in one batch keeps its first event; seq 0 is refused.
+// given twice in one batch keeps its first event; seq 0 is refused. An
+// event whose ticket has only its id (a center's events from before its
+// store kept the whole ticket) is stored without touching the tickets.
 func (db *DB) Ingest(ctx context.Context, center string, events []queue.Event) (added int, err error) {
 	if center == "" {
 		return 0, errors.New("pgstore: ingest: no center")
@@ -84,7 +116,9 @@ func (db *DB) Ingest(ctx context.Context, center string, events []queue.Event) (
 		if ev.Type == queue.EventDayReset {
 			resetSeq, resetDay = int64(ev.Seq), ev.Day
 		}
-		if ev.Ticket.ID == "" {
+		if ev.Ticket.ID == "" || ev.Ticket.Day == "" {
+			// No ticket, or only its id: a center's events from before its
+			// store kept the ticket with each event.
 			continue
 		}
 		if _, ok := newest[ev.Ticket.ID]; !ok {
@@ -98,17 +132,23 @@ func (db *DB) Ingest(ctx context.Context, center string, events []queue.Event) (
 	}
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
-		db.queueLock(b, center)
-		ins := insertEvents(b, center, &er, true)
-		ins.Exec(func(tag pgconn.CommandTag) error {
+		var last, cont int64
+		db.queueLock(b, center).QueryRow(func(r pgx.Row) error { return r.Scan(&last, &cont) })
+		insertEvents(b, center, &er, true).Exec(func(tag pgconn.CommandTag) error {
 			added = int(tag.RowsAffected())
 			return nil
 		})
 		if len(tr.id) > 0 {
 			upsertTickets(b, center, &tr, true)
 		}
-		b.Queue(advance, center, er.seq[len(er.seq)-1], resetSeq, resetDay)
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return fmt.Errorf("pgstore: ingest %s: %w", center, err)
+		}
+		c, err := contiguous(ctx, tx, center, uint64(cont), uint64(last), er.seq)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, advance, center, er.seq[len(er.seq)-1], int64(c), resetSeq, resetDay); err != nil {
 			return fmt.Errorf("pgstore: ingest %s: %w", center, err)
 		}
 		return nil

@@ -236,6 +236,20 @@ func TestIngestKeepsTheNewestTicket(t *testing.T) {
 	if len(ts) != len(final) {
 		t.Fatalf("%d tickets, want %d", len(ts), len(final))
 	}
+	// Events from before a center's store kept their ticket carry its id
+	// only: they are held, and no ticket row is made of them.
+	old := []queue.Event{{Seq: 1, Type: queue.EventCalled, Ticket: queue.Ticket{ID: "x1"}, Counter: "3", Recall: true},
+		{Seq: 2, Type: queue.EventCompleted, Ticket: queue.Ticket{ID: "x2"}, Counter: "1"}}
+	if n := ingest(t, db, "c3", old); n != 2 {
+		t.Fatalf("events with ticket ids only: %d added, want 2", n)
+	}
+	if got, err := db.CenterEvents(ctx, "c3", 0, 0); err != nil || !reflect.DeepEqual(got, old) {
+		t.Fatalf("CenterEvents: %+v, %v; want %+v", got, err, old)
+	}
+	if tk, err := db.Store("c3").Tickets(ctx, "", "9999"); err != nil || len(tk) != 0 {
+		t.Fatalf("tickets made of id-only events: %+v, %v", tk, err)
+	}
+
 	// An older day reset arriving last does not move the day back.
 	ingest(t, db, "c2", []queue.Event{{Seq: 9, Type: queue.EventDayReset, Day: "2026-11-21"}})
 	ingest(t, db, "c2", []queue.Event{{Seq: 2, Type: queue.EventDayReset, Day: "2026-11-20"}})
@@ -334,5 +348,18 @@ func TestContiguous(t *testing.T) {
 	if _, err := db.Ingest(ctx, "", evs[:1]); err == nil {
 		t.Fatal("events of no center were taken")
 	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := db.Ingest(cancelled, "c1", stream(12)[9:]); err == nil {
+		t.Fatal("an Ingest with a cancelled context succeeded")
+	}
 	check("after refused batches", 9, 9)
+
+	// Past more held events than one page of the watermark's reads.
+	long := stream(2600)
+	ingest(t, db, "c2", long[1:])
+	ingest(t, db, "c2", long[:1])
+	if c, err := db.Contiguous(ctx, "c2"); err != nil || c != 2600 {
+		t.Fatalf("2..2600 then 1: contiguous %d, %v; want 2600", c, err)
+	}
 }

@@ -118,8 +118,8 @@ func (s *centerStore) Apply(ctx context.Context, changes []queue.Change) error {
 				return fmt.Errorf("pgstore: %s: lock: %w", s.center, err)
 			}
 		}
-		var last int64
-		if err := br.QueryRow().Scan(&last); err != nil {
+		var last, cont int64
+		if err := br.QueryRow().Scan(&last, &cont); err != nil {
 			br.Close()
 			return fmt.Errorf("pgstore: %s: lock: %w", s.center, err)
 		}
@@ -147,8 +147,14 @@ func (s *centerStore) Apply(ctx context.Context, changes []queue.Change) error {
 		if day != "" {
 			b.Queue(`UPDATE center_log SET day = $2, day_seq = $3 WHERE center = $1`, s.center, day, int64(top))
 		}
-		b.Queue(advance, s.center, int64(top), int64(0), "")
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return fmt.Errorf("pgstore: %s: apply: %w", s.center, err)
+		}
+		c, err := contiguous(ctx, tx, s.center, uint64(cont), uint64(last), er.seq)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, advance, s.center, int64(top), int64(c), int64(0), ""); err != nil {
 			return fmt.Errorf("pgstore: %s: apply: %w", s.center, err)
 		}
 		return nil
