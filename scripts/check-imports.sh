@@ -20,5 +20,5 @@ deny ./queue -- '^motcua/(devices|display|kiosk|province|cmd)(/|$)' "the other c
 deny ./devices/... -- '^motcua/(queue|display|kiosk|province|cmd)(/|$)' "the queue, the screens or the kiosk"
 deny ./devices/... -- '^(net/http|github.com/gin-gonic/gin)$' "HTTP (devices know no HTTP)"
 deny ./kiosk/dossier/... -- '^motcua/(queue|cmd)(/|$)' "the queue"
-deny ./province/pgstore -- '^motcua/(devices|display|kiosk|cmd)(/|$)' "a center's components other than the queue"
+deny ./province/... -- '^motcua/(devices|display|kiosk|cmd)(/|$)' "a center's components other than the queue (the province knows a center by the wire)"
 exit $fail
