@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"motcua/cmd/motcua/internal/config"
@@ -36,14 +37,27 @@ type centerSvc struct {
 
 	mu   sync.Mutex // held while the service changes
 	svc  *service
-	cfg  *config.Config // the configuration running
-	link *link.Link     // nil without a hub section
-	stop func()         // stops the link and closes its database
+	base *config.Config // the file, or the hub's configuration with the file's own keys
+	// accounts are the province's staff for this center (nil: none yet);
+	// cfg is base with them: the configuration running.
+	accounts []wire.Account
+	cfg      *config.Config
+	stop     func() // stops the link and closes its database
+	// link is read by the engine's committer and /healthz while mu may be
+	// held by a change of service (which waits for that committer): it is
+	// not under mu. nil without a hub section.
+	link atomic.Pointer[link.Link]
+	// running is the service now, for the status; swapped with it.
+	running atomic.Pointer[service]
 }
 
 // hubConfigFile is where a center keeps the configuration the hub published
-// last and it runs, so that a restart runs it too, link or no link.
-const hubConfigFile = "hub-config.json"
+// last and it runs, so that a restart runs it too, link or no link;
+// hubAccountsFile the province's accounts it received last.
+const (
+	hubConfigFile   = "hub-config.json"
+	hubAccountsFile = "hub-accounts.json"
+)
 
 type savedConfig struct {
 	Version int    `json:"version"`
@@ -53,7 +67,7 @@ type savedConfig struct {
 // openCenter starts the center on its own file, or on the hub's last
 // configuration when it has one, and its hub link.
 func openCenter(ctx context.Context, local *config.Config, o serviceOpts) (_ *centerSvc, err error) {
-	c := &centerSvc{local: local, o: o, log: o.log, front: newFront(), cfg: local, stop: func() {}}
+	c := &centerSvc{local: local, o: o, log: o.log, front: newFront(), base: local, cfg: local, stop: func() {}}
 	if c.log == nil {
 		c.log = slog.Default()
 	}
@@ -65,8 +79,18 @@ func openCenter(ctx context.Context, local *config.Config, o serviceOpts) (_ *ce
 			if err != nil {
 				c.log.Error("the hub's configuration kept in the data directory no longer checks with this file: running the file's own", "version", saved.Version, "err", err)
 			} else {
-				c.cfg = next
+				c.base = next
 			}
+		}
+		accounts, err := loadHubAccounts(local.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		if c.cfg, err = c.withAccounts(c.base, accounts); err != nil {
+			c.log.Error("the province's accounts kept in the data directory do not check: running without them", "err", err)
+			c.cfg = c.base
+		} else {
+			c.accounts = accounts
 		}
 		c.o.onEvents = func(evs []queue.Event) {
 			if l := c.linkNow(); l != nil && len(evs) > 0 {
@@ -85,6 +109,7 @@ func openCenter(ctx context.Context, local *config.Config, o serviceOpts) (_ *ce
 		return nil, err
 	}
 	c.svc = svc
+	c.running.Store(svc)
 	c.front.set(svc.handler)
 	defer func() {
 		if err != nil {
@@ -99,11 +124,7 @@ func openCenter(ctx context.Context, local *config.Config, o serviceOpts) (_ *ce
 	return c, nil
 }
 
-func (c *centerSvc) linkNow() *link.Link {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.link
-}
+func (c *centerSvc) linkNow() *link.Link { return c.link.Load() }
 
 // startLink opens the link's own handle on the center's database (it
 // outlives the services the hub's configurations replace) and runs it.
@@ -139,8 +160,8 @@ func (c *centerSvc) startLink(ctx context.Context) error {
 			c.log.Error("hub link stopped", "err", err)
 		}
 	}()
+	c.link.Store(l)
 	c.mu.Lock()
-	c.link = l
 	c.stop = func() {
 		cancel()
 		<-done
@@ -158,13 +179,12 @@ func lastSeq(ctx context.Context, s *sqlite.Store) (uint64, error) {
 
 // status is the center's state for its hub.
 func (c *centerSvc) status() wire.Status {
-	c.mu.Lock()
-	svc, cfg := c.svc, c.cfg
-	c.mu.Unlock()
-	st := wire.Status{Name: cfg.Center.Name, Software: software()}
+	svc := c.running.Load()
+	st := wire.Status{Software: software()}
 	if svc == nil {
 		return st
 	}
+	st.Name = svc.cfg.Center.Name
 	snap := svc.engine.Snapshot()
 	st.Day, st.Seq = snap.Day, snap.Seq
 	for _, n := range snap.Waiting {
@@ -206,20 +226,32 @@ func software() string {
 
 // apply runs what the hub published. A configuration that does not check
 // with the center's own file, or that the day forbids (a counter removed
-// while it serves a citizen), is refused and the center runs on.
+// while it serves a citizen), is refused and the center runs on. The
+// province's accounts join the staff of whichever configuration runs.
 func (c *centerSvc) apply(ctx context.Context, b wire.Bundle) error {
-	if b.Config == "" {
-		return nil // accounts only: the staff the configuration names
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	base, accounts := c.base, c.accounts
+	if b.Config != "" {
+		next, err := c.local.WithHub([]byte(b.Config))
+		if err != nil {
+			return err
+		}
+		base = next
 	}
-	next, err := c.local.WithHub([]byte(b.Config))
+	if b.Accounts != nil {
+		accounts = b.Accounts.List
+		if accounts == nil {
+			accounts = []wire.Account{}
+		}
+	}
+	next, err := c.withAccounts(base, accounts)
 	if err != nil {
 		return err
 	}
 	if errs := next.Unsafe(); len(errs) > 0 {
 		return errs[0]
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	if err := compatible(c.svc.engine.Snapshot(), next); err != nil {
 		return err
 	}
@@ -231,11 +263,35 @@ func (c *centerSvc) apply(ctx context.Context, b wire.Bundle) error {
 		}
 		return err
 	}
-	if err := saveHubConfig(c.local.DataDir, savedConfig{Version: b.ConfigVersion, YAML: b.Config}); err != nil {
-		c.log.Error("cannot keep the hub's configuration: a restart runs the one before", "err", err)
+	c.base, c.accounts = base, accounts
+	if b.Config != "" {
+		if err := saveHubConfig(c.local.DataDir, savedConfig{Version: b.ConfigVersion, YAML: b.Config}); err != nil {
+			c.log.Error("cannot keep the hub's configuration: a restart runs the one before", "err", err)
+		}
+		c.log.Info("running the hub's configuration", "version", b.ConfigVersion)
 	}
-	c.log.Info("running the hub's configuration", "version", b.ConfigVersion)
+	if b.Accounts != nil {
+		if err := saveJSON(filepath.Join(c.local.DataDir, hubAccountsFile), accounts); err != nil {
+			c.log.Error("cannot keep the province's accounts: a restart runs the ones before", "err", err)
+		}
+		c.log.Info("running the province's accounts", "version", b.Accounts.Version, "accounts", len(accounts))
+	}
 	return nil
+}
+
+// withAccounts is base with the province's accounts, checked.
+func (c *centerSvc) withAccounts(base *config.Config, accounts []wire.Account) (*config.Config, error) {
+	if accounts == nil {
+		return base, nil
+	}
+	next, skipped := base.WithAccounts(accounts)
+	if len(skipped) > 0 {
+		c.log.Warn("province accounts left out: none of their counters is at this center", "accounts", strings.Join(skipped, ","))
+	}
+	if errs := next.Check("staff"); len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return next, nil
 }
 
 // compatible refuses a configuration that would strand a citizen: a
@@ -273,12 +329,14 @@ func (c *centerSvc) swap(ctx context.Context, cfg *config.Config) error {
 	c.front.hold()
 	defer c.front.release()
 	c.front.drain(5 * time.Second)
+	c.running.Store(nil)
 	c.svc.close()
 	svc, err := openService(ctx, cfg, c.o)
 	if err != nil {
 		return err
 	}
 	c.svc, c.cfg = svc, cfg
+	c.running.Store(svc)
 	c.front.set(svc.handler)
 	return nil
 }
@@ -290,8 +348,9 @@ func (c *centerSvc) handler() http.Handler { return c.front }
 func (c *centerSvc) close() {
 	c.mu.Lock()
 	stop, svc := c.stop, c.svc
-	c.stop, c.link = func() {}, nil
+	c.stop = func() {}
 	c.mu.Unlock()
+	c.link.Store(nil)
 	stop()
 	if svc != nil {
 		svc.close()
@@ -314,11 +373,33 @@ func loadHubConfig(dir string) (savedConfig, error) {
 }
 
 func saveHubConfig(dir string, s savedConfig) error {
-	b, err := json.Marshal(s)
+	return saveJSON(filepath.Join(dir, hubConfigFile), s)
+}
+
+func saveJSON(path string, v any) error {
+	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, hubConfigFile), b)
+	return writeFileAtomic(path, b)
+}
+
+// loadHubAccounts are the province's accounts kept; nil when none were
+// ever received.
+func loadHubAccounts(dir string) ([]wire.Account, error) {
+	path := filepath.Join(dir, hubAccountsFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	list := []wire.Account{}
+	if err := json.Unmarshal(b, &list); err != nil {
+		return nil, fmt.Errorf("serve: %s is damaged (delete it: the center asks the hub again): %w", path, err)
+	}
+	return list, nil
 }
 
 // front passes each request to the running service's handler; while the

@@ -62,6 +62,7 @@ session_secret: "demo-test-session-secret-0123456789abcdef"
 centers:
 %sstaff:
   - { username: quantri, name: "Quản trị tỉnh", role: province_admin, password_hash: "$2a$10$ro/Pw92.1olfWohn3jzozO6mNapWvVKP6v1kTo6DuGlNHgfxvgAXK" }
+  - { username: canbotinh, name: "Cán bộ tăng cường", role: clerk, centers: [c1, c2], counters: ["1"], password_hash: "$2a$10$ro/Pw92.1olfWohn3jzozO6mNapWvVKP6v1kTo6DuGlNHgfxvgAXK" }
 `, filepath.Join(dir, "hub-data"), pgURL, natsAddr, centers.String())
 	if err := os.WriteFile(filepath.Join(dir, "hub.yaml"), []byte(hub), 0o600); err != nil {
 		t.Fatal(err)
@@ -100,7 +101,7 @@ func req(t *testing.T, method, url, token string, body, out any) (int, string) {
 	if token != "" {
 		r.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(r)
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Do(r)
 	if err != nil {
 		return 0, err.Error()
 	}
@@ -276,6 +277,33 @@ func TestProvinceKeepsEveryTicketThroughKillsAndCutsAndPublishesConfigLive(t *te
 		return out.Center.ConfigVersion == 1 && out.Center.Refused != nil && out.Center.Refused.Version == 2 &&
 			strings.Contains(out.Center.Refused.Reason, "counter 1 is serving")
 	})
+
+	// The province's clerk signs in at c1 and c2, not at c3; disabled at
+	// the hub, the session ends at c1 as soon as the change reaches it.
+	var clerk string
+	within(t, "the province's clerk at c1", 30*time.Second, func() bool {
+		var out struct{ Token string }
+		code, _ := req(t, "POST", centers["c1"].base+"/api/v1/auth/login", "", map[string]string{"username": "canbotinh", "password": "demo"}, &out)
+		clerk = out.Token
+		return code == 200
+	})
+	if code, _ := req(t, "POST", centers["c3"].base+"/api/v1/auth/login", "", map[string]string{"username": "canbotinh", "password": "demo"}, nil); code != 401 {
+		t.Fatalf("the clerk of c1 and c2 signed in at c3: %d\n%s", code, centers["c3"].logs)
+	}
+	if code, body := req(t, "GET", centers["c1"].base+"/api/v1/auth/me", clerk, nil, nil); code != 200 {
+		t.Fatalf("clerk session at c1: %d %s", code, body)
+	}
+	hubYAML := mustRead(t, filepath.Join(dir, "hub.yaml"))
+	os.WriteFile(filepath.Join(dir, "hub.yaml"), []byte(strings.Replace(hubYAML, `role: clerk,`, `role: clerk, disabled: true,`, 1)), 0o600)
+	h.stop(t)
+	h = startHub()
+	within(t, "the disabled clerk's session ended at c1", 30*time.Second, func() bool {
+		code, _ := req(t, "GET", centers["c1"].base+"/api/v1/auth/me", clerk, nil, nil)
+		return code == 401
+	})
+	if code, _ := req(t, "POST", centers["c1"].base+"/api/v1/auth/login", "", map[string]string{"username": "canbotinh", "password": "demo"}, nil); code != 401 {
+		t.Fatalf("a disabled clerk signed in: %d", code)
+	}
 
 	// Every event each center committed is at the hub once, in its order.
 	for _, id := range ids {

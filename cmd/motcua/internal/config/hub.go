@@ -132,3 +132,50 @@ func isLocal(key string) bool {
 	}
 	return false
 }
+
+// WithAccounts is c with the province's accounts for this center: each
+// replaces the center's own account of the same name; a disabled one
+// removes it (its sessions end: the account is gone). A clerk listed with
+// no counters may work at any of the center's counters; a clerk's counters
+// the center does not have are left out, and a clerk left with none is not
+// let in at all, rather than at every counter.
+func (c *Config) WithAccounts(list []wire.Account) (*Config, []string) {
+	n := *c
+	n.Staff = nil
+	hub := map[string]wire.Account{}
+	for _, a := range list {
+		hub[a.Username] = a
+	}
+	for _, s := range c.Staff {
+		if _, ok := hub[s.Username]; !ok {
+			n.Staff = append(n.Staff, s)
+		}
+	}
+	counters := c.counterIDs()
+	var skipped []string
+	for _, a := range list {
+		if a.Disabled {
+			continue
+		}
+		s := Staff{Username: a.Username, Name: a.Name, PasswordHash: a.PasswordHash, Role: RoleStaff}
+		if a.Role == RoleAdmin {
+			s.Role = RoleAdmin
+		}
+		for _, ct := range a.Counters {
+			if counters[ct] {
+				s.Counters = append(s.Counters, ct)
+			}
+		}
+		if s.Role == RoleStaff && len(a.Counters) == 0 {
+			for _, ct := range c.Counters { // a clerk of the center: any counter
+				s.Counters = append(s.Counters, ct.ID)
+			}
+		}
+		if s.Role == RoleStaff && len(a.Counters) > 0 && len(s.Counters) == 0 {
+			skipped = append(skipped, a.Username)
+			continue
+		}
+		n.Staff = append(n.Staff, s)
+	}
+	return &n, skipped
+}

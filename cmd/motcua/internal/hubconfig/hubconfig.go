@@ -162,7 +162,7 @@ func (c *Config) fail(key, format string, args ...any) error {
 	return &yamlconf.Error{Prefix: errPrefix, File: c.path, Key: key, Line: c.lines.Line(key), Msg: fmt.Sprintf(format, args...)}
 }
 
-var username = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,39}$`)
+var username = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,39}$`)
 
 func (c *Config) check() error {
 	if strings.TrimSpace(c.Province) == "" {
@@ -237,7 +237,7 @@ func (c *Config) check() error {
 	for i, s := range c.Staff {
 		key := fmt.Sprintf("staff[%d]", i)
 		if !username.MatchString(s.Username) || users[s.Username] {
-			return c.fail(key+".username", "%q: a unique user name of a-z, 0-9, '.', '-' or '_'", s.Username)
+			return c.fail(key+".username", "%q: a unique user name of a-z, 0-9, '-' or '_' (the centers take the same names)", s.Username)
 		}
 		users[s.Username] = true
 		switch s.Role {
