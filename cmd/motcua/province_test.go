@@ -126,7 +126,6 @@ func within(t *testing.T, what string, d time.Duration, cond func() bool) {
 	}
 }
 
-
 func TestProvinceKeepsEveryTicketThroughKillsAndCutsAndPublishesConfigLive(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a hub and three centers")
