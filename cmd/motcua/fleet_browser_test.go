@@ -103,7 +103,7 @@ func afterNavigation(t *testing.T, ctx context.Context, cond string) {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		c, cancel := context.WithTimeout(ctx, 5*time.Second)
-		ok, err := chromedp.Run(c, chromedp.Evaluate[bool]("(() => { try { return " + cond + "; } catch (e) { return false; } })()"))
+		ok, err := chromedp.Run(c, chromedp.Evaluate[bool]("(() => { try { return "+cond+"; } catch (e) { return false; } })()"))
 		cancel()
 		if err == nil && ok {
 			return
