@@ -143,7 +143,7 @@ func (c *centerSvc) startLink(ctx context.Context) error {
 		db.Close()
 		return err
 	}
-	l, err := link.New(ctx, link.Opts{Center: c.local.Hub.Center, URLs: c.local.Hub.URLs, Seed: c.local.Hub.Seed(),
+	l, err := link.New(ctx, link.Opts{Center: c.local.Hub.Center, URLs: c.local.Hub.URLs, Seed: c.local.Hub.Seed(), TLS: c.local.Hub.TLS(),
 		Events: store, Marks: marks, Status: c.status, Apply: c.apply, Logger: c.log})
 	if err != nil {
 		db.Close()

@@ -188,7 +188,7 @@ func hubNATS(cfg *hubconfig.Config, log *slog.Logger) (*nats.Conn, string, func(
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, "", nil, fmt.Errorf("hub: data directory: %w", err)
 	}
-	srv, err := broker.Start(broker.Opts{Listen: cfg.NATS.Embedded, StoreDir: filepath.Join(cfg.DataDir, "jetstream"), Hub: pub, Centers: centers})
+	srv, err := broker.Start(broker.Opts{Listen: cfg.NATS.Embedded, StoreDir: filepath.Join(cfg.DataDir, "jetstream"), Hub: pub, Centers: centers, TLS: cfg.NATS.TLS()})
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("hub: %w", err)
 	}

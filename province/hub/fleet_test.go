@@ -152,6 +152,12 @@ type center struct {
 
 func newCenter(t *testing.T, id string, seed []byte, url, dir string) *center {
 	t.Helper()
+	return newCenterWith(t, id, seed, url, dir, nil)
+}
+
+// newCenterWith is newCenter with its link's options changed by opt.
+func newCenterWith(t *testing.T, id string, seed []byte, url, dir string, opt func(*link.Opts)) *center {
+	t.Helper()
 	c := &center{id: id, seed: seed, bundle: make(chan wire.Bundle, 16)}
 	db, err := database.Open(filepath.Join(dir, "motcua.db"))
 	if err != nil {
@@ -172,7 +178,7 @@ func newCenter(t *testing.T, id string, seed []byte, url, dir string) *center {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.link, err = link.New(ctx, link.Opts{Center: id, URLs: []string{url}, Seed: seed, Events: c.store, Marks: marks,
+	lo := link.Opts{Center: id, URLs: []string{url}, Seed: seed, Events: c.store, Marks: marks,
 		Batch: 50, Heartbeat: 200 * time.Millisecond, AckWait: time.Second, Logger: quiet(),
 		Status: func() wire.Status { return wire.Status{Name: "Trung tâm " + id, Day: c.engine.Day()} },
 		Apply: func(_ context.Context, b wire.Bundle) error {
@@ -183,7 +189,11 @@ func newCenter(t *testing.T, id string, seed []byte, url, dir string) *center {
 			}
 			c.bundle <- b
 			return nil
-		}})
+		}}
+	if opt != nil {
+		opt(&lo)
+	}
+	c.link, err = link.New(ctx, lo)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package link
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,6 +42,9 @@ type Opts struct {
 	Seed []byte
 	// Dial, when set, connects instead of URLs (tests: an in-process conn).
 	Dial nats.CustomDialer
+	// TLS, when set, is the connection's TLS (the CA that signed the hub's
+	// NATS certificate); tls:// URLs without it trust the system's CAs.
+	TLS *tls.Config
 
 	Events Events
 	Marks  *Marks
@@ -204,6 +208,9 @@ func (l *Link) Run(ctx context.Context) error {
 	}
 	if l.o.Dial != nil {
 		opts = append(opts, nats.SetCustomDialer(l.o.Dial))
+	}
+	if l.o.TLS != nil {
+		opts = append(opts, nats.Secure(l.o.TLS))
 	}
 	url := ""
 	for i, u := range l.o.URLs {

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"os"
 	"strings"
@@ -21,8 +23,23 @@ type Hub struct {
 	// Credentials is the file holding the center's NKey seed (SU...), made
 	// by `motcua hub enroll`; relative to this file's folder. 0600.
 	Credentials string `yaml:"credentials"`
+	// CA is the PEM file of the CA that signed the hub's NATS certificate
+	// (motcua cert made it: its ca.crt), for tls:// URLs; empty: the
+	// system's CAs. Relative to this file's folder.
+	CA string `yaml:"ca"`
 
-	seed []byte
+	seed  []byte
+	roots *x509.CertPool
+}
+
+// TLS is the link's TLS configuration: nil for nats:// URLs.
+func (h Hub) TLS() *tls.Config {
+	for _, u := range h.URLs {
+		if strings.HasPrefix(u, "tls://") {
+			return &tls.Config{MinVersion: tls.VersionTLS12, RootCAs: h.roots}
+		}
+	}
+	return nil
 }
 
 // Enabled tells whether the center has a hub.
@@ -74,6 +91,16 @@ func (c *Config) checkHub() []*Error {
 		return append(errs, c.fail("hub.credentials", "%s holds a key that is not a user key (SU...)", c.relative(h.Credentials)))
 	}
 	h.seed = seed
+	if h.CA != "" {
+		pem, err := os.ReadFile(c.relative(h.CA))
+		if err != nil {
+			return append(errs, c.fail("hub.ca", "cannot read the hub's CA: %v", err))
+		}
+		h.roots = x509.NewCertPool()
+		if !h.roots.AppendCertsFromPEM(pem) {
+			return append(errs, c.fail("hub.ca", "%s holds no PEM certificate", c.relative(h.CA)))
+		}
+	}
 	return errs
 }
 

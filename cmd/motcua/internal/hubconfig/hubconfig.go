@@ -1,6 +1,7 @@
 package hubconfig
 
 import (
+	"crypto/tls"
 	"fmt"
 	"os"
 	"regexp"
@@ -54,7 +55,16 @@ type NATS struct {
 	Credentials string   `yaml:"credentials"`
 	// Replicas of the events stream: 1 embedded, 3 on a cluster of 3.
 	Replicas int `yaml:"replicas"`
+	// TLSCert and TLSKey: the embedded server's certificate and key (PEM,
+	// motcua cert makes them); set, every center must dial tls://.
+	TLSCert string `yaml:"tls_cert"`
+	TLSKey  string `yaml:"tls_key"`
+
+	tls *tls.Config
 }
+
+// TLS is the embedded server's TLS; nil without tls_cert.
+func (n NATS) TLS() *tls.Config { return n.tls }
 
 // Center is one enrolled center.
 type Center struct {
@@ -281,16 +291,26 @@ func (c *Config) checkNATS() error {
 	if n.Replicas != 1 && n.Replicas != 3 && n.Replicas != 5 {
 		return c.fail("nats.replicas", "1, 3 or 5")
 	}
+	if (n.TLSCert == "") != (n.TLSKey == "") {
+		return c.fail("nats.tls_key", "give both nats.tls_cert and nats.tls_key, or neither")
+	}
+	if n.TLSCert != "" {
+		if n.Embedded == "" {
+			return c.fail("nats.tls_cert", "for the embedded server only: a cluster's TLS is in its own configuration")
+		}
+		cert, err := tls.LoadX509KeyPair(c.rel(n.TLSCert), c.rel(n.TLSKey))
+		if err != nil {
+			return c.fail("nats.tls_cert", "cannot load the certificate and key: %v", err)
+		}
+		n.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	if len(n.URLs) == 0 {
 		return nil
 	}
 	if n.Credentials == "" {
 		return c.fail("nats.credentials", "the hub's NKey seed file on the cluster")
 	}
-	p := n.Credentials
-	if !strings.HasPrefix(p, "/") && c.path != "" {
-		p = dirOf(c.path) + "/" + p
-	}
+	p := c.rel(n.Credentials)
 	b, err := os.ReadFile(p)
 	if err != nil {
 		return c.fail("nats.credentials", "cannot read the hub's key: %v", err)
@@ -301,6 +321,14 @@ func (c *Config) checkNATS() error {
 	}
 	c.hubSeed = seed
 	return nil
+}
+
+// rel is a file named in the config: relative to the config's folder.
+func (c *Config) rel(p string) string {
+	if !strings.HasPrefix(p, "/") && c.path != "" {
+		return dirOf(c.path) + "/" + p
+	}
+	return p
 }
 
 func dirOf(path string) string {
