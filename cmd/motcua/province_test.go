@@ -233,8 +233,12 @@ func TestProvinceKeepsEveryTicketThroughKillsAndCutsAndPublishesConfigLive(t *te
 			Waiting int    `json:"waiting"`
 		}
 		req(t, "GET", centers[id].base+"/api/v1/services", "", nil, &before)
+		body := published
+		if id == "c2" { // with its procedures catalogue
+			body += "---\nprocedures:\n  - { code: \"1.001193\", field: A, name: \"Đăng ký khai sinh (tỉnh)\", documents: [\"Tờ khai\"] }\n"
+		}
 		var v struct{ Version int }
-		if code, body := req(t, "PUT", "http://"+hubAddr+"/api/v1/centers/"+id+"/config", tok.Token, []byte(published), &v); code != 200 || v.Version != 1 {
+		if code, body := req(t, "PUT", "http://"+hubAddr+"/api/v1/centers/"+id+"/config", tok.Token, []byte(body), &v); code != 200 || v.Version != 1 {
 			t.Fatalf("%s: publish: %d %s", id, code, body)
 		}
 		within(t, id+" runs version 1", 30*time.Second, func() bool {
@@ -245,6 +249,9 @@ func TestProvinceKeepsEveryTicketThroughKillsAndCutsAndPublishesConfigLive(t *te
 			req(t, "GET", centers[id].base+"/api/v1/services", "", nil, &svcs)
 			return len(svcs) == 4 && svcs[0].Name == "Hộ tịch - Chứng thực" && svcs[0].Waiting == before[0].Waiting
 		})
+	}
+	if code, body := req(t, "GET", centers["c2"].base+"/api/v1/procedures", "", nil, nil); code != 200 || !strings.Contains(body, "Đăng ký khai sinh (tỉnh)") || strings.Contains(body, "Đăng ký kết hôn") {
+		t.Fatalf("c2's procedures after the hub published its catalogue: %d %s", code, body)
 	}
 	// A bad one is refused at the hub with its key and line.
 	bad := strings.Replace(published, "services: [A, B, C, D], printer: quay1", "services: [Z], printer: quay1", 1)

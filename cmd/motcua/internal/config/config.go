@@ -43,7 +43,8 @@ type Config struct {
 	Hub Hub `yaml:"hub"`
 
 	path  string
-	atHub bool // checked at the hub: files that live at the center are not read
+	atHub     bool   // checked at the hub: files that live at the center are not read
+	catalogue []byte // the procedures catalogue published by the hub
 	lines yamlconf.Lines
 }
 

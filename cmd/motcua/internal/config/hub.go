@@ -2,6 +2,7 @@ package config
 
 import (
 	"crypto/tls"
+	"errors"
 	"crypto/x509"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"github.com/nats-io/nkeys"
 
 	"motcua/internal/yamlconf"
+	"motcua/kiosk/procedures"
 	"motcua/province/wire"
 )
 
@@ -120,6 +122,7 @@ func CheckPublished(data []byte) error {
 }
 
 func published(data []byte, local *Config) (*Config, error) {
+	data, catalogue, catLine := splitPublished(data)
 	n := &Config{atHub: local == nil}
 	lines, err := yamlconf.Decode(errPrefix, data, n)
 	if err != nil {
@@ -129,6 +132,11 @@ func published(data []byte, local *Config) (*Config, error) {
 	for _, k := range LocalKeys() {
 		if _, ok := lines[k]; ok {
 			return nil, n.fail(k, "%s is set in the center's own file, not published by the hub", k)
+		}
+	}
+	if catalogue != nil {
+		if err := n.takeCatalogue(catalogue, catLine); err != nil {
+			return nil, err
 		}
 	}
 	if local != nil {
@@ -206,3 +214,49 @@ func (c *Config) WithAccounts(list []wire.Account) (*Config, []string) {
 	}
 	return &n, skipped
 }
+
+// splitPublished parts what the hub publishes: the configuration, then,
+// after a line "---", the procedures catalogue (docs/procedures.md) when the
+// province publishes it too; catLine is the line the catalogue starts on.
+func splitPublished(data []byte) (cfg, catalogue []byte, catLine int) {
+	lines := strings.SplitAfter(string(data), "\n")
+	start := 0
+	for start < len(lines) && strings.TrimSpace(lines[start]) == "" {
+		start++
+	}
+	if start < len(lines) && strings.TrimRight(lines[start], "\r\n") == "---" {
+		start++ // a document marker before the configuration
+	}
+	for i := start; i < len(lines); i++ {
+		if strings.TrimRight(lines[i], "\r\n") == "---" {
+			return []byte(strings.Join(lines[:i], "")), []byte(strings.Join(lines[i+1:], "")), i + 2
+		}
+	}
+	return data, nil, 0
+}
+
+// takeCatalogue checks a published catalogue against the fields of n and
+// keeps it: it replaces the file procedures names. Its mistakes name their
+// line in the whole published text.
+func (c *Config) takeCatalogue(data []byte, firstLine int) error {
+	codes := make([]string, 0, len(c.Fields))
+	for _, f := range c.Fields {
+		codes = append(codes, f.Code)
+	}
+	if _, err := procedures.Parse(data, codes); err != nil {
+		var ye *yamlconf.Error
+		if errors.As(err, &ye) && ye.Line > 0 {
+			e := *ye
+			e.Line += firstLine - 1
+			return &e
+		}
+		return err
+	}
+	c.catalogue = data
+	c.Procedures = ""
+	return nil
+}
+
+// Catalogue is the procedures catalogue the hub published with this
+// configuration; nil: the file Procedures names, if any.
+func (c *Config) Catalogue() []byte { return c.catalogue }

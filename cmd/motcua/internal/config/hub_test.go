@@ -96,3 +96,25 @@ func TestTheHubSectionIsChecked(t *testing.T) {
 		})
 	}
 }
+
+func TestTheHubPublishesTheProceduresCatalogueWithTheConfig(t *testing.T) {
+	cat := "procedures:\n  - { code: \"1.001193\", field: A, name: \"Đăng ký khai sinh\", documents: [\"Tờ khai\"] }\n"
+	c, err := published([]byte(publishedYAML+"---\n"+cat), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Catalogue() == nil || !strings.Contains(string(c.Catalogue()), "khai sinh") || c.Procedures != "" {
+		t.Fatalf("catalogue %q, procedures %q", c.Catalogue(), c.Procedures)
+	}
+	// A procedure of a field the center does not have: the line is the
+	// one in the whole published text.
+	bad := strings.Replace(cat, "field: A", "field: Z", 1)
+	err = CheckPublished([]byte(publishedYAML + "---\n" + bad))
+	if err == nil || !strings.HasPrefix(err.Error(), "procedures:9:") {
+		t.Fatalf("a catalogue's procedure of an unknown field: %v", err)
+	}
+	// A leading document marker is not a catalogue.
+	if c, err := published([]byte("---\n"+publishedYAML), nil); err != nil || c.Catalogue() != nil {
+		t.Fatalf("leading ---: %v, catalogue %q", err, c.Catalogue())
+	}
+}
