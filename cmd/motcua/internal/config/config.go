@@ -42,10 +42,10 @@ type Config struct {
 	// Hub links the center to its province hub; none: it runs alone.
 	Hub Hub `yaml:"hub"`
 
-	path  string
+	path      string
 	atHub     bool   // checked at the hub: files that live at the center are not read
 	catalogue []byte // the procedures catalogue published by the hub
-	lines yamlconf.Lines
+	lines     yamlconf.Lines
 }
 
 // Center describes the center itself.

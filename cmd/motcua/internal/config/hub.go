@@ -2,8 +2,8 @@ package config
 
 import (
 	"crypto/tls"
-	"errors"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
