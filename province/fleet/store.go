@@ -53,6 +53,9 @@ func (s hubStore) Bundle(ctx context.Context, center string) (wire.Bundle, error
 		}
 		b.ConfigVersion, b.Config = cv.Version, cv.YAML
 	}
+	if b.Held, err = s.db.LastSeq(ctx, center); err != nil {
+		return b, err
+	}
 	if s.accounts != nil {
 		b.Accounts = s.accounts(center)
 	}

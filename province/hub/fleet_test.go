@@ -472,3 +472,37 @@ func TestAPublishedConfigIsAppliedAndARefusalReported(t *testing.T) {
 		t.Fatalf("link state %+v", c.link.State())
 	}
 }
+
+// A center that lost its database starts an empty one: its events are
+// numbered from 1 again. Without an offset the hub would take them for
+// repeats of the old ones and keep none of them.
+func TestACenterWithANewDatabaseNumbersAfterWhatTheHubHolds(t *testing.T) {
+	seed, pub := userKey(t)
+	p := newProvince(t, []broker.Center{{ID: "c1", NKey: pub}})
+	old := newCenter(t, "c1", seed, p.srv.ClientURL(), t.TempDir())
+	ctx := context.Background()
+	for range 5 {
+		if _, err := old.engine.Issue(ctx, queue.IssueRequest{Service: "A"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := len(old.committed(t))
+	waitFor(t, "the old database's events", 20*time.Second, func() bool { return len(p.store.Events("c1")) == n })
+	old.close()
+
+	fresh := newCenter(t, "c1", seed, p.srv.ClientURL(), t.TempDir())
+	for range 3 {
+		if _, err := fresh.engine.Issue(ctx, queue.IssueRequest{Service: "A"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := len(fresh.committed(t))
+	waitFor(t, "the new database's events too", 20*time.Second, func() bool { return len(p.store.Events("c1")) == n+m })
+	evs := p.store.Events("c1")
+	if evs[n].Seq != uint64(n)+1 || evs[n].Ticket.ID != fresh.committed(t)[0].Ticket.ID {
+		t.Fatalf("the new database's first event is %+v at the hub", evs[n])
+	}
+	if mk := fresh.link.Mark(); mk.Offset != uint64(n) || !mk.Synced || mk.Acked != uint64(m) {
+		t.Fatalf("mark %+v", mk)
+	}
+}

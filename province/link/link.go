@@ -81,6 +81,7 @@ type Link struct {
 	wake   chan struct{}
 	poke   chan struct{}
 	notice chan struct{}
+	synced chan struct{} // signalled when the first sync gave the offset
 
 	mu        sync.Mutex
 	mark      Mark
@@ -122,7 +123,8 @@ func New(ctx context.Context, o Opts) (*Link, error) {
 		return nil, err
 	}
 	l := &Link{o: o, log: o.Logger, clk: clock.Or(o.Clock), mark: mark,
-		wake: make(chan struct{}, 1), poke: make(chan struct{}, 1), notice: make(chan struct{}, 1)}
+		wake: make(chan struct{}, 1), poke: make(chan struct{}, 1), notice: make(chan struct{}, 1),
+		synced: make(chan struct{}, 1)}
 	if l.log == nil {
 		l.log = slog.Default()
 	}
@@ -278,7 +280,20 @@ func (l *Link) ship(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 			}
 			continue
 		}
-		acked := l.Mark().Acked
+		mark := l.Mark()
+		if !mark.Synced {
+			// A database that never talked to the hub learns its offset
+			// first: it may be a center's new database after a loss.
+			select {
+			case <-ctx.Done():
+				return
+			case <-l.synced:
+			case <-changed:
+			case <-l.clk.After(time.Second):
+			}
+			continue
+		}
+		acked := mark.Acked
 		events, err := l.o.Events.Events(ctx, acked, l.o.Batch)
 		if err != nil {
 			l.log.Error("hub link: cannot read events", "err", err)
@@ -296,13 +311,13 @@ func (l *Link) ship(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 			}
 			continue
 		}
-		frame, events, err := l.frame(events)
+		frame, events, err := l.frame(events, mark.Offset)
 		if err != nil {
 			l.log.Error("hub link: cannot encode events", "err", err, "after", acked)
 			backoff = next(backoff)
 			continue
 		}
-		if err := l.send(ctx, js, frame, events); err != nil {
+		if err := l.send(ctx, js, frame, events, mark.Offset); err != nil {
 			if ctx.Err() == nil {
 				l.log.Warn("hub link: frame not acknowledged, sending again", "err", err,
 					"first", events[0].Seq, "last", events[len(events)-1].Seq)
@@ -314,10 +329,11 @@ func (l *Link) ship(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 	}
 }
 
-// frame encodes as many of events as fit in one frame.
-func (l *Link) frame(events []queue.Event) ([]byte, []queue.Event, error) {
+// frame encodes as many of events as fit in one frame, their seqs moved by
+// offset.
+func (l *Link) frame(events []queue.Event, offset uint64) ([]byte, []queue.Event, error) {
 	for {
-		b, err := wire.EncodeFrame(events)
+		b, err := wire.EncodeFrame(shifted(events, offset))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -328,12 +344,26 @@ func (l *Link) frame(events []queue.Event) ([]byte, []queue.Event, error) {
 	}
 }
 
-func (l *Link) send(ctx context.Context, js jetstream.JetStream, frame []byte, events []queue.Event) error {
+// shifted is events with offset added to their seqs (a copy when offset
+// is not 0).
+func shifted(events []queue.Event, offset uint64) []queue.Event {
+	if offset == 0 {
+		return events
+	}
+	out := make([]queue.Event, len(events))
+	for i, e := range events {
+		e.Seq += offset
+		out[i] = e
+	}
+	return out
+}
+
+func (l *Link) send(ctx context.Context, js jetstream.JetStream, frame []byte, events []queue.Event, offset uint64) error {
 	last := events[len(events)-1].Seq
 	actx, cancel := context.WithTimeout(ctx, l.o.AckWait)
 	defer cancel()
 	msg := &nats.Msg{Subject: wire.EventsSubject(l.o.Center), Data: frame}
-	id := wire.MsgID(l.o.Center, wire.Frame{Events: []wire.Event{{Seq: events[0].Seq}, {Seq: last}}})
+	id := wire.MsgID(l.o.Center, wire.Frame{Events: []wire.Event{{Seq: events[0].Seq + offset}, {Seq: last + offset}}})
 	if _, err := js.PublishMsg(actx, msg, jetstream.WithMsgID(id), jetstream.WithExpectStream(wire.Stream)); err != nil {
 		return err
 	}
@@ -419,6 +449,34 @@ func (l *Link) sendStatus(nc *nats.Conn) {
 	}
 }
 
+// first takes the offset of a database that never synced: the hub's last
+// seq of this center when this database has sent nothing (a center that
+// lost its database and started an empty one numbers again from 1, and the
+// hub would take its new events for repeats of the old).
+func (l *Link) first(ctx context.Context, b wire.Bundle) error {
+	l.mu.Lock()
+	if l.mark.Synced {
+		l.mu.Unlock()
+		return nil
+	}
+	if l.mark.Acked == 0 && b.Held > 0 {
+		l.mark.Offset = b.Held
+		l.log.Warn("hub link: the hub holds events of this center that this database never sent (a new or restored database): numbering after them",
+			"held", b.Held)
+	}
+	l.mark.Synced = true
+	mark := l.mark
+	l.mu.Unlock()
+	if err := l.o.Marks.Put(ctx, mark); err != nil {
+		l.mu.Lock()
+		l.mark.Synced = false
+		l.mu.Unlock()
+		return err
+	}
+	signal(l.synced)
+	return nil
+}
+
 // sync asks the hub for the bundle and applies it when it is new.
 func (l *Link) sync(ctx context.Context, nc *nats.Conn) error {
 	rctx, cancel := context.WithTimeout(ctx, l.o.AckWait)
@@ -433,6 +491,9 @@ func (l *Link) sync(ctx context.Context, nc *nats.Conn) error {
 	}
 	if b.Error != "" {
 		return fmt.Errorf("hub: %s", b.Error)
+	}
+	if err := l.first(ctx, b); err != nil {
+		return err
 	}
 	mark := l.Mark()
 	newConfig := b.ConfigVersion > 0 && b.ConfigVersion != mark.ConfigVersion && b.ConfigVersion != mark.RefusedVersion

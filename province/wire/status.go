@@ -54,6 +54,10 @@ type Bundle struct {
 	Config        string `json:"config,omitempty"`
 	// Accounts are the province staff who may sign in at this center.
 	Accounts *Accounts `json:"accounts,omitempty"`
+	// Held is the highest event seq of this center the hub holds: a center
+	// whose database is new (restored empty, reset) numbers its events on
+	// the wire after it, so that the hub does not take them for repeats.
+	Held uint64 `json:"held"`
 	// Error is set, and the rest empty, when the hub could not answer (its
 	// database is down): the center keeps what it runs.
 	Error string `json:"error,omitempty"`

@@ -81,11 +81,15 @@ func (s *Store) SetStatus(_ context.Context, center string, st wire.Status, seen
 	return nil
 }
 
-// Bundle is what SetBundle put for center.
+// Bundle is what SetBundle put for center, with the highest seq held.
 func (s *Store) Bundle(_ context.Context, center string) (wire.Bundle, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.bundles[center], nil
+	b := s.bundles[center]
+	for seq := range s.events[center] {
+		b.Held = max(b.Held, seq)
+	}
+	return b, nil
 }
 
 // SetBundle publishes b for center.
