@@ -13,7 +13,7 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 RELEASE_ENV   = CGO_ENABLED=0
 RELEASE_FLAGS = -trimpath -ldflags "-s -w" -tags nomsgpack
 
-.PHONY: help run build build-arm64 build-armv7 test test-deps lint bench vet fmt fuzz screens
+.PHONY: demo-province help run build build-arm64 build-armv7 test test-deps lint bench vet fmt fuzz screens
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -21,7 +21,10 @@ help: ## list the targets
 run: ## serve the demo center (configs/demo.yaml) at 127.0.0.1:8080, no hardware needed
 	$(GO) run ./cmd/motcua serve --config $(CONFIG) --data $(DATA)
 
-build: ## build bin/motcua for this machine: static, stripped (under 30 MB)
+demo-province: ## a province hub (127.0.0.1:8090, quantri/demo) and three demo centers (8081-8083); PostgreSQL started when none answers
+	@scripts/demo-province.sh
+
+build: ## build bin/motcua for this machine: static, stripped (under 48 MB: the center and the province hub with its embedded NATS server)
 	$(RELEASE_ENV) $(GO) build $(RELEASE_FLAGS) -o $(BIN) ./cmd/motcua
 
 build-arm64: ## build bin/motcua-linux-arm64 (Raspberry Pi 4/5, 64-bit OS; ARM mini PCs)
@@ -30,7 +33,7 @@ build-arm64: ## build bin/motcua-linux-arm64 (Raspberry Pi 4/5, 64-bit OS; ARM m
 build-armv7: ## build bin/motcua-linux-armv7 (Raspberry Pi 2/3/4 with a 32-bit OS)
 	$(RELEASE_ENV) GOOS=linux GOARCH=arm GOARM=7 $(GO) build $(RELEASE_FLAGS) -o bin/motcua-linux-armv7 ./cmd/motcua
 
-test-deps: ## install the tools the tests drive (socat, zbar-tools, chromium, espeak-ng; axe-core into ~/.cache)
+test-deps: ## install the tools the tests drive (socat, zbar-tools, chromium, espeak-ng, postgresql; axe-core into ~/.cache)
 	@scripts/test-deps.sh
 
 test: test-deps lint ## lint, the release build's promises, every test with the race detector, then each fuzz target briefly

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The import rules of the tree (docs/architecture.md): the queue engine
 # imports nothing of the others, devices know neither the queue nor HTTP,
-# and the dossier packages stand without the queue. Prints each broken rule
-# and exits 1.
+# the dossier packages stand without the queue, and of a center's components
+# the hub's store knows only the queue. Prints each broken rule and exits 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fail=0
@@ -16,8 +16,9 @@ deny() { # deny PACKAGES... -- FORBIDDEN_REGEX WHY
     fail=1
   fi
 }
-deny ./queue -- '^motcua/(devices|display|kiosk|cmd)(/|$)' "the other components (queue imports nothing of them)"
-deny ./devices/... -- '^motcua/(queue|display|kiosk|cmd)(/|$)' "the queue, the screens or the kiosk"
+deny ./queue -- '^motcua/(devices|display|kiosk|province|cmd)(/|$)' "the other components (queue imports nothing of them)"
+deny ./devices/... -- '^motcua/(queue|display|kiosk|province|cmd)(/|$)' "the queue, the screens or the kiosk"
 deny ./devices/... -- '^(net/http|github.com/gin-gonic/gin)$' "HTTP (devices know no HTTP)"
 deny ./kiosk/dossier/... -- '^motcua/(queue|cmd)(/|$)' "the queue"
+deny ./province/... -- '^motcua/(devices|display|kiosk|cmd)(/|$)' "a center's components other than the queue (the province knows a center by the wire)"
 exit $fail

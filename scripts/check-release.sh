@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # What `make build` promises (docs/operations.md, Install): a static binary
-# under 30 MB, and a repository that tracks no binary over 1 MB. Builds the
+# under 48 MB (the center and, since issue 13, the province hub with its
+# embedded NATS server and PostgreSQL driver: 45 MB in December 2026), and a repository that tracks no binary over 1 MB. Builds the
 # release binary into a temporary directory with the Makefile's flags.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-limit=$((30 * 1000 * 1000))
+limit=$((48 * 1000 * 1000))
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 make --no-print-directory -s build BIN="$tmp/motcua" >/dev/null
 size=$(stat -c %s "$tmp/motcua")
 fail=0
 if [ "$size" -ge "$limit" ]; then
-  echo "check-release: bin/motcua is $size bytes, over the 30 MB budget"
+  echo "check-release: bin/motcua is $size bytes, over the 48 MB budget"
   fail=1
 fi
 # A dynamically linked ELF names its loader in a PT_INTERP program header.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the test suite drives (pseudo-terminals, barcode
-# reader, browser, speech) when they are missing. Needs root, as on CI.
+# reader, browser, speech, PostgreSQL) when they are missing. Needs root, as on CI.
 set -euo pipefail
 need=()
 command -v socat     >/dev/null || need+=(socat)
@@ -9,6 +9,11 @@ command -v chromium  >/dev/null || need+=(chromium)
 command -v espeak-ng >/dev/null || need+=(espeak-ng)
 command -v npm       >/dev/null || need+=(npm)
 command -v readelf   >/dev/null || need+=(binutils)
+# The hub's store tests start a private PostgreSQL (internal/pgtest) when
+# none answers on 127.0.0.1:5432.
+if ! command -v initdb >/dev/null && ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+  need+=(postgresql)
+fi
 
 # axe-core, the accessibility checker the browser tests inject into each
 # page, goes to a cache directory, never into the repository.

@@ -17,6 +17,12 @@ const usage = `motcua: queue and kiosk controller of a one-stop public service c
 
 Usage:
   motcua serve --config FILE [--addr HOST:PORT] [--data DIR]
+  motcua hub --config FILE [--addr HOST:PORT] [--data DIR]
+                                  the province hub: PostgreSQL, NATS JetStream, fleet pages (docs/province.md)
+  motcua hub enroll --id ID [--name NAME] [--out FILE]
+                                  make a center's key for its hub.credentials; prints the line for hub.yaml
+  motcua hub nats-config --config FILE [--hub-nkey U...]
+                                  print a NATS cluster's authorization block for the hub's centers
   motcua devices                  list serial ports (USB VID:PID, serial number) and USB printers
   motcua render ticket|receipt|test --in JOB.json --out FILE.png [--bin FILE.bin] [--width 384|576]
                                   render a print job without a printer: PNG preview and ESC/POS bytes
@@ -52,6 +58,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stderr)
+	case "hub":
+		return hubCommand(ctx, args[1:], stdout, stderr)
 	case "devices":
 		return listDevices(stdout)
 	case "render":

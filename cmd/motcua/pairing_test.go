@@ -1,6 +1,7 @@
 package main
 
 import (
+	"motcua/cmd/motcua/internal/config"
 	"net/http"
 	"net/http/cookiejar"
 	"path/filepath"
@@ -69,24 +70,30 @@ func TestPriorityPrintFloodOnTheKioskPrinter(t *testing.T) {
 	for range 173 {
 		codes[post("")]++
 	}
+	start := time.Now()
 	for range 173 {
 		codes[post("demo-kiosk-k1")]++
 	}
-	if codes[http.StatusUnauthorized] != 173 || codes[http.StatusCreated] != 5 || codes[http.StatusTooManyRequests] != 168 {
-		t.Fatalf("answers %v, want 173×401, 5×201, 168×429", codes)
+	// The bucket gives one more every 2 s of the real clock: a loaded
+	// machine taking longer over the 173 requests lets a few more through.
+	refills := int(time.Since(start) / config.DefaultTicketEvery)
+	if codes[http.StatusUnauthorized] != 173 || codes[http.StatusCreated] < 5 || codes[http.StatusCreated] > 5+refills ||
+		codes[http.StatusCreated]+codes[http.StatusTooManyRequests] != 173 {
+		t.Fatalf("answers %v, want 173×401, 5×201 (+%d refilled in %s), the rest 429", codes, refills, time.Since(start))
 	}
+	issued := codes[http.StatusCreated]
 	var files []string
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		files, _ = filepath.Glob(filepath.Join(c.data, "prints", "*-ticket-A*.bin"))
-		if len(files) >= 5 {
+		if len(files) >= issued {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	time.Sleep(300 * time.Millisecond) // any job beyond the five would be on its way
+	time.Sleep(300 * time.Millisecond) // any job beyond those issued would be on its way
 	files, _ = filepath.Glob(filepath.Join(c.data, "prints", "*-ticket-A*.bin"))
-	if len(files) != 5 {
-		t.Fatalf("%d tickets printed on kiosk1, want the 5 of its burst: %v", len(files), files)
+	if len(files) != issued {
+		t.Fatalf("%d tickets printed on kiosk1, want the %d issued (its burst): %v", len(files), issued, files)
 	}
 }

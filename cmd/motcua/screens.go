@@ -28,11 +28,17 @@ type screens struct {
 // pages and the kiosk push hub.
 func newScreens(cfg *config.Config) (*screens, error) {
 	cat := &procedures.Catalogue{}
-	if p := cfg.ProceduresPath(); p != "" {
-		var codes []string
-		for _, f := range cfg.Fields {
-			codes = append(codes, f.Code)
+	var codes []string
+	for _, f := range cfg.Fields {
+		codes = append(codes, f.Code)
+	}
+	if data := cfg.Catalogue(); data != nil {
+		c, err := procedures.Parse(data, codes) // published by the hub, checked there
+		if err != nil {
+			return nil, err
 		}
+		cat = c
+	} else if p := cfg.ProceduresPath(); p != "" {
 		c, err := procedures.Load(p, codes)
 		if err != nil {
 			return nil, err

@@ -78,12 +78,14 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	svc, err := openService(ctx, cfg, serviceOpts{log: log, commitBatch: *batch, resetDB: *resetDB})
+	// With a hub section, the hub's configuration may replace the service
+	// while it runs (openCenter); without one it is the file's, for good.
+	svc, err := openCenter(ctx, cfg, serviceOpts{log: log, commitBatch: *batch, resetDB: *resetDB})
 	if err != nil {
 		return err
 	}
 	defer svc.close()
-	hs := httpServer(svc.handler, cfg.Limits)
+	hs := httpServer(svc.handler(), cfg.Limits)
 	go func() { served <- hs.Serve(lln) }()
 	scheme := "http"
 	if cfg.TLS.Enabled() {

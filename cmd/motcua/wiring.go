@@ -40,6 +40,9 @@ type service struct {
 	registry *registry.Registry
 	screens  *screens
 	handler  http.Handler
+	prints   *printing.Service
+	// scannerStates are the scanners' states now.
+	scannerStates func() map[string]scanner.State
 
 	closers []func() // run in reverse order by close
 	once    sync.Once
@@ -53,6 +56,10 @@ type serviceOpts struct {
 	// console windows, claims, rate limits); nil: the system's. Tests move
 	// it to see a page minutes later.
 	apiClock clock.Clock
+	// onEvents, when set, follows the engine from its first event (the hub
+	// link); health adds sections to /healthz.
+	onEvents func([]queue.Event)
+	health   map[string]func() any
 }
 
 // openService starts everything a center runs, on cfg.DataDir. Its
@@ -122,6 +129,9 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	}
 	// The hub follows the engine from its first event: registered before Run.
 	engine.OnEvents(hub.Publish)
+	if o.onEvents != nil {
+		engine.OnEvents(o.onEvents)
+	}
 	s.goRun(func(ctx context.Context) { engine.Run(ctx) })
 	s.goRun(func(ctx context.Context) { hub.Run(ctx) }) // stopped before the engine
 
@@ -130,6 +140,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 		return nil, err
 	}
 	s.registry = reg
+	s.scannerStates = func() map[string]scanner.State { return nil }
 	prints, err := printing.Open(ctx, db, engine, printingOpts(cfg, log))
 	if err != nil {
 		return nil, err
@@ -146,19 +157,24 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err != nil {
 		return nil, err
 	}
+	s.prints = prints
+	s.scannerStates = func() map[string]scanner.State {
+		out := map[string]scanner.State{}
+		for name, sc := range scanners {
+			out[name] = sc.State()
+		}
+		return out
+	}
+	health := map[string]func() any{
+		"scanners": func() any { return s.scannerStates() },
+		"screens":  func() any { return hub.Stats() },
+	}
+	for k, fn := range o.health {
+		health[k] = fn
+	}
 	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions,
 		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
-		Procedures: scr.procedures, Clock: o.apiClock,
-		Health: map[string]func() any{
-			"scanners": func() any {
-				out := map[string]scanner.State{}
-				for name, sc := range scanners {
-					out[name] = sc.State()
-				}
-				return out
-			},
-			"screens": func() any { return hub.Stats() },
-		},
+		Procedures: scr.procedures, Clock: o.apiClock, Health: health,
 	})
 	scr.mount(srv.Router())
 	mountDisplay(srv.Router(), hub)

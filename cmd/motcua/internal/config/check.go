@@ -19,7 +19,7 @@ import (
 // Parse checks them. center covers the top-level listen and data_dir too.
 func Sections() []string {
 	return []string{"center", "security", "fields", "counters", "staff", "kiosks", "procedures",
-		"screens", "printing", "printers", "scanners", "dossiers"}
+		"screens", "printing", "printers", "scanners", "dossiers", "hub"}
 }
 
 // Check validates the named sections of c (all of Sections when none is
@@ -65,6 +65,8 @@ func (c *Config) checkSection(name string) []*Error {
 		return c.checkScanners()
 	case "dossiers":
 		return c.checkDossiers()
+	case "hub":
+		return c.checkHub()
 	}
 	return []*Error{{Prefix: errPrefix, Key: name, Msg: "no such section: use " + strings.Join(Sections(), ", ")}}
 }
@@ -83,6 +85,8 @@ func (c *Config) deviceToken(key, value, fileKey, file string) (string, []*Error
 	switch {
 	case value != "" && file != "":
 		return "", []*Error{c.fail(fileKey, "give %s or %s, not both", lastKey(key), lastKey(fileKey))}
+	case file != "" && c.atHub:
+		return "", nil // read by the center, where the file is
 	case file != "":
 		b, err := os.ReadFile(c.relative(file))
 		if err != nil {

@@ -39,9 +39,13 @@ type Config struct {
 	// Procedures is the catalogue of procedures the kiosk shows (YAML,
 	// docs/procedures.md), relative to this file's folder; empty: none.
 	Procedures string `yaml:"procedures"`
+	// Hub links the center to its province hub; none: it runs alone.
+	Hub Hub `yaml:"hub"`
 
-	path  string
-	lines yamlconf.Lines
+	path      string
+	atHub     bool   // checked at the hub: files that live at the center are not read
+	catalogue []byte // the procedures catalogue published by the hub
+	lines     yamlconf.Lines
 }
 
 // Center describes the center itself.

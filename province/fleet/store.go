@@ -1,0 +1,63 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"motcua/province/pgstore"
+	"motcua/province/wire"
+	"motcua/queue"
+)
+
+// hubStore is the link's hub.Store on the province's database.
+type hubStore struct {
+	db *pgstore.DB
+	// accounts is what the hub publishes to a center of the staff.
+	accounts func(center string) *wire.Accounts
+}
+
+func (s hubStore) Ingest(ctx context.Context, center string, events []queue.Event) (int, error) {
+	return s.db.Ingest(ctx, center, events)
+}
+
+func (s hubStore) SetStatus(ctx context.Context, center string, st wire.Status, seen time.Time) error {
+	cs := pgstore.CenterStatus{Online: true, LastSeen: seen, Version: st.Software, ConfigVersion: st.ConfigVersion,
+		Waiting: st.Waiting, Printers: map[string]pgstore.PrinterStatus{}, Scanners: map[string]pgstore.ScannerStatus{}}
+	if st.Refused != nil {
+		cs.RefusedVersion, cs.RefusedReason = st.Refused.Version, st.Refused.Reason
+	}
+	for name, p := range st.Printers {
+		cover := ""
+		if p.CoverOpen {
+			cover = "open"
+		}
+		cs.Printers[name] = pgstore.PrinterStatus{State: p.State, Paper: p.Paper, Cover: cover}
+	}
+	for name, sc := range st.Scanners {
+		cs.Scanners[name] = pgstore.ScannerStatus{State: sc.State}
+	}
+	return s.db.SetStatus(ctx, center, cs)
+}
+
+func (s hubStore) Bundle(ctx context.Context, center string) (wire.Bundle, error) {
+	var b wire.Bundle
+	v, err := s.db.Published(ctx, center)
+	if err != nil {
+		return b, err
+	}
+	if v > 0 {
+		cv, err := s.db.Config(ctx, center, v)
+		if err != nil && !errors.Is(err, pgstore.ErrNotFound) {
+			return b, err
+		}
+		b.ConfigVersion, b.Config = cv.Version, cv.YAML
+	}
+	if b.Held, err = s.db.LastSeq(ctx, center); err != nil {
+		return b, err
+	}
+	if s.accounts != nil {
+		b.Accounts = s.accounts(center)
+	}
+	return b, nil
+}

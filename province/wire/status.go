@@ -1,0 +1,87 @@
+package wire
+
+import "time"
+
+// Status is what a center says of itself: sent when it changes and every
+// heartbeat, so the hub's view is at most a heartbeat old while the link is
+// up, and its last_seen says how old when it is not.
+type Status struct {
+	At       time.Time `json:"at"`       // the center's clock when sent
+	Name     string    `json:"name"`     // the center's name as configured
+	Software string    `json:"software"` // motcua's version
+	// ConfigVersion is the hub version the center runs; 0 when it runs its
+	// own file only.
+	ConfigVersion int `json:"config_version"`
+	// Refused is the last version the center refused, with its reason; nil
+	// once it runs that version or a later one.
+	Refused *Refusal `json:"refused,omitempty"`
+	Day     string   `json:"day"`
+	// Seq is the center's last committed event; Acked the last the hub's
+	// stream took. Seq-Acked are the events on their way.
+	Seq          uint64             `json:"seq"`
+	Acked        uint64             `json:"acked"`
+	TicketsToday int                `json:"tickets_today"`
+	Waiting      int                `json:"waiting"`
+	Printers     map[string]Printer `json:"printers,omitempty"`
+	Scanners     map[string]Scanner `json:"scanners,omitempty"`
+}
+
+// Refusal is a configuration version a center would not run, and why (the
+// same key-and-line message as `motcua serve`).
+type Refusal struct {
+	Version int    `json:"version"`
+	Reason  string `json:"reason"`
+}
+
+// Printer is a printer's last known state at a center.
+type Printer struct {
+	State     string `json:"state"`           // "ready", "offline", "paper_out", "cover_open", ...
+	Paper     string `json:"paper,omitempty"` // "ok", "near_end", "out"
+	CoverOpen bool   `json:"cover_open,omitempty"`
+	Error     string `json:"error,omitempty"`
+}
+
+// Scanner is a scanner's last known state at a center.
+type Scanner struct {
+	State string `json:"state"`
+	Error string `json:"error,omitempty"`
+}
+
+// Bundle is what the hub has published for one center: the sync reply.
+type Bundle struct {
+	// ConfigVersion is the published version, 0 when none; Config its YAML.
+	ConfigVersion int    `json:"config_version"`
+	Config        string `json:"config,omitempty"`
+	// Accounts are the province staff who may sign in at this center.
+	Accounts *Accounts `json:"accounts,omitempty"`
+	// Held is the highest event seq of this center the hub holds: a center
+	// whose database is new (restored empty, reset) numbers its events on
+	// the wire after it, so that the hub does not take them for repeats.
+	Held uint64 `json:"held"`
+	// Error is set, and the rest empty, when the hub could not answer (its
+	// database is down): the center keeps what it runs.
+	Error string `json:"error,omitempty"`
+}
+
+// Accounts is the versioned list of the staff accounts of one center.
+type Accounts struct {
+	Version int       `json:"version"`
+	List    []Account `json:"list"`
+}
+
+// Account is one person's sign-in at a center. The password is only ever a
+// hash (the center's own format).
+type Account struct {
+	Username     string   `json:"username"`
+	Name         string   `json:"name"`
+	Role         string   `json:"role"`
+	Counters     []string `json:"counters,omitempty"`
+	PasswordHash string   `json:"password_hash"`
+	Disabled     bool     `json:"disabled,omitempty"`
+}
+
+// Notice tells a center that its Bundle changed.
+type Notice struct {
+	ConfigVersion   int `json:"config_version"`
+	AccountsVersion int `json:"accounts_version,omitempty"`
+}
