@@ -20,6 +20,7 @@ import (
 	"motcua/cmd/motcua/internal/config"
 	"motcua/cmd/motcua/internal/hubconfig"
 	"motcua/internal/connlimit"
+	"motcua/kiosk/session"
 	"motcua/province/broker"
 	"motcua/province/fleet"
 	"motcua/province/hub"
@@ -99,8 +100,10 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 	fl, err := fleet.New(fleet.Opts{DB: db, Province: cfg.Province, Location: cfg.Location(), Centers: centers, Staff: staff,
 		SessionSecret: []byte(cfg.SessionSecret), SessionTTL: cfg.SessionTTL,
 		OfflineAfter: cfg.OfflineAfter, AlertAfter: cfg.AlertAfter, CheckConfig: config.CheckPublished,
-		Notify: func(center string, n wire.Notice) error { return link.Notify(center, n) },
-		Stats:  func() hub.Stats { return link.Stats() }, Logger: log})
+		Notify:       func(center string, n wire.Notice) error { return link.Notify(center, n) },
+		Stats:        func() hub.Stats { return link.Stats() },
+		Throttle:     session.NewThrottle(session.ThrottleOpts{Compares: 2}),
+		MetricsToken: cfg.MetricsToken, Logger: log})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -101,14 +102,47 @@ func (f *Fleet) login(c *gin.Context) {
 		fail(c, http.StatusBadRequest, "invalid_body", `Gửi {"username": "...", "password": "..."}.`)
 		return
 	}
-	a, ok := f.staff[strings.TrimSpace(req.Username)]
+	name := strings.TrimSpace(req.Username)
+	keys := []string{"user:" + strings.ToLower(name), "ip:" + c.ClientIP()}
+	a, ok := f.staff[name]
 	hash := a.PasswordHash
 	if !ok {
 		// Compare anyway: the time taken does not tell who exists.
 		hash = string(f.decoy)
 	}
-	err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(req.Password))
-	if !ok || err != nil || a.Disabled {
+	var match bool
+	compare := func() { match = bcrypt.CompareHashAndPassword([]byte(hash), []byte(req.Password)) == nil }
+	if t := f.o.Throttle; t != nil {
+		if wait := t.Wait(keys...); wait > 0 {
+			throttled(c, wait)
+			return
+		}
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 5*time.Second)
+		defer cancel()
+		var wait time.Duration
+		err := t.Compare(ctx, func() {
+			if wait = t.Wait(keys...); wait == 0 {
+				compare()
+				if !match || !ok || a.Disabled {
+					t.Fail(keys...)
+				}
+			}
+		})
+		switch {
+		case err != nil:
+			fail(c, http.StatusServiceUnavailable, "login_busy", "Hệ thống đang bận kiểm tra đăng nhập, vui lòng thử lại sau vài giây.")
+			return
+		case wait > 0:
+			throttled(c, wait)
+			return
+		}
+		if match && ok && !a.Disabled {
+			t.Reset(keys[0])
+		}
+	} else {
+		compare()
+	}
+	if !ok || !match || a.Disabled {
 		f.log.Warn("hub sign-in refused", "username", req.Username, "addr", c.ClientIP())
 		fail(c, http.StatusUnauthorized, "invalid_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
 		return
@@ -132,4 +166,12 @@ func (f *Fleet) logout(c *gin.Context) {
 func (f *Fleet) me(c *gin.Context) {
 	a := c.MustGet("account").(Account)
 	c.JSON(http.StatusOK, gin.H{"username": a.Username, "name": a.Name, "role": a.Role, "centers": a.Centers, "province": f.o.Province})
+}
+
+// throttled answers a sign-in that must wait.
+func throttled(c *gin.Context, wait time.Duration) {
+	secs := int(wait.Seconds() + 0.999)
+	c.Header("Retry-After", strconv.Itoa(secs))
+	fail(c, http.StatusTooManyRequests, "login_throttled",
+		"Đăng nhập sai nhiều lần: vui lòng thử lại sau "+strconv.Itoa(secs)+" giây.")
 }

@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"crypto/hmac"
 	"fmt"
 	"net/http"
 	"sort"
@@ -197,6 +198,10 @@ func (f *Fleet) getCenter(c *gin.Context) {
 // metrics are the fleet's state in Prometheus text: centers online and
 // offline, alerts by kind, and this process's link counts.
 func (f *Fleet) metrics(c *gin.Context) {
+	if tok := f.o.MetricsToken; tok != "" && !hmac.Equal([]byte(c.GetHeader("Authorization")), []byte("Bearer "+tok)) {
+		fail(c, http.StatusUnauthorized, "unauthorized", "/metrics cần mã truy cập (Authorization: Bearer ...).")
+		return
+	}
 	rows, alerts, ok := f.fleetView(c)
 	if !ok {
 		return

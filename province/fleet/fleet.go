@@ -73,9 +73,26 @@ type Opts struct {
 	// Notify tells a center its bundle changed (hub.Hub.Notify).
 	Notify func(center string, n wire.Notice) error
 	// Stats are this process's link counts, for /metrics; may be nil.
-	Stats  func() hub.Stats
-	Clock  clock.Clock
-	Logger *slog.Logger
+	Stats func() hub.Stats
+	// Throttle slows sign-ins after failures, per account and per address,
+	// and bounds the password comparisons at once (the center's
+	// session.Throttle); nil: none (tests).
+	Throttle Throttle
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
+	Clock        clock.Clock
+	Logger       *slog.Logger
+}
+
+// Throttle is what sign-in asks of a login throttle.
+type Throttle interface {
+	// Wait is how long the longest-waiting of keys must still wait.
+	Wait(keys ...string) time.Duration
+	// Fail records a failed try for each of keys; Reset forgets key's.
+	Fail(keys ...string)
+	Reset(key string)
+	// Compare runs fn when a comparison slot is free, or fails with ctx.
+	Compare(ctx context.Context, fn func()) error
 }
 
 // Fleet is the hub's application.

@@ -15,6 +15,7 @@ import (
 
 	"motcua/internal/clock/clocktest"
 	"motcua/internal/pgtest"
+	"motcua/kiosk/session"
 	"motcua/province/fleet"
 	"motcua/province/pgstore"
 	"motcua/province/wire"
@@ -36,7 +37,10 @@ type env struct {
 	notice []string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvWith(t, nil) }
+
+// newEnvWith is newEnv with its options changed by opt.
+func newEnvWith(t *testing.T, opt func(*fleet.Opts)) *env {
 	t.Helper()
 	ctx := context.Background()
 	clk := clocktest.New(time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC))
@@ -47,7 +51,7 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(db.Close)
 	e := &env{t: t, db: db, clk: clk}
 	ict := time.FixedZone("ICT", 7*3600)
-	f, err := fleet.New(fleet.Opts{DB: db, Province: "Tỉnh Thử", Location: ict,
+	o := fleet.Opts{DB: db, Province: "Tỉnh Thử", Location: ict,
 		Centers: []fleet.Center{{ID: "c1", Name: "Xã Một"}, {ID: "c2", Name: "Xã Hai"}, {ID: "c3", Name: "Xã Ba"}},
 		Staff: []fleet.Account{
 			{Username: "quantri", Name: "Quản trị", Role: fleet.RoleProvinceAdmin, PasswordHash: demoHash},
@@ -68,7 +72,11 @@ func newEnv(t *testing.T) *env {
 			e.mu.Unlock()
 			return nil
 		},
-		Clock: clk, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Clock: clk, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if opt != nil {
+		opt(&o)
+	}
+	f, err := fleet.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,5 +344,30 @@ func TestThePagesAreServed(t *testing.T) {
 		if code != 200 || !strings.Contains(body, want) {
 			t.Errorf("GET %s: %d, want %q", path, code, want)
 		}
+	}
+}
+
+func TestSignInsAreThrottledAndMetricsTakeTheirToken(t *testing.T) {
+	e := newEnvWith(t, func(o *fleet.Opts) {
+		o.Throttle = session.NewThrottle(session.ThrottleOpts{Clock: o.Clock})
+		o.MetricsToken = "metrics-secret"
+	})
+	bad := `{"username":"quantri","password":"sai"}`
+	for i := range 5 {
+		if code, body := e.do("POST", "/api/v1/auth/login", "", "application/json", bad, nil); code != 401 {
+			t.Fatalf("bad try %d: %d %s", i+1, code, body)
+		}
+	}
+	code, body := e.do("POST", "/api/v1/auth/login", "", "application/json", `{"username":"quantri","password":"demo"}`, nil)
+	if code != 429 || !strings.Contains(body, "login_throttled") {
+		t.Fatalf("after 5 bad tries, the right password: %d %s", code, body)
+	}
+	e.clk.Advance(time.Hour)
+	e.login("quantri")
+	if code, _ := e.do("GET", "/metrics", "", "", "", nil); code != 401 {
+		t.Fatalf("/metrics without its token: %d", code)
+	}
+	if code, _ := e.do("GET", "/metrics", "metrics-secret", "", "", nil); code != 200 {
+		t.Fatalf("/metrics with its token: %d", code)
 	}
 }

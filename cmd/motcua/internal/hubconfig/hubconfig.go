@@ -35,8 +35,10 @@ type Config struct {
 	// province needs the same); at least 32 characters.
 	SessionSecret string        `yaml:"session_secret"`
 	SessionTTL    time.Duration `yaml:"session_ttl"` // default 12h
-	Centers       []Center      `yaml:"centers"`
-	Staff         []Staff       `yaml:"staff"`
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string   `yaml:"metrics_token"`
+	Centers      []Center `yaml:"centers"`
+	Staff        []Staff  `yaml:"staff"`
 
 	location *time.Location
 	hubSeed  []byte
