@@ -1,14 +1,18 @@
 package display_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"motcua/display"
 	"motcua/display/browsertest"
+	"motcua/queue"
 )
 
 // contrastJS measures, over every animation running on the elements that
@@ -98,4 +102,100 @@ func TestBrowserCallFlashKeepsContrast(t *testing.T) {
 				page.path, page.w, page.h, res.Worst.Ratio, res.Worst.At, res.Worst.Text, res.Worst.Color, res.Worst.Bg)
 		}
 	}
+}
+
+// inView is a JavaScript test that the element matching a selector is shown
+// whole: not hidden, inside the window and inside its tile when it has one.
+func inView(selector string) string {
+	return fmt.Sprintf(`(() => {
+  const e = document.querySelector(%q);
+  if (!e || e.closest("[hidden]")) return false;
+  const r = e.getBoundingClientRect();
+  if (r.width === 0 || r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) return false;
+  const box = e.closest(".tile");
+  if (!box) return true;
+  const b = box.getBoundingClientRect();
+  return r.top >= b.top && r.bottom <= b.bottom && r.left >= b.left && r.right <= b.right;
+})()`, selector)
+}
+
+// TestBrowserPriorityShown: a priority ticket keeps its mark after issue.
+// A001 and A002 wait, then A003 is taken as a priority number and called
+// first: the lobby (landscape and portrait) marks it on the counter's tile,
+// in the large call with the reason, and in the last calls; the counter's
+// own screen marks it; the waiting line counts the priority number still
+// waiting (A004); the phone of A001 says why A003 came first and that a
+// priority number waits ahead, the phone of A004 marks its own number.
+func TestBrowserPriorityShown(t *testing.T) {
+	en := start(t, display.Opts{})
+	mux := http.NewServeMux()
+	mux.Handle("/", en.hub.Handler())
+	mux.HandleFunc("GET /api/v1/tickets/{id}", ticketAPI(en.e))
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	ctx := browsertest.New(t, browsertest.Opts{})
+	bg := context.Background()
+	plain := en.issue("A", 2)
+	for range 2 {
+		if _, err := en.e.Issue(bg, queue.IssueRequest{Service: "A", Priority: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	called := en.next("1")
+	if called.Number != "A003" || !called.Priority {
+		t.Fatalf("counter 1 called %s (priority %v), want the priority A003", called.Number, called.Priority)
+	}
+	run := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			body, _ := browsertest.Eval[string](ctx, `document.body.innerText`)
+			t.Fatalf("%s: %v; the page says:\n%s", what, err, body)
+		}
+	}
+	for _, size := range [][2]int{{1920, 1080}, {1080, 1920}} {
+		what := fmt.Sprintf("lobby %dx%d", size[0], size[1])
+		run(what, browsertest.Viewport(size[0], size[1]), chromedp.Navigate(srv.URL+"/display?sound=0"),
+			browsertest.WaitText(`.tile[data-counter="1"] .num`, "A003"),
+			browsertest.WaitText(`.tile[data-counter="1"] .prio`, "Ưu tiên"),
+			browsertest.WaitTrue(inView(`.tile[data-counter="1"] .prio`)),
+			browsertest.WaitTrue(`!document.querySelector('.tile[data-counter="2"] .prio')`),
+			browsertest.WaitText("#latest-ticket", "A003"),
+			browsertest.WaitTrue(inView("#latest-priority")),
+			browsertest.WaitTrue(inView("#latest-why")),
+			browsertest.WaitText("#recent li:first-child .prio", "Ưu tiên"),
+			browsertest.WaitTrue(`document.getElementById("waiting").textContent.includes("Hộ tịch (A): 3") && document.getElementById("waiting").textContent.includes("1 ưu tiên")`))
+	}
+	// A plain call next: the large call loses the mark, the list keeps it.
+	if n := en.next("2"); n.Number != "A004" {
+		t.Fatalf("counter 2 called %s, want the priority A004", n.Number)
+	}
+	en.next("2") // A001 now
+	run("lobby after a plain call", browsertest.WaitText("#latest-ticket", "A001"),
+		browsertest.WaitTrue(`document.getElementById("latest-priority").hidden && document.getElementById("latest-why").hidden`),
+		browsertest.WaitTrue(`!document.querySelector("#recent li:first-child .prio")`),
+		browsertest.WaitText("#recent li:nth-child(2) .prio", "Ưu tiên"),
+		browsertest.WaitTrue(`!document.getElementById("waiting").textContent.includes("ưu tiên")`))
+
+	run("counter screen", browsertest.Viewport(1280, 720), chromedp.Navigate(srv.URL+"/display?counter=1"),
+		browsertest.WaitText("#cv-ticket", "A003"), browsertest.WaitTrue(inView("#cv-priority")))
+	run("counter screen of a plain ticket", chromedp.Navigate(srv.URL+"/display?counter=2"),
+		browsertest.WaitText("#cv-ticket", "A001"), browsertest.WaitTrue(`document.getElementById("cv-priority").hidden`))
+
+	// The phone of A002, waiting behind a priority number, then passed by it.
+	late, err := en.e.Issue(bg, queue.IssueRequest{Service: "A", Priority: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run("phone of A002", browsertest.Viewport(390, 844), chromedp.Navigate(srv.URL+"/t/"+plain[1].ID),
+		browsertest.WaitText("#number", "A002"), browsertest.WaitTrue(`document.getElementById("priority").hidden`),
+		browsertest.WaitTrue(inView("#why")),
+		browsertest.WaitTrue(`document.getElementById("why").textContent.includes("có 1 số ưu tiên")`))
+	en.next("1") // A005, the priority one, passes A002
+	run("phone of A002 after the priority call",
+		browsertest.WaitTrue(`document.getElementById("now-serving").textContent.startsWith("A005")`),
+		browsertest.WaitTrue(`document.getElementById("why").textContent.includes("A005 là số ưu tiên (người cao tuổi, người khuyết tật, phụ nữ mang thai…) nên được gọi trước.")`),
+		browsertest.WaitTrue(`!document.getElementById("why").textContent.includes("số ưu tiên, được gọi trước các số thường")`),
+		browsertest.WaitText("#now-serving .prio", "Ưu tiên"))
+	run("phone of the priority A005", chromedp.Navigate(srv.URL+"/t/"+late.ID),
+		browsertest.WaitText("#number", "A005"), browsertest.WaitTrue(inView("#priority")))
 }

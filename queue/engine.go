@@ -96,6 +96,9 @@ type Call struct {
 	Counter string
 	At      time.Time
 	Recall  bool
+	// Priority is set for a priority ticket: screens say why it is called
+	// before older numbers.
+	Priority bool
 }
 
 // New checks the configuration, loads the store and returns an engine. The

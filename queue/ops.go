@@ -131,7 +131,7 @@ func (e *Engine) callTo(c *Counter, t *Ticket, now time.Time, ch *Change) Ticket
 // remember adds a call to the recent list shown by the lobby. Caller holds e.mu.
 func (e *Engine) remember(t *Ticket, at time.Time, recall bool) {
 	e.recent = append(e.recent, Call{Ticket: t.Number, ID: t.ID, Service: t.Service,
-		Counter: t.Counter, At: at, Recall: recall})
+		Counter: t.Counter, At: at, Recall: recall, Priority: t.Priority})
 	if n := len(e.recent) - e.opts.RecentCalls; n > 0 {
 		e.recent = slices.Delete(e.recent, 0, n)
 	}

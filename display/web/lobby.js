@@ -10,6 +10,7 @@
   // Counter screens are silent unless asked (?sound=1); ?sound=0 silences a lobby.
   const wantSound = counterMode ? query.get("sound") === "1" : query.get("sound") !== "0";
   const FRESH_MS = 2 * 60 * 1000; // calls older than this are shown, not announced
+  const PRIORITY = "Ưu tiên"; // the badge of a priority ticket, wherever one is shown
 
   // The board (board.js) says what every counter serves and who waits;
   // latest is the call shown large.
@@ -97,6 +98,7 @@
       if (st.latest && st.latest.counter === c.id && c.serving === st.latest.ticket) tile.classList.add("fresh");
       tile.appendChild(M.el("div", "name", c.name));
       tile.appendChild(M.el("div", "num", c.serving || "—"));
+      if (c.serving && c.priority) tile.appendChild(M.el("div", "prio", PRIORITY));
       grid.appendChild(tile);
     }
     fitTiles();
@@ -108,7 +110,7 @@
     const cols = Math.max(1, Math.ceil(counters().length / rows));
     const h = grid.clientHeight / rows, w = grid.clientWidth / cols;
     for (const num of grid.querySelectorAll(".num")) num.style.fontSize = Math.min(h * 0.46, w / 3.3) + "px";
-    for (const name of grid.querySelectorAll(".name")) name.style.fontSize = Math.min(h * 0.17, w / 10) + "px";
+    for (const name of grid.querySelectorAll(".name, .prio")) name.style.fontSize = Math.min(h * 0.17, w / 10) + "px";
   }
 
   function renderRecent() {
@@ -119,6 +121,7 @@
       const li = M.el("li");
       const t = M.el("span", "t", r.ticket);
       if (r.recall) t.appendChild(M.el("span", "again", "(gọi lại)"));
+      if (r.priority) t.appendChild(M.el("span", "prio", PRIORITY));
       li.appendChild(t);
       li.appendChild(M.el("span", "c", "→ " + counterName(r.counter)));
       list.appendChild(li);
@@ -133,6 +136,8 @@
     const l = st.latest;
     $("latest-ticket").textContent = l ? l.ticket : "—";
     $("latest-counter").textContent = l ? counterName(l.counter) : "—";
+    $("latest-priority").hidden = !(l && l.priority);
+    $("latest-why").hidden = !(l && l.priority);
     if (flash) M.restart($("latest"), "flash");
   }
 
@@ -145,6 +150,8 @@
     for (const f of fields) {
       const s = M.el("span", "", f.name + " (" + f.code + "): ");
       s.appendChild(M.el("b", "", String(f.waiting)));
+      const prio = f.tickets.filter((x) => x.priority).length;
+      if (prio) s.appendChild(M.el("span", "prio", prio + " ưu tiên"));
       w.appendChild(s);
     }
   }
@@ -155,6 +162,7 @@
     const t = $("cv-ticket");
     t.textContent = c && c.serving ? c.serving : "—";
     t.classList.toggle("free", !(c && c.serving));
+    $("cv-priority").hidden = !(c && c.serving && c.priority);
     let waiting = 0;
     if (c) for (const code of c.services) { const f = st.board.field(code); if (f) waiting += f.waiting; }
     $("cv-waiting").textContent = "Đang chờ: " + waiting;
