@@ -121,7 +121,7 @@
       const li = M.el("li");
       const t = M.el("span", "t", r.ticket);
       if (r.recall) t.appendChild(M.el("span", "again", "(gọi lại)"));
-      if (r.priority) t.appendChild(M.el("span", "prio", PRIORITY));
+      if (r.priority) t.append(" ", M.el("span", "prio", PRIORITY));
       li.appendChild(t);
       li.appendChild(M.el("span", "c", "→ " + counterName(r.counter)));
       list.appendChild(li);
@@ -151,7 +151,7 @@
       const s = M.el("span", "", f.name + " (" + f.code + "): ");
       s.appendChild(M.el("b", "", String(f.waiting)));
       const prio = f.tickets.filter((x) => x.priority).length;
-      if (prio) s.appendChild(M.el("span", "prio", prio + " ưu tiên"));
+      if (prio) s.append(" ", M.el("span", "prio", prio + " ưu tiên"));
       w.appendChild(s);
     }
   }

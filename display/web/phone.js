@@ -56,7 +56,7 @@
       const last = board && board.recent.slice().reverse().find((r) => r.service === t.service);
       const now = $("now-serving");
       now.textContent = last ? last.ticket + " → " + counterLabel(last.counter) : "–";
-      if (last && last.priority) now.appendChild(M.el("span", "prio", "Ưu tiên"));
+      if (last && last.priority) now.append(" ", M.el("span", "prio", "Ưu tiên"));
       explain(t, last);
     } else {
       $("why").hidden = true;
