@@ -76,6 +76,7 @@ func (f *Field) openAt(t time.Time) bool {
 // record adds t as it is now to ch, with an event. Caller holds e.mu.
 func (e *Engine) record(ch *Change, typ EventType, t *Ticket, counter string, now time.Time) *Event {
 	ch.Tickets = append(ch.Tickets, *t)
+	e.touch(counter, now)
 	e.emit(ch, Event{Type: typ, At: now, Ticket: *t, Counter: counter})
 	return &ch.Events[len(ch.Events)-1]
 }
@@ -100,19 +101,6 @@ func (e *Engine) finish(c *Counter, now time.Time, ch *Change) {
 	t.DoneAt = now
 	e.sample(t)
 	e.record(ch, EventCompleted, t, c.ID, now)
-}
-
-// sample remembers how long t was at the counter, for wait estimates.
-func (e *Engine) sample(t *Ticket) {
-	d := t.DoneAt.Sub(t.CalledAt)
-	if t.CalledAt.IsZero() || d <= 0 {
-		return
-	}
-	s := append(e.samples[t.Service], d)
-	if len(s) > serviceSamples {
-		s = s[len(s)-serviceSamples:]
-	}
-	e.samples[t.Service] = s
 }
 
 // callTo gives t to counter c. Caller holds e.mu and has taken t out of its

@@ -30,7 +30,9 @@ type Store interface {
 	// Ticket returns any ticket ever issued, or ErrNotFound.
 	Ticket(ctx context.Context, id string) (Ticket, error)
 	// Tickets returns the tickets issued on the local days from..to
-	// (inclusive, "2006-01-02") in the order they were issued, for reports.
+	// (inclusive, "2006-01-02") in the order they were issued, for reports
+	// and, at start, the service times the engine estimates waits from
+	// (Opts.EstimateDays).
 	Tickets(ctx context.Context, from, to string) ([]Ticket, error)
 	// Events returns the committed events whose Seq is above after, in Seq
 	// order, at most limit of them (all when limit <= 0): what a province

@@ -52,7 +52,9 @@
     $("facts").hidden = !queued;
     if (queued) {
       $("ahead").textContent = t.ahead >= 0 ? String(t.ahead) : "–";
-      $("wait").textContent = t.estimated_wait_text || "–"; // the words of the paper ticket
+      // The words of the paper ticket; none without an estimate, as on paper.
+      $("wait").textContent = t.estimated_wait_text || "";
+      $("wait-row").hidden = !t.estimated_wait_text;
       const last = board && board.recent.slice().reverse().find((r) => r.service === t.service);
       const now = $("now-serving");
       now.textContent = last ? last.ticket + " → " + counterLabel(last.counter) : "–";
