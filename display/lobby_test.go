@@ -1,17 +1,23 @@
 package display_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"motcua/display"
 	"motcua/display/browsertest"
+	"motcua/display/voice"
 	"motcua/queue"
 )
 
@@ -198,4 +204,110 @@ func TestBrowserPriorityShown(t *testing.T) {
 		browsertest.WaitText("#now-serving .prio", "Ưu tiên"))
 	run("phone of the priority A005", chromedp.Navigate(srv.URL+"/t/"+late.ID),
 		browsertest.WaitText("#number", "A005"), browsertest.WaitTrue(inView("#priority")))
+}
+
+// announcement is one call as the lobby said it (window.motcuaLobby.announced).
+type announcement struct {
+	Ticket, Counter, How, URL, Say string
+	Together, Part                 int
+	WaitedMS                       int `json:"waited_ms"`
+}
+
+// TestBrowserCallsMadeTogetherAreSaidTogether: a lone call is said as it
+// always was (its own announcement, the same sentence and sound); four
+// calls made within 0.1 s are said in one announcement that names each
+// call's field, and the last is heard within 10 s of its call: the wait
+// the page gave it before saying them plus where its part starts in the
+// sound the server made (measured on that sound, not on the clock).
+func TestBrowserCallsMadeTogetherAreSaidTogether(t *testing.T) {
+	sp, err := voice.New(voice.Opts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sp.Available() {
+		t.Skip("espeak-ng is not installed (apt-get install espeak-ng)")
+	}
+	en := start(t, display.Opts{Voice: sp})
+	ctx := browsertest.New(t, browsertest.Opts{Autoplay: true})
+	if err := chromedp.Do(ctx, chromedp.Navigate(en.srv.URL+"/display"),
+		browsertest.WaitTrue(`document.querySelectorAll("#counters .tile").length === 4`)); err != nil {
+		t.Fatal(err)
+	}
+	en.issue("A", 3)
+	en.issue("B", 1)
+	en.issue("C", 1)
+	said := func(n int) []announcement {
+		t.Helper()
+		if err := chromedp.Do(ctx, browsertest.WaitTrue(fmt.Sprintf(`window.motcuaLobby.announced.length >= %d`, n))); err != nil {
+			t.Fatalf("waiting for %d announced calls: %v", n, err)
+		}
+		got, err := browsertest.Eval[[]announcement](ctx, `window.motcuaLobby.announced`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	fetch := func(url string) (*http.Response, []byte) {
+		t.Helper()
+		resp, err := http.Get(en.srv.URL + url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %v", url, resp.StatusCode, err)
+		}
+		return resp, b
+	}
+
+	// A lone call: as before.
+	en.next("1")
+	lone := said(1)[0]
+	if lone.Ticket != "A001" || lone.Together != 1 || lone.How != "server" ||
+		lone.URL != "/display/voice?ticket=A001&counter=1" || lone.Say != "Mời công dân có số, a, không, không, một, đến quầy số một." {
+		t.Fatalf("a lone call was said as %+v", lone)
+	}
+	want, err := sp.Announce(context.Background(), "A001", "1", "Quầy 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, got := fetch(lone.URL); !bytes.Equal(got, want) {
+		t.Error("a lone call's sound is not the one announcement of one call")
+	}
+
+	// Four counters call at once.
+	for _, c := range []string{"1", "2", "3", "4"} {
+		en.next(c)
+	}
+	all := said(5)
+	four := all[1:]
+	fields := map[string]string{"A002": "Hộ tịch", "A003": "Hộ tịch", "B001": "Đất đai", "C001": "Tư pháp"}
+	for i, a := range four {
+		if a.Together != 4 || a.Part != i || a.URL != four[0].URL || a.How != "server" {
+			t.Fatalf("four calls made together were said as %+v", four)
+		}
+		if f := fields[a.Ticket]; f == "" || !strings.Contains(a.Say, f) {
+			t.Errorf("%s was said %q, which does not name its field %q", a.Ticket, a.Say, f)
+		}
+	}
+	resp, wav := fetch(four[0].URL)
+	var parts []time.Duration
+	for _, ms := range strings.Split(resp.Header.Get("Voice-Parts"), ",") {
+		n, err := strconv.Atoi(ms)
+		if err != nil {
+			t.Fatalf("Voice-Parts %q", resp.Header.Get("Voice-Parts"))
+		}
+		parts = append(parts, time.Duration(n)*time.Millisecond)
+	}
+	p, err := voice.ParseWAV(wav)
+	if err != nil || len(parts) != 4 {
+		t.Fatalf("the announcement of four: %v, parts %v", err, parts)
+	}
+	last := four[3]
+	heard := time.Duration(last.WaitedMS)*time.Millisecond + parts[3]
+	t.Logf("four calls: one announcement of %v, parts at %v; %s waited %d ms, heard after %v", p.Duration(), parts, last.Ticket, last.WaitedMS, heard)
+	if heard > 10*time.Second {
+		t.Errorf("%s, the last of four calls made together, is heard %v after its call, want within 10 s", last.Ticket, heard)
+	}
 }

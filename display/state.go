@@ -52,6 +52,10 @@ func (fr frames) event(b *queue.Board, ev queue.Event) []byte {
 		if w, err := voice.Words(t.Number, ev.Counter, f.CounterName); err == nil {
 			f.Say = voice.Text(w)
 		}
+		part := voice.Call{Ticket: t.Number, CounterID: ev.Counter, CounterName: f.CounterName, Field: f.ServiceName}
+		if w, err := voice.PartWords(part); err == nil {
+			f.SayPart = voice.Text(w)
+		}
 	}
 	changed := ch.Fields
 	if ev.Type == queue.EventDayReset { // every count starts again
@@ -172,6 +176,7 @@ type eventFrame struct {
 	Recall      *bool          `json:"recall,omitempty"`
 	Priority    bool           `json:"priority,omitempty"` // "called": a priority ticket
 	Say         string         `json:"say,omitempty"`
+	SayPart     string         `json:"say_part,omitempty"` // the call among others said together
 	Day         string         `json:"day,omitempty"`
 	Waiting     map[string]int `json:"waiting,omitempty"`
 	Queue       []editFrame    `json:"queue,omitempty"`

@@ -18,21 +18,30 @@
   window.motcuaLobby = { announced: [], state: st }; // read by the browser tests
 
   // ---- voice: one announcement at a time, in order, none cut off ----
+  // Calls made together are said together: the first call waits GATHER_MS
+  // for others, and calls made while one is being said wait for its end;
+  // then up to MAX_TOGETHER of them are said as one announcement (a short
+  // chime, the invitation once, each number with its field and counter),
+  // so that the fourth of four calls made at once is heard within 10 s,
+  // not 26 s. A lone call is said as always.
   const voice = (function () {
-    let queue = [], busy = false, enabled = false;
+    const GATHER_MS = 300, BETWEEN_MS = 500, MAX_TOGETHER = 4;
+    let queue = [], busy = false, enabled = false, gatherTimer = null;
     function add(ev) {
       // A newer call at a counter makes an older one not yet said moot.
       queue = queue.filter((x) => x.counter !== ev.counter);
-      queue.push(ev);
-      next();
+      queue.push(Object.assign({}, ev, { arrived: performance.now() }));
+      if (!busy && !gatherTimer) gatherTimer = setTimeout(() => { gatherTimer = null; next(); }, GATHER_MS);
     }
     function next() {
       if (busy || !enabled || queue.length === 0) return;
-      const ev = queue.shift();
+      const calls = queue.splice(0, MAX_TOGETHER);
+      const taken = performance.now();
       busy = true;
-      say(ev).then((how) => {
-        window.motcuaLobby.announced.push({ ticket: ev.ticket, counter: ev.counter, recall: !!ev.recall, how });
-      }).finally(() => { busy = false; setTimeout(next, 500); });
+      say(calls).then(({ how, url }) => {
+        calls.forEach((ev, i) => window.motcuaLobby.announced.push({ ticket: ev.ticket, counter: ev.counter, recall: !!ev.recall,
+          how, url, together: calls.length, part: i, waited_ms: Math.round(taken - ev.arrived), say: calls.length > 1 ? ev.say_part || ev.say : ev.say }));
+      }).finally(() => { busy = false; setTimeout(next, BETWEEN_MS); });
     }
     function play(url) {
       return new Promise((resolve, reject) => {
@@ -44,12 +53,12 @@
         if (p) p.catch((e) => { clearTimeout(guard); reject(e); });
       });
     }
-    function speak(text) {
+    function speak(text, rate) {
       return new Promise((resolve) => {
         if (!("speechSynthesis" in window) || !text) { resolve(); return; }
         const u = new SpeechSynthesisUtterance(text);
         u.lang = "vi-VN";
-        u.rate = 0.85;
+        u.rate = rate;
         const v = speechSynthesis.getVoices().find((x) => /^vi/i.test(x.lang));
         if (v) u.voice = v;
         const guard = setTimeout(resolve, 20000);
@@ -57,11 +66,15 @@
         speechSynthesis.speak(u);
       });
     }
-    function say(ev) {
-      const browser = () => play("/display/chime.wav").catch(() => {}).then(() => speak(ev.say)).then(() => "browser");
+    function say(calls) {
+      const one = calls.length === 1;
+      const text = one ? calls[0].say : "Mời công dân có số. " + calls.map((ev) => ev.say_part || ev.say).join(" ");
+      const browser = () => play("/display/chime.wav").catch(() => {}).then(() => speak(text, one ? 0.85 : 1)).then(() => ({ how: "browser", url: "" }));
       if (cfg.voice !== "server") return browser();
-      const url = "/display/voice?ticket=" + encodeURIComponent(ev.ticket) + "&counter=" + encodeURIComponent(ev.counter);
-      return play(url).then(() => "server", browser);
+      const url = one
+        ? "/display/voice?ticket=" + encodeURIComponent(calls[0].ticket) + "&counter=" + encodeURIComponent(calls[0].counter)
+        : "/display/voice?" + calls.map((ev) => "call=" + encodeURIComponent(ev.ticket + ":" + ev.counter + ":" + ev.service)).join("&");
+      return play(url).then(() => ({ how: "server", url }), browser);
     }
     // The browser lets a page play sound only after a touch, unless it was
     // started for a kiosk (--autoplay-policy=no-user-gesture-required).
