@@ -184,10 +184,12 @@
 
   function render(flash) {
     if (counterMode) { renderCounterView(flash && flash.counter === cfg.counter); return; }
-    renderCounters();
-    renderRecent();
+    // What sizes the others first: the tiles and the list of calls are
+    // measured in the space the large call and the waiting line leave.
     renderLatest(!!flash);
     renderWaiting();
+    renderCounters();
+    renderRecent();
     if (flash) {
       const tile = document.querySelector('.tile[data-counter="' + CSS.escape(flash.counter) + '"]');
       if (tile) M.restart(tile, "flash");
@@ -222,6 +224,8 @@
   tick();
   setInterval(tick, 1000);
   addEventListener("resize", () => render(null));
+  // The font changes the lines' heights: which calls fit is measured again.
+  if (document.fonts) document.fonts.addEventListener("loadingdone", () => render(null));
   voice.enable();
   window.motcuaBoard.follow(params, { update, online });
 })();
