@@ -86,6 +86,7 @@ type Engine struct {
 	issued    map[string]int     // field → last number issued today (0: none)
 	recent    []Call
 	history   map[string][]served  // field → service times of the last EstimateDays days, oldest first
+	per       map[string]perField  // field → its service time found last (estimate.go)
 	active    map[string]time.Time // counter → when it last called or finished a ticket
 	listeners []func([]Event)
 	stale     error           // a failed commit's reload failed: the memory is not the store

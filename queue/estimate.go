@@ -26,10 +26,19 @@ type served struct {
 	took time.Duration
 }
 
+// perField is a field's service time as serviceTime last found it: kept
+// for a minute or until the field's next sample, as every phone following
+// a ticket asks for it at each event.
+type perField struct {
+	at  time.Time
+	per time.Duration
+	ok  bool
+}
+
 // loadHistory reads the service times of the last EstimateDays days from
 // the store. Caller is the only user of e.
 func (e *Engine) loadHistory(ctx context.Context) error {
-	e.history = map[string][]served{}
+	e.history, e.per = map[string][]served{}, map[string]perField{}
 	today := e.clock.Now().In(e.loc)
 	if d, err := time.ParseInLocation("2006-01-02", e.day, e.loc); err == nil && d.After(today) {
 		today = d
@@ -58,6 +67,7 @@ func (e *Engine) sample(t *Ticket) {
 		s = slices.Delete(s, 0, len(s)-maxHistory)
 	}
 	e.history[t.Service] = s
+	delete(e.per, t.Service)
 }
 
 // serviceTime is the median time a ticket of field took at a counter, from
@@ -65,6 +75,16 @@ func (e *Engine) sample(t *Ticket) {
 // day on any of those days when there are EstimateSamples of them, else all
 // of them when there are as many; false when there are fewer.
 func (e *Engine) serviceTime(field string, now time.Time) (time.Duration, bool) {
+	if c, ok := e.per[field]; ok && !now.Before(c.at) && now.Sub(c.at) < time.Minute {
+		return c.per, c.ok
+	}
+	per, ok := e.measure(field, now)
+	e.per[field] = perField{at: now, per: per, ok: ok}
+	return per, ok
+}
+
+// measure is serviceTime without its cache.
+func (e *Engine) measure(field string, now time.Time) (time.Duration, bool) {
 	since := now.AddDate(0, 0, -e.opts.EstimateDays)
 	local := now.In(e.loc)
 	minute := local.Hour()*60 + local.Minute()

@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// ServiceSamples is how many recent service durations per field the engine
-// keeps for its wait estimates, and so how many Load hands back.
+// ServiceSamples is how many recent service durations per field Load hands
+// back in Saved.Service.
 const ServiceSamples = 20
 
 // Store persists the queue. The SQLite store (queue/sqlite) is the one a
@@ -47,7 +47,8 @@ type Saved struct {
 	Tickets []Ticket
 	// Service holds, per field (the ticket's Service), DoneAt-CalledAt of
 	// the last ServiceSamples done tickets by DoneAt that were called and
-	// took some time, oldest first, to estimate waits from the first ticket
-	// after a restart.
+	// took some time, oldest first. The engine no longer reads it: its wait
+	// estimates need the time of day of each service, which it takes from
+	// Tickets of the last Opts.EstimateDays days when it starts.
 	Service map[string][]time.Duration
 }
