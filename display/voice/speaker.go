@@ -174,7 +174,7 @@ func (s *Speaker) Announce(ctx context.Context, ticket, counterID, counterName s
 		return nil, err
 	}
 	key := counterID + "|" + Text(words)
-	out, err := s.once(ctx, key, func(ctx context.Context) (said, error) {
+	out, err := s.once(ctx, key, 1, func(ctx context.Context) (said, error) {
 		wav, err := s.synthesize(ctx, words, counterID)
 		return said{wav: wav}, err
 	})
@@ -201,7 +201,7 @@ func (s *Speaker) AnnounceMany(ctx context.Context, calls []Call) ([]byte, []tim
 		parts[i] = w
 		key.WriteString("|" + c.CounterID + "|" + Text(w))
 	}
-	out, err := s.once(ctx, key.String(), func(ctx context.Context) (said, error) {
+	out, err := s.once(ctx, key.String(), len(calls)+1, func(ctx context.Context) (said, error) {
 		return s.synthesizeMany(ctx, calls, parts)
 	})
 	return out.wav, out.parts, err
@@ -218,8 +218,9 @@ const (
 )
 
 // once makes the announcement of key with mk, once for everyone asking at
-// the same time, and keeps it in the cache.
-func (s *Speaker) once(ctx context.Context, key string, mk func(context.Context) (said, error)) (said, error) {
+// the same time, and keeps it in the cache; mk runs espeak-ng at most runs
+// times.
+func (s *Speaker) once(ctx context.Context, key string, runs int, mk func(context.Context) (said, error)) (said, error) {
 	s.mu.Lock()
 	if b, ok := s.cache[key]; ok {
 		s.mu.Unlock()
@@ -229,7 +230,7 @@ func (s *Speaker) once(ctx context.Context, key string, mk func(context.Context)
 	if !ok {
 		f = &flight{done: make(chan struct{})}
 		s.flight[key] = f
-		go s.make(key, mk, f)
+		go s.make(key, runs, mk, f)
 	}
 	s.mu.Unlock()
 	select {
@@ -242,9 +243,9 @@ func (s *Speaker) once(ctx context.Context, key string, mk func(context.Context)
 
 // make synthesises one announcement for everyone waiting on f. It runs on
 // its own so that a caller who gives up does not cancel the others; its
-// duration is bounded by Opts.Timeout (per espeak-ng run).
-func (s *Speaker) make(key string, mk func(context.Context) (said, error), f *flight) {
-	ctx, cancel := context.WithTimeout(context.Background(), (MaxBatch+1)*(s.opts.Timeout+time.Second))
+// duration is bounded by Opts.Timeout per espeak-ng run.
+func (s *Speaker) make(key string, runs int, mk func(context.Context) (said, error), f *flight) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(runs)*(s.opts.Timeout+time.Second))
 	defer cancel()
 	f.said, f.err = mk(ctx)
 	s.mu.Lock()
