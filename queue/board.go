@@ -297,6 +297,8 @@ func (b *Board) Apply(ev Event) BoardChange {
 		b.enqueue(&ch, t)
 	case EventCancelled:
 		b.dequeue(&ch, t)
+	case EventReturned:
+		b.enqueue(&ch, t)
 	case EventRated:
 		for i := range b.counters {
 			if c := &b.counters[i]; c.Last != nil && c.Last.id == t.ID && !c.Last.Rated {

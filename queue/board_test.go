@@ -173,7 +173,7 @@ func TestBoardFollowsEngine(t *testing.T) {
 				}
 				c := counters[rng.IntN(len(counters))]
 				var op string
-				switch rng.IntN(14) {
+				switch rng.IntN(16) {
 				case 0, 1, 2, 3:
 					op = "issue"
 					tk, err := br.e.Issue(ctx, queue.IssueRequest{Service: services[rng.IntN(4)], Priority: rng.IntN(5) == 0})
@@ -183,8 +183,13 @@ func TestBoardFollowsEngine(t *testing.T) {
 				case 4, 5:
 					op = "next " + c
 					before := heads(br.board)
-					if tk, err := br.e.Next(ctx, c); err == nil && !before[tk.Number] {
+					peek, perr := br.e.Peek(c)
+					tk, err := br.e.Next(ctx, c)
+					if err == nil && !before[tk.Number] {
 						t.Fatalf("step %d: counter %s called %s, not the head of a queue (%v)", step, c, tk.Number, before)
+					}
+					if (perr == nil) != (err == nil) || peek.Number != tk.Number {
+						t.Fatalf("step %d: counter %s: Peek said %q (%v), Next called %q (%v)", step, c, peek.Number, perr, tk.Number, err)
 					}
 				case 6:
 					op = "recall " + c
@@ -210,6 +215,11 @@ func TestBoardFollowsEngine(t *testing.T) {
 					op = "call " + c
 					if f := br.board.Fields()[rng.IntN(4)]; len(f.Waiting) > 0 {
 						_, _ = br.e.Call(ctx, c, f.Waiting[rng.IntN(len(f.Waiting))].Number)
+					}
+				case 14, 15:
+					op = "return " + c
+					if len(ids) > 0 {
+						_, _ = br.e.Return(ctx, c, ids[rng.IntN(len(ids))])
 					}
 				case 13:
 					op = "rate " + c

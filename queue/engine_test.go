@@ -367,6 +367,61 @@ func TestCounterActions(t *testing.T) {
 	}
 }
 
+// TestReturnNoShow: a ticket marked absent by a slip goes back to its
+// queue at the place it had (before tickets issued after it), with its own
+// event, and stays there across a restart; only a no-show of today can.
+func TestReturnNoShow(t *testing.T) {
+	clock := clocktest.New(time.Date(2026, 11, 21, 9, 0, 0, 0, ict))
+	store := queuetest.NewStore()
+	r := start(t, store, clock, queue.Opts{Counters: []queue.Counter{{ID: "1", Services: []string{"A"}}}})
+	ctx := context.Background()
+	a1 := r.issue("A", false)
+	clock.Advance(time.Minute)
+	r.issue("A", false)
+	r.issue("A", false)
+	if n := r.next("1"); n != "A001" {
+		t.Fatalf("called %s", n)
+	}
+	if _, err := r.e.Return(ctx, "1", "A001"); !errors.Is(err, queue.ErrNotNoShow) {
+		t.Fatalf("return of a ticket at the counter: %v", err)
+	}
+	if _, err := r.e.NoShow(ctx, "1"); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(30 * time.Second)
+	// Calling it now says where it went.
+	_, err := r.e.Call(ctx, "1", "A001")
+	var nw *queue.NotWaitingError
+	if !errors.Is(err, queue.ErrNotWaiting) || !errors.As(err, &nw) || nw.Ticket.State != queue.NoShow || nw.Ticket.DoneAt.IsZero() {
+		t.Fatalf("calling a no-show: %v", err)
+	}
+	if _, err := r.e.Return(ctx, "1", "A999"); !errors.Is(err, queue.ErrNotFound) {
+		t.Fatalf("return of a number never issued: %v", err)
+	}
+	back, err := r.e.Return(ctx, "1", "a001")
+	if err != nil || back.ID != a1.ID || back.State != queue.Waiting || !back.DoneAt.IsZero() || !back.QueuedAt.Equal(a1.QueuedAt) {
+		t.Fatalf("return: %+v %v", back, err)
+	}
+	if in, _ := r.e.Ticket(ctx, a1.ID); in.Ahead != 0 {
+		t.Fatalf("returned ticket has %d ahead, want 0 (its old place)", in.Ahead)
+	}
+	evs := committed(t, store)
+	if last := evs[len(evs)-1]; last.Type != queue.EventReturned || last.Counter != "1" || last.Ticket.Number != "A001" {
+		t.Fatalf("last event %+v, want returned A001 by counter 1", last)
+	}
+	if _, err := r.e.Return(ctx, "1", "A001"); !errors.Is(err, queue.ErrNotNoShow) {
+		t.Fatalf("second return: %v", err)
+	}
+	// A restart finds it at its place.
+	r2 := start(t, store, clock, queue.Opts{Counters: []queue.Counter{{ID: "1", Services: []string{"A"}}}})
+	if p, err := r2.e.Peek("1"); err != nil || p.Number != "A001" {
+		t.Fatalf("after a restart Peek says %q %v, want A001", p.Number, err)
+	}
+	if n := r2.next("1"); n != "A001" {
+		t.Fatalf("after a restart counter 1 called %s, want the returned A001", n)
+	}
+}
+
 func TestFailedCommitChangesNothing(t *testing.T) {
 	clock := clocktest.New(time.Date(2026, 11, 21, 9, 0, 0, 0, ict))
 	store := queuetest.NewStore()

@@ -1,6 +1,9 @@
 package queue
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Errors of the engine; the HTTP layer maps each to a status and a code.
 var (
@@ -12,8 +15,23 @@ var (
 	ErrNoCurrent       = errors.New("queue: the counter serves no ticket")
 	ErrNotFound        = errors.New("queue: no such ticket")
 	ErrNotWaiting      = errors.New("queue: ticket is not waiting")
+	ErrNotNoShow       = errors.New("queue: ticket was not marked absent")
 	ErrSameService     = errors.New("queue: ticket is already in that field")
 	ErrBadState        = errors.New("queue: not allowed in the ticket's state")
 	ErrBadRating       = errors.New("queue: rating must be 1, 2 or 3")
 	ErrClosed          = errors.New("queue: engine stopped")
 )
+
+// NotWaitingError is ErrNotWaiting (errors.Is) with the ticket as it is, so
+// that a clerk who calls a number hears where it went: absent, served,
+// cancelled, or at a counter.
+type NotWaitingError struct {
+	Ticket Ticket
+}
+
+func (e *NotWaitingError) Error() string {
+	return fmt.Sprintf("queue: ticket %s is not waiting (%s)", e.Ticket.Number, e.Ticket.State)
+}
+
+// Is makes a NotWaitingError an ErrNotWaiting.
+func (e *NotWaitingError) Is(target error) bool { return target == ErrNotWaiting }

@@ -157,7 +157,7 @@ func (e *Engine) Call(ctx context.Context, counter, ticket string) (Ticket, erro
 			return Ticket{}, ErrNotFound
 		}
 		if !t.State.Queued() {
-			return Ticket{}, ErrNotWaiting
+			return Ticket{}, &NotWaitingError{Ticket: *t}
 		}
 		e.finish(c, now, ch)
 		e.queues[t.Service].remove(t)
@@ -230,6 +230,56 @@ func (e *Engine) NoShow(ctx context.Context, counter string) (Ticket, error) {
 		e.record(ch, EventNoShow, t, c.ID, now)
 		return *t, nil
 	})
+}
+
+// Return puts a ticket marked absent today (by number or id) back in its
+// field's queue at the place it had, so that a slip of the clerk, or a
+// citizen who comes back, does not cost the turn. It fails with
+// ErrNotFound, or ErrNotNoShow for a ticket in any other state.
+func (e *Engine) Return(ctx context.Context, counter, ticket string) (Ticket, error) {
+	return e.apply(func(now time.Time, ch *Change) (Ticket, error) {
+		c, err := e.counter(counter)
+		if err != nil {
+			return Ticket{}, err
+		}
+		t := e.find(ticket)
+		if t == nil || t.Day != e.day {
+			return Ticket{}, ErrNotFound
+		}
+		if t.State != NoShow {
+			return Ticket{}, ErrNotNoShow
+		}
+		q := e.queues[t.Service]
+		if q == nil { // its field left the config since
+			return Ticket{}, ErrUnknownService
+		}
+		t.State = Waiting
+		t.DoneAt = time.Time{}
+		t.CalledAt, t.StartedAt = time.Time{}, time.Time{}
+		q.insert(t)
+		e.record(ch, EventReturned, t, c.ID, now)
+		return *t, nil
+	})
+}
+
+// Peek returns the ticket Next would call at the counter now, without
+// calling it; ErrQueueEmpty when nobody waits for it.
+func (e *Engine) Peek(counter string) (Ticket, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	c, err := e.counter(counter)
+	if err != nil {
+		return Ticket{}, err
+	}
+	now := e.opTime()
+	if e.localDay(now) > e.day {
+		return Ticket{}, ErrQueueEmpty // yesterday's queue: the first operation of the day empties it
+	}
+	t := e.pick(c, now)
+	if t == nil {
+		return Ticket{}, ErrQueueEmpty
+	}
+	return *t, nil
 }
 
 // Transfer moves the counter's current ticket to another field's queue. It

@@ -118,11 +118,14 @@ type EventType string
 
 // Event types.
 const (
-	EventIssued      EventType = "issued"
-	EventCalled      EventType = "called"
-	EventStarted     EventType = "started"
-	EventCompleted   EventType = "completed"
-	EventNoShow      EventType = "no_show"
+	EventIssued    EventType = "issued"
+	EventCalled    EventType = "called"
+	EventStarted   EventType = "started"
+	EventCompleted EventType = "completed"
+	EventNoShow    EventType = "no_show"
+	// EventReturned: a no-show ticket put back in its queue by a clerk, at
+	// the place it had (its QueuedAt is kept).
+	EventReturned    EventType = "returned"
 	EventTransferred EventType = "transferred"
 	EventCancelled   EventType = "cancelled"
 	EventPrint       EventType = "print"

@@ -120,6 +120,7 @@ func TestAccessibility(t *testing.T) {
 	waitFor(t, console, "work", visible("work"))
 	click(t, console, "#act-next")
 	waitFor(t, console, "called", `document.getElementById("cur-number").textContent === "A001"`)
+	waitFor(t, console, "the calling order", `document.querySelector("#order-list .order-next")`)
 	checkAxe(t, console, axe, "console at work")
 	click(t, console, "#act-receipt")
 	checkAxe(t, console, axe, "console receipt form")

@@ -76,6 +76,12 @@ func (p *filePrinter) setFail(fail bool) {
 // received five days ago, due in ten; edits change the config's text first.
 func startCenter(t *testing.T, seedDossier bool, edits ...func(yaml string) string) *center {
 	t.Helper()
+	return startCenterWith(t, serviceOpts{}, seedDossier, edits...)
+}
+
+// startCenterWith is startCenter with o (its log is discarded).
+func startCenterWith(t *testing.T, o serviceOpts, seedDossier bool, edits ...func(yaml string) string) *center {
+	t.Helper()
 	data, err := os.ReadFile(demo)
 	if err != nil {
 		t.Fatal(err)
@@ -96,7 +102,8 @@ func startCenter(t *testing.T, seedDossier bool, edits ...func(yaml string) stri
 	}
 	cfg.DataDir = filepath.Join(dir, "data")
 	ctx := context.Background()
-	svc, err := openService(ctx, cfg, serviceOpts{log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	o.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc, err := openService(ctx, cfg, o)
 	if err != nil {
 		t.Fatal(err)
 	}

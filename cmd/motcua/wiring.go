@@ -18,6 +18,7 @@ import (
 	"motcua/devices/scanner"
 	"motcua/display"
 	"motcua/display/voice"
+	"motcua/internal/clock"
 	"motcua/internal/database"
 	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/registry"
@@ -48,6 +49,10 @@ type serviceOpts struct {
 	log         *slog.Logger
 	commitBatch int  // queue.Opts.MaxBatch; 0: the default
 	resetDB     bool // database.Opts.Reset (serve --reset-database)
+	// apiClock is the HTTP API's clock (server.Opts.Clock: rating and
+	// console windows, claims, rate limits); nil: the system's. Tests move
+	// it to see a page minutes later.
+	apiClock clock.Clock
 }
 
 // openService starts everything a center runs, on cfg.DataDir. Its
@@ -143,7 +148,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	}
 	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions,
 		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
-		Procedures: scr.procedures,
+		Procedures: scr.procedures, Clock: o.apiClock,
 		Health: map[string]func() any{
 			"scanners": func() any {
 				out := map[string]scanner.State{}

@@ -55,6 +55,13 @@ const (
 	NoCurrentTicket     ID = "no_current_ticket"
 	TicketNotFound      ID = "ticket_not_found"
 	TicketNotWaiting    ID = "ticket_not_waiting"
+	TicketNoShowAt      ID = "ticket_not_waiting.no_show"   // {number} {at}
+	TicketDoneAt        ID = "ticket_not_waiting.done"      // {number} {at}
+	TicketCancelledAt   ID = "ticket_not_waiting.cancelled" // {number} {at}
+	TicketAtCounter     ID = "ticket_not_waiting.called"    // {number} {counter}
+	TicketNotToday      ID = "ticket_not_found.today"       // {number}
+	TicketNotNoShow     ID = "ticket_not_no_show"
+	PrintJobNotFound    ID = "not_found.print_job"
 	SameService         ID = "same_service"
 	BadState            ID = "bad_state"
 	BadRating           ID = "bad_rating"
@@ -162,14 +169,22 @@ var messages = map[ID]Text{
 	TicketRateLimited: {"Vừa có nhiều số được lấy liền nhau. Xin chờ vài giây rồi lấy số lại.",
 		"Many numbers were just taken in a row. Please wait a few seconds and take your number again."},
 
-	QueueEmpty:        {"Không còn ai đang chờ.", "Nobody is waiting."},
-	UnknownService:    {"Lĩnh vực này không có ở trung tâm.", "This center has no such service."},
-	UnknownCounter:    {"Không có quầy này.", "No such counter."},
-	ServiceClosed:     {"Lĩnh vực này hiện ngoài giờ tiếp nhận.", "This service is closed now."},
-	DailyCapReached:   {"Lĩnh vực này đã hết số hôm nay.", "No more numbers today for this service."},
-	NoCurrentTicket:   {"Quầy chưa gọi số nào.", "The counter has not called a number."},
-	TicketNotFound:    {"Không tìm thấy số thứ tự này.", "No such ticket."},
-	TicketNotWaiting:  {"Số này không còn trong hàng chờ.", "This ticket is no longer waiting."},
+	QueueEmpty:       {"Không còn ai đang chờ.", "Nobody is waiting."},
+	UnknownService:   {"Lĩnh vực này không có ở trung tâm.", "This center has no such service."},
+	UnknownCounter:   {"Không có quầy này.", "No such counter."},
+	ServiceClosed:    {"Lĩnh vực này hiện ngoài giờ tiếp nhận.", "This service is closed now."},
+	DailyCapReached:  {"Lĩnh vực này đã hết số hôm nay.", "No more numbers today for this service."},
+	NoCurrentTicket:  {"Quầy chưa gọi số nào.", "The counter has not called a number."},
+	TicketNotFound:   {"Không tìm thấy số thứ tự này.", "No such ticket."},
+	TicketNotWaiting: {"Số này không còn trong hàng chờ.", "This ticket is no longer waiting."},
+	TicketNoShowAt: {"Số {number} đã bỏ lượt lúc {at} (ghi vắng mặt). Nếu công dân đã quay lại, bấm “Đưa lại hàng chờ”.",
+		"{number} lost its turn at {at} (marked absent). If the citizen is back, press “Back to the queue”."},
+	TicketDoneAt:      {"Số {number} đã được phục vụ xong lúc {at}.", "{number} was served and completed at {at}."},
+	TicketCancelledAt: {"Số {number} đã bị hủy lúc {at}.", "{number} was cancelled at {at}."},
+	TicketAtCounter:   {"Số {number} đang ở {counter}.", "{number} is at {counter}."},
+	TicketNotToday:    {"Không có số {number} hôm nay.", "There is no number {number} today."},
+	TicketNotNoShow:   {"Số này không bị ghi vắng mặt nên không đưa lại hàng chờ được.", "This ticket was not marked absent: there is nothing to put back."},
+	PrintJobNotFound:  {"Không có lệnh in này.", "No such print job."},
 	SameService:       {"Số này đã ở lĩnh vực đó.", "This ticket is already in that service."},
 	BadState:          {"Không thể làm việc này ở trạng thái hiện tại của số.", "Not possible in the ticket's present state."},
 	BadRating:         {"Mức đánh giá phải là 1, 2 hoặc 3.", "The rating must be 1, 2 or 3."},

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"maps"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -390,3 +391,37 @@ func (s *Service) submit(ctx context.Context, name, kind, ref, owner string, ren
 
 // Job reads a stored job.
 func (s *Service) Job(ctx context.Context, id int64) (spool.Job, error) { return s.spool.Job(ctx, id) }
+
+// Why a job waits or failed, as staff are told (Reason).
+const (
+	ReasonPaperOut  = "paper_out"
+	ReasonCoverOpen = "cover_open"
+	ReasonOffline   = "offline"
+	ReasonTooLate   = "too_late" // not printed within its time
+	ReasonCutOff    = "cut_off"  // cut off twice while printing
+	ReasonOther     = "other"
+)
+
+// Reason classifies a job's last error (spool.Job.LastError): "" for none.
+// The spooler keeps errors as text, so the printer's own words for its
+// failures are looked for in it.
+func Reason(lastError string) string {
+	has := func(err error) bool {
+		return strings.Contains(lastError, strings.TrimPrefix(err.Error(), "printer: "))
+	}
+	switch {
+	case lastError == "":
+		return ""
+	case strings.Contains(lastError, "cut off again"):
+		return ReasonCutOff
+	case has(printer.ErrPaperOut):
+		return ReasonPaperOut
+	case has(printer.ErrCoverOpen):
+		return ReasonCoverOpen
+	case strings.HasPrefix(lastError, "not printed within"):
+		return ReasonTooLate
+	case has(printer.ErrOffline):
+		return ReasonOffline
+	}
+	return ReasonOther
+}

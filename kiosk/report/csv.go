@@ -7,6 +7,9 @@ import (
 	"strconv"
 )
 
+// NotCalledName names the counters' row of the tickets no counter called.
+const NotCalledName = "Chưa quầy nào gọi"
+
 // bom makes Excel read the file as UTF-8, so Vietnamese shows correctly.
 const bom = "\ufeff"
 
@@ -14,6 +17,15 @@ var csvHeader = []string{
 	"Nhóm", "Mã", "Tên", "Số phiếu", "Đã phục vụ", "Vắng mặt", "Đã hủy", "Chưa xong",
 	"Chờ - trung vị (giây)", "Chờ - 90% (giây)", "Phục vụ - trung vị (giây)", "Phục vụ - 90% (giây)",
 	"Không hài lòng", "Hài lòng", "Rất hài lòng", "Điểm hài lòng trung bình (1-3)",
+	"Chuyển sang lĩnh vực khác", "Chuyển từ lĩnh vực khác",
+}
+
+// csvNotes say, below the table, what each figure counts.
+var csvNotes = []string{
+	"Số phiếu = Đã phục vụ + Vắng mặt + Đã hủy + Chưa xong (đang chờ hoặc đang ở quầy).",
+	"Mỗi nhóm cộng lại bằng dòng Tổng: theo lĩnh vực, mỗi phiếu tính ở lĩnh vực cuối cùng của nó (sau khi chuyển); theo quầy, ở quầy gọi nó lần cuối, phiếu chưa quầy nào gọi ở dòng riêng; theo giờ và theo ngày, theo lúc lấy số.",
+	"Chuyển sang lĩnh vực khác: phiếu lấy ở lĩnh vực này rồi chuyển đi (tính ở lĩnh vực nhận); Chuyển từ lĩnh vực khác: phiếu nhận từ lĩnh vực khác (đã tính ở đây).",
+	"Chờ: từ lúc lấy số đến lần gọi cuối, trên các phiếu đã được gọi. Phục vụ: từ lúc bắt đầu (hoặc lúc gọi) đến lúc xong, trên các phiếu đã phục vụ. Trung vị: giá trị giữa (số mẫu chẵn: trung bình hai giá trị giữa). 90%: 90% số phiếu không quá giá trị này.",
 }
 
 // WriteCSV writes the report as one table: the total, then the rows of each
@@ -35,8 +47,20 @@ func WriteCSV(w io.Writer, r Report) error {
 			if g.name == "Giờ" {
 				name = row.Key + ":00–" + row.Key + ":59"
 			}
-			cw.Write(line(g.name, row.Key, name, row.Stats))
+			l := line(g.name, row.Key, name, row.Stats)
+			if g.name != "Lĩnh vực" { // a move is between fields
+				l = l[:len(l)-2]
+			}
+			cw.Write(l)
 		}
+		if g.name == "Quầy" {
+			l := line(g.name, "", NotCalledName, r.NotCalled)
+			cw.Write(l[:len(l)-2])
+		}
+	}
+	cw.Write(nil)
+	for _, n := range csvNotes {
+		cw.Write([]string{"Ghi chú", "", n})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
@@ -51,7 +75,8 @@ func line(group, key, name string, s Stats) []string {
 	if s.RatingAverage > 0 {
 		avg = strconv.FormatFloat(s.RatingAverage, 'f', 2, 64)
 	}
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	return []string{group, key, name, n(s.Tickets), n(s.Served), n(s.NoShows), n(s.Cancelled), n(s.Open),
-		n(s.WaitMedianS), n(s.WaitP90S), n(s.ServiceMedianS), n(s.ServiceP90S),
-		n(s.Ratings[0]), n(s.Ratings[1]), n(s.Ratings[2]), avg}
+		f(s.WaitMedianS), n(s.WaitP90S), f(s.ServiceMedianS), n(s.ServiceP90S),
+		n(s.Ratings[0]), n(s.Ratings[1]), n(s.Ratings[2]), avg, n(s.TransfersOut), n(s.TransfersIn)}
 }

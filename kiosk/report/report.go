@@ -9,7 +9,8 @@ import (
 	"motcua/queue"
 )
 
-// Stats are the figures of one group of tickets.
+// Stats are the figures of one group of tickets. Tickets is always Served
+// + NoShows + Cancelled + Open.
 type Stats struct {
 	Tickets   int `json:"tickets"`
 	Served    int `json:"served"`
@@ -17,12 +18,23 @@ type Stats struct {
 	Cancelled int `json:"cancelled"`
 	// Open counts tickets still waiting or at a counter.
 	Open int `json:"open"`
-	// Waits and Services count the samples behind the times.
+	// TransfersIn counts the tickets of the group that came from another
+	// field (they are counted in Tickets, in the field they went to);
+	// TransfersOut, in a field's row, those that left it for another (they
+	// are counted in that other field's Tickets). A ticket moved twice
+	// counts between the field that issued it and the one it ended in.
+	TransfersIn  int `json:"transfers_in"`
+	TransfersOut int `json:"transfers_out"`
+	// Waits and Services count the samples behind the times. A wait runs
+	// from the issue to the last call, over the tickets called; a service
+	// from the start (else the call) to the end, over the tickets served.
+	// Medians are the middle sample, or the mean of the two middle ones of
+	// an even count; P90s the nearest-rank 90th percentile.
 	Waits           int     `json:"waits"`
-	WaitMedianS     int     `json:"wait_median_s"`
+	WaitMedianS     float64 `json:"wait_median_s"`
 	WaitP90S        int     `json:"wait_p90_s"`
 	Services        int     `json:"services"`
-	ServiceMedianS  int     `json:"service_median_s"`
+	ServiceMedianS  float64 `json:"service_median_s"`
 	ServiceP90S     int     `json:"service_p90_s"`
 	Ratings         [3]int  `json:"ratings"` // Không hài lòng, Hài lòng, Rất hài lòng
 	RatingAverage   float64 `json:"rating_average"`
@@ -37,15 +49,20 @@ type Row struct {
 	Stats
 }
 
-// Report is the figures of a range of days.
+// Report is the figures of a range of days. Each ticket is in one row of
+// each group, so every group adds up to Total: Fields by the field it is in
+// at the end (after any transfer), Counters by the counter that called it
+// last with NotCalled for those no counter called, Hours and Days by its
+// local time of issue.
 type Report struct {
-	From     string `json:"from"`
-	To       string `json:"to"`
-	Total    Stats  `json:"total"`
-	Fields   []Row  `json:"fields"`
-	Counters []Row  `json:"counters"`
-	Hours    []Row  `json:"hours"`
-	Days     []Row  `json:"days"`
+	From      string `json:"from"`
+	To        string `json:"to"`
+	Total     Stats  `json:"total"`
+	Fields    []Row  `json:"fields"`
+	Counters  []Row  `json:"counters"`
+	NotCalled Stats  `json:"not_called"`
+	Hours     []Row  `json:"hours"`
+	Days      []Row  `json:"days"`
 }
 
 // Named is a field or counter in the order the center's config lists them.
@@ -78,13 +95,20 @@ func Build(tickets []queue.Ticket, o Opts) Report {
 		issued := t.IssuedAt.In(loc)
 		r.Total.add(t)
 		fields.get(t.Service).add(t)
+		if t.Origin != "" && t.Origin != t.Service {
+			fields.get(t.Origin).TransfersOut++
+			r.Total.TransfersOut++
+		}
 		if t.Counter != "" {
 			counters.get(t.Counter).add(t)
+		} else {
+			r.NotCalled.add(t)
 		}
 		hours.get(issued.Format("15")).add(t)
 		days.get(issued.Format(time.DateOnly)).add(t)
 	}
 	r.Total.finish()
+	r.NotCalled.finish()
 	r.Fields = fields.rows(false)
 	r.Counters = counters.rows(false)
 	r.Hours = hours.rows(true)
@@ -103,6 +127,9 @@ func (s *Stats) add(t *queue.Ticket) {
 		s.Cancelled++
 	default:
 		s.Open++
+	}
+	if t.Origin != "" && t.Origin != t.Service {
+		s.TransfersIn++
 	}
 	if !t.CalledAt.IsZero() && !t.CalledAt.Before(t.IssuedAt) {
 		s.waits = append(s.waits, t.CalledAt.Sub(t.IssuedAt))
@@ -123,8 +150,8 @@ func (s *Stats) add(t *queue.Ticket) {
 
 func (s *Stats) finish() {
 	s.Waits, s.Services = len(s.waits), len(s.services)
-	s.WaitMedianS, s.WaitP90S = seconds(percentile(s.waits, 50)), seconds(percentile(s.waits, 90))
-	s.ServiceMedianS, s.ServiceP90S = seconds(percentile(s.services, 50)), seconds(percentile(s.services, 90))
+	s.WaitMedianS, s.WaitP90S = tenths(median(s.waits)), seconds(percentile(s.waits, 90))
+	s.ServiceMedianS, s.ServiceP90S = tenths(median(s.services)), seconds(percentile(s.services, 90))
 	rated := s.Ratings[0] + s.Ratings[1] + s.Ratings[2]
 	if rated > 0 {
 		sum := s.Ratings[0] + 2*s.Ratings[1] + 3*s.Ratings[2]
@@ -144,6 +171,23 @@ func percentile(ds []time.Duration, p int) time.Duration {
 	rank := int(math.Ceil(float64(p) / 100 * float64(len(ds))))
 	return ds[max(rank, 1)-1]
 }
+
+// median is the middle of ds (sorted in place), the mean of the two middle
+// values for an even count; 0 for no samples.
+func median(ds []time.Duration) time.Duration {
+	n := len(ds)
+	if n == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	if n%2 == 1 {
+		return ds[n/2]
+	}
+	return (ds[n/2-1] + ds[n/2]) / 2
+}
+
+// tenths is d in seconds, to a tenth.
+func tenths(d time.Duration) float64 { return math.Round(d.Seconds()*10) / 10 }
 
 func seconds(d time.Duration) int { return int(d.Round(time.Second) / time.Second) }
 

@@ -16,6 +16,13 @@
       r1: "Không hài lòng", r2: "Hài lòng", r3: "Rất hài lòng", by_field: "Theo lĩnh vực", by_counter: "Theo quầy",
       by_hour: "Theo giờ", by_day: "Theo ngày", name: "Tên", no_data: "Không có phiếu nào trong khoảng ngày này.",
       no_ratings: "Chưa có đánh giá.", min: "phút", logout_all: "Đăng xuất mọi máy",
+      transfers: "Chuyển đi / chuyển đến", sum: "Cộng", not_called: "Chưa quầy nào gọi",
+      adds_up: "{n} phiếu = {s} đã phục vụ + {v} vắng mặt + {c} đã hủy + {o} chưa xong (đang chờ hoặc đang ở quầy).",
+      how_title: "Cách tính",
+      how_groups: "Mỗi bảng cộng lại bằng tổng số phiếu: theo lĩnh vực, mỗi phiếu tính ở lĩnh vực cuối cùng của nó (sau khi chuyển); theo quầy, ở quầy gọi nó lần cuối, phiếu chưa quầy nào gọi ở dòng riêng; theo giờ và theo ngày, theo lúc lấy số.",
+      how_transfers: "Chuyển đi / chuyển đến: số phiếu lấy ở lĩnh vực này rồi chuyển sang lĩnh vực khác (tính ở lĩnh vực nhận) / số phiếu nhận từ lĩnh vực khác (đã tính ở đây).",
+      how_times: "Chờ: từ lúc lấy số đến lần gọi cuối, trên các phiếu đã được gọi. Phục vụ: từ lúc bắt đầu phục vụ (hoặc lúc gọi) đến lúc xong, trên các phiếu đã phục vụ. Trung vị: giá trị ở giữa (số phiếu chẵn: trung bình hai giá trị giữa); 90%: 90% số phiếu không quá giá trị này.",
+      how_ratings: "Đánh giá: trên các phiếu đã phục vụ mà công dân bấm chọn trên máy đánh giá.",
       logout_all_confirm: "Đăng xuất mọi tài khoản trên mọi máy, kể cả máy này? Cán bộ phải đăng nhập lại.",
     },
     en: {
@@ -28,6 +35,13 @@
       median: "Median", p90: "90th percentile", r1: "Not satisfied", r2: "Satisfied", r3: "Very satisfied", by_field: "Per field",
       by_counter: "Per counter", by_hour: "Per hour", by_day: "Per day", name: "Name", no_data: "No tickets in this range.",
       no_ratings: "No ratings yet.", min: "min", logout_all: "Log out everywhere",
+      transfers: "Moved out / in", sum: "Sum", not_called: "Not called by any counter",
+      adds_up: "{n} tickets = {s} served + {v} no-shows + {c} cancelled + {o} open (waiting or at a counter).",
+      how_title: "How the figures are counted",
+      how_groups: "Each table adds up to the total: per field, a ticket counts in the field it ended in (after any transfer); per counter, at the counter that called it last, those no counter called on their own row; per hour and day, by the time it was taken.",
+      how_transfers: "Moved out / in: tickets taken in this field and moved to another (counted there) / tickets moved here from another field (counted here).",
+      how_times: "Wait: from taking the number to its last call, over the tickets called. Service: from the start of service (or the call) to the end, over the tickets served. Median: the middle value (an even count: the mean of the two middle ones); 90th percentile: 90% of tickets took no longer.",
+      how_ratings: "Ratings: over the tickets served whose citizen tapped the rating tablet.",
       logout_all_confirm: "Log every account out on every machine, this one included? Staff must log in again.",
     },
   };
@@ -147,10 +161,11 @@
     const T = r.total;
     const card = (v, k) => el("div", { class: "total" }, el("b", {}, v), el("span", {}, t(k)));
     $("totals").replaceChildren(
-      card(T.tickets, "tickets"), card(T.served, "served"), card(T.no_shows, "no_shows"),
+      card(T.tickets, "tickets"), card(T.served, "served"), card(T.no_shows, "no_shows"), card(T.cancelled, "cancelled"), card(T.open, "open"),
       card(fmtMin(T.wait_median_s), "wait_med"), card(fmtMin(T.wait_p90_s), "wait_p90"),
       card(fmtMin(T.service_median_s), "svc_med"), card(T.rating_average ? T.rating_average.toFixed(2) : "–", "rating_avg"),
       card(T.ratings.some(Boolean) ? Math.round(T.satisfied_share * 100) + "%" : "–", "satisfied"));
+    $("totals").append(el("p", { class: "adds-up", id: "adds-up" }, t("adds_up", { n: T.tickets, s: T.served, v: T.no_shows, c: T.cancelled, o: T.open })));
     if (!T.tickets) $("totals").append(el("p", { class: "notice info" }, t("no_data")));
     // Every hour of the working day shows, empty ones too.
     const byHour = Object.fromEntries(r.hours.map(h => [Number(h.key), h.tickets]));
@@ -162,20 +177,32 @@
     $("chart-service").replaceChildren(bars(r.counters.map(c => ({ label: c.name, values: [mins(c.service_median_s), mins(c.service_p90_s)] })), ["#0a4a8f", "#7fb0e6"], t("c_service")),
       legend([["sw-a", t("median")], ["sw-b", t("p90")]]));
     $("chart-rating").replaceChildren(...[ratingBar(T)].flat());
-    const table = (caption, rows, nameOf) => el("table", { class: "data" },
-      el("caption", {}, caption),
-      el("thead", {}, el("tr", {}, ["name", "tickets", "served", "no_shows", "cancelled", "wait_med", "wait_p90", "svc_med", "svc_p90", "r3", "r2", "r1"].map(k => el("th", { scope: "col" }, t(k))))),
-      el("tbody", {}, rows.map(x => rowEl(x, nameOf))));
+    // Every table has the counts that make up its tickets, and a sum row
+    // equal to the total; the field table also the moves between fields.
+    const counts = ["tickets", "served", "no_shows", "cancelled", "open"];
+    const table = (id, caption, rows, nameOf, moves) => {
+      const sums = counts.map(k => rows.reduce((n, x) => n + x[k], 0));
+      const head = ["name", ...counts, ...(moves ? ["transfers"] : []), "wait_med", "wait_p90", "svc_med", "svc_p90", "r3", "r2", "r1"];
+      return el("table", { class: "data", id },
+        el("caption", {}, caption),
+        el("thead", {}, el("tr", {}, head.map(k => el("th", { scope: "col" }, t(k))))),
+        el("tbody", {}, rows.map(x => rowEl(x, nameOf, moves))),
+        el("tfoot", {}, el("tr", { class: "sum" }, el("th", { scope: "row" }, t("sum")), sums.map((n, i) => el("td", { "data-count": counts[i] }, n)),
+          el("td", { colspan: head.length - 1 - counts.length }, ""))));
+    };
+    const notCalled = Object.assign({ key: "", name: t("not_called") }, r.not_called);
     $("tables").replaceChildren(
-      table(t("by_field"), r.fields, x => `${x.key} · ${x.name}`),
-      table(t("by_counter"), r.counters, x => x.name),
-      table(t("by_hour"), r.hours, x => `${x.key}:00–${x.key}:59`),
-      table(t("by_day"), r.days, x => x.key));
+      table("t-fields", t("by_field"), r.fields, x => `${x.key} · ${x.name}`, true),
+      table("t-counters", t("by_counter"), [...r.counters, notCalled], x => x.name),
+      table("t-hours", t("by_hour"), r.hours, x => `${x.key}:00–${x.key}:59`),
+      table("t-days", t("by_day"), r.days, x => x.key),
+      el("section", { class: "card how", "aria-labelledby": "how-title" }, el("h2", { id: "how-title" }, t("how_title")),
+        el("ul", {}, ["how_groups", "how_transfers", "how_times", "how_ratings"].map(k => el("li", {}, t(k))))));
   }
-  function rowEl(x, nameOf) {
-    const cells = [nameOf(x), x.tickets, x.served, x.no_shows, x.cancelled, fmtMin(x.wait_median_s), fmtMin(x.wait_p90_s),
-      fmtMin(x.service_median_s), fmtMin(x.service_p90_s), x.ratings[2], x.ratings[1], x.ratings[0]];
-    return el("tr", { "data-key": x.key }, cells.map(c => el("td", {}, c)));
+  function rowEl(x, nameOf, moves) {
+    const cells = [nameOf(x), x.tickets, x.served, x.no_shows, x.cancelled, x.open, ...(moves ? [`${x.transfers_out} / ${x.transfers_in}`] : []),
+      fmtMin(x.wait_median_s), fmtMin(x.wait_p90_s), fmtMin(x.service_median_s), fmtMin(x.service_p90_s), x.ratings[2], x.ratings[1], x.ratings[0]];
+    return el("tr", { "data-key": x.key }, cells.map((c, i) => el("td", i === 6 && moves ? { "data-transfers": "" } : {}, c)));
   }
 
   async function start() {

@@ -5,12 +5,14 @@
 "use strict";
 
 const motcua = (() => {
-  // APIError carries the contract's {"error":{"code","message"}}.
+  // APIError carries the contract's {"error":{"code","message"}}; details
+  // is the whole error object (some carry more, e.g. "state").
   class APIError extends Error {
-    constructor(status, code, message) {
+    constructor(status, code, message, details) {
       super(message || code || ("HTTP " + status));
       this.status = status;
       this.code = code || "";
+      this.details = details || {};
     }
   }
 
@@ -34,7 +36,7 @@ const motcua = (() => {
     try { data = await resp.json(); } catch (e) { data = null; }
     if (!resp.ok) {
       const err = (data && data.error) || {};
-      throw new APIError(resp.status, err.code, err.message);
+      throw new APIError(resp.status, err.code, err.message, err);
     }
     return data;
   }

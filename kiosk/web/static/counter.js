@@ -25,11 +25,25 @@
       r_procedure: "Thủ tục (nội dung yêu cầu giải quyết)", r_name: "Người nộp hồ sơ", r_phone: "Số điện thoại",
       r_address: "Địa chỉ", r_email: "Email", r_docs: "Thành phần hồ sơ (mỗi dòng một giấy tờ)", r_sets: "Số lượng hồ sơ (bộ)",
       r_days: "Thời gian giải quyết (ngày)", r_due: "Hẹn trả kết quả", r_fee: "Phí, lệ phí", r_place: "Nhận kết quả tại",
-      r_copies: "Số liên", r_print: "In giấy tiếp nhận", r_sent: "Đã gửi lệnh in giấy tiếp nhận (lệnh {job}).",
+      r_copies: "Số liên", r_print: "In giấy tiếp nhận",
+      r_queued: "Lệnh in {job} đang chờ máy in {printer}…", r_printing: "Máy in {printer} đang in giấy tiếp nhận (lệnh {job})…",
+      r_waiting: "Lệnh in {job} chưa in được: {reason}. Lệnh vẫn chờ và tự in khi máy in {printer} sẵn sàng (đã thử {n} lần).",
+      r_printed: "Đã in xong giấy tiếp nhận (lệnh {job}, máy in {printer}).",
+      r_sent_done: "Đã gửi hết giấy tiếp nhận tới máy in {printer} (lệnh {job}); máy in này không báo lại đã in: xin xem giấy đã ra chưa.",
+      r_failed: "Không in được giấy tiếp nhận (lệnh {job}): {reason}. Khắc phục máy in {printer} rồi bấm “In giấy tiếp nhận” lại.",
+      r_lost: "Không theo dõi được lệnh in {job} (mất kết nối tới máy chủ). Xin xem máy in {printer} đã in chưa.",
+      reason_paper_out: "máy in hết giấy", reason_cover_open: "máy in đang mở nắp", reason_offline: "máy in không kết nối hoặc đã tắt",
+      reason_too_late: "quá thời gian chờ in", reason_cut_off: "đang in thì bị ngắt, hai lần", reason_other: "máy in báo lỗi",
       r_missing: "Máy chủ chưa có chức năng in giấy tiếp nhận. Xin báo bộ phận kỹ thuật.",
       called: "Đã gọi số {n}.", recalled: "Đã gọi lại số {n}.", started: "Bắt đầu phục vụ số {n}.",
       completed: "Đã hoàn thành số {n}.", noshowed: "Đã ghi số {n} vắng mặt.", transferred: "Đã chuyển số {n} sang {f}.",
-      lost_title: "Máy này không còn giữ quầy.", offline: "Mất kết nối tới máy chủ. Đang thử lại…",
+      lost_title: "Máy này không còn giữ quầy.", offline: "Mất kết nối tới máy chủ. Danh sách chờ tự tải lại mỗi 2 giây.",
+      net_error: "Không kết nối được tới máy chủ; yêu cầu chưa được gửi lại. Kiểm tra mạng rồi bấm lại.",
+      act_offline: "Không nhận được trả lời của máy chủ cho lệnh “{a}” (mất kết nối). Lệnh không được gửi lại tự động: khi có kết nối, xem lại số tại quầy rồi bấm lại nếu cần.",
+      undo: "Hoàn tác: đưa số {n} lại hàng chờ ({s} giây)", return_ticket: "Đưa số {n} lại hàng chờ", returned: "Đã đưa số {n} lại hàng chờ, ở chỗ cũ.",
+      order_title: "Thứ tự gọi", order_hint: "Các số đang chờ, theo thứ tự sẽ được gọi trong từng lĩnh vực; thời gian là thời gian đã chờ từ lúc lấy số.",
+      order_empty: "Không có ai chờ.", priority: "Ưu tiên", next_is: "Số tiếp theo của quầy", next_tag: "Tiếp theo", next_none: "Không có ai chờ quầy này",
+      minutes: "{m} phút", not_mine: "(quầy này không phục vụ)",
       in_use: "Quầy đang mở ở máy khác.", counter_name: "Quầy {c}",
     },
     en: {
@@ -44,31 +58,49 @@
       receipt_title: "Print the receipt of a dossier (form 01)", r_code: "Dossier code", r_procedure: "Procedure",
       r_name: "Applicant", r_phone: "Phone", r_address: "Address", r_email: "Email", r_docs: "Documents (one per line)",
       r_sets: "Sets", r_days: "Processing time (days)", r_due: "Result due", r_fee: "Fee", r_place: "Result returned at",
-      r_copies: "Copies", r_print: "Print receipt", r_sent: "Receipt sent to the printer (job {job}).",
+      r_copies: "Copies", r_print: "Print receipt",
+      r_queued: "Print job {job} is waiting for printer {printer}…", r_printing: "Printer {printer} is printing the receipt (job {job})…",
+      r_waiting: "Print job {job} has not printed yet: {reason}. It keeps waiting and prints once printer {printer} is ready ({n} attempts so far).",
+      r_printed: "The receipt is printed (job {job}, printer {printer}).",
+      r_sent_done: "The receipt was sent in full to printer {printer} (job {job}); this printer does not confirm printing: check the paper came out.",
+      r_failed: "The receipt was not printed (job {job}): {reason}. Fix printer {printer}, then press “Print receipt” again.",
+      r_lost: "Print job {job} cannot be followed (no connection to the server). Check whether printer {printer} printed it.",
+      reason_paper_out: "the printer is out of paper", reason_cover_open: "the printer's cover is open", reason_offline: "the printer is not connected or is off",
+      reason_too_late: "it waited too long to print", reason_cut_off: "it was cut off while printing, twice", reason_other: "the printer reported an error",
       r_missing: "Receipt printing is not installed on the server. Please tell the IT staff.",
       called: "Called {n}.", recalled: "Recalled {n}.", started: "Serving {n}.", completed: "Completed {n}.",
       noshowed: "{n} marked absent.", transferred: "{n} moved to {f}.", lost_title: "This console no longer holds the counter.",
-      offline: "No connection to the server. Retrying…", in_use: "The counter is open on another console.",
+      offline: "No connection to the server. The waiting list reloads every 2 s.", in_use: "The counter is open on another console.",
+      net_error: "No connection to the server; the request was not sent again. Check the network and press again.",
+      act_offline: "No answer from the server to “{a}” (connection lost). It is not sent again by itself: once connected, check the ticket at the counter and press again if needed.",
+      undo: "Undo: put {n} back in the queue ({s} s)", return_ticket: "Put {n} back in the queue", returned: "{n} is back in the queue, at its old place.",
+      order_title: "Calling order", order_hint: "The numbers waiting, in the order each field calls them; the time is how long each has waited since it was taken.",
+      order_empty: "Nobody waiting.", priority: "Priority", next_is: "This counter's next number", next_tag: "Next", next_none: "Nobody waits for this counter",
+      minutes: "{m} min", not_mine: "(not served here)",
       counter_name: "Counter {c}",
     },
   };
   const tr = motcua.i18n(dict, lang => { $("lang").textContent = lang === "vi" ? "English" : "Tiếng Việt"; $("lang").lang = lang === "vi" ? "en" : "vi"; render(); });
   const t = tr.t;
-  const st = { me: null, counter: null, counterName: "", console: "", board: null, current: null, lost: false, pickFor: null, procs: [], live: false };
+  const st = { me: null, counter: null, counterName: "", console: "", board: null, current: null, lost: false, pickFor: null, procs: [], live: false, order: null, orderAt: 0 };
   const query = new URLSearchParams(location.search);
 
   function screen(name) {
     for (const id of ["login", "pick", "work"]) $(id).hidden = id !== name;
     $("logout").hidden = name === "login";
   }
+  // message shows what the last action did; a later one replaces it, and
+  // with it any undo it offered.
   function message(text, kind) {
-    const m = $("msg");
+    const m = $("msg-box");
     m.className = "notice " + (kind || "info");
-    m.textContent = text;
+    $("msg").textContent = text;
     m.hidden = !text;
+    clearUndo();
+    $("return-ticket").hidden = true;
   }
   function errText(e) {
-    if (e.code === "network") return t("offline");
+    if (e.code === "network") return t("net_error");
     return motcua.messages.error(e, tr.lang);
   }
 
@@ -158,6 +190,7 @@
       render();
       if (!on) refresh(); // poll at once, then every 2 s until it is back
       else if ($("msg").textContent === t("offline")) message("");
+      if (on) scheduleOrder();
     },
   });
 
@@ -189,6 +222,42 @@
     // The center's time (Vietnam, +07:00), whatever the PC's clock zone.
     const now = motcua.localTime(new Date(), "Asia/Ho_Chi_Minh");
     $("updated").textContent = st.live ? t("live", { t: now }) : t("updated", { t: now });
+    scheduleOrder();
+  }
+
+  // ---- the calling order: every waiting number, its wait, who is next ----
+  // GET /counters/{c}/queue after each change of the board (the server's
+  // board has the lists in calling order, its engine the counter's policy).
+  let orderTimer = null;
+  function scheduleOrder() {
+    if (orderTimer || !st.counter || st.lost) return;
+    orderTimer = setTimeout(loadOrder, 150);
+  }
+  async function loadOrder() {
+    orderTimer = null;
+    if (!st.counter) return;
+    try {
+      st.order = await api("GET", `/api/v1/counters/${encodeURIComponent(st.counter)}/queue`);
+      st.orderAt = Date.now();
+      renderOrder();
+    } catch (e) { /* the next change or the 15 s tick asks again */ }
+  }
+  function renderOrder() {
+    const q = st.order;
+    if (!q) return;
+    const elapsed = (Date.now() - st.orderAt) / 1000;
+    const next = q.next ? q.next.number : "";
+    $("next-number").textContent = next ? "→ " + next : "";
+    $("act-next").dataset.next = next;
+    const chip = tk => el("li", { class: "chip" + (tk.number === next ? " is-next" : "") + (tk.priority ? " prio" : ""), "data-number": tk.number },
+      el("b", {}, tk.number), el("span", { class: "wait" }, t("minutes", { m: Math.floor((tk.wait_s + elapsed) / 60) })),
+      tk.priority ? el("span", { class: "tag" }, t("priority")) : null,
+      tk.number === next ? el("span", { class: "tag next-tag" }, t("next_tag")) : null);
+    $("order-list").replaceChildren(
+      el("p", { class: "order-next" + (next ? "" : " none") }, next ? [t("next_is") + ": ", el("b", { id: "order-next" }, next), q.next.priority ? " · " + t("priority") : ""] : t("next_none")),
+      ...q.fields.filter(f => f.tickets.length || f.mine).map(f => el("div", { class: "order-field" + (f.mine ? " mine" : ""), "data-service": f.code },
+        el("h3", {}, `${f.code} · ${f.name}`, " ", el("span", { class: "count" }, `(${f.tickets.length})`), f.mine ? null : el("span", { class: "not-mine" }, " " + t("not_mine"))),
+        f.tickets.length ? el("ol", { class: "chips" }, f.tickets.map(chip)) : el("p", { class: "empty" }, t("order_empty")))));
   }
   function tickTimer() {
     const cur = st.current;
@@ -208,21 +277,73 @@
     if (busy || st.lost || !st.counter) return;
     if (name !== "next" && name !== "call" && !st.current) return;
     busy = true;
+    // A box is closed as the action starts, not when its answer comes: the
+    // socket may show the result first, and the clerk open a box on it.
+    const own = name === "transfer" || name === "call";
+    if (!own) closeBoxes();
     try {
       const a = actions[name] || { path: name };
       const tk = await api("POST", `/api/v1/counters/${encodeURIComponent(st.counter)}/${a.path}`, body);
       if (name === "transfer") message(t("transferred", { n: tk.number, f: tk.service_name }), "ok");
       else message(t(a.done || "called", { n: tk.number }), "ok");
-      closeBoxes();
+      if (name === "noshow") offerUndo(tk.number);
+      if (own) closeBoxes();
     } catch (e) {
       if (e.code === "counter_taken_over" || e.code === "counter_in_use") lose(e);
       else if (e.status === 401) loggedOut(e);
-      else message(errText(e), e.code === "queue_empty" ? "info" : "warn");
+      else if (e.code === "network") message(t("act_offline", { a: t(name === "call" ? "call" : name) }), "bad");
+      else {
+        message(errText(e), e.code === "queue_empty" ? "info" : "warn");
+        if (e.code === "ticket_not_waiting" && e.details.state === "no_show") offerReturn(e.details.number);
+      }
     } finally {
       busy = false;
       refresh();
     }
   }
+  // Undo of "Vắng mặt": for UNDO_SECONDS the message offers to put the
+  // number back in its queue at its old place (button or U). Later, calling
+  // the number says when it lost its turn and offers the same.
+  const UNDO_SECONDS = 30;
+  let undo = null;
+  function offerUndo(number) {
+    const until = Date.now() + UNDO_SECONDS * 1000;
+    const tick = () => {
+      const left = Math.ceil((until - Date.now()) / 1000);
+      if (left <= 0) { clearUndo(); return; }
+      $("undo-text").textContent = t("undo", { n: number, s: left });
+    };
+    undo = { number, timer: setInterval(tick, 250) };
+    tick();
+    $("undo").hidden = false;
+  }
+  function clearUndo() {
+    if (undo) clearInterval(undo.timer);
+    undo = null;
+    $("undo").hidden = true;
+  }
+  function offerReturn(number) {
+    const b = $("return-ticket");
+    b.textContent = t("return_ticket", { n: number });
+    b.dataset.number = number;
+    b.hidden = false;
+  }
+  async function returnTicket(number) {
+    if (busy || st.lost || !st.counter || !number) return;
+    busy = true;
+    try {
+      const tk = await api("POST", `/api/v1/counters/${encodeURIComponent(st.counter)}/return`, { ticket: number });
+      message(t("returned", { n: tk.number }), "ok");
+    } catch (e) {
+      if (e.status === 401) loggedOut(e);
+      else message(e.code === "network" ? t("act_offline", { a: t("return_ticket", { n: number }) }) : errText(e), "warn");
+    } finally {
+      busy = false;
+      refresh();
+    }
+  }
+  $("undo").addEventListener("click", () => { if (undo) returnTicket(undo.number); });
+  $("return-ticket").addEventListener("click", () => returnTicket($("return-ticket").dataset.number));
   $("act-next").addEventListener("click", () => act("next"));
   $("act-recall").addEventListener("click", () => act("recall"));
   $("act-start").addEventListener("click", () => act("start"));
@@ -237,11 +358,15 @@
   function openTransfer() {
     if (!st.current) return;
     closeBoxes();
-    $("transfer-list").replaceChildren(...st.board.fields.filter(f => f.code !== st.current.service).map(f =>
-      el("button", { class: "btn", type: "button", "data-service": f.code, onclick: () => act("transfer", { service: f.code }) }, `${f.code} · ${f.name}`)));
+    // Each target has a digit key, shown on it, while the box is open.
+    $("transfer-list").replaceChildren(...st.board.fields.filter(f => f.code !== st.current.service).slice(0, 9).map((f, i) =>
+      el("button", { class: "btn", type: "button", "data-service": f.code, "data-key": String(i + 1), onclick: () => act("transfer", { service: f.code }) },
+        el("kbd", {}, String(i + 1)), `${f.code} · ${f.name}`)));
     $("transfer-box").hidden = false;
   }
   function closeBoxes() {
+    // A field of a box being hidden keeps the focus, and with it the keys.
+    if (document.activeElement && document.activeElement.closest(".sub")) document.activeElement.blur();
     for (const id of ["transfer-box", "call-box", "receipt-box"]) $(id).hidden = true;
     $("call-number").value = "";
   }
@@ -253,6 +378,12 @@
     const tag = (ev.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "textarea" || tag === "select") return;
     const k = ev.key === "F1" ? "F1" : ev.key.toUpperCase();
+    if (!$("transfer-box").hidden && /^[1-9]$/.test(k)) {
+      const b = document.querySelector(`#transfer-list button[data-key="${k}"]`);
+      if (b) { ev.preventDefault(); b.click(); }
+      return;
+    }
+    if (k === "U" && undo) { ev.preventDefault(); $("undo").click(); return; }
     const map = { F1: "act-next", N: "act-next", R: "act-recall", B: "act-start", H: "act-complete", V: "act-noshow", C: "act-transfer", G: "act-call", P: "act-receipt" };
     if (map[k]) { ev.preventDefault(); $(map[k]).click(); }
   });
@@ -316,13 +447,40 @@
     const m = $("receipt-msg");
     try {
       const r = await api("POST", "/api/v1/receipts", job);
-      m.className = "notice ok"; m.textContent = t("r_sent", { job: r && r.job || "" });
+      followJob({ job: r.job, state: "queued", printer: r.printer, attempts: 0 });
     } catch (e) {
       m.className = "notice bad";
       m.textContent = e.status === 404 && e.code === "not_found" ? t("r_missing") : errText(e);
+      m.hidden = false;
     }
-    m.hidden = false;
   });
+  // followJob shows the receipt's print job as it goes, until it is
+  // printed, sent or failed (GET /receipts/{job} each second).
+  let jobTimer = null;
+  function followJob(j) {
+    clearTimeout(jobTimer);
+    showJob(j);
+    if (j.state === "printed" || j.state === "sent" || j.state === "failed") return;
+    jobTimer = setTimeout(async () => {
+      try { followJob(await api("GET", "/api/v1/receipts/" + encodeURIComponent(j.job))); }
+      catch (e) {
+        if (e.code === "network") { showJob(Object.assign({}, j, { state: "lost" })); jobTimer = setTimeout(() => followJob(j), 2000); }
+        else { const m = $("receipt-msg"); m.className = "notice bad"; m.textContent = errText(e); m.hidden = false; }
+      }
+    }, 1000);
+  }
+  function showJob(j) {
+    const m = $("receipt-msg");
+    const v = { job: j.job, printer: j.printer, n: j.attempts, reason: t("reason_" + (j.reason || "other")) };
+    const [key, kind] = {
+      queued: [j.reason ? "r_waiting" : "r_queued", j.reason ? "warn" : "info"], printing: ["r_printing", "info"],
+      printed: ["r_printed", "ok"], sent: ["r_sent_done", "ok"], failed: ["r_failed", "bad"], lost: ["r_lost", "warn"],
+    }[j.state] || ["r_queued", "info"];
+    m.className = "notice " + kind;
+    m.dataset.state = j.state;
+    m.textContent = t(key, v);
+    m.hidden = false;
+  }
 
   // ---- logout, language, start ----
   $("logout").addEventListener("click", async () => {
@@ -347,6 +505,7 @@
     document.body.dataset.ready = "1";
     setInterval(refresh, 2000); // does nothing while the socket is live
     setInterval(tickTimer, 1000);
+    setInterval(loadOrder, 15000); // the waits grow; who is next may change with them
     setInterval(heartbeat, 10000);
   }
   start();

@@ -35,7 +35,7 @@
   const t = tr.t;
   const query = new URLSearchParams(location.search);
   let counter = "";
-  const st = { shown: "", number: "", screen: "idle", timer: null, live: false, unpaired: null };
+  const st = { shown: "", number: "", screen: "idle", timer: null, live: false, unpaired: null, polls: 0 };
 
   function show(name, seconds) {
     st.screen = name;
@@ -46,13 +46,17 @@
   function renderTicket() { $("ask-ticket").textContent = st.number ? t("ticket", { n: st.number }) : ""; }
 
   // poll asks which ticket the counter completed last and whether it can
-  // still be rated; it reports whether the question is now shown.
-  async function poll() {
+  // still be rated; it reports whether the question is now shown. Only a
+  // completion the tablet saw happen (seen: a frame of the socket) is asked
+  // about for the whole rating window; after a load, a snapshot or while
+  // polling, only one completed within the last minutes ("recent"), so a
+  // reloaded tablet does not ask the next citizen about an earlier visit.
+  async function poll(seen) {
     if (!counter) return false;
     try {
       const last = await api("GET", `/api/v1/counters/${encodeURIComponent(counter)}/last-completed`);
       const key = (last.number || "") + "@" + (last.completed_at || "");
-      if (last.rateable && key !== st.shown && st.screen !== "thanks") {
+      if (last.rateable && (seen || last.recent) && key !== st.shown && st.screen !== "thanks") {
         st.shown = key; st.number = last.number;
         renderTicket();
         show("ask", 90);
@@ -61,6 +65,7 @@
       }
       $("error").hidden = true;
     } catch (e) { /* the next event or poll retries */ }
+    document.body.dataset.polls = String(++st.polls); // how many answers the page has acted on
     return st.screen === "ask";
   }
 
@@ -82,7 +87,8 @@
         if (key(c) === seen) return;
         seen = key(c);
         // The API may record the completion a moment after the frame left.
-        if (!(await poll()) && f.type === "completed") setTimeout(poll, 500);
+        const done = f.type === "completed";
+        if (!(await poll(done)) && done) setTimeout(() => poll(true), 500);
       },
       online: on => { st.live = on; document.body.dataset.live = on ? "1" : "0"; },
     });

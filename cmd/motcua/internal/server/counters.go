@@ -64,5 +64,5 @@ func (s *Server) call(c *gin.Context) {
 		return
 	}
 	t, err := s.engine.Call(c.Request.Context(), c.Param("counter"), ref)
-	s.answer(c, t, err)
+	s.answer(c, t, numbered(err, ref))
 }

@@ -50,6 +50,7 @@ var (
 	errInvalidDate      = errors.New("server: invalid date")
 	errInvalidRange     = errors.New("server: invalid range of days")
 	errInvalidFormat    = errors.New("server: invalid format")
+	errNoPrintJob       = errors.New("server: no such receipt print job")
 )
 
 // fieldError is a field of the request that is not valid; id is its
@@ -148,6 +149,7 @@ func (s *Server) errorTable() []rule {
 		is(errInvalidDate, http.StatusBadRequest, msg.InvalidDate),
 		is(errInvalidRange, http.StatusBadRequest, msg.InvalidRange),
 		is(errInvalidFormat, http.StatusBadRequest, msg.InvalidFormat),
+		is(errNoPrintJob, http.StatusNotFound, msg.PrintJobNotFound),
 
 		// Sessions and rights.
 		is(errUnauthorized, http.StatusUnauthorized, msg.Unauthorized),
@@ -206,8 +208,17 @@ func (s *Server) errorTable() []rule {
 		is(queue.ErrServiceClosed, http.StatusConflict, msg.ServiceClosed),
 		is(queue.ErrDailyCapReached, http.StatusConflict, msg.DailyCapReached),
 		is(queue.ErrNoCurrent, http.StatusConflict, msg.NoCurrentTicket),
+		{match: func(err error) (answer, bool) {
+			var nn *noNumberError
+			if !errors.As(err, &nn) {
+				return answer{}, false
+			}
+			return answer{status: http.StatusNotFound, id: msg.TicketNotToday, vars: []string{"number", nn.number}}, true
+		}},
 		is(queue.ErrNotFound, http.StatusNotFound, msg.TicketNotFound),
+		{match: s.notWaiting},
 		is(queue.ErrNotWaiting, http.StatusConflict, msg.TicketNotWaiting),
+		is(queue.ErrNotNoShow, http.StatusConflict, msg.TicketNotNoShow),
 		is(queue.ErrSameService, http.StatusConflict, msg.SameService),
 		is(queue.ErrBadState, http.StatusConflict, msg.BadState),
 		is(queue.ErrBadRating, http.StatusBadRequest, msg.BadRating),
@@ -255,6 +266,36 @@ func (s *Server) errorTable() []rule {
 		is(printing.ErrNoPrinter, http.StatusUnprocessableEntity, msg.NoPrinter),
 		is(printing.ErrUnknownPrinter, http.StatusUnprocessableEntity, msg.UnknownPrinter),
 	}
+}
+
+// notWaiting answers a call of a ticket that does not wait with where it
+// went instead, and says so in the body ("number", "state") for the console.
+func (s *Server) notWaiting(err error) (answer, bool) {
+	var nw *queue.NotWaitingError
+	if !errors.As(err, &nw) {
+		return answer{}, false
+	}
+	t := nw.Ticket
+	a := answer{status: http.StatusConflict, id: msg.TicketNotWaiting, extra: func(_ *gin.Context, _ error, body gin.H) {
+		body["number"], body["state"] = t.Number, string(t.State)
+	}}
+	switch t.State {
+	case queue.NoShow:
+		a.id, a.vars = msg.TicketNoShowAt, []string{"number", t.Number, "at", s.clock(t.DoneAt)}
+	case queue.Done:
+		a.id, a.vars = msg.TicketDoneAt, []string{"number", t.Number, "at", s.clock(t.DoneAt)}
+	case queue.Cancelled:
+		a.id, a.vars = msg.TicketCancelledAt, []string{"number", t.Number, "at", s.clock(t.DoneAt)}
+	case queue.Called, queue.Serving:
+		name := "quầy " + t.Counter
+		for _, ct := range s.cfg.Counters {
+			if ct.ID == t.Counter {
+				name = ct.Name
+			}
+		}
+		a.id, a.vars = msg.TicketAtCounter, []string{"number", t.Number, "counter", name}
+	}
+	return a, true
 }
 
 var internalAnswer = answer{status: http.StatusInternalServerError, id: msg.Internal}

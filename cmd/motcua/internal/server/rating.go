@@ -2,22 +2,32 @@ package server
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"motcua/queue"
 )
 
-// ratingWindow is how long after a completion the tablet may rate it.
-const ratingWindow = 10 * 60 // seconds
+// ratingWindow is how long after a completion the tablet may rate it;
+// askWindow how long after it a tablet that was just (re)loaded still asks:
+// a tablet reloaded minutes later would ask the next citizen about the
+// last one's visit.
+const (
+	ratingWindow = 10 * time.Minute
+	askWindow    = 2 * time.Minute
+)
 
 type lastCompletedJSON struct {
 	Number      string `json:"number,omitempty"`
 	CompletedAt string `json:"completed_at,omitempty"`
 	Rated       bool   `json:"rated"`
-	// Rateable is true while the tablet should ask: completed within the
-	// window and not yet rated.
+	// Rateable is true while the tablet may ask: completed within the
+	// window and not yet rated. Recent is true while a tablet just
+	// loaded should still ask (completed within askWindow); one that saw
+	// the completion happen asks while Rateable.
 	Rateable bool `json:"rateable"`
+	Recent   bool `json:"recent"`
 }
 
 // ratable returns the ticket the counter's tablet may rate now.
@@ -26,7 +36,7 @@ func (s *Server) ratable(counter string) (queue.DoneTicket, bool, bool) {
 	if !ok {
 		return d, false, false
 	}
-	fresh := s.now().Sub(d.At).Seconds() < ratingWindow
+	fresh := s.now().Sub(d.At) < ratingWindow
 	return d, true, fresh && !d.Rated
 }
 
@@ -39,7 +49,7 @@ func (s *Server) lastCompleted(c *gin.Context) {
 		return
 	}
 	d, ok, rateable := s.ratable(counter)
-	out := lastCompletedJSON{Rateable: rateable}
+	out := lastCompletedJSON{Rateable: rateable, Recent: rateable && s.now().Sub(d.At) < askWindow}
 	if ok {
 		out.Number, out.CompletedAt, out.Rated = d.Number, s.stamp(d.At), d.Rated
 	}

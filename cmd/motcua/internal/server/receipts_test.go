@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -152,5 +153,46 @@ func TestReceiptSizeIsCapped(t *testing.T) {
 	}
 	if n := p.jobs(); n != 0 {
 		t.Fatalf("refused receipts queued %d jobs", n)
+	}
+}
+
+// TestReceiptJobState: the console follows a receipt's job to its outcome;
+// a clerk sees only the jobs of their counters' printers, and a ticket's
+// job is no receipt.
+func TestReceiptJobState(t *testing.T) {
+	p := newPrintEnv(t)
+	clerk := p.login("canbo1")
+	code, r := p.do("POST", "/api/v1/receipts", clerk, receiptBody(nil))
+	if code != 202 {
+		t.Fatalf("receipt: %d %v", code, r)
+	}
+	job := r["job"].(string)
+	var st map[string]any
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		code, st = p.do("GET", "/api/v1/receipts/"+job, clerk, "")
+		if code != 200 {
+			t.Fatalf("job state: %d %v", code, st)
+		}
+		if s := st["state"]; s == "printed" || s == "sent" || s == "failed" {
+			break
+		}
+	}
+	if st["state"] != "printed" && st["state"] != "sent" || st["printer"] != "quay1" || st["job"] != job {
+		t.Fatalf("the job of a file printer: %v", st)
+	}
+	if code, r := p.do("GET", "/api/v1/receipts/"+job, p.login("canbo2"), ""); code != 404 || errCode(r) != "not_found" {
+		t.Fatalf("another counter's clerk: %d %v", code, r)
+	}
+	admin := p.login("quantri")
+	if code, _ := p.do("GET", "/api/v1/receipts/"+job, admin, ""); code != 200 {
+		t.Fatalf("the administrator: %d", code)
+	}
+	p.do("POST", "/api/v1/tickets", kioskK1, `{"service":"A"}`) // its ticket's job follows the receipt's
+	next, _ := strconv.Atoi(job)
+	if code, r := p.do("GET", "/api/v1/receipts/"+strconv.Itoa(next+1), admin, ""); code != 404 {
+		t.Fatalf("a ticket's job as a receipt: %d %v", code, r)
+	}
+	if code, _ := p.do("GET", "/api/v1/receipts/x", clerk, ""); code != 404 {
+		t.Fatalf("a job id that is no number: %d", code)
 	}
 }

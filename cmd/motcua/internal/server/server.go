@@ -135,6 +135,7 @@ func New(o Opts) *Server {
 	}
 	if s.printing != nil {
 		api.POST("/receipts", s.staffOrSystem, s.receipt)
+		api.GET("/receipts/:job", s.staffOrSystem, s.receiptJobState)
 	}
 	s.routesDevices(api)
 	api.POST("/auth/login", s.login)
@@ -152,6 +153,8 @@ func New(o Opts) *Server {
 	ctr.POST("/complete", s.counterAction(s.engine.Complete))
 	ctr.POST("/transfer", s.transfer)
 	ctr.POST("/call", s.call)
+	ctr.POST("/return", s.returnTicket)
+	staff.GET("/counters/:counter/queue", s.counterAccess, s.counterQueue)
 	s.router = r
 	return s
 }
