@@ -65,11 +65,16 @@ func ticketAPI(e *queue.Engine) http.HandlerFunc {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
+		var waitS any
+		var waitText string
+		if in.WaitKnown {
+			waitS, waitText = int(in.EstimatedWait.Seconds()), msg.Wait(in.EstimatedWait).VI
+		}
 		_ = json.NewEncoder(w).Encode(map[string]any{
 			"id": in.ID, "number": in.Number, "service": in.Service, "service_name": in.ServiceName,
 			"priority": in.Priority, "state": in.State, "issued_at": in.IssuedAt.Format(time.RFC3339),
-			"ahead": in.Ahead, "estimated_wait_s": int(in.EstimatedWait.Seconds()), "counter": in.Counter,
-			"estimated_wait_text": msg.Wait(in.EstimatedWait).VI,
+			"ahead": in.Ahead, "estimated_wait_s": waitS, "counter": in.Counter,
+			"estimated_wait_text": waitText,
 			"track_url":           "/t/" + in.ID, "print": map[string]string{"state": string(in.Print)},
 		})
 	}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,7 +42,7 @@ var ticketIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 const (
 	SocketPath  = "/ws/display"        // the websocket (?screen=, ?token=, ?since=; or ?ticket=ID for a phone)
 	LobbyPath   = "/display"           // the lobby page (?screen=, ?counter=ID for a counter's own screen)
-	VoicePath   = "/display/voice"     // a call spoken as WAV (?ticket=A013&counter=3)
+	VoicePath   = "/display/voice"     // a call spoken as WAV (?ticket=A013&counter=3; or ?call=A013:3:A&call=… for several)
 	ChimePath   = "/display/chime.wav" // the chime alone
 	SilencePath = "/display/silence.wav"
 	StaticPath  = "/display/static/" // the pages' scripts, styles and fonts
@@ -298,6 +299,10 @@ func (h *Hub) servePhone(w http.ResponseWriter, r *http.Request) {
 
 func (h *Hub) serveVoice(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if calls := q["call"]; len(calls) > 0 {
+		h.serveVoiceMany(w, r, calls)
+		return
+	}
 	ticket, counter := q.Get("ticket"), q.Get("counter")
 	if !voice.ValidTicket(ticket) {
 		httpError(w, http.StatusBadRequest, msg.BadTicket)
@@ -330,6 +335,62 @@ func (h *Hub) serveVoice(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "audio/wav")
 	w.Header().Set("Cache-Control", "public, max-age=86400")
+	_, _ = w.Write(wav)
+}
+
+// serveVoiceMany says calls made together (each "TICKET:COUNTER:FIELD") as
+// one WAV; the header Voice-Parts lists where each call's part starts, in
+// milliseconds.
+func (h *Hub) serveVoiceMany(w http.ResponseWriter, r *http.Request, raw []string) {
+	if len(raw) > voice.MaxBatch {
+		httpError(w, http.StatusBadRequest, msg.BadTicket)
+		return
+	}
+	counters := map[string]string{}
+	for _, c := range h.src.Counters() {
+		counters[c.ID] = c.Name
+	}
+	fields := map[string]string{}
+	for _, f := range h.src.Fields() {
+		fields[f.Code] = f.Name
+	}
+	calls := make([]voice.Call, 0, len(raw))
+	for _, s := range raw {
+		ticket, rest, _ := strings.Cut(s, ":")
+		counter, field, _ := strings.Cut(rest, ":")
+		name, okCounter := counters[counter]
+		fieldName, okField := fields[field]
+		switch {
+		case !voice.ValidTicket(ticket):
+			httpError(w, http.StatusBadRequest, msg.BadTicket)
+			return
+		case !okCounter || !okField:
+			httpError(w, http.StatusBadRequest, msg.BadCounter)
+			return
+		}
+		calls = append(calls, voice.Call{Ticket: ticket, CounterID: counter, CounterName: name, Field: fieldName})
+	}
+	if h.opts.Voice == nil {
+		httpError(w, http.StatusNotFound, msg.NoVoice)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
+	defer cancel()
+	wav, parts, err := h.opts.Voice.AnnounceMany(ctx, calls)
+	if err != nil {
+		if !errors.Is(err, voice.ErrUnavailable) {
+			h.log.Warn("display: voice", "err", err)
+		}
+		httpError(w, http.StatusServiceUnavailable, msg.VoiceFailed)
+		return
+	}
+	ms := make([]string, len(parts))
+	for i, p := range parts {
+		ms[i] = strconv.FormatInt(p.Milliseconds(), 10)
+	}
+	w.Header().Set("Content-Type", "audio/wav")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.Header().Set("Voice-Parts", strings.Join(ms, ","))
 	_, _ = w.Write(wav)
 }
 

@@ -52,6 +52,11 @@ func TestPages(t *testing.T) {
 		{"/display/voice?ticket=A013&counter=3", "application/json", 503, "no_voice"},
 		{"/display/voice?ticket=A013;ls&counter=3", "application/json", 400, "bad_ticket"},
 		{"/display/voice?ticket=A013&counter=9", "application/json", 400, "bad_counter"},
+		{"/display/voice?call=A013:3:A&call=B002:1:B", "application/json", 503, "no_voice"},
+		{"/display/voice?call=a013:3:A&call=B002:1:B", "application/json", 400, "bad_ticket"},
+		{"/display/voice?call=A013:9:A&call=B002:1:B", "application/json", 400, "bad_counter"},
+		{"/display/voice?call=A013:3:Z&call=B002:1:B", "application/json", 400, "bad_counter"},
+		{"/display/voice?call=A1:1:A&call=A2:2:A&call=A3:3:A&call=A4:4:A&call=A5:1:A", "application/json", 400, "bad_ticket"},
 	} {
 		resp, body := get(t, en, tc.path)
 		if resp.StatusCode != tc.status || !strings.HasPrefix(resp.Header.Get("Content-Type"), tc.typ) || !strings.Contains(body, tc.contains) {
@@ -74,6 +79,10 @@ func TestPages(t *testing.T) {
 		resp, body := get(t, en, "/display/voice?ticket=A013&counter=3")
 		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "audio/wav" || len(body) < 50000 {
 			t.Errorf("espeak-ng voice: %d %s, %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(body))
+		}
+		resp, body = get(t, en, "/display/voice?call=A013:3:A&call=B002:1:B")
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "audio/wav" || len(strings.Split(resp.Header.Get("Voice-Parts"), ",")) != 2 || len(body) < 50000 {
+			t.Errorf("two calls together: %d %s, parts %q, %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Voice-Parts"), len(body))
 		}
 		if _, body := get(t, en, "/display"); !strings.Contains(body, `"voice":"server"`) {
 			t.Error("page not told of the server voice")

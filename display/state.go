@@ -48,8 +48,13 @@ func (fr frames) event(b *queue.Board, ev queue.Event) []byte {
 	if ev.Type == queue.EventCalled {
 		recall := ev.Recall
 		f.Recall = &recall
+		f.Priority = t.Priority
 		if w, err := voice.Words(t.Number, ev.Counter, f.CounterName); err == nil {
 			f.Say = voice.Text(w)
+		}
+		part := voice.Call{Ticket: t.Number, CounterID: ev.Counter, CounterName: f.CounterName, Field: f.ServiceName}
+		if w, err := voice.PartWords(part); err == nil {
+			f.SayPart = voice.Text(w)
 		}
 	}
 	changed := ch.Fields
@@ -112,6 +117,7 @@ func (fr frames) counterState(c *queue.BoardCounter) counterState {
 	if t := c.Current; t != nil {
 		serving := t.Number
 		out.Serving, out.Service, out.State, out.Since = &serving, t.Service, string(t.State), fr.time(t.Since)
+		out.Priority = t.Priority
 	}
 	if l := c.Last; l != nil {
 		out.Last = &doneFrame{Number: l.Number, At: fr.time(l.At)}
@@ -138,7 +144,7 @@ func (fr frames) snapshot(b *queue.Board, s *screen) []byte {
 	}
 	for _, r := range b.Recent() {
 		if s.showsCounter(r.Counter) || s.showsField(r.Service) {
-			cf := callFrame{Ticket: r.Ticket, Service: r.Service, Counter: r.Counter, At: fr.time(r.At), Recall: r.Recall}
+			cf := callFrame{Ticket: r.Ticket, Service: r.Service, Counter: r.Counter, At: fr.time(r.At), Recall: r.Recall, Priority: r.Priority}
 			if c, ok := b.Counter(r.Counter); ok {
 				cf.CounterName = c.Name
 			}
@@ -168,7 +174,9 @@ type eventFrame struct {
 	Counter     string         `json:"counter,omitempty"`
 	CounterName string         `json:"counter_name,omitempty"`
 	Recall      *bool          `json:"recall,omitempty"`
+	Priority    bool           `json:"priority,omitempty"` // "called": a priority ticket
 	Say         string         `json:"say,omitempty"`
+	SayPart     string         `json:"say_part,omitempty"` // the call among others said together
 	Day         string         `json:"day,omitempty"`
 	Waiting     map[string]int `json:"waiting,omitempty"`
 	Queue       []editFrame    `json:"queue,omitempty"`
@@ -220,12 +228,14 @@ type counterFrame struct {
 // counterState is what changes of a counter: an event frame carries it for
 // each counter the event changed (the id says which).
 type counterState struct {
-	ID      string     `json:"id"`
-	Serving *string    `json:"serving"`
-	Service string     `json:"service,omitempty"` // the field of the ticket served, after any transfer
-	State   string     `json:"state,omitempty"`   // "called" or "serving"
-	Since   string     `json:"since,omitempty"`
-	Last    *doneFrame `json:"last,omitempty"` // the ticket completed last
+	ID      string  `json:"id"`
+	Serving *string `json:"serving"`
+	Service string  `json:"service,omitempty"` // the field of the ticket served, after any transfer
+	State   string  `json:"state,omitempty"`   // "called" or "serving"
+	Since   string  `json:"since,omitempty"`
+	// Priority: the ticket served is a priority one (called before older numbers).
+	Priority bool       `json:"priority,omitempty"`
+	Last     *doneFrame `json:"last,omitempty"` // the ticket completed last
 }
 
 // doneFrame is the ticket a counter completed last. Whether it was rated
@@ -242,4 +252,5 @@ type callFrame struct {
 	CounterName string `json:"counter_name,omitempty"`
 	At          string `json:"at"`
 	Recall      bool   `json:"recall"`
+	Priority    bool   `json:"priority,omitempty"`
 }

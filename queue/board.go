@@ -67,6 +67,9 @@ type CurrentTicket struct {
 	Service string // the field whose queue it came from (after a transfer, the new one)
 	State   State  // Called or Serving
 	Since   time.Time
+	// Priority is set for a priority ticket, which was called before
+	// older ones.
+	Priority bool
 
 	id string
 }
@@ -168,7 +171,7 @@ func waiting(t *Ticket) WaitingTicket {
 }
 
 func current(t *Ticket) *CurrentTicket {
-	return &CurrentTicket{Number: t.Number, Service: t.Service, State: t.State, Since: t.CalledAt, id: t.ID}
+	return &CurrentTicket{Number: t.Number, Service: t.Service, State: t.State, Since: t.CalledAt, Priority: t.Priority, id: t.ID}
 }
 
 // callingOrder is the order in which the engine calls a field's tickets:
@@ -263,7 +266,7 @@ func (b *Board) Apply(ev Event) BoardChange {
 			c.Current = current(t)
 			ch.Counters = append(ch.Counters, c.ID)
 		}
-		b.recent = append(b.recent, Call{Ticket: t.Number, Service: t.Service, Counter: ev.Counter, At: ev.At, Recall: ev.Recall})
+		b.recent = append(b.recent, Call{Ticket: t.Number, Service: t.Service, Counter: ev.Counter, At: ev.At, Recall: ev.Recall, Priority: t.Priority})
 		if n := len(b.recent) - b.recentMax; n > 0 {
 			b.recent = slices.Delete(b.recent, 0, n)
 		}

@@ -26,8 +26,15 @@ type Opts struct {
 	Clock    clock.Clock   // tells the time and wakes Run at midnight; default clock.System
 	NewID    func() string // default 16 random hex characters
 	Logger   *slog.Logger  // default slog.Default()
-	// ServiceTime is the assumed time at a counter before any was measured.
-	ServiceTime time.Duration // default DefaultServiceTime
+	// Wait estimates (TicketInfo.EstimatedWait) take the median time a
+	// field's tickets spent at a counter over the last EstimateDays days
+	// (near the hour of day when there are EstimateSamples such times),
+	// shared by the counters serving the field that are open (they hold a
+	// ticket, or acted within CounterIdle). With fewer than EstimateSamples
+	// times, or no counter open, there is no estimate.
+	EstimateDays    int           // default DefaultEstimateDays
+	EstimateSamples int           // default DefaultEstimateSamples
+	CounterIdle     time.Duration // default DefaultCounterIdle
 	// MaxBatch caps how many operations share one commit; 1 commits each on
 	// its own (the baseline of the benchmarks). Default DefaultMaxBatch.
 	MaxBatch int
@@ -50,11 +57,9 @@ type Opts struct {
 
 // Defaults of Opts.
 const (
-	DefaultServiceTime  = 5 * time.Minute
 	DefaultMaxBatch     = 256
 	DefaultMaxClockJump = 36 * time.Hour
 	DefaultClockSettle  = 15 * time.Minute
-	serviceSamples      = ServiceSamples
 )
 
 // Engine runs one center's queue. Create it with New, start it with Run.
@@ -80,7 +85,9 @@ type Engine struct {
 	last      map[string]*Ticket // counter → ticket it completed last
 	issued    map[string]int     // field → last number issued today (0: none)
 	recent    []Call
-	samples   map[string][]time.Duration
+	history   map[string][]served  // field → service times of the last EstimateDays days, oldest first
+	per       map[string]perField  // field → its service time found last (estimate.go)
+	active    map[string]time.Time // counter → when it last called or finished a ticket
 	listeners []func([]Event)
 	stale     error           // a failed commit's reload failed: the memory is not the store
 	seen      time.Time       // the last reading of the clock believed (see clockjump.go)
@@ -96,6 +103,9 @@ type Call struct {
 	Counter string
 	At      time.Time
 	Recall  bool
+	// Priority is set for a priority ticket: screens say why it is called
+	// before older numbers.
+	Priority bool
 }
 
 // New checks the configuration, loads the store and returns an engine. The
@@ -118,8 +128,14 @@ func New(ctx context.Context, o Opts) (*Engine, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	if o.ServiceTime <= 0 {
-		o.ServiceTime = DefaultServiceTime
+	if o.EstimateDays <= 0 {
+		o.EstimateDays = DefaultEstimateDays
+	}
+	if o.EstimateSamples <= 0 {
+		o.EstimateSamples = DefaultEstimateSamples
+	}
+	if o.CounterIdle <= 0 {
+		o.CounterIdle = DefaultCounterIdle
 	}
 	if o.MaxBatch <= 0 {
 		o.MaxBatch = DefaultMaxBatch
@@ -143,6 +159,9 @@ func New(ctx context.Context, o Opts) (*Engine, error) {
 	e.commit = newCommitter(e, o.Store, o.MaxBatch)
 	e.jumpTaken = map[string]bool{}
 	if err := e.load(ctx); err != nil {
+		return nil, err
+	}
+	if err := e.loadHistory(ctx); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -220,10 +239,7 @@ func (e *Engine) load(ctx context.Context) error {
 	e.last = map[string]*Ticket{}
 	e.issued = map[string]int{}
 	e.recent = nil
-	e.samples = map[string][]time.Duration{}
-	for code, d := range saved.Service {
-		e.samples[code] = slices.Clone(d)
-	}
+	e.active = map[string]time.Time{}
 	for _, f := range e.order {
 		e.queues[f] = &fieldQueue{}
 	}
@@ -257,6 +273,8 @@ func (e *Engine) load(ctx context.Context) error {
 		}
 		if !t.CalledAt.IsZero() && t.Day == e.day {
 			e.remember(&t, t.CalledAt, false)
+			e.touch(t.Counter, t.CalledAt)
+			e.touch(t.Counter, t.DoneAt)
 		}
 	}
 	return nil

@@ -422,42 +422,6 @@ func TestReturnNoShow(t *testing.T) {
 	}
 }
 
-func TestAheadAndEstimatedWait(t *testing.T) {
-	clock := clocktest.New(time.Date(2026, 11, 21, 9, 0, 0, 0, ict))
-	r := start(t, queuetest.NewStore(), clock, queue.Opts{
-		ServiceTime: 4 * time.Minute,
-		Counters: []queue.Counter{
-			{ID: "1", Services: []string{"A"}}, {ID: "2", Services: []string{"A"}}},
-	})
-	ctx := context.Background()
-	var ids []string
-	for range 5 {
-		ids = append(ids, r.issue("A", false).ID)
-	}
-	p := r.issue("A", true)
-	info, _ := r.e.Ticket(ctx, ids[4])
-	if info.Ahead != 5 { // four normal and one priority before it
-		t.Fatalf("ahead %d, want 5", info.Ahead)
-	}
-	// Five ahead at 4 min each, shared by two counters: 10 minutes.
-	if info.EstimatedWait != 10*time.Minute {
-		t.Fatalf("estimated %v, want 10m", info.EstimatedWait)
-	}
-	if pi, _ := r.e.Ticket(ctx, p.ID); pi.Ahead != 0 {
-		t.Fatalf("priority ticket ahead %d", pi.Ahead)
-	}
-	// Measured service times replace the default: 2 minutes each.
-	r.next("1")
-	clock.Advance(2 * time.Minute)
-	r.next("1")
-	clock.Advance(2 * time.Minute)
-	r.next("1")
-	info, _ = r.e.Ticket(ctx, ids[4])
-	if info.Ahead != 2 || info.EstimatedWait != 2*time.Minute {
-		t.Fatalf("after two served: ahead %d wait %v, want 2 and 2m", info.Ahead, info.EstimatedWait)
-	}
-}
-
 func TestFailedCommitChangesNothing(t *testing.T) {
 	clock := clocktest.New(time.Date(2026, 11, 21, 9, 0, 0, 0, ict))
 	store := queuetest.NewStore()

@@ -76,6 +76,7 @@ func (f *Field) openAt(t time.Time) bool {
 // record adds t as it is now to ch, with an event. Caller holds e.mu.
 func (e *Engine) record(ch *Change, typ EventType, t *Ticket, counter string, now time.Time) *Event {
 	ch.Tickets = append(ch.Tickets, *t)
+	e.touch(counter, now)
 	e.emit(ch, Event{Type: typ, At: now, Ticket: *t, Counter: counter})
 	return &ch.Events[len(ch.Events)-1]
 }
@@ -102,19 +103,6 @@ func (e *Engine) finish(c *Counter, now time.Time, ch *Change) {
 	e.record(ch, EventCompleted, t, c.ID, now)
 }
 
-// sample remembers how long t was at the counter, for wait estimates.
-func (e *Engine) sample(t *Ticket) {
-	d := t.DoneAt.Sub(t.CalledAt)
-	if t.CalledAt.IsZero() || d <= 0 {
-		return
-	}
-	s := append(e.samples[t.Service], d)
-	if len(s) > serviceSamples {
-		s = s[len(s)-serviceSamples:]
-	}
-	e.samples[t.Service] = s
-}
-
 // callTo gives t to counter c. Caller holds e.mu and has taken t out of its
 // queue.
 func (e *Engine) callTo(c *Counter, t *Ticket, now time.Time, ch *Change) Ticket {
@@ -131,7 +119,7 @@ func (e *Engine) callTo(c *Counter, t *Ticket, now time.Time, ch *Change) Ticket
 // remember adds a call to the recent list shown by the lobby. Caller holds e.mu.
 func (e *Engine) remember(t *Ticket, at time.Time, recall bool) {
 	e.recent = append(e.recent, Call{Ticket: t.Number, ID: t.ID, Service: t.Service,
-		Counter: t.Counter, At: at, Recall: recall})
+		Counter: t.Counter, At: at, Recall: recall, Priority: t.Priority})
 	if n := len(e.recent) - e.opts.RecentCalls; n > 0 {
 		e.recent = slices.Delete(e.recent, 0, n)
 	}

@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// ServiceSamples is how many recent service durations per field the engine
-// keeps for its wait estimates, and so how many Load hands back.
+// ServiceSamples is how many recent service durations per field Load hands
+// back in Saved.Service.
 const ServiceSamples = 20
 
 // Store persists the queue. The SQLite store (queue/sqlite) is the one a
@@ -30,7 +30,9 @@ type Store interface {
 	// Ticket returns any ticket ever issued, or ErrNotFound.
 	Ticket(ctx context.Context, id string) (Ticket, error)
 	// Tickets returns the tickets issued on the local days from..to
-	// (inclusive, "2006-01-02") in the order they were issued, for reports.
+	// (inclusive, "2006-01-02") in the order they were issued, for reports
+	// and, at start, the service times the engine estimates waits from
+	// (Opts.EstimateDays).
 	Tickets(ctx context.Context, from, to string) ([]Ticket, error)
 	// Events returns the committed events whose Seq is above after, in Seq
 	// order, at most limit of them (all when limit <= 0): what a province
@@ -45,7 +47,8 @@ type Saved struct {
 	Tickets []Ticket
 	// Service holds, per field (the ticket's Service), DoneAt-CalledAt of
 	// the last ServiceSamples done tickets by DoneAt that were called and
-	// took some time, oldest first, to estimate waits from the first ticket
-	// after a restart.
+	// took some time, oldest first. The engine no longer reads it: its wait
+	// estimates need the time of day of each service, which it takes from
+	// Tickets of the last Opts.EstimateDays days when it starts.
 	Service map[string][]time.Duration
 }

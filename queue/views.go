@@ -2,7 +2,6 @@ package queue
 
 import (
 	"context"
-	"math"
 	"slices"
 	"time"
 )
@@ -15,9 +14,13 @@ type TicketInfo struct {
 	// Ahead counts the tickets of its field called before it; -1 when it is
 	// not waiting.
 	Ahead int
-	// EstimatedWait is Ahead times the recent service time of the field,
-	// shared among the counters that serve it.
+	// EstimatedWait is how long the Ahead tickets take: Ahead times the
+	// field's median service time, shared by its open counters (see
+	// Opts.EstimateDays). Meaningful only when WaitKnown.
 	EstimatedWait time.Duration
+	// WaitKnown is set for a waiting ticket whose wait can be estimated:
+	// enough service times measured and a counter open for its field.
+	WaitKnown bool
 }
 
 // Ticket returns a ticket by id, of any day, with its place in the queue.
@@ -60,27 +63,9 @@ func (e *Engine) info(t *Ticket) TicketInfo {
 	}
 	if q := e.queues[t.Service]; q != nil && t.State.Queued() && e.byID[t.ID] == t {
 		in.Ahead = q.ahead(t)
-		in.EstimatedWait = e.estimate(t.Service, in.Ahead)
+		in.EstimatedWait, in.WaitKnown = e.estimate(t.Service, in.Ahead)
 	}
 	return in
-}
-
-// estimate is how long ahead tickets take at the counters serving field.
-func (e *Engine) estimate(field string, ahead int) time.Duration {
-	if ahead <= 0 {
-		return 0
-	}
-	per := e.opts.ServiceTime
-	if s := e.samples[field]; len(s) > 0 {
-		var sum time.Duration
-		for _, d := range s {
-			sum += d
-		}
-		per = sum / time.Duration(len(s))
-	}
-	counters := max(e.servedBy[field], 1)
-	secs := math.Ceil(float64(ahead) * per.Seconds() / float64(counters))
-	return time.Duration(secs) * time.Second
 }
 
 // ServiceStatus is a field as the kiosk shows it.

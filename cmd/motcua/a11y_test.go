@@ -144,8 +144,11 @@ func TestAccessibility(t *testing.T) {
 	checkAxe(t, admin, axe, "admin report")
 
 	// The screens of the hall and of a citizen's phone, with a call made
-	// so that they show numbers.
-	tk, err := c.engine.Issue(t.Context(), issueReq("C"))
+	// so that they show numbers: a priority one, so that they show its mark
+	// and the phone of the number it passed says why.
+	prio := issueReq("C")
+	prio.Priority = true
+	tk, err := c.engine.Issue(t.Context(), prio)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,11 +160,11 @@ func TestAccessibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, o := range []struct{ name, url, ready string }{
-		{"lobby 1920×1080", "/display", `document.getElementById("counters").children.length > 0`},
-		{"lobby 1080×1920", "/display", `document.getElementById("counters").children.length > 0`},
-		{"counter screen", "/display?counter=3", `document.getElementById("cv-ticket").textContent === "` + tk.Number + `"`},
-		{"phone ticket called", "/t/" + tk.ID, `!document.getElementById("called").hidden`},
-		{"phone ticket waiting", "/t/" + waiting.ID, `!document.getElementById("facts").hidden`},
+		{"lobby 1920×1080", "/display", `!document.getElementById("latest-priority").hidden`},
+		{"lobby 1080×1920", "/display", `!document.getElementById("latest-priority").hidden`},
+		{"counter screen", "/display?counter=3", `document.getElementById("cv-ticket").textContent === "` + tk.Number + `" && !document.getElementById("cv-priority").hidden`},
+		{"phone ticket called", "/t/" + tk.ID, `!document.getElementById("called").hidden && !document.getElementById("priority").hidden`},
+		{"phone ticket waiting", "/t/" + waiting.ID, `!document.getElementById("facts").hidden && !document.getElementById("why").hidden`},
 		{"receipt page", "/h/000.00.14.H56-200203-0118", `document.body.dataset.state === "shown"`},
 		{"receipt page refused", "/h/000.00.14.H56-200203-0118?sig=AAAAAAAAAAAAAAAAAAAAAA", `document.body.dataset.state === "error"`},
 	} {

@@ -109,7 +109,13 @@ func TestScreenshots(t *testing.T) {
 	waitFor(t, admin, "report", `document.querySelector('table.data tr[data-key="A"]')`)
 	shot(admin, "admin-report")
 
-	// The hall: numbers called at three counters, one recalled.
+	// The hall: numbers called at three counters, one recalled; counter 4
+	// calls a priority number.
+	prio := issueReq("D")
+	prio.Priority = true
+	if _, err := c.engine.Issue(t.Context(), prio); err != nil {
+		t.Fatal(err)
+	}
 	for _, ctr := range []string{"2", "3", "4", "2"} {
 		if _, err := c.engine.Next(t.Context(), ctr); err != nil {
 			t.Fatal(err)
@@ -120,6 +126,10 @@ func TestScreenshots(t *testing.T) {
 	}
 	follow, err := c.engine.Issue(t.Context(), issueReq("B"))
 	if err != nil {
+		t.Fatal(err)
+	}
+	prio.Service = "B" // a priority number that will pass the phone's
+	if _, err := c.engine.Issue(t.Context(), prio); err != nil {
 		t.Fatal(err)
 	}
 	for _, o := range []struct {

@@ -2,6 +2,7 @@ package layout
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"image/png"
 	"os"
@@ -273,6 +274,25 @@ func TestWaitAndDateTexts(t *testing.T) {
 		j := TicketJob{Ahead: 3, EstimatedWait: d}
 		if got := j.Lines(); len(got) != 2 || got[0] != "Số người đang chờ trước bạn: 3" || got[1] != "Thời gian chờ dự kiến: "+want {
 			t.Errorf("Lines with a wait of %v = %q, want the wait %q", d, got, want)
+		}
+	}
+	if got := (TicketJob{Ahead: 12, NoEstimate: true}).Lines(); len(got) != 1 || got[0] != "Số người đang chờ trước bạn: 12" {
+		t.Errorf("Lines without an estimate = %q, want no wait", got)
+	}
+	// The API's null (no estimate) reads as none, a number as the wait.
+	for in, want := range map[string]TicketJob{
+		`{"ahead":12,"estimated_wait_s":null}`: {Ahead: 12, NoEstimate: true},
+		`{"ahead":12}`:                         {Ahead: 12, NoEstimate: true},
+		`{"ahead":12,"estimated_wait_s":900}`:  {Ahead: 12, EstimatedWait: 15 * time.Minute},
+	} {
+		var j TicketJob
+		if err := json.Unmarshal([]byte(in), &j); err != nil || j.NoEstimate != want.NoEstimate || j.EstimatedWait != want.EstimatedWait {
+			t.Errorf("%s: %+v %v", in, j, err)
+		}
+		b, _ := json.Marshal(j)
+		var back TicketJob
+		if err := json.Unmarshal(b, &back); err != nil || back.NoEstimate != want.NoEstimate || back.EstimatedWait != want.EstimatedWait {
+			t.Errorf("%s: round trip %s gives %+v", in, b, back)
 		}
 	}
 	if got := LongDate(time.Date(2026, 12, 1, 7, 5, 0, 0, hcm)); got != "07 giờ 05 phút, ngày 01 tháng 12 năm 2026" {

@@ -22,6 +22,9 @@ type TicketJob struct {
 	IssuedAt      time.Time     `json:"issued_at"`
 	Ahead         int           `json:"ahead"`
 	EstimatedWait time.Duration `json:"-"` // JSON: estimated_wait_s, in seconds
+	// NoEstimate: the wait could not be estimated (JSON: estimated_wait_s
+	// null or absent, as the API says it); the ticket prints no wait.
+	NoEstimate bool `json:"-"`
 	// TrackURL is encoded in the QR code; a path ("/t/…") is joined to BaseURL.
 	TrackURL string `json:"track_url"`
 	BaseURL  string `json:"base_url,omitempty"`
@@ -33,12 +36,17 @@ type ticketJSON TicketJob
 
 type ticketWire struct {
 	ticketJSON
-	EstimatedWaitS int64 `json:"estimated_wait_s"`
+	EstimatedWaitS *int64 `json:"estimated_wait_s"`
 }
 
-// MarshalJSON writes EstimatedWait as estimated_wait_s.
+// MarshalJSON writes EstimatedWait as estimated_wait_s (null with NoEstimate).
 func (j TicketJob) MarshalJSON() ([]byte, error) {
-	return json.Marshal(ticketWire{ticketJSON(j), int64(j.EstimatedWait / time.Second)})
+	w := ticketWire{ticketJSON: ticketJSON(j)}
+	if !j.NoEstimate {
+		s := int64(j.EstimatedWait / time.Second)
+		w.EstimatedWaitS = &s
+	}
+	return json.Marshal(w)
 }
 
 // UnmarshalJSON reads estimated_wait_s into EstimatedWait.
@@ -48,7 +56,11 @@ func (j *TicketJob) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*j = TicketJob(w.ticketJSON)
-	j.EstimatedWait = time.Duration(w.EstimatedWaitS) * time.Second
+	if w.EstimatedWaitS == nil {
+		j.NoEstimate = true
+	} else {
+		j.EstimatedWait = time.Duration(*w.EstimatedWaitS) * time.Second
+	}
 	return nil
 }
 
@@ -65,12 +77,14 @@ func (j TicketJob) URL() string {
 
 // Lines are what the ticket prints under the number and the time: the
 // people ahead and the estimated wait, in the words of msg.Wait that the
-// API and the screens use too.
+// API and the screens use too; no wait when there is no estimate, as the
+// screens say none.
 func (j TicketJob) Lines() []string {
-	return []string{
-		fmt.Sprintf("Số người đang chờ trước bạn: %d", j.Ahead),
-		"Thời gian chờ dự kiến: " + msg.Wait(j.EstimatedWait).VI,
+	lines := []string{fmt.Sprintf("Số người đang chờ trước bạn: %d", j.Ahead)}
+	if j.NoEstimate {
+		return lines
 	}
+	return append(lines, "Thời gian chờ dự kiến: "+msg.Wait(j.EstimatedWait).VI)
 }
 
 // Ticket renders a queue ticket: centre, field, the number in the printer's

@@ -11,6 +11,10 @@
 // say a call, Speaker.Announce fails with ErrUnavailable and the page falls
 // back to the browser's speech synthesis.
 //
+// Calls made together are said in one announcement by AnnounceMany: a
+// short chime, the invitation once, then each call's number, field and
+// counter (PartWords), faster, with where each part starts.
+//
 // A Speaker is safe for concurrent use: identical announcements requested at
 // once are synthesised once, results are kept in a cache bounded in bytes,
 // and at most Opts.MaxProcs espeak-ng processes run at a time.

@@ -33,6 +33,10 @@ type Opts struct {
 	// Speed in words per minute for espeak-ng. Default 135: slower than
 	// conversation, for a hall.
 	Speed int
+	// BatchSpeed is espeak-ng's speed for calls announced together
+	// (AnnounceMany), so that the last of four is heard within 10 s of its
+	// call. Default 165.
+	BatchSpeed int
 	// Gap is the pause between clips, and twice it after the invitation.
 	// Default 120 ms.
 	Gap time.Duration
@@ -55,16 +59,23 @@ type Speaker struct {
 	sem    chan struct{}
 
 	mu     sync.Mutex
-	cache  map[string][]byte
+	cache  map[string]said
 	order  []string // cache keys, oldest first
 	size   int
 	flight map[string]*flight
 }
 
+// said is a finished announcement: its WAV file and, for several calls,
+// where each call's part starts in it.
+type said struct {
+	wav   []byte
+	parts []time.Duration
+}
+
 type flight struct {
 	done chan struct{}
-	wav  []byte
-	err  error
+	said
+	err error
 }
 
 // New reads the clips folder, if any, and finds espeak-ng.
@@ -74,6 +85,9 @@ func New(o Opts) (*Speaker, error) {
 	}
 	if o.Speed <= 0 {
 		o.Speed = 135
+	}
+	if o.BatchSpeed <= 0 {
+		o.BatchSpeed = 165
 	}
 	if o.Gap <= 0 {
 		o.Gap = 120 * time.Millisecond
@@ -90,7 +104,7 @@ func New(o Opts) (*Speaker, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	s := &Speaker{opts: o, sem: make(chan struct{}, o.MaxProcs), cache: map[string][]byte{},
+	s := &Speaker{opts: o, sem: make(chan struct{}, o.MaxProcs), cache: map[string]said{},
 		flight: map[string]*flight{}, format: PCM{Rate: 22050, Channels: 1}}
 	switch o.Espeak {
 	case "off":
@@ -160,6 +174,53 @@ func (s *Speaker) Announce(ctx context.Context, ticket, counterID, counterName s
 		return nil, err
 	}
 	key := counterID + "|" + Text(words)
+	out, err := s.once(ctx, key, 1, func(ctx context.Context) (said, error) {
+		wav, err := s.synthesize(ctx, words, counterID)
+		return said{wav: wav}, err
+	})
+	return out.wav, err
+}
+
+// AnnounceMany returns one WAV file for calls made together: a short
+// chime, the invitation once, then each call's part (PartWords) with a
+// pause between, spoken at Opts.BatchSpeed; and where each call's part
+// starts in it. Clips are used when every word of every part has one.
+// Bad input fails before anything runs.
+func (s *Speaker) AnnounceMany(ctx context.Context, calls []Call) ([]byte, []time.Duration, error) {
+	if len(calls) == 0 || len(calls) > MaxBatch {
+		return nil, nil, fmt.Errorf("voice: %d calls in one announcement (1 to %d)", len(calls), MaxBatch)
+	}
+	parts := make([][]Word, len(calls))
+	var key strings.Builder
+	key.WriteString("many")
+	for i, c := range calls {
+		w, err := PartWords(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		parts[i] = w
+		key.WriteString("|" + c.CounterID + "|" + Text(w))
+	}
+	out, err := s.once(ctx, key.String(), len(calls)+1, func(ctx context.Context) (said, error) {
+		return s.synthesizeMany(ctx, calls, parts)
+	})
+	return out.wav, out.parts, err
+}
+
+// MaxBatch is how many calls AnnounceMany says in one announcement.
+const MaxBatch = 4
+
+// Pauses of an announcement of several calls: after the chime, and before
+// each part.
+const (
+	batchChimeGap = 300 * time.Millisecond
+	batchPartGap  = 300 * time.Millisecond
+)
+
+// once makes the announcement of key with mk, once for everyone asking at
+// the same time, and keeps it in the cache; mk runs espeak-ng at most runs
+// times.
+func (s *Speaker) once(ctx context.Context, key string, runs int, mk func(context.Context) (said, error)) (said, error) {
 	s.mu.Lock()
 	if b, ok := s.cache[key]; ok {
 		s.mu.Unlock()
@@ -169,47 +230,96 @@ func (s *Speaker) Announce(ctx context.Context, ticket, counterID, counterName s
 	if !ok {
 		f = &flight{done: make(chan struct{})}
 		s.flight[key] = f
-		go s.make(key, words, counterID, f)
+		go s.make(key, runs, mk, f)
 	}
 	s.mu.Unlock()
 	select {
 	case <-f.done:
-		return f.wav, f.err
+		return f.said, f.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return said{}, ctx.Err()
 	}
 }
 
 // make synthesises one announcement for everyone waiting on f. It runs on
 // its own so that a caller who gives up does not cancel the others; its
-// duration is bounded by Opts.Timeout.
-func (s *Speaker) make(key string, words []Word, counterID string, f *flight) {
-	ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout+time.Second)
+// duration is bounded by Opts.Timeout per espeak-ng run.
+func (s *Speaker) make(key string, runs int, mk func(context.Context) (said, error), f *flight) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(runs)*(s.opts.Timeout+time.Second))
 	defer cancel()
-	f.wav, f.err = s.synthesize(ctx, words, counterID)
+	f.said, f.err = mk(ctx)
 	s.mu.Lock()
 	delete(s.flight, key)
 	if f.err == nil {
-		s.put(key, f.wav)
+		s.put(key, f.said)
 	}
 	s.mu.Unlock()
 	close(f.done)
 }
 
 // put adds to the cache, evicting the oldest. Caller holds s.mu.
-func (s *Speaker) put(key string, b []byte) {
-	if len(b) > s.opts.CacheBytes {
+func (s *Speaker) put(key string, b said) {
+	if len(b.wav) > s.opts.CacheBytes {
 		return
 	}
-	for s.size+len(b) > s.opts.CacheBytes && len(s.order) > 0 {
+	for s.size+len(b.wav) > s.opts.CacheBytes && len(s.order) > 0 {
 		old := s.order[0]
 		s.order = s.order[1:]
-		s.size -= len(s.cache[old])
+		s.size -= len(s.cache[old].wav)
 		delete(s.cache, old)
 	}
 	s.cache[key] = b
 	s.order = append(s.order, key)
-	s.size += len(b)
+	s.size += len(b.wav)
+}
+
+// synthesizeMany makes the announcement of several calls: from clips when
+// every word has one, else each piece with espeak-ng, its silent ends
+// trimmed.
+func (s *Speaker) synthesizeMany(ctx context.Context, calls []Call, parts [][]Word) (said, error) {
+	pieces := make([]PCM, 0, len(parts)+1)
+	if p, err := s.fromClips([]Word{wordInvite}, ""); err == nil {
+		pieces = append(pieces, p)
+		for i, w := range parts {
+			p, err := s.fromClips(w, calls[i].CounterID)
+			if err != nil {
+				pieces = pieces[:0]
+				break
+			}
+			pieces = append(pieces, p)
+		}
+	}
+	if len(pieces) == 0 {
+		if s.espeak == "" {
+			return said{}, ErrUnavailable
+		}
+		for _, w := range append([][]Word{{wordInvite}}, parts...) {
+			p, err := s.fromEspeak(ctx, Plain(w), s.opts.BatchSpeed)
+			if err != nil {
+				s.opts.Logger.Warn("voice: espeak-ng failed", "err", err)
+				return said{}, err
+			}
+			pieces = append(pieces, Trim(p))
+		}
+	}
+	chime := ShortChime(pieces[0].Rate, pieces[0].Channels)
+	if c, ok := s.clips["chime_short"]; ok && c.Rate == pieces[0].Rate && c.Channels == pieces[0].Channels {
+		chime = c
+	}
+	all := []PCM{chime, Silence(chime, batchChimeGap), pieces[0]}
+	at := chime.Duration() + batchChimeGap + pieces[0].Duration()
+	var starts []time.Duration
+	for _, p := range pieces[1:] {
+		all = append(all, Silence(chime, batchPartGap), p)
+		at += batchPartGap
+		starts = append(starts, at)
+		at += p.Duration()
+	}
+	out, err := Join(append(all, Silence(chime, 200*time.Millisecond))...)
+	if err != nil {
+		return said{}, err
+	}
+	return said{wav: out.WAV(), parts: starts}, nil
 }
 
 func (s *Speaker) synthesize(ctx context.Context, words []Word, counterID string) ([]byte, error) {
@@ -218,7 +328,7 @@ func (s *Speaker) synthesize(ctx context.Context, words []Word, counterID string
 		if s.espeak == "" {
 			return nil, err
 		}
-		if speech, err = s.fromEspeak(ctx, Text(words)); err != nil {
+		if speech, err = s.fromEspeak(ctx, Text(words), s.opts.Speed); err != nil {
 			s.opts.Logger.Warn("voice: espeak-ng failed", "err", err)
 			return nil, err
 		}
@@ -244,7 +354,7 @@ func (s *Speaker) fromClips(words []Word, counterID string) (PCM, error) {
 	}
 	var parts []PCM
 	for i, w := range words {
-		if w == wordCounter || w == wordTo {
+		if w == wordCounter || w == wordTo || w == wordQuay {
 			if whole, ok := s.clips["counter_"+counterID]; ok {
 				parts = append(parts, Silence(s.format, 2*s.opts.Gap), whole)
 				break
@@ -256,7 +366,7 @@ func (s *Speaker) fromClips(words []Word, counterID string) (PCM, error) {
 		}
 		if i > 0 {
 			gap := s.opts.Gap
-			if i == 1 || w == wordCounter || w == wordTo {
+			if (i == 1 && words[0] == wordInvite) || w == wordCounter || w == wordTo || w == wordQuay || strings.HasPrefix(w.Clip, "field_") {
 				gap *= 2
 			}
 			parts = append(parts, Silence(s.format, gap))
@@ -266,7 +376,7 @@ func (s *Speaker) fromClips(words []Word, counterID string) (PCM, error) {
 	return Join(parts...)
 }
 
-func (s *Speaker) fromEspeak(ctx context.Context, text string) (PCM, error) {
+func (s *Speaker) fromEspeak(ctx context.Context, text string, speed int) (PCM, error) {
 	if len(text) > 400 {
 		return PCM{}, errors.New("voice: text too long")
 	}
@@ -280,7 +390,7 @@ func (s *Speaker) fromEspeak(ctx context.Context, text string) (PCM, error) {
 	defer cancel()
 	// Arguments, never a shell; the text goes on stdin so nothing in it is
 	// read as an option.
-	cmd := exec.CommandContext(ctx, s.espeak, "-v", s.opts.EspeakVoice, "-s", fmt.Sprint(s.opts.Speed), "--stdout")
+	cmd := exec.CommandContext(ctx, s.espeak, "-v", s.opts.EspeakVoice, "-s", fmt.Sprint(speed), "--stdout")
 	cmd.Stdin = strings.NewReader(text)
 	var out, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &stderr

@@ -155,3 +155,109 @@ func TestEspeak(t *testing.T) {
 		t.Errorf("announcement lasts %v", d)
 	}
 }
+
+// together are four calls made at once at the demo center's counters.
+var together = []voice.Call{
+	{Ticket: "A001", CounterID: "1", CounterName: "Quầy 1", Field: "Hộ tịch"},
+	{Ticket: "B001", CounterID: "2", CounterName: "Quầy 2", Field: "Đất đai"},
+	{Ticket: "C001", CounterID: "3", CounterName: "Quầy 3", Field: "Xây dựng"},
+	{Ticket: "D001", CounterID: "4", CounterName: "Quầy 4", Field: "Kinh doanh"},
+}
+
+func TestPartWords(t *testing.T) {
+	for _, tc := range []struct {
+		call voice.Call
+		want string
+	}{
+		{voice.Call{Ticket: "A013", CounterID: "3", CounterName: "Quầy 3", Field: "Hộ tịch"}, "a, không, một, ba, Hộ tịch, quầy ba."},
+		{voice.Call{Ticket: "B120", CounterID: "15", Field: "Đất đai"}, "bê, một, hai, không, Đất đai, quầy mười lăm."},
+		{voice.Call{Ticket: "C5", CounterID: "tuphap", CounterName: "Quầy Tư pháp", Field: "Tư pháp"}, "xê, năm, Tư pháp, đến Quầy Tư pháp."},
+	} {
+		w, err := voice.PartWords(tc.call)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := voice.Text(w); got != tc.want {
+			t.Errorf("%+v:\n got %s\nwant %s", tc.call, got, tc.want)
+		}
+	}
+	if _, err := voice.PartWords(voice.Call{Ticket: "A1", CounterID: "1"}); err == nil {
+		t.Error("a part without its field was accepted")
+	}
+}
+
+// checkTogether checks an announcement of the four calls: one part per
+// call in order, shorter than four announcements; with within10s, the last
+// call is heard (its part starts) within 10 s of its call, counting the
+// lobby's gathering of calls made together (0.3 s).
+func checkTogether(t *testing.T, s *voice.Speaker, within10s bool) {
+	t.Helper()
+	wav, parts, err := s.AnnounceMany(context.Background(), together)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := voice.ParseWAV(wav)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parts) != 4 {
+		t.Fatalf("parts at %v, want four", parts)
+	}
+	for i := 1; i < 4; i++ {
+		if parts[i] <= parts[i-1] {
+			t.Fatalf("parts at %v: not in order", parts)
+		}
+	}
+	const gather = 300 * time.Millisecond
+	if last := gather + parts[3]; within10s && last > 10*time.Second {
+		t.Errorf("the fourth call is heard %v after it was made (parts at %v), want within 10 s", last, parts)
+	}
+	lone, err := s.Announce(context.Background(), "D001", "4", "Quầy 4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, _ := voice.ParseWAV(lone)
+	if d := p.Duration(); d >= 4*one.Duration() {
+		t.Errorf("four calls together last %v, four alone %v: not shorter", d, 4*one.Duration())
+	}
+	t.Logf("four calls together: %v, parts at %v; one alone %v", p.Duration(), parts, one.Duration())
+}
+
+func TestAnnounceManyClips(t *testing.T) {
+	// Clips of a human voice: each word about 0.35 s.
+	names := []string{"moi", "quay", "den_quay", "field_a", "field_b", "field_c", "field_d", "letter_a", "letter_b", "letter_c", "letter_d", "0", "1", "2", "3", "4"}
+	dir := t.TempDir()
+	for _, n := range names {
+		p := voice.Silence(voice.PCM{Rate: 16000, Channels: 1}, 350*time.Millisecond)
+		if n == "moi" || strings.HasPrefix(n, "field_") {
+			p = voice.Silence(p, 700*time.Millisecond) // several syllables
+		}
+		if err := os.WriteFile(filepath.Join(dir, n+".wav"), p.WAV(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := voice.New(voice.Opts{Clips: dir, Espeak: "off"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// How soon the last is heard depends on the center's recordings.
+	checkTogether(t, s, false)
+	// A field without its clip, and no espeak-ng: the server cannot say it.
+	if _, _, err := s.AnnounceMany(context.Background(), []voice.Call{{Ticket: "E001", CounterID: "1", Field: "Tư pháp"}}); err == nil {
+		t.Error("said a call whose words have no clip")
+	}
+	if _, _, err := s.AnnounceMany(context.Background(), append(together, together[0])); err == nil {
+		t.Error("said five calls in one announcement")
+	}
+}
+
+func TestAnnounceManyEspeak(t *testing.T) {
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		t.Skip("espeak-ng is not installed (apt-get install espeak-ng)")
+	}
+	s, err := voice.New(voice.Opts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTogether(t, s, true)
+}

@@ -112,15 +112,68 @@ func Join(parts ...PCM) (PCM, error) {
 	return out, nil
 }
 
+// Trim drops the silence at both ends of p (samples below about -40 dB),
+// keeping 20 ms on each side.
+func Trim(p PCM) PCM {
+	frame := 2 * p.Channels
+	if frame == 0 || len(p.Data) < frame {
+		return p
+	}
+	loud := func(i int) bool {
+		for c := range p.Channels {
+			v := int16(binary.LittleEndian.Uint16(p.Data[i*frame+2*c:]))
+			if v > 300 || v < -300 {
+				return true
+			}
+		}
+		return false
+	}
+	n := len(p.Data) / frame
+	first, last := 0, n-1
+	for first < n && !loud(first) {
+		first++
+	}
+	for last > first && !loud(last) {
+		last--
+	}
+	if first >= n {
+		return PCM{Rate: p.Rate, Channels: p.Channels}
+	}
+	keep := p.Rate / 50
+	first, last = max(first-keep, 0), min(last+keep, n-1)
+	return PCM{Rate: p.Rate, Channels: p.Channels, Data: p.Data[first*frame : (last+1)*frame]}
+}
+
 // Chime synthesises the two-tone "ding-dong" played before each
 // announcement: E6 then C6, each a decaying bell with one overtone.
 func Chime(rate, channels int) PCM {
-	type tone struct {
-		hz    float64
-		start float64 // seconds
+	return bell(rate, channels, 1.4, []tone{{1318.5, 0}, {1046.5, 0.45}})
+}
+
+// ShortChime is the first tone of Chime alone, 0.6 s: the chime of an
+// announcement of several calls, which has more to say.
+func ShortChime(rate, channels int) PCM {
+	p := bell(rate, channels, 0.6, []tone{{1318.5, 0}})
+	// Fade the last 60 ms out: the bell still rings when it is cut.
+	frames, fade := len(p.Data)/(2*channels), rate*60/1000
+	for i := max(frames-fade, 0); i < frames; i++ {
+		k := float64(frames-1-i) / float64(fade)
+		for c := range channels {
+			at := (i*channels + c) * 2
+			v := float64(int16(binary.LittleEndian.Uint16(p.Data[at:])))
+			binary.LittleEndian.PutUint16(p.Data[at:], uint16(int16(v*k)))
+		}
 	}
-	const length = 1.4
-	tones := []tone{{1318.5, 0}, {1046.5, 0.45}}
+	return p
+}
+
+type tone struct {
+	hz    float64
+	start float64 // seconds
+}
+
+// bell is length seconds of decaying bell tones.
+func bell(rate, channels int, length float64, tones []tone) PCM {
 	n := int(length * float64(rate))
 	p := PCM{Rate: rate, Channels: channels, Data: make([]byte, n*2*channels)}
 	for i := range n {

@@ -43,10 +43,11 @@ var (
 	wordInvite  = Word{Text: "Mời công dân có số", Clip: "moi"}
 	wordCounter = Word{Text: "đến quầy số", Clip: "den_quay", Pause: true}
 	wordTo      = Word{Text: "đến", Clip: "den", Pause: true}
-	wordMuoi    = Word{Text: "mười", Clip: "muoi"}  // 10, 1x
-	wordMuoi2   = Word{Text: "mươi", Clip: "muoi2"} // x0 for x >= 2
-	wordMot2    = Word{Text: "mốt", Clip: "mot2"}   // the 1 of 21, 31…
-	wordLam     = Word{Text: "lăm", Clip: "lam"}    // the 5 of 15, 25…
+	wordQuay    = Word{Text: "quầy", Clip: "quay", Pause: true} // a counter among several calls
+	wordMuoi    = Word{Text: "mười", Clip: "muoi"}              // 10, 1x
+	wordMuoi2   = Word{Text: "mươi", Clip: "muoi2"}             // x0 for x >= 2
+	wordMot2    = Word{Text: "mốt", Clip: "mot2"}               // the 1 of 21, 31…
+	wordLam     = Word{Text: "lăm", Clip: "lam"}                // the 5 of 15, 25…
 )
 
 func digit(d byte) Word { return Word{Text: digits[d-'0'], Clip: string(d)} }
@@ -83,6 +84,39 @@ func Words(ticket, counterID, counterName string) ([]Word, error) {
 		name = counterID
 	}
 	return append(w, wordTo, Word{Text: name, Clip: "counter_" + counterID}), nil
+}
+
+// Call is one call among several announced together.
+type Call struct {
+	Ticket      string // "A013"
+	CounterID   string // "3"
+	CounterName string // "Quầy 3"
+	Field       string // the name of the field whose queue it came from, "Hộ tịch"
+}
+
+// PartWords lists what is said for one call among several announced
+// together, after a single invitation: the ticket letter by letter and
+// digit by digit, the field's name (clip "field_" and the ticket's letter,
+// lower case), and "quầy" with the counter's number, or the counter's name:
+// "a, không, một, ba, Hộ tịch, quầy ba".
+func PartWords(c Call) ([]Word, error) {
+	w, err := Words(c.Ticket, c.CounterID, c.CounterName)
+	if err != nil {
+		return nil, err
+	}
+	field := strings.TrimSpace(c.Field)
+	if field == "" || len(field) > 80 || strings.ContainsAny(field, "\r\n\x00") {
+		return nil, fmt.Errorf("voice: bad field name %q", c.Field)
+	}
+	letters := strings.TrimRight(c.Ticket, "0123456789")
+	out := append([]Word(nil), w[1:1+len(c.Ticket)]...) // the number, without the invitation
+	out[0].Pause = false
+	out = append(out, Word{Text: field, Clip: "field_" + strings.ToLower(letters), Pause: true})
+	rest := w[1+len(c.Ticket):]
+	if rest[0] == wordCounter {
+		return append(append(out, wordQuay), rest[1:]...), nil
+	}
+	return append(out, rest...), nil // "đến" and the counter's name
 }
 
 // Number reads a number of one to three digits the way it is said:
@@ -124,6 +158,17 @@ func Number(n string) []Word {
 		w = append(w, d)
 	}
 	return w
+}
+
+// Plain is the words for a speech synthesiser with no pause between them
+// ("a không một ba Hộ tịch quầy ba"): one piece of an announcement of
+// several calls, whose pauses are put between the pieces.
+func Plain(words []Word) string {
+	texts := make([]string, len(words))
+	for i, w := range words {
+		texts[i] = w.Text
+	}
+	return strings.Join(texts, " ")
 }
 
 // Text is the sentence for a speech synthesiser, with a comma where a word

@@ -10,6 +10,7 @@
   // Counter screens are silent unless asked (?sound=1); ?sound=0 silences a lobby.
   const wantSound = counterMode ? query.get("sound") === "1" : query.get("sound") !== "0";
   const FRESH_MS = 2 * 60 * 1000; // calls older than this are shown, not announced
+  const PRIORITY = "Ưu tiên"; // the badge of a priority ticket, wherever one is shown
 
   // The board (board.js) says what every counter serves and who waits;
   // latest is the call shown large.
@@ -17,21 +18,30 @@
   window.motcuaLobby = { announced: [], state: st }; // read by the browser tests
 
   // ---- voice: one announcement at a time, in order, none cut off ----
+  // Calls made together are said together: the first call waits GATHER_MS
+  // for others, and calls made while one is being said wait for its end;
+  // then up to MAX_TOGETHER of them are said as one announcement (a short
+  // chime, the invitation once, each number with its field and counter),
+  // so that the fourth of four calls made at once is heard within 10 s,
+  // not 26 s. A lone call is said as always.
   const voice = (function () {
-    let queue = [], busy = false, enabled = false;
+    const GATHER_MS = 300, BETWEEN_MS = 500, MAX_TOGETHER = 4;
+    let queue = [], busy = false, enabled = false, gatherTimer = null;
     function add(ev) {
       // A newer call at a counter makes an older one not yet said moot.
       queue = queue.filter((x) => x.counter !== ev.counter);
-      queue.push(ev);
-      next();
+      queue.push(Object.assign({}, ev, { arrived: performance.now() }));
+      if (!busy && !gatherTimer) gatherTimer = setTimeout(() => { gatherTimer = null; next(); }, GATHER_MS);
     }
     function next() {
       if (busy || !enabled || queue.length === 0) return;
-      const ev = queue.shift();
+      const calls = queue.splice(0, MAX_TOGETHER);
+      const taken = performance.now();
       busy = true;
-      say(ev).then((how) => {
-        window.motcuaLobby.announced.push({ ticket: ev.ticket, counter: ev.counter, recall: !!ev.recall, how });
-      }).finally(() => { busy = false; setTimeout(next, 500); });
+      say(calls).then(({ how, url }) => {
+        calls.forEach((ev, i) => window.motcuaLobby.announced.push({ ticket: ev.ticket, counter: ev.counter, recall: !!ev.recall,
+          how, url, together: calls.length, part: i, waited_ms: Math.round(taken - ev.arrived), say: calls.length > 1 ? ev.say_part || ev.say : ev.say }));
+      }).finally(() => { busy = false; setTimeout(next, BETWEEN_MS); });
     }
     function play(url) {
       return new Promise((resolve, reject) => {
@@ -43,12 +53,12 @@
         if (p) p.catch((e) => { clearTimeout(guard); reject(e); });
       });
     }
-    function speak(text) {
+    function speak(text, rate) {
       return new Promise((resolve) => {
         if (!("speechSynthesis" in window) || !text) { resolve(); return; }
         const u = new SpeechSynthesisUtterance(text);
         u.lang = "vi-VN";
-        u.rate = 0.85;
+        u.rate = rate;
         const v = speechSynthesis.getVoices().find((x) => /^vi/i.test(x.lang));
         if (v) u.voice = v;
         const guard = setTimeout(resolve, 20000);
@@ -56,11 +66,15 @@
         speechSynthesis.speak(u);
       });
     }
-    function say(ev) {
-      const browser = () => play("/display/chime.wav").catch(() => {}).then(() => speak(ev.say)).then(() => "browser");
+    function say(calls) {
+      const one = calls.length === 1;
+      const text = one ? calls[0].say : "Mời công dân có số. " + calls.map((ev) => ev.say_part || ev.say).join(" ");
+      const browser = () => play("/display/chime.wav").catch(() => {}).then(() => speak(text, one ? 0.85 : 1)).then(() => ({ how: "browser", url: "" }));
       if (cfg.voice !== "server") return browser();
-      const url = "/display/voice?ticket=" + encodeURIComponent(ev.ticket) + "&counter=" + encodeURIComponent(ev.counter);
-      return play(url).then(() => "server", browser);
+      const url = one
+        ? "/display/voice?ticket=" + encodeURIComponent(calls[0].ticket) + "&counter=" + encodeURIComponent(calls[0].counter)
+        : "/display/voice?" + calls.map((ev) => "call=" + encodeURIComponent(ev.ticket + ":" + ev.counter + ":" + ev.service)).join("&");
+      return play(url).then(() => ({ how: "server", url }), browser);
     }
     // The browser lets a page play sound only after a touch, unless it was
     // started for a kiosk (--autoplay-policy=no-user-gesture-required).
@@ -97,6 +111,7 @@
       if (st.latest && st.latest.counter === c.id && c.serving === st.latest.ticket) tile.classList.add("fresh");
       tile.appendChild(M.el("div", "name", c.name));
       tile.appendChild(M.el("div", "num", c.serving || "—"));
+      if (c.serving && c.priority) tile.appendChild(M.el("div", "prio", PRIORITY));
       grid.appendChild(tile);
     }
     fitTiles();
@@ -108,7 +123,7 @@
     const cols = Math.max(1, Math.ceil(counters().length / rows));
     const h = grid.clientHeight / rows, w = grid.clientWidth / cols;
     for (const num of grid.querySelectorAll(".num")) num.style.fontSize = Math.min(h * 0.46, w / 3.3) + "px";
-    for (const name of grid.querySelectorAll(".name")) name.style.fontSize = Math.min(h * 0.17, w / 10) + "px";
+    for (const name of grid.querySelectorAll(".name, .prio")) name.style.fontSize = Math.min(h * 0.17, w / 10) + "px";
   }
 
   function renderRecent() {
@@ -119,6 +134,7 @@
       const li = M.el("li");
       const t = M.el("span", "t", r.ticket);
       if (r.recall) t.appendChild(M.el("span", "again", "(gọi lại)"));
+      if (r.priority) t.append(" ", M.el("span", "prio", PRIORITY));
       li.appendChild(t);
       li.appendChild(M.el("span", "c", "→ " + counterName(r.counter)));
       list.appendChild(li);
@@ -133,6 +149,8 @@
     const l = st.latest;
     $("latest-ticket").textContent = l ? l.ticket : "—";
     $("latest-counter").textContent = l ? counterName(l.counter) : "—";
+    $("latest-priority").hidden = !(l && l.priority);
+    $("latest-why").hidden = !(l && l.priority);
     if (flash) M.restart($("latest"), "flash");
   }
 
@@ -145,6 +163,8 @@
     for (const f of fields) {
       const s = M.el("span", "", f.name + " (" + f.code + "): ");
       s.appendChild(M.el("b", "", String(f.waiting)));
+      const prio = f.tickets.filter((x) => x.priority).length;
+      if (prio) s.append(" ", M.el("span", "prio", prio + " ưu tiên"));
       w.appendChild(s);
     }
   }
@@ -155,6 +175,7 @@
     const t = $("cv-ticket");
     t.textContent = c && c.serving ? c.serving : "—";
     t.classList.toggle("free", !(c && c.serving));
+    $("cv-priority").hidden = !(c && c.serving && c.priority);
     let waiting = 0;
     if (c) for (const code of c.services) { const f = st.board.field(code); if (f) waiting += f.waiting; }
     $("cv-waiting").textContent = "Đang chờ: " + waiting;
@@ -163,10 +184,12 @@
 
   function render(flash) {
     if (counterMode) { renderCounterView(flash && flash.counter === cfg.counter); return; }
-    renderCounters();
-    renderRecent();
+    // What sizes the others first: the tiles and the list of calls are
+    // measured in the space the large call and the waiting line leave.
     renderLatest(!!flash);
     renderWaiting();
+    renderCounters();
+    renderRecent();
     if (flash) {
       const tile = document.querySelector('.tile[data-counter="' + CSS.escape(flash.counter) + '"]');
       if (tile) M.restart(tile, "flash");
@@ -201,6 +224,8 @@
   tick();
   setInterval(tick, 1000);
   addEventListener("resize", () => render(null));
+  // The font changes the lines' heights: which calls fit is measured again.
+  if (document.fonts) document.fonts.addEventListener("loadingdone", () => render(null));
   voice.enable();
   window.motcuaBoard.follow(params, { update, online });
 })();

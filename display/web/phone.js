@@ -31,6 +31,7 @@
     const t = ticket;
     if (!t) return;
     $("number").textContent = t.number;
+    $("priority").hidden = !t.priority;
     $("service").textContent = t.service_name || t.service || "";
     const [text, cls] = STATES[t.state] || [t.state, ""];
     const status = $("status");
@@ -51,13 +52,36 @@
     $("facts").hidden = !queued;
     if (queued) {
       $("ahead").textContent = t.ahead >= 0 ? String(t.ahead) : "–";
-      $("wait").textContent = t.estimated_wait_text || "–"; // the words of the paper ticket
+      // The words of the paper ticket; none without an estimate, as on paper.
+      $("wait").textContent = t.estimated_wait_text || "";
+      $("wait-row").hidden = !t.estimated_wait_text;
       const last = board && board.recent.slice().reverse().find((r) => r.service === t.service);
-      $("now-serving").textContent = last ? last.ticket + " → " + counterLabel(last.counter) : "–";
+      const now = $("now-serving");
+      now.textContent = last ? last.ticket + " → " + counterLabel(last.counter) : "–";
+      if (last && last.priority) now.append(" ", M.el("span", "prio", "Ưu tiên"));
+      explain(t, last);
+    } else {
+      $("why").hidden = true;
     }
     document.title = t.number + " – " + text;
     const fmt = new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit", second: "2-digit" });
     $("updated").textContent = "Cập nhật lúc " + fmt.format(new Date(M.serverNow()));
+  }
+
+  // explain says why a number after the citizen's was called first (a
+  // priority one), and how many priority numbers wait ahead.
+  function explain(t, last) {
+    const why = [];
+    if (!t.priority && last && last.priority && last.ticket !== t.number) {
+      why.push(last.ticket + " là số ưu tiên (người cao tuổi, người khuyết tật, phụ nữ mang thai…) nên được gọi trước.");
+    }
+    const f = board && board.field(t.service);
+    const waitingPrio = f && !t.priority ? f.tickets.filter((x) => x.priority).length : 0;
+    if (waitingPrio > 0) {
+      why.push("Trong số người trước bạn có " + waitingPrio + " số ưu tiên, được gọi trước các số thường.");
+    }
+    $("why").hidden = why.length === 0;
+    $("why").textContent = why.join(" ");
   }
 
   function fetchTicket() {

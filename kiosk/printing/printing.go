@@ -338,11 +338,12 @@ func (s *Service) Ticket(ctx context.Context, kiosk string, t queue.TicketInfo) 
 }
 
 // TicketJob is the paper ticket of t: its wait is the EstimatedWait the API
-// answers, which layout prints in the words of msg.Wait.
+// answers, which layout prints in the words of msg.Wait, or none when the
+// engine has no estimate (the API's and the screens' case too).
 func TicketJob(o Opts, t queue.TicketInfo) layout.TicketJob {
 	return layout.TicketJob{
 		ID: t.ID, CenterName: o.CenterName, ServiceName: t.ServiceName, Number: t.Number,
-		Priority: t.Priority, IssuedAt: t.IssuedAt, Ahead: max(t.Ahead, 0), EstimatedWait: t.EstimatedWait,
+		Priority: t.Priority, IssuedAt: t.IssuedAt, Ahead: max(t.Ahead, 0), EstimatedWait: t.EstimatedWait, NoEstimate: !t.WaitKnown,
 		TrackURL: display.PhonePath(t.ID), BaseURL: o.BaseURL,
 	}
 }

@@ -2,6 +2,9 @@
 // receipt leads a phone. It asks the API for the dossier, passing the
 // signature on (the API shows the full name only when it verifies), and says
 // where the dossier stands in plain words, with the dates in Vietnam's time.
+// While open it asks again every 30 s (and at once when the phone's screen
+// comes back on), so a change of status shows without reloading; a refresh
+// that fails keeps what was shown and says since when.
 "use strict";
 (() => {
   const { el, localTime } = motcua;
@@ -76,7 +79,16 @@
     document.body.dataset.state = "shown";
   }
 
-  let retryTimer = null;
+  const REFRESH_MS = 30000, AGAIN_MS = 10000;
+  const TRANSIENT = { network: true, rate_limited: true, upstream_unavailable: true, internal: true };
+  let shown = false, lastLoad = 0, refreshTimer = null, retryTimer = null;
+
+  // refresh asks again in ms (hidden pages wait for the screen to come back).
+  function refresh(ms) {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => { if (!document.hidden) load(true); }, ms);
+  }
+
   function fail(kind, retryAfter) {
     const [hint, retry] = ERRORS[kind] || ERRORS.internal;
     $("loading").hidden = true;
@@ -103,30 +115,58 @@
     document.body.dataset.state = "error";
   }
 
-  async function load() {
-    $("loading").hidden = false;
-    $("error").hidden = true;
+  // load asks the API for the dossier; quiet is a refresh of a page already
+  // showing it, which keeps it on screen when the refresh fails.
+  async function load(quiet) {
+    if (!quiet || !shown) {
+      $("loading").hidden = false;
+      $("error").hidden = true;
+    }
+    lastLoad = Date.now();
     let resp;
     try {
       const q = sig ? "?sig=" + encodeURIComponent(sig) : "";
       resp = await fetch("/api/v1/dossiers/" + encodeURIComponent(code) + q, { cache: "no-store", credentials: "omit" });
     } catch (e) {
-      fail("network");
+      failed("network", 0);
       return;
     }
     let body = null;
     try { body = await resp.json(); } catch (e) { body = null; }
-    if (resp.ok && body) render(body);
-    else {
-      const kind = body && body.error && body.error.code in ERRORS ? body.error.code
-        : { 400: "invalid_code", 404: "not_found", 422: "bad_signature", 429: "rate_limited", 503: "upstream_unavailable" }[resp.status] || "internal";
-      fail(kind, parseInt(resp.headers.get("Retry-After") || "", 10) || 0);
+    if (resp.ok && body) {
+      render(body);
+      shown = true;
+      $("updated").textContent = "Tra cứu lúc " + localTime(new Date(), ZONE, true) + ". Trang tự cập nhật khi hồ sơ thay đổi.";
+      refresh(REFRESH_MS);
+      return;
     }
+    const kind = body && body.error && body.error.code in ERRORS ? body.error.code
+      : { 400: "invalid_code", 404: "not_found", 422: "bad_signature", 429: "rate_limited", 503: "upstream_unavailable" }[resp.status] || "internal";
+    failed(kind, parseInt(resp.headers.get("Retry-After") || "", 10) || 0);
+  }
+
+  // failed shows a refusal, or, when a dossier is shown and the trouble
+  // passes (network, limit, main system), keeps it and tries again.
+  function failed(kind, retryAfter) {
+    if (shown && TRANSIENT[kind]) {
+      $("loading").hidden = true;
+      $("updated").textContent = "Chưa cập nhật được lúc " + localTime(new Date(), ZONE, true) + "; trang sẽ thử lại.";
+      refresh(Math.max(AGAIN_MS, (retryAfter || 0) * 1000));
+      return;
+    }
+    shown = false;
+    clearTimeout(refreshTimer);
+    fail(kind, retryAfter);
     $("updated").textContent = "Tra cứu lúc " + localTime(new Date(), ZONE, true);
   }
 
+  // A phone whose screen was off asks again as soon as it is seen.
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && shown && Date.now() - lastLoad > AGAIN_MS) load(true);
+  });
+
   $("code").textContent = code;
-  $("retry").addEventListener("click", load);
+  $("retry").addEventListener("click", () => load(false));
   document.body.dataset.ready = "1";
-  load();
+  load(false);
 })();

@@ -23,7 +23,7 @@
       your_number: "Số thứ tự của bạn", priority_ticket: "Số ưu tiên",
       qr_hint: "Quét mã này bằng điện thoại để theo dõi số của bạn.",
       waiting_n: "{n} người đang chờ", waiting_0: "Không có ai chờ — được gọi ngay",
-      ahead_n: "Trước bạn có {n} người · {wait}", ahead_0: "Bạn là người tiếp theo. Xin chú ý màn hình gọi số.",
+      ahead_n: "Trước bạn có {n} người · {wait}", ahead_n_only: "Trước bạn có {n} người", ahead_0: "Bạn là người tiếp theo. Xin chú ý màn hình gọi số.",
       closed_hours: "Ngoài giờ tiếp nhận · Giờ nhận: {h}", closed: "Ngoài giờ tiếp nhận", full: "Hết số hôm nay",
       print_wait: "Đang in phiếu…", print_wait_more: "Xin chờ phiếu ra ở khe máy in bên dưới.",
       print_ok: "Mời bạn nhận phiếu ở khe máy in bên dưới.", print_ok_more: "Giữ phiếu cho tới khi được gọi.",
@@ -63,7 +63,7 @@
       your_number: "Your number", priority_ticket: "Priority number",
       qr_hint: "Scan this code with your phone to follow your number.",
       waiting_n: "{n} people waiting", waiting_0: "Nobody waiting — you will be called soon",
-      ahead_n: "{n} people before you · {wait}", ahead_0: "You are next. Please watch the calling screen.",
+      ahead_n: "{n} people before you · {wait}", ahead_n_only: "{n} people before you", ahead_0: "You are next. Please watch the calling screen.",
       closed_hours: "Closed now · Open: {h}", closed: "Closed now", full: "No more numbers today",
       print_wait: "Printing your ticket…", print_wait_more: "Please wait for the ticket below the screen.",
       print_ok: "Please take your ticket below the screen.", print_ok_more: "Keep it until you are called.",
@@ -218,10 +218,12 @@
     $("ticket-ahead").textContent = aheadText(tk);
   }
   // aheadText says who is before the ticket and the wait, in the server's
-  // words for the wait: those the paper ticket prints.
+  // words for the wait: those the paper ticket prints (none when the
+  // server has no estimate, as the paper prints none).
   function aheadText(tk) {
     const wait = (tr.lang === "en" && tk.estimated_wait_text_en) || tk.estimated_wait_text || "";
-    return tk.ahead > 0 ? t("ahead_n", { n: tk.ahead, wait }) : t("ahead_0");
+    if (tk.ahead <= 0) return t("ahead_0");
+    return wait ? t("ahead_n", { n: tk.ahead, wait }) : t("ahead_n_only", { n: tk.ahead });
   }
 
   // followPrint shows what the printer did, polling briefly while the job

@@ -16,16 +16,19 @@ import (
 
 // ticketJSON is a ticket as the contract shows it.
 type ticketJSON struct {
-	ID             string `json:"id"`
-	Number         string `json:"number"`
-	Service        string `json:"service"`
-	ServiceName    string `json:"service_name"`
-	Priority       bool   `json:"priority"`
-	State          string `json:"state"`
-	IssuedAt       string `json:"issued_at"`
-	CalledAt       string `json:"called_at,omitempty"`
-	Ahead          int    `json:"ahead"`
-	EstimatedWaitS int    `json:"estimated_wait_s"`
+	ID          string `json:"id"`
+	Number      string `json:"number"`
+	Service     string `json:"service"`
+	ServiceName string `json:"service_name"`
+	Priority    bool   `json:"priority"`
+	State       string `json:"state"`
+	IssuedAt    string `json:"issued_at"`
+	CalledAt    string `json:"called_at,omitempty"`
+	Ahead       int    `json:"ahead"`
+	// EstimatedWaitS is null when the wait cannot be estimated (too few
+	// services measured, no counter open): the texts are then empty and
+	// the paper prints no wait.
+	EstimatedWaitS *int `json:"estimated_wait_s"`
 	// The wait in the words the paper ticket prints (msg.Wait), for the
 	// pages to show as they are.
 	EstimatedWaitText   string    `json:"estimated_wait_text"`
@@ -44,12 +47,18 @@ type printJSON struct {
 }
 
 func (s *Server) ticketJSON(in queue.TicketInfo) ticketJSON {
-	wait := msg.Wait(in.EstimatedWait)
+	var wait msg.Text
+	var waitS *int
+	if in.WaitKnown {
+		wait = msg.Wait(in.EstimatedWait)
+		s := int(in.EstimatedWait / time.Second)
+		waitS = &s
+	}
 	t := ticketJSON{
 		ID: in.ID, Number: in.Number, Service: in.Service, ServiceName: in.ServiceName,
 		Priority: in.Priority, State: string(in.State), IssuedAt: s.stamp(in.IssuedAt),
 		CalledAt: s.stamp(in.CalledAt), Ahead: max(in.Ahead, 0),
-		EstimatedWaitS: int(in.EstimatedWait / time.Second), EstimatedWaitText: wait.VI, EstimatedWaitTextEN: wait.EN, Calls: in.Calls,
+		EstimatedWaitS: waitS, EstimatedWaitText: wait.VI, EstimatedWaitTextEN: wait.EN, Calls: in.Calls,
 		TrackURL: display.PhonePath(in.ID), Print: printJSON{State: string(in.Print)}, Rating: in.Rating,
 	}
 	if in.State != queue.Waiting && in.State != queue.Transferred {
@@ -182,6 +191,7 @@ type counterJSON struct {
 	Service  string    `json:"service,omitempty"` // the field of the ticket served, after any transfer
 	State    string    `json:"state,omitempty"`
 	Since    string    `json:"since,omitempty"`
+	Priority bool      `json:"priority,omitempty"` // the ticket served is a priority one
 	Last     *doneJSON `json:"last,omitempty"`
 }
 
@@ -192,11 +202,12 @@ type doneJSON struct {
 }
 
 type callJSON struct {
-	Ticket  string `json:"ticket"`
-	Service string `json:"service"`
-	Counter string `json:"counter"`
-	At      string `json:"at"`
-	Recall  bool   `json:"recall"`
+	Ticket   string `json:"ticket"`
+	Service  string `json:"service"`
+	Counter  string `json:"counter"`
+	At       string `json:"at"`
+	Recall   bool   `json:"recall"`
+	Priority bool   `json:"priority,omitempty"`
 }
 
 func (s *Server) queueSnapshot(c *gin.Context) {
@@ -216,6 +227,7 @@ func (s *Server) queueSnapshot(c *gin.Context) {
 			j := counterJSON{ID: ct.ID, Name: ct.Name, Services: ct.Services}
 			if t := ct.Current; t != nil {
 				j.Serving, j.Service, j.State, j.Since = t.Number, t.Service, string(t.State), s.stamp(t.Since)
+				j.Priority = t.Priority
 			}
 			if l := ct.Last; l != nil {
 				j.Last = &doneJSON{Number: l.Number, At: s.stamp(l.At), Rated: l.Rated}
@@ -225,7 +237,7 @@ func (s *Server) queueSnapshot(c *gin.Context) {
 		recent := b.Recent()
 		for i := len(recent) - 1; i >= 0; i-- { // newest first
 			r := recent[i]
-			out.Recent = append(out.Recent, callJSON{Ticket: r.Ticket, Service: r.Service, Counter: r.Counter, At: s.stamp(r.At), Recall: r.Recall})
+			out.Recent = append(out.Recent, callJSON{Ticket: r.Ticket, Service: r.Service, Counter: r.Counter, At: s.stamp(r.At), Recall: r.Recall, Priority: r.Priority})
 		}
 	})
 	for _, sv := range s.engine.Services() {
