@@ -38,7 +38,7 @@ test-deps: ## install the tools the tests drive (socat, zbar-tools, chromium, es
 
 test: test-deps lint ## lint, the release build's promises, every test with the race detector, then each fuzz target briefly
 	@scripts/check-release.sh
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 
 lint: ## gofmt check, go vet, staticcheck, and the import rules between packages
