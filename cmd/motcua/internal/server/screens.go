@@ -2,14 +2,18 @@ package server
 
 import (
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/gin-gonic/gin"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/devices/printer"
 	"motcua/display"
 	"motcua/kiosk/claim"
+	"motcua/kiosk/lookup"
 	"motcua/kiosk/procedures"
 	"motcua/kiosk/web"
 	"motcua/queue"
@@ -45,12 +49,26 @@ func (s *Server) routesScreens(o Opts, api, staff *gin.RouterGroup) {
 }
 
 type kioskJSON struct {
-	ID          string     `json:"id"`
-	Name        string     `json:"name"`
-	Confirm     bool       `json:"confirm"`
-	IdleSeconds int        `json:"idle_seconds"`
-	Printer     string     `json:"printer"`
-	Center      centerJSON `json:"center"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Confirm     bool   `json:"confirm"`
+	IdleSeconds int    `json:"idle_seconds"`
+	Printer     string `json:"printer"`
+	// PrinterStatus is what the service last knew of the kiosk's printer
+	// (absent without one): the page says "out of paper" before the tap.
+	PrinterStatus *printer.Status `json:"printer_status,omitempty"`
+	Center        centerJSON      `json:"center"`
+	Code          codeJSON        `json:"code"`
+}
+
+// codeJSON tells the kiosk's keypad how this center's dossier codes begin,
+// so that a citizen types only the date and the sequence: Prefixes are the
+// agency parts ("000.00.14.H56-", from center.agency_code), DateDigits the
+// digits of the date group after it in dossiers.code_pattern (6 for
+// yyMMdd; 0 when the pattern has no such group), followed by a dash.
+type codeJSON struct {
+	Prefixes   []string `json:"prefixes"`
+	DateDigits int      `json:"date_digits"`
 }
 
 type centerJSON struct {
@@ -70,8 +88,35 @@ func (s *Server) kioskSettings(c *gin.Context) {
 }
 
 func (s *Server) kioskJSON(k config.Kiosk) kioskJSON {
-	return kioskJSON{ID: k.ID, Name: k.Name, Confirm: k.Confirms(), IdleSeconds: k.IdleSeconds,
-		Printer: k.Printer, Center: centerJSON{Name: s.cfg.Center.Name, Address: s.cfg.Center.Address, Timezone: s.cfg.Center.Timezone}}
+	j := kioskJSON{ID: k.ID, Name: k.Name, Confirm: k.Confirms(), IdleSeconds: k.IdleSeconds,
+		Printer: k.Printer, Center: centerJSON{Name: s.cfg.Center.Name, Address: s.cfg.Center.Address, Timezone: s.cfg.Center.Timezone},
+		Code: s.codeShape()}
+	if k.Printer != "" && s.printing != nil {
+		if st, ok := s.printing.Statuses()[k.Printer]; ok {
+			j.PrinterStatus = &st
+		}
+	}
+	return j
+}
+
+// codeShape is the start of the center's dossier codes, for the keypad.
+func (s *Server) codeShape() codeJSON {
+	out := codeJSON{Prefixes: []string{}}
+	if a := strings.TrimSpace(s.cfg.Center.AgencyCode); a != "" {
+		out.Prefixes = append(out.Prefixes, strings.ToUpper(a)+"-")
+	}
+	pattern := s.cfg.Dossiers.CodePattern
+	if pattern == "" {
+		pattern = lookup.DefaultCodePattern
+	}
+	// The first fixed run of digits between two dashes: `-\d{6}-`, also
+	// as a group, `-(\d{6})-`.
+	if m := regexp.MustCompile(`-\(?(?:\?:)?(?:\\d|\[0-9\])\{(\d+)\}\)?-`).FindStringSubmatch(pattern); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil && n <= 12 {
+			out.DateDigits = n
+		}
+	}
+	return out
 }
 
 // ticketQR draws the QR code of a ticket's tracking page for the kiosk.
