@@ -654,7 +654,11 @@
     if (state.screen === "unpaired") $("unpaired-text").textContent = motcua.messages.text("device_unpaired", tr.lang);
     if (state.screen === "home") renderHome();
     if (state.screen === "ticket" && state.ticket) { renderAhead(state.ticket); setPrint(state.printState); renderCountdown(); }
-    if (state.screen === "lookup") { renderKeypad(); renderCountdown(); }
+    if (state.screen === "lookup") {
+      renderKeypad();
+      $("lookup-done-text").textContent = t($("lookup-result").firstChild ? "lookup_done" : "back_home");
+      renderCountdown();
+    }
     if (state.screen === "procs" && state.procs) renderProcs();
     renderToday();
   }
