@@ -1,11 +1,14 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,6 +28,7 @@ type screens struct {
 	procedures *procedures.Catalogue
 	claims     *claim.Claims
 	board      *board
+	agencies   agencyCache
 }
 
 // routesScreens adds the endpoints the pages use: kiosk settings, ticket QR
@@ -84,13 +88,13 @@ func (s *Server) kioskSettings(c *gin.Context) {
 		s.fail(c, errNoSuchKiosk)
 		return
 	}
-	c.JSON(http.StatusOK, s.kioskJSON(k))
+	c.JSON(http.StatusOK, s.kioskJSON(c.Request.Context(), k))
 }
 
-func (s *Server) kioskJSON(k config.Kiosk) kioskJSON {
+func (s *Server) kioskJSON(ctx context.Context, k config.Kiosk) kioskJSON {
 	j := kioskJSON{ID: k.ID, Name: k.Name, Confirm: k.Confirms(), IdleSeconds: k.IdleSeconds,
 		Printer: k.Printer, Center: centerJSON{Name: s.cfg.Center.Name, Address: s.cfg.Center.Address, Timezone: s.cfg.Center.Timezone},
-		Code: s.codeShape()}
+		Code: s.codeShape(s.agencies(ctx))}
 	if k.Printer != "" && s.printing != nil {
 		if st, ok := s.printing.Statuses()[k.Printer]; ok {
 			j.PrinterStatus = &st
@@ -99,11 +103,20 @@ func (s *Server) kioskJSON(k config.Kiosk) kioskJSON {
 	return j
 }
 
-// codeShape is the start of the center's dossier codes, for the keypad.
-func (s *Server) codeShape() codeJSON {
+// maxCodePrefixes is how many agency keys the keypad gets: the center's
+// own and the one its citizens carry most besides.
+const maxCodePrefixes = 2
+
+// codeShape is the start of the center's dossier codes, for the keypad:
+// center.agency_code, then the agencies of the codes the registry holds,
+// most frequent first.
+func (s *Server) codeShape(recorded []string) codeJSON {
 	out := codeJSON{Prefixes: []string{}}
-	if a := strings.TrimSpace(s.cfg.Center.AgencyCode); a != "" {
-		out.Prefixes = append(out.Prefixes, strings.ToUpper(a)+"-")
+	for _, a := range append([]string{s.cfg.Center.AgencyCode}, recorded...) {
+		p := strings.ToUpper(strings.TrimSpace(a)) + "-"
+		if p != "-" && len(out.Prefixes) < maxCodePrefixes && !slices.Contains(out.Prefixes, p) {
+			out.Prefixes = append(out.Prefixes, p)
+		}
 	}
 	pattern := s.cfg.Dossiers.CodePattern
 	if pattern == "" {
@@ -216,3 +229,41 @@ func (bd *board) lastDone(counter string) (queue.DoneTicket, bool) {
 const consoleHeader = "X-Motcua-Console"
 
 func consoleToken(c *gin.Context) string { return strings.TrimSpace(c.GetHeader(consoleHeader)) }
+
+// agencyCache holds the agencies of the registry's codes for a while: every
+// kiosk asks its settings every few seconds, the registry changes slowly.
+type agencyCache struct {
+	mu   sync.Mutex
+	at   time.Time
+	list []string
+}
+
+// The registry's codes the keypad learns from: those recorded or updated
+// within agencyWindow, counted again every agencyEvery.
+const (
+	agencyWindow = 90 * 24 * time.Hour
+	agencyEvery  = 10 * time.Minute
+)
+
+// agencies returns the agencies of the codes the registry holds lately,
+// most frequent first (registry.Agencies), from the cache when it is fresh.
+// An unanswered count keeps what the cache holds.
+func (s *Server) agencies(ctx context.Context) []string {
+	if s.registry == nil || s.screens == nil {
+		return nil
+	}
+	ac := &s.screens.agencies
+	ac.mu.Lock()
+	defer ac.mu.Unlock()
+	now := s.now()
+	if !ac.at.IsZero() && now.Sub(ac.at) < agencyEvery {
+		return ac.list
+	}
+	list, err := s.registry.Agencies(ctx, now.Add(-agencyWindow), maxCodePrefixes)
+	if err != nil {
+		s.log.Warn("kiosk settings: counting the registry's agencies", "err", err)
+		return ac.list
+	}
+	ac.at, ac.list = now, list
+	return list
+}
