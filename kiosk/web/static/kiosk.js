@@ -284,7 +284,11 @@
     try {
       const [services, me] = await Promise.all([api("GET", "/api/v1/services"), api("GET", "/api/v1/devices/me")]);
       state.services = services;
-      if (me && me.kiosk) state.settings = me.kiosk;
+      if (me && me.kiosk) {
+        const keys = JSON.stringify(state.settings.code);
+        state.settings = me.kiosk;
+        if (JSON.stringify(me.kiosk.code) !== keys && state.screen !== "lookup") renderKeypad();
+      }
       setOffline(false);
     } catch (e) {
       if (e.code === "device_unpaired") { if (state.screen !== "unpaired") unpaired(e); return; }
@@ -298,7 +302,6 @@
     document.body.dataset.offline = off ? "1" : "0";
     if (state.screen === "home") renderHome();
   }
-  async function loadServices() { await refresh(); }
   function pickField(s) {
     state.chosen = s;
     if (!state.settings.confirm) { issue(state.priority); return; }
