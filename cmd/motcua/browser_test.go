@@ -34,21 +34,43 @@ type center struct {
 	// receiptKey signs receipt URLs (DATA/receipt.key), as the service does.
 	receiptKey []byte
 	requests   *requestLog
+	hs         *httptest.Server
 }
 
-// requestLog counts the requests the center answered, per "METHOD /path".
+// requestLog counts the requests the center answered, per "METHOD /path";
+// while down it answers none, closing each connection as an unplugged
+// network cable would.
 type requestLog struct {
-	mu sync.Mutex
-	n  map[string]int
+	mu   sync.Mutex
+	n    map[string]int
+	down bool
 }
 
 func (l *requestLog) wrap(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		l.mu.Lock()
+		if l.down {
+			l.mu.Unlock()
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
+		}
 		l.n[r.Method+" "+r.URL.Path]++
 		l.mu.Unlock()
 		h.ServeHTTP(w, r)
 	})
+}
+
+// setDown cuts the center off its pages (down) or mends the link: while
+// cut, every request and open socket is dropped without an answer.
+func (c *center) setDown(down bool) {
+	c.requests.mu.Lock()
+	c.requests.down = down
+	c.requests.mu.Unlock()
+	if down {
+		c.hs.CloseClientConnections()
+	}
 }
 
 // count is how many "METHOD /path" requests the center answered so far.
@@ -127,7 +149,7 @@ func startCenterWith(t *testing.T, o serviceOpts, seedDossier bool, edits ...fun
 	hs := httptest.NewServer(log.wrap(svc.handler))
 	t.Cleanup(func() { hs.Close(); svc.close() })
 	return &center{url: hs.URL, engine: svc.engine, screens: svc.screens, data: cfg.DataDir,
-		printer: &filePrinter{dir: filepath.Join(cfg.DataDir, "prints")}, receiptKey: key, requests: log}
+		printer: &filePrinter{dir: filepath.Join(cfg.DataDir, "prints")}, receiptKey: key, requests: log, hs: hs}
 }
 
 func mustAbs(t *testing.T, p string) string {
@@ -199,9 +221,12 @@ func open(t *testing.T, ctx context.Context, url string) {
 
 func visible(id string) string { return fmt.Sprintf(`!document.getElementById(%q).hidden`, id) }
 
-// click taps an element like a finger (mouse events at its centre).
+// click taps an element like a finger (mouse events at its centre), as a
+// person does: once the screen has settled (the kiosk ignores taps for a
+// moment after its screen changes, body[data-tap-guard]).
 func click(t *testing.T, ctx context.Context, css string) {
 	t.Helper()
+	waitFor(t, ctx, "the screen to settle before tapping "+css, `!document.body || document.body.dataset.tapGuard !== "1"`)
 	do(t, ctx, chromedp.Click(chromedp.CSS(css)))
 }
 

@@ -77,6 +77,16 @@ func TestScreenshots(t *testing.T) {
 		shot(k, "kiosk-"+o.name+"-procedures")
 		click(t, k, "#proc-list .proc")
 		shot(k, "kiosk-"+o.name+"-procedure")
+		if o.name == "portrait" {
+			// Cut off from the service: the outage is said up front.
+			click(t, k, "#procs-back")
+			click(t, k, "#procs-back")
+			c.setDown(true)
+			waitFor(t, k, "the outage", `document.getElementById("home-status").dataset.state === "offline"`)
+			shot(k, "kiosk-portrait-offline")
+			c.setDown(false)
+			waitFor(t, k, "the link mended", `document.getElementById("home-status").dataset.state !== "offline"`)
+		}
 	}
 
 	console := tab(t, b, 1366, 768)

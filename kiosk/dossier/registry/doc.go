@@ -3,7 +3,8 @@
 // system still answers lookups from what it knows itself. It is filled by
 // every receipt printed here (Record), by CSV/JSON imports (Import, formats in
 // docs/dossier-import.md) and by status changes the main system pushes
-// (UpdateStatus), each kept in the dossier's history.
+// (UpdateStatus), each kept in the dossier's history. Agencies tells which
+// agency parts its recent codes start with, for the kiosk's keypad.
 //
 // Its tables live in the shared SQLite database (component "dossiers" of
 // internal/database.Migrate) on a *sql.DB the caller opens and closes.

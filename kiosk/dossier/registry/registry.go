@@ -253,6 +253,34 @@ func applyStatus(ctx context.Context, tx *sql.Tx, code string, status dossier.St
 	return nil
 }
 
+// Agencies returns the agency parts of the codes the registry holds (what
+// comes before a code's first dash: "000.00.14.H56", "G09.20") among the
+// dossiers recorded or updated since since, the most frequent first, at
+// most n: the starts of the codes this center's citizens carry, which the
+// kiosk's keypad offers as one key each.
+func (r *Registry) Agencies(ctx context.Context, since time.Time, n int) ([]string, error) {
+	rows, err := r.db.QueryContext(ctx, `SELECT substr(code, 1, instr(code, '-') - 1) AS agency, COUNT(*) AS k
+		FROM dossiers WHERE updated_at >= ? AND instr(code, '-') > 1
+		GROUP BY agency ORDER BY k DESC, agency LIMIT ?`, since.UnixMilli(), n)
+	if err != nil {
+		return nil, fmt.Errorf("registry: agencies: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var agency string
+		var k int
+		if err := rows.Scan(&agency, &k); err != nil {
+			return nil, fmt.Errorf("registry: agencies: %w", err)
+		}
+		out = append(out, agency)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("registry: agencies: %w", err)
+	}
+	return out, nil
+}
+
 func (r *Registry) code(raw string) (string, error) {
 	code := dossier.NormalizeCode(raw)
 	if !r.pattern.MatchString(code) {

@@ -239,3 +239,29 @@ func TestParseTime(t *testing.T) {
 		t.Error("free text must be refused")
 	}
 }
+
+// Agencies gives the starts of the codes recorded lately, the most frequent
+// first; codes not touched within the window do not count.
+func TestAgencies(t *testing.T) {
+	ctx := context.Background()
+	r, clk := newRegistry(t)
+	if err := r.Record(ctx, ReceiptInfo{Code: "000.00.99.H56-240101-0001"}); err != nil { // long ago
+		t.Fatal(err)
+	}
+	clk.Advance(120 * 24 * time.Hour)
+	for _, c := range []string{"000.00.14.H56-240510-0001", "G09.20-240510-0002", "000.00.14.H56-240510-0003", "000.00.14.h56-240511-0004"} {
+		if err := r.Record(ctx, ReceiptInfo{Code: c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := r.Agencies(ctx, clk.Now().Add(-90*24*time.Hour), 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, " ") != "000.00.14.H56 G09.20" {
+		t.Fatalf("agencies %q, want the center's own first, then G09.20, not the one of four months ago", got)
+	}
+	if one, _ := r.Agencies(ctx, clk.Now().Add(-90*24*time.Hour), 1); len(one) != 1 || one[0] != "000.00.14.H56" {
+		t.Fatalf("at most 1: %q", one)
+	}
+}

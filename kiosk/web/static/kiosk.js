@@ -13,6 +13,17 @@
       home_title: "Xin mời chọn lĩnh vực để lấy số thứ tự",
       home_hint: "Chạm vào ô của việc bạn cần làm. Máy sẽ in phiếu có số thứ tự.",
       home_hint_onetap: "Chạm một lần vào ô của việc bạn cần làm: máy cấp số ngay.",
+      home_hint_screen: "Chạm vào ô của việc bạn cần làm. Số thứ tự sẽ hiện trên màn hình.",
+      home_paper: "Máy in đang hết giấy: số sẽ hiện trên màn hình",
+      home_printer_down: "Máy in đang tạm ngừng: số sẽ hiện trên màn hình",
+      home_no_paper_more: "Xin chụp lại màn hình hoặc ghi nhớ số của bạn.",
+      offline: "Kiosk đang mất kết nối với hệ thống",
+      offline_more: "Tạm thời chưa lấy được số. Xin chờ ít phút hoặc hỏi cán bộ hướng dẫn.",
+      offline_tile: "Tạm ngừng: kiosk mất kết nối",
+      code_prefix: "Mã cơ quan {p}",
+      lookup_private: "Họ tên được che sau {s} giây",
+      lookup_countdown: "Màn hình tự trở về sau {s} giây",
+      lookup_done: "Xong",
       priority_on: "Đang lấy số ƯU TIÊN", priority_btn: "Ưu tiên",
       priority_who: "Người cao tuổi, người khuyết tật, phụ nữ mang thai",
       all_closed: "Hiện ngoài giờ tiếp nhận. Xin quay lại trong giờ làm việc.",
@@ -53,6 +64,17 @@
       home_title: "Please choose a service to take a queue number",
       home_hint: "Touch the service you need. The machine prints your numbered ticket.",
       home_hint_onetap: "Touch the service you need once: you get your number at once.",
+      home_hint_screen: "Touch the service you need. Your number is shown on the screen.",
+      home_paper: "The printer is out of paper: your number is shown on the screen",
+      home_printer_down: "The printer is not working: your number is shown on the screen",
+      home_no_paper_more: "Please take a photo of the screen or remember your number.",
+      offline: "The kiosk has lost its connection",
+      offline_more: "No numbers can be issued for now. Please wait a few minutes or ask the staff.",
+      offline_tile: "Paused: the kiosk is offline",
+      code_prefix: "Agency code {p}",
+      lookup_private: "The name is hidden in {s} seconds",
+      lookup_countdown: "Back to the start in {s} seconds",
+      lookup_done: "Done",
       priority_on: "Taking a PRIORITY number", priority_btn: "Priority",
       priority_who: "Elderly people, people with disabilities, pregnant women",
       all_closed: "We are closed now. Please come back during opening hours.",
@@ -101,24 +123,56 @@
   // name in the address.
   let kioskID = "";
   const state = {
-    settings: { confirm: true, idle_seconds: 30, printer: "" },
+    settings: { confirm: true, idle_seconds: 30, printer: "", code: { prefixes: [], date_digits: 0 } },
     services: [], chosen: null, priority: false, ticket: null, printState: "",
-    code: "", procs: null, procField: "", screen: "home", idleLeft: 0, idleTimer: null,
+    code: "", procs: null, procField: "", procTake: null, screen: "home", idleFor: 30, idleLeft: 0,
+    offline: false, flash: "", privateLeft: 0,
   };
+
+  // A tap that comes within TAP_GUARD_MS of a screen change is the second
+  // half of a double tap (or a finger still on the glass), never a choice
+  // made on the new screen: it is dropped. 500 ms is the double-click time
+  // of desktop systems and above the 300 ms a phone waits for a second tap,
+  // so an elderly citizen's slow double tap falls inside it; a deliberate
+  // tap on a new screen comes later, after reading it (reaction alone takes
+  // some 250 ms, reading a button more). body[data-tap-guard] marks the
+  // window.
+  const TAP_GUARD_MS = 500;
+  let changedAt = -Infinity, guardTimer = 0;
+  function screenChanged() {
+    changedAt = performance.now();
+    document.body.dataset.tapGuard = "1";
+    clearTimeout(guardTimer);
+    guardTimer = setTimeout(() => { delete document.body.dataset.tapGuard; }, TAP_GUARD_MS);
+  }
+  document.addEventListener("click", ev => {
+    if (ev.timeStamp - changedAt < TAP_GUARD_MS) { ev.preventDefault(); ev.stopImmediatePropagation(); }
+  }, true);
+
+  // A dossier shown with the applicant's full name (our signed receipt) is
+  // masked after PRIVATE_MASK_S without a touch, and the screen goes back
+  // to the start after PRIVATE_IDLE_S: the next person at the kiosk does
+  // not read it.
+  const PRIVATE_MASK_S = 10, PRIVATE_IDLE_S = 20;
 
   // ---- screens and the idle timer ----
   function show(name) {
     state.screen = name;
     for (const s of document.querySelectorAll(".screen")) s.hidden = s.id !== name;
     window.scrollTo(0, 0);
-    resetIdle();
+    screenChanged();
+    resetIdle(state.settings.idle_seconds);
+    if (name !== "lookup") clearLookup();
     if (name === "home") {
       state.priority = false; state.chosen = null;
       renderHome();
     }
   }
+  // resetIdle starts the screen's idle time again; seconds, when given,
+  // becomes the screen's idle time from now on.
   function resetIdle(seconds) {
-    state.idleLeft = seconds || state.settings.idle_seconds;
+    if (seconds) state.idleFor = seconds;
+    state.idleLeft = state.idleFor;
     renderCountdown();
   }
   function tick() {
@@ -128,13 +182,26 @@
       return;
     }
     state.idleLeft--;
+    if (state.privateLeft > 0 && --state.privateLeft === 0) maskApplicant();
     renderCountdown();
     if (state.idleLeft <= 0) { if (tr.lang !== "vi") tr.set("vi"); show("home"); }
   }
   function renderCountdown() {
-    if (state.screen === "ticket") $("countdown").textContent = t("countdown", { s: Math.max(state.idleLeft, 0) });
+    const s = Math.max(state.idleLeft, 0);
+    if (state.screen === "ticket") $("countdown").textContent = t("countdown", { s });
+    if (state.screen === "lookup") {
+      const shown = $("lookup-result").querySelector(".dossier");
+      const parts = [];
+      if (state.privateLeft > 0) parts.push(t("lookup_private", { s: state.privateLeft }));
+      if (shown) parts.push(t("lookup_countdown", { s }));
+      $("lookup-countdown").textContent = parts.join(" · ");
+    }
   }
-  document.addEventListener("pointerdown", () => { if (state.screen !== "ticket") resetIdle(); }, true);
+  document.addEventListener("pointerdown", () => {
+    if (state.screen === "ticket") return;
+    if (state.privateLeft > 0) state.privateLeft = PRIVATE_MASK_S;
+    resetIdle();
+  }, true);
 
   // ---- start screen ----
   function fieldState(s) {
@@ -142,30 +209,98 @@
     if (!s.open) return s.hours && s.hours.length ? t("closed_hours", { h: s.hours.join(", ") }) : t("closed");
     return s.waiting > 0 ? t("waiting_n", { n: s.waiting }) : t("waiting_0");
   }
+  // renderHome draws the start screen. The tiles are rebuilt only when what
+  // they show changed: a tile replaced under a finger loses its tap.
+  let tilesDrawn = "";
   function renderHome() {
     const box = $("fields");
-    box.replaceChildren(...state.services.map(s => {
-      const usable = s.open && !s.full;
+    const drawn = JSON.stringify([state.services, state.offline, tr.lang]);
+    if (drawn !== tilesDrawn) box.replaceChildren(...state.services.map(s => {
+      const open = s.open && !s.full;
+      const usable = open && !state.offline;
       return el("button", {
-        class: "field" + (usable ? "" : " closed"), type: "button",
-        "data-service": s.code, disabled: !usable, onclick: () => pickField(s),
+        class: "field" + (open ? "" : " closed"), type: "button",
+        "data-service": s.code, disabled: !open, "aria-disabled": open && !usable ? "true" : null,
+        onclick: () => { if (usable) pickField(s); },
       },
       el("span", { class: "badge", "aria-hidden": "true" }, s.code),
-      el("span", {}, el("span", { class: "fname" }, s.name), el("span", { class: "fstate" }, fieldState(s))),
-      usable ? el("span", { class: "go", "aria-hidden": "true" }, "›") : null);
+      el("span", {}, el("span", { class: "fname" }, s.name), el("span", { class: "fstate" }, open && !usable ? t("offline_tile") : fieldState(s))),
+      el("span", { class: "go", "aria-hidden": "true" }, usable ? "›" : ""));
     }));
-    $("all-closed").hidden = state.services.length === 0 || state.services.some(s => s.open && !s.full);
+    tilesDrawn = drawn;
     const oneTap = !state.settings.confirm;
     $("priority-toggle").hidden = !oneTap;
     $("priority-toggle").setAttribute("aria-pressed", String(state.priority));
-    $("priority-banner").hidden = !(oneTap && state.priority);
-    $("home").querySelector(".hint").textContent = t(oneTap ? "home_hint_onetap" : "home_hint");
+    const paperless = !state.settings.printer || !!printerDown();
+    $("home-hint").textContent = t(oneTap ? "home_hint_onetap" : paperless ? "home_hint_screen" : "home_hint");
+    renderStatus();
   }
-  async function loadServices() {
+
+  // printerDown is what keeps the kiosk's printer from printing, as the
+  // service last knew it: "paper" (out of paper), "down" (offline), or ""
+  // (printing, or state unknown).
+  function printerDown() {
+    const p = state.settings.printer && state.settings.printer_status;
+    if (!p) return "";
+    if (p.paper === "out") return "paper";
+    return p.state === "offline" ? "down" : "";
+  }
+
+  // renderStatus fills the space kept above the tiles with the one notice
+  // that matters most: the outage, a failure just met, the priority mode,
+  // the printer, the closed center.
+  function renderStatus() {
+    const oneTap = !state.settings.confirm;
+    const allClosed = state.services.length > 0 && !state.services.some(s => s.open && !s.full);
+    const msg = $("status-msg");
+    let kind = "";
+    if (state.offline) {
+      kind = "offline";
+      msg.className = "notice bad";
+      msg.replaceChildren(el("strong", {}, t("offline")), el("span", {}, t("offline_more")));
+    } else if (state.flash) {
+      kind = "flash";
+      msg.className = "notice warn";
+      msg.replaceChildren(el("strong", {}, state.flash));
+    } else if (oneTap && state.priority) {
+      kind = "priority";
+    } else if (printerDown()) {
+      kind = printerDown();
+      msg.className = "notice warn";
+      msg.replaceChildren(el("strong", {}, t(kind === "paper" ? "home_paper" : "home_printer_down")), el("span", {}, t("home_no_paper_more")));
+    } else if (allClosed) {
+      kind = "closed";
+    }
+    $("home-status").dataset.state = kind;
+    msg.hidden = !["offline", "flash", "paper", "down"].includes(kind);
+    $("priority-banner").hidden = kind !== "priority";
+    $("all-closed").hidden = kind !== "closed";
+  }
+
+  // refresh asks the service for the fields and the kiosk's own state (its
+  // printer); one that does not answer puts the kiosk in its outage state
+  // until it answers again.
+  async function refresh() {
     try {
-      state.services = await api("GET", "/api/v1/services");
-      if (state.screen === "home") renderHome();
-    } catch (e) { /* keep what is shown; retried on the next tick */ }
+      const [services, me] = await Promise.all([api("GET", "/api/v1/services"), api("GET", "/api/v1/devices/me")]);
+      state.services = services;
+      if (me && me.kiosk) {
+        const keys = JSON.stringify(state.settings.code);
+        state.settings = me.kiosk;
+        if (JSON.stringify(me.kiosk.code) !== keys && state.screen !== "lookup") renderKeypad();
+      }
+      setOffline(false);
+    } catch (e) {
+      if (e.code === "device_unpaired") { if (state.screen !== "unpaired") unpaired(e); return; }
+      if (e.code === "network" || e.status >= 500) setOffline(true);
+    }
+    if (state.screen === "home") renderHome();
+  }
+  function setOffline(off) {
+    if (state.offline === off) return;
+    state.offline = off;
+    document.body.dataset.offline = off ? "1" : "0";
+    if (state.screen === "home") renderHome();
   }
   function pickField(s) {
     state.chosen = s;
@@ -192,17 +327,21 @@
       if (e.code === "device_unpaired") { unpaired(e); return; }
       const msg = ["service_closed", "daily_cap_reached"].includes(e.code) ? say(e.code)
         : e.code === "rate_limited" ? motcua.messages.text("rate_limited.tickets", tr.lang) : t("err_issue");
-      loadServices();
+      if (e.code === "network") setOffline(true);
+      refresh();
       show("home");
       flashHome(msg);
     } finally {
       issuing = false;
     }
   }
+  // flashHome shows a failure for 8 s in the space kept for notices.
+  let flashTimer = 0;
   function flashHome(msg) {
-    const n = el("div", { class: "notice warn", role: "alert" }, msg);
-    $("fields").before(n);
-    setTimeout(() => n.remove(), 8000);
+    state.flash = msg;
+    clearTimeout(flashTimer);
+    flashTimer = setTimeout(() => { state.flash = ""; if (state.screen === "home") renderStatus(); }, 8000);
+    renderStatus();
   }
   function showTicket(tk) {
     $("ticket-number").textContent = tk.number;
@@ -227,21 +366,28 @@
   }
 
   // followPrint shows what the printer did, polling briefly while the job
-  // is queued (or not yet queued on a kiosk that has a printer).
+  // is queued (or not yet queued on a kiosk that has a printer). A printer
+  // the service knew to be out of paper or offline before the tap is not
+  // waited for: the ticket on screen is the citizen's ticket at once, and
+  // says so; should the job print all the same (paper just put in), the
+  // notice turns to "printed".
   let printPoll = 0;
   async function followPrint(tk) {
     const my = ++printPoll;
     const hasPrinter = !!state.settings.printer;
     let st = tk.print && tk.print.state || "none";
+    const down = hasPrinter && st !== "printed" && st !== "sent" && printerDown();
+    if (down) setPrint(down === "paper" ? "paper" : "failed");
     const deadline = Date.now() + 15000;
     while ((st === "queued" || (st === "none" && hasPrinter)) && Date.now() < deadline) {
-      setPrint("printing");
+      if (!down) setPrint("printing");
       await new Promise(r => setTimeout(r, 600));
       if (my !== printPoll || state.screen !== "ticket") return;
       try { st = (await api("GET", "/api/v1/tickets/" + encodeURIComponent(tk.id))).print.state; } catch (e) { /* keep polling */ }
     }
     if (my !== printPoll) return;
     if (st === "printed" || st === "sent") { setPrint(st); return; }
+    if (down) return; // said before the wait
     if (st === "none" && !hasPrinter) { setPrint("noprinter"); return; }
     let paperOut = false;
     try {
@@ -273,18 +419,35 @@
   }
 
   // ---- dossier lookup ----
+  // The keypad: the agency parts of this center's codes as one key each
+  // (settings.code.prefixes), digits, and the letters on a second page.
+  // After an agency part and the date's digits (settings.code.date_digits)
+  // the dash comes by itself: a code is the agency key, the date, the
+  // sequence and "Tra cứu".
   function renderKeypad() {
-    const keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", ".", "0", "-"];
-    $("keypad").replaceChildren(...keys.map(k => el("button", { class: "key", type: "button", onclick: () => typeKey(k) }, k)));
-    const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ".split("");
-    $("letters").replaceChildren(...letters.map(k => el("button", { class: "key", type: "button", onclick: () => typeKey(k) }, k)));
+    const key = k => el("button", { class: "key", type: "button", "data-key": k, onclick: () => typeKey(k) }, k);
+    const prefixes = (state.settings.code && state.settings.code.prefixes) || [];
+    $("prefixes").replaceChildren(...prefixes.map(p => el("button", {
+      class: "key prefix", type: "button", "data-key": p, "aria-label": t("code_prefix", { p }), onclick: () => typePrefix(p),
+    }, p)));
+    $("prefixes").hidden = prefixes.length === 0;
+    $("keypad").replaceChildren(...["1", "2", "3", "4", "5", "6", "7", "8", "9", ".", "0", "-"].map(key));
+    $("letters").replaceChildren(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ".split("").map(key));
   }
+  function setCode(code) {
+    state.code = code;
+    $("code-text").textContent = code;
+  }
+  function typePrefix(p) { setCode(p); }
   function typeKey(k) {
     if (state.code.length >= 40) return;
-    state.code += k;
-    $("code-text").textContent = state.code;
+    let code = state.code + k;
+    const n = (state.settings.code && state.settings.code.date_digits) || 0;
+    const prefixes = (state.settings.code && state.settings.code.prefixes) || [];
+    if (n > 0 && /\d/.test(k) && prefixes.some(p => code.startsWith(p) && /^\d+$/.test(code.slice(p.length)) && code.length - p.length === n)) code += "-";
+    setCode(code);
   }
-  $("key-back").addEventListener("click", () => { state.code = state.code.slice(0, -1); $("code-text").textContent = state.code; });
+  $("key-back").addEventListener("click", () => setCode(state.code.slice(0, -1)));
   $("key-letters").addEventListener("click", () => {
     const showLetters = $("letters").hidden;
     $("letters").hidden = !showLetters;
@@ -295,12 +458,34 @@
   $("go-lookup").addEventListener("click", () => openLookup());
 
   function openLookup() {
-    state.code = "";
-    $("code-text").textContent = "";
-    $("lookup-result").replaceChildren();
+    clearLookup();
     $("letters").hidden = true; $("keypad").hidden = false;
     $("key-letters").textContent = t("letters");
     show("lookup");
+  }
+  // clearLookup forgets the code and the answer: nothing of a citizen's
+  // dossier stays in the page once the lookup screen is left.
+  function clearLookup() {
+    lookupSeq++;
+    state.privateLeft = 0;
+    setCode("");
+    $("lookup-result").replaceChildren();
+    $("lookup-countdown").textContent = "";
+    $("lookup-done-text").textContent = t("back_home");
+  }
+  // maskApplicant puts the masked name in place of the full one.
+  function maskApplicant() {
+    state.privateLeft = 0;
+    const dd = $("lookup-result").querySelector("[data-applicant]");
+    if (dd) dd.textContent = dd.dataset.masked;
+    renderCountdown();
+  }
+  // shown brings the answer into view: its heading, and "Xong" under it.
+  function shown() {
+    $("lookup-done-text").textContent = t("lookup_done");
+    const h = $("lookup-result").querySelector("h2") || $("lookup-result");
+    if (h.getBoundingClientRect().top < 0 || $("lookup-done").getBoundingClientRect().bottom > innerHeight) h.scrollIntoView({ block: "start" });
+    renderCountdown();
   }
 
   const zone = () => state.settings.center && state.settings.center.timezone || undefined;
@@ -316,31 +501,42 @@
   async function lookup(code, scanned) {
     code = code.trim();
     if (state.screen !== "lookup") openLookup();
-    state.code = code;
-    $("code-text").textContent = code;
+    state.privateLeft = 0;
+    setCode(code);
     const my = ++lookupSeq;
     const out = $("lookup-result");
     out.replaceChildren(el("div", { class: "notice info" }, t("searching")));
     try {
-      let d;
+      let d, masked = "";
       if (scanned) {
         const res = await api("POST", "/api/v1/scans", { payload: code });
         if (res.kind === "ticket" && res.ticket) {
           const tk = await api("GET", "/api/v1/tickets/" + encodeURIComponent(res.ticket));
           if (my !== lookupSeq) return;
-          state.code = tk.number;
-          $("code-text").textContent = tk.number;
+          setCode(tk.number);
           out.replaceChildren(el("div", { class: "notice info dossier", "data-ticket": tk.number },
             el("h2", {}, t("your_number") + ": " + tk.number), el("p", { class: "say" }, aheadText(tk))));
+          resetIdle(Math.max(state.settings.idle_seconds * 2, 60));
+          shown();
           return;
         }
         d = res.dossier;
+        masked = res.verified && res.applicant_masked || "";
       } else {
         d = await api("GET", "/api/v1/dossiers/" + encodeURIComponent(code));
       }
       if (my !== lookupSeq) return;
-      if (d && d.code) { state.code = d.code; $("code-text").textContent = d.code; }
-      out.replaceChildren(renderDossier(d));
+      if (d && d.code) setCode(d.code);
+      out.replaceChildren(renderDossier(d, masked));
+      if (masked) {
+        // The full name, for the citizen holding the receipt only.
+        state.privateLeft = PRIVATE_MASK_S;
+        resetIdle(PRIVATE_IDLE_S);
+      } else {
+        resetIdle(Math.max(state.settings.idle_seconds * 2, 60));
+      }
+      shown();
+      return;
     } catch (e) {
       if (my !== lookupSeq) return;
       // The service's words for what the citizen can act on; a forged
@@ -351,22 +547,25 @@
       const text = code ? say(code) : t(e.code === "network" ? "err_network" : "err_generic");
       const warn = code === "upstream_unavailable" || e.code === "network";
       out.replaceChildren(el("div", { class: "notice " + (warn ? "warn" : "bad"), role: "alert", "data-error": e.code || String(e.status) }, text));
+      if (e.code === "network") setOffline(true);
     }
     resetIdle(Math.max(state.settings.idle_seconds * 2, 60));
   }
-  function renderDossier(d) {
+  // renderDossier shows a dossier; masked, when given, is the applicant's
+  // masked name, put in place of the full one by maskApplicant.
+  function renderDossier(d, masked) {
     const say = dict.vi["s" + d.status] ? t("s" + d.status) : (d.status_label || "");
     let due = null;
     const left = words.dueIn(d, zone());
     if (left) due = el("p", { class: "say " + (left.late ? "due-late" : "due-ok") }, t(left.key, { n: left.n }));
-    const row = (k, v) => v ? [el("dt", {}, t(k)), el("dd", {}, v)] : [];
+    const row = (k, v, attrs) => v ? [el("dt", {}, t(k)), el("dd", attrs || {}, v)] : [];
     const cls = d.status === 9 || d.status === 10 ? "ok" : d.status === 5 || d.status === 6 ? "warn" : d.status === 3 || d.status === 8 || d.overdue ? "bad" : "info";
     return el("div", { class: "dossier notice " + cls, "data-status": String(d.status) },
       el("h2", {}, d.status_label || ""),
       el("p", { class: "say" }, say),
       due,
       el("dl", {},
-        row("d_code", d.code), row("d_procedure", d.procedure), row("d_applicant", d.applicant),
+        row("d_code", d.code), row("d_procedure", d.procedure), row("d_applicant", d.applicant, masked ? { "data-applicant": "", "data-masked": masked } : null),
         row("d_received", fmtDate(d.received_at)), row("d_due", fmtDate(d.due_at)), row("d_unit", d.unit)));
   }
 
@@ -400,16 +599,18 @@
         if (f.type === "scan" && f.code) lookup(f.code, true);
       } catch (e) { /* not a frame of ours */ }
     };
-    ws.onopen = () => { delay = 1000; };
-    ws.onclose = () => setTimeout(() => connectScanner(Math.min(delay * 2, 30000)), delay);
+    ws.onopen = () => { delay = 1000; if (state.offline) refresh(); };
+    // A socket that drops may be the network: ask the service at once.
+    ws.onclose = () => { refresh(); setTimeout(() => connectScanner(Math.min(delay * 2, 30000)), delay); };
   }
 
   // ---- procedures ----
   $("go-procs").addEventListener("click", () => openProcs());
   $("procs-back").addEventListener("click", () => {
-    if (!$("proc-detail").hidden) { $("proc-detail").hidden = true; $("proc-list").hidden = false; $("proc-tabs").hidden = false; }
+    if (!$("proc-detail").hidden) { renderProcs(); screenChanged(); }
     else show("home");
   });
+  $("procs-take").addEventListener("click", () => { if (state.procTake) pickField(state.procTake); });
   async function openProcs() {
     show("procs");
     if (!state.procs) {
@@ -420,6 +621,7 @@
   }
   function renderProcs() {
     $("proc-detail").hidden = true; $("proc-list").hidden = false; $("proc-tabs").hidden = false;
+    $("procs-take").hidden = true; state.procTake = null;
     $("proc-tabs").replaceChildren(...state.services.map(s => el("button", {
       class: "tab", type: "button", role: "tab", "aria-selected": String(s.code === state.procField),
       onclick: () => { state.procField = s.code; renderProcs(); },
@@ -436,14 +638,17 @@
     const fact = (k, v) => v ? el("div", { class: "fact" }, el("b", {}, t(k)), v) : null;
     $("proc-detail").replaceChildren(...[
       el("h2", {}, p.name),
-      el("h3", {}, t("p_docs")),
-      el("ol", {}, p.documents.map(d => el("li", {}, d))),
-      el("div", { class: "facts" }, fact("p_sets", p.sets ? String(p.sets) : ""), fact("p_time", p.processing_time), fact("p_fee", p.fee)),
-      p.notes ? [el("h3", {}, t("p_notes")), el("p", {}, p.notes)] : null,
-      usable ? el("button", { class: "wide-btn", type: "button", onclick: () => pickField(field) }, el("strong", {}, t("p_take") + " — " + field.name)) : null,
-    ].flat().filter(Boolean));
+      el("div", { class: "proc-docs" }, el("h3", {}, t("p_docs")), el("ol", {}, p.documents.map(d => el("li", {}, d)))),
+      el("div", { class: "proc-side" },
+        el("div", { class: "facts" }, fact("p_sets", p.sets ? String(p.sets) : ""), fact("p_time", p.processing_time), fact("p_fee", p.fee)),
+        p.notes ? [el("h3", {}, t("p_notes")), el("p", {}, p.notes)] : null),
+    ]);
+    state.procTake = usable && !state.offline ? field : null;
+    $("procs-take").hidden = !state.procTake;
+    $("procs-take-text").textContent = state.procTake ? t("p_take") + " — " + field.name : "";
     $("proc-detail").hidden = false; $("proc-list").hidden = true; $("proc-tabs").hidden = true;
     window.scrollTo(0, 0);
+    screenChanged();
   }
 
   // ---- language, clock, start ----
@@ -454,6 +659,11 @@
     if (state.screen === "unpaired") $("unpaired-text").textContent = motcua.messages.text("device_unpaired", tr.lang);
     if (state.screen === "home") renderHome();
     if (state.screen === "ticket" && state.ticket) { renderAhead(state.ticket); setPrint(state.printState); renderCountdown(); }
+    if (state.screen === "lookup") {
+      renderKeypad();
+      $("lookup-done-text").textContent = t($("lookup-result").firstChild ? "lookup_done" : "back_home");
+      renderCountdown();
+    }
     if (state.screen === "procs" && state.procs) renderProcs();
     renderToday();
   }
@@ -496,6 +706,7 @@
     kioskID = k.id;
     state.settings = k;
     document.body.dataset.paired = "1";
+    renderKeypad();
     show("home");
   }
 
@@ -508,14 +719,21 @@
     state.settings = k;
     document.body.dataset.paired = "1";
     if (k.center && k.center.name) $("center-name").textContent = k.center.name;
+    renderKeypad();
     renderToday();
-    await loadServices();
+    await refresh();
     show("home");
     document.body.dataset.ready = "1";
     connectScanner();
     setInterval(tick, 1000);
     setInterval(renderToday, 15000);
-    setInterval(() => { if (state.screen === "home") loadServices(); }, 10000);
+    // The fields, the printer and the link, every 5 s on the start screen
+    // (every 2 s while the link is down, to say at once that it is back).
+    let since = 0;
+    setInterval(() => {
+      since += 1;
+      if (state.screen === "home" && since >= (state.offline ? 2 : 5)) { since = 0; refresh(); }
+    }, 1000);
   }
   start();
 })();

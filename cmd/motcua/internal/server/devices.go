@@ -188,7 +188,7 @@ func (s *Server) pair(c *gin.Context) {
 	switch {
 	case isKiosk:
 		s.setPairCookie(c, KioskCookie, req.Token)
-		j := s.kioskJSON(k)
+		j := s.kioskJSON(c.Request.Context(), k)
 		out.Kiosk = &j
 	case isTablet:
 		s.setPairCookie(c, TabletCookie, req.Token)
@@ -207,7 +207,7 @@ func (s *Server) pair(c *gin.Context) {
 func (s *Server) device(c *gin.Context) {
 	var out deviceJSON
 	if k, ok := KioskCredential(s.cfg, c.Request); ok {
-		j := s.kioskJSON(k)
+		j := s.kioskJSON(c.Request.Context(), k)
 		out.Kiosk = &j
 		s.renewPairCookie(c, KioskCookie)
 	}

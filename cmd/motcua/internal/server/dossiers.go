@@ -57,7 +57,23 @@ func (s *Server) scan(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, res)
+	c.JSON(http.StatusOK, scanAnswer(res))
+}
+
+// scanJSON is a scan's answer; with our signed receipt it carries the
+// applicant's name masked beside the full one, which the kiosk shows in its
+// place once the citizen steps away.
+type scanJSON struct {
+	lookup.Result
+	ApplicantMasked string `json:"applicant_masked,omitempty"`
+}
+
+func scanAnswer(res lookup.Result) scanJSON {
+	out := scanJSON{Result: res}
+	if res.Verified && res.Dossier != nil {
+		out.ApplicantMasked = dossier.MaskName(res.Dossier.Applicant)
+	}
+	return out
 }
 
 // scanImage decodes a camera frame (PNG, JPEG or GIF) and resolves the first
@@ -72,7 +88,7 @@ func (s *Server) scanImage(c *gin.Context) {
 	for _, code := range codes {
 		res, err := s.lookup.Resolve(c.Request.Context(), s.rateKey(c), code)
 		if err == nil {
-			c.JSON(http.StatusOK, res)
+			c.JSON(http.StatusOK, scanAnswer(res))
 			return
 		}
 		if firstErr == nil || !errors.Is(err, lookup.ErrNotOurReceipt) {

@@ -1,15 +1,22 @@
 package server
 
 import (
+	"context"
 	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/devices/printer"
 	"motcua/display"
 	"motcua/kiosk/claim"
+	"motcua/kiosk/lookup"
 	"motcua/kiosk/procedures"
 	"motcua/kiosk/web"
 	"motcua/queue"
@@ -21,6 +28,7 @@ type screens struct {
 	procedures *procedures.Catalogue
 	claims     *claim.Claims
 	board      *board
+	agencies   agencyCache
 }
 
 // routesScreens adds the endpoints the pages use: kiosk settings, ticket QR
@@ -45,12 +53,26 @@ func (s *Server) routesScreens(o Opts, api, staff *gin.RouterGroup) {
 }
 
 type kioskJSON struct {
-	ID          string     `json:"id"`
-	Name        string     `json:"name"`
-	Confirm     bool       `json:"confirm"`
-	IdleSeconds int        `json:"idle_seconds"`
-	Printer     string     `json:"printer"`
-	Center      centerJSON `json:"center"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Confirm     bool   `json:"confirm"`
+	IdleSeconds int    `json:"idle_seconds"`
+	Printer     string `json:"printer"`
+	// PrinterStatus is what the service last knew of the kiosk's printer
+	// (absent without one): the page says "out of paper" before the tap.
+	PrinterStatus *printer.Status `json:"printer_status,omitempty"`
+	Center        centerJSON      `json:"center"`
+	Code          codeJSON        `json:"code"`
+}
+
+// codeJSON tells the kiosk's keypad how this center's dossier codes begin,
+// so that a citizen types only the date and the sequence: Prefixes are the
+// agency parts ("000.00.14.H56-", from center.agency_code), DateDigits the
+// digits of the date group after it in dossiers.code_pattern (6 for
+// yyMMdd; 0 when the pattern has no such group), followed by a dash.
+type codeJSON struct {
+	Prefixes   []string `json:"prefixes"`
+	DateDigits int      `json:"date_digits"`
 }
 
 type centerJSON struct {
@@ -66,12 +88,48 @@ func (s *Server) kioskSettings(c *gin.Context) {
 		s.fail(c, errNoSuchKiosk)
 		return
 	}
-	c.JSON(http.StatusOK, s.kioskJSON(k))
+	c.JSON(http.StatusOK, s.kioskJSON(c.Request.Context(), k))
 }
 
-func (s *Server) kioskJSON(k config.Kiosk) kioskJSON {
-	return kioskJSON{ID: k.ID, Name: k.Name, Confirm: k.Confirms(), IdleSeconds: k.IdleSeconds,
-		Printer: k.Printer, Center: centerJSON{Name: s.cfg.Center.Name, Address: s.cfg.Center.Address, Timezone: s.cfg.Center.Timezone}}
+func (s *Server) kioskJSON(ctx context.Context, k config.Kiosk) kioskJSON {
+	j := kioskJSON{ID: k.ID, Name: k.Name, Confirm: k.Confirms(), IdleSeconds: k.IdleSeconds,
+		Printer: k.Printer, Center: centerJSON{Name: s.cfg.Center.Name, Address: s.cfg.Center.Address, Timezone: s.cfg.Center.Timezone},
+		Code: s.codeShape(s.agencies(ctx))}
+	if k.Printer != "" && s.printing != nil {
+		if st, ok := s.printing.Statuses()[k.Printer]; ok {
+			j.PrinterStatus = &st
+		}
+	}
+	return j
+}
+
+// maxCodePrefixes is how many agency keys the keypad gets: the center's
+// own and the one its citizens carry most besides.
+const maxCodePrefixes = 2
+
+// codeShape is the start of the center's dossier codes, for the keypad:
+// center.agency_code, then the agencies of the codes the registry holds,
+// most frequent first.
+func (s *Server) codeShape(recorded []string) codeJSON {
+	out := codeJSON{Prefixes: []string{}}
+	for _, a := range append([]string{s.cfg.Center.AgencyCode}, recorded...) {
+		p := strings.ToUpper(strings.TrimSpace(a)) + "-"
+		if p != "-" && len(out.Prefixes) < maxCodePrefixes && !slices.Contains(out.Prefixes, p) {
+			out.Prefixes = append(out.Prefixes, p)
+		}
+	}
+	pattern := s.cfg.Dossiers.CodePattern
+	if pattern == "" {
+		pattern = lookup.DefaultCodePattern
+	}
+	// The first fixed run of digits between two dashes: `-\d{6}-`, also
+	// as a group, `-(\d{6})-`.
+	if m := regexp.MustCompile(`-\(?(?:\?:)?(?:\\d|\[0-9\])\{(\d+)\}\)?-`).FindStringSubmatch(pattern); m != nil {
+		if n, err := strconv.Atoi(m[1]); err == nil && n <= 12 {
+			out.DateDigits = n
+		}
+	}
+	return out
 }
 
 // ticketQR draws the QR code of a ticket's tracking page for the kiosk.
@@ -171,3 +229,41 @@ func (bd *board) lastDone(counter string) (queue.DoneTicket, bool) {
 const consoleHeader = "X-Motcua-Console"
 
 func consoleToken(c *gin.Context) string { return strings.TrimSpace(c.GetHeader(consoleHeader)) }
+
+// agencyCache holds the agencies of the registry's codes for a while: every
+// kiosk asks its settings every few seconds, the registry changes slowly.
+type agencyCache struct {
+	mu   sync.Mutex
+	at   time.Time
+	list []string
+}
+
+// The registry's codes the keypad learns from: those recorded or updated
+// within agencyWindow, counted again every agencyEvery.
+const (
+	agencyWindow = 90 * 24 * time.Hour
+	agencyEvery  = 10 * time.Minute
+)
+
+// agencies returns the agencies of the codes the registry holds lately,
+// most frequent first (registry.Agencies), from the cache when it is fresh.
+// An unanswered count keeps what the cache holds.
+func (s *Server) agencies(ctx context.Context) []string {
+	if s.registry == nil || s.screens == nil {
+		return nil
+	}
+	ac := &s.screens.agencies
+	ac.mu.Lock()
+	defer ac.mu.Unlock()
+	now := s.now()
+	if !ac.at.IsZero() && now.Sub(ac.at) < agencyEvery {
+		return ac.list
+	}
+	list, err := s.registry.Agencies(ctx, now.Add(-agencyWindow), maxCodePrefixes)
+	if err != nil {
+		s.log.Warn("kiosk settings: counting the registry's agencies", "err", err)
+		return ac.list
+	}
+	ac.at, ac.list = now, list
+	return list
+}
