@@ -153,11 +153,11 @@ func (s store) Bundle(ctx context.Context, center string) (wire.Bundle, error) {
 type transport interface {
 	name() string
 	// start runs the hub's NATS and returns the hub process's connection.
-	start(b *testing.B, centers []broker.Center) *nats.Conn
+	start(b testing.TB, centers []broker.Center) *nats.Conn
 	// center starts what center id runs besides its link and returns the
 	// URL the link dials; through, when set, is put between the center and
 	// the hub.
-	center(b *testing.B, id, pub, dir string, through func(addr string) string) string
+	center(b testing.TB, id, pub, dir string, through func(addr string) string) string
 	// ready is called once every center is started.
 	ready(ctx context.Context, ids []string) error
 }
@@ -168,7 +168,7 @@ type outbox struct{ srv *broker.Server }
 
 func (*outbox) name() string { return "outbox" }
 
-func (o *outbox) start(b *testing.B, centers []broker.Center) *nats.Conn {
+func (o *outbox) start(b testing.TB, centers []broker.Center) *nats.Conn {
 	seed, pub := userKey(b)
 	srv, err := broker.Start(broker.Opts{Listen: "127.0.0.1:0", StoreDir: b.TempDir(), Hub: pub, Centers: centers})
 	if err != nil {
@@ -185,7 +185,7 @@ func (o *outbox) start(b *testing.B, centers []broker.Center) *nats.Conn {
 	return nc
 }
 
-func (o *outbox) center(_ *testing.B, _, _, _ string, through func(string) string) string {
+func (o *outbox) center(_ testing.TB, _, _, _ string, through func(string) string) string {
 	if through != nil {
 		return through(o.srv.Addr())
 	}
@@ -211,6 +211,7 @@ type center struct {
 	id      string
 	engine  *queue.Engine
 	link    *link.Link
+	store   *sqlite.Store
 	proxy   *hubtest.Proxy
 	visit   sync.Mutex // one citizen at its one counter at a time
 	last    atomic.Uint64
@@ -235,7 +236,7 @@ func (c *center) ticket(ctx context.Context) error {
 }
 
 type fleet struct {
-	b       *testing.B
+	b       testing.TB
 	tr      transport
 	db      *pgstore.DB
 	rec     *recorder
@@ -245,7 +246,7 @@ type fleet struct {
 	errs    chan error
 }
 
-func newFleet(b *testing.B, tr transport, n int) *fleet {
+func newFleet(b testing.TB, tr transport, n int) *fleet {
 	ctx := context.Background()
 	db, err := pgstore.Open(ctx, pgtest.URL(b), pgstore.Opts{})
 	if err != nil {
@@ -299,6 +300,7 @@ func newFleet(b *testing.B, tr transport, n int) *fleet {
 		if err != nil {
 			b.Fatal(err)
 		}
+		c.store = st
 		c.engine, err = queue.New(cctx, queue.Opts{Store: st, Logger: quiet(),
 			Fields:   []queue.Field{{Code: "A", Name: "Hộ tịch"}},
 			Counters: []queue.Counter{{ID: "1", Services: []string{"A"}}}})
@@ -403,6 +405,9 @@ func (f *fleet) drained() bool {
 	for _, c := range f.centers {
 		if !f.held(c, c.last.Load()) {
 			if os.Getenv("MOTCUA_FLEET_DEBUG") != "" {
+				if l, ok := f.tr.(*leaf); ok {
+					l.debug(f.b, c.id)
+				}
 				got, _ := f.db.Contiguous(context.Background(), c.id)
 				f.b.Logf("%s: committed %d, held %d, link %+v", c.id, c.last.Load(), got, c.link.State())
 				time.Sleep(time.Second)
@@ -497,6 +502,16 @@ func runFleet(b *testing.B, tr transport, o fleetOpts) {
 	rss1, heap1 := memory()
 	b.ReportMetric(float64(rss1-rss0)/float64(n)/(1<<20), "MiB-rss/center")
 	b.ReportMetric(float64(heap1-heap0)/float64(n)/(1<<20), "MiB-heap/center")
+	// One ticket each first, all at the hub before anything is timed: the
+	// leaf's sources and the hub's consumer are running.
+	for _, c := range f.centers {
+		if err := c.ticket(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	warm := f.until("the first tickets at the hub", 2*time.Minute, f.drained)
+	b.Logf("%s: %d centers connected; a first ticket of each at the hub %s after it was issued",
+		tr.name(), n, warm.Round(time.Millisecond))
 
 	// 1. Every center at its peak rate.
 	lctx, stop := context.WithCancel(ctx)

@@ -2,6 +2,7 @@ package fleetbench_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/url"
 	"strconv"
@@ -32,7 +33,7 @@ type leaf struct {
 
 func (*leaf) name() string { return "leaf" }
 
-func startServer(b *testing.B, o *server.Options) *server.Server {
+func startServer(b testing.TB, o *server.Options) *server.Server {
 	b.Helper()
 	o.NoLog, o.NoSigs = true, true
 	ns, err := server.NewServer(o)
@@ -47,7 +48,7 @@ func startServer(b *testing.B, o *server.Options) *server.Server {
 	return ns
 }
 
-func (l *leaf) start(b *testing.B, _ []broker.Center) *nats.Conn {
+func (l *leaf) start(b testing.TB, _ []broker.Center) *nats.Conn {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
@@ -67,7 +68,7 @@ func (l *leaf) start(b *testing.B, _ []broker.Center) *nats.Conn {
 	return nc
 }
 
-func (l *leaf) center(b *testing.B, id, pub, dir string, through func(string) string) string {
+func (l *leaf) center(b testing.TB, id, pub, dir string, through func(string) string) string {
 	remote := l.leafURL
 	if through != nil {
 		u, err := url.Parse(through(remote.Host))
@@ -109,6 +110,16 @@ func (l *leaf) center(b *testing.B, id, pub, dir string, through func(string) st
 }
 
 func (l *leaf) ready(ctx context.Context, ids []string) error {
+	// Sources are set once every center's leaf connection is up: a source
+	// whose first attempt finds no route to its center retries on a growing
+	// backoff, which would be measured as latency.
+	deadline := time.Now().Add(time.Minute)
+	for l.hub.NumLeafNodes() < len(ids) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("leaf: %d of %d centers connected to the hub", l.hub.NumLeafNodes(), len(ids))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	js, err := jetstream.New(l.nc)
 	if err != nil {
 		return err
@@ -124,4 +135,21 @@ func (l *leaf) ready(ctx context.Context, ids []string) error {
 	}
 	_, err = js.UpdateStream(ctx, cfg)
 	return err
+}
+
+// debug logs the hub stream's view of center's source.
+func (l *leaf) debug(t testing.TB, center string) {
+	js, err := jetstream.New(l.nc)
+	if err != nil {
+		return
+	}
+	s, err := js.Stream(context.Background(), wire.Stream)
+	if err != nil {
+		return
+	}
+	for _, si := range s.CachedInfo().Sources {
+		if si.External != nil && si.External.APIPrefix == "$JS."+center+".API" {
+			t.Logf("%s source: lag %d active %s error %+v", center, si.Lag, si.Active, si.Error)
+		}
+	}
 }
