@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -69,11 +70,18 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 	}
 
 	fmt.Printf("load: %d clients issuing tickets, %d counters calling, %s per run\n", o.clients, o.counters, o.duration)
-	alone, err := spawned(o, bin, config, "")
+	solo, err := startProc(bin, "serve", "--config", config, "--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "alone"))
+	if err != nil {
+		return fmt.Errorf("motcua serve: %w", err)
+	}
+	o.url = solo.url
+	alone, err := measured(o, solo, nil)
+	solo.stop()
 	if err != nil {
 		return err
 	}
 	alone.print(os.Stdout, "alone (no hub section)")
+	fmt.Printf("%-34s %s\n", "", alone.cpu)
 
 	hubData := filepath.Join(dir, "hub")
 	hub, err := startProc(bin, "hub", "--config", hubCfg, "--addr", "127.0.0.1:0", "--data", hubData)
@@ -91,14 +99,14 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 		hub.stop()
 		return fmt.Errorf("the center did not reach its hub: %w", err)
 	}
-	up, err := load(o)
+	up, err := measured(o, center, hub)
 	if err != nil {
 		hub.stop()
 		return err
 	}
 	h, _ := health(o.url)
 	up.print(os.Stdout, "hub link up")
-	fmt.Printf("%-34s pending at the end %d\n", "", h.Pending)
+	fmt.Printf("%-34s pending at the end %d; %s\n", "", h.Pending, up.cpu)
 	if err := until(5*time.Minute, func(h hubHealth) bool { return h.Pending == 0 }, o.url); err != nil {
 		hub.stop()
 		return fmt.Errorf("the link did not drain: %w", err)
@@ -108,13 +116,13 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 	if err := until(30*time.Second, func(h hubHealth) bool { return !h.Connected }, o.url); err != nil {
 		return fmt.Errorf("the center still sees its hub: %w", err)
 	}
-	down, err := load(o)
+	down, err := measured(o, center, nil)
 	if err != nil {
 		return err
 	}
 	h, _ = health(o.url)
 	down.print(os.Stdout, "hub link down (hub stopped)")
-	fmt.Printf("%-34s pending at the end %d\n", "", h.Pending)
+	fmt.Printf("%-34s pending at the end %d; %s\n", "", h.Pending, down.cpu)
 
 	hub, err = startProc(bin, "hub", "--config", hubCfg, "--addr", "127.0.0.1:0", "--data", hubData)
 	if err != nil {
@@ -125,19 +133,61 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 		return fmt.Errorf("the center did not reach its hub again: %w", err)
 	}
 	before, _ := health(o.url)
-	drain, err := load(o)
+	drain, err := measured(o, center, hub)
 	if err != nil {
 		return err
 	}
 	after, _ := health(o.url)
 	drain.print(os.Stdout, "hub link draining")
-	fmt.Printf("%-34s pending %d at the start, %d at the end\n", "", before.Pending, after.Pending)
+	fmt.Printf("%-34s pending %d at the start, %d at the end; %s\n", "", before.Pending, after.Pending, drain.cpu)
 	start := time.Now()
 	if err := until(5*time.Minute, func(h hubHealth) bool { return h.Pending == 0 }, o.url); err != nil {
 		return fmt.Errorf("the link did not drain: %w", err)
 	}
 	fmt.Printf("%-34s drained %s after the run\n", "", time.Since(start).Round(100*time.Millisecond))
 	return nil
+}
+
+// cpuOf is the CPU time process pid has used (Linux /proc; 0 elsewhere).
+func cpuOf(pid int) time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name, which is in parentheses: utime and
+	// stime are the 12th and 13th, in clock ticks (100 a second on Linux).
+	_, rest, ok := strings.Cut(string(raw), ") ")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+st) * (time.Second / 100)
+}
+
+// measured runs the load and prints the CPU the center and the hub (if
+// running) used meanwhile, in cores.
+func measured(o opts, center, hub *proc) (result, error) {
+	c0, h0 := cpuOf(center.cmd.Process.Pid), time.Duration(0)
+	if hub != nil {
+		h0 = cpuOf(hub.cmd.Process.Pid)
+	}
+	start := time.Now()
+	r, err := load(o)
+	wall := time.Since(start).Seconds()
+	if err != nil {
+		return r, err
+	}
+	line := fmt.Sprintf("center %.2f cores", (cpuOf(center.cmd.Process.Pid)-c0).Seconds()/wall)
+	if hub != nil {
+		line += fmt.Sprintf(", motcua hub %.2f cores (PostgreSQL apart)", (cpuOf(hub.cmd.Process.Pid)-h0).Seconds()/wall)
+	}
+	r.cpu = line
+	return r, nil
 }
 
 type hubHealth struct {

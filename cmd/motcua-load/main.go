@@ -60,6 +60,7 @@ type result struct {
 	refused                                int // 401 (no kiosk credential) or 429 (rate limited), if any was answered
 	elapsed                                time.Duration
 	lat, callLat                           []time.Duration
+	cpu                                    string // --link: the processes' CPU during the run
 }
 
 func (r result) rate() float64 { return float64(r.tickets) / r.elapsed.Seconds() }
