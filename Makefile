@@ -48,10 +48,12 @@ lint: ## gofmt check, go vet, staticcheck, and the import rules between packages
 	$(GO) run $(STATICCHECK) ./...
 	@scripts/check-imports.sh
 
-bench: build ## load generator (group commit vs one commit per ticket) and Go benchmarks; see docs/BENCHMARKS.md
+bench: build ## load generator (group commit vs one commit per ticket; hub link up, down, draining), the province fleet and Go benchmarks; see docs/BENCHMARKS.md
 	$(GO) build -o bin/motcua-load ./cmd/motcua-load
 	bin/motcua-load --spawn $(BIN) --config configs/bench.yaml
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	bin/motcua-load --link --spawn $(BIN) --config configs/bench.yaml
+	$(GO) test -run '^$$' -bench Fleet -benchtime 1x -timeout 30m ./province/fleetbench/
+	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v /province/fleetbench)
 
 vet: ## go vet
 	$(GO) vet ./...
