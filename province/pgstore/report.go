@@ -1,0 +1,580 @@
+package pgstore
+
+import (
+	"cmp"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"motcua/queue"
+)
+
+// The province report reads report_days, one row per center and day: that
+// day's tickets as fixed-size records (recordSize bytes each) with the
+// dictionaries of their field and counter codes. Ingest and Store.Apply
+// rebuild the rows of the days a batch touched from the tickets table, in
+// the same transaction and under the center's lock, so the rows always
+// follow the tickets whatever order events arrive in, and a batch given
+// twice rebuilds the same bytes.
+//
+// Why records and not counts with a histogram: every figure stays exact
+// (medians and 90th percentiles to the millisecond, like a center's own
+// report) and a month of 100 centers at 1,000 tickets a day is 3,000 rows
+// and about 48 MB read in one query; measured, that and the aggregation in
+// Go take a fraction of the 1 s goal (docs/BENCHMARKS.md, "Province
+// report"), while exact percentile_cont over the 3 million ticket rows took
+// several seconds, and a histogram compact enough to help (a few dozen
+// buckets per center, day and group) would have cost the figures' precision.
+//
+// The figures have the definitions of a center's report (kiosk/report),
+// written again here because the hub does not import a center's packages:
+//   - a ticket belongs to its center's day (tickets.day) and to the local
+//     hour it was issued (Opts.Location, Vietnam's time by default);
+//   - its field is the one it ended in (after a transfer); a ticket whose
+//     origin is another field counts as transferred in here and out of its
+//     origin; its counter is the last that called it, and those no counter
+//     called are a row of their own, so every group adds up to the total;
+//   - tickets = served + no-shows + cancelled + open; waiting (of open) are
+//     those not at a counter;
+//   - the wait runs from the issue to the last call, over the tickets called;
+//     the service from the start (else the call) to the end, over the
+//     tickets served;
+//   - medians are the middle sample, the mean of the two middle ones for an
+//     even count (percentile_cont), to a tenth of a second; 90th percentiles
+//     are nearest-rank (percentile_disc), to the second.
+
+const recordSize = 16
+
+// Outcomes of a ticket in a record.
+const (
+	outServed = iota
+	outNoShow
+	outCancelled
+	outAtCounter // called or serving
+	outWaiting   // waiting or transferred
+)
+
+const noTime = math.MaxUint32
+
+// vietnam is the zone of every Vietnamese center (UTC+7, no daylight saving).
+var vietnam = time.FixedZone("ICT", 7*3600)
+
+// rebuildDays writes center's report_days rows of days from its tickets.
+// The caller holds the center's lock (queueLock).
+func (db *DB) rebuildDays(ctx context.Context, tx pgx.Tx, center string, days []string) error {
+	if len(days) == 0 {
+		return nil
+	}
+	rows, err := tx.Query(ctx, `SELECT day, service, origin, counter, state, rating,
+			issued_at, called_at, started_at, done_at
+		FROM tickets WHERE center = $1 AND day = ANY($2) ORDER BY day`, center, days)
+	if err != nil {
+		return fmt.Errorf("pgstore: report of %s: %w", center, err)
+	}
+	type packed struct {
+		fields, counters []string
+		recs             []byte
+	}
+	byDay := map[string]*packed{}
+	var day, service, origin, counter, state string
+	var rating int32
+	var issued, called, started, done pgtype.Timestamptz
+	_, err = pgx.ForEachRow(rows, []any{&day, &service, &origin, &counter, &state, &rating,
+		&issued, &called, &started, &done}, func() error {
+		p := byDay[day]
+		if p == nil {
+			p = &packed{fields: []string{}, counters: []string{}}
+			byDay[day] = p
+		}
+		if len(p.fields) > 250 || len(p.counters) > 250 {
+			return fmt.Errorf("more than 250 fields or counters in one day")
+		}
+		rec := record{field: index(&p.fields, service), origin: index(&p.fields, origin), hour: 255,
+			rating: uint8(max(0, min(3, rating)))}
+		if origin == "" {
+			rec.origin = rec.field
+		}
+		if counter != "" {
+			rec.counter = index(&p.counters, counter) + 1
+		}
+		t := queue.Ticket{State: queue.State(state), IssuedAt: fromTS(issued), CalledAt: fromTS(called),
+			StartedAt: fromTS(started), DoneAt: fromTS(done)}
+		rec.outcome, rec.wait, rec.service = figures(t)
+		if !t.IssuedAt.IsZero() {
+			rec.hour = uint8(t.IssuedAt.In(db.loc).Hour())
+		}
+		p.recs = rec.append(p.recs)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("pgstore: report of %s: %w", center, err)
+	}
+	b := &pgx.Batch{}
+	for _, d := range days {
+		p := byDay[d]
+		if p == nil {
+			b.Queue(`DELETE FROM report_days WHERE center = $1 AND day = $2`, center, d)
+			continue
+		}
+		b.Queue(`INSERT INTO report_days (center, day, fields, counters, tickets) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (day, center) DO UPDATE SET fields = excluded.fields, counters = excluded.counters,
+				tickets = excluded.tickets`, center, d, p.fields, p.counters, p.recs)
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("pgstore: report of %s: %w", center, err)
+	}
+	return nil
+}
+
+// figures are a ticket's outcome, wait and service in milliseconds (noTime
+// for none), by the report's definitions.
+func figures(t queue.Ticket) (outcome uint8, wait, service uint32) {
+	switch t.State {
+	case queue.Done:
+		outcome = outServed
+	case queue.NoShow:
+		outcome = outNoShow
+	case queue.Cancelled:
+		outcome = outCancelled
+	case queue.Waiting, queue.Transferred:
+		outcome = outWaiting
+	default:
+		outcome = outAtCounter
+	}
+	wait, service = noTime, noTime
+	if !t.CalledAt.IsZero() && !t.IssuedAt.IsZero() && !t.CalledAt.Before(t.IssuedAt) {
+		wait = millis(t.CalledAt.Sub(t.IssuedAt))
+	}
+	if t.State == queue.Done && !t.DoneAt.IsZero() {
+		from := t.StartedAt
+		if from.IsZero() {
+			from = t.CalledAt
+		}
+		if !from.IsZero() && !t.DoneAt.Before(from) {
+			service = millis(t.DoneAt.Sub(from))
+		}
+	}
+	return outcome, wait, service
+}
+
+func millis(d time.Duration) uint32 { return uint32(min(d.Milliseconds(), math.MaxUint32-1)) }
+
+// index is the position of s in *dict, appended when missing.
+func index(dict *[]string, s string) uint8 {
+	if i := slices.Index(*dict, s); i >= 0 {
+		return uint8(i)
+	}
+	*dict = append(*dict, s)
+	return uint8(len(*dict) - 1)
+}
+
+// record is one ticket in report_days.tickets: hour (255: unknown), field
+// and origin (indexes of fields), counter (index of counters + 1; 0: no
+// counter called it), outcome, rating (0: none), then wait and service in
+// milliseconds (noTime: none), little-endian.
+type record struct {
+	hour, field, origin, counter, outcome, rating uint8
+	wait, service                                 uint32
+}
+
+func (r record) append(b []byte) []byte {
+	b = append(b, r.hour, r.field, r.origin, r.counter, r.outcome, r.rating, 0, 0)
+	b = binary.LittleEndian.AppendUint32(b, r.wait)
+	return binary.LittleEndian.AppendUint32(b, r.service)
+}
+
+func readRecord(b []byte) record {
+	return record{hour: b[0], field: b[1], origin: b[2], counter: b[3], outcome: b[4], rating: b[5],
+		wait: binary.LittleEndian.Uint32(b[8:]), service: binary.LittleEndian.Uint32(b[12:])}
+}
+
+// rebuildStale rebuilds the report rows listed in report_stale: the days
+// held before the report existed. Each center in its own transaction, under
+// its lock; processes opening at once share the work.
+func (db *DB) rebuildStale(ctx context.Context) error {
+	rows, err := db.pool.Query(ctx, `SELECT DISTINCT center FROM report_stale`)
+	if err != nil {
+		return fmt.Errorf("pgstore: report: %w", err)
+	}
+	centers, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("pgstore: report: %w", err)
+	}
+	for _, c := range centers {
+		err := db.inTx(ctx, func(tx pgx.Tx) error {
+			b := &pgx.Batch{}
+			db.queueLock(b, c)
+			if err := tx.SendBatch(ctx, b).Close(); err != nil {
+				return fmt.Errorf("pgstore: report of %s: %w", c, err)
+			}
+			rows, err := tx.Query(ctx, `DELETE FROM report_stale WHERE center = $1 RETURNING day`, c)
+			if err != nil {
+				return fmt.Errorf("pgstore: report of %s: %w", c, err)
+			}
+			days, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				return fmt.Errorf("pgstore: report of %s: %w", c, err)
+			}
+			return db.rebuildDays(ctx, tx, c, days)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Stats are the figures of one group of tickets. Tickets is always Served
+// + NoShows + Cancelled + Open; Waiting is the part of Open not at a
+// counter. TransfersIn counts the group's tickets that came from another
+// field (counted in Tickets here); TransfersOut, in a field's, a center's
+// and the total's rows, those that left a field for another (counted in
+// that other field's Tickets). Waits and Services count the samples behind
+// the times.
+type Stats struct {
+	Tickets        int     `json:"tickets"`
+	Served         int     `json:"served"`
+	NoShows        int     `json:"no_shows"`
+	Cancelled      int     `json:"cancelled"`
+	Open           int     `json:"open"`
+	Waiting        int     `json:"waiting"`
+	TransfersIn    int     `json:"transfers_in"`
+	TransfersOut   int     `json:"transfers_out"`
+	Waits          int     `json:"waits"`
+	WaitMedianS    float64 `json:"wait_median_s"`
+	WaitP90S       int     `json:"wait_p90_s"`
+	Services       int     `json:"services"`
+	ServiceMedianS float64 `json:"service_median_s"`
+	ServiceP90S    int     `json:"service_p90_s"`
+	Ratings        [3]int  `json:"ratings"` // Không hài lòng, Hài lòng, Rất hài lòng
+	RatingAverage  float64 `json:"rating_average"`
+	SatisfiedShare float64 `json:"satisfied_share"` // rated 2 or 3, of all rated; 0 without ratings
+}
+
+// Row is one group: a center, a field, a center's counter, an hour ("08")
+// or a day.
+type Row struct {
+	Center string `json:"center,omitempty"` // a counter's center
+	Key    string `json:"key"`
+	Name   string `json:"name"`
+	Stats
+}
+
+// Report is the province's figures over a range of days. Each ticket is in
+// one row of each group, so every group adds up to Total: Centers, Fields
+// (the field it ended in), Counters (the counter that called it last) with
+// NotCalled, Hours (local hour of issue) and Days (its center's day).
+type Report struct {
+	From      string `json:"from"`
+	To        string `json:"to"`
+	Total     Stats  `json:"total"`
+	Centers   []Row  `json:"centers"`
+	Fields    []Row  `json:"fields"`
+	Counters  []Row  `json:"counters"`
+	NotCalled Stats  `json:"not_called"`
+	Hours     []Row  `json:"hours"`
+	Days      []Row  `json:"days"`
+}
+
+// Named is a center with its name.
+type Named struct {
+	ID, Name string
+}
+
+// ReportOpts choose a report.
+type ReportOpts struct {
+	From, To string  // local days, "2006-01-02", inclusive
+	Centers  []Named // the centers included, in the order of their rows
+}
+
+// Report aggregates the tickets of the centers and days of o. Every center
+// of o has a row, even without tickets; fields, counters, hours and days
+// appear when they have tickets.
+func (db *DB) Report(ctx context.Context, o ReportOpts) (Report, error) {
+	r := Report{From: o.From, To: o.To}
+	ids := make([]string, len(o.Centers))
+	centerIdx := map[string]int{}
+	for i, c := range o.Centers {
+		ids[i] = c.ID
+		centerIdx[c.ID] = i
+	}
+	rows, err := db.pool.Query(ctx, `SELECT center, day, fields, counters, tickets FROM report_days
+		WHERE day >= $1 AND day <= $2 AND center = ANY($3)`, o.From, o.To, ids)
+	if err != nil {
+		return r, fmt.Errorf("pgstore: report: %w", err)
+	}
+	var days []dayBlob
+	var dayNames, fieldNames []string
+	var counterKeys [][2]string
+	dayIdx, fieldIdx, counterIdx := map[string]int{}, map[string]int{}, map[[2]string]int{}
+	intern := func(m map[string]int, names *[]string, s string) int {
+		i, ok := m[s]
+		if !ok {
+			i = len(*names)
+			m[s] = i
+			*names = append(*names, s)
+		}
+		return i
+	}
+	var center, day string
+	var fields, counters []string
+	var recs []byte
+	_, err = pgx.ForEachRow(rows, []any{&center, &day, &fields, &counters, &recs}, func() error {
+		d := dayBlob{center: centerIdx[center], day: intern(dayIdx, &dayNames, day), recs: recs}
+		for _, f := range fields {
+			d.fields = append(d.fields, intern(fieldIdx, &fieldNames, f))
+		}
+		for _, k := range counters {
+			key := [2]string{center, k}
+			i, ok := counterIdx[key]
+			if !ok {
+				i = len(counterKeys)
+				counterIdx[key] = i
+				counterKeys = append(counterKeys, key)
+			}
+			d.counters = append(d.counters, i)
+		}
+		recs = nil // the next row gets its own slice
+		days = append(days, d)
+		return nil
+	})
+	if err != nil {
+		return r, fmt.Errorf("pgstore: report: %w", err)
+	}
+	// Groups of one grouping are numbered 0..n-1; each ticket is in one.
+	type grouping struct {
+		n  int
+		of func(d *dayBlob, rec *record) int
+		// out (of the field the ticket left) for TransfersOut; -1: none kept.
+		out func(d *dayBlob, rec *record) int
+	}
+	C, F, K, D := len(o.Centers), len(fieldNames), len(counterKeys), len(dayNames)
+	gs := []grouping{
+		{n: 1, of: func(*dayBlob, *record) int { return 0 }, out: func(*dayBlob, *record) int { return 0 }},
+		{n: C, of: func(d *dayBlob, _ *record) int { return d.center }, out: func(d *dayBlob, _ *record) int { return d.center }},
+		{n: F, of: func(d *dayBlob, rec *record) int { return d.fields[rec.field] },
+			out: func(d *dayBlob, rec *record) int { return d.fields[rec.origin] }},
+		{n: K + 1, of: func(d *dayBlob, rec *record) int {
+			if rec.counter == 0 {
+				return K
+			}
+			return d.counters[rec.counter-1]
+		}},
+		{n: 25, of: func(_ *dayBlob, rec *record) int { return min(int(rec.hour), 24) }},
+		{n: D, of: func(d *dayBlob, _ *record) int { return d.day }},
+	}
+	var scratch aggScratch
+	results := make([][]Stats, len(gs))
+	for i, g := range gs {
+		results[i] = aggregate(days, g.n, g.of, g.out, &scratch)
+	}
+	r.Total = results[0][0]
+	for i, c := range o.Centers {
+		r.Centers = append(r.Centers, Row{Key: c.ID, Name: c.Name, Stats: results[1][i]})
+	}
+	r.Fields = sortedRows(fieldNames, results[2], func(a, b string) int { return cmp.Compare(a, b) })
+	for i, k := range counterKeys {
+		r.Counters = append(r.Counters, Row{Center: k[0], Key: k[1], Name: k[1], Stats: results[3][i]})
+	}
+	slices.SortFunc(r.Counters, func(a, b Row) int {
+		return cmp.Or(cmp.Compare(centerIdx[a.Center], centerIdx[b.Center]), natural(a.Key, b.Key))
+	})
+	r.NotCalled = results[3][K]
+	for h := range 25 {
+		if s := results[4][h]; s.Tickets > 0 {
+			key := fmt.Sprintf("%02d", h)
+			if h == 24 {
+				key = "--"
+			}
+			r.Hours = append(r.Hours, Row{Key: key, Name: key, Stats: s})
+		}
+	}
+	r.Days = sortedRows(dayNames, results[5], func(a, b string) int { return cmp.Compare(a, b) })
+	if r.Centers == nil {
+		r.Centers = []Row{}
+	}
+	return r, nil
+}
+
+// natural orders counter names as numbers when they are: 2 before 10.
+func natural(a, b string) int { return cmp.Or(cmp.Compare(len(a), len(b)), cmp.Compare(a, b)) }
+
+func sortedRows(names []string, stats []Stats, by func(a, b string) int) []Row {
+	out := make([]Row, 0, len(names))
+	for i, n := range names {
+		if stats[i].Tickets > 0 || stats[i].TransfersOut > 0 {
+			out = append(out, Row{Key: n, Name: n, Stats: stats[i]})
+		}
+	}
+	slices.SortFunc(out, func(a, b Row) int { return by(a.Key, b.Key) })
+	return out
+}
+
+// dayBlob is one report_days row with its codes mapped to the report's
+// groups.
+type dayBlob struct {
+	center, day      int
+	fields, counters []int
+	recs             []byte
+}
+
+type aggScratch struct{ waits, services []uint32 }
+
+// aggregate computes the stats of n groups, of giving each ticket's group
+// and out (when not nil) the group a transferred ticket left. Counts take
+// one pass; the times a second that lays each group's samples side by side,
+// then a selection in each group (linear, not a sort).
+func aggregate(days []dayBlob, n int, of, out func(*dayBlob, *record) int, s *aggScratch) []Stats {
+	st := make([]Stats, n)
+	for i := range days {
+		d := &days[i]
+		for p := 0; p+recordSize <= len(d.recs); p += recordSize {
+			rec := readRecord(d.recs[p:])
+			g := &st[of(d, &rec)]
+			g.Tickets++
+			switch rec.outcome {
+			case outServed:
+				g.Served++
+			case outNoShow:
+				g.NoShows++
+			case outCancelled:
+				g.Cancelled++
+			case outWaiting:
+				g.Open++
+				g.Waiting++
+			default:
+				g.Open++
+			}
+			if rec.origin != rec.field {
+				g.TransfersIn++
+				if out != nil {
+					st[out(d, &rec)].TransfersOut++
+				}
+			}
+			if rec.wait != noTime {
+				g.Waits++
+			}
+			if rec.service != noTime {
+				g.Services++
+			}
+			if rec.rating >= 1 {
+				g.Ratings[rec.rating-1]++
+			}
+		}
+	}
+	wOff, sOff := make([]int, n+1), make([]int, n+1)
+	for i := range st {
+		wOff[i+1] = wOff[i] + st[i].Waits
+		sOff[i+1] = sOff[i] + st[i].Services
+	}
+	s.waits = grow(s.waits, wOff[n])
+	s.services = grow(s.services, sOff[n])
+	wAt, sAt := slices.Clone(wOff[:n]), slices.Clone(sOff[:n])
+	for i := range days {
+		d := &days[i]
+		for p := 0; p+recordSize <= len(d.recs); p += recordSize {
+			rec := readRecord(d.recs[p:])
+			g := of(d, &rec)
+			if rec.wait != noTime {
+				s.waits[wAt[g]] = rec.wait
+				wAt[g]++
+			}
+			if rec.service != noTime {
+				s.services[sAt[g]] = rec.service
+				sAt[g]++
+			}
+		}
+	}
+	for i := range st {
+		g := &st[i]
+		g.WaitMedianS, g.WaitP90S = median(s.waits[wOff[i]:wOff[i+1]]), p90(s.waits[wOff[i]:wOff[i+1]])
+		g.ServiceMedianS, g.ServiceP90S = median(s.services[sOff[i]:sOff[i+1]]), p90(s.services[sOff[i]:sOff[i+1]])
+		rated := g.Ratings[0] + g.Ratings[1] + g.Ratings[2]
+		if rated > 0 {
+			sum := g.Ratings[0] + 2*g.Ratings[1] + 3*g.Ratings[2]
+			g.RatingAverage = math.Round(float64(sum)/float64(rated)*100) / 100
+			g.SatisfiedShare = math.Round(float64(g.Ratings[1]+g.Ratings[2])/float64(rated)*1000) / 1000
+		}
+	}
+	return st
+}
+
+func grow(b []uint32, n int) []uint32 {
+	if cap(b) < n {
+		return make([]uint32, n)
+	}
+	return b[:n]
+}
+
+// median of ms (reordered), in seconds to a tenth: the middle sample, the
+// mean of the two middle ones for an even count; 0 for none.
+func median(ms []uint32) float64 {
+	n := len(ms)
+	if n == 0 {
+		return 0
+	}
+	hi := float64(nth(ms, n/2))
+	v := hi
+	if n%2 == 0 {
+		v = (float64(slices.Max(ms[:n/2])) + hi) / 2 // nth left the smaller ones before n/2
+	}
+	return math.Round(v/100) / 10
+}
+
+// p90 of ms (reordered), nearest-rank, in whole seconds; 0 for none.
+func p90(ms []uint32) int {
+	if len(ms) == 0 {
+		return 0
+	}
+	rank := int(math.Ceil(0.9 * float64(len(ms))))
+	return int((nth(ms, max(rank, 1)-1) + 500) / 1000)
+}
+
+// nth reorders a so that a[k] is the value a sorted a would have there,
+// with no greater value before it and no smaller after; it returns a[k].
+func nth(a []uint32, k int) uint32 {
+	lo, hi := 0, len(a)-1
+	for lo < hi {
+		// Median of three as the pivot keeps sorted input linear.
+		mid := lo + (hi-lo)/2
+		if a[mid] < a[lo] {
+			a[mid], a[lo] = a[lo], a[mid]
+		}
+		if a[hi] < a[lo] {
+			a[hi], a[lo] = a[lo], a[hi]
+		}
+		if a[hi] < a[mid] {
+			a[hi], a[mid] = a[mid], a[hi]
+		}
+		pivot := a[mid]
+		i, j := lo, hi
+		for i <= j {
+			for a[i] < pivot {
+				i++
+			}
+			for a[j] > pivot {
+				j--
+			}
+			if i <= j {
+				a[i], a[j] = a[j], a[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return a[k]
+		}
+	}
+	return a[k]
+}
