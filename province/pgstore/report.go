@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -347,47 +348,25 @@ func (db *DB) Report(ctx context.Context, o ReportOpts) (Report, error) {
 	if err != nil {
 		return r, fmt.Errorf("pgstore: report: %w", err)
 	}
-	// Groups of one grouping are numbered 0..n-1; each ticket is in one.
-	type grouping struct {
-		n  int
-		of func(d *dayBlob, rec *record) int
-		// out (of the field the ticket left) for TransfersOut; -1: none kept.
-		out func(d *dayBlob, rec *record) int
+	if max(len(o.Centers), len(fieldNames), len(counterKeys)+1, len(dayNames)) > maxGroups {
+		return r, fmt.Errorf("pgstore: report: more than %d centers, fields, counters or days", maxGroups)
 	}
-	C, F, K, D := len(o.Centers), len(fieldNames), len(counterKeys), len(dayNames)
-	gs := []grouping{
-		{n: 1, of: func(*dayBlob, *record) int { return 0 }, out: func(*dayBlob, *record) int { return 0 }},
-		{n: C, of: func(d *dayBlob, _ *record) int { return d.center }, out: func(d *dayBlob, _ *record) int { return d.center }},
-		{n: F, of: func(d *dayBlob, rec *record) int { return d.fields[rec.field] },
-			out: func(d *dayBlob, rec *record) int { return d.fields[rec.origin] }},
-		{n: K + 1, of: func(d *dayBlob, rec *record) int {
-			if rec.counter == 0 {
-				return K
-			}
-			return d.counters[rec.counter-1]
-		}},
-		{n: 25, of: func(_ *dayBlob, rec *record) int { return min(int(rec.hour), 24) }},
-		{n: D, of: func(d *dayBlob, _ *record) int { return d.day }},
-	}
-	var scratch aggScratch
-	results := make([][]Stats, len(gs))
-	for i, g := range gs {
-		results[i] = aggregate(days, g.n, g.of, g.out, &scratch)
-	}
-	r.Total = results[0][0]
+	results := aggregateAll(days, len(o.Centers), len(fieldNames), len(counterKeys), len(dayNames))
+	K := len(counterKeys)
+	r.Total = results[byTotal][0]
 	for i, c := range o.Centers {
-		r.Centers = append(r.Centers, Row{Key: c.ID, Name: c.Name, Stats: results[1][i]})
+		r.Centers = append(r.Centers, Row{Key: c.ID, Name: c.Name, Stats: results[byCenter][i]})
 	}
-	r.Fields = sortedRows(fieldNames, results[2], func(a, b string) int { return cmp.Compare(a, b) })
+	r.Fields = sortedRows(fieldNames, results[byField], func(a, b string) int { return cmp.Compare(a, b) })
 	for i, k := range counterKeys {
-		r.Counters = append(r.Counters, Row{Center: k[0], Key: k[1], Name: k[1], Stats: results[3][i]})
+		r.Counters = append(r.Counters, Row{Center: k[0], Key: k[1], Name: k[1], Stats: results[byCounter][i]})
 	}
 	slices.SortFunc(r.Counters, func(a, b Row) int {
 		return cmp.Or(cmp.Compare(centerIdx[a.Center], centerIdx[b.Center]), natural(a.Key, b.Key))
 	})
-	r.NotCalled = results[3][K]
+	r.NotCalled = results[byCounter][K]
 	for h := range 25 {
-		if s := results[4][h]; s.Tickets > 0 {
+		if s := results[byHour][h]; s.Tickets > 0 {
 			key := fmt.Sprintf("%02d", h)
 			if h == 24 {
 				key = "--"
@@ -395,7 +374,7 @@ func (db *DB) Report(ctx context.Context, o ReportOpts) (Report, error) {
 			r.Hours = append(r.Hours, Row{Key: key, Name: key, Stats: s})
 		}
 	}
-	r.Days = sortedRows(dayNames, results[5], func(a, b string) int { return cmp.Compare(a, b) })
+	r.Days = sortedRows(dayNames, results[byDay], func(a, b string) int { return cmp.Compare(a, b) })
 	if r.Centers == nil {
 		r.Centers = []Row{}
 	}
@@ -424,157 +403,209 @@ type dayBlob struct {
 	recs             []byte
 }
 
-type aggScratch struct{ waits, services []uint32 }
+// Groupings of the report: each ticket is in one group of each.
+const (
+	byTotal = iota
+	byCenter
+	byField
+	byCounter // the counter's group, or the last one (K) for none
+	byHour    // 0..23, and 24 for no time of issue
+	byDay
+	groupings
+)
 
-// aggregate computes the stats of n groups, of giving each ticket's group
-// and out (when not nil) the group a transferred ticket left. Counts take
-// one pass; the times a second that lays each group's samples side by side,
-// then a selection in each group (linear, not a sort).
-func aggregate(days []dayBlob, n int, of, out func(*dayBlob, *record) int, s *aggScratch) []Stats {
-	st := make([]Stats, n)
+// sample is a wait or a service with the groups of its ticket (but the
+// total's, always 0).
+type sample struct {
+	ms uint32
+	g  [groupings - 1]uint16
+}
+
+// maxGroups bounds the groups of one grouping (sample.g).
+const maxGroups = math.MaxUint16
+
+// aggregateAll computes every grouping's stats. One pass counts and takes
+// the samples with their groups; each kind of sample (waits, services) is
+// then radix-sorted once and read in order, so each group's k-th sample is
+// where its count of samples seen reaches k: exact percentiles of every
+// group of every grouping in linear time. Waits and services go side by
+// side on this machine's two cores.
+func aggregateAll(days []dayBlob, centers, fields, counters, nDays int) [groupings][]Stats {
+	sizes := [groupings]int{1, centers, fields, counters + 1, 25, nDays}
+	var st [groupings][]Stats
+	for g := range st {
+		st[g] = make([]Stats, sizes[g])
+	}
+	n := 0
+	for i := range days {
+		n += len(days[i].recs) / recordSize
+	}
+	waits, services := make([]sample, 0, n), make([]sample, 0, n)
 	for i := range days {
 		d := &days[i]
 		for p := 0; p+recordSize <= len(d.recs); p += recordSize {
 			rec := readRecord(d.recs[p:])
-			g := &st[of(d, &rec)]
-			g.Tickets++
-			switch rec.outcome {
-			case outServed:
-				g.Served++
-			case outNoShow:
-				g.NoShows++
-			case outCancelled:
-				g.Cancelled++
-			case outWaiting:
-				g.Open++
-				g.Waiting++
-			default:
-				g.Open++
+			counter := counters
+			if rec.counter != 0 {
+				counter = d.counters[rec.counter-1]
 			}
-			if rec.origin != rec.field {
-				g.TransfersIn++
-				if out != nil {
-					st[out(d, &rec)].TransfersOut++
+			ids := [groupings]int{0, d.center, d.fields[rec.field], counter, min(int(rec.hour), 24), d.day}
+			moved := rec.origin != rec.field
+			for g, x := range ids {
+				c := &st[g][x]
+				c.Tickets++
+				switch rec.outcome {
+				case outServed:
+					c.Served++
+				case outNoShow:
+					c.NoShows++
+				case outCancelled:
+					c.Cancelled++
+				case outWaiting:
+					c.Open++
+					c.Waiting++
+				default:
+					c.Open++
+				}
+				if moved {
+					c.TransfersIn++
+				}
+				if rec.rating >= 1 {
+					c.Ratings[rec.rating-1]++
 				}
 			}
+			if moved { // out of the field it left: in that field's, its center's and the total's rows
+				st[byTotal][0].TransfersOut++
+				st[byCenter][d.center].TransfersOut++
+				st[byField][d.fields[rec.origin]].TransfersOut++
+			}
+			var sg [groupings - 1]uint16
+			for g := 1; g < groupings; g++ {
+				sg[g-1] = uint16(ids[g])
+			}
 			if rec.wait != noTime {
-				g.Waits++
+				waits = append(waits, sample{ms: rec.wait, g: sg})
 			}
 			if rec.service != noTime {
-				g.Services++
-			}
-			if rec.rating >= 1 {
-				g.Ratings[rec.rating-1]++
+				services = append(services, sample{ms: rec.service, g: sg})
 			}
 		}
 	}
-	wOff, sOff := make([]int, n+1), make([]int, n+1)
-	for i := range st {
-		wOff[i+1] = wOff[i] + st[i].Waits
-		sOff[i+1] = sOff[i] + st[i].Services
-	}
-	s.waits = grow(s.waits, wOff[n])
-	s.services = grow(s.services, sOff[n])
-	wAt, sAt := slices.Clone(wOff[:n]), slices.Clone(sOff[:n])
-	for i := range days {
-		d := &days[i]
-		for p := 0; p+recordSize <= len(d.recs); p += recordSize {
-			rec := readRecord(d.recs[p:])
-			g := of(d, &rec)
-			if rec.wait != noTime {
-				s.waits[wAt[g]] = rec.wait
-				wAt[g]++
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		percentiles(waits, &st, func(c *Stats) *int { return &c.Waits },
+			func(c *Stats, med float64, p90 int) { c.WaitMedianS, c.WaitP90S = med, p90 })
+	}()
+	go func() {
+		defer wg.Done()
+		percentiles(services, &st, func(c *Stats) *int { return &c.Services },
+			func(c *Stats, med float64, p90 int) { c.ServiceMedianS, c.ServiceP90S = med, p90 })
+	}()
+	wg.Wait()
+	for g := range st {
+		for i := range st[g] {
+			c := &st[g][i]
+			if rated := c.Ratings[0] + c.Ratings[1] + c.Ratings[2]; rated > 0 {
+				sum := c.Ratings[0] + 2*c.Ratings[1] + 3*c.Ratings[2]
+				c.RatingAverage = math.Round(float64(sum)/float64(rated)*100) / 100
+				c.SatisfiedShare = math.Round(float64(c.Ratings[1]+c.Ratings[2])/float64(rated)*1000) / 1000
 			}
-			if rec.service != noTime {
-				s.services[sAt[g]] = rec.service
-				sAt[g]++
-			}
-		}
-	}
-	for i := range st {
-		g := &st[i]
-		g.WaitMedianS, g.WaitP90S = median(s.waits[wOff[i]:wOff[i+1]]), p90(s.waits[wOff[i]:wOff[i+1]])
-		g.ServiceMedianS, g.ServiceP90S = median(s.services[sOff[i]:sOff[i+1]]), p90(s.services[sOff[i]:sOff[i+1]])
-		rated := g.Ratings[0] + g.Ratings[1] + g.Ratings[2]
-		if rated > 0 {
-			sum := g.Ratings[0] + 2*g.Ratings[1] + 3*g.Ratings[2]
-			g.RatingAverage = math.Round(float64(sum)/float64(rated)*100) / 100
-			g.SatisfiedShare = math.Round(float64(g.Ratings[1]+g.Ratings[2])/float64(rated)*1000) / 1000
 		}
 	}
 	return st
 }
 
-func grow(b []uint32, n int) []uint32 {
-	if cap(b) < n {
-		return make([]uint32, n)
+// percentiles sets, in every group of st, the count of samples (count) and
+// their median and 90th percentile (set): the median the middle sample or
+// the mean of the two middle ones, in seconds to a tenth; the 90th
+// percentile nearest-rank, in whole seconds.
+func percentiles(ss []sample, st *[groupings][]Stats, count func(*Stats) *int, set func(*Stats, float64, int)) {
+	type ranks struct {
+		seen, lo, hi, p90 int
+		vlo, vhi, v90     uint32
 	}
-	return b[:n]
-}
-
-// median of ms (reordered), in seconds to a tenth: the middle sample, the
-// mean of the two middle ones for an even count; 0 for none.
-func median(ms []uint32) float64 {
-	n := len(ms)
-	if n == 0 {
-		return 0
+	var rk [groupings][]ranks
+	for g := range st {
+		rk[g] = make([]ranks, len(st[g]))
 	}
-	hi := float64(nth(ms, n/2))
-	v := hi
-	if n%2 == 0 {
-		v = (float64(slices.Max(ms[:n/2])) + hi) / 2 // nth left the smaller ones before n/2
-	}
-	return math.Round(v/100) / 10
-}
-
-// p90 of ms (reordered), nearest-rank, in whole seconds; 0 for none.
-func p90(ms []uint32) int {
-	if len(ms) == 0 {
-		return 0
-	}
-	rank := int(math.Ceil(0.9 * float64(len(ms))))
-	return int((nth(ms, max(rank, 1)-1) + 500) / 1000)
-}
-
-// nth reorders a so that a[k] is the value a sorted a would have there,
-// with no greater value before it and no smaller after; it returns a[k].
-func nth(a []uint32, k int) uint32 {
-	lo, hi := 0, len(a)-1
-	for lo < hi {
-		// Median of three as the pivot keeps sorted input linear.
-		mid := lo + (hi-lo)/2
-		if a[mid] < a[lo] {
-			a[mid], a[lo] = a[lo], a[mid]
+	for _, s := range ss {
+		*count(&st[byTotal][0])++
+		for g := 1; g < groupings; g++ {
+			*count(&st[g][s.g[g-1]])++
 		}
-		if a[hi] < a[lo] {
-			a[hi], a[lo] = a[lo], a[hi]
-		}
-		if a[hi] < a[mid] {
-			a[hi], a[mid] = a[mid], a[hi]
-		}
-		pivot := a[mid]
-		i, j := lo, hi
-		for i <= j {
-			for a[i] < pivot {
-				i++
-			}
-			for a[j] > pivot {
-				j--
-			}
-			if i <= j {
-				a[i], a[j] = a[j], a[i]
-				i++
-				j--
+	}
+	for g := range st {
+		for i := range st[g] {
+			n := *count(&st[g][i])
+			r := &rk[g][i]
+			r.hi, r.lo, r.p90 = n/2, n/2, int(math.Ceil(0.9*float64(n)))-1
+			if n%2 == 0 {
+				r.lo = n/2 - 1
 			}
 		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return a[k]
+	}
+	radixSort(ss)
+	take := func(r *ranks, v uint32) {
+		if r.seen == r.lo {
+			r.vlo = v
+		}
+		if r.seen == r.hi {
+			r.vhi = v
+		}
+		if r.seen == r.p90 {
+			r.v90 = v
+		}
+		r.seen++
+	}
+	for _, s := range ss {
+		take(&rk[byTotal][0], s.ms)
+		for g := 1; g < groupings; g++ {
+			take(&rk[g][s.g[g-1]], s.ms)
 		}
 	}
-	return a[k]
+	for g := range st {
+		for i := range st[g] {
+			r := &rk[g][i]
+			if r.seen == 0 {
+				continue
+			}
+			med := (float64(r.vlo) + float64(r.vhi)) / 2
+			set(&st[g][i], math.Round(med/100)/10, int((r.v90+500)/1000))
+		}
+	}
+}
+
+// radixSort sorts ss by ms: least significant digit first, 11 bits a pass,
+// a pass skipped when every sample has the same digit.
+func radixSort(ss []sample) {
+	if len(ss) == 0 {
+		return
+	}
+	buf := make([]sample, len(ss))
+	src, dst := ss, buf
+	for shift := 0; shift < 32; shift += 11 {
+		var count [1 << 11]int
+		for _, s := range src {
+			count[(s.ms>>shift)&(1<<11-1)]++
+		}
+		if count[(src[0].ms>>shift)&(1<<11-1)] == len(src) {
+			continue
+		}
+		at := 0
+		for i, c := range count {
+			count[i] = at
+			at += c
+		}
+		for _, s := range src {
+			d := (s.ms >> shift) & (1<<11 - 1)
+			dst[count[d]] = s
+			count[d]++
+		}
+		src, dst = dst, src
+	}
+	if &src[0] != &ss[0] {
+		copy(ss, src)
+	}
 }

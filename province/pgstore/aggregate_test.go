@@ -1,0 +1,39 @@
+package pgstore
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// synthetic is centers × days of perDay records: eight fields, ten
+// counters, waits up to an hour and services up to half an hour.
+func synthetic(centers, days, perDay int) []dayBlob {
+	r := rand.New(rand.NewPCG(1, 2))
+	var out []dayBlob
+	for c := range centers {
+		for d := range days {
+			b := dayBlob{center: c, day: d, fields: []int{0, 1, 2, 3, 4, 5, 6, 7}}
+			for k := range 10 {
+				b.counters = append(b.counters, c*10+k)
+			}
+			for i := range perDay {
+				rec := record{hour: uint8(7 + i*10/perDay), field: uint8(i % 8), counter: uint8(1 + i%10),
+					outcome: outServed, rating: uint8(i % 4), wait: r.Uint32N(3600000), service: r.Uint32N(1800000)}
+				rec.origin = rec.field
+				b.recs = rec.append(b.recs)
+			}
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// BenchmarkAggregate is the Go side of a month's report of 100 centers at
+// 1,000 tickets a day, without the database.
+func BenchmarkAggregate(b *testing.B) {
+	days := synthetic(100, 30, 1000)
+	names := make([]Named, 100)
+	for b.Loop() {
+		aggregateAll(days, len(names), 8, 1000, 30)
+	}
+}
