@@ -144,7 +144,7 @@ func (db *DB) Ingest(ctx context.Context, center string, events []queue.Event) (
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return fmt.Errorf("pgstore: ingest %s: %w", center, err)
 		}
-		if err := db.rebuildDays(ctx, tx, center, distinct(tr.day)); err != nil {
+		if err := db.updateReport(ctx, tx, center, tr.id, distinct(tr.day)); err != nil {
 			return err
 		}
 		c, err := contiguous(ctx, tx, center, uint64(cont), uint64(last), er.seq)

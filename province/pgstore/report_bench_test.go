@@ -94,12 +94,50 @@ func BenchmarkProvinceReport(b *testing.B) {
 					b.Fatalf("%d tickets, want %d", r.Total.Tickets, len(sub.centers)*days*perDay)
 				}
 			}
-			slices.Sort(took)
-			q := func(p float64) float64 {
-				return float64(took[min(len(took)-1, int(p*float64(len(took))))].Microseconds()) / 1000
-			}
-			b.ReportMetric(q(0.50), "p50-ms")
-			b.ReportMetric(q(0.99), "p99-ms")
+			quantiles(b, took)
 		})
 	}
+	// The read alone, and the read of a copy stored compressed (TOAST's
+	// default), to tell the database's part from the aggregation's.
+	if _, err := db.Pool().Exec(ctx, `CREATE TABLE report_days_compressed AS SELECT * FROM report_days`); err != nil {
+		b.Fatal(err)
+	}
+	for _, table := range []string{"report_days", "report_days_compressed"} {
+		b.Run("read/"+table, func(b *testing.B) {
+			var took []time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				rows, err := db.Pool().Query(ctx, `SELECT center, day, fields, counters, tickets FROM `+table+`
+					WHERE day >= '2026-11-01' AND day <= '2026-11-30'`)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n := 0
+				for rows.Next() {
+					var c, d string
+					var f, k []string
+					var t []byte
+					if err := rows.Scan(&c, &d, &f, &k, &t); err != nil {
+						b.Fatal(err)
+					}
+					n += len(t)
+				}
+				if rows.Err() != nil || n == 0 {
+					b.Fatal(rows.Err(), n)
+				}
+				took = append(took, time.Since(t0))
+			}
+			quantiles(b, took)
+		})
+	}
+}
+
+// quantiles reports the p50 and p99 of took.
+func quantiles(b *testing.B, took []time.Duration) {
+	slices.Sort(took)
+	q := func(p float64) float64 {
+		return float64(took[min(len(took)-1, int(p*float64(len(took))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(q(0.50), "p50-ms")
+	b.ReportMetric(q(0.99), "p99-ms")
 }

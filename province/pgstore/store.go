@@ -154,7 +154,7 @@ func (s *centerStore) Apply(ctx context.Context, changes []queue.Change) error {
 		for _, id := range order {
 			days = append(days, latest[id].Day)
 		}
-		if err := s.db.rebuildDays(ctx, tx, s.center, distinct(days)); err != nil {
+		if err := s.db.updateReport(ctx, tx, s.center, order, distinct(days)); err != nil {
 			return err
 		}
 		c, err := contiguous(ctx, tx, s.center, uint64(cont), uint64(last), er.seq)
