@@ -582,6 +582,12 @@ func aggregateAll(days []dayBlob, centers, fields, counters, nDays int) [groupin
 				if moved {
 					c.TransfersIn++
 				}
+				if rec.wait != noTime {
+					c.Waits++
+				}
+				if rec.service != noTime {
+					c.Services++
+				}
 				if rec.rating >= 1 {
 					c.Ratings[rec.rating-1]++
 				}
@@ -629,8 +635,8 @@ func aggregateAll(days []dayBlob, centers, fields, counters, nDays int) [groupin
 	return st
 }
 
-// percentiles sets, in every group of st, the count of samples (count) and
-// their median and 90th percentile (set): the median the middle sample or
+// percentiles sets, in every group of st, the median and 90th percentile
+// (set) of its samples in ss, as many as count says: the median the middle sample or
 // the mean of the two middle ones, in seconds to a tenth; the 90th
 // percentile nearest-rank, in whole seconds.
 func percentiles(ss []sample, st *[groupings][]Stats, count func(*Stats) *int, set func(*Stats, float64, int)) {
@@ -641,12 +647,6 @@ func percentiles(ss []sample, st *[groupings][]Stats, count func(*Stats) *int, s
 	var rk [groupings][]ranks
 	for g := range st {
 		rk[g] = make([]ranks, len(st[g]))
-	}
-	for _, s := range ss {
-		*count(&st[byTotal][0])++
-		for g := 1; g < groupings; g++ {
-			*count(&st[g][s.g[g-1]])++
-		}
 	}
 	for g := range st {
 		for i := range st[g] {
