@@ -27,12 +27,14 @@ import (
 //
 // Why records and not counts with a histogram: every figure stays exact
 // (medians and 90th percentiles to the millisecond, like a center's own
-// report) and a month of 100 centers at 1,000 tickets a day is 3,000 rows
-// and about 48 MB read in one query; measured, that and the aggregation in
-// Go take a fraction of the 1 s goal (docs/BENCHMARKS.md, "Province
-// report"), while exact percentile_cont over the 3 million ticket rows took
-// several seconds, and a histogram compact enough to help (a few dozen
-// buckets per center, day and group) would have cost the figures' precision.
+// report), and a month of 100 centers at 1,000 tickets a day is 3,000 rows
+// read in one query, not 3 million. A histogram saves nothing at this size:
+// per-second buckets of one center's day are about as many as its tickets,
+// and buckets coarse enough to be fewer (a few dozen per center, day and
+// group) would cost the figures' precision. Aggregate then reads the
+// records once for the counts and sorts each kind of sample once for the
+// percentiles of every group. Measured: docs/BENCHMARKS.md, "Province
+// report".
 //
 // The figures have the definitions of a center's report (kiosk/report),
 // written again here because the hub does not import a center's packages:

@@ -387,3 +387,22 @@ func TestReportRebuildsStaleDaysOnOpen(t *testing.T) {
 		t.Fatalf("after Open:\n got %+v\nwant %+v", after, before)
 	}
 }
+
+// Tickets whose numbers the records cannot tell apart (above 65535, equal
+// modulo 65536) are still each counted once, updated in place.
+func TestReportTicketsBeyondTheRecordKey(t *testing.T) {
+	db := open(t)
+	evs, _ := extra("c3", "2026-11-21", 0)
+	a, b := evs[0], evs[1]
+	a.Ticket.Seq, a.Ticket.ID = 70000, "big-1"
+	b.Ticket.Seq, b.Ticket.ID = 70000+65536, "big-2"
+	ingest(t, db, "c3", []queue.Event{a})
+	ingest(t, db, "c3", []queue.Event{b})
+	later := a
+	later.Seq, later.Ticket.State, later.Ticket.DoneAt = 3, queue.NoShow, a.Ticket.CalledAt.Add(time.Minute)
+	ingest(t, db, "c3", []queue.Event{later})
+	r := report(t, db, pgstore.ReportOpts{From: "2026-11-21", To: "2026-11-21", Centers: twoCenters[2:]})
+	if r.Total.Tickets != 2 || r.Total.NoShows != 1 || r.Total.Served != 1 {
+		t.Fatalf("total %+v, want 2 tickets: one no-show, one served", r.Total)
+	}
+}
