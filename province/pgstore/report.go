@@ -424,7 +424,7 @@ func (db *DB) Report(ctx context.Context, o ReportOpts) (Report, error) {
 	if err != nil {
 		return r, fmt.Errorf("pgstore: report: %w", err)
 	}
-	var days []dayBlob
+	acc := &accumulator{}
 	var dayNames, fieldNames []string
 	var counterKeys [][2]string
 	dayIdx, fieldIdx, counterIdx := map[string]int{}, map[string]int{}, map[[2]string]int{}
@@ -455,30 +455,28 @@ func (db *DB) Report(ctx context.Context, o ReportOpts) (Report, error) {
 			}
 			d.counters = append(d.counters, i)
 		}
-		recs = nil // the next row gets its own slice
-		days = append(days, d)
+		if max(len(o.Centers), len(fieldNames), len(counterKeys)+1) > maxGroups || len(dayNames) >= maxDays {
+			return fmt.Errorf("more than %d centers, fields or counters, or %d days", maxGroups, maxDays-1)
+		}
+		acc.add(&d) // while the next rows come
 		return nil
 	})
 	if err != nil {
 		return r, fmt.Errorf("pgstore: report: %w", err)
 	}
-	if max(len(o.Centers), len(fieldNames), len(counterKeys)+1, len(dayNames)) > maxGroups {
-		return r, fmt.Errorf("pgstore: report: more than %d centers, fields, counters or days", maxGroups)
-	}
-	results := aggregateAll(days, len(o.Centers), len(fieldNames), len(counterKeys), len(dayNames))
-	K := len(counterKeys)
+	results := acc.finish([groupings]int{1, len(o.Centers), len(fieldNames), len(counterKeys) + 1, 25, len(dayNames)})
 	r.Total = results[byTotal][0]
 	for i, c := range o.Centers {
 		r.Centers = append(r.Centers, Row{Key: c.ID, Name: c.Name, Stats: results[byCenter][i]})
 	}
 	r.Fields = sortedRows(fieldNames, results[byField], func(a, b string) int { return cmp.Compare(a, b) })
 	for i, k := range counterKeys {
-		r.Counters = append(r.Counters, Row{Center: k[0], Key: k[1], Name: k[1], Stats: results[byCounter][i]})
+		r.Counters = append(r.Counters, Row{Center: k[0], Key: k[1], Name: k[1], Stats: results[byCounter][i+1]})
 	}
 	slices.SortFunc(r.Counters, func(a, b Row) int {
 		return cmp.Or(cmp.Compare(centerIdx[a.Center], centerIdx[b.Center]), natural(a.Key, b.Key))
 	})
-	r.NotCalled = results[byCounter][K]
+	r.NotCalled = results[byCounter][0]
 	for h := range 25 {
 		if s := results[byHour][h]; s.Tickets > 0 {
 			key := fmt.Sprintf("%02d", h)
@@ -522,95 +520,121 @@ const (
 	byTotal = iota
 	byCenter
 	byField
-	byCounter // the counter's group, or the last one (K) for none
+	byCounter // 0 for none, else the counter's index + 1
 	byHour    // 0..23, and 24 for no time of issue
 	byDay
 	groupings
 )
 
-// sample is a wait or a service with the groups of its ticket (but the
-// total's, always 0).
+// sample is a wait or a service with the groups of its ticket: center,
+// field, counter, and hour and day together (hour<<11 | day), the total's
+// being always 0. Twelve bytes: the samples of a province's month are tens
+// of megabytes, and their size is most of the time it takes to read them.
 type sample struct {
 	ms uint32
-	g  [groupings - 1]uint16
+	g  [4]uint16
 }
+
+// maxDays bounds the days of a report (11 bits of sample.g[3]).
+const maxDays = 1 << 11
 
 // maxGroups bounds the groups of one grouping (sample.g).
 const maxGroups = math.MaxUint16
 
-// aggregateAll computes every grouping's stats. One pass counts and takes
-// the samples with their groups; each kind of sample (waits, services) is
-// then radix-sorted once and read in order, so each group's k-th sample is
-// where its count of samples seen reaches k: exact percentiles of every
-// group of every grouping in linear time. Waits and services go side by
-// side on this machine's two cores.
-func aggregateAll(days []dayBlob, centers, fields, counters, nDays int) [groupings][]Stats {
-	sizes := [groupings]int{1, centers, fields, counters + 1, 25, nDays}
-	var st [groupings][]Stats
-	for g := range st {
-		st[g] = make([]Stats, sizes[g])
+// accumulator computes every grouping's stats from the report's rows. add
+// counts each record and takes its samples with their groups, as the rows
+// arrive; finish radix-sorts each kind of sample (waits, services) once and
+// reads it in order, so each group's k-th sample is where its count of
+// samples seen reaches k: exact percentiles of every group of every grouping
+// in linear time, waits and services side by side on this machine's two
+// cores.
+type accumulator struct {
+	st              [groupings][]Stats
+	waits, services []sample
+}
+
+// fit makes st[g] hold index x.
+func (a *accumulator) fit(g, x int) {
+	if n := x + 1 - len(a.st[g]); n > 0 {
+		a.st[g] = append(a.st[g], make([]Stats, n)...)
 	}
-	n := 0
-	for i := range days {
-		n += len(days[i].recs) / recordSize
+}
+
+func (a *accumulator) add(d *dayBlob) {
+	a.fit(byTotal, 0)
+	a.fit(byCenter, d.center)
+	a.fit(byHour, 24)
+	a.fit(byDay, d.day)
+	for _, f := range d.fields {
+		a.fit(byField, f)
 	}
-	waits, services := make([]sample, 0, n), make([]sample, 0, n)
-	for i := range days {
-		d := &days[i]
-		for p := 0; p+recordSize <= len(d.recs); p += recordSize {
-			rec := readRecord(d.recs[p:])
-			counter := counters
-			if rec.counter != 0 {
-				counter = d.counters[rec.counter-1]
+	a.fit(byCounter, 0)
+	for _, c := range d.counters {
+		a.fit(byCounter, c+1)
+	}
+	st := &a.st
+	for p := 0; p+recordSize <= len(d.recs); p += recordSize {
+		rec := readRecord(d.recs[p:])
+		counter := 0
+		if rec.counter != 0 {
+			counter = d.counters[rec.counter-1] + 1
+		}
+		ids := [groupings]int{0, d.center, d.fields[rec.field], counter, min(int(rec.hour), 24), d.day}
+		moved := rec.origin != rec.field
+		for g, x := range ids {
+			c := &st[g][x]
+			c.Tickets++
+			switch rec.outcome {
+			case outServed:
+				c.Served++
+			case outNoShow:
+				c.NoShows++
+			case outCancelled:
+				c.Cancelled++
+			case outWaiting:
+				c.Open++
+				c.Waiting++
+			default:
+				c.Open++
 			}
-			ids := [groupings]int{0, d.center, d.fields[rec.field], counter, min(int(rec.hour), 24), d.day}
-			moved := rec.origin != rec.field
-			for g, x := range ids {
-				c := &st[g][x]
-				c.Tickets++
-				switch rec.outcome {
-				case outServed:
-					c.Served++
-				case outNoShow:
-					c.NoShows++
-				case outCancelled:
-					c.Cancelled++
-				case outWaiting:
-					c.Open++
-					c.Waiting++
-				default:
-					c.Open++
-				}
-				if moved {
-					c.TransfersIn++
-				}
-				if rec.wait != noTime {
-					c.Waits++
-				}
-				if rec.service != noTime {
-					c.Services++
-				}
-				if rec.rating >= 1 {
-					c.Ratings[rec.rating-1]++
-				}
-			}
-			if moved { // out of the field it left: in that field's, its center's and the total's rows
-				st[byTotal][0].TransfersOut++
-				st[byCenter][d.center].TransfersOut++
-				st[byField][d.fields[rec.origin]].TransfersOut++
-			}
-			var sg [groupings - 1]uint16
-			for g := 1; g < groupings; g++ {
-				sg[g-1] = uint16(ids[g])
+			if moved {
+				c.TransfersIn++
 			}
 			if rec.wait != noTime {
-				waits = append(waits, sample{ms: rec.wait, g: sg})
+				c.Waits++
 			}
 			if rec.service != noTime {
-				services = append(services, sample{ms: rec.service, g: sg})
+				c.Services++
+			}
+			if rec.rating >= 1 {
+				c.Ratings[rec.rating-1]++
 			}
 		}
+		if moved { // out of the field it left: in that field's, its center's and the total's rows
+			st[byTotal][0].TransfersOut++
+			st[byCenter][d.center].TransfersOut++
+			st[byField][d.fields[rec.origin]].TransfersOut++
+		}
+		sg := [4]uint16{uint16(ids[byCenter]), uint16(ids[byField]), uint16(ids[byCounter]),
+			uint16(ids[byHour]<<11 | ids[byDay])}
+		if rec.wait != noTime {
+			a.waits = append(a.waits, sample{ms: rec.wait, g: sg})
+		}
+		if rec.service != noTime {
+			a.services = append(a.services, sample{ms: rec.service, g: sg})
+		}
 	}
+}
+
+// finish returns the stats, each grouping g with sizes[g] groups.
+func (a *accumulator) finish(sizes [groupings]int) [groupings][]Stats {
+	for g, n := range sizes {
+		if n > 0 {
+			a.fit(g, n-1)
+		}
+	}
+	st := a.st
+	waits, services := a.waits, a.services
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
@@ -675,9 +699,11 @@ func percentiles(ss []sample, st *[groupings][]Stats, count func(*Stats) *int, s
 	}
 	for _, s := range ss {
 		take(&rk[byTotal][0], s.ms)
-		for g := 1; g < groupings; g++ {
-			take(&rk[g][s.g[g-1]], s.ms)
-		}
+		take(&rk[byCenter][s.g[0]], s.ms)
+		take(&rk[byField][s.g[1]], s.ms)
+		take(&rk[byCounter][s.g[2]], s.ms)
+		take(&rk[byHour][s.g[3]>>11], s.ms)
+		take(&rk[byDay][s.g[3]&(maxDays-1)], s.ms)
 	}
 	for g := range st {
 		for i := range st[g] {
