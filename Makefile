@@ -51,7 +51,7 @@ lint: ## gofmt check, go vet, staticcheck, and the import rules between packages
 bench: build ## load generator (group commit vs one commit per ticket) and Go benchmarks; see docs/BENCHMARKS.md
 	$(GO) build -o bin/motcua-load ./cmd/motcua-load
 	bin/motcua-load --spawn $(BIN) --config configs/bench.yaml
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./... # the province report loads 3 million tickets first
 
 vet: ## go vet
 	$(GO) vet ./...
