@@ -208,6 +208,13 @@ func TestReportAPI(t *testing.T) {
 	if len(m.Centers) != 1 || m.Centers[0].Key != "c1" || m.Total.Tickets != 7 {
 		t.Fatalf("manager of c1 got centers %+v, total %d", m.Centers, m.Total.Tickets)
 	}
+	// A range without tickets: every list empty, none null.
+	code, _, body = get(t, base, admin, "/api/v1/reports?from=2026-10-01&to=2026-10-31")
+	for _, k := range []string{`"centers":[{`, `"fields":[]`, `"counters":[]`, `"hours":[]`, `"days":[]`} {
+		if code != 200 || !strings.Contains(string(body), k) {
+			t.Fatalf("empty range: %d, %s not in %s", code, k, body)
+		}
+	}
 	code, _, body = get(t, base, admin, "/api/v1/reports?from=2026-11-21&to=2026-11-21&center=c2")
 	var one reportBody
 	if err := json.Unmarshal(body, &one); code != 200 || err != nil || len(one.Centers) != 1 || one.Total.Tickets != 1 {

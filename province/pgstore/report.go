@@ -487,8 +487,10 @@ func (db *DB) Report(ctx context.Context, o ReportOpts) (Report, error) {
 		}
 	}
 	r.Days = sortedRows(dayNames, results[byDay], func(a, b string) int { return cmp.Compare(a, b) })
-	if r.Centers == nil {
-		r.Centers = []Row{}
+	for _, rows := range []*[]Row{&r.Centers, &r.Counters, &r.Hours} {
+		if *rows == nil {
+			*rows = []Row{} // [] in JSON, not null
+		}
 	}
 	return r, nil
 }
