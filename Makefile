@@ -53,7 +53,7 @@ bench: build ## load generator (group commit vs one commit per ticket; hub link 
 	bin/motcua-load --spawn $(BIN) --config configs/bench.yaml
 	bin/motcua-load --link --spawn $(BIN) --config configs/bench.yaml
 	$(GO) test -run '^$$' -bench Fleet -benchtime 1x -timeout 30m ./province/fleetbench/
-	$(GO) test -run '^$$' -bench . -benchmem $$($(GO) list ./... | grep -v /province/fleetbench)
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m $$($(GO) list ./... | grep -v /province/fleetbench) # the province report loads 3 million tickets first
 
 vet: ## go vet
 	$(GO) vet ./...
