@@ -67,8 +67,8 @@ func Start(o Opts) (*Server, error) {
 		// send it again, so a power cut must not take it (JetStream's
 		// default writes to disk every 2 minutes).
 		SyncAlways: true,
-		Nkeys:  users,
-		NoSigs: true, NoLog: true,
+		Nkeys:      users,
+		NoSigs:     true, NoLog: true,
 		// A commune link may stall for a while without being gone.
 		PingInterval: 20 * time.Second, MaxPingsOut: 3,
 		MaxPayload: 4 << 20,
