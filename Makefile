@@ -48,10 +48,12 @@ lint: ## gofmt check, go vet, staticcheck, and the import rules between packages
 	$(GO) run $(STATICCHECK) ./...
 	@scripts/check-imports.sh
 
-bench: build ## load generator (group commit vs one commit per ticket) and Go benchmarks; see docs/BENCHMARKS.md
+bench: build ## load generator (group commit vs one commit per ticket; hub link up, down, draining), the province fleet and Go benchmarks; see docs/BENCHMARKS.md
 	$(GO) build -o bin/motcua-load ./cmd/motcua-load
 	bin/motcua-load --spawn $(BIN) --config configs/bench.yaml
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	bin/motcua-load --link --spawn $(BIN) --config configs/bench.yaml
+	$(GO) test -run '^$$' -bench Fleet -benchtime 1x -timeout 30m ./province/fleetbench/
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m $$($(GO) list ./... | grep -v /province/fleetbench) # the province report loads 3 million tickets first
 
 vet: ## go vet
 	$(GO) vet ./...
@@ -63,5 +65,5 @@ fuzz: ## run each fuzz target for FUZZTIME (default 10s): scan payloads, upstrea
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./kiosk/lookup
 	$(GO) test -run '^$$' -fuzz '^FuzzMap$$' -fuzztime $(FUZZTIME) ./kiosk/dossier/upstream
 
-screens: ## refresh docs/screens: kiosk, console, rating, reports, lobby (both orientations), counter screen, phone ticket and receipt pages (headless Chromium)
-	MOTCUA_SCREENS=$(CURDIR)/docs/screens $(GO) test -count=1 -run '^TestScreenshots$$' ./cmd/motcua
+screens: ## refresh docs/screens: kiosk, console, rating, reports, lobby (both orientations), counter screen, phone ticket and receipt pages, the hub's fleet and center pages (headless Chromium)
+	MOTCUA_SCREENS=$(CURDIR)/docs/screens $(GO) test -count=1 -run '^(TestScreenshots|TestFleetPagesInTheBrowser)$$' ./cmd/motcua

@@ -5,6 +5,7 @@
 //
 //	motcua-load --url http://127.0.0.1:8080 [--clients 50] [--counters 4] [--duration 10s]
 //	motcua-load --spawn bin/motcua --config configs/bench.yaml
+//	motcua-load --link --spawn bin/motcua --config configs/bench.yaml [--hub-config configs/province/hub.yaml] [--pg URL]
 //	motcua-load --flood --spawn bin/motcua --config configs/bench.yaml [--flood-conns 20000] [--flood-logins 16]
 //
 // Tickets come only from a kiosk that proves which it is: the clients send a
@@ -17,6 +18,9 @@
 // With --spawn it starts motcua itself on a fresh data directory twice: once
 // as shipped (group commit) and once committing each change on its own
 // (--commit-batch 1), the baseline, and prints both with their ratio.
+// With --link it measures the center's ticket figures alone, then with a
+// hub section and `motcua hub` running (link up), stopped (down) and
+// started again with the backlog of the down run being sent (draining).
 // With --flood it opens connections (idle, some as screen websockets) from
 // several loopback addresses and floods logins with wrong passwords while it
 // samples /healthz from 127.0.0.1, and prints what was held, refused and the
@@ -56,6 +60,7 @@ type result struct {
 	refused                                int // 401 (no kiosk credential) or 429 (rate limited), if any was answered
 	elapsed                                time.Duration
 	lat, callLat                           []time.Duration
+	cpu                                    string // --link: the processes' CPU during the run
 }
 
 func (r result) rate() float64 { return float64(r.tickets) / r.elapsed.Seconds() }
@@ -86,6 +91,12 @@ func main() {
 	flag.IntVar(&o.clients, "clients", 50, "concurrent ticket clients")
 	flag.IntVar(&o.counters, "counters", 4, "counters calling next at the same time (staff canbo1…canboN, password demo)")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long each run lasts")
+	linkMode := flag.Bool("link", false, "instead: the ticket load alone, then with a hub link up, down and draining (--spawn BIN; starts `motcua hub` too)")
+	var l linkOpts
+	flag.StringVar(&l.hubConfig, "hub-config", "configs/province/hub.yaml", "--link: the hub's config (its database and NATS address are replaced for the run)")
+	flag.StringVar(&l.creds, "hub-credentials", "configs/province/c1.nk", "--link: the center's key at that hub")
+	flag.StringVar(&l.center, "hub-center", "c1", "--link: the center's id at that hub")
+	flag.StringVar(&l.pg, "pg", pgDefault(), "--link: PostgreSQL URL allowed to create a database (the run's, dropped after); default $MOTCUA_PG_URL")
 	floodMode := flag.Bool("flood", false, "instead of tickets: a connection and login flood while /healthz is sampled (loopback only)")
 	var f floodOpts
 	flag.IntVar(&f.attempts, "flood-conns", 20000, "--flood: connection attempts, held open until the end")
@@ -101,10 +112,28 @@ func main() {
 		}
 		return
 	}
+	if *linkMode {
+		if *spawn == "" {
+			fmt.Fprintln(os.Stderr, "motcua-load: --link needs --spawn BINARY")
+			os.Exit(2)
+		}
+		if err := linkCmd(o, l, *spawn, *config); err != nil {
+			fmt.Fprintln(os.Stderr, "motcua-load:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(o, *spawn, *config); err != nil {
 		fmt.Fprintln(os.Stderr, "motcua-load:", err)
 		os.Exit(1)
 	}
+}
+
+func pgDefault() string {
+	if u := os.Getenv("MOTCUA_PG_URL"); u != "" {
+		return u
+	}
+	return "postgres://postgres@127.0.0.1:5432/postgres"
 }
 
 func run(o opts, spawn, config string) error {

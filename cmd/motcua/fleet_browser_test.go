@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -72,10 +74,11 @@ func TestFleetPagesInTheBrowser(t *testing.T) {
 		t.Fatalf("the centers needing attention are not first:\n%s", strings.Join(rows, "\n"))
 	}
 	alerts := eval[string](t, b, `document.querySelector("#alerts").innerText`)
-	if !strings.Contains(alerts, "Xã Hai: Máy in kiosk1 hết giấy") || !strings.Contains(alerts, "Xã Một: Mất kết nối 30 phút") {
+	if !strings.Contains(alerts, "Xã Hai: Máy in kiosk1 hết giấy") || !strings.Contains(alerts, "Xã Một: Mất kết nối 30 phút") || !strings.Contains(rows[0]+rows[1], now.In(time.FixedZone("ICT", 7*3600)).Add(-30*time.Minute).Format("15:04")) {
 		t.Fatalf("alerts:\n%s", alerts)
 	}
 	checkAxe(t, b, axe, "hub fleet page")
+	fleetShot(t, b, "hub-fleet")
 
 	do(t, b, chromedp.Click(chromedp.CSS(`#centers a[href="/centers/c3"]`)))
 	afterNavigation(t, b, `document.querySelector("#name").textContent === "Xã Ba"`)
@@ -90,6 +93,23 @@ func TestFleetPagesInTheBrowser(t *testing.T) {
 		waitContains("#config-result", "Đã kiểm tra và gửi phiên bản 1"),
 		browsertest.WaitTrue(`document.querySelectorAll("#versions tr").length === 1`))
 	checkAxe(t, b, axe, "hub center page")
+	fleetShot(t, b, "hub-center")
+}
+
+// fleetShot writes the page to MOTCUA_SCREENS (make screens), if set.
+func fleetShot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("MOTCUA_SCREENS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // waitContains polls until the element's text holds text.

@@ -74,7 +74,7 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 	}
 	defer ln.Close()
 
-	db, err := pgstore.Open(ctx, cfg.Database, pgstore.Opts{})
+	db, err := pgstore.Open(ctx, cfg.Database, pgstore.Opts{Location: cfg.Location()})
 	if err != nil {
 		return fmt.Errorf("hub: %w", err)
 	}

@@ -63,8 +63,12 @@ func Start(o Opts) (*Server, error) {
 		ServerName: "motcua-hub",
 		Host:       host, Port: port,
 		JetStream: true, StoreDir: o.StoreDir,
-		Nkeys:  users,
-		NoSigs: true, NoLog: true,
+		// A frame acknowledged to a center is on disk: the center will not
+		// send it again, so a power cut must not take it (JetStream's
+		// default writes to disk every 2 minutes).
+		SyncAlways: true,
+		Nkeys:      users,
+		NoSigs:     true, NoLog: true,
 		// A commune link may stall for a while without being gone.
 		PingInterval: 20 * time.Second, MaxPingsOut: 3,
 		MaxPayload: 4 << 20,

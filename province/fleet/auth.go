@@ -165,7 +165,8 @@ func (f *Fleet) logout(c *gin.Context) {
 
 func (f *Fleet) me(c *gin.Context) {
 	a := c.MustGet("account").(Account)
-	c.JSON(http.StatusOK, gin.H{"username": a.Username, "name": a.Name, "role": a.Role, "centers": a.Centers, "province": f.o.Province})
+	c.JSON(http.StatusOK, gin.H{"username": a.Username, "name": a.Name, "role": a.Role, "centers": a.Centers,
+		"province": f.o.Province, "timezone": f.zone()})
 }
 
 // throttled answers a sign-in that must wait.
@@ -174,4 +175,12 @@ func throttled(c *gin.Context, wait time.Duration) {
 	c.Header("Retry-After", strconv.Itoa(secs))
 	fail(c, http.StatusTooManyRequests, "login_throttled",
 		"Đăng nhập sai nhiều lần: vui lòng thử lại sau "+strconv.Itoa(secs)+" giây.")
+}
+
+// zone is the centers' time zone as the pages name it for their clocks.
+func (f *Fleet) zone() string {
+	if n := f.o.Location.String(); strings.Contains(n, "/") {
+		return n
+	}
+	return "Asia/Ho_Chi_Minh" // a fixed zone: the centers are in Vietnam
 }

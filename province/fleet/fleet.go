@@ -150,6 +150,8 @@ func New(o Opts) (*Fleet, error) {
 		fail(c, http.StatusNotFound, "not_found", "Không có trang hoặc địa chỉ này.")
 	})
 	r.GET("/healthz", f.healthz)
+	// Browsers ask for an icon on every page; the pages have none.
+	r.GET("/favicon.ico", func(c *gin.Context) { c.Status(http.StatusNoContent) })
 	r.GET("/metrics", f.metrics)
 	r.POST("/api/v1/auth/login", f.login)
 	r.POST("/api/v1/auth/logout", f.logout)
@@ -157,6 +159,7 @@ func New(o Opts) (*Fleet, error) {
 	api.GET("/me", f.me)
 	api.GET("/centers", f.listCenters)
 	api.GET("/alerts", f.alerts)
+	api.GET("/reports", f.report)
 	c := api.Group("/centers/:id", f.center)
 	c.GET("", f.getCenter)
 	c.GET("/tickets", f.tickets)
@@ -165,7 +168,8 @@ func New(o Opts) (*Fleet, error) {
 	c.PUT("/config", f.putConfig)
 	c.POST("/config/publish", f.publish)
 	for _, p := range []struct{ path, file string }{{"/", "web/fleet.html"}, {"/login", "web/login.html"},
-		{"/centers/:id", "web/center.html"}, {"/fleet.js", "web/fleet.js"}, {"/fleet.css", "web/fleet.css"}} {
+		{"/centers/:id", "web/center.html"}, {"/report", "web/report.html"}, {"/report.js", "web/report.js"},
+		{"/fleet.js", "web/fleet.js"}, {"/fleet.css", "web/fleet.css"}} {
 		file := p.file
 		r.GET(p.path, func(c *gin.Context) { page(c, file) })
 	}

@@ -2,7 +2,9 @@
 // creates the JetStream stream the centers' event frames go to, stores each
 // frame through a Store (PostgreSQL in production, idempotent on the
 // center and seq) before acknowledging it, keeps each center's status, and
-// answers a center's sync request with what was published for it.
+// answers a center's sync request with what was published for it. Each
+// center's frames are stored in the order they came, by a worker of its
+// own, so a center sending a backlog never holds up the others' live frames.
 //
 // Any number of hub processes may run against one NATS cluster and one
 // store: they share one durable consumer and one queue group, and none holds

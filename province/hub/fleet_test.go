@@ -310,6 +310,16 @@ func TestEveryCommittedEventReachesTheHubOnceThroughCutsAndHubKills(t *testing.T
 	proxies["c3"].Cut()
 	pause()
 	proxies["c3"].Mend()
+	// Enough load for the count below to mean something, however slow the
+	// machine (under -race with other packages' tests, 2 s gave some 30).
+	waitFor(t, "50 events committed at every center", time.Minute, func() bool {
+		for _, c := range centers {
+			if len(c.committed(t)) < 50 {
+				return false
+			}
+		}
+		return true
+	})
 	stopBusy()
 	busy.Wait()
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -218,64 +219,84 @@ func (h *Hub) onSync(ctx context.Context, m *nats.Msg) {
 	h.count(func(s *Stats) { s.Syncs++ })
 }
 
-// ingest stores frames as they come, several at a time: one store call per
-// center per round, then the acks.
+// ingest stores frames as they come. Each center's frames go to a worker of
+// its own, in the order they came, several at a time: one store call per
+// round, then the acks. So a center whose frames take long to store (a
+// day's backlog after an outage) holds up only itself, never the live
+// frames of the others. What waits is bounded by the consumer's
+// MaxAckPending.
 func (h *Hub) ingest(ctx context.Context) error {
 	iter, err := h.cons.Messages(jetstream.PullMaxMessages(2 * h.o.Batch))
 	if err != nil {
 		return fmt.Errorf("hub: %w", err)
 	}
-	msgs := make(chan jetstream.Msg, h.o.Batch)
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer close(msgs)
-		for {
-			m, err := iter.Next()
-			if err != nil {
-				if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
-					return
-				}
-				if ctx.Err() != nil {
-					return
-				}
-				h.log.Warn("hub: ingest", "err", err)
-				continue
-			}
-			select {
-			case msgs <- m:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
 	defer wg.Wait()
 	defer iter.Stop()
+	stop := context.AfterFunc(ctx, iter.Stop)
+	defer stop()
+	workers := map[string]*worker{}
 	for {
-		var round []jetstream.Msg
-		select {
-		case <-ctx.Done():
-			return nil
-		case m, ok := <-msgs:
-			if !ok {
+		m, err := iter.Next()
+		if err != nil {
+			if errors.Is(err, jetstream.ErrMsgIteratorClosed) || ctx.Err() != nil {
 				return nil
 			}
-			round = append(round, m)
+			h.log.Warn("hub: ingest", "err", err)
+			continue
 		}
-	fill:
-		for len(round) < h.o.Batch {
-			select {
-			case m, ok := <-msgs:
-				if !ok {
-					break fill
-				}
-				round = append(round, m)
-			default:
-				break fill
+		center := wire.CenterOf(m.Subject())
+		w := workers[center]
+		if w == nil {
+			w = &worker{wake: make(chan struct{}, 1)}
+			workers[center] = w
+			wg.Go(func() { w.run(ctx, h) })
+		}
+		w.add(m)
+	}
+}
+
+// worker stores one center's frames in the order they came.
+type worker struct {
+	mu      sync.Mutex
+	pending []jetstream.Msg
+	wake    chan struct{}
+}
+
+func (w *worker) add(m jetstream.Msg) {
+	w.mu.Lock()
+	w.pending = append(w.pending, m)
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// take returns up to n of the frames waiting, oldest first.
+func (w *worker) take(n int) []jetstream.Msg {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	k := min(n, len(w.pending))
+	round := slices.Clone(w.pending[:k])
+	w.pending = slices.Delete(w.pending, 0, k)
+	return round
+}
+
+func (w *worker) run(ctx context.Context, h *Hub) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.wake:
+		}
+		for ctx.Err() == nil {
+			round := w.take(h.o.Batch)
+			if len(round) == 0 {
+				break
 			}
+			h.store(ctx, round)
 		}
-		h.store(ctx, round)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -23,12 +24,16 @@ type Opts struct {
 	// Clock stamps what the hub itself dates: centers' and config versions'
 	// creation, publications. Default clock.System.
 	Clock clock.Clock
+	// Location is the centers' zone, for the hours of the province report;
+	// default Vietnam's (UTC+7).
+	Location *time.Location
 }
 
 // DB is the hub's store.
 type DB struct {
 	pool  *pgxpool.Pool
 	clock clock.Clock
+	loc   *time.Location
 }
 
 // Open connects to the PostgreSQL database at url (a postgres:// URL or
@@ -51,7 +56,15 @@ func Open(ctx context.Context, url string, o Opts) (*DB, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &DB{pool: pool, clock: clock.Or(o.Clock)}, nil
+	db := &DB{pool: pool, clock: clock.Or(o.Clock), loc: o.Location}
+	if db.loc == nil {
+		db.loc = vietnam
+	}
+	if err := db.rebuildStale(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // Pool is the connection pool, to pass to other parts of the hub that use

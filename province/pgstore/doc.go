@@ -20,6 +20,11 @@
 //   - SetStatus keeps the report seen last (by LastSeen): an older one
 //     arriving late is dropped.
 //
+// Report is the province report: the figures of a center's report per
+// center, field, counter, hour and day over any range, read from
+// report_days, which Ingest and Store.Apply keep in step with the tickets in
+// their own transaction (report.go says how and why).
+//
 // Store(center) is the queue.Store contract on the same tables, scoped to one
 // center (queue/storetest runs against it).
 //

@@ -144,6 +144,9 @@ func (db *DB) Ingest(ctx context.Context, center string, events []queue.Event) (
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return fmt.Errorf("pgstore: ingest %s: %w", center, err)
 		}
+		if err := db.updateReport(ctx, tx, center, tr.id, distinct(tr.day)); err != nil {
+			return err
+		}
 		c, err := contiguous(ctx, tx, center, uint64(cont), uint64(last), er.seq)
 		if err != nil {
 			return err
@@ -212,4 +215,11 @@ func (db *DB) CenterEvents(ctx context.Context, center string, after uint64, lim
 		return nil, fmt.Errorf("pgstore: events of %s: %w", center, err)
 	}
 	return scanEvents(rows)
+}
+
+// distinct is days without repeats.
+func distinct(days []string) []string {
+	out := slices.Clone(days)
+	slices.Sort(out)
+	return slices.Compact(out)
 }

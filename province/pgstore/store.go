@@ -150,6 +150,13 @@ func (s *centerStore) Apply(ctx context.Context, changes []queue.Change) error {
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return fmt.Errorf("pgstore: %s: apply: %w", s.center, err)
 		}
+		var days []string
+		for _, id := range order {
+			days = append(days, latest[id].Day)
+		}
+		if err := s.db.updateReport(ctx, tx, s.center, order, distinct(days)); err != nil {
+			return err
+		}
 		c, err := contiguous(ctx, tx, s.center, uint64(cont), uint64(last), er.seq)
 		if err != nil {
 			return err

@@ -5,7 +5,10 @@
   const page = document.body.dataset.page;
   const $ = (id) => document.getElementById(id);
   const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
-  const time = (s) => s ? new Date(s).toLocaleString("vi-VN", { hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit" }) : "—";
+  // Times are the centers' (the province's zone, from /api/v1/me), whatever
+  // the browser's own zone.
+  let zone = "Asia/Ho_Chi_Minh";
+  const time = (s) => s ? new Date(s).toLocaleString("vi-VN", { hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit", timeZone: zone }) : "—";
   const states = { waiting: "Đang chờ", called: "Đã gọi", serving: "Đang phục vụ", done: "Xong", no_show: "Vắng mặt",
     transferred: "Chuyển lĩnh vực", cancelled: "Đã hủy" };
 
@@ -19,12 +22,13 @@
   }
 
   function who() {
-    api("/api/v1/me").then((me) => {
+    const out = $("logout");
+    if (out) out.onclick = () => api("/api/v1/auth/logout", { method: "POST" }).finally(() => { location.href = "/login"; });
+    return api("/api/v1/me").then((me) => {
+      if (me.timezone) zone = me.timezone;
       $("who").textContent = me.name + " (" + me.username + ")";
       if ($("province")) $("province").textContent = "Các trung tâm · " + me.province;
     }).catch(() => {});
-    const out = $("logout");
-    if (out) out.onclick = () => api("/api/v1/auth/logout", { method: "POST" }).finally(() => { location.href = "/login"; });
   }
 
   function link(c) {
@@ -44,7 +48,7 @@
   }
 
   async function fleet() {
-    who();
+    await who();
     const draw = async () => {
       try {
         const [centers, alerts] = await Promise.all([api("/api/v1/centers"), api("/api/v1/alerts")]);
@@ -63,7 +67,7 @@
             el("td", conf), el("td", c.version || "—"), el("td", c.attention.join("; ") || "—"));
           tb.append(tr);
         }
-        $("updated").textContent = "lần cuối " + new Date().toLocaleTimeString("vi-VN");
+        $("updated").textContent = "lần cuối " + new Date().toLocaleTimeString("vi-VN", { timeZone: zone });
       } catch (e) { $("updated").textContent = e.message; }
     };
     await draw();
@@ -77,11 +81,11 @@
   }
 
   async function center() {
-    who();
+    await who();
     const id = decodeURIComponent(location.pathname.split("/").pop());
     const base = "/api/v1/centers/" + encodeURIComponent(id);
     const day = $("day");
-    day.value = new Date().toLocaleDateString("sv-SE", { timeZone: "Asia/Ho_Chi_Minh" });
+    day.value = new Date().toLocaleDateString("sv-SE", { timeZone: zone });
     const drawState = async () => {
       const { center: c } = await api(base);
       $("name").textContent = c.name; document.title = c.name + " · Một cửa của tỉnh";
