@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The import rules of the tree (docs/architecture.md): the queue engine
+# The import rules of the tree (README.md, "Layout"): the queue engine
 # imports nothing of the others, devices know neither the queue nor HTTP,
 # the dossier packages stand without the queue, and of a center's components
 # the hub's store knows only the queue. Prints each broken rule and exits 1.

@@ -121,8 +121,11 @@ func TestConnectionFloodKeepsHealthz(t *testing.T) {
 			over++
 		}
 	}
-	if over != 20 {
-		t.Errorf("%d connections were refused, want the 20 over the cap", over)
+	// 20 over the cap; one more when the refused socket's connection had
+	// not been seen closed by the server yet as the idle ones came (its
+	// slot then still counted).
+	if over != 20 && over != 21 {
+		t.Errorf("%d connections were refused, want the 20 over the cap (21 while the refused socket still held its slot)", over)
 	}
 	// The first ones are held: they answer a request.
 	if conn := conns[0]; conn != nil {
