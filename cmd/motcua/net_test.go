@@ -108,7 +108,7 @@ func TestConnectionFloodKeepsHealthz(t *testing.T) {
 		conns = append(conns, conn)
 		held = append(held, conn)
 	}
-	// Exactly 20 are over the cap and closed at once (which 20 depends on
+	// 20 are over the cap and closed at once (which 20 depends on
 	// when the refused socket's slot came back); the others are held. Each
 	// is watched for 2 s, all at the same time.
 	closed := make(chan bool, len(conns))
