@@ -45,48 +45,10 @@ func fromMS(v int64) time.Time {
 // eventData is events.data: what the columns do not hold, with named fields
 // (a renamed Go field does not lose stored data).
 type eventData struct {
-	Ticket *ticketRecord `json:"ticket,omitempty"` // none for a day reset
-	From   string        `json:"from,omitempty"`
-	Recall bool          `json:"recall,omitempty"`
-	Day    string        `json:"day,omitempty"`
-}
-
-// ticketRecord is an event's ticket, times in Unix milliseconds.
-type ticketRecord struct {
-	ID        string `json:"id"`
-	Day       string `json:"day"`
-	Origin    string `json:"origin"`
-	Seq       int    `json:"seq"`
-	Number    string `json:"number"`
-	Service   string `json:"service"`
-	Priority  bool   `json:"priority,omitempty"`
-	State     string `json:"state"`
-	Kiosk     string `json:"kiosk,omitempty"`
-	Counter   string `json:"counter,omitempty"`
-	Calls     int    `json:"calls,omitempty"`
-	IssuedAt  int64  `json:"issued_at,omitempty"`
-	QueuedAt  int64  `json:"queued_at,omitempty"`
-	CalledAt  int64  `json:"called_at,omitempty"`
-	StartedAt int64  `json:"started_at,omitempty"`
-	DoneAt    int64  `json:"done_at,omitempty"`
-	Print     string `json:"print,omitempty"`
-	Rating    int    `json:"rating,omitempty"`
-}
-
-func recordOf(t queue.Ticket) *ticketRecord {
-	return &ticketRecord{ID: t.ID, Day: t.Day, Origin: t.Origin, Seq: t.Seq, Number: t.Number,
-		Service: t.Service, Priority: t.Priority, State: string(t.State), Kiosk: t.Kiosk,
-		Counter: t.Counter, Calls: t.Calls, IssuedAt: ms(t.IssuedAt), QueuedAt: ms(t.QueuedAt),
-		CalledAt: ms(t.CalledAt), StartedAt: ms(t.StartedAt), DoneAt: ms(t.DoneAt),
-		Print: string(t.Print), Rating: t.Rating}
-}
-
-func (r *ticketRecord) ticket() queue.Ticket {
-	return queue.Ticket{ID: r.ID, Day: r.Day, Origin: r.Origin, Seq: r.Seq, Number: r.Number,
-		Service: r.Service, Priority: r.Priority, State: queue.State(r.State), Kiosk: r.Kiosk,
-		Counter: r.Counter, Calls: r.Calls, IssuedAt: fromMS(r.IssuedAt), QueuedAt: fromMS(r.QueuedAt),
-		CalledAt: fromMS(r.CalledAt), StartedAt: fromMS(r.StartedAt), DoneAt: fromMS(r.DoneAt),
-		Print: queue.PrintState(r.Print), Rating: r.Rating}
+	Ticket *queue.TicketRecord `json:"ticket,omitempty"` // none for a day reset
+	From   string              `json:"from,omitempty"`
+	Recall bool                `json:"recall,omitempty"`
+	Day    string              `json:"day,omitempty"`
 }
 
 // eventRows are events as the columns of one INSERT ... SELECT FROM unnest.
@@ -99,7 +61,8 @@ type eventRows struct {
 func (r *eventRows) add(ev queue.Event) error {
 	d := eventData{From: ev.From, Recall: ev.Recall, Day: ev.Day}
 	if ev.Ticket != (queue.Ticket{}) {
-		d.Ticket = recordOf(ev.Ticket)
+		rec := queue.RecordOf(ev.Ticket)
+		d.Ticket = &rec
 	}
 	b, err := json.Marshal(d)
 	if err != nil {
@@ -227,7 +190,7 @@ func scanEvents(rows pgx.Rows) ([]queue.Event, error) {
 		ev.Seq, ev.At, ev.Type = uint64(seq), fromTS(at), queue.EventType(typ)
 		ev.From, ev.Recall, ev.Day = d.From, d.Recall, d.Day
 		if d.Ticket != nil {
-			ev.Ticket = d.Ticket.ticket()
+			ev.Ticket = d.Ticket.Ticket()
 		} else {
 			ev.Ticket.ID = id
 		}

@@ -45,7 +45,7 @@ var migrations = []string{
 		detail  TEXT NOT NULL DEFAULT ''
 	);
 	CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
-	// The ticket as the event left it (ticketRecord as JSON), so Events
+	// The ticket as the event left it (queue.TicketRecord as JSON), so Events
 	// returns what was applied; '' for events written before.
 	`ALTER TABLE events ADD COLUMN ticket_data TEXT NOT NULL DEFAULT ''`,
 }
@@ -180,7 +180,7 @@ func (s *Store) apply(ctx context.Context, changes []queue.Change) error {
 			last = ev.Seq
 			var data []byte
 			if ev.Ticket != (queue.Ticket{}) { // a day_reset has none
-				if data, err = json.Marshal(recordOf(ev.Ticket)); err != nil {
+				if data, err = json.Marshal(queue.RecordOf(ev.Ticket)); err != nil {
 					return fmt.Errorf("sqlite: event %d: %w", ev.Seq, err)
 				}
 			}
@@ -248,11 +248,11 @@ func (s *Store) Events(ctx context.Context, after uint64, limit int) ([]queue.Ev
 		}
 		ev.Ticket.ID = id
 		if data != "" {
-			var r ticketRecord
+			var r queue.TicketRecord
 			if err := json.Unmarshal([]byte(data), &r); err != nil {
 				return nil, fmt.Errorf("sqlite: event %d: ticket: %w", ev.Seq, err)
 			}
-			ev.Ticket = r.ticket()
+			ev.Ticket = r.Ticket()
 		}
 		out = append(out, ev)
 	}
