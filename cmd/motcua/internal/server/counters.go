@@ -52,7 +52,11 @@ type callRequest struct {
 	Ticket string `json:"ticket"`
 }
 
-func (s *Server) call(c *gin.Context) {
+func (s *Server) call(c *gin.Context) { s.onTicket(c, s.engine.Call) }
+
+// onTicket runs a counter's action on the ticket the request names
+// ({"ticket": number or id}): call, return.
+func (s *Server) onTicket(c *gin.Context, act func(ctx context.Context, counter, ticket string) (queue.Ticket, error)) {
 	var req callRequest
 	if err := decode(c, &req); err != nil {
 		s.fail(c, err)
@@ -63,6 +67,6 @@ func (s *Server) call(c *gin.Context) {
 		s.fail(c, errMissingTicket)
 		return
 	}
-	t, err := s.engine.Call(c.Request.Context(), c.Param("counter"), ref)
+	t, err := act(c.Request.Context(), c.Param("counter"), ref)
 	s.answer(c, t, numbered(err, ref))
 }

@@ -88,20 +88,7 @@ func (s *Server) counterQueue(c *gin.Context) {
 
 // returnTicket puts a ticket marked absent back in its queue at its place:
 // the console's undo of "Vắng mặt", or a citizen who came back.
-func (s *Server) returnTicket(c *gin.Context) {
-	var req callRequest
-	if err := decode(c, &req); err != nil {
-		s.fail(c, err)
-		return
-	}
-	ref := strings.TrimSpace(req.Ticket)
-	if ref == "" || len(ref) > 64 {
-		s.fail(c, errMissingTicket)
-		return
-	}
-	t, err := s.engine.Return(c.Request.Context(), c.Param("counter"), ref)
-	s.answer(c, t, numbered(err, ref))
-}
+func (s *Server) returnTicket(c *gin.Context) { s.onTicket(c, s.engine.Return) }
 
 // noNumberError is a number a clerk asked for that was not issued today.
 type noNumberError struct{ number string }
