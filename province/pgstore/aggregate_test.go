@@ -53,3 +53,44 @@ func cpuTime() time.Duration {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// Two accumulators each given part of the rows, merged, give the figures
+// of one given them all: Report reads its halves of the centers that way.
+func TestAccumulatorsMergedEqualOne(t *testing.T) {
+	days := synthetic(24, 3, 1000) // more samples than a chunk holds, in each half
+	for i := range days {
+		if i%3 == 0 { // some records without a wait, some moved, some other outcomes
+			for p := 0; p+recordSize <= len(days[i].recs); p += 5 * recordSize {
+				r := readRecord(days[i].recs[p:])
+				r.wait, r.outcome, r.origin = noTime, outCancelled, (r.field+1)%8
+				copy(days[i].recs[p:], r.append(nil))
+			}
+		}
+	}
+	sizes := [groupings]int{1, 24, 8, 241, 25, 3}
+	one := &accumulator{}
+	for i := range days {
+		one.add(&days[i])
+	}
+	want := one.finish(sizes)
+	var halves [2]*accumulator
+	halves[0], halves[1] = &accumulator{}, &accumulator{}
+	for i := range days {
+		halves[days[i].center%2].add(&days[i])
+	}
+	halves[0].merge(halves[1])
+	got := halves[0].finish(sizes)
+	for g := range want {
+		if len(got[g]) != len(want[g]) {
+			t.Fatalf("grouping %d: %d groups, want %d", g, len(got[g]), len(want[g]))
+		}
+		for i := range want[g] {
+			if got[g][i] != want[g][i] {
+				t.Errorf("grouping %d, group %d:\n got %+v\nwant %+v", g, i, got[g][i], want[g][i])
+			}
+		}
+	}
+	if want[byTotal][0].Tickets != 24*3*1000 || want[byTotal][0].Cancelled == 0 || want[byTotal][0].TransfersOut == 0 {
+		t.Fatalf("the rows do not have what the test means: %+v", want[byTotal][0])
+	}
+}

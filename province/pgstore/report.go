@@ -411,59 +411,39 @@ type ReportOpts struct {
 // Report aggregates the tickets of the centers and days of o. Every center
 // of o has a row, even without tickets; fields, counters, hours and days
 // appear when they have tickets.
+//
+// The rows are read by two queries at once, each on its own connection
+// and over half of the centers, each feeding its own accumulator as its
+// rows arrive (so both cores decode and count, and the database reads for
+// both); the two are then merged before the percentiles.
 func (db *DB) Report(ctx context.Context, o ReportOpts) (Report, error) {
 	r := Report{From: o.From, To: o.To}
-	ids := make([]string, len(o.Centers))
 	centerIdx := map[string]int{}
 	for i, c := range o.Centers {
-		ids[i] = c.ID
 		centerIdx[c.ID] = i
 	}
-	rows, err := db.pool.Query(ctx, `SELECT center, day, fields, counters, tickets FROM report_days
-		WHERE day >= $1 AND day <= $2 AND center = ANY($3)`, o.From, o.To, ids)
-	if err != nil {
-		return r, fmt.Errorf("pgstore: report: %w", err)
+	g := &groups{dayIdx: map[string]int{}, fieldIdx: map[string]int{}, counterIdx: map[[2]string]int{}, centers: len(o.Centers)}
+	var halves [2][]string
+	for i, c := range o.Centers {
+		halves[i%2] = append(halves[i%2], c.ID)
 	}
-	acc := &accumulator{}
-	var dayNames, fieldNames []string
-	var counterKeys [][2]string
-	dayIdx, fieldIdx, counterIdx := map[string]int{}, map[string]int{}, map[[2]string]int{}
-	intern := func(m map[string]int, names *[]string, s string) int {
-		i, ok := m[s]
-		if !ok {
-			i = len(*names)
-			m[s] = i
-			*names = append(*names, s)
+	var accs [2]*accumulator
+	var errs [2]error
+	var wg sync.WaitGroup
+	for h, ids := range halves {
+		accs[h] = &accumulator{}
+		if len(ids) == 0 {
+			continue
 		}
-		return i
+		wg.Go(func() { errs[h] = db.readReportRows(ctx, o.From, o.To, ids, centerIdx, g, accs[h]) })
 	}
-	var center, day string
-	var fields, counters []string
-	var recs []byte
-	_, err = pgx.ForEachRow(rows, []any{&center, &day, &fields, &counters, &recs}, func() error {
-		d := dayBlob{center: centerIdx[center], day: intern(dayIdx, &dayNames, day), recs: recs}
-		for _, f := range fields {
-			d.fields = append(d.fields, intern(fieldIdx, &fieldNames, f))
-		}
-		for _, k := range counters {
-			key := [2]string{center, k}
-			i, ok := counterIdx[key]
-			if !ok {
-				i = len(counterKeys)
-				counterIdx[key] = i
-				counterKeys = append(counterKeys, key)
-			}
-			d.counters = append(d.counters, i)
-		}
-		if max(len(o.Centers), len(fieldNames), len(counterKeys)+1) > maxGroups || len(dayNames) >= maxDays {
-			return fmt.Errorf("more than %d centers, fields or counters, or %d days", maxGroups, maxDays-1)
-		}
-		acc.add(&d) // while the next rows come
-		return nil
-	})
-	if err != nil {
-		return r, fmt.Errorf("pgstore: report: %w", err)
+	wg.Wait()
+	if err := cmp.Or(errs[0], errs[1]); err != nil {
+		return r, err
 	}
+	acc := accs[0]
+	acc.merge(accs[1])
+	dayNames, fieldNames, counterKeys := g.dayNames, g.fieldNames, g.counterKeys
 	results := acc.finish([groupings]int{1, len(o.Centers), len(fieldNames), len(counterKeys) + 1, 25, len(dayNames)})
 	r.Total = results[byTotal][0]
 	for i, c := range o.Centers {
@@ -493,6 +473,78 @@ func (db *DB) Report(ctx context.Context, o ReportOpts) (Report, error) {
 		}
 	}
 	return r, nil
+}
+
+// groups names the days, fields and counters of a report as its rows
+// arrive, shared by the queries reading them (mu).
+type groups struct {
+	mu          sync.Mutex
+	centers     int
+	dayNames    []string
+	fieldNames  []string
+	counterKeys [][2]string
+	dayIdx      map[string]int
+	fieldIdx    map[string]int
+	counterIdx  map[[2]string]int
+}
+
+// blob maps one report_days row's codes to the report's groups.
+func (g *groups) blob(center int, centerID, day string, fields, counters []string, recs []byte) (dayBlob, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	intern := func(m map[string]int, names *[]string, s string) int {
+		i, ok := m[s]
+		if !ok {
+			i = len(*names)
+			m[s] = i
+			*names = append(*names, s)
+		}
+		return i
+	}
+	d := dayBlob{center: center, day: intern(g.dayIdx, &g.dayNames, day), recs: recs}
+	for _, f := range fields {
+		d.fields = append(d.fields, intern(g.fieldIdx, &g.fieldNames, f))
+	}
+	for _, k := range counters {
+		key := [2]string{centerID, k}
+		i, ok := g.counterIdx[key]
+		if !ok {
+			i = len(g.counterKeys)
+			g.counterIdx[key] = i
+			g.counterKeys = append(g.counterKeys, key)
+		}
+		d.counters = append(d.counters, i)
+	}
+	if max(g.centers, len(g.fieldNames), len(g.counterKeys)+1) > maxGroups || len(g.dayNames) >= maxDays {
+		return d, fmt.Errorf("more than %d centers, fields or counters, or %d days", maxGroups, maxDays-1)
+	}
+	return d, nil
+}
+
+// readReportRows adds to acc the report_days rows of the centers ids from
+// day from to day to. The records are read in the driver's buffer, not
+// copied: add takes what it needs before the next row.
+func (db *DB) readReportRows(ctx context.Context, from, to string, ids []string, centerIdx map[string]int, g *groups, acc *accumulator) error {
+	rows, err := db.pool.Query(ctx, `SELECT center, day, fields, counters, tickets FROM report_days
+		WHERE day >= $1 AND day <= $2 AND center = ANY($3)`, from, to, ids)
+	if err != nil {
+		return fmt.Errorf("pgstore: report: %w", err)
+	}
+	var center, day string
+	var fields, counters []string
+	var recs pgtype.DriverBytes
+	_, err = pgx.ForEachRow(rows, []any{&center, &day, &fields, &counters, &recs}, func() error {
+		d, err := g.blob(centerIdx[center], center, day, fields, counters, recs)
+		if err != nil {
+			return err
+		}
+		acc.add(&d)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("pgstore: report: %w", err)
+	}
+	return nil
 }
 
 // natural orders counter names as numbers when they are: 2 before 10.
@@ -544,21 +596,130 @@ const maxDays = 1 << 11
 const maxGroups = math.MaxUint16
 
 // accumulator computes every grouping's stats from the report's rows. add
-// counts each record and takes its samples with their groups, as the rows
-// arrive; finish radix-sorts each kind of sample (waits, services) once and
+// counts each record's kind in each of its groups and takes its samples
+// with their groups, as the rows arrive; merge adds another accumulator's
+// (of the same groups); finish turns the kinds into counts, radix-sorts each kind of sample (waits, services) once and
 // reads it in order, so each group's k-th sample is where its count of
 // samples seen reaches k: exact percentiles of every group of every grouping
 // in linear time, waits and services side by side on this machine's two
 // cores.
 type accumulator struct {
-	st              [groupings][]Stats
-	waits, services []sample
+	st              [groupings][]Stats // TransfersOut until finish, then everything
+	kinds           [groupings][][kinds]uint32
+	waits, services samples
 }
 
-// fit makes st[g] hold index x.
+// samples are kept in chunks of sampleChunk as they come, so that taking
+// millions never copies them to grow one slice; sorted puts them in one.
+type samples struct {
+	chunks [][]sample
+	n      int
+}
+
+const sampleChunk = 1 << 15
+
+func (ss *samples) add(s sample) {
+	if k := len(ss.chunks); k == 0 || len(ss.chunks[k-1]) == sampleChunk {
+		ss.chunks = append(ss.chunks, make([]sample, 0, sampleChunk))
+	}
+	last := &ss.chunks[len(ss.chunks)-1]
+	*last = append(*last, s)
+	ss.n++
+}
+
+// merge moves o's samples to ss (its chunks, not copied; a chunk that is
+// not full ends up before ss's next ones, which add then starts anew).
+func (ss *samples) merge(o *samples) {
+	ss.chunks = append(ss.chunks, o.chunks...)
+	ss.n += o.n
+	*o = samples{}
+}
+
+// sorted returns every sample in one slice, sorted by ms.
+func (ss *samples) sorted() []sample {
+	all := make([]sample, 0, ss.n)
+	for _, c := range ss.chunks {
+		all = append(all, c...)
+	}
+	radixSort(all)
+	return all
+}
+
+// merge adds o's counts and samples to a (o's groups being a's: both read
+// with one groups).
+func (a *accumulator) merge(o *accumulator) {
+	for g := range o.st {
+		if n := len(o.st[g]); n > 0 {
+			a.fit(g, n-1)
+		}
+		for i := range o.st[g] {
+			a.st[g][i].TransfersOut += o.st[g][i].TransfersOut
+			for k, n := range o.kinds[g][i] {
+				a.kinds[g][i][k] += n
+			}
+		}
+	}
+	a.waits.merge(&o.waits)
+	a.services.merge(&o.services)
+}
+
+// fit makes st[g] and kinds[g] hold index x.
 func (a *accumulator) fit(g, x int) {
 	if n := x + 1 - len(a.st[g]); n > 0 {
 		a.st[g] = append(a.st[g], make([]Stats, n)...)
+		a.kinds[g] = append(a.kinds[g], make([][kinds]uint32, n)...)
+	}
+}
+
+// A record's kind is what its counts depend on: its outcome, its rating,
+// whether it moved from another field, whether it has a wait and a
+// service. add counts kinds (one increment a record and grouping, not
+// one a figure); count turns them into a group's counts.
+const kinds = (outWaiting + 1) * 4 * 2 * 2 * 2
+
+func kindOf(outcome, rating uint8, moved, wait, service bool) int {
+	if outcome > outWaiting {
+		outcome = outAtCounter
+	}
+	k := int(outcome)*4 + int(min(rating, 3))
+	for _, b := range []bool{moved, wait, service} {
+		k *= 2
+		if b {
+			k++
+		}
+	}
+	return k
+}
+
+// count adds to c the counts of n records of kind k.
+func count(c *Stats, k int, n int) {
+	outcome, rating := k/32, k/8%4
+	moved, wait, service := k&4 != 0, k&2 != 0, k&1 != 0
+	c.Tickets += n
+	switch outcome {
+	case outServed:
+		c.Served += n
+	case outNoShow:
+		c.NoShows += n
+	case outCancelled:
+		c.Cancelled += n
+	case outWaiting:
+		c.Open += n
+		c.Waiting += n
+	default:
+		c.Open += n
+	}
+	if moved {
+		c.TransfersIn += n
+	}
+	if wait {
+		c.Waits += n
+	}
+	if service {
+		c.Services += n
+	}
+	if rating >= 1 {
+		c.Ratings[rating-1] += n
 	}
 }
 
@@ -583,34 +744,9 @@ func (a *accumulator) add(d *dayBlob) {
 		}
 		ids := [groupings]int{0, d.center, d.fields[rec.field], counter, min(int(rec.hour), 24), d.day}
 		moved := rec.origin != rec.field
+		k := kindOf(rec.outcome, rec.rating, moved, rec.wait != noTime, rec.service != noTime)
 		for g, x := range ids {
-			c := &st[g][x]
-			c.Tickets++
-			switch rec.outcome {
-			case outServed:
-				c.Served++
-			case outNoShow:
-				c.NoShows++
-			case outCancelled:
-				c.Cancelled++
-			case outWaiting:
-				c.Open++
-				c.Waiting++
-			default:
-				c.Open++
-			}
-			if moved {
-				c.TransfersIn++
-			}
-			if rec.wait != noTime {
-				c.Waits++
-			}
-			if rec.service != noTime {
-				c.Services++
-			}
-			if rec.rating >= 1 {
-				c.Ratings[rec.rating-1]++
-			}
+			a.kinds[g][x][k]++
 		}
 		if moved { // out of the field it left: in that field's, its center's and the total's rows
 			st[byTotal][0].TransfersOut++
@@ -620,10 +756,10 @@ func (a *accumulator) add(d *dayBlob) {
 		sg := [4]uint16{uint16(ids[byCenter]), uint16(ids[byField]), uint16(ids[byCounter]),
 			uint16(ids[byHour]<<11 | ids[byDay])}
 		if rec.wait != noTime {
-			a.waits = append(a.waits, sample{ms: rec.wait, g: sg})
+			a.waits.add(sample{ms: rec.wait, g: sg})
 		}
 		if rec.service != noTime {
-			a.services = append(a.services, sample{ms: rec.service, g: sg})
+			a.services.add(sample{ms: rec.service, g: sg})
 		}
 	}
 }
@@ -636,17 +772,25 @@ func (a *accumulator) finish(sizes [groupings]int) [groupings][]Stats {
 		}
 	}
 	st := a.st
-	waits, services := a.waits, a.services
+	for g := range st {
+		for i := range st[g] {
+			for k, n := range a.kinds[g][i] {
+				if n > 0 {
+					count(&st[g][i], k, int(n))
+				}
+			}
+		}
+	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		percentiles(waits, &st, func(c *Stats) *int { return &c.Waits },
+		percentiles(a.waits.sorted(), &st, func(c *Stats) *int { return &c.Waits },
 			func(c *Stats, med float64, p90 int) { c.WaitMedianS, c.WaitP90S = med, p90 })
 	}()
 	go func() {
 		defer wg.Done()
-		percentiles(services, &st, func(c *Stats) *int { return &c.Services },
+		percentiles(a.services.sorted(), &st, func(c *Stats) *int { return &c.Services },
 			func(c *Stats, med float64, p90 int) { c.ServiceMedianS, c.ServiceP90S = med, p90 })
 	}()
 	wg.Wait()
@@ -720,30 +864,37 @@ func percentiles(ss []sample, st *[groupings][]Stats, count func(*Stats) *int, s
 }
 
 // radixSort sorts ss by ms: least significant digit first, 11 bits a pass,
-// a pass skipped when every sample has the same digit.
+// the three digits' counts taken in one read, a pass skipped when every
+// sample has the same digit.
 func radixSort(ss []sample) {
 	if len(ss) == 0 {
 		return
 	}
+	const bits, digits = 11, 3
+	const mask = 1<<bits - 1
+	var count [digits][1 << bits]int
+	for _, s := range ss {
+		count[0][s.ms&mask]++
+		count[1][(s.ms>>bits)&mask]++
+		count[2][s.ms>>(2*bits)]++
+	}
 	buf := make([]sample, len(ss))
 	src, dst := ss, buf
-	for shift := 0; shift < 32; shift += 11 {
-		var count [1 << 11]int
-		for _, s := range src {
-			count[(s.ms>>shift)&(1<<11-1)]++
-		}
-		if count[(src[0].ms>>shift)&(1<<11-1)] == len(src) {
+	for d := range digits {
+		shift := d * bits
+		c := &count[d]
+		if c[(src[0].ms>>shift)&mask] == len(src) {
 			continue
 		}
 		at := 0
-		for i, c := range count {
-			count[i] = at
-			at += c
+		for i, n := range c {
+			c[i] = at
+			at += n
 		}
 		for _, s := range src {
-			d := (s.ms >> shift) & (1<<11 - 1)
-			dst[count[d]] = s
-			count[d]++
+			x := (s.ms >> shift) & mask
+			dst[c[x]] = s
+			c[x]++
 		}
 		src, dst = dst, src
 	}
