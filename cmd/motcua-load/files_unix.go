@@ -13,3 +13,6 @@ func raiseFiles() {
 		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &rl)
 	}
 }
+
+// lowerPriority sets process pid to nice 19.
+func lowerPriority(pid int) error { return syscall.Setpriority(syscall.PRIO_PROCESS, pid, 19) }

@@ -25,13 +25,23 @@ type linkOpts struct {
 	creds     string // the center's key at that hub (configs/province/c1.nk)
 	center    string // its id there
 	pg        string // a PostgreSQL URL with the right to create a database
+	apart     bool   // the hub and its PostgreSQL backends at the lowest CPU priority (nice 19)
 }
 
 // linkCmd measures the center's own ticket figures alone, then with its hub
 // link up, down (the hub stopped) and draining (the hub back, the backlog
 // of the run before being sent): `motcua hub` and `motcua serve` with a hub
 // section, each its own process, on a database of their own made for the
-// run and dropped after.
+// run and dropped after. The center alone runs three times in a row on one
+// data directory, so that each run with the hub has an alone run on as
+// many tickets before it (up the first, down the second, draining the
+// third).
+//
+// With l.apart the hub and the PostgreSQL backends of its database run at
+// nice 19: on this one machine they stand for the province's, which a
+// center shares no CPU with; what the link costs the center itself (its
+// reads of the outbox, its sends) stays in the center's process and its
+// figures.
 func linkCmd(o opts, l linkOpts, bin, config string) error {
 	dir, err := os.MkdirTemp("", "motcua-load-link-")
 	if err != nil {
@@ -75,16 +85,27 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 		return fmt.Errorf("motcua serve: %w", err)
 	}
 	o.url = solo.url
-	alone, err := measured(o, solo, nil)
-	solo.stop()
-	if err != nil {
-		return err
+	var alone [3]result
+	for i, as := range []string{"up", "down", "draining"} {
+		if alone[i], err = measured(o, solo, nil); err != nil {
+			solo.stop()
+			return err
+		}
+		alone[i].print(os.Stdout, fmt.Sprintf("alone %d (tickets before: as %s)", i+1, as))
+		fmt.Printf("%-34s %s\n", "", alone[i].cpu)
 	}
-	alone.print(os.Stdout, "alone (no hub section)")
-	fmt.Printf("%-34s %s\n", "", alone.cpu)
+	solo.stop()
 
 	hubData := filepath.Join(dir, "hub")
-	hub, err := startProc(bin, "hub", "--config", hubCfg, "--addr", "127.0.0.1:0", "--data", hubData)
+	var hubArgs []string
+	if l.apart {
+		hubArgs = []string{"nice", "-n", "19"}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go renice(ctx, l.pg, db)
+	}
+	hubArgs = append(hubArgs, bin, "hub", "--config", hubCfg, "--addr", "127.0.0.1:0", "--data", hubData)
+	hub, err := startProc(hubArgs[0], hubArgs[1:]...)
 	if err != nil {
 		return fmt.Errorf("motcua hub: %w", err)
 	}
@@ -107,6 +128,7 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 	h, _ := health(o.url)
 	up.print(os.Stdout, "hub link up")
 	fmt.Printf("%-34s pending at the end %d; %s\n", "", h.Pending, up.cpu)
+	fmt.Printf("%-34s %s\n", "", versus(up, alone[0]))
 	if err := until(5*time.Minute, func(h hubHealth) bool { return h.Pending == 0 }, o.url); err != nil {
 		hub.stop()
 		return fmt.Errorf("the link did not drain: %w", err)
@@ -123,8 +145,9 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 	h, _ = health(o.url)
 	down.print(os.Stdout, "hub link down (hub stopped)")
 	fmt.Printf("%-34s pending at the end %d; %s\n", "", h.Pending, down.cpu)
+	fmt.Printf("%-34s %s\n", "", versus(down, alone[1]))
 
-	hub, err = startProc(bin, "hub", "--config", hubCfg, "--addr", "127.0.0.1:0", "--data", hubData)
+	hub, err = startProc(hubArgs[0], hubArgs[1:]...)
 	if err != nil {
 		return fmt.Errorf("motcua hub again: %w", err)
 	}
@@ -140,12 +163,61 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 	after, _ := health(o.url)
 	drain.print(os.Stdout, "hub link draining")
 	fmt.Printf("%-34s pending %d at the start, %d at the end; %s\n", "", before.Pending, after.Pending, drain.cpu)
+	fmt.Printf("%-34s %s\n", "", versus(drain, alone[2]))
 	start := time.Now()
 	if err := until(5*time.Minute, func(h hubHealth) bool { return h.Pending == 0 }, o.url); err != nil {
 		return fmt.Errorf("the link did not drain: %w", err)
 	}
 	fmt.Printf("%-34s drained %s after the run\n", "", time.Since(start).Round(100*time.Millisecond))
 	return nil
+}
+
+// versus compares a run with the hub section to the alone run on as many
+// tickets before it.
+func versus(r, alone result) string {
+	return fmt.Sprintf("vs alone: %.2f× the tickets/s, p99 %.2f×", r.rate()/alone.rate(),
+		float64(pct(r.lat, .99))/float64(pct(alone.lat, .99)))
+}
+
+// renice keeps the PostgreSQL backends serving database db at nice 19
+// until ctx ends (the hub's pool opens connections as it needs them).
+// Where this process may not lower another's priority it says so once.
+func renice(ctx context.Context, admin, db string) {
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "motcua-load: PostgreSQL backends keep their priority: %v\n", err)
+		return
+	}
+	defer conn.Close(context.Background())
+	name := db
+	if u, err := url.Parse(db); err == nil {
+		name = strings.TrimPrefix(u.Path, "/")
+	}
+	done := map[int]bool{}
+	warned := false
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		rows, err := conn.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = $1`, name)
+		if err == nil {
+			pids, _ := pgx.CollectRows(rows, pgx.RowTo[int32])
+			for _, pid := range pids {
+				if done[int(pid)] {
+					continue
+				}
+				done[int(pid)] = true
+				if err := lowerPriority(int(pid)); err != nil && !warned {
+					warned = true
+					fmt.Fprintf(os.Stderr, "motcua-load: PostgreSQL backend %d keeps its priority: %v\n", pid, err)
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 // cpuOf is the CPU time process pid has used (Linux /proc; 0 elsewhere).
