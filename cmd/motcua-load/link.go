@@ -164,11 +164,13 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 	drain.print(os.Stdout, "hub link draining")
 	fmt.Printf("%-34s pending %d at the start, %d at the end; %s\n", "", before.Pending, after.Pending, drain.cpu)
 	fmt.Printf("%-34s %s\n", "", versus(drain, alone[2]))
-	start := time.Now()
+	start, c0 := time.Now(), cpuOf(center.cmd.Process.Pid)
 	if err := until(5*time.Minute, func(h hubHealth) bool { return h.Pending == 0 }, o.url); err != nil {
 		return fmt.Errorf("the link did not drain: %w", err)
 	}
-	fmt.Printf("%-34s drained %s after the run\n", "", time.Since(start).Round(100*time.Millisecond))
+	used := cpuOf(center.cmd.Process.Pid) - c0
+	fmt.Printf("%-34s drained %s after the run: %d events, the center's CPU %.1f µs an event sent\n", "",
+		time.Since(start).Round(100*time.Millisecond), after.Pending, float64(used.Microseconds())/float64(max(1, after.Pending)))
 	return nil
 }
 
@@ -254,7 +256,9 @@ func measured(o opts, center, hub *proc) (result, error) {
 	if err != nil {
 		return r, err
 	}
-	line := fmt.Sprintf("center %.2f cores", (cpuOf(center.cmd.Process.Pid)-c0).Seconds()/wall)
+	used := cpuOf(center.cmd.Process.Pid) - c0
+	line := fmt.Sprintf("center %.2f cores, %.0f µs a ticket", used.Seconds()/wall,
+		float64(used.Microseconds())/float64(max(1, r.tickets)))
 	if hub != nil {
 		line += fmt.Sprintf(", motcua hub %.2f cores (PostgreSQL apart)", (cpuOf(hub.cmd.Process.Pid)-h0).Seconds()/wall)
 	}

@@ -126,11 +126,7 @@ type Ticket struct {
 
 // EncodeFrame turns committed events into a frame's bytes.
 func EncodeFrame(events []queue.Event) ([]byte, error) {
-	f := Frame{V: FrameVersion, Events: make([]Event, len(events))}
-	for i, e := range events {
-		f.Events[i] = fromEvent(e)
-	}
-	return json.Marshal(f)
+	return appendFrame(make([]byte, 0, 400*len(events)), events)
 }
 
 // DecodeFrame reads a frame's bytes back into events, refusing a frame that

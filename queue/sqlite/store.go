@@ -248,8 +248,8 @@ func (s *Store) Events(ctx context.Context, after uint64, limit int) ([]queue.Ev
 		}
 		ev.Ticket.ID = id
 		if data != "" {
-			var r queue.TicketRecord
-			if err := json.Unmarshal([]byte(data), &r); err != nil {
+			r, err := queue.DecodeRecord([]byte(data))
+			if err != nil {
 				return nil, fmt.Errorf("sqlite: event %d: ticket: %w", ev.Seq, err)
 			}
 			ev.Ticket = r.Ticket()
