@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,6 +37,18 @@ type Opts struct {
 	TLS *tls.Config
 	// Ready is how long Start waits for the server; default 10 s.
 	Ready time.Duration
+	// Cluster, when set, makes this server one of a NATS cluster (a hub
+	// process on each of several machines): a stream of 3 replicas then
+	// lives on three of them and outlives one.
+	Cluster *Cluster
+}
+
+// Cluster is a server's part in a NATS cluster.
+type Cluster struct {
+	Name   string   // the cluster's name, the same on every server
+	Server string   // this server's name, its own in the cluster
+	Listen string   // HOST:PORT where the other servers' routes connect
+	Routes []string // the other servers' routes, nats-route://HOST:PORT
 }
 
 // Server is a running embedded NATS server.
@@ -72,6 +85,21 @@ func Start(o Opts) (*Server, error) {
 		// A commune link may stall for a while without being gone.
 		PingInterval: 20 * time.Second, MaxPingsOut: 3,
 		MaxPayload: 4 << 20,
+	}
+	if c := o.Cluster; c != nil {
+		if c.Name == "" || c.Server == "" || c.Listen == "" {
+			return nil, errors.New("broker: a cluster needs its name, this server's name and where its routes listen")
+		}
+		ch, cp, err := splitListen(c.Listen)
+		if err != nil {
+			return nil, fmt.Errorf("broker: cluster: %w", err)
+		}
+		opts.ServerName = c.Server
+		opts.Cluster = server.ClusterOpts{Name: c.Name, Host: ch, Port: cp}
+		opts.Routes = server.RoutesFromStr(strings.Join(c.Routes, ","))
+		if len(opts.Routes) != len(c.Routes) {
+			return nil, fmt.Errorf("broker: cluster: routes %q: not route URLs", c.Routes)
+		}
 	}
 	if o.TLS != nil {
 		opts.TLSConfig = o.TLS
