@@ -2,7 +2,9 @@ package hub_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -10,10 +12,42 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nkeys"
 
+	"motcua/internal/pgtest"
 	"motcua/province/broker"
+	"motcua/province/fleet"
 	"motcua/province/hub"
-	"motcua/province/hub/hubtest"
+	"motcua/province/pgstore"
+	"motcua/province/wire"
+	"motcua/queue"
 )
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// hubProcess is what one `motcua hub` process holds of the province's
+// database: its own pool and its fleet, whose hub.Store it links with.
+func hubProcess(t *testing.T, url string, centers []string) (*pgstore.DB, hub.Store) {
+	t.Helper()
+	db, err := pgstore.Open(context.Background(), url, pgstore.Opts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	var cs []fleet.Center
+	for _, id := range centers {
+		cs = append(cs, fleet.Center{ID: id, Name: "Xã " + id})
+	}
+	f, err := fleet.New(fleet.Opts{DB: db, Province: "Tỉnh Thử", Centers: cs, Logger: quiet(),
+		SessionSecret: []byte(strings.Repeat("s", 32)),
+		CheckConfig:   func([]byte) error { return errors.New("not in this test") },
+		Notify:        func(string, wire.Notice) error { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Enroll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db, f.HubStore()
+}
 
 // natsCluster is three embedded NATS servers routed to each other, each
 // with JetStream: the province's NATS for several hub machines.
@@ -98,11 +132,11 @@ func (ch *clusterHub) stop() {
 	ch.cancel = nil
 }
 
-// Two hub processes on one store and a cluster of three NATS servers, three
-// centers each dialling every server: one NATS server goes down and one hub
-// process is killed while the centers issue and call; every committed event
-// of every center is at the hub once, in its order, and the hub process
-// left did the rest of the work.
+// Two hub processes on one PostgreSQL (each its own pool) and a cluster of
+// three NATS servers, three centers each dialling every server: one NATS
+// server goes down and one hub process is killed while the centers issue
+// and call; every committed event of every center is in the database once,
+// in its order, and the hub process left did the rest of the work.
 func TestAClusterOfThreeAndTwoHubProcessesKeepEveryEvent(t *testing.T) {
 	ids := []string{"c1", "c2", "c3"}
 	seeds := map[string][]byte{}
@@ -116,10 +150,19 @@ func TestAClusterOfThreeAndTwoHubProcessesKeepEveryEvent(t *testing.T) {
 	}
 	hubSeed, hubPub := userKey(t)
 	cl := newNATSCluster(t, hubPub, enrolled)
-	store := hubtest.NewStore()
+	url := pgtest.URL(t)
+	db, store1 := hubProcess(t, url, ids)
+	_, store2 := hubProcess(t, url, ids)
 	isKnown := func(c string) bool { return known[c] }
-	first := startClusterHub(t, cl.urls, hubSeed, hubPub, store, isKnown)
-	second := startClusterHub(t, []string{cl.urls[1], cl.urls[2], cl.urls[0]}, hubSeed, hubPub, store, isKnown)
+	first := startClusterHub(t, cl.urls, hubSeed, hubPub, store1, isKnown)
+	second := startClusterHub(t, []string{cl.urls[1], cl.urls[2], cl.urls[0]}, hubSeed, hubPub, store2, isKnown)
+	held := func(id string) []queue.Event {
+		evs, err := db.CenterEvents(context.Background(), id, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return evs
+	}
 
 	centers := map[string]*center{}
 	for i, id := range ids {
@@ -154,8 +197,8 @@ func TestAClusterOfThreeAndTwoHubProcessesKeepEveryEvent(t *testing.T) {
 
 	for _, id := range ids {
 		want := centers[id].committed(t)
-		waitFor(t, id+" events at the hub", time.Minute, func() bool { return len(store.Events(id)) == len(want) })
-		if err := sameEvents(store.Events(id), want); err != nil {
+		waitFor(t, id+" events at the hub", time.Minute, func() bool { return len(held(id)) == len(want) })
+		if err := sameEvents(held(id), want); err != nil {
 			t.Errorf("%s: %v", id, err)
 		}
 		t.Logf("%s: %d events, all at the hub once", id, len(want))
