@@ -8,15 +8,16 @@ import (
 	"motcua/devices/scanner"
 )
 
-// listDevices prints the serial ports and USB printers a technician can name
-// in the config: path, USB VID:PID, serial number, product.
+// listDevices prints the serial ports, USB printers and USB input devices
+// (scanners in keyboard mode) a technician can name in the config: path,
+// USB VID:PID, serial number, product.
 func listDevices(stdout io.Writer) error {
 	ports, err := scanner.List(scanner.ListOpts{})
 	if err != nil {
 		return fmt.Errorf("devices: %w", err)
 	}
 	if len(ports) == 0 {
-		fmt.Fprintln(stdout, "Không thấy cổng nối tiếp hay máy in USB nào (no serial port or USB printer found).")
+		fmt.Fprintln(stdout, "Không thấy cổng nối tiếp, máy in USB hay thiết bị nhập USB nào (no serial port, USB printer or USB input device found).")
 		return nil
 	}
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)

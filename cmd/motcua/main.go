@@ -23,7 +23,7 @@ Usage:
                                   make a center's key for its hub.credentials; prints the line for hub.yaml
   motcua hub nats-config --config FILE [--hub-nkey U...]
                                   print a NATS cluster's authorization block for the hub's centers
-  motcua devices                  list serial ports (USB VID:PID, serial number) and USB printers
+  motcua devices                  list serial ports (USB VID:PID, serial number), USB printers and USB input devices
   motcua render ticket|receipt|test --in JOB.json --out FILE.png [--bin FILE.bin] [--width 384|576]
                                   render a print job without a printer: PNG preview and ESC/POS bytes
   motcua print-test --config FILE [--printer NAME]

@@ -14,6 +14,7 @@ import (
 const (
 	KindSerial     = "serial"      // a serial or USB-CDC port: scanners, serial printers
 	KindUSBPrinter = "usb-printer" // a USB printer class device (/dev/usb/lp*)
+	KindInput      = "usb-input"   // a USB keyboard-like input device (/dev/input/event*): a scanner in HID mode
 )
 
 // Port is a device a technician can name in the config.
@@ -37,7 +38,8 @@ type ListOpts struct {
 }
 
 // List returns the serial ports (with USB VID:PID, serial number and product
-// when they are USB) and the USB printer devices, sorted by path, for
+// when they are USB), the USB printer devices and the USB input devices
+// (scanners in keyboard mode among them), sorted by path, for
 // `motcua devices`. A machine with neither gives an empty list.
 func List(opts ListOpts) ([]Port, error) {
 	if opts.Enumerate == nil {
@@ -69,8 +71,36 @@ func List(opts ListOpts) ([]Port, error) {
 		usbPrinterDetails(opts.Root, filepath.Base(lp), &p)
 		ports = append(ports, p)
 	}
+	ports = append(ports, usbInputs(opts.Root)...)
 	slices.SortFunc(ports, func(a, b Port) int { return strings.Compare(a.Path, b.Path) })
 	return ports, nil
+}
+
+// usbInputs are the input event devices on USB, from sysfs: a scanner in
+// its default keyboard (HID) mode is one, with the VID:PID that `type: hid`
+// names; built-in keyboards and buttons (not on USB) are left out.
+func usbInputs(root string) []Port {
+	dirs, err := filepath.Glob(filepath.Join(root, "sys", "class", "input", "event*"))
+	if err != nil {
+		return nil
+	}
+	var out []Port
+	for _, d := range dirs {
+		read := func(file string) string {
+			b, err := os.ReadFile(filepath.Join(d, "device", file))
+			if err != nil {
+				return ""
+			}
+			return strings.TrimSpace(string(b))
+		}
+		if read("id/bustype") != "0003" { // BUS_USB
+			continue
+		}
+		out = append(out, Port{Path: "/dev/input/" + filepath.Base(d), Kind: KindInput, USB: true,
+			VID: strings.ToLower(read("id/vendor")), PID: strings.ToLower(read("id/product")),
+			SerialNumber: read("uniq"), Product: read("name")})
+	}
+	return out
 }
 
 // usbPrinterDetails fills the USB ids of /dev/usb/<name> from sysfs: the

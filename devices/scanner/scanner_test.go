@@ -477,6 +477,19 @@ func TestList(t *testing.T) {
 	must(os.MkdirAll(filepath.Join(root, "sys/class/usbmisc/lp0"), 0o755))
 	must(os.Symlink(filepath.Join(dev, "1-1:1.0"), filepath.Join(root, "sys/class/usbmisc/lp0/device")))
 
+	// A scanner in keyboard mode on USB, and the PC's own keyboard (i8042),
+	// which is not listed.
+	for ev, files := range map[string]map[string]string{
+		"event5": {"id/bustype": "0003\n", "id/vendor": "0C2E\n", "id/product": "0B61\n", "name": "Honeywell Imaging & Mobility 1900\n", "uniq": "21123B4F\n"},
+		"event0": {"id/bustype": "0011\n", "id/vendor": "0001\n", "id/product": "0001\n", "name": "AT Translated Set 2 keyboard\n"},
+	} {
+		for f, v := range files {
+			path := filepath.Join(root, "sys/class/input", ev, "device", f)
+			must(os.MkdirAll(filepath.Dir(path), 0o755))
+			must(os.WriteFile(path, []byte(v), 0o644))
+		}
+	}
+
 	ports, err := List(ListOpts{Root: root, Enumerate: func() ([]*enumerator.PortDetails, error) {
 		return []*enumerator.PortDetails{
 			{Name: "/dev/ttyS0"},
@@ -487,6 +500,7 @@ func TestList(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Port{
+		{Path: "/dev/input/event5", Kind: KindInput, USB: true, VID: "0c2e", PID: "0b61", SerialNumber: "21123B4F", Product: "Honeywell Imaging & Mobility 1900"},
 		{Path: "/dev/ttyACM0", Kind: KindSerial, USB: true, VID: "0c2e", PID: "0b6a", SerialNumber: "SN1", Product: "Honeywell Scanner"},
 		{Path: "/dev/ttyS0", Kind: KindSerial},
 		{Path: "/dev/usb/lp0", Kind: KindUSBPrinter, USB: true, VID: "04b8", PID: "0202", SerialNumber: "X5ZK", Manufacturer: "EPSON", Product: "TM-T82"},
