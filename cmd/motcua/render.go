@@ -10,17 +10,21 @@ import (
 	"strings"
 
 	"motcua/devices/layout"
+	"motcua/devices/profile"
 )
 
 // maxJobJSON bounds what render reads: a receipt with a hundred documents
 // is a few kilobytes.
 const maxJobJSON = 1 << 20
 
-const renderUsage = `Usage: motcua render ticket|receipt|test --in JOB.json --out FILE.png [--bin FILE.bin] [--width 384|576]
+const renderUsage = `Usage: motcua render ticket|receipt|test --in JOB.json --out FILE.png [--bin FILE.bin] [--width 384|576 | --model MODEL [--paper 58|80]]
 
 Renders a job without any printer: the PNG preview of what prints and, with
 --bin, the exact ESC/POS bytes. --in - reads the job from stdin. Sample jobs:
 configs/samples/ticket.json, configs/samples/receipt.json.
+--model renders for a printer profile, as printers[].model in the config
+(its dots, feed unit, centring, native or raster codes, cut; --paper its
+paper, 80 by default); --width is the generic profile's dots.
 `
 
 // renderJob is `motcua render`: a job (JSON of devices/layout) to a PNG
@@ -33,6 +37,8 @@ func renderJob(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	out := fs.String("out", "", "PNG preview to write")
 	bin := fs.String("bin", "", "ESC/POS bytes to write (optional)")
 	width := fs.Int("width", layout.Width80, "printable width in dots: 576 (80 mm) or 384 (58 mm)")
+	model := fs.String("model", "", "printer profile, as printers[].model in the config")
+	paper := fs.Int("paper", 0, "with --model: paper width in mm, 58 or 80 (default 80, or the model's only paper)")
 	var kind string
 	for rest := args; ; {
 		if err := fs.Parse(rest); err != nil {
@@ -65,6 +71,34 @@ func renderJob(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	case *bin != "" && filepath.Clean(*bin) == filepath.Clean(*out):
 		return errors.New("render: --out and --bin name the same file")
 	}
+	o := layout.DefaultOpts
+	o.Width = *width
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case *model != "":
+		prof, ok := profile.Lookup(*model)
+		if !ok {
+			return fmt.Errorf("render: --model %q: not a known printer model; use one of %s", *model, strings.Join(profile.Names(), ", "))
+		}
+		if set["width"] {
+			return errors.New("render: --width is the generic profile's; with --model give --paper 58 or 80")
+		}
+		mm := *paper
+		switch {
+		case mm == 0 && prof.Paper(80):
+			mm = 80
+		case mm == 0:
+			mm = 58
+		case mm != 58 && mm != 80:
+			return fmt.Errorf("render: --paper %d: use 58 or 80", mm)
+		case !prof.Paper(mm):
+			return fmt.Errorf("render: --paper %d: the %s does not take %d mm paper", mm, prof.Name, mm)
+		}
+		o = prof.Layout(mm)
+	case set["paper"]:
+		return errors.New("render: --paper goes with --model (without, --width 384 or 576)")
+	}
 	job, err := readJob(*in, stdin)
 	if err != nil {
 		return err
@@ -73,8 +107,6 @@ func renderJob(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
-	o := layout.DefaultOpts
-	o.Width = *width
 	res, err := r.Render(kind, job, o)
 	if err != nil {
 		return fmt.Errorf("render: %s: %w", inName(*in), err)
