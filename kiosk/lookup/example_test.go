@@ -10,7 +10,7 @@ import (
 func ExampleSign() {
 	secret := []byte("khóa của trung tâm")
 	fmt.Println(lookup.Sign("https://motcua.example.gov.vn/h/", secret, "000.00.14.H56-200203-0118"))
-	// Output: https://motcua.example.gov.vn/h/000.00.14.H56-200203-0118?sig=7EABXHAF7GWX7CVG2PQEH7AB7Y
+	// Output: https://motcua.example.gov.vn/h/000.00.14.H56-200203-0118?sig=330978330936945970073705776779842290174
 }
 
 func ExampleParser_Parse() {

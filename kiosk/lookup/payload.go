@@ -113,11 +113,18 @@ func NewParser(opts ParserOpts) (*Parser, error) {
 }
 
 // Signature is the signature of code that a receipt's QR code carries: the
-// first 16 bytes of HMAC-SHA256(secret, code) in base32 (RFC 4648, no
-// padding). Base32 has one case, so the signature survives a keyboard-wedge
-// scanner typing with CapsLock on (letters arrive in the other case);
-// Verify compares it case-insensitively.
+// first 16 bytes of HMAC-SHA256(secret, code) in decimal, 39 digits.
+// Digits have no case and no input method rewrites them after "=", so the
+// signature survives a keyboard-wedge scanner typing with CapsLock on or
+// into Unikey's Telex or VNI (telex.go).
 func Signature(secret []byte, code string) string {
+	return digitSignature(secret, code)
+}
+
+// base32Signature is the signature receipts printed in 2026-12 before the
+// decimal one carry: the same bytes in unpadded base32. They still verify,
+// in either case.
+func base32Signature(secret []byte, code string) string {
 	return sigEncoding.EncodeToString(signatureBytes(secret, code))
 }
 
@@ -162,14 +169,21 @@ func (p *Parser) Verify(code, sig string) error {
 	if len(p.secrets) == 0 {
 		return fmt.Errorf("lookup: no receipt signing key configured: %w", ErrBadSignature)
 	}
+	if isDigits(sig) {
+		if !p.verifyDigits(code, sig) {
+			return fmt.Errorf("lookup: %w", ErrBadSignature)
+		}
+		return nil
+	}
 	sig = strings.TrimRight(sig, "=")
-	// Today's signatures are base32, read whatever the case; a receipt
-	// printed before carries a base64url one, compared as it is.
+	// Receipts printed before the decimal signature carry a base32 one,
+	// read whatever the case, or (before 2026-12) a base64url one,
+	// compared as it is.
 	upper := []byte(strings.ToUpper(sig))
 	exact := []byte(sig)
 	ok := false
 	for _, k := range p.secrets { // every key, so the time says nothing of which matched
-		if hmac.Equal(upper, []byte(Signature(k, code))) {
+		if hmac.Equal(upper, []byte(base32Signature(k, code))) {
 			ok = true
 		}
 		if hmac.Equal(exact, []byte(legacySignature(k, code))) {
@@ -193,7 +207,13 @@ func (p *Parser) Parse(raw string) (Payload, error) {
 		return Payload{}, fmt.Errorf("lookup: %w", ErrNotOurReceipt)
 	}
 	if strings.Contains(s, "://") || strings.HasPrefix(s, "/") {
-		return p.parseURL(s)
+		pl, err := p.parseURL(s)
+		if err != nil && rewritten(s) {
+			if rp, ok := p.parseRewritten(s); ok {
+				return rp, nil
+			}
+		}
+		return pl, err
 	}
 	if code, err := p.Code(s); err == nil {
 		return Payload{Kind: KindDossier, Code: code}, nil

@@ -22,7 +22,7 @@ func newParser(t testing.TB, base string) *Parser {
 
 func TestSignFormat(t *testing.T) {
 	u := Sign("https://motcua.example.gov.vn/h/", secret, "000.00.14.h56-200203-0118")
-	if !regexp.MustCompile(`^https://motcua\.example\.gov\.vn/h/000\.00\.14\.H56-200203-0118\?sig=[A-Z2-7]{26}$`).MatchString(u) {
+	if !regexp.MustCompile(`^https://motcua\.example\.gov\.vn/h/000\.00\.14\.H56-200203-0118\?sig=[0-9]{39}$`).MatchString(u) {
 		t.Fatalf("Sign = %q", u)
 	}
 }
@@ -241,7 +241,8 @@ func swapCase(s string) string {
 
 // A receipt's QR code read through a keyboard wedge with CapsLock on (or a
 // scanner set to upper case) still verifies; receipts printed before, with
-// a base64url signature, still verify as scanned.
+// a base32 or (before 2026-12) a base64url signature, still verify as
+// scanned.
 func TestSignedReceiptSurvivesCapsLock(t *testing.T) {
 	p, err := NewParser(ParserOpts{PublicBaseURL: "https://motcua.example.gov.vn/mc", Secret: secret,
 		ReceiptPrefix: "/h/", TicketPrefix: "/t/"})
@@ -250,6 +251,8 @@ func TestSignedReceiptSurvivesCapsLock(t *testing.T) {
 	}
 	url := Sign("https://motcua.example.gov.vn/mc/h/", secret, code)
 	legacy := "https://motcua.example.gov.vn/mc/h/" + code + "?sig=" + legacySignature(secret, code)
+	base32 := "https://motcua.example.gov.vn/mc/h/" + code + "?sig=" + base32Signature(secret, code)
+	last := url[len(url)-1]
 	for _, tc := range []struct {
 		name, in string
 		ok       bool
@@ -259,8 +262,10 @@ func TestSignedReceiptSurvivesCapsLock(t *testing.T) {
 		{"upper case", strings.ToUpper(url), true},
 		{"lower case", strings.ToLower(url), true},
 		{"before 2026-12, as printed", legacy, true},
+		{"base32 (2026-12), as printed", base32, true},
+		{"base32 (2026-12), caps lock", swapCase(base32), true},
 		{"another key", Sign("https://motcua.example.gov.vn/mc/h/", []byte("khóa khác"), code), false},
-		{"one letter changed", url[:len(url)-1] + map[bool]string{true: "A", false: "B"}[url[len(url)-1] != 'A'], false},
+		{"one digit changed", url[:len(url)-1] + string('0'+(last-'0'+1)%10), false},
 	} {
 		got, err := p.Parse(tc.in)
 		if tc.ok != (err == nil && got.Verified && got.Code == code) {
