@@ -50,6 +50,8 @@ type Opts struct {
 	// to the clock's day, numbering on. Default DefaultMaxClockJump;
 	// negative: every reading is believed.
 	MaxClockJump time.Duration
+	// Caps limit the numbers of one person (IssueRequest.Person) a day.
+	Caps Caps
 	// ClockSettle is how long a suspect clock must keep going from where it
 	// jumped before the engine believes it. Default DefaultClockSettle.
 	ClockSettle time.Duration

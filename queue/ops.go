@@ -17,10 +17,14 @@ type IssueRequest struct {
 	// Print is the ticket's print state from the start: PrintQueued when a
 	// printer will print it, PrintNone (the default) when none will.
 	Print PrintState
+	// Person is who takes the number (the keyed hash of their ID number),
+	// "" for nobody in particular; Opts.Caps apply to it.
+	Person string
 }
 
 // Issue gives a new number in the field. It fails with ErrUnknownService,
-// ErrServiceClosed or ErrDailyCapReached and changes nothing then.
+// ErrServiceClosed, ErrDailyCapReached or a *CapError (ErrPersonCap) and
+// changes nothing then.
 func (e *Engine) Issue(ctx context.Context, r IssueRequest) (Ticket, error) {
 	return e.apply(func(now time.Time, ch *Change) (Ticket, error) {
 		f, ok := e.fields[r.Service]
@@ -41,11 +45,14 @@ func (e *Engine) Issue(ctx context.Context, r IssueRequest) (Ticket, error) {
 		if f.DailyCap > 0 && n-f.Start >= f.DailyCap {
 			return Ticket{}, ErrDailyCapReached
 		}
+		if err := e.checkCaps(r.Person, f.Code); err != nil {
+			return Ticket{}, err
+		}
 		t := &Ticket{
 			ID: e.opts.NewID(), Day: e.day, Origin: f.Code, Seq: n,
 			Number: fmt.Sprintf("%s%0*d", f.Code, f.Digits, n), Service: f.Code,
 			Priority: r.Priority, State: Waiting, Kiosk: r.Kiosk,
-			IssuedAt: now, QueuedAt: now, Print: cmp.Or(r.Print, PrintNone),
+			IssuedAt: now, QueuedAt: now, Print: cmp.Or(r.Print, PrintNone), Person: r.Person,
 		}
 		e.issued[f.Code] = n
 		e.byID[t.ID] = t

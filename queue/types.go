@@ -111,6 +111,11 @@ type Ticket struct {
 
 	Print  PrintState
 	Rating int // 0 none, 1 Không hài lòng, 2 Hài lòng, 3 Rất hài lòng
+
+	// Person is the keyed hash of the ID number of who took the number
+	// (internal/identity), "" when nobody said: it counts the person's
+	// numbers against Opts.Caps and is never shown.
+	Person string
 }
 
 // EventType names what happened.
