@@ -118,6 +118,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 		Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: store,
 		Location: cfg.Location(), Logger: log, MaxBatch: o.commitBatch,
 		MaxClockJump: cfg.Center.ClockMaxJump, ClockSettle: cfg.Center.ClockSettle,
+		Caps: cfg.QueueCaps(),
 	})
 	if err != nil {
 		return nil, err
@@ -172,7 +173,11 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	for k, fn := range o.health {
 		health[k] = fn
 	}
-	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions,
+	ids, err := identityHasher(cfg)
+	if err != nil {
+		return nil, err
+	}
+	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions, Identity: ids,
 		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
 		Procedures: scr.procedures, Clock: o.apiClock, Health: health,
 	})

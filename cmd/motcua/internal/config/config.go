@@ -41,6 +41,8 @@ type Config struct {
 	Procedures string `yaml:"procedures"`
 	// Hub links the center to its province hub; none: it runs alone.
 	Hub Hub `yaml:"hub"`
+	// Identity: who takes a number, and how many one person may take.
+	Identity Identity `yaml:"identity"`
 
 	path      string
 	atHub     bool   // checked at the hub: files that live at the center are not read
@@ -178,6 +180,8 @@ type Field struct {
 	DailyCap int      `yaml:"daily_cap"`
 	Hours    []string `yaml:"hours"` // "07:30-11:30"
 	Days     []string `yaml:"days"`  // mon … sun
+	// Identity is off, optional or required; empty: identity.mode.
+	Identity string `yaml:"identity"`
 }
 
 // Counter is a service counter.

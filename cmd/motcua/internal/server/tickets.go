@@ -88,13 +88,17 @@ type serviceJSON struct {
 	Full    bool     `json:"full"`
 	Waiting int      `json:"waiting"`
 	Hours   []string `json:"hours,omitempty"`
+	// Identity is whether the kiosk asks for the ID card: off, optional
+	// or required.
+	Identity string `json:"identity"`
 }
 
 func (s *Server) services(c *gin.Context) {
 	list := s.engine.Services()
 	out := make([]serviceJSON, 0, len(list))
 	for _, sv := range list {
-		j := serviceJSON{Code: sv.Code, Name: sv.Name, Open: sv.Open && !sv.Full, Full: sv.Full, Waiting: sv.Waiting}
+		j := serviceJSON{Code: sv.Code, Name: sv.Name, Open: sv.Open && !sv.Full, Full: sv.Full, Waiting: sv.Waiting,
+			Identity: string(s.identityMode(sv.Code))}
 		for _, h := range sv.Hours {
 			j.Hours = append(j.Hours, h.String())
 		}
@@ -108,6 +112,10 @@ type issueRequest struct {
 	Priority bool   `json:"priority"`
 	// Kiosk may name the kiosk the credential proves; another is refused.
 	Kiosk string `json:"kiosk"`
+	// CitizenID is what the kiosk read of the citizen's ID card: the QR
+	// code of a CCCD as scanned, or its 12-digit number as typed. Only its
+	// keyed hash is kept.
+	CitizenID string `json:"citizen_id"`
 }
 
 // issue takes a number at the kiosk of the request's credential (kioskDevice)
@@ -129,7 +137,13 @@ func (s *Server) issue(c *gin.Context) {
 		s.fail(c, errMissingService)
 		return
 	}
-	ir := queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: k.ID}
+	person, err := s.person(req.Service, req.CitizenID)
+	req.CitizenID = ""
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ir := queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: k.ID, Person: person}
 	if k.Printer != "" && s.printing != nil {
 		ir.Print = queue.PrintQueued
 	}
