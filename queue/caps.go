@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -67,7 +68,7 @@ func (e *Engine) checkCaps(person, field string) error {
 			inField = append(inField, *t)
 		}
 	}
-	order := func(a, b Ticket) int { return a.IssuedAt.Compare(b.IssuedAt) }
+	order := func(a, b Ticket) int { return cmp.Or(a.IssuedAt.Compare(b.IssuedAt), cmp.Compare(a.Number, b.Number)) }
 	if c.PerField > 0 && len(inField) >= c.PerField {
 		slices.SortFunc(inField, order)
 		return &CapError{Kind: CapField, Limit: c.PerField, Held: inField}
@@ -77,4 +78,21 @@ func (e *Engine) checkCaps(person, field string) error {
 		return &CapError{Kind: CapDay, Limit: c.PerDay, Held: day}
 	}
 	return nil
+}
+
+// Category is a priority category of the center: the elderly, people with
+// disabilities, pregnant women, people with small children, người có công.
+type Category struct {
+	Code string // "elderly": what tickets and requests carry
+	Name string // "Người cao tuổi": what screens show
+}
+
+// category reports whether code is one of the center's categories.
+func (e *Engine) category(code string) bool {
+	for _, c := range e.opts.Categories {
+		if c.Code == code {
+			return true
+		}
+	}
+	return false
 }

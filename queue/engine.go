@@ -52,6 +52,9 @@ type Opts struct {
 	MaxClockJump time.Duration
 	// Caps limit the numbers of one person (IssueRequest.Person) a day.
 	Caps Caps
+	// Categories are the center's priority categories (the elderly, people
+	// with disabilities…), which an IssueRequest may name.
+	Categories []Category
 	// ClockSettle is how long a suspect clock must keep going from where it
 	// jumped before the engine believes it. Default DefaultClockSettle.
 	ClockSettle time.Duration
@@ -106,8 +109,9 @@ type Call struct {
 	At      time.Time
 	Recall  bool
 	// Priority is set for a priority ticket: screens say why it is called
-	// before older numbers.
+	// before older numbers; Category is its priority category, if any.
 	Priority bool
+	Category string
 }
 
 // New checks the configuration, loads the store and returns an engine. The

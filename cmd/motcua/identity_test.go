@@ -243,3 +243,68 @@ func TestPersonNotOnScreens(t *testing.T) {
 		t.Error("the kiosk's answer shows the person's key")
 	}
 }
+
+// post sends body to the kiosk API as kiosk k2 and decodes the answer.
+func post(t *testing.T, base string, body map[string]any) issueAnswer {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/tickets", bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer demo-kiosk-k2")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out struct {
+		ID, Number, Category string
+		CategoryName         string `json:"category_name"`
+		Priority             bool
+		Error                struct{ Code, Message string }
+	}
+	json.Unmarshal(raw, &out)
+	return issueAnswer{status: resp.StatusCode, number: out.Number, id: out.ID, code: out.Error.Code, message: out.Error.Message, raw: string(raw)}
+}
+
+// TestPriorityCheckAndLaneAtTheCenter: a priority number needs the staff's
+// PIN (none or a wrong one: 403, nothing issued) and a known category; the
+// demo's field D made an agents' lane waits behind every citizen at the
+// counter that lists it first.
+func TestPriorityCheckAndLaneAtTheCenter(t *testing.T) {
+	c := startCenter(t, false, func(y string) string {
+		return priorityYAML(strings.Replace(y, `{ code: D, name: "Kinh doanh" }`, `{ code: D, name: "Đại lý, doanh nghiệp", lane: true, daily_cap: 30 }`, 1))
+	})
+	for _, tc := range []struct {
+		body         map[string]any
+		status       int
+		code, number string
+	}{
+		{map[string]any{"service": "A", "priority": true}, 403, "priority_check", ""},
+		{map[string]any{"service": "A", "category": "elderly", "staff_pin": "111111"}, 403, "priority_check", ""},
+		{map[string]any{"service": "A", "category": "vip", "staff_pin": "246810"}, 422, "unknown_category", ""},
+		{map[string]any{"service": "D"}, 201, "", "D001"},
+		{map[string]any{"service": "A"}, 201, "", "A001"},
+		{map[string]any{"service": "A", "category": "elderly", "staff_pin": "246810"}, 201, "", "A002"},
+	} {
+		a := post(t, c.url, tc.body)
+		if a.status != tc.status || a.code != tc.code || a.number != tc.number {
+			t.Fatalf("%v: %+v", tc.body, a)
+		}
+		if tc.number == "A002" && !strings.Contains(a.raw, `"category_name":"Người cao tuổi"`) {
+			t.Fatalf("the ticket does not name its category: %s", a.raw)
+		}
+	}
+	ctx := t.Context()
+	var called []string
+	for range 3 {
+		tk, err := c.engine.Next(ctx, "4") // counter 4 lists D first
+		if err != nil {
+			t.Fatal(err)
+		}
+		called = append(called, tk.Number)
+	}
+	if strings.Join(called, " ") != "A002 A001 D001" {
+		t.Fatalf("counter 4 called %v", called)
+	}
+}

@@ -118,7 +118,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 		Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: store,
 		Location: cfg.Location(), Logger: log, MaxBatch: o.commitBatch,
 		MaxClockJump: cfg.Center.ClockMaxJump, ClockSettle: cfg.Center.ClockSettle,
-		Caps: cfg.QueueCaps(),
+		Caps: cfg.QueueCaps(), Categories: cfg.QueueCategories(),
 	})
 	if err != nil {
 		return nil, err
@@ -278,7 +278,7 @@ func openDisplay(cfg *config.Config, engine *queue.Engine, log *slog.Logger) (*d
 		screens = append(screens, display.Screen{Name: sc.Name, Token: sc.Credential(), Fields: sc.Fields, Counters: sc.Counters})
 	}
 	return display.New(display.Opts{Source: engine, Screens: screens, Voice: speaker, TicketAPI: server.TicketsPath,
-		Title: cfg.Center.Name, Location: cfg.Location(), Logger: log,
+		Title: cfg.Center.Name, Location: cfg.Location(), Logger: log, Categories: cfg.CategoryNames(),
 		MaxConns: cfg.Limits.MaxSockets, MaxConnsPerAddr: cfg.Limits.MaxSocketsPerAddr})
 }
 

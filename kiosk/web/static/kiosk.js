@@ -64,6 +64,9 @@
       id_count: "Đã bấm {n}/12 chữ số", id_count_0: "Chưa bấm chữ số nào",
       id_privacy: "Trung tâm không lưu số thẻ, họ tên hay ngày sinh của bạn: chỉ giữ một mã đã mã hóa, để mỗi người không lấy quá số lượt cho phép.",
       id_first: "Xin chọn lĩnh vực trước, rồi quét thẻ căn cước khi máy hỏi.",
+      prio_title: "Bạn thuộc đối tượng ưu tiên nào?",
+      prio_check_hint: "Xin mời cán bộ hướng dẫn tại sảnh xác nhận: cán bộ nhập mã xác nhận dưới đây.",
+      pin_label: "Mã xác nhận của cán bộ", pin_ok: "Xác nhận",
     },
     en: {
       ...words.en,
@@ -121,6 +124,9 @@
       id_count: "{n} of 12 digits typed", id_count_0: "No digit typed yet",
       id_privacy: "The center keeps neither your card's number, name nor date of birth: only a scrambled code, so that nobody takes more numbers than allowed.",
       id_first: "Please choose a service first, then scan your ID card when the kiosk asks.",
+      prio_title: "Which priority applies to you?",
+      prio_check_hint: "Please ask a staff member in the lobby to confirm: they type their code below.",
+      pin_label: "The staff member's code", pin_ok: "Confirm",
     },
   };
   const tr = motcua.i18n(dict, lang => {
@@ -139,6 +145,7 @@
     services: [], chosen: null, priority: false, ticket: null, printState: "",
     code: "", procs: null, procField: "", procTake: null, screen: "home", idleFor: 30, idleLeft: 0,
     offline: false, flash: "", privateLeft: 0, idDigits: "", idPriority: false,
+    category: "", staffPIN: "", pin: "", prioOK: false,
   };
 
   // A tap that comes within TAP_GUARD_MS of a screen change is the second
@@ -176,8 +183,10 @@
     resetIdle(state.settings.idle_seconds);
     if (name !== "lookup") clearLookup();
     if (name !== "identity") clearIdentity();
+    if (name !== "prio") { state.pin = ""; renderPIN(); }
     if (name === "home") {
       state.priority = false; state.chosen = null;
+      state.category = ""; state.staffPIN = ""; state.prioOK = false;
       renderHome();
     }
   }
@@ -232,7 +241,7 @@
       const open = s.open && !s.full;
       const usable = open && !state.offline;
       return el("button", {
-        class: "field" + (open ? "" : " closed"), type: "button",
+        class: "field" + (open ? "" : " closed") + (s.lane ? " lane" : ""), type: "button",
         "data-service": s.code, disabled: !open, "aria-disabled": open && !usable ? "true" : null,
         onclick: () => { if (usable) pickField(s); },
       },
@@ -327,13 +336,59 @@
   $("take").addEventListener("click", () => take(false));
   $("take-priority").addEventListener("click", () => take(true));
 
+  // ---- a priority number: its category, the staff's check ----
+  const prioSettings = () => state.settings.priority || { categories: [], staff_check: false };
+  const prioAsks = () => prioSettings().categories.length > 0 || prioSettings().staff_check;
+  function openPriority() {
+    $("prio-code").textContent = state.chosen.code;
+    $("prio-name").textContent = state.chosen.name;
+    const cats = prioSettings().categories;
+    $("prio-cats").replaceChildren(...cats.map(c => el("button", {
+      class: "wide-btn priority", type: "button", "data-category": c.code, onclick: () => chooseCategory(c),
+    }, el("span", { class: "icon", "aria-hidden": "true" }, "♿"), el("span", {}, c.name))));
+    $("prio-cats").hidden = cats.length === 0;
+    $("prio-check").hidden = true;
+    show("prio");
+    if (!cats.length) askPIN(null);
+  }
+  function chooseCategory(c) {
+    state.category = c.code;
+    if (prioSettings().staff_check) { askPIN(c); return; }
+    state.prioOK = true;
+    take(true);
+  }
+  function askPIN(c) {
+    $("prio-chosen").textContent = state.chosen.name + " · " + t("priority_ticket") + (c ? " · " + c.name : "");
+    $("prio-check").hidden = false;
+    state.pin = "";
+    renderPIN();
+    screenChanged();
+  }
+  // The staff's PIN is shown as dots, like a citizen's ID number.
+  function renderPIN() {
+    $("pin-text").textContent = "•".repeat(state.pin.length);
+    $("pin-ok").disabled = state.pin.length < 6;
+  }
+  function renderPINKeypad() {
+    $("pin-keypad").replaceChildren(...["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"].map(k =>
+      el("button", { class: "key", type: "button", "data-key": k, onclick: () => { if (state.pin.length < 12) { state.pin += k; renderPIN(); } } }, k)));
+  }
+  $("pin-erase").addEventListener("click", () => { state.pin = state.pin.slice(0, -1); renderPIN(); });
+  $("pin-ok").addEventListener("click", () => {
+    if (state.pin.length < 6) return;
+    state.staffPIN = state.pin;
+    state.prioOK = true;
+    take(true);
+  });
+
   // ---- who takes the number ----
   // take issues a number in the chosen field, first asking for the ID card
   // where the field asks (optional or required).
   function take(priority) {
     if (!state.chosen) return;
-    if ((state.chosen.identity || "off") === "off") { issue(priority, ""); return; }
     state.idPriority = priority;
+    if (priority && prioAsks() && !state.prioOK) { openPriority(); return; }
+    if ((state.chosen.identity || "off") === "off") { issue(priority, ""); return; }
     $("id-code").textContent = state.chosen.code;
     $("id-name").textContent = state.chosen.name;
     $("id-skip").hidden = state.chosen.identity !== "optional";
@@ -396,13 +451,15 @@
     try {
       const body = { service: state.chosen.code, priority, kiosk: kioskID };
       if (citizenID) body.citizen_id = citizenID;
+      if (priority && state.category) body.category = state.category;
+      if (priority && state.staffPIN) body.staff_pin = state.staffPIN;
       const tk = await api("POST", "/api/v1/tickets", body);
       state.ticket = tk;
       showTicket(tk);
     } catch (e) {
       if (e.code === "device_unpaired") { unpaired(e); return; }
       if (state.screen === "identity" && ["person_cap", "invalid_id", "id_required"].includes(e.code)) { idRefused(e); return; }
-      const msg = ["service_closed", "daily_cap_reached"].includes(e.code) ? say(e.code)
+      const msg = ["service_closed", "daily_cap_reached", "priority_check"].includes(e.code) ? say(e.code)
         : e.code === "rate_limited" ? motcua.messages.text("rate_limited.tickets", tr.lang) : t("err_issue");
       if (e.code === "network") setOffline(true);
       refresh();
@@ -424,11 +481,16 @@
     $("ticket-number").textContent = tk.number;
     $("ticket-field").textContent = tk.service_name;
     $("ticket-priority").hidden = !tk.priority;
+    renderPriorityTag(tk);
     renderAhead(tk);
     $("ticket-qr").src = "/api/v1/tickets/" + encodeURIComponent(tk.id) + "/qr.svg";
     $("ticket-qr").alt = t("qr_hint");
     show("ticket");
     followPrint(tk);
+  }
+  // renderPriorityTag says a priority ticket's category: "Số ưu tiên · Người cao tuổi".
+  function renderPriorityTag(tk) {
+    $("ticket-priority").textContent = t("priority_ticket") + (tk.category_name ? " · " + tk.category_name : "");
   }
   function renderAhead(tk) {
     $("ticket-ahead").textContent = aheadText(tk);
@@ -735,7 +797,7 @@
   function refreshTexts() {
     if (state.screen === "unpaired") $("unpaired-text").textContent = motcua.messages.text("device_unpaired", tr.lang);
     if (state.screen === "home") renderHome();
-    if (state.screen === "ticket" && state.ticket) { renderAhead(state.ticket); setPrint(state.printState); renderCountdown(); }
+    if (state.screen === "ticket" && state.ticket) { renderAhead(state.ticket); renderPriorityTag(state.ticket); setPrint(state.printState); renderCountdown(); }
     if (state.screen === "lookup") {
       renderKeypad();
       $("lookup-done-text").textContent = t($("lookup-result").firstChild ? "lookup_done" : "back_home");
@@ -792,6 +854,7 @@
     tr.apply();
     renderKeypad();
     renderIDKeypad();
+    renderPINKeypad();
     renderToday();
     const k = await pairing();
     kioskID = k.id;

@@ -92,3 +92,54 @@ func TestIdentitySecretUnsafeOutsideDemo(t *testing.T) {
 		t.Fatal("an 18-byte identity secret is not refused outside demo")
 	}
 }
+
+func TestPriorityAndLanes(t *testing.T) {
+	base := strings.Replace(identityBase, "    identity: required\n", "    lane: true\n    daily_cap: 20\n", 1)
+	c, err := Parse([]byte(base + `priority:
+  check: staff
+  staff_pin: "97531864"
+  categories: [{code: elderly, name: "Người cao tuổi"}, {code: merit, name: "Người có công"}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := c.QueueFields(); f[0].Lane || !f[1].Lane || f[1].DailyCap != 20 {
+		t.Fatalf("fields %+v", f)
+	}
+	if cats := c.QueueCategories(); len(cats) != 2 || cats[1] != (queue.Category{Code: "merit", Name: "Người có công"}) {
+		t.Fatalf("categories %+v", cats)
+	}
+	if !c.StaffChecks() || !c.StaffPINMatches("97531864") || c.StaffPINMatches("97531865") || c.StaffPINMatches("") {
+		t.Fatal("the staff PIN")
+	}
+	for _, e := range c.Unsafe() {
+		if strings.Contains(e.Error(), "priority") {
+			t.Fatalf("refused: %v", e)
+		}
+	}
+	c, _ = Parse([]byte(base + "priority: {check: staff, staff_pin: \"246810\"}\n"))
+	found := false
+	for _, e := range c.Unsafe() {
+		found = found || strings.Contains(e.Error(), "priority.staff_pin")
+	}
+	if !found {
+		t.Fatal("the demo's PIN is taken outside demo")
+	}
+	if c, _ := Parse([]byte(base)); c.StaffChecks() || c.StaffPINMatches("") {
+		t.Fatal("a check without priority section")
+	}
+	for _, tc := range []struct{ name, yaml, want string }{
+		{"bad code", "priority: {categories: [{code: Elderly, name: X}]}\n", "priority.categories[0].code"},
+		{"twice", "priority: {categories: [{code: a, name: X}, {code: a, name: Y}]}\n", "listed twice"},
+		{"no name", "priority: {categories: [{code: a}]}\n", "priority.categories[0].name"},
+		{"bad check", "priority: {check: manager}\n", `priority.check: "manager"`},
+		{"short pin", "priority: {check: staff, staff_pin: \"123\"}\n", "6 to 12 digits"},
+		{"pin without check", "priority: {staff_pin: \"123456\"}\n", "without check"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := Parse([]byte(base + tc.yaml)); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
