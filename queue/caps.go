@@ -51,6 +51,13 @@ func (e *CapError) Error() string {
 // Is makes a CapError an ErrPersonCap.
 func (e *CapError) Is(target error) bool { return target == ErrPersonCap }
 
+// takenBy adds t, a ticket of today, to its person's. Caller holds e.mu.
+func (e *Engine) takenBy(t *Ticket) {
+	if t.Person != "" {
+		e.persons[t.Person] = append(e.persons[t.Person], t)
+	}
+}
+
 // checkCaps fails when person may take no more numbers in field today.
 // Caller holds e.mu.
 func (e *Engine) checkCaps(person, field string) error {
@@ -59,10 +66,7 @@ func (e *Engine) checkCaps(person, field string) error {
 		return nil
 	}
 	var day, inField []Ticket
-	for _, t := range e.byNumber {
-		if t.Person != person {
-			continue
-		}
+	for _, t := range e.persons[person] {
 		day = append(day, *t)
 		if t.Origin == field {
 			inField = append(inField, *t)

@@ -84,7 +84,8 @@ type Engine struct {
 	day       string
 	seq       uint64
 	byID      map[string]*Ticket
-	byNumber  map[string]*Ticket // today's numbers
+	byNumber  map[string]*Ticket   // today's numbers
+	persons   map[string][]*Ticket // person → today's tickets, in issue order (caps.go)
 	queues    map[string]*fieldQueue
 	current   map[string]*Ticket // counter → ticket it holds
 	last      map[string]*Ticket // counter → ticket it completed last
@@ -240,6 +241,7 @@ func (e *Engine) load(ctx context.Context) error {
 	e.seq = saved.Seq
 	e.byID = map[string]*Ticket{}
 	e.byNumber = map[string]*Ticket{}
+	e.persons = map[string][]*Ticket{}
 	e.queues = map[string]*fieldQueue{}
 	e.current = map[string]*Ticket{}
 	e.last = map[string]*Ticket{}
@@ -256,6 +258,7 @@ func (e *Engine) load(ctx context.Context) error {
 		e.byID[t.ID] = &t
 		if t.Day == e.day {
 			e.byNumber[t.Number] = &t
+			e.takenBy(&t)
 			if t.Seq > e.issued[t.Origin] {
 				e.issued[t.Origin] = t.Seq
 			}
@@ -411,6 +414,7 @@ func (e *Engine) rollover(ch *Change) {
 		}
 	}
 	e.byNumber = map[string]*Ticket{}
+	e.persons = map[string][]*Ticket{}
 	e.issued = map[string]int{}
 	e.recent = nil
 	e.day = today

@@ -68,6 +68,7 @@ func (e *Engine) Issue(ctx context.Context, r IssueRequest) (Ticket, error) {
 		e.issued[f.Code] = n
 		e.byID[t.ID] = t
 		e.byNumber[t.Number] = t
+		e.takenBy(t)
 		e.queues[f.Code].insert(t)
 		e.record(ch, EventIssued, t, "", now)
 		return *t, nil
