@@ -27,8 +27,8 @@ security: {kiosk_tickets: {burst: 100, every: 1ms}, address_tickets: {burst: 100
 // TestPriorityCategoryOnEveryScreen: a priority number is taken for one of
 // the center's categories and confirmed by the lobby staff's PIN at the
 // kiosk (a wrong PIN issues nothing); its category is then shown on the
-// kiosk's ticket, in the console's calling order and current ticket, and
-// on the lobby screen. Checked with axe-core.
+// kiosk's ticket, the ticket's phone page, in the console's calling order
+// and current ticket, and on the lobby screen. Checked with axe-core.
 func TestPriorityCategoryOnEveryScreen(t *testing.T) {
 	c := startCenter(t, false, priorityYAML)
 	b := browser(t)
@@ -73,9 +73,13 @@ func TestPriorityCategoryOnEveryScreen(t *testing.T) {
 	if got := eval[string](t, kiosk, `document.getElementById("ticket-priority").textContent`); got != "Số ưu tiên · Người có công" {
 		t.Fatalf("the kiosk's ticket says %q", got)
 	}
-	if tk := ticketByNumber(t, c, "A002"); !tk.Priority || tk.Category != "merit" {
+	tk := ticketByNumber(t, c, "A002")
+	if !tk.Priority || tk.Category != "merit" {
 		t.Fatalf("the ticket: %+v", tk)
 	}
+	phone := tab(t, b, 390, 844)
+	do(t, phone, chromedp.Navigate(c.url+"/t/"+tk.ID))
+	waitFor(t, phone, "the phone page names the category", `document.getElementById("priority").textContent === "Số ưu tiên · Người có công" && !document.getElementById("priority").hidden`)
 
 	// Landscape: both steps fit the screen.
 	wide := tab(t, b, 1920, 1080)
