@@ -117,3 +117,29 @@ func TestPriorityCategoryOnEveryScreen(t *testing.T) {
 	}
 	checkAxe(t, console, axe, "console with a priority category")
 }
+
+// TestKioskLaneTile: an agents' lane is a tile of its own at the kiosk,
+// offering no priority number.
+func TestKioskLaneTile(t *testing.T) {
+	c := startCenter(t, false, func(y string) string {
+		return priorityYAML(strings.Replace(y, `{ code: D, name: "Kinh doanh" }`, `{ code: D, name: "Đại lý, doanh nghiệp", lane: true }`, 1))
+	})
+	b := browser(t)
+	kiosk := tab(t, b, 1080, 1920)
+	open(t, kiosk, c.url+"/kiosk?pair=demo-kiosk-k1")
+	waitFor(t, kiosk, "the lane's tile", `document.querySelector('button.field.lane[data-service="D"]')`)
+	click(t, kiosk, `button.field[data-service="D"]`)
+	waitFor(t, kiosk, "the confirmation", visible("confirm"))
+	if !eval[bool](t, kiosk, `document.getElementById("take-priority").hidden`) {
+		t.Fatal("a lane offers a priority number")
+	}
+	checkAxe(t, kiosk, axeSource(t), "kiosk lane confirmation")
+	click(t, kiosk, "#take")
+	waitFor(t, kiosk, "the ticket", `document.getElementById("ticket-number").textContent === "D001"`)
+	click(t, kiosk, "#ticket-done")
+	click(t, kiosk, `button.field[data-service="A"]`)
+	waitFor(t, kiosk, "the confirmation", visible("confirm"))
+	if eval[bool](t, kiosk, `document.getElementById("take-priority").hidden`) {
+		t.Fatal("a citizens' field lost its priority button")
+	}
+}

@@ -326,7 +326,9 @@
   }
   function pickField(s) {
     state.chosen = s;
-    if (!state.settings.confirm) { take(state.priority); return; }
+    // A lane (agents, businesses) has no priority numbers.
+    if (!state.settings.confirm) { take(state.priority && !s.lane); return; }
+    $("take-priority").hidden = !!s.lane;
     $("confirm-code").textContent = s.code;
     $("confirm-name").textContent = s.name;
     $("confirm-wait").textContent = s.waiting > 0 ? t("waiting_n", { n: s.waiting }) : t("waiting_0");
