@@ -14,8 +14,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"motcua/cmd/motcua/internal/config"
+	"motcua/internal/clock/clocktest"
 	"motcua/queue"
 )
 
@@ -306,5 +308,28 @@ func TestPriorityCheckAndLaneAtTheCenter(t *testing.T) {
 	}
 	if strings.Join(called, " ") != "A002 A001 D001" {
 		t.Fatalf("counter 4 called %v", called)
+	}
+}
+
+// TestStaffPINFailuresWait: a kiosk whose staff PINs fail 5 times waits
+// before the next try, the right PIN included, and is told how long.
+func TestStaffPINFailuresWait(t *testing.T) {
+	clock := clocktest.New(time.Now())
+	c := startCenterWith(t, serviceOpts{apiClock: clock}, false, priorityYAML)
+	for i := range 5 {
+		if a := post(t, c.url, map[string]any{"service": "A", "category": "elderly", "staff_pin": "000000"}); a.status != 403 {
+			t.Fatalf("wrong PIN %d: %+v", i+1, a)
+		}
+	}
+	a := post(t, c.url, map[string]any{"service": "A", "category": "elderly", "staff_pin": "246810"})
+	if a.status != 429 || a.code != "priority_check" || !strings.Contains(a.message, "Xin chờ") {
+		t.Fatalf("after 5 wrong PINs: %+v", a)
+	}
+	clock.Advance(time.Minute)
+	if a := post(t, c.url, map[string]any{"service": "A", "category": "elderly", "staff_pin": "246810"}); a.status != 201 {
+		t.Fatalf("after the wait: %+v", a)
+	}
+	if n := tickets(t, c); n != 1 {
+		t.Fatalf("%d tickets, want 1", n)
 	}
 }

@@ -87,8 +87,9 @@ const (
 	PersonCapField ID = "person_cap.field" // {numbers} {field} {max} {counters}
 	PersonCapDay   ID = "person_cap"       // {numbers} {max}
 	// Priority numbers: categories and the lobby staff's check.
-	PriorityCheck   ID = "priority_check"
-	UnknownCategory ID = "unknown_category"
+	PriorityCheck          ID = "priority_check"
+	PriorityCheckThrottled ID = "priority_check.throttled" // {wait}
+	UnknownCategory        ID = "unknown_category"
 )
 
 // The messages of receipts and of the dossier registry.
@@ -270,4 +271,6 @@ var messages = map[ID]Text{
 	PriorityCheck: {"Số ưu tiên cần cán bộ hướng dẫn tại sảnh xác nhận: xin mời cán bộ nhập mã xác nhận trên kiosk.",
 		"A priority number needs the lobby staff's confirmation: please ask a staff member to type their code on the kiosk."},
 	UnknownCategory: {"Trung tâm không có loại ưu tiên này.", "This center has no such priority category."},
+	PriorityCheckThrottled: {"Mã xác nhận số ưu tiên đã bị nhập sai nhiều lần. Xin chờ {wait} rồi thử lại, hoặc hỏi cán bộ hướng dẫn tại sảnh.",
+		"The priority confirmation code was mistyped too often. Please wait {wait} and try again, or ask the staff in the lobby."},
 }

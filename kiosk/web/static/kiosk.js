@@ -461,7 +461,8 @@
     } catch (e) {
       if (e.code === "device_unpaired") { unpaired(e); return; }
       if (state.screen === "identity" && ["person_cap", "invalid_id", "id_required"].includes(e.code)) { idRefused(e); return; }
-      const msg = ["service_closed", "daily_cap_reached", "priority_check"].includes(e.code) ? say(e.code)
+      const msg = e.code === "priority_check" ? motcua.messages.error(e, tr.lang)
+        : ["service_closed", "daily_cap_reached"].includes(e.code) ? say(e.code)
         : e.code === "rate_limited" ? motcua.messages.text("rate_limited.tickets", tr.lang) : t("err_issue");
       if (e.code === "network") setOffline(true);
       refresh();

@@ -148,7 +148,7 @@ func (s *Server) issue(c *gin.Context) {
 		s.fail(c, errMissingService)
 		return
 	}
-	if err := s.checkPriority(req.Priority, req.Category, req.StaffPIN); err != nil {
+	if err := s.checkPriority(k.ID, req.Priority, req.Category, req.StaffPIN); err != nil {
 		s.fail(c, err)
 		return
 	}
