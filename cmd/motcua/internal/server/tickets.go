@@ -153,7 +153,6 @@ func (s *Server) issue(c *gin.Context) {
 		return
 	}
 	person, err := s.person(req.Service, req.CitizenID)
-	req.CitizenID = ""
 	if err != nil {
 		s.fail(c, err)
 		return
