@@ -244,7 +244,7 @@ func printingOpts(cfg *config.Config, log *slog.Logger) printing.Opts {
 		KioskPrinters: map[string]string{},
 		TicketTimeout: cfg.Printing.TicketTimeout, JobTimeout: cfg.Printing.JobTimeout, KeepJobData: cfg.Printing.KeepJobData,
 		DataDir: cfg.DataDir, CenterName: cfg.Center.Name, CenterAddress: cfg.Center.Address,
-		BaseURL: cfg.BaseURL(), Location: cfg.Location(), Logger: log,
+		BaseURL: cfg.BaseURL(), Location: cfg.Location(), Logger: log, Categories: cfg.CategoryNames(),
 	}
 	for _, p := range cfg.Printers {
 		o.Printers = append(o.Printers, printerOpts(p))
