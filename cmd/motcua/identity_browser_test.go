@@ -83,9 +83,17 @@ func TestKioskIdentityStep(t *testing.T) {
 	c.screens.hub.Push("k1", testOtherCard)
 	waitFor(t, kiosk, "the hint", `document.getElementById("status-msg").textContent.includes("chọn lĩnh vực trước")`)
 	noCard(t, kiosk, "the start screen")
+	// On the lookup screen too: it says a card is no receipt.
+	click(t, kiosk, "#go-lookup")
+	waitFor(t, kiosk, "the lookup", visible("lookup"))
+	do(t, kiosk, chromedp.KeyEvent(testOtherCard+"\r"))
+	waitFor(t, kiosk, "the answer", `document.querySelector('#lookup-result [data-error="id_card"]')`)
+	noCard(t, kiosk, "the lookup screen")
 	if c.requests.count("POST /api/v1/scans") != 0 {
 		t.Fatal("a card went to the dossier lookup")
 	}
+	click(t, kiosk, "#lookup [data-back]")
+	waitFor(t, kiosk, "home", visible("home"))
 
 	// B optional, without the card.
 	click(t, kiosk, `button.field[data-service="B"]`)

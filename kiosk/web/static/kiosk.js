@@ -64,6 +64,7 @@
       id_count: "Đã bấm {n}/12 chữ số", id_count_0: "Chưa bấm chữ số nào",
       id_privacy: "Trung tâm không lưu số thẻ, họ tên hay ngày sinh của bạn: chỉ giữ một mã đã mã hóa, để mỗi người không lấy quá số lượt cho phép.",
       id_first: "Xin chọn lĩnh vực trước, rồi quét thẻ căn cước khi máy hỏi.",
+      id_not_receipt: "Đây là thẻ căn cước, không phải giấy hẹn. Xin quét mã vạch trên giấy hẹn trả kết quả.",
       prio_title: "Bạn thuộc đối tượng ưu tiên nào?",
       prio_check_hint: "Xin mời cán bộ hướng dẫn tại sảnh xác nhận: cán bộ nhập mã xác nhận dưới đây.",
       pin_label: "Mã xác nhận của cán bộ", pin_ok: "Xác nhận",
@@ -124,6 +125,7 @@
       id_count: "{n} of 12 digits typed", id_count_0: "No digit typed yet",
       id_privacy: "The center keeps neither your card's number, name nor date of birth: only a scrambled code, so that nobody takes more numbers than allowed.",
       id_first: "Please choose a service first, then scan your ID card when the kiosk asks.",
+      id_not_receipt: "This is an ID card, not a receipt. Please scan the barcode of your receipt.",
       prio_title: "Which priority applies to you?",
       prio_check_hint: "Please ask a staff member in the lobby to confirm: they type their code below.",
       pin_label: "The staff member's code", pin_ok: "Confirm",
@@ -441,7 +443,14 @@
   // dropped unread (its name and birth date are never shown or sent).
   function scanned(code) {
     if (state.screen === "identity") { issue(state.idPriority, code); return; }
-    if (looksLikeCard(code)) { if (state.screen === "home") flashHome(t("id_first")); return; }
+    if (looksLikeCard(code)) {
+      if (state.screen === "home") flashHome(t("id_first"));
+      if (state.screen === "lookup") {
+        clearLookup();
+        $("lookup-result").replaceChildren(el("div", { class: "notice warn", role: "alert", "data-error": "id_card" }, t("id_not_receipt")));
+      }
+      return;
+    }
     lookup(code, true);
   }
 
