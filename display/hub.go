@@ -43,6 +43,9 @@ type Opts struct {
 	// TicketAPI is the path before a ticket id that the phone page fetches.
 	// Default "/api/v1/tickets/".
 	TicketAPI string
+	// Categories names the priority categories of tickets (code → name,
+	// "elderly" → "Người cao tuổi"), for frames' "category".
+	Categories map[string]string
 	// Location formats times in frames. Default Asia/Ho_Chi_Minh.
 	Location *time.Location
 	Clock    clock.Clock  // tells pages the server's time; default clock.System
@@ -233,7 +236,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	if !h.started.CompareAndSwap(false, true) {
 		return errors.New("display: Run called twice")
 	}
-	h.board, h.frames = queue.NewBoard(h.src.Snapshot()), frames{loc: h.loc}
+	h.board, h.frames = queue.NewBoard(h.src.Snapshot()), frames{loc: h.loc, categories: h.opts.Categories}
 	h.ring = newRing(h.opts.Replay, h.board.Seq())
 	h.seq.Store(h.board.Seq())
 	defer h.shutdown()

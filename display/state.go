@@ -25,6 +25,8 @@ func shown(t queue.EventType) bool {
 // frames turns the board into the JSON of frames, in the center's zone.
 type frames struct {
 	loc *time.Location
+	// categories names the priority categories (code → "Người cao tuổi").
+	categories map[string]string
 }
 
 // event applies ev to b and returns the frame screens receive (nil when
@@ -49,6 +51,7 @@ func (fr frames) event(b *queue.Board, ev queue.Event) []byte {
 		recall := ev.Recall
 		f.Recall = &recall
 		f.Priority = t.Priority
+		f.Category = fr.categories[t.Category]
 		if w, err := voice.Words(t.Number, ev.Counter, f.CounterName); err == nil {
 			f.Say = voice.Text(w)
 		}
@@ -74,7 +77,7 @@ func (fr frames) event(b *queue.Board, ev queue.Event) []byte {
 	}
 	for _, e := range ch.Edits {
 		f.Queue = append(f.Queue, editFrame{Field: e.Field, Op: string(e.Op), At: e.Index,
-			Number: e.Ticket.Number, Priority: e.Ticket.Priority})
+			Number: e.Ticket.Number, Priority: e.Ticket.Priority, Category: fr.categories[e.Ticket.Category]})
 	}
 	for _, id := range ch.Counters {
 		if c, ok := b.Counter(id); ok {
@@ -102,7 +105,7 @@ func (fr frames) time(t time.Time) string {
 func (fr frames) field(f *queue.BoardField) fieldFrame {
 	out := fieldFrame{Code: f.Code, Name: f.Name, Waiting: len(f.Waiting), Tickets: make([]waitingFrame, len(f.Waiting))}
 	for i, w := range f.Waiting {
-		out.Tickets[i] = waitingFrame{Number: w.Number, Priority: w.Priority}
+		out.Tickets[i] = waitingFrame{Number: w.Number, Priority: w.Priority, Category: fr.categories[w.Category]}
 	}
 	return out
 }
@@ -118,6 +121,7 @@ func (fr frames) counterState(c *queue.BoardCounter) counterState {
 		serving := t.Number
 		out.Serving, out.Service, out.State, out.Since = &serving, t.Service, string(t.State), fr.time(t.Since)
 		out.Priority = t.Priority
+		out.Category = fr.categories[t.Category]
 	}
 	if l := c.Last; l != nil {
 		out.Last = &doneFrame{Number: l.Number, At: fr.time(l.At)}
@@ -144,7 +148,7 @@ func (fr frames) snapshot(b *queue.Board, s *screen) []byte {
 	}
 	for _, r := range b.Recent() {
 		if s.showsCounter(r.Counter) || s.showsField(r.Service) {
-			cf := callFrame{Ticket: r.Ticket, Service: r.Service, Counter: r.Counter, At: fr.time(r.At), Recall: r.Recall, Priority: r.Priority}
+			cf := callFrame{Ticket: r.Ticket, Service: r.Service, Counter: r.Counter, At: fr.time(r.At), Recall: r.Recall, Priority: r.Priority, Category: fr.categories[r.Category]}
 			if c, ok := b.Counter(r.Counter); ok {
 				cf.CounterName = c.Name
 			}
@@ -175,6 +179,7 @@ type eventFrame struct {
 	CounterName string         `json:"counter_name,omitempty"`
 	Recall      *bool          `json:"recall,omitempty"`
 	Priority    bool           `json:"priority,omitempty"` // "called": a priority ticket
+	Category    string         `json:"category,omitempty"` // its priority category, by name
 	Say         string         `json:"say,omitempty"`
 	SayPart     string         `json:"say_part,omitempty"` // the call among others said together
 	Day         string         `json:"day,omitempty"`
@@ -191,6 +196,7 @@ type editFrame struct {
 	At       int    `json:"at"`
 	Number   string `json:"number,omitempty"`
 	Priority bool   `json:"priority,omitempty"`
+	Category string `json:"category,omitempty"`
 }
 
 type snapshotFrame struct {
@@ -215,6 +221,7 @@ type fieldFrame struct {
 type waitingFrame struct {
 	Number   string `json:"number"`
 	Priority bool   `json:"priority"`
+	Category string `json:"category,omitempty"`
 }
 
 // counterFrame is a counter in a snapshot: its configuration and state.
@@ -235,7 +242,8 @@ type counterState struct {
 	Since   string  `json:"since,omitempty"`
 	// Priority: the ticket served is a priority one (called before older numbers).
 	Priority bool       `json:"priority,omitempty"`
-	Last     *doneFrame `json:"last,omitempty"` // the ticket completed last
+	Category string     `json:"category,omitempty"` // the priority category, by name
+	Last     *doneFrame `json:"last,omitempty"`     // the ticket completed last
 }
 
 // doneFrame is the ticket a counter completed last. Whether it was rated
@@ -253,4 +261,5 @@ type callFrame struct {
 	At          string `json:"at"`
 	Recall      bool   `json:"recall"`
 	Priority    bool   `json:"priority,omitempty"`
+	Category    string `json:"category,omitempty"`
 }

@@ -2,6 +2,7 @@ package queue_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -64,5 +65,34 @@ func BenchmarkIssue(b *testing.B) {
 				}
 			})
 		})
+	}
+}
+
+// BenchmarkIssueWithCaps is Issue for a person on a busy day (1,200
+// tickets already issued, each by another person): the caps are counted
+// over the day's tickets at every issue.
+func BenchmarkIssueWithCaps(b *testing.B) {
+	e, err := queue.New(context.Background(), queue.Opts{
+		Fields:   []queue.Field{{Code: "A", Name: "Hộ tịch"}, {Code: "B", Name: "Đất đai"}},
+		Counters: []queue.Counter{{ID: "1", Services: []string{"A", "B"}}},
+		Store:    queuetest.NewStore(), Caps: queue.Caps{PerDay: 2, PerField: 1},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); e.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	for i := range 1200 {
+		if _, err := e.Issue(ctx, queue.IssueRequest{Service: "A", Person: fmt.Sprint("p", i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := e.Issue(ctx, queue.IssueRequest{Service: "B", Person: fmt.Sprint("q", i)}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

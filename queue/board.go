@@ -44,6 +44,7 @@ type BoardField struct {
 type WaitingTicket struct {
 	Number   string
 	Priority bool
+	Category string // the priority category, if any
 	IssuedAt time.Time
 	QueuedAt time.Time
 
@@ -68,8 +69,9 @@ type CurrentTicket struct {
 	State   State  // Called or Serving
 	Since   time.Time
 	// Priority is set for a priority ticket, which was called before
-	// older ones.
+	// older ones; Category is its priority category, if any.
 	Priority bool
+	Category string
 
 	id string
 }
@@ -166,12 +168,12 @@ func (b *Board) Reset(s Snapshot) {
 }
 
 func waiting(t *Ticket) WaitingTicket {
-	return WaitingTicket{Number: t.Number, Priority: t.Priority, IssuedAt: t.IssuedAt, QueuedAt: t.QueuedAt,
+	return WaitingTicket{Number: t.Number, Priority: t.Priority, Category: t.Category, IssuedAt: t.IssuedAt, QueuedAt: t.QueuedAt,
 		id: t.ID, origin: t.Origin, seq: t.Seq}
 }
 
 func current(t *Ticket) *CurrentTicket {
-	return &CurrentTicket{Number: t.Number, Service: t.Service, State: t.State, Since: t.CalledAt, Priority: t.Priority, id: t.ID}
+	return &CurrentTicket{Number: t.Number, Service: t.Service, State: t.State, Since: t.CalledAt, Priority: t.Priority, Category: t.Category, id: t.ID}
 }
 
 // callingOrder is the order in which the engine calls a field's tickets:
@@ -266,7 +268,7 @@ func (b *Board) Apply(ev Event) BoardChange {
 			c.Current = current(t)
 			ch.Counters = append(ch.Counters, c.ID)
 		}
-		b.recent = append(b.recent, Call{Ticket: t.Number, Service: t.Service, Counter: ev.Counter, At: ev.At, Recall: ev.Recall, Priority: t.Priority})
+		b.recent = append(b.recent, Call{Ticket: t.Number, Service: t.Service, Counter: ev.Counter, At: ev.At, Recall: ev.Recall, Priority: t.Priority, Category: t.Category})
 		if n := len(b.recent) - b.recentMax; n > 0 {
 			b.recent = slices.Delete(b.recent, 0, n)
 		}

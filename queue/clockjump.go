@@ -77,8 +77,10 @@ func (e *Engine) correctDay(now time.Time, ch *Change) {
 		"stored_day", e.day, "now", now, "day", today)
 	e.issued = issued
 	byNumber := map[string]*Ticket{}
+	e.persons = map[string][]*Ticket{}
 	for _, t := range e.byID {
 		byNumber[t.Number] = t
+		e.takenBy(t)
 	}
 	e.byNumber = byNumber
 	e.day = today

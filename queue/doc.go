@@ -10,6 +10,12 @@
 // committer goroutine that writes them in batches (group commit), so many
 // tickets share one durable commit without any being acknowledged before it.
 //
+// Who takes a number is kept with the ticket as a keyed hash (Person), so
+// that Opts.Caps limit one person's numbers a day and per field, counted
+// from the day's tickets. A field may be a lane (Field.Lane: agents,
+// businesses), called only when no citizen waits at a counter that also
+// serves it; a priority ticket may name its category (Opts.Categories).
+//
 // Every change carries Events with a strictly increasing sequence number.
 // Listeners registered with OnEvents receive them in order, after the commit.
 //

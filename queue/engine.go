@@ -50,6 +50,11 @@ type Opts struct {
 	// to the clock's day, numbering on. Default DefaultMaxClockJump;
 	// negative: every reading is believed.
 	MaxClockJump time.Duration
+	// Caps limit the numbers of one person (IssueRequest.Person) a day.
+	Caps Caps
+	// Categories are the center's priority categories (the elderly, people
+	// with disabilities…), which an IssueRequest may name.
+	Categories []Category
 	// ClockSettle is how long a suspect clock must keep going from where it
 	// jumped before the engine believes it. Default DefaultClockSettle.
 	ClockSettle time.Duration
@@ -79,7 +84,8 @@ type Engine struct {
 	day       string
 	seq       uint64
 	byID      map[string]*Ticket
-	byNumber  map[string]*Ticket // today's numbers
+	byNumber  map[string]*Ticket   // today's numbers
+	persons   map[string][]*Ticket // person → today's tickets, in issue order (caps.go)
 	queues    map[string]*fieldQueue
 	current   map[string]*Ticket // counter → ticket it holds
 	last      map[string]*Ticket // counter → ticket it completed last
@@ -104,8 +110,9 @@ type Call struct {
 	At      time.Time
 	Recall  bool
 	// Priority is set for a priority ticket: screens say why it is called
-	// before older numbers.
+	// before older numbers; Category is its priority category, if any.
 	Priority bool
+	Category string
 }
 
 // New checks the configuration, loads the store and returns an engine. The
@@ -234,6 +241,7 @@ func (e *Engine) load(ctx context.Context) error {
 	e.seq = saved.Seq
 	e.byID = map[string]*Ticket{}
 	e.byNumber = map[string]*Ticket{}
+	e.persons = map[string][]*Ticket{}
 	e.queues = map[string]*fieldQueue{}
 	e.current = map[string]*Ticket{}
 	e.last = map[string]*Ticket{}
@@ -250,6 +258,7 @@ func (e *Engine) load(ctx context.Context) error {
 		e.byID[t.ID] = &t
 		if t.Day == e.day {
 			e.byNumber[t.Number] = &t
+			e.takenBy(&t)
 			if t.Seq > e.issued[t.Origin] {
 				e.issued[t.Origin] = t.Seq
 			}
@@ -405,6 +414,7 @@ func (e *Engine) rollover(ch *Change) {
 		}
 	}
 	e.byNumber = map[string]*Ticket{}
+	e.persons = map[string][]*Ticket{}
 	e.issued = map[string]int{}
 	e.recent = nil
 	e.day = today

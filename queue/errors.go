@@ -20,6 +20,7 @@ var (
 	ErrBadState        = errors.New("queue: not allowed in the ticket's state")
 	ErrBadRating       = errors.New("queue: rating must be 1, 2 or 3")
 	ErrClosed          = errors.New("queue: engine stopped")
+	ErrUnknownCategory = errors.New("queue: unknown priority category")
 )
 
 // NotWaitingError is ErrNotWaiting (errors.Is) with the ticket as it is, so

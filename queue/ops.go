@@ -17,10 +17,17 @@ type IssueRequest struct {
 	// Print is the ticket's print state from the start: PrintQueued when a
 	// printer will print it, PrintNone (the default) when none will.
 	Print PrintState
+	// Person is who takes the number (the keyed hash of their ID number),
+	// "" for nobody in particular; Opts.Caps apply to it.
+	Person string
+	// Category, one of Opts.Categories' codes, makes a priority ticket of
+	// that category (Priority is then implied); unknown: ErrUnknownCategory.
+	Category string
 }
 
 // Issue gives a new number in the field. It fails with ErrUnknownService,
-// ErrServiceClosed or ErrDailyCapReached and changes nothing then.
+// ErrServiceClosed, ErrDailyCapReached or a *CapError (ErrPersonCap) and
+// changes nothing then.
 func (e *Engine) Issue(ctx context.Context, r IssueRequest) (Ticket, error) {
 	return e.apply(func(now time.Time, ch *Change) (Ticket, error) {
 		f, ok := e.fields[r.Service]
@@ -41,15 +48,27 @@ func (e *Engine) Issue(ctx context.Context, r IssueRequest) (Ticket, error) {
 		if f.DailyCap > 0 && n-f.Start >= f.DailyCap {
 			return Ticket{}, ErrDailyCapReached
 		}
+		if err := e.checkCaps(r.Person, f.Code); err != nil {
+			return Ticket{}, err
+		}
+		if r.Category != "" && !e.category(r.Category) {
+			return Ticket{}, ErrUnknownCategory
+		}
+		prio := (r.Priority || r.Category != "") && !f.Lane
+		category := r.Category
+		if !prio {
+			category = ""
+		}
 		t := &Ticket{
 			ID: e.opts.NewID(), Day: e.day, Origin: f.Code, Seq: n,
 			Number: fmt.Sprintf("%s%0*d", f.Code, f.Digits, n), Service: f.Code,
-			Priority: r.Priority, State: Waiting, Kiosk: r.Kiosk,
-			IssuedAt: now, QueuedAt: now, Print: cmp.Or(r.Print, PrintNone),
+			Priority: prio, Category: category, State: Waiting, Kiosk: r.Kiosk,
+			IssuedAt: now, QueuedAt: now, Print: cmp.Or(r.Print, PrintNone), Person: r.Person,
 		}
 		e.issued[f.Code] = n
 		e.byID[t.ID] = t
 		e.byNumber[t.Number] = t
+		e.takenBy(t)
 		e.queues[f.Code].insert(t)
 		e.record(ch, EventIssued, t, "", now)
 		return *t, nil
@@ -119,7 +138,7 @@ func (e *Engine) callTo(c *Counter, t *Ticket, now time.Time, ch *Change) Ticket
 // remember adds a call to the recent list shown by the lobby. Caller holds e.mu.
 func (e *Engine) remember(t *Ticket, at time.Time, recall bool) {
 	e.recent = append(e.recent, Call{Ticket: t.Number, ID: t.ID, Service: t.Service,
-		Counter: t.Counter, At: at, Recall: recall, Priority: t.Priority})
+		Counter: t.Counter, At: at, Recall: recall, Priority: t.Priority, Category: t.Category})
 	if n := len(e.recent) - e.opts.RecentCalls; n > 0 {
 		e.recent = slices.Delete(e.recent, 0, n)
 	}
@@ -284,7 +303,8 @@ func (e *Engine) Peek(counter string) (Ticket, error) {
 
 // Transfer moves the counter's current ticket to another field's queue. It
 // keeps its number and its place by the time it was first issued, so the
-// citizen does not queue from the back again.
+// citizen does not queue from the back again; a lane's ticket sent to a
+// field that is no lane joins it at the end (it takes no citizen's place).
 func (e *Engine) Transfer(ctx context.Context, counter, service string) (Ticket, error) {
 	return e.atCounter(counter, func(c *Counter, t *Ticket, now time.Time, ch *Change) (Ticket, error) {
 		q, ok := e.queues[service]
@@ -299,6 +319,9 @@ func (e *Engine) Transfer(ctx context.Context, counter, service string) (Ticket,
 		t.State = Transferred
 		t.Service = service
 		t.QueuedAt = t.IssuedAt
+		if o := e.fields[t.Origin]; o != nil && o.Lane && !e.fields[service].Lane {
+			t.QueuedAt = now // a lane's number joins a citizens' queue at its end
+		}
 		t.CalledAt, t.StartedAt = time.Time{}, time.Time{}
 		q.insert(t)
 		ev := e.record(ch, EventTransferred, t, c.ID, now)

@@ -8,12 +8,26 @@ import "time"
 //  2. otherwise, under PolicyOrder, the head of the first of the counter's
 //     fields that has someone waiting; under PolicyLongestWait, the head whose
 //     wait multiplied by its field's weight is largest (ties go to the field
-//     listed first).
+//     listed first);
+//  3. only when no ticket of its other fields waits, the same among the
+//     lanes it serves (Field.Lane): a lane never takes a citizen's place.
 //
 // Caller holds e.mu.
 func (e *Engine) pick(c *Counter, now time.Time) *Ticket {
+	if t := e.pickAmong(c, now, false); t != nil {
+		return t
+	}
+	return e.pickAmong(c, now, true)
+}
+
+// pickAmong is pick among the lanes the counter serves (lanes) or among its
+// other fields. Caller holds e.mu.
+func (e *Engine) pickAmong(c *Counter, now time.Time, lanes bool) *Ticket {
 	var best *Ticket
 	for _, s := range c.Services {
+		if e.fields[s].Lane != lanes {
+			continue
+		}
 		if t := e.queues[s].head(true); t != nil && (best == nil || ticketOrder(t, best) < 0) {
 			best = t
 		}
@@ -23,6 +37,9 @@ func (e *Engine) pick(c *Counter, now time.Time) *Ticket {
 	}
 	bestScore := -1.0
 	for _, s := range c.Services {
+		if e.fields[s].Lane != lanes {
+			continue
+		}
 		t := e.queues[s].head(false)
 		if t == nil {
 			continue

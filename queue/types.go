@@ -27,6 +27,13 @@ type Field struct {
 	DailyCap int            // tickets per day; 0 means no cap
 	Hours    []Span         // opening periods; none means open around the clock
 	Days     []time.Weekday // open days; none means every day
+	// Lane marks a lane: a category of applicant with its own numbering,
+	// quota (DailyCap) and counters, such as agents and businesses with
+	// bulk dossiers. A counter calls a lane's tickets only when none of
+	// the other fields it serves has anyone waiting, whatever its policy,
+	// so they never take a citizen's place; lane tickets are never
+	// priority ones.
+	Lane bool
 }
 
 // Policy is how a counter chooses among the fields it serves once no
@@ -111,6 +118,15 @@ type Ticket struct {
 
 	Print  PrintState
 	Rating int // 0 none, 1 Không hài lòng, 2 Hài lòng, 3 Rất hài lòng
+
+	// Category is the priority category of a priority ticket taken as one
+	// (Opts.Categories: "elderly"), "" otherwise.
+	Category string
+
+	// Person is the keyed hash of the ID number of who took the number
+	// (internal/identity), "" when nobody said: it counts the person's
+	// numbers against Opts.Caps and is never shown.
+	Person string
 }
 
 // EventType names what happened.

@@ -76,6 +76,7 @@ type ServiceStatus struct {
 	Full    bool // the daily cap is reached: "hết số"
 	Waiting int
 	Hours   []Span
+	Lane    bool // Field.Lane
 }
 
 // Services lists the fields in config order with whether they take tickets
@@ -88,7 +89,7 @@ func (e *Engine) Services() []ServiceStatus {
 	out := make([]ServiceStatus, 0, len(e.order))
 	for _, code := range e.order {
 		f := e.fields[code]
-		s := ServiceStatus{Code: code, Name: f.Name, Hours: f.Hours, Open: f.openAt(now), Waiting: e.queues[code].len()}
+		s := ServiceStatus{Code: code, Name: f.Name, Hours: f.Hours, Open: f.openAt(now), Waiting: e.queues[code].len(), Lane: f.Lane}
 		if today > e.day { // the first ticket of the day rolls over
 			s.Waiting = 0
 		} else if f.DailyCap > 0 && e.issued[code] > 0 && e.issued[code]+1-f.Start >= f.DailyCap {

@@ -118,6 +118,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 		Fields: cfg.QueueFields(), Counters: cfg.QueueCounters(), Store: store,
 		Location: cfg.Location(), Logger: log, MaxBatch: o.commitBatch,
 		MaxClockJump: cfg.Center.ClockMaxJump, ClockSettle: cfg.Center.ClockSettle,
+		Caps: cfg.QueueCaps(), Categories: cfg.QueueCategories(),
 	})
 	if err != nil {
 		return nil, err
@@ -172,7 +173,11 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	for k, fn := range o.health {
 		health[k] = fn
 	}
-	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions,
+	ids, err := identityHasher(cfg)
+	if err != nil {
+		return nil, err
+	}
+	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions, Identity: ids,
 		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
 		Procedures: scr.procedures, Clock: o.apiClock, Health: health,
 	})
@@ -239,7 +244,7 @@ func printingOpts(cfg *config.Config, log *slog.Logger) printing.Opts {
 		KioskPrinters: map[string]string{},
 		TicketTimeout: cfg.Printing.TicketTimeout, JobTimeout: cfg.Printing.JobTimeout, KeepJobData: cfg.Printing.KeepJobData,
 		DataDir: cfg.DataDir, CenterName: cfg.Center.Name, CenterAddress: cfg.Center.Address,
-		BaseURL: cfg.BaseURL(), Location: cfg.Location(), Logger: log,
+		BaseURL: cfg.BaseURL(), Location: cfg.Location(), Logger: log, Categories: cfg.CategoryNames(),
 	}
 	for _, p := range cfg.Printers {
 		o.Printers = append(o.Printers, printerOpts(p))
@@ -273,7 +278,7 @@ func openDisplay(cfg *config.Config, engine *queue.Engine, log *slog.Logger) (*d
 		screens = append(screens, display.Screen{Name: sc.Name, Token: sc.Credential(), Fields: sc.Fields, Counters: sc.Counters})
 	}
 	return display.New(display.Opts{Source: engine, Screens: screens, Voice: speaker, TicketAPI: server.TicketsPath,
-		Title: cfg.Center.Name, Location: cfg.Location(), Logger: log,
+		Title: cfg.Center.Name, Location: cfg.Location(), Logger: log, Categories: cfg.CategoryNames(),
 		MaxConns: cfg.Limits.MaxSockets, MaxConnsPerAddr: cfg.Limits.MaxSocketsPerAddr})
 }
 

@@ -353,3 +353,27 @@ func TestTicketByteBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestTicketPriorityCategory: a priority ticket's category is printed
+// under the mark, one line more; without it the ticket is as before.
+func TestTicketPriorityCategory(t *testing.T) {
+	r := newRenderer(t)
+	j := sampleTicket()
+	j.Priority = true
+	plain, err := r.Ticket(j, Opts{Width: Width80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.PriorityCategory = "Người có công"
+	named, err := r.Ticket(j, Opts{Width: Width80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if grow := named.Preview.Bounds().Dy() - plain.Preview.Bounds().Dy(); grow < 20 || grow > 120 {
+		t.Fatalf("the category adds %d dots of paper, want one line", grow)
+	}
+	j.Priority = false
+	if none, _ := r.Ticket(j, Opts{Width: Width80}); none.Preview.Bounds().Dy() >= plain.Preview.Bounds().Dy() {
+		t.Fatal("a ticket that is not priority prints its category")
+	}
+}

@@ -30,6 +30,9 @@ type TicketJob struct {
 	BaseURL  string `json:"base_url,omitempty"`
 	// Footer replaces the default footer line.
 	Footer string `json:"footer,omitempty"`
+	// PriorityCategory names the priority of a priority ticket ("Người
+	// cao tuổi"), printed under PriorityMark; "" prints the mark alone.
+	PriorityCategory string `json:"priority_category,omitempty"`
 }
 
 type ticketJSON TicketJob
@@ -143,6 +146,11 @@ func (r *Renderer) ticketPage(j TicketJob, number string, o Opts) (*page, error)
 	if j.Priority {
 		if err := r.large(p, w, stTicketPriority, PriorityMark); err != nil {
 			return nil, err
+		}
+		if j.PriorityCategory != "" {
+			if err := r.text(p, w, stTicketService, escpos.Center, j.PriorityCategory, 0); err != nil {
+				return nil, err
+			}
 		}
 	}
 	p.add(feedBlock(6))

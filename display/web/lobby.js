@@ -11,6 +11,9 @@
   const wantSound = counterMode ? query.get("sound") === "1" : query.get("sound") !== "0";
   const FRESH_MS = 2 * 60 * 1000; // calls older than this are shown, not announced
   const PRIORITY = "Ưu tiên"; // the badge of a priority ticket, wherever one is shown
+  // prio is the badge of x, with its priority category when it has one:
+  // "Ưu tiên · Người cao tuổi".
+  const prio = (x) => x.category ? PRIORITY + " · " + x.category : PRIORITY;
 
   // The board (board.js) says what every counter serves and who waits;
   // latest is the call shown large.
@@ -111,7 +114,7 @@
       if (st.latest && st.latest.counter === c.id && c.serving === st.latest.ticket) tile.classList.add("fresh");
       tile.appendChild(M.el("div", "name", c.name));
       tile.appendChild(M.el("div", "num", c.serving || "—"));
-      if (c.serving && c.priority) tile.appendChild(M.el("div", "prio", PRIORITY));
+      if (c.serving && c.priority) tile.appendChild(M.el("div", "prio", prio(c)));
       grid.appendChild(tile);
     }
     fitTiles();
@@ -134,7 +137,7 @@
       const li = M.el("li");
       const t = M.el("span", "t", r.ticket);
       if (r.recall) t.appendChild(M.el("span", "again", "(gọi lại)"));
-      if (r.priority) t.append(" ", M.el("span", "prio", PRIORITY));
+      if (r.priority) t.append(" ", M.el("span", "prio", prio(r)));
       li.appendChild(t);
       li.appendChild(M.el("span", "c", "→ " + counterName(r.counter)));
       list.appendChild(li);
@@ -150,6 +153,7 @@
     $("latest-ticket").textContent = l ? l.ticket : "—";
     $("latest-counter").textContent = l ? counterName(l.counter) : "—";
     $("latest-priority").hidden = !(l && l.priority);
+    $("latest-priority").textContent = l && l.priority ? prio(l) : PRIORITY;
     $("latest-why").hidden = !(l && l.priority);
     if (flash) M.restart($("latest"), "flash");
   }
@@ -176,6 +180,7 @@
     t.textContent = c && c.serving ? c.serving : "—";
     t.classList.toggle("free", !(c && c.serving));
     $("cv-priority").hidden = !(c && c.serving && c.priority);
+    $("cv-priority").textContent = c && c.category ? "Số ưu tiên · " + c.category : "Số ưu tiên";
     let waiting = 0;
     if (c) for (const code of c.services) { const f = st.board.field(code); if (f) waiting += f.waiting; }
     $("cv-waiting").textContent = "Đang chờ: " + waiting;

@@ -32,6 +32,7 @@
     if (!t) return;
     $("number").textContent = t.number;
     $("priority").hidden = !t.priority;
+    $("priority").textContent = "Số ưu tiên" + (t.category_name ? " · " + t.category_name : "");
     $("service").textContent = t.service_name || t.service || "";
     const [text, cls] = STATES[t.state] || [t.state, ""];
     const status = $("status");

@@ -79,6 +79,19 @@ const (
 	DisplayTicketAbsent ID = "not_found.ticket" // the display socket of a phone
 )
 
+// The messages of who takes a number (issue 14): the ID card and the caps
+// of one person.
+const (
+	IDRequired     ID = "id_required"
+	InvalidID      ID = "invalid_id"
+	PersonCapField ID = "person_cap.field" // {numbers} {field} {max} {counters}
+	PersonCapDay   ID = "person_cap"       // {numbers} {max}
+	// Priority numbers: categories and the lobby staff's check.
+	PriorityCheck          ID = "priority_check"
+	PriorityCheckThrottled ID = "priority_check.throttled" // {wait}
+	UnknownCategory        ID = "unknown_category"
+)
+
 // The messages of receipts and of the dossier registry.
 const (
 	NoPrinter           ID = "no_printer"
@@ -246,4 +259,18 @@ var messages = map[ID]Text{
 	BadCounter:    {"Quầy không tồn tại.", "No such counter."},
 	NoVoice:       {"Máy chủ không có giọng đọc.", "The server has no voice."},
 	VoiceFailed:   {"Máy chủ không đọc được số này.", "The server could not speak this number."},
+
+	IDRequired: {"Lĩnh vực này cần biết ai lấy số: xin quét mã QR trên thẻ căn cước (CCCD) hoặc bấm số định danh cá nhân 12 chữ số.",
+		"This service needs to know who takes the number: scan the QR code of your citizen ID card (CCCD) or type its 12-digit number."},
+	InvalidID: {"Đây không phải số định danh trên thẻ căn cước (12 chữ số). Xin quét mã QR ở mặt trước thẻ hoặc bấm lại số.",
+		"This is not the number of a citizen ID card (12 digits). Please scan the QR code on the front of the card or type the number again."},
+	PersonCapField: {"Bạn đã có số {numbers} của lĩnh vực {field} hôm nay: mỗi người được lấy tối đa {max} số cho một lĩnh vực mỗi ngày. Xin chờ gọi số {numbers} tại {counters}.",
+		"You already have {numbers} for {field} today: each person may take at most {max} per service a day. Please wait for {numbers} to be called at {counters}."},
+	PersonCapDay: {"Bạn đã lấy đủ {max} số hôm nay ({numbers}): mỗi người được lấy tối đa {max} số mỗi ngày, ở mọi lĩnh vực. Xin chờ gọi các số đó; nếu cần làm thêm việc khác, xin hỏi cán bộ hướng dẫn tại sảnh.",
+		"You have taken {max} numbers today ({numbers}): each person may take at most {max} a day, in all services. Please wait for them to be called; for anything more, ask the help desk in the lobby."},
+	PriorityCheck: {"Số ưu tiên cần cán bộ hướng dẫn tại sảnh xác nhận: xin mời cán bộ nhập mã xác nhận trên kiosk.",
+		"A priority number needs the lobby staff's confirmation: please ask a staff member to type their code on the kiosk."},
+	UnknownCategory: {"Trung tâm không có loại ưu tiên này.", "This center has no such priority category."},
+	PriorityCheckThrottled: {"Mã xác nhận số ưu tiên đã bị nhập sai nhiều lần. Xin chờ {wait} rồi thử lại, hoặc hỏi cán bộ hướng dẫn tại sảnh.",
+		"The priority confirmation code was mistyped too often. Please wait {wait} and try again, or ask the staff in the lobby."},
 }

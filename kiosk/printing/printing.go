@@ -112,6 +112,9 @@ type Opts struct {
 	CenterName, CenterAddress string
 	// BaseURL is the public base URL the QR code of a ticket links to.
 	BaseURL string
+	// Categories names the priority categories (code → "Người cao tuổi")
+	// printed on a priority ticket.
+	Categories map[string]string
 	// Location is the time zone dates are printed in (nil: layout's default).
 	Location *time.Location
 	// Logger defaults to slog.Default(); Clock to clock.System.
@@ -343,7 +346,7 @@ func (s *Service) Ticket(ctx context.Context, kiosk string, t queue.TicketInfo) 
 func TicketJob(o Opts, t queue.TicketInfo) layout.TicketJob {
 	return layout.TicketJob{
 		ID: t.ID, CenterName: o.CenterName, ServiceName: t.ServiceName, Number: t.Number,
-		Priority: t.Priority, IssuedAt: t.IssuedAt, Ahead: max(t.Ahead, 0), EstimatedWait: t.EstimatedWait, NoEstimate: !t.WaitKnown,
+		Priority: t.Priority, PriorityCategory: o.Categories[t.Category], IssuedAt: t.IssuedAt, Ahead: max(t.Ahead, 0), EstimatedWait: t.EstimatedWait, NoEstimate: !t.WaitKnown,
 		TrackURL: display.PhonePath(t.ID), BaseURL: o.BaseURL,
 	}
 }

@@ -48,6 +48,11 @@ var migrations = []string{
 	// The ticket as the event left it (queue.TicketRecord as JSON), so Events
 	// returns what was applied; '' for events written before.
 	`ALTER TABLE events ADD COLUMN ticket_data TEXT NOT NULL DEFAULT ''`,
+	// Who took the number: the keyed hash of their ID number (queue.Ticket.
+	// Person), '' for nobody in particular.
+	`ALTER TABLE tickets ADD COLUMN person TEXT NOT NULL DEFAULT ''`,
+	// The priority category of a priority ticket (queue.Ticket.Category).
+	`ALTER TABLE tickets ADD COLUMN category TEXT NOT NULL DEFAULT ''`,
 }
 
 // Store is the queue's SQLite store. A failure of the storage underneath
@@ -80,7 +85,7 @@ func NewStoreWith(ctx context.Context, db *sql.DB, o Opts) (*Store, error) {
 }
 
 const ticketCols = `id, day, origin, seq, number, service, priority, state, kiosk, counter, calls,
-	issued_at, queued_at, called_at, started_at, done_at, print, rating`
+	issued_at, queued_at, called_at, started_at, done_at, print, rating, person, category`
 
 // Load implements queue.Store.
 func (s *Store) Load(ctx context.Context) (queue.Saved, error) {
@@ -138,9 +143,9 @@ func (s *Store) apply(ctx context.Context, changes []queue.Change) error {
 	}
 	defer tx.Rollback()
 	upsert, err := tx.PrepareContext(ctx, `INSERT INTO tickets (`+ticketCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET service = excluded.service, priority = excluded.priority,
-			state = excluded.state, counter = excluded.counter, calls = excluded.calls,
+			state = excluded.state, counter = excluded.counter, calls = excluded.calls, category = excluded.category,
 			queued_at = excluded.queued_at, called_at = excluded.called_at,
 			started_at = excluded.started_at, done_at = excluded.done_at,
 			print = excluded.print, rating = excluded.rating`)
@@ -163,7 +168,7 @@ func (s *Store) apply(ctx context.Context, changes []queue.Change) error {
 			if _, err := upsert.ExecContext(ctx, t.ID, t.Day, t.Origin, t.Seq, t.Number, t.Service,
 				t.Priority, string(t.State), t.Kiosk, t.Counter, t.Calls,
 				ms(t.IssuedAt), ms(t.QueuedAt), ms(t.CalledAt), ms(t.StartedAt), ms(t.DoneAt),
-				string(t.Print), t.Rating); err != nil {
+				string(t.Print), t.Rating, t.Person, t.Category); err != nil {
 				return fmt.Errorf("sqlite: ticket %s: %w", t.Number, err)
 			}
 		}
@@ -275,7 +280,7 @@ func (s *Store) query(ctx context.Context, q string, args ...any) ([]queue.Ticke
 		var issued, queued, called, started, done int64
 		if err := rows.Scan(&t.ID, &t.Day, &t.Origin, &t.Seq, &t.Number, &t.Service, &t.Priority,
 			&state, &t.Kiosk, &t.Counter, &t.Calls, &issued, &queued, &called, &started, &done,
-			&print, &t.Rating); err != nil {
+			&print, &t.Rating, &t.Person, &t.Category); err != nil {
 			return nil, fmt.Errorf("sqlite: tickets: %w", err)
 		}
 		t.State, t.Print = queue.State(state), queue.PrintState(print)

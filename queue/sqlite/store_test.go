@@ -130,3 +130,27 @@ func TestEngineOnSQLiteSurvivesReopen(t *testing.T) {
 		t.Fatalf("snapshot after reopen: %+v", snap)
 	}
 }
+
+// TestPersonSurvivesReopen: who took a number (and its priority category)
+// is in the file, so the engine counts a person's numbers again after a
+// restart.
+func TestPersonSurvivesReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "motcua.db")
+	s := openStore(t, path)
+	at := time.Date(2026, 11, 21, 1, 0, 0, 0, time.UTC)
+	tk := queue.Ticket{ID: "t1", Day: "2026-11-21", Origin: "A", Seq: 1, Number: "A001", Service: "A",
+		State: queue.Waiting, IssuedAt: at, QueuedAt: at, Print: queue.PrintNone, Person: "ab12", Priority: true, Category: "elderly"}
+	if err := s.Apply(ctx, []queue.Change{{Day: "2026-11-21", Tickets: []queue.Ticket{tk},
+		Events: []queue.Event{{Seq: 1, At: at, Type: queue.EventIssued, Ticket: tk}}}}); err != nil {
+		t.Fatal(err)
+	}
+	saved, err := openStore(t, path).Load(ctx)
+	if err != nil || len(saved.Tickets) != 1 || saved.Tickets[0].Person != "ab12" || saved.Tickets[0].Category != "elderly" {
+		t.Fatalf("loaded %+v, %v", saved.Tickets, err)
+	}
+	evs, err := s.Events(ctx, 0, 0)
+	if err != nil || len(evs) != 1 || evs[0].Ticket.Person != "ab12" {
+		t.Fatalf("events %+v, %v", evs, err)
+	}
+}

@@ -199,6 +199,8 @@
     const f = st.board && st.board.field(code);
     return f ? f.name : code;
   }
+  // prioText is a priority ticket's mark with its category: "Ưu tiên · Người cao tuổi".
+  const prioText = x => t("priority") + (x.category ? " · " + x.category : "");
   function render() {
     if (!st.board || !st.counter) return;
     const c = st.board.counter(st.counter);
@@ -208,11 +210,11 @@
     document.title = c.name + " — " + t("title");
     // The current ticket, its field (after any transfer) and state: as the
     // board says.
-    st.current = c.serving ? { number: c.serving, state: c.state, since: c.since, service: c.service } : null;
+    st.current = c.serving ? { number: c.serving, state: c.state, since: c.since, service: c.service, priority: c.priority, category: c.category } : null;
     const cur = st.current;
     $("cur-number").textContent = cur ? cur.number : "—";
     $("cur-field").textContent = cur ? serviceName(cur.service) : t("none");
-    $("cur-state").textContent = cur ? t(cur.state === "serving" ? "st_serving" : "st_called") : "";
+    $("cur-state").textContent = cur ? t(cur.state === "serving" ? "st_serving" : "st_called") + (cur.priority ? " · " + prioText(cur) : "") : "";
     for (const id of ["act-recall", "act-start", "act-complete", "act-noshow", "act-transfer"]) $(id).disabled = !cur;
     if (cur && cur.state === "serving") $("act-start").disabled = true;
     tickTimer();
@@ -251,10 +253,10 @@
     $("act-next").dataset.next = next;
     const chip = tk => el("li", { class: "chip" + (tk.number === next ? " is-next" : "") + (tk.priority ? " prio" : ""), "data-number": tk.number },
       el("b", {}, tk.number), el("span", { class: "wait" }, t("minutes", { m: Math.floor((tk.wait_s + elapsed) / 60) })),
-      tk.priority ? el("span", { class: "tag" }, t("priority")) : null,
+      tk.priority ? el("span", { class: "tag" }, prioText(tk)) : null,
       tk.number === next ? el("span", { class: "tag next-tag" }, t("next_tag")) : null);
     $("order-list").replaceChildren(
-      el("p", { class: "order-next" + (next ? "" : " none") }, next ? [t("next_is") + ": ", el("b", { id: "order-next" }, next), q.next.priority ? " · " + t("priority") : ""] : t("next_none")),
+      el("p", { class: "order-next" + (next ? "" : " none") }, next ? [t("next_is") + ": ", el("b", { id: "order-next" }, next), q.next.priority ? " · " + prioText(q.next) : ""] : t("next_none")),
       ...q.fields.filter(f => f.tickets.length || f.mine).map(f => el("div", { class: "order-field" + (f.mine ? " mine" : ""), "data-service": f.code },
         el("h3", {}, `${f.code} · ${f.name}`, " ", el("span", { class: "count" }, `(${f.tickets.length})`), f.mine ? null : el("span", { class: "not-mine" }, " " + t("not_mine"))),
         f.tickets.length ? el("ol", { class: "chips" }, f.tickets.map(chip)) : el("p", { class: "empty" }, t("order_empty")))));

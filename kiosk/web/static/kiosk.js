@@ -58,6 +58,16 @@
       unpaired_title: "Thiết bị chưa được ghép nối",
       unpaired_how: "Cán bộ kỹ thuật mở trang /kiosk?pair=MÃ_KIOSK một lần trên máy này (mã là token của kiosk trong tệp cấu hình); máy nhớ mã, địa chỉ trang không còn chứa mã.",
       lang: "English",
+      id_title: "Xin quét thẻ căn cước",
+      id_hint: "Đưa mã QR ở mặt trước thẻ căn cước (CCCD) vào máy quét bên dưới màn hình, hoặc bấm số định danh cá nhân 12 chữ số.",
+      id_label: "Số định danh cá nhân, 12 chữ số", id_ok: "Lấy số", id_skip: "Lấy số không cần thẻ",
+      id_count: "Đã bấm {n}/12 chữ số", id_count_0: "Chưa bấm chữ số nào",
+      id_privacy: "Trung tâm không lưu số thẻ, họ tên hay ngày sinh của bạn: chỉ giữ một mã đã mã hóa, để mỗi người không lấy quá số lượt cho phép.",
+      id_first: "Xin chọn lĩnh vực trước, rồi quét thẻ căn cước khi máy hỏi.",
+      id_not_receipt: "Đây là thẻ căn cước, không phải giấy hẹn. Xin quét mã vạch trên giấy hẹn trả kết quả.",
+      prio_title: "Bạn thuộc đối tượng ưu tiên nào?",
+      prio_check_hint: "Xin mời cán bộ hướng dẫn tại sảnh xác nhận: cán bộ nhập mã xác nhận dưới đây.",
+      pin_label: "Mã xác nhận của cán bộ", pin_ok: "Xác nhận",
     },
     en: {
       ...words.en,
@@ -109,6 +119,16 @@
       unpaired_title: "This device is not paired",
       unpaired_how: "A technician opens /kiosk?pair=KIOSK_TOKEN once on this machine (the kiosk's token in the configuration); the machine remembers it and the page's address no longer holds it.",
       lang: "Tiếng Việt",
+      id_title: "Please scan your ID card",
+      id_hint: "Hold the QR code on the front of your citizen ID card (CCCD) under the scanner below the screen, or type your 12-digit personal ID number.",
+      id_label: "Personal ID number, 12 digits", id_ok: "Take a number", id_skip: "Take a number without the card",
+      id_count: "{n} of 12 digits typed", id_count_0: "No digit typed yet",
+      id_privacy: "The center keeps neither your card's number, name nor date of birth: only a scrambled code, so that nobody takes more numbers than allowed.",
+      id_first: "Please choose a service first, then scan your ID card when the kiosk asks.",
+      id_not_receipt: "This is an ID card, not a receipt. Please scan the barcode of your receipt.",
+      prio_title: "Which priority applies to you?",
+      prio_check_hint: "Please ask a staff member in the lobby to confirm: they type their code below.",
+      pin_label: "The staff member's code", pin_ok: "Confirm",
     },
   };
   const tr = motcua.i18n(dict, lang => {
@@ -126,7 +146,8 @@
     settings: { confirm: true, idle_seconds: 30, printer: "", code: { prefixes: [], date_digits: 0 } },
     services: [], chosen: null, priority: false, ticket: null, printState: "",
     code: "", procs: null, procField: "", procTake: null, screen: "home", idleFor: 30, idleLeft: 0,
-    offline: false, flash: "", privateLeft: 0,
+    offline: false, flash: "", privateLeft: 0, idDigits: "", idPriority: false,
+    category: "", staffPIN: "", pin: "", prioOK: false,
   };
 
   // A tap that comes within TAP_GUARD_MS of a screen change is the second
@@ -163,8 +184,11 @@
     screenChanged();
     resetIdle(state.settings.idle_seconds);
     if (name !== "lookup") clearLookup();
+    if (name !== "identity") clearIdentity();
+    if (name !== "prio") { state.pin = ""; renderPIN(); }
     if (name === "home") {
       state.priority = false; state.chosen = null;
+      state.category = ""; state.staffPIN = ""; state.prioOK = false;
       renderHome();
     }
   }
@@ -219,7 +243,7 @@
       const open = s.open && !s.full;
       const usable = open && !state.offline;
       return el("button", {
-        class: "field" + (open ? "" : " closed"), type: "button",
+        class: "field" + (open ? "" : " closed") + (s.lane ? " lane" : ""), type: "button",
         "data-service": s.code, disabled: !open, "aria-disabled": open && !usable ? "true" : null,
         onclick: () => { if (usable) pickField(s); },
       },
@@ -304,28 +328,150 @@
   }
   function pickField(s) {
     state.chosen = s;
-    if (!state.settings.confirm) { issue(state.priority); return; }
+    // A lane (agents, businesses) has no priority numbers.
+    if (!state.settings.confirm) { take(state.priority && !s.lane); return; }
+    $("take-priority").hidden = !!s.lane;
     $("confirm-code").textContent = s.code;
     $("confirm-name").textContent = s.name;
     $("confirm-wait").textContent = s.waiting > 0 ? t("waiting_n", { n: s.waiting }) : t("waiting_0");
     show("confirm");
   }
   $("priority-toggle").addEventListener("click", () => { state.priority = !state.priority; renderHome(); });
-  $("take").addEventListener("click", () => issue(false));
-  $("take-priority").addEventListener("click", () => issue(true));
+  $("take").addEventListener("click", () => take(false));
+  $("take-priority").addEventListener("click", () => take(true));
+
+  // ---- a priority number: its category, the staff's check ----
+  const prioSettings = () => state.settings.priority || { categories: [], staff_check: false };
+  const prioAsks = () => prioSettings().categories.length > 0 || prioSettings().staff_check;
+  function openPriority() {
+    $("prio-code").textContent = state.chosen.code;
+    $("prio-name").textContent = state.chosen.name;
+    const cats = prioSettings().categories;
+    $("prio-cats").replaceChildren(...cats.map(c => el("button", {
+      class: "wide-btn priority", type: "button", "data-category": c.code, onclick: () => chooseCategory(c),
+    }, el("span", { class: "icon", "aria-hidden": "true" }, "♿"), el("span", {}, c.name))));
+    $("prio-cats").hidden = cats.length === 0;
+    $("prio-check").hidden = true;
+    show("prio");
+    if (!cats.length) askPIN(null);
+  }
+  function chooseCategory(c) {
+    state.category = c.code;
+    if (prioSettings().staff_check) { askPIN(c); return; }
+    state.prioOK = true;
+    take(true);
+  }
+  function askPIN(c) {
+    $("prio-chosen").textContent = state.chosen.name + " · " + t("priority_ticket") + (c ? " · " + c.name : "");
+    $("prio-check").hidden = false;
+    state.pin = "";
+    renderPIN();
+    screenChanged();
+  }
+  // The staff's PIN is shown as dots, like a citizen's ID number.
+  function renderPIN() {
+    $("pin-text").textContent = "•".repeat(state.pin.length);
+    $("pin-ok").disabled = state.pin.length < 6;
+  }
+  function renderPINKeypad() {
+    $("pin-keypad").replaceChildren(...["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"].map(k =>
+      el("button", { class: "key", type: "button", "data-key": k, onclick: () => { if (state.pin.length < 12) { state.pin += k; renderPIN(); } } }, k)));
+  }
+  $("pin-erase").addEventListener("click", () => { state.pin = state.pin.slice(0, -1); renderPIN(); });
+  $("pin-ok").addEventListener("click", () => {
+    if (state.pin.length < 6) return;
+    state.staffPIN = state.pin;
+    state.prioOK = true;
+    take(true);
+  });
+
+  // ---- who takes the number ----
+  // take issues a number in the chosen field, first asking for the ID card
+  // where the field asks (optional or required).
+  function take(priority) {
+    if (!state.chosen) return;
+    state.idPriority = priority;
+    if (priority && prioAsks() && !state.prioOK) { openPriority(); return; }
+    if ((state.chosen.identity || "off") === "off") { issue(priority, ""); return; }
+    $("id-code").textContent = state.chosen.code;
+    $("id-name").textContent = state.chosen.name;
+    $("id-skip").hidden = state.chosen.identity !== "optional";
+    show("identity");
+    renderIdentity();
+  }
+  // The digits typed are never shown, only how many: a person behind
+  // does not read them off the screen.
+  function renderIdentity() {
+    const n = state.idDigits.length;
+    $("id-text").textContent = "•".repeat(n);
+    $("id-count").textContent = n ? t("id_count", { n }) : t("id_count_0");
+    $("id-ok").disabled = n !== 12;
+  }
+  function clearIdentity() {
+    state.idDigits = "";
+    $("id-status").hidden = true;
+    $("id-status").textContent = "";
+    renderIdentity();
+  }
+  function renderIDKeypad() {
+    $("id-keypad").replaceChildren(...["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"].map(k =>
+      el("button", { class: "key", type: "button", "data-key": k, onclick: () => typeID(k) }, k)));
+  }
+  function typeID(k) {
+    if (state.idDigits.length >= 12) return;
+    state.idDigits += k;
+    $("id-status").hidden = true;
+    renderIdentity();
+  }
+  $("id-erase").addEventListener("click", () => { state.idDigits = state.idDigits.slice(0, -1); renderIdentity(); });
+  $("id-ok").addEventListener("click", () => { if (state.idDigits.length === 12) issue(state.idPriority, state.idDigits); });
+  $("id-skip").addEventListener("click", () => issue(state.idPriority, ""));
+  // idRefused says on the identity step why no number was given (over the
+  // caps, not a card): the citizen stays there to read it.
+  function idRefused(e) {
+    state.idDigits = "";
+    renderIdentity();
+    $("id-status").textContent = motcua.messages.error(e, tr.lang);
+    $("id-status").hidden = false;
+    resetIdle(Math.max(state.settings.idle_seconds, 30));
+  }
+  // A CCCD's QR code: 12 digits, then "|". Only for routing a scan; the
+  // service decides what is a card.
+  const looksLikeCard = code => /^\s*\d{12}\s*\|/.test(code);
+  // scanned routes a code from the scanner: to the identity step while it
+  // asks, else to the dossier lookup; an ID card scanned elsewhere is
+  // dropped unread (its name and birth date are never shown or sent).
+  function scanned(code) {
+    if (state.screen === "identity") { issue(state.idPriority, code); return; }
+    if (looksLikeCard(code)) {
+      if (state.screen === "home") flashHome(t("id_first"));
+      if (state.screen === "lookup") {
+        clearLookup();
+        $("lookup-result").replaceChildren(el("div", { class: "notice warn", role: "alert", "data-error": "id_card" }, t("id_not_receipt")));
+      }
+      return;
+    }
+    lookup(code, true);
+  }
 
   // ---- issuing and the ticket ----
   let issuing = false;
-  async function issue(priority) {
+  async function issue(priority, citizenID) {
     if (issuing || !state.chosen) return;
     issuing = true;
     try {
-      const tk = await api("POST", "/api/v1/tickets", { service: state.chosen.code, priority, kiosk: kioskID });
+      const body = { service: state.chosen.code, priority, kiosk: kioskID };
+      if (citizenID) body.citizen_id = citizenID;
+      if (priority && state.category) body.category = state.category;
+      if (priority && state.staffPIN) body.staff_pin = state.staffPIN;
+      const tk = await api("POST", "/api/v1/tickets", body);
       state.ticket = tk;
       showTicket(tk);
     } catch (e) {
       if (e.code === "device_unpaired") { unpaired(e); return; }
-      const msg = ["service_closed", "daily_cap_reached"].includes(e.code) ? say(e.code)
+      if (state.screen === "identity" && ["person_cap", "invalid_id", "id_required"].includes(e.code)) { idRefused(e); return; }
+      const msg = e.code === "priority_check" ? motcua.messages.error(e, tr.lang)
+        : ["service_closed", "daily_cap_reached"].includes(e.code) ? say(e.code)
         : e.code === "rate_limited" ? motcua.messages.text("rate_limited.tickets", tr.lang) : t("err_issue");
       if (e.code === "network") setOffline(true);
       refresh();
@@ -347,11 +493,16 @@
     $("ticket-number").textContent = tk.number;
     $("ticket-field").textContent = tk.service_name;
     $("ticket-priority").hidden = !tk.priority;
+    renderPriorityTag(tk);
     renderAhead(tk);
     $("ticket-qr").src = "/api/v1/tickets/" + encodeURIComponent(tk.id) + "/qr.svg";
     $("ticket-qr").alt = t("qr_hint");
     show("ticket");
     followPrint(tk);
+  }
+  // renderPriorityTag says a priority ticket's category: "Số ưu tiên · Người cao tuổi".
+  function renderPriorityTag(tk) {
+    $("ticket-priority").textContent = t("priority_ticket") + (tk.category_name ? " · " + tk.category_name : "");
   }
   function renderAhead(tk) {
     $("ticket-ahead").textContent = aheadText(tk);
@@ -576,9 +727,9 @@
     const now = performance.now();
     if (ev.key === "Enter") {
       const code = wedge.buf;
-      const scanned = code.length >= 6 && wedge.fast >= code.length - 2;
+      const isScan = code.length >= 6 && wedge.fast >= code.length - 2;
       wedge.buf = ""; wedge.fast = 0;
-      if (scanned) { ev.preventDefault(); lookup(code, true); }
+      if (isScan) { ev.preventDefault(); scanned(code); }
       return;
     }
     if (ev.key.length !== 1) return;
@@ -596,7 +747,7 @@
     ws.onmessage = m => {
       try {
         const f = JSON.parse(m.data);
-        if (f.type === "scan" && f.code) lookup(f.code, true);
+        if (f.type === "scan" && f.code) scanned(f.code);
       } catch (e) { /* not a frame of ours */ }
     };
     ws.onopen = () => { delay = 1000; if (state.offline) refresh(); };
@@ -658,13 +809,14 @@
   function refreshTexts() {
     if (state.screen === "unpaired") $("unpaired-text").textContent = motcua.messages.text("device_unpaired", tr.lang);
     if (state.screen === "home") renderHome();
-    if (state.screen === "ticket" && state.ticket) { renderAhead(state.ticket); setPrint(state.printState); renderCountdown(); }
+    if (state.screen === "ticket" && state.ticket) { renderAhead(state.ticket); renderPriorityTag(state.ticket); setPrint(state.printState); renderCountdown(); }
     if (state.screen === "lookup") {
       renderKeypad();
       $("lookup-done-text").textContent = t($("lookup-result").firstChild ? "lookup_done" : "back_home");
       renderCountdown();
     }
     if (state.screen === "procs" && state.procs) renderProcs();
+    if (state.screen === "identity") renderIdentity();
     renderToday();
   }
   function renderToday() {
@@ -713,6 +865,8 @@
   async function start() {
     tr.apply();
     renderKeypad();
+    renderIDKeypad();
+    renderPINKeypad();
     renderToday();
     const k = await pairing();
     kioskID = k.id;

@@ -19,7 +19,7 @@ import (
 // Parse checks them. center covers the top-level listen and data_dir too.
 func Sections() []string {
 	return []string{"center", "security", "fields", "counters", "staff", "kiosks", "procedures",
-		"screens", "printing", "printers", "scanners", "dossiers", "hub"}
+		"screens", "printing", "printers", "scanners", "dossiers", "hub", "identity", "priority"}
 }
 
 // Check validates the named sections of c (all of Sections when none is
@@ -67,6 +67,10 @@ func (c *Config) checkSection(name string) []*Error {
 		return c.checkDossiers()
 	case "hub":
 		return c.checkHub()
+	case "identity":
+		return c.checkIdentity()
+	case "priority":
+		return c.checkPriority()
 	}
 	return []*Error{{Prefix: errPrefix, Key: name, Msg: "no such section: use " + strings.Join(Sections(), ", ")}}
 }

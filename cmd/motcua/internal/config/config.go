@@ -41,6 +41,10 @@ type Config struct {
 	Procedures string `yaml:"procedures"`
 	// Hub links the center to its province hub; none: it runs alone.
 	Hub Hub `yaml:"hub"`
+	// Identity: who takes a number, and how many one person may take.
+	Identity Identity `yaml:"identity"`
+	// Priority: the priority categories and their check at the kiosk.
+	Priority Priority `yaml:"priority"`
 
 	path      string
 	atHub     bool   // checked at the hub: files that live at the center are not read
@@ -178,6 +182,12 @@ type Field struct {
 	DailyCap int      `yaml:"daily_cap"`
 	Hours    []string `yaml:"hours"` // "07:30-11:30"
 	Days     []string `yaml:"days"`  // mon … sun
+	// Identity is off, optional or required; empty: identity.mode.
+	Identity string `yaml:"identity"`
+	// Lane: a category of applicant (agents, businesses with bulk
+	// dossiers) with its own numbering, daily_cap and counters, called
+	// only when no citizen waits at a counter that serves it too.
+	Lane bool `yaml:"lane"`
 }
 
 // Counter is a service counter.
@@ -435,7 +445,7 @@ func (c *Config) BaseURL() string {
 func (c *Config) QueueFields() []queue.Field {
 	out := make([]queue.Field, 0, len(c.Fields))
 	for _, f := range c.Fields {
-		qf := queue.Field{Code: f.Code, Name: f.Name, Start: f.Start, Digits: f.Digits, DailyCap: f.DailyCap}
+		qf := queue.Field{Code: f.Code, Name: f.Name, Start: f.Start, Digits: f.Digits, DailyCap: f.DailyCap, Lane: f.Lane}
 		for _, h := range f.Hours {
 			s, _ := parseSpan(h) // checked by Parse
 			qf.Hours = append(qf.Hours, s)

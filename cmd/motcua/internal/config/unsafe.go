@@ -67,6 +67,8 @@ func (c *Config) Unsafe() []*Error {
 	}
 	secret("dossiers.push_token", c.Dossiers.PushToken)
 	secret("security.metrics_token", c.Security.MetricsToken)
+	secret(secretKey(&c.Identity), c.Identity.secret)
+	errs = append(errs, c.unsafePriority()...)
 	for i, k := range c.Kiosks {
 		key := fmt.Sprintf("kiosks[%d]", i)
 		if k.token == "" {

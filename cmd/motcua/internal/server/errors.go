@@ -116,7 +116,7 @@ func (s *Server) errorTable() []rule {
 	is := func(kind error, status int, id msg.ID) rule {
 		return rule{kind: kind, answer: answer{status: status, id: id}}
 	}
-	return []rule{
+	return append(append(s.identityRules(), s.priorityRules()...), []rule{
 		// The request itself.
 		is(errMalformedJSON, http.StatusBadRequest, msg.MalformedJSON),
 		is(errTrailingJSON, http.StatusBadRequest, msg.MalformedJSONMore),
@@ -265,7 +265,7 @@ func (s *Server) errorTable() []rule {
 		// Printing.
 		is(printing.ErrNoPrinter, http.StatusUnprocessableEntity, msg.NoPrinter),
 		is(printing.ErrUnknownPrinter, http.StatusUnprocessableEntity, msg.UnknownPrinter),
-	}
+	}...)
 }
 
 // notWaiting answers a call of a ticket that does not wait with where it

@@ -14,6 +14,7 @@ import (
 	"motcua/cmd/motcua/internal/config"
 	"motcua/internal/clock"
 	"motcua/internal/database"
+	"motcua/internal/identity"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/printing"
@@ -51,6 +52,9 @@ type Opts struct {
 	Health map[string]func() any
 	// Procedures is the catalogue the kiosk browses; nil: none.
 	Procedures *procedures.Catalogue
+	// Identity hashes the ID numbers of citizens at the kiosk; nil when the
+	// config sets no identity secret (no field asks then).
+	Identity *identity.Hasher
 }
 
 // Server answers the HTTP API.
@@ -68,6 +72,7 @@ type Server struct {
 	registry *registry.Registry
 	printing *printing.Service
 	now      func() time.Time
+	identity *identity.Hasher
 
 	receiptKey  []byte
 	codePattern *regexp.Regexp
@@ -88,7 +93,7 @@ func New(o Opts) *Server {
 		cfg: o.Config, engine: o.Engine, store: o.Store, log: o.Logger, loc: o.Engine.Location(),
 		sess: o.Sessions, throttle: session.NewThrottle(session.ThrottleOpts{Clock: o.Clock}), health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Clock.Now,
 		receiptKey: o.ReceiptSecret, codePattern: compileCode(o.Config.Dossiers.CodePattern),
-		limits: newLimits(o.Config.Security, o.Clock),
+		limits: newLimits(o.Config.Security, o.Clock), identity: o.Identity,
 	}
 	s.errors = s.errorTable()
 	if s.sess != nil {

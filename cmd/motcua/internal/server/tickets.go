@@ -40,6 +40,10 @@ type ticketJSON struct {
 	Print               printJSON `json:"print"`
 	Rating              int       `json:"rating,omitempty"`
 	Origin              string    `json:"origin_service,omitempty"`
+	// Category and CategoryName: the priority category of a priority
+	// ticket taken as one.
+	Category     string `json:"category,omitempty"`
+	CategoryName string `json:"category_name,omitempty"`
 }
 
 type printJSON struct {
@@ -60,6 +64,7 @@ func (s *Server) ticketJSON(in queue.TicketInfo) ticketJSON {
 		CalledAt: s.stamp(in.CalledAt), Ahead: max(in.Ahead, 0),
 		EstimatedWaitS: waitS, EstimatedWaitText: wait.VI, EstimatedWaitTextEN: wait.EN, Calls: in.Calls,
 		TrackURL: display.PhonePath(in.ID), Print: printJSON{State: string(in.Print)}, Rating: in.Rating,
+		Category: in.Category, CategoryName: s.categoryName(in.Category),
 	}
 	if in.State != queue.Waiting && in.State != queue.Transferred {
 		t.Counter, t.CounterName = in.Counter, in.CounterName
@@ -88,13 +93,19 @@ type serviceJSON struct {
 	Full    bool     `json:"full"`
 	Waiting int      `json:"waiting"`
 	Hours   []string `json:"hours,omitempty"`
+	// Identity is whether the kiosk asks for the ID card: off, optional
+	// or required.
+	Identity string `json:"identity"`
+	// Lane: agents' and businesses' numbers, called after citizens'.
+	Lane bool `json:"lane,omitempty"`
 }
 
 func (s *Server) services(c *gin.Context) {
 	list := s.engine.Services()
 	out := make([]serviceJSON, 0, len(list))
 	for _, sv := range list {
-		j := serviceJSON{Code: sv.Code, Name: sv.Name, Open: sv.Open && !sv.Full, Full: sv.Full, Waiting: sv.Waiting}
+		j := serviceJSON{Code: sv.Code, Name: sv.Name, Open: sv.Open && !sv.Full, Full: sv.Full, Waiting: sv.Waiting,
+			Identity: string(s.identityMode(sv.Code)), Lane: sv.Lane}
 		for _, h := range sv.Hours {
 			j.Hours = append(j.Hours, h.String())
 		}
@@ -108,6 +119,14 @@ type issueRequest struct {
 	Priority bool   `json:"priority"`
 	// Kiosk may name the kiosk the credential proves; another is refused.
 	Kiosk string `json:"kiosk"`
+	// CitizenID is what the kiosk read of the citizen's ID card: the QR
+	// code of a CCCD as scanned, or its 12-digit number as typed. Only its
+	// keyed hash is kept.
+	CitizenID string `json:"citizen_id"`
+	// Category is a priority category's code (priority is then implied);
+	// StaffPIN the lobby staff's PIN where they confirm priority numbers.
+	Category string `json:"category"`
+	StaffPIN string `json:"staff_pin"`
 }
 
 // issue takes a number at the kiosk of the request's credential (kioskDevice)
@@ -129,7 +148,16 @@ func (s *Server) issue(c *gin.Context) {
 		s.fail(c, errMissingService)
 		return
 	}
-	ir := queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: k.ID}
+	if err := s.checkPriority(k.ID, req.Priority, req.Category, req.StaffPIN); err != nil {
+		s.fail(c, err)
+		return
+	}
+	person, err := s.person(req.Service, req.CitizenID)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ir := queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: k.ID, Person: person, Category: req.Category}
 	if k.Printer != "" && s.printing != nil {
 		ir.Print = queue.PrintQueued
 	}
