@@ -299,3 +299,32 @@ func TestPartlyPrintedMarkSurvivesAWait(t *testing.T) {
 	}
 	t.Fatal("the job never settled")
 }
+
+// A receipt to a 9600-baud printer with a 1 KB buffer, printing slower
+// than the line feeds it, with XON/XOFF: the spooler marks it printed only
+// once the printer answered GS r 1, which it does when it gets there, after
+// every byte of the job (some 6 s): not "sent", not printed early, once.
+func TestASlowSerialPrinterIsConfirmedWhenItHasPrinted(t *testing.T) {
+	line := printertest.NewLine(printertest.LineOpts{Baud: 9600, Buffer: 1024, PrintRate: 480, XonXoff: true})
+	defer line.Close()
+	p := printer.NewConn(line, printer.ConnOpts{Name: "quay1", Baud: 9600})
+	h := newHarness(t)
+	s := h.start(map[string]printer.Printer{"quay1": p}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	data := escposJob(t, "A001", 40) // 40 raster rows of 576 dots: 2.9 KB
+	if _, err := s.Submit(ctx, spool.Submission{Printer: "quay1", Kind: "receipt", Ref: "r1", Data: data}); err != nil {
+		t.Fatal(err)
+	}
+	e := h.settledEvent(ctx)
+	got := line.Device().Received()
+	if e.State != spool.Printed {
+		t.Fatalf("%+v: want printed, confirmed by the printer", e)
+	}
+	if !bytes.Equal(got, data) {
+		t.Fatalf("marked printed with %d of %d bytes at the printer", len(got), len(data))
+	}
+	if line.XOFFs() == 0 || line.Lost() != 0 {
+		t.Fatalf("%d XOFF, %d bytes lost: the job did not fill the printer's buffer, or overflowed it", line.XOFFs(), line.Lost())
+	}
+}
