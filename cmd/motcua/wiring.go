@@ -134,6 +134,10 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	}
 	s.goRun(func(ctx context.Context) { engine.Run(ctx) })
 	s.goRun(func(ctx context.Context) { hub.Run(ctx) }) // stopped before the engine
+	hw, err := s.startBoards(cfg, engine, log) // LED boards follow the engine (hardware.go)
+	if err != nil {
+		return nil, err
+	}
 
 	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, oldReceiptKeys, log)
 	if err != nil {
@@ -174,8 +178,11 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	}
 	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions,
 		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
-		Procedures: scr.procedures, Clock: o.apiClock, Health: health,
+		Procedures: scr.procedures, Clock: o.apiClock, Health: health, Hardware: hw.serverHardware(cfg),
 	})
+	if err := s.startButtons(cfg, hw, srv, log); err != nil {
+		return nil, err
+	}
 	scr.mount(srv.Router())
 	mountDisplay(srv.Router(), hub)
 	s.handler = srv.Handler()

@@ -127,6 +127,12 @@ const (
 // all (display, kiosk/push).
 const TooManyConnections ID = "too_many_connections"
 
+// The messages of the counter hardware's pages (call buttons).
+const (
+	ButtonAction     ID = "bad_button_action"
+	ButtonNotLearned ID = "button_not_learned"
+)
+
 var messages = map[ID]Text{
 	TooManyConnections: {"Quá nhiều kết nối từ máy này hoặc tới máy chủ. Xin thử lại sau ít phút.",
 		"Too many connections from this address or to the server. Try again in a few minutes."},
@@ -246,4 +252,7 @@ var messages = map[ID]Text{
 	BadCounter:    {"Quầy không tồn tại.", "No such counter."},
 	NoVoice:       {"Máy chủ không có giọng đọc.", "The server has no voice."},
 	VoiceFailed:   {"Máy chủ không đọc được số này.", "The server could not speak this number."},
+
+	ButtonAction:     {"Nút chỉ làm được: gọi số tiếp theo, gọi lại, vắng mặt hoặc xong.", "A button does one of: next, recall, no-show, complete."},
+	ButtonNotLearned: {"Chưa học mã nút này.", "This button code has not been learned."},
 }

@@ -51,6 +51,8 @@ type Opts struct {
 	Health map[string]func() any
 	// Procedures is the catalogue the kiosk browses; nil: none.
 	Procedures *procedures.Catalogue
+	// Hardware is the LED boards, call buttons and rating boxes; nil: none.
+	Hardware *Hardware
 }
 
 // Server answers the HTTP API.
@@ -76,6 +78,8 @@ type Server struct {
 	metrics     *prometheus.Registry
 	screens     *screens
 	limits      *limits
+	hw          *Hardware
+	presses     pressCounts
 }
 
 // New builds the server and its routes.
@@ -88,7 +92,7 @@ func New(o Opts) *Server {
 		cfg: o.Config, engine: o.Engine, store: o.Store, log: o.Logger, loc: o.Engine.Location(),
 		sess: o.Sessions, throttle: session.NewThrottle(session.ThrottleOpts{Clock: o.Clock}), health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Clock.Now,
 		receiptKey: o.ReceiptSecret, codePattern: compileCode(o.Config.Dossiers.CodePattern),
-		limits: newLimits(o.Config.Security, o.Clock),
+		limits: newLimits(o.Config.Security, o.Clock), hw: o.Hardware,
 	}
 	s.errors = s.errorTable()
 	if s.sess != nil {
@@ -110,6 +114,7 @@ func New(o Opts) *Server {
 		s.fail(c, panicked(err))
 	}))
 	s.metrics = s.newMetrics(r)
+	s.hardwareMetrics(s.metrics)
 	r.Use(s.sameOrigin)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, errRouteNotFound)
@@ -145,6 +150,7 @@ func New(o Opts) *Server {
 	staff.POST("/auth/sessions/revoke", s.adminOnly, s.revokeSessions)
 	staff.POST("/tickets/:id/cancel", s.cancel)
 	s.routesScreens(o, api, staff)
+	s.routesHardware(staff)
 	ctr := staff.Group("/counters/:counter", s.counterAccess, s.claimCheck)
 	ctr.POST("/next", s.counterAction(s.engine.Next))
 	ctr.POST("/recall", s.counterAction(s.engine.Recall))
@@ -194,6 +200,7 @@ func (s *Server) healthz(c *gin.Context) {
 	if s.printing != nil {
 		body["printers"] = s.printing.Statuses()
 	}
+	s.hardwareHealth(body)
 	for name, fn := range s.health {
 		body[name] = fn()
 	}
