@@ -134,7 +134,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	}
 	s.goRun(func(ctx context.Context) { engine.Run(ctx) })
 	s.goRun(func(ctx context.Context) { hub.Run(ctx) }) // stopped before the engine
-	hw, err := s.startBoards(cfg, engine, log) // LED boards follow the engine (hardware.go)
+	hw, err := s.startBoards(cfg, engine, log)          // LED boards follow the engine (hardware.go)
 	if err != nil {
 		return nil, err
 	}
