@@ -134,7 +134,8 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	}
 	s.goRun(func(ctx context.Context) { engine.Run(ctx) })
 	s.goRun(func(ctx context.Context) { hub.Run(ctx) }) // stopped before the engine
-	hw, err := s.startBoards(cfg, engine, log)          // LED boards follow the engine (hardware.go)
+	// The LED boards follow the engine; buttons start with the server (hardware.go).
+	hw, err := s.startBoards(cfg, engine, log)
 	if err != nil {
 		return nil, err
 	}
