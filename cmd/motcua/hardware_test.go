@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"motcua/devices/counterboard"
 	"motcua/devices/counterboard/boardtest"
 	"motcua/devices/serialtest"
@@ -32,7 +34,7 @@ type hardwareCenter struct {
 func startHardwareCenter(t *testing.T) *hardwareCenter {
 	t.Helper()
 	bus, qbus, rx, box := serialtest.New(t), serialtest.New(t), serialtest.New(t), serialtest.New(t)
-	open := func(c *serialtest.Cable) *os.File {
+	openDev := func(c *serialtest.Cable) *os.File {
 		f, err := c.OpenDevice()
 		if err != nil {
 			t.Fatal(err)
@@ -41,9 +43,9 @@ func startHardwareCenter(t *testing.T) *hardwareCenter {
 		return f
 	}
 	h := &hardwareCenter{clk: clocktest.New(time.Now())}
-	h.modbus = boardtest.ServeModbus(t, open(bus), false, 1, 2)
-	h.qsys = boardtest.ServeQSystem(t, open(qbus), 0)
-	h.rx, h.box = open(rx), open(box)
+	h.modbus = boardtest.ServeModbus(t, openDev(bus), false, 1, 2)
+	h.qsys = boardtest.ServeQSystem(t, openDev(qbus), 0)
+	h.rx, h.box = openDev(rx), openDev(box)
 	h.center = startCenterWith(t, serviceOpts{apiClock: h.clk}, false, func(y string) string {
 		return y + `
 boards:
@@ -254,4 +256,40 @@ func TestLearnedButtonsSurviveARestart(t *testing.T) {
 	if bytes.Contains(data, []byte("B0B0")) {
 		t.Errorf("forgotten code still in the file: %s", data)
 	}
+}
+
+// TestLearnButtonInTheBrowser: the administrator learns a call button on
+// /admin/hardware, sees it listed, and sees the boards and receivers.
+func TestLearnButtonInTheBrowser(t *testing.T) {
+	h := startHardwareCenter(t)
+	page := tab(t, browser(t), 1440, 900)
+	open(t, page, h.url+"/admin/hardware")
+	waitFor(t, page, "the login", `document.body.dataset.ready === "1" && `+visible("login"))
+	login(t, page, "quantri")
+	waitFor(t, page, "the devices", `document.querySelector('#devices tr[data-device="bang1"]') && document.querySelector('#devices tr[data-device="thu1"]')`)
+	do(t, page, chromedp.SetValue(chromedp.CSS("#counter"), "3"), chromedp.SetValue(chromedp.CSS("#action"), "recall"))
+	click(t, page, "#learn")
+	waitFor(t, page, "waiting for a press", visible("learning"))
+	h.rx.Write([]byte("C0FFEE\r\n"))
+	waitFor(t, page, "the code learned", visible("learned")+` && document.getElementById("learned").textContent.includes("C0FFEE") && document.querySelector('#bindings tr[data-code="C0FFEE"]') && document.getElementById("learning").hidden`)
+	if got := eval[string](t, page, `document.querySelector('#bindings tr[data-code="C0FFEE"]').textContent`); !strings.Contains(got, "Quầy 3") || !strings.Contains(got, "Gọi lại") {
+		t.Errorf("learned row %q", got)
+	}
+	if b, ok := h.keymapLookup(t, "C0FFEE"); !ok || b != "3 recall" {
+		t.Errorf("binding %q %v", b, ok)
+	}
+}
+
+func (h *hardwareCenter) keymapLookup(t *testing.T, code string) (string, bool) {
+	t.Helper()
+	var st struct {
+		Bindings []struct{ Code, Counter, Action string }
+	}
+	h.get(t, "/api/v1/buttons", &st)
+	for _, b := range st.Bindings {
+		if b.Code == code {
+			return b.Counter + " " + b.Action, true
+		}
+	}
+	return "", false
 }

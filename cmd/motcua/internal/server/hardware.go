@@ -174,6 +174,9 @@ type counterNameJSON struct {
 func (s *Server) buttonsState() buttonsJSON {
 	out := buttonsJSON{Bindings: s.hw.Keymap.Bindings(), Unknown: s.hw.Keymap.Unknown(), Receivers: map[string]scanner.State{},
 		Actions: button.Actions()}
+	if out.Unknown == nil {
+		out.Unknown = []button.Press{}
+	}
 	if l, ok := s.hw.Keymap.Learning(s.now()); ok {
 		out.Learning = &l
 	}
