@@ -162,7 +162,7 @@ func TestQSystemRecallFlashes(t *testing.T) {
 	sim := boardtest.ServeQSystem(t, dev, 0)
 	q, _ := counterboard.NewQSystem(counterboard.QSystemOpts{Pause: time.Millisecond})
 	bus := startBus(t, counterboard.BusOpts{Name: "rs485", Open: openCable(cable), Flashes: 2, FlashPeriod: 10 * time.Millisecond,
-		Boards: []counterboard.Board{{Name: "q1", Address: 1, Driver: q}, {Name: "q4", Address: 4, Driver: q}}})
+		Boards: []counterboard.Board{{Name: "q2", Address: 2, Driver: q}, {Name: "q4", Address: 4, Driver: q}}})
 
 	bus.Show("q4", counterboard.Display{Text: "C007"})
 	if f := sim.Next(t); f.Address != 4 || f.Text != "C007" || !bytes.Equal(f.Raw, []byte("\x01\x04C007\x07")) {
@@ -210,7 +210,7 @@ type gatePort struct {
 }
 
 func (g *gatePort) Write(p []byte) (int, error) {
-	g.writes <- string(p[1:2]) // the address byte of a QSystem frame
+	g.writes <- string([]byte{p[1] - 10}) // the address byte of a QSystem frame, less 10
 	<-g.next
 	return len(p), nil
 }
@@ -224,7 +224,7 @@ func TestBusNewestFirstNoneStarves(t *testing.T) {
 	q, _ := counterboard.NewQSystem(counterboard.QSystemOpts{Pause: time.Microsecond})
 	var boards []counterboard.Board
 	for a := 1; a <= 6; a++ {
-		boards = append(boards, counterboard.Board{Name: string(rune('0' + a)), Address: a, Driver: q})
+		boards = append(boards, counterboard.Board{Name: string(rune('0' + a)), Address: a + 10, Driver: q})
 	}
 	bus := startBus(t, counterboard.BusOpts{Name: "gate", Baud: 10_000_000, MaxSkips: 3,
 		Open: func() (counterboard.Port, error) { return g, nil }, Boards: boards})

@@ -112,7 +112,12 @@ func TestQSystemFrames(t *testing.T) {
 	if _, err := q2.Frame(Board{Address: 100}, Display{Text: "A1"}); err == nil {
 		t.Error("a three-digit address on two digits accepted")
 	}
-	if _, err := q.Frame(Board{Address: 1}, Display{Text: "A\x071"}); err == nil {
+	for _, addr := range []int{1, 7, 256, -1} {
+		if _, err := q.Frame(Board{Address: addr}, Display{Text: "A1"}); err == nil {
+			t.Errorf("one-byte address %d accepted", addr)
+		}
+	}
+	if _, err := q.Frame(Board{Address: 5}, Display{Text: "A\x071"}); err == nil {
 		t.Error("a control byte in the text accepted (it would end the frame)")
 	}
 }

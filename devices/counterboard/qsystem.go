@@ -42,8 +42,8 @@ func NewQSystem(o QSystemOpts) (*QSystem, error) {
 
 // Frame is 0x01, the address, the text in Width characters, 0x07.
 func (q *QSystem) Frame(b Board, d Display) ([]byte, error) {
-	if b.Address < 0 || b.Address > 255 || (q.o.AddressDigits > 0 && len(fmt.Sprint(b.Address)) > q.o.AddressDigits) {
-		return nil, fmt.Errorf("counterboard: địa chỉ %d không hợp lệ cho bảng QSystem", b.Address)
+	if err := q.CheckAddress(b.Address); err != nil {
+		return nil, err
 	}
 	text, err := fit(d.Text, q.o.Width)
 	if err != nil {
@@ -57,6 +57,21 @@ func (q *QSystem) Frame(b Board, d Display) ([]byte, error) {
 	}
 	f = append(f, text...)
 	return append(f, 0x07), nil
+}
+
+// CheckAddress reports whether a board can have the address: 0-255 in one
+// byte but for 1 and 7 (the frame's own bytes: a board would take the
+// address for the start or the end), or a number of AddressDigits digits.
+func (q *QSystem) CheckAddress(addr int) error {
+	switch {
+	case q.o.AddressDigits > 0 && (addr < 0 || len(fmt.Sprint(addr)) > q.o.AddressDigits):
+		return fmt.Errorf("counterboard: địa chỉ %d không vừa %d chữ số", addr, q.o.AddressDigits)
+	case q.o.AddressDigits == 0 && (addr < 0 || addr > 255):
+		return fmt.Errorf("counterboard: địa chỉ %d ngoài khoảng 0-255", addr)
+	case q.o.AddressDigits == 0 && (addr == 0x01 || addr == 0x07):
+		return fmt.Errorf("counterboard: địa chỉ %d trùng byte đầu hoặc cuối khung (0x01, 0x07): đặt address_digits để gửi địa chỉ bằng chữ số", addr)
+	}
+	return nil
 }
 
 // Answer returns nil: QSystem boards do not answer.

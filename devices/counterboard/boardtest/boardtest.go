@@ -78,7 +78,7 @@ type Modbus struct {
 	units  map[int]bool // unit id → answers
 	bad    map[int]bool // unit id → answers with a wrong CRC
 	badCRC int
-	delay  time.Duration
+	baud   int
 }
 
 // ServeModbus answers function 16 requests for units on f. Packed decodes
@@ -107,12 +107,13 @@ func (m *Modbus) CorruptAnswers(unit int, on bool) {
 	m.bad[unit] = on
 }
 
-// AnswerDelay makes the slave wait d before each answer, as its answer's
-// time on a real line.
-func (m *Modbus) AnswerDelay(d time.Duration) {
+// LineSpeed makes the slave answer as on a real line at baud: after the
+// request's time on the wire (a pseudo-terminal delivers it at once) and
+// its answer's. 0: at once.
+func (m *Modbus) LineSpeed(baud int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.delay = d
+	m.baud = baud
 }
 
 // BadCRC is how many requests had a wrong CRC (ignored, as a slave does).
@@ -172,15 +173,15 @@ func (m *Modbus) frame(buf []byte) (int, bool) {
 		}
 	}
 	m.mu.Lock()
-	answers, bad, delay := m.units[fr.Address], m.bad[fr.Address], m.delay
+	answers, bad, baud := m.units[fr.Address], m.bad[fr.Address], m.baud
 	m.mu.Unlock()
 	fr.Answered = answers
 	m.frames <- fr
 	if !answers {
 		return size, true // a unit that is off, or another's address
 	}
-	if delay > 0 {
-		time.Sleep(delay) // the answer's time on the wire, in the simulated device
+	if baud > 0 { // the request's and the answer's time on the wire, in the simulated device
+		time.Sleep(time.Duration(size+8) * 10 * time.Second / time.Duration(baud))
 	}
 	answer := counterboard.AppendCRC(append([]byte(nil), req[:6]...))
 	if bad {

@@ -168,8 +168,13 @@ func (c *Config) checkBoards() []*Error {
 			errs = append(errs, c.fail(key+".protocol", "%q: use modbus, qsystem or template", b.Protocol))
 		}
 		if len(errs) == 0 {
-			if _, err := b.Driver(); err != nil {
+			d, err := b.Driver()
+			if err != nil {
 				errs = append(errs, c.fail(key+"."+b.Protocol, "%v", err))
+			} else if q, ok := d.(*counterboard.QSystem); ok {
+				if err := q.CheckAddress(b.Address); err != nil {
+					errs = append(errs, c.fail(key+".address", "%v", err))
+				}
 			}
 		}
 		if b.Path == "" {

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -56,6 +57,7 @@ func TestHardwareConfigMistakes(t *testing.T) {
 		{"{name: rx1, path: /dev/ttyUSB2}", "{name: rx1}", "config:15: buttons.receivers[0]: give the device path, or its USB vid and pid (see motcua devices)"},
 		{`{name: hop1, counter: "1"`, `{name: rx1, counter: "1"`, `config:17: rating_boxes[0].name: "rx1": a rating box needs a unique name of letters, digits, - or _ (receivers' names too)`},
 		{"suffix: none}", "suffix: none, keys: {A: 4}}", `config:17: rating_boxes[0].keys: "A": 4: each key gives a level 1 (Không hài lòng), 2 (Hài lòng) or 3 (Rất hài lòng)`},
+		{`address: 3, counter: "1", qsystem: {address_digits: 2}}`, `address: 7, counter: "1"}`, "config:10: boards[2].address: counterboard: địa chỉ 7 trùng byte đầu hoặc cuối khung (0x01, 0x07): đặt address_digits để gửi địa chỉ bằng chữ số"},
 		{"window: 2s", "window: -2s", "config:13: buttons.window: cannot be negative"},
 	}
 	for _, tc := range cases {
@@ -70,5 +72,38 @@ func TestHardwareConfigMistakes(t *testing.T) {
 				t.Fatalf("got  %v\nwant %s", err, tc.want)
 			}
 		})
+	}
+}
+
+// The commented hardware section of configs/center.example.yaml parses
+// once uncommented: its keys and values are the ones Check takes.
+func TestExampleHardwareSection(t *testing.T) {
+	data, err := os.ReadFile("../../../../configs/center.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	at := strings.Index(text, "\n# boards:\n")
+	if at < 0 {
+		t.Fatal("no commented boards: section in the example")
+	}
+	var out []string
+	for _, line := range strings.Split(text[at+1:], "\n") {
+		for _, key := range []string{"# boards:", "# buttons:", "# rating_boxes:"} {
+			if line == key {
+				line = line[2:]
+			}
+		}
+		if strings.HasPrefix(line, "#  ") {
+			line = line[2:]
+		}
+		out = append(out, line)
+	}
+	c, err := Parse([]byte(text[:at+1] + strings.Join(out, "\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Boards) != 3 || len(c.Buttons.Receivers) != 1 || len(c.RatingBoxes) != 1 {
+		t.Errorf("example: %d boards, %d receivers, %d rating boxes", len(c.Boards), len(c.Buttons.Receivers), len(c.RatingBoxes))
 	}
 }
