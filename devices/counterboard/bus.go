@@ -42,8 +42,9 @@ type BusOpts struct {
 	Baud int
 	// Boards are the boards on the bus; names and addresses are unique.
 	Boards []Board
-	// RetryAfter is how long a board that did not answer waits before its
-	// display is sent again; default 2 s.
+	// RetryAfter is how long a board that did not answer twice running
+	// waits before its display is sent again (the first retry is at once);
+	// default 2 s.
 	RetryAfter time.Duration
 	// MaxSkips is how many times a board's change may be passed over for
 	// newer ones before it goes first; default 3.
@@ -305,12 +306,17 @@ func (b *Bus) finished(s *slot, st step, gen uint64, err error) {
 		s.state.Error = err.Error()
 		var na *NoAnswerError
 		if errors.As(err, &na) {
-			if !s.failing {
+			// A frame lost once (noise on the line) is sent again at once;
+			// a board still silent then waits RetryAfter between tries.
+			retry := now
+			if s.failing {
+				retry = now.Add(b.opts.RetryAfter)
+			} else {
 				b.log.Warn("counterboard: board does not answer; retrying", "board", s.b.Name, "address", s.b.Address, "err", err)
 			}
 			s.failing = true
 			if s.gen == gen {
-				s.notBefore = now.Add(b.opts.RetryAfter)
+				s.notBefore = retry
 				s.skips = 0
 			}
 			return

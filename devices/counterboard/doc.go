@@ -24,9 +24,9 @@
 // the bus keeps the line silent for the frame's time on the wire at the
 // configured baud (a USB adapter accepts bytes long before they leave it)
 // plus the driver's pause. A board that does not answer (Modbus) is
-// reported in its State and its display retried every RetryAfter, without
-// holding up the others; a port that fails is closed and reopened with a
-// backoff.
+// reported in its State and its display retried (at once, then every
+// RetryAfter), without holding up the others; a port that fails is closed
+// and reopened with a backoff.
 //
 // A recall is shown by the board's own mark when the driver has one (a
 // Modbus blink register, a template's recall bytes), held for MarkFor, and
