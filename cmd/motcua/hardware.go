@@ -15,6 +15,7 @@ import (
 	"motcua/devices/button"
 	"motcua/devices/counterboard"
 	"motcua/devices/scanner"
+	"motcua/province/wire"
 	"motcua/queue"
 )
 
@@ -115,6 +116,39 @@ func (hw *hardware) receiverStates() map[string]scanner.State {
 		out[name] = r.State()
 	}
 	return out
+}
+
+// wireStatus adds the boards and the receivers to the center's status for
+// its hub.
+func (hw *hardware) wireStatus(st *wire.Status) {
+	if hw == nil {
+		return
+	}
+	if states := hw.boardStates(); len(states) > 0 {
+		st.Boards = map[string]wire.Board{}
+		for name, b := range states {
+			state := "answering"
+			switch {
+			case !b.Connected:
+				state = "disconnected"
+			case !b.Answering && b.Errors > 0:
+				state = "silent"
+			case !b.Answering:
+				state = "starting" // nothing sent yet
+			}
+			st.Boards[name] = wire.Board{State: state, Errors: b.Errors, Error: b.Error}
+		}
+	}
+	if states := hw.receiverStates(); len(states) > 0 {
+		st.Buttons = map[string]wire.Scanner{}
+		for name, r := range states {
+			ws := wire.Scanner{State: "connected", Error: r.Error}
+			if !r.Connected {
+				ws.State = "disconnected"
+			}
+			st.Buttons[name] = ws
+		}
+	}
 }
 
 // startButtons starts the receivers and rating boxes and the goroutine

@@ -11,11 +11,13 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	goserial "go.bug.st/serial"
 
 	"motcua/devices/counterboard"
 	"motcua/devices/counterboard/boardtest"
 	"motcua/devices/serialtest"
 	"motcua/internal/clock/clocktest"
+	"motcua/province/wire"
 )
 
 // hardwareCenter is the demo center with two Modbus boards on one bus, a
@@ -292,4 +294,36 @@ func (h *hardwareCenter) keymapLookup(t *testing.T, code string) (string, bool) 
 		}
 	}
 	return "", false
+}
+
+// The center tells its hub which board stops answering and which receiver
+// is unplugged (wire.Status: the province's alerts).
+func TestHardwareInTheHubStatus(t *testing.T) {
+	cable := serialtest.New(t)
+	dev, err := cable.OpenDevice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	boardtest.ServeModbus(t, dev, false, 2) // unit 1 is off
+	m, _ := counterboard.NewModbus(counterboard.ModbusOpts{Timeout: 100 * time.Millisecond})
+	bus, err := counterboard.Start(t.Context(), counterboard.BusOpts{Name: cable.Port, Boards: []counterboard.Board{
+		{Name: "bang1", Address: 1, Driver: m}, {Name: "bang2", Address: 2, Driver: m}},
+		Open: func() (counterboard.Port, error) { return goserial.Open(cable.Port, &goserial.Mode{BaudRate: 9600}) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bus.Close()
+	bus.Show("bang1", counterboard.Display{Text: "A1"})
+	bus.Show("bang2", counterboard.Display{Text: "A2"})
+	hw := &hardware{buses: []*counterboard.Bus{bus}}
+	eventually(t, "bang1 silent, bang2 answering", func() bool {
+		var st wire.Status
+		hw.wireStatus(&st)
+		return st.Boards["bang1"].State == "silent" && st.Boards["bang1"].Errors > 0 && st.Boards["bang2"].State == "answering"
+	})
+	var none wire.Status
+	(*hardware)(nil).wireStatus(&none)
+	if none.Boards != nil || none.Buttons != nil {
+		t.Errorf("a center without hardware reports %+v", none)
+	}
 }

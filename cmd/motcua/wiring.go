@@ -43,6 +43,8 @@ type service struct {
 	prints   *printing.Service
 	// scannerStates are the scanners' states now.
 	scannerStates func() map[string]scanner.State
+	// hw is the LED boards, call buttons and rating boxes (hardware.go).
+	hw *hardware
 
 	closers []func() // run in reverse order by close
 	once    sync.Once
@@ -139,6 +141,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err != nil {
 		return nil, err
 	}
+	s.hw = hw
 
 	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, oldReceiptKeys, log)
 	if err != nil {
