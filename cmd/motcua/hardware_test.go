@@ -261,19 +261,24 @@ func TestLearnedButtonsSurviveARestart(t *testing.T) {
 }
 
 // TestLearnButtonInTheBrowser: the administrator learns a call button on
-// /admin/hardware, sees it listed, and sees the boards and receivers.
+// /admin/hardware, sees it listed, and sees the boards and receivers; the
+// page passes axe-core in each state.
 func TestLearnButtonInTheBrowser(t *testing.T) {
 	h := startHardwareCenter(t)
+	axe := axeSource(t)
 	page := tab(t, browser(t), 1440, 900)
 	open(t, page, h.url+"/admin/hardware")
 	waitFor(t, page, "the login", `document.body.dataset.ready === "1" && `+visible("login"))
+	checkAxe(t, page, axe, "hardware login")
 	login(t, page, "quantri")
 	waitFor(t, page, "the devices", `document.querySelector('#devices tr[data-device="bang1"]') && document.querySelector('#devices tr[data-device="thu1"]')`)
 	do(t, page, chromedp.SetValue(chromedp.CSS("#counter"), "3"), chromedp.SetValue(chromedp.CSS("#action"), "recall"))
 	click(t, page, "#learn")
 	waitFor(t, page, "waiting for a press", visible("learning"))
+	checkAxe(t, page, axe, "hardware learning")
 	h.rx.Write([]byte("C0FFEE\r\n"))
 	waitFor(t, page, "the code learned", visible("learned")+` && document.getElementById("learned").textContent.includes("C0FFEE") && document.querySelector('#bindings tr[data-code="C0FFEE"]') && document.getElementById("learning").hidden`)
+	checkAxe(t, page, axe, "hardware learned")
 	if got := eval[string](t, page, `document.querySelector('#bindings tr[data-code="C0FFEE"]').textContent`); !strings.Contains(got, "Quầy 3") || !strings.Contains(got, "Gọi lại") {
 		t.Errorf("learned row %q", got)
 	}
