@@ -59,11 +59,8 @@ type BusOpts struct {
 	// MinBackoff and MaxBackoff space the attempts to reopen a failed port;
 	// defaults 100 ms and 2 s.
 	MinBackoff, MaxBackoff time.Duration
-	// OnFrame, when set, is called after each frame was written, with the
-	// board's name and the bytes (tests and benchmarks). It must not block.
-	OnFrame func(board string, frame []byte)
-	Clock   clock.Clock  // default clock.System
-	Logger  *slog.Logger // default slog.Default()
+	Clock  clock.Clock  // default clock.System
+	Logger *slog.Logger // default slog.Default()
 }
 
 // State is what the service knows of one board, for /healthz and metrics.
@@ -434,9 +431,6 @@ func (b *Bus) serve(ctx context.Context, port Port) error {
 		_ = port.ResetInputBuffer() // a late answer to an earlier frame
 		if _, err := port.Write(frame); err != nil {
 			return fmt.Errorf("counterboard: write: %w", err)
-		}
-		if b.opts.OnFrame != nil {
-			b.opts.OnFrame(s.b.Name, frame)
 		}
 		// The frame leaves the adapter at the line's speed; the answer can
 		// only follow it.
