@@ -59,8 +59,8 @@ type BusOpts struct {
 	// MinBackoff and MaxBackoff space the attempts to reopen a failed port;
 	// defaults 100 ms and 2 s.
 	MinBackoff, MaxBackoff time.Duration
-	Clock  clock.Clock  // default clock.System
-	Logger *slog.Logger // default slog.Default()
+	Clock                  clock.Clock  // default clock.System
+	Logger                 *slog.Logger // default slog.Default()
 }
 
 // State is what the service knows of one board, for /healthz and metrics.
