@@ -1,11 +1,15 @@
 package button_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -149,5 +153,44 @@ func TestReceiverDeliversCodes(t *testing.T) {
 		case <-time.After(20 * time.Second):
 			t.Fatalf("press %d never came", i)
 		}
+	}
+}
+
+// A rating box that is a USB keyboard (HID): its key and Enter, read from
+// its input device, arrive as the key's code.
+func TestHIDBoxDeliversItsKey(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	presses := make(chan button.Press, 4)
+	rx, err := button.StartReceiver(context.Background(), button.ReceiverOpts{Name: "hop1", Path: "/dev/input/event7", HID: true,
+		Clock: clocktest.New(t0), Logger: slog.New(slog.DiscardHandler),
+		OpenInput: func(string) (io.ReadCloser, error) { return r, nil },
+		OnPress:   func(p button.Press) { presses <- p }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rx.Close()
+	// evdev events (struct input_event: a timeval of two C longs, type,
+	// code, value): key 3 (code 4) and Enter (28), each down and up.
+	var ev bytes.Buffer
+	for _, code := range []uint16{4, 28} {
+		for _, value := range []int32{1, 0} {
+			ev.Write(make([]byte, 2*strconv.IntSize/8))
+			binary.Write(&ev, binary.NativeEndian, uint16(1))
+			binary.Write(&ev, binary.NativeEndian, code)
+			binary.Write(&ev, binary.NativeEndian, value)
+		}
+	}
+	w.Write(ev.Bytes())
+	select {
+	case p := <-presses:
+		if p.Code != "3" || p.Receiver != "hop1" {
+			t.Errorf("press %+v", p)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the key never came")
 	}
 }

@@ -39,8 +39,10 @@ type ReceiverOpts struct {
 	OnPress func(Press)
 	Logger  *slog.Logger // default slog.Default()
 	Clock   clock.Clock  // default clock.System
-	// Open opens the serial port (tests); default serial.Open.
-	Open scanner.Opener
+	// Open opens the serial port, OpenInput the input device of a HID box
+	// (tests); defaults serial.Open and open-and-grab.
+	Open      scanner.Opener
+	OpenInput scanner.InputOpener
 }
 
 // Receiver reads one button receiver or rating box.
@@ -59,7 +61,7 @@ func StartReceiver(ctx context.Context, o ReceiverOpts) (*Receiver, error) {
 	}
 	sc, err := scanner.Start(ctx, scanner.Opts{
 		Name: o.Name, Path: o.Path, VID: o.VID, PID: o.PID, Serial: o.Serial, Baud: o.Baud, Suffix: o.Suffix,
-		HID: o.HID, MinLen: 1, MaxLen: 64, Logger: o.Logger.With("device", "button receiver"), Clock: o.Clock, Open: o.Open,
+		HID: o.HID, MinLen: 1, MaxLen: 64, Logger: o.Logger.With("device", "button receiver"), Clock: o.Clock, Open: o.Open, OpenInput: o.OpenInput,
 		OnCode: func(c scanner.Code) {
 			code := strings.TrimSpace(c.Text)
 			if code != "" {
