@@ -37,7 +37,7 @@
   const tr = motcua.i18n(dict, lang => { $("lang").textContent = lang === "vi" ? "English" : "Tiếng Việt"; $("lang").lang = lang === "vi" ? "en" : "vi"; if (last) render(last); });
   const t = tr.t;
   let last = null, lastHealth = null, timer = null, armed = false;
-  const when = s => s ? motcua.localTime(new Date(s), undefined, true) : "–";
+  const when = s => s ? motcua.localTime(new Date(s), last && last.timezone, true) : "–";
 
   function screen(name) { $("login").hidden = name !== "login"; $("hardware").hidden = name !== "hardware"; $("logout").hidden = name === "login"; }
   function fail(e) { $("error").textContent = motcua.messages.error(e, tr.lang); $("error").hidden = false; }

@@ -164,6 +164,7 @@ type buttonsJSON struct {
 	Receivers map[string]scanner.State `json:"receivers"`
 	Counters  []counterNameJSON        `json:"counters"`
 	Actions   []button.Action          `json:"actions"`
+	Timezone  string                   `json:"timezone"` // the center's, for the page's times
 }
 
 type counterNameJSON struct {
@@ -173,7 +174,7 @@ type counterNameJSON struct {
 
 func (s *Server) buttonsState() buttonsJSON {
 	out := buttonsJSON{Bindings: s.hw.Keymap.Bindings(), Unknown: s.hw.Keymap.Unknown(), Receivers: map[string]scanner.State{},
-		Actions: button.Actions()}
+		Actions: button.Actions(), Timezone: s.cfg.Center.Timezone}
 	if out.Unknown == nil {
 		out.Unknown = []button.Press{}
 	}
