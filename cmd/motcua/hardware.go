@@ -110,8 +110,8 @@ func (hw *hardware) boardStates() map[string]counterboard.State {
 	return out
 }
 
-func (hw *hardware) receiverStates() map[string]scanner.State {
-	out := map[string]scanner.State{}
+func (hw *hardware) receiverStates() map[string]button.State {
+	out := map[string]button.State{}
 	for name, r := range hw.receivers {
 		out[name] = r.State()
 	}

@@ -154,6 +154,9 @@ func TestReceiverDeliversCodes(t *testing.T) {
 			t.Fatalf("press %d never came", i)
 		}
 	}
+	if st := r.State(); !st.Connected || st.Presses != 2 || !st.LastPress.Equal(t0) {
+		t.Errorf("state %+v", st)
+	}
 }
 
 // A rating box that is a USB keyboard (HID): its key and Enter, read from

@@ -48,6 +48,19 @@ type ReceiverOpts struct {
 // Receiver reads one button receiver or rating box.
 type Receiver struct {
 	sc *scanner.Scanner
+
+	mu      sync.Mutex
+	last    time.Time
+	presses uint64
+}
+
+// State is a receiver's port state and what it last heard, for /healthz.
+type State struct {
+	scanner.State
+	// LastPress is when the last code came; Presses counts the codes
+	// since start (repeats included).
+	LastPress time.Time `json:"last_press,omitzero"`
+	Presses   uint64    `json:"presses"`
 }
 
 // StartReceiver starts reading; a receiver not plugged in yet is looked for
@@ -59,24 +72,34 @@ func StartReceiver(ctx context.Context, o ReceiverOpts) (*Receiver, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	r := &Receiver{}
 	sc, err := scanner.Start(ctx, scanner.Opts{
 		Name: o.Name, Path: o.Path, VID: o.VID, PID: o.PID, Serial: o.Serial, Baud: o.Baud, Suffix: o.Suffix,
 		HID: o.HID, MinLen: 1, MaxLen: 64, Logger: o.Logger.With("device", "button receiver"), Clock: o.Clock, Open: o.Open, OpenInput: o.OpenInput,
 		OnCode: func(c scanner.Code) {
 			code := strings.TrimSpace(c.Text)
-			if code != "" {
-				o.OnPress(Press{Receiver: c.Scanner, Code: code, At: c.At})
+			if code == "" {
+				return
 			}
+			r.mu.Lock()
+			r.last, r.presses = c.At, r.presses+1
+			r.mu.Unlock()
+			o.OnPress(Press{Receiver: c.Scanner, Code: code, At: c.At})
 		},
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Receiver{sc: sc}, nil
+	r.sc = sc
+	return r, nil
 }
 
-// State reports whether the receiver's port is open.
-func (r *Receiver) State() scanner.State { return r.sc.State() }
+// State reports whether the receiver's port is open and what it heard.
+func (r *Receiver) State() State {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return State{State: r.sc.State(), LastPress: r.last, Presses: r.presses}
+}
 
 // Close stops reading and closes the port; idempotent.
 func (r *Receiver) Close() error { return r.sc.Close() }

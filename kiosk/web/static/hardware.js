@@ -18,7 +18,7 @@
       waiting: "Đang chờ bấm nút cho {counter}: {action}… (còn {s} giây)", learned_ok: "Đã học mã {code}: {counter}, {action}.",
       forget: "Xóa", forget_confirm: "Xóa nút {code}? Bấm nút này sẽ không làm gì nữa.",
       board: "Bảng số LED", rx: "Bộ thu nút / hộp đánh giá", ok: "Hoạt động", silent: "Không trả lời", off: "Mất kết nối",
-      showing: "Đang hiện: {text}", blank: "Đang trống", errors: "{n} lần lỗi", none_yet: "Chưa có.", no_devices: "Không có thiết bị nào được khai báo.",
+      showing: "Đang hiện: {text}", last_press: "bấm lần cuối {at} ({n} lần)", blank: "Đang trống", errors: "{n} lần lỗi", none_yet: "Chưa có.", no_devices: "Không có thiết bị nào được khai báo.",
     },
     en: {
       title: "Counter hardware", reports: "Reports", logout: "Log out", login_title: "Administrator login",
@@ -31,7 +31,7 @@
       waiting: "Waiting for a press for {counter}: {action}… ({s} s left)", learned_ok: "Learned code {code}: {counter}, {action}.",
       forget: "Remove", forget_confirm: "Remove button {code}? Pressing it will do nothing.",
       board: "LED board", rx: "Button receiver / rating box", ok: "Working", silent: "Not answering", off: "Disconnected",
-      showing: "Showing: {text}", blank: "Blank", errors: "{n} errors", none_yet: "None yet.", no_devices: "No device is configured.",
+      showing: "Showing: {text}", last_press: "last press {at} ({n} in all)", blank: "Blank", errors: "{n} errors", none_yet: "None yet.", no_devices: "No device is configured.",
     },
   };
   const tr = motcua.i18n(dict, lang => { $("lang").textContent = lang === "vi" ? "English" : "Tiếng Việt"; $("lang").lang = lang === "vi" ? "en" : "vi"; if (last) render(last); });
@@ -100,7 +100,7 @@
     }
     for (const [name, r] of Object.entries(h.buttons || {}).sort()) {
       rows.push(el("tr", { "data-device": name }, el("td", {}, name), el("td", {}, t("rx")), el("td", { class: r.connected ? "good" : "bad" }, r.connected ? t("ok") : t("off")),
-        el("td", {}, [r.path, r.error].filter(Boolean).join(" · "))));
+        el("td", {}, [r.path, r.last_press ? t("last_press", { at: when(r.last_press), n: r.presses }) : "", r.error].filter(Boolean).join(" · "))));
     }
     if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: "4" }, t("no_devices"))));
     $("devices").tBodies[0].replaceChildren(...rows);

@@ -15,7 +15,6 @@ import (
 	"motcua/cmd/motcua/internal/config"
 	"motcua/devices/button"
 	"motcua/devices/counterboard"
-	"motcua/devices/scanner"
 	"motcua/queue"
 )
 
@@ -28,7 +27,7 @@ type Hardware struct {
 	Boards func() map[string]counterboard.State
 	// Receivers returns each call-button receiver's and rating box's
 	// state by name; nil: none.
-	Receivers func() map[string]scanner.State
+	Receivers func() map[string]button.State
 	// Keymap holds the learned call-button codes. Required.
 	Keymap *button.Keymap
 	// Debounce counts a code repeated (a held key, two receivers in range)
@@ -158,13 +157,13 @@ func (s *Server) counterOp(ctx context.Context, counter string, a button.Action)
 }
 
 type buttonsJSON struct {
-	Bindings  []button.Binding         `json:"bindings"`
-	Learning  *button.Learning         `json:"learning"`
-	Unknown   []button.Press           `json:"unknown"`
-	Receivers map[string]scanner.State `json:"receivers"`
-	Counters  []counterNameJSON        `json:"counters"`
-	Actions   []button.Action          `json:"actions"`
-	Timezone  string                   `json:"timezone"` // the center's, for the page's times
+	Bindings  []button.Binding        `json:"bindings"`
+	Learning  *button.Learning        `json:"learning"`
+	Unknown   []button.Press          `json:"unknown"`
+	Receivers map[string]button.State `json:"receivers"`
+	Counters  []counterNameJSON       `json:"counters"`
+	Actions   []button.Action         `json:"actions"`
+	Timezone  string                  `json:"timezone"` // the center's, for the page's times
 }
 
 type counterNameJSON struct {
@@ -173,7 +172,7 @@ type counterNameJSON struct {
 }
 
 func (s *Server) buttonsState() buttonsJSON {
-	out := buttonsJSON{Bindings: s.hw.Keymap.Bindings(), Unknown: s.hw.Keymap.Unknown(), Receivers: map[string]scanner.State{},
+	out := buttonsJSON{Bindings: s.hw.Keymap.Bindings(), Unknown: s.hw.Keymap.Unknown(), Receivers: map[string]button.State{},
 		Actions: button.Actions(), Timezone: s.cfg.Center.Timezone}
 	if out.Unknown == nil {
 		out.Unknown = []button.Press{}
