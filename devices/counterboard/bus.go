@@ -21,6 +21,7 @@ const (
 	DefaultFlashPeriod = 400 * time.Millisecond
 	DefaultMinBackoff  = 100 * time.Millisecond
 	DefaultMaxBackoff  = 2 * time.Second
+	DefaultRefresh     = time.Minute
 	// idleCheck is how often an idle bus reads its port, to see an adapter
 	// that was pulled (the read fails) before the next call needs it.
 	idleCheck = time.Second
@@ -59,8 +60,12 @@ type BusOpts struct {
 	// MinBackoff and MaxBackoff space the attempts to reopen a failed port;
 	// defaults 100 ms and 2 s.
 	MinBackoff, MaxBackoff time.Duration
-	Clock                  clock.Clock  // default clock.System
-	Logger                 *slog.Logger // default slog.Default()
+	// Refresh sends every board its display again after the bus has been
+	// idle this long (a board powered on after its last frame, which boards
+	// that never answer cannot tell); default 1 minute, negative: never.
+	Refresh time.Duration
+	Clock   clock.Clock  // default clock.System
+	Logger  *slog.Logger // default slog.Default()
 }
 
 // State is what the service knows of one board, for /healthz and metrics.
@@ -155,6 +160,9 @@ func Start(ctx context.Context, opts BusOpts) (*Bus, error) {
 	}
 	if opts.MaxBackoff < opts.MinBackoff {
 		opts.MaxBackoff = max(DefaultMaxBackoff, opts.MinBackoff)
+	}
+	if opts.Refresh == 0 {
+		opts.Refresh = DefaultRefresh
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -356,16 +364,34 @@ func (b *Bus) setPort(connected bool, err error) {
 	if connected {
 		// A reopened port (an adapter replugged, boards maybe powered
 		// again): each board is sent what it should show.
-		for _, s := range b.slots {
-			if len(s.steps) == 0 && s.hasSent {
-				s.steps = []step{{d: s.sent}}
-				s.gen++
+		b.resend(false)
+	}
+}
+
+// resend gives each board that has nothing to send its display again:
+// newest-first among themselves, or, for a refresh, older than any change
+// (a call that comes meanwhile goes first).
+func (b *Bus) resend(refresh bool) {
+	for _, s := range b.slots {
+		if len(s.steps) == 0 && s.hasSent {
+			s.steps = []step{{d: s.sent}}
+			s.gen++
+			s.stamp = 0
+			if !refresh {
 				b.stamp++
-				s.stamp, s.skips, s.notBefore = b.stamp, 0, time.Time{}
-				s.state.Pending = true
+				s.stamp = b.stamp
 			}
+			s.skips, s.notBefore = 0, time.Time{}
+			s.state.Pending = true
 		}
 	}
+}
+
+// refresh resends every board's display (Refresh).
+func (b *Bus) refresh() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.resend(true)
 }
 
 func (b *Bus) run(ctx context.Context) {
@@ -406,6 +432,7 @@ func (b *Bus) run(ctx context.Context) {
 
 // serve sends changes until ctx ends or the port fails.
 func (b *Bus) serve(ctx context.Context, port Port) error {
+	busy := b.clk.Now() // when the bus last sent a frame
 	for {
 		s, st, gen, wait := b.next(b.clk.Now())
 		if s == nil {
@@ -420,9 +447,14 @@ func (b *Bus) serve(ctx context.Context, port Port) error {
 				if err := probe(port); err != nil {
 					return err
 				}
+				if b.opts.Refresh > 0 && b.clk.Now().Sub(busy) >= b.opts.Refresh {
+					b.refresh()
+					busy = b.clk.Now()
+				}
 			}
 			continue
 		}
+		busy = b.clk.Now()
 		frame, err := s.b.Driver.Frame(s.b, st.d)
 		if err != nil {
 			b.finished(s, st, gen, err)

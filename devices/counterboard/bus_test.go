@@ -282,3 +282,24 @@ func TestBusReopensAndResends(t *testing.T) {
 	}
 	eventually(t, "bus connected again", func() bool { return bus.States()["q2"].Connected })
 }
+
+// A bus left idle sends each board its display again: a board that never
+// answers and was switched on after its frame shows its number.
+func TestIdleBusRefreshesBoards(t *testing.T) {
+	cable := serialtest.New(t)
+	dev, err := cable.OpenDevice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim := boardtest.ServeQSystem(t, dev, 0)
+	q, _ := counterboard.NewQSystem(counterboard.QSystemOpts{Pause: time.Millisecond})
+	bus := startBus(t, counterboard.BusOpts{Name: "rs485", Open: openCable(cable), Refresh: 10 * time.Millisecond,
+		Boards: []counterboard.Board{{Name: "q2", Address: 2, Driver: q}, {Name: "q3", Address: 3, Driver: q}}})
+	bus.Show("q2", counterboard.Display{Text: "A7"})
+	if f := sim.Next(t); f.Address != 2 || f.Text != "  A7" {
+		t.Fatalf("first frame %+v", f)
+	}
+	if f := sim.Next(t); f.Address != 2 || f.Text != "  A7" {
+		t.Errorf("refresh %+v, want q2's A7 again (q3 was never given anything)", f)
+	}
+}

@@ -26,7 +26,9 @@
 // plus the driver's pause. A board that does not answer (Modbus) is
 // reported in its State and its display retried (at once, then every
 // RetryAfter), without holding up the others; a port that fails is closed
-// and reopened with a backoff.
+// and reopened with a backoff, and every board is sent its display again
+// then, and after the bus has been idle for Refresh (a board powered on
+// after its last frame).
 //
 // A recall is shown by the board's own mark when the driver has one (a
 // Modbus blink register, a template's recall bytes), held for MarkFor, and
