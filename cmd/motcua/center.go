@@ -206,6 +206,7 @@ func (c *centerSvc) status() wire.Status {
 			st.Scanners[name] = ws
 		}
 	}
+	svc.hw.wireStatus(&st)
 	return st
 }
 

@@ -43,6 +43,8 @@ type service struct {
 	prints   *printing.Service
 	// scannerStates are the scanners' states now.
 	scannerStates func() map[string]scanner.State
+	// hw is the LED boards, call buttons and rating boxes (hardware.go).
+	hw *hardware
 
 	closers []func() // run in reverse order by close
 	once    sync.Once
@@ -135,6 +137,12 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	}
 	s.goRun(func(ctx context.Context) { engine.Run(ctx) })
 	s.goRun(func(ctx context.Context) { hub.Run(ctx) }) // stopped before the engine
+	// The LED boards follow the engine; buttons start with the server (hardware.go).
+	hw, err := s.startBoards(cfg, engine, log)
+	if err != nil {
+		return nil, err
+	}
+	s.hw = hw
 
 	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, oldReceiptKeys, log)
 	if err != nil {
@@ -179,8 +187,11 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	}
 	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions, Identity: ids,
 		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
-		Procedures: scr.procedures, Clock: o.apiClock, Health: health,
+		Procedures: scr.procedures, Clock: o.apiClock, Health: health, Hardware: hw.serverHardware(cfg),
 	})
+	if err := s.startButtons(cfg, hw, srv, log); err != nil {
+		return nil, err
+	}
 	scr.mount(srv.Router())
 	mountDisplay(srv.Router(), hub)
 	s.handler = srv.Handler()

@@ -140,6 +140,12 @@ const (
 // all (display, kiosk/push).
 const TooManyConnections ID = "too_many_connections"
 
+// The messages of the counter hardware's pages (call buttons).
+const (
+	ButtonAction     ID = "bad_button_action"
+	ButtonNotLearned ID = "button_not_learned"
+)
+
 var messages = map[ID]Text{
 	TooManyConnections: {"Quá nhiều kết nối từ máy này hoặc tới máy chủ. Xin thử lại sau ít phút.",
 		"Too many connections from this address or to the server. Try again in a few minutes."},
@@ -273,4 +279,6 @@ var messages = map[ID]Text{
 	UnknownCategory: {"Trung tâm không có loại ưu tiên này.", "This center has no such priority category."},
 	PriorityCheckThrottled: {"Mã xác nhận số ưu tiên đã bị nhập sai nhiều lần. Xin chờ {wait} rồi thử lại, hoặc hỏi cán bộ hướng dẫn tại sảnh.",
 		"The priority confirmation code was mistyped too often. Please wait {wait} and try again, or ask the staff in the lobby."},
+	ButtonAction:     {"Nút chỉ làm được: gọi số tiếp theo, gọi lại, vắng mặt hoặc xong.", "A button does one of: next, recall, no-show, complete."},
+	ButtonNotLearned: {"Chưa học mã nút này.", "This button code has not been learned."},
 }

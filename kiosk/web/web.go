@@ -28,6 +28,10 @@ const (
 	CounterPath = "/counter"
 	RatingPath  = "/rating"
 	AdminPath   = "/admin"
+
+	// HardwarePath is the administrators' page of the counter hardware
+	// (learning the call buttons, the boards' state).
+	HardwarePath = "/admin/hardware"
 )
 
 // pages maps each page path to its file.
@@ -37,6 +41,8 @@ func pages() map[string]string {
 		CounterPath: "counter.html",
 		RatingPath:  "rating.html",
 		AdminPath:   "admin.html",
+
+		HardwarePath: "hardware.html",
 	}
 }
 

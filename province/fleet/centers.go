@@ -32,6 +32,10 @@ type centerJSON struct {
 	Scanners      map[string]string      `json:"scanners"`
 	Attention     []string               `json:"attention"` // what needs doing, most urgent first (Vietnamese)
 	rank          int
+
+	// Boards and Buttons: each LED board's and button receiver's state.
+	Boards  map[string]string `json:"boards"`
+	Buttons map[string]string `json:"buttons"`
 }
 
 type refusedJSON struct {
@@ -49,7 +53,7 @@ type printerJSON struct {
 type alertJSON struct {
 	Center  string    `json:"center"`
 	Name    string    `json:"name"`
-	Kind    string    `json:"kind"` // offline, paper_out, cover_open, printer_offline, scanner_offline, config_refused
+	Kind    string    `json:"kind"` // offline, paper_out, cover_open, printer_offline, scanner_offline, board_silent, button_offline, config_refused
 	Device  string    `json:"device,omitempty"`
 	Since   time.Time `json:"since,omitzero"`
 	Message string    `json:"message"`
@@ -64,7 +68,7 @@ func (f *Fleet) view(r pgstore.CenterRow) (centerJSON, []alertJSON) {
 	}
 	v := centerJSON{ID: r.ID, Name: name, Version: r.Status.Version, ConfigVersion: r.Status.ConfigVersion,
 		Published: r.Published, Day: r.Day, TicketsToday: r.TicketsToday, Waiting: r.Waiting,
-		Printers: map[string]printerJSON{}, Scanners: map[string]string{}, Attention: []string{}}
+		Printers: map[string]printerJSON{}, Scanners: map[string]string{}, Boards: map[string]string{}, Buttons: map[string]string{}, Attention: []string{}}
 	if r.LastSeq > r.Contiguous {
 		v.Pending = r.LastSeq - r.Contiguous
 	}
@@ -114,6 +118,19 @@ func (f *Fleet) view(r pgstore.CenterRow) (centerJSON, []alertJSON) {
 			add(2, "scanner_offline", n, "Đầu đọc mã "+n+" không kết nối", time.Time{})
 		}
 	}
+	for _, n := range sortedKeys(r.Status.Boards) {
+		b := r.Status.Boards[n]
+		v.Boards[n] = b.State
+		if b.State == "silent" || b.State == "disconnected" {
+			add(2, "board_silent", n, "Bảng số "+n+" không nhận lệnh", time.Time{})
+		}
+	}
+	for _, n := range sortedKeys(r.Status.Buttons) {
+		v.Buttons[n] = r.Status.Buttons[n].State
+		if r.Status.Buttons[n].State != "connected" {
+			add(2, "button_offline", n, "Bộ thu nút "+n+" không kết nối", time.Time{})
+		}
+	}
 	if r.Status.RefusedVersion > r.Status.ConfigVersion {
 		v.Refused = &refusedJSON{Version: r.Status.RefusedVersion, Reason: r.Status.RefusedReason}
 		add(3, "config_refused", "", fmt.Sprintf("Từ chối cấu hình phiên bản %d: %s", r.Status.RefusedVersion, r.Status.RefusedReason), time.Time{})
@@ -122,6 +139,16 @@ func (f *Fleet) view(r pgstore.CenterRow) (centerJSON, []alertJSON) {
 		v.Attention = append(v.Attention, fmt.Sprintf("Đang chờ áp dụng cấu hình phiên bản %d", r.Published))
 	}
 	return v, alerts
+}
+
+// sortedKeys are m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func ago(d time.Duration) string {

@@ -371,3 +371,42 @@ func TestSignInsAreThrottledAndMetricsTakeTheirToken(t *testing.T) {
 		t.Fatalf("/metrics with its token: %d", code)
 	}
 }
+
+// A center's LED board that stops taking frames and a button receiver
+// unplugged are alerts; a board still starting is not.
+func TestCounterHardwareAlerts(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	st := e.f.HubStore()
+	now := e.clk.Now()
+	st.SetStatus(ctx, "c1", wire.Status{Software: "v1",
+		Boards:  map[string]wire.Board{"bang1": {State: "silent", Errors: 3}, "bang2": {State: "answering"}, "bang3": {State: "starting"}},
+		Buttons: map[string]wire.Scanner{"thu1": {State: "disconnected"}}}, now.Add(-5*time.Second))
+	tok := e.login("quantri")
+	var cs []struct {
+		ID      string
+		Boards  map[string]string
+		Buttons map[string]string
+	}
+	e.do("GET", "/api/v1/centers", tok, "", "", &cs)
+	found := false
+	for _, c := range cs {
+		if c.ID == "c1" {
+			found = c.Boards["bang1"] == "silent" && c.Boards["bang2"] == "answering" && c.Buttons["thu1"] == "disconnected"
+		}
+	}
+	if !found {
+		t.Fatalf("centers %+v", cs)
+	}
+	var alerts []struct{ Center, Kind, Device, Message string }
+	e.do("GET", "/api/v1/alerts", tok, "", "", &alerts)
+	got := map[string]string{}
+	for _, a := range alerts {
+		if a.Center == "c1" {
+			got[a.Device] = a.Kind
+		}
+	}
+	if len(got) != 2 || got["bang1"] != "board_silent" || got["thu1"] != "button_offline" {
+		t.Fatalf("alerts %+v", alerts)
+	}
+}

@@ -37,6 +37,15 @@ func (s hubStore) SetStatus(ctx context.Context, center string, st wire.Status, 
 	for name, sc := range st.Scanners {
 		cs.Scanners[name] = pgstore.ScannerStatus{State: sc.State}
 	}
+	if len(st.Boards)+len(st.Buttons) > 0 {
+		cs.Boards, cs.Buttons = map[string]pgstore.BoardStatus{}, map[string]pgstore.ScannerStatus{}
+		for name, b := range st.Boards {
+			cs.Boards[name] = pgstore.BoardStatus{State: b.State, Errors: b.Errors}
+		}
+		for name, r := range st.Buttons {
+			cs.Buttons[name] = pgstore.ScannerStatus{State: r.State}
+		}
+	}
 	return s.db.SetStatus(ctx, center, cs)
 }
 

@@ -23,6 +23,8 @@ type CenterStatus struct {
 	RefusedReason  string
 	Printers       map[string]PrinterStatus // by printer name
 	Scanners       map[string]ScannerStatus // by scanner name
+	Boards         map[string]BoardStatus   // LED boards, by name
+	Buttons        map[string]ScannerStatus // call-button receivers and rating boxes, by name
 	Waiting        int                      // people waiting, as the center counted them at LastSeen
 }
 
@@ -38,11 +40,19 @@ type ScannerStatus struct {
 	State string `json:"state"` // "online", "offline"
 }
 
+// BoardStatus is one LED board's state as its center reports it.
+type BoardStatus struct {
+	State  string `json:"state"` // "answering", "silent", "disconnected"
+	Errors uint64 `json:"errors,omitempty"`
+}
+
 // statusDoc is center_status.status.
 type statusDoc struct {
 	Printers map[string]PrinterStatus `json:"printers,omitempty"`
 	Scanners map[string]ScannerStatus `json:"scanners,omitempty"`
 	Waiting  int                      `json:"waiting"`
+	Boards   map[string]BoardStatus   `json:"boards,omitempty"`
+	Buttons  map[string]ScannerStatus `json:"buttons,omitempty"`
 }
 
 // CenterRow is a center as the fleet pages show it.
@@ -80,7 +90,7 @@ func (db *DB) SetStatus(ctx context.Context, center string, st CenterStatus) err
 	if center == "" {
 		return errors.New("pgstore: set status: no center")
 	}
-	doc, err := json.Marshal(statusDoc{Printers: st.Printers, Scanners: st.Scanners, Waiting: st.Waiting})
+	doc, err := json.Marshal(statusDoc{Printers: st.Printers, Scanners: st.Scanners, Waiting: st.Waiting, Boards: st.Boards, Buttons: st.Buttons})
 	if err != nil {
 		return fmt.Errorf("pgstore: set status of %s: %w", center, err)
 	}
@@ -172,6 +182,7 @@ func scanCenter(rows pgx.Rows) (CenterRow, error) {
 	c.CreatedAt = c.CreatedAt.UTC()
 	c.Status.LastSeen = fromTS(seen)
 	c.Status.Printers, c.Status.Scanners, c.Status.Waiting = d.Printers, d.Scanners, d.Waiting
+	c.Status.Boards, c.Status.Buttons = d.Boards, d.Buttons
 	c.LastSeq, c.Contiguous = uint64(last), uint64(contiguous)
 	c.TicketsToday, c.Waiting = int(today), int(waiting)
 	return c, nil

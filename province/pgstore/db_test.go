@@ -237,7 +237,9 @@ func TestCenters(t *testing.T) {
 	st := pgstore.CenterStatus{Online: true, LastSeen: seen, Version: "1.4.0", ConfigVersion: 3,
 		RefusedVersion: 4, RefusedReason: "counters[2]: quầy 3 đang phục vụ, không thể bỏ",
 		Printers: map[string]pgstore.PrinterStatus{"kiosk1": {State: "paper_out", Paper: "out", Cover: "closed"}},
-		Scanners: map[string]pgstore.ScannerStatus{"kiosk1": {State: "online"}}, Waiting: 7}
+		Scanners: map[string]pgstore.ScannerStatus{"kiosk1": {State: "online"}}, Waiting: 7,
+		Boards:  map[string]pgstore.BoardStatus{"bang1": {State: "silent", Errors: 4}},
+		Buttons: map[string]pgstore.ScannerStatus{"thu1": {State: "connected"}}}
 	if err := db.SetStatus(ctx, "c1", st); err != nil {
 		t.Fatal(err)
 	}

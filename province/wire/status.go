@@ -24,6 +24,17 @@ type Status struct {
 	Waiting      int                `json:"waiting"`
 	Printers     map[string]Printer `json:"printers,omitempty"`
 	Scanners     map[string]Scanner `json:"scanners,omitempty"`
+	// Boards are the LED number boards, Buttons the call-button receivers
+	// and rating boxes (their State: "connected" or "disconnected").
+	Boards  map[string]Board   `json:"boards,omitempty"`
+	Buttons map[string]Scanner `json:"buttons,omitempty"`
+}
+
+// Board is an LED number board's last known state at a center.
+type Board struct {
+	State  string `json:"state"`            // "answering", "silent" (not answering), "disconnected" (its bus), "starting" (nothing sent yet)
+	Errors uint64 `json:"errors,omitempty"` // frames not taken since the center started
+	Error  string `json:"error,omitempty"`
 }
 
 // Refusal is a configuration version a center would not run, and why (the

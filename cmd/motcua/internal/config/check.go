@@ -19,7 +19,7 @@ import (
 // Parse checks them. center covers the top-level listen and data_dir too.
 func Sections() []string {
 	return []string{"center", "security", "fields", "counters", "staff", "kiosks", "procedures",
-		"screens", "printing", "printers", "scanners", "dossiers", "hub", "identity", "priority"}
+		"screens", "printing", "printers", "scanners", "boards", "buttons", "dossiers", "hub", "identity", "priority"}
 }
 
 // Check validates the named sections of c (all of Sections when none is
@@ -63,6 +63,10 @@ func (c *Config) checkSection(name string) []*Error {
 		return c.checkPrinters()
 	case "scanners":
 		return c.checkScanners()
+	case "boards":
+		return c.checkBoards()
+	case "buttons":
+		return c.checkButtons()
 	case "dossiers":
 		return c.checkDossiers()
 	case "hub":

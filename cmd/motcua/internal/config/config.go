@@ -35,7 +35,12 @@ type Config struct {
 	Printing Printing  `yaml:"printing"`
 	Voice    Voice     `yaml:"voice"`
 	Scanners []Scanner `yaml:"scanners"`
-	Dossiers Dossiers  `yaml:"dossiers"`
+	// Boards, Buttons and RatingBoxes are the counter hardware on the
+	// walls and desks (boards.go).
+	Boards      []Board     `yaml:"boards"`
+	Buttons     Buttons     `yaml:"buttons"`
+	RatingBoxes []RatingBox `yaml:"rating_boxes"`
+	Dossiers    Dossiers    `yaml:"dossiers"`
 	// Procedures is the catalogue of procedures the kiosk shows (YAML,
 	// docs/procedures.md), relative to this file's folder; empty: none.
 	Procedures string `yaml:"procedures"`

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"motcua/devices/button"
 	"motcua/internal/database"
 	"motcua/internal/msg"
 	"motcua/kiosk/claim"
@@ -150,6 +151,8 @@ func (s *Server) errorTable() []rule {
 		is(errInvalidRange, http.StatusBadRequest, msg.InvalidRange),
 		is(errInvalidFormat, http.StatusBadRequest, msg.InvalidFormat),
 		is(errNoPrintJob, http.StatusNotFound, msg.PrintJobNotFound),
+		is(button.ErrBadAction, http.StatusBadRequest, msg.ButtonAction),
+		is(button.ErrUnknown, http.StatusNotFound, msg.ButtonNotLearned),
 
 		// Sessions and rights.
 		is(errUnauthorized, http.StatusUnauthorized, msg.Unauthorized),

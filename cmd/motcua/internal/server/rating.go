@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -69,26 +70,28 @@ func (s *Server) rate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	counter := c.Param("counter")
-	if !s.knownCounter(counter) {
-		s.fail(c, queue.ErrUnknownCounter)
-		return
-	}
-	if req.Rating < 1 || req.Rating > 3 {
-		s.fail(c, queue.ErrBadRating)
-		return
-	}
-	d, _, rateable := s.ratable(counter)
-	if !rateable {
-		s.fail(c, errNothingToRate)
-		return
-	}
-	t, err := s.engine.Rate(c.Request.Context(), d.TicketID(), req.Rating)
+	t, err := s.rateLast(c.Request.Context(), c.Param("counter"), req.Rating)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"number": t.Number, "rating": t.Rating})
+}
+
+// rateLast stores rating with the ticket counter completed last, within
+// the window and once: the rule of the tablet and of the rating box.
+func (s *Server) rateLast(ctx context.Context, counter string, rating int) (queue.Ticket, error) {
+	if !s.knownCounter(counter) {
+		return queue.Ticket{}, queue.ErrUnknownCounter
+	}
+	if rating < 1 || rating > 3 {
+		return queue.Ticket{}, queue.ErrBadRating
+	}
+	d, _, rateable := s.ratable(counter)
+	if !rateable {
+		return queue.Ticket{}, errNothingToRate
+	}
+	return s.engine.Rate(ctx, d.TicketID(), rating)
 }
 
 func (s *Server) knownCounter(id string) bool {

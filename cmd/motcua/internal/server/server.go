@@ -55,6 +55,8 @@ type Opts struct {
 	// Identity hashes the ID numbers of citizens at the kiosk; nil when the
 	// config sets no identity secret (no field asks then).
 	Identity *identity.Hasher
+	// Hardware is the LED boards, call buttons and rating boxes; nil: none.
+	Hardware *Hardware
 }
 
 // Server answers the HTTP API.
@@ -81,6 +83,8 @@ type Server struct {
 	metrics     *prometheus.Registry
 	screens     *screens
 	limits      *limits
+	hw          *Hardware
+	presses     pressCounts
 }
 
 // New builds the server and its routes.
@@ -93,7 +97,7 @@ func New(o Opts) *Server {
 		cfg: o.Config, engine: o.Engine, store: o.Store, log: o.Logger, loc: o.Engine.Location(),
 		sess: o.Sessions, throttle: session.NewThrottle(session.ThrottleOpts{Clock: o.Clock}), health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Clock.Now,
 		receiptKey: o.ReceiptSecret, codePattern: compileCode(o.Config.Dossiers.CodePattern),
-		limits: newLimits(o.Config.Security, o.Clock), identity: o.Identity,
+		limits: newLimits(o.Config.Security, o.Clock), identity: o.Identity, hw: o.Hardware,
 	}
 	s.errors = s.errorTable()
 	if s.sess != nil {
@@ -115,6 +119,7 @@ func New(o Opts) *Server {
 		s.fail(c, panicked(err))
 	}))
 	s.metrics = s.newMetrics(r)
+	s.hardwareMetrics(s.metrics)
 	r.Use(s.sameOrigin)
 	r.NoRoute(func(c *gin.Context) {
 		s.fail(c, errRouteNotFound)
@@ -150,6 +155,7 @@ func New(o Opts) *Server {
 	staff.POST("/auth/sessions/revoke", s.adminOnly, s.revokeSessions)
 	staff.POST("/tickets/:id/cancel", s.cancel)
 	s.routesScreens(o, api, staff)
+	s.routesHardware(staff)
 	ctr := staff.Group("/counters/:counter", s.counterAccess, s.claimCheck)
 	ctr.POST("/next", s.counterAction(s.engine.Next))
 	ctr.POST("/recall", s.counterAction(s.engine.Recall))
@@ -199,6 +205,7 @@ func (s *Server) healthz(c *gin.Context) {
 	if s.printing != nil {
 		body["printers"] = s.printing.Statuses()
 	}
+	s.hardwareHealth(body)
 	for name, fn := range s.health {
 		body[name] = fn()
 	}
