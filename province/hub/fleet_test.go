@@ -366,6 +366,16 @@ func TestACenterKilledMidSendLosesNothingAndCountsNothingTwice(t *testing.T) {
 	waitFor(t, "nothing pending", 10*time.Second, func() bool {
 		return again.link.State().Pending == 0 && again.link.Mark().Acked == want[len(want)-1].Seq
 	})
+	// Marks are written at most every second while frames go, and at once
+	// when the link has caught up: the database then holds the last one.
+	marks, err := link.OpenMarks(context.Background(), again.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the mark written once caught up", 10*time.Second, func() bool {
+		m, err := marks.Get(context.Background())
+		return err == nil && m.Acked == want[len(want)-1].Seq
+	})
 }
 
 func TestACenterCannotSpeakForAnother(t *testing.T) {

@@ -32,6 +32,13 @@ const (
 	DefaultHeartbeat = 15 * time.Second
 	DefaultAckWait   = 10 * time.Second
 	DefaultSyncEvery = 5 * time.Minute
+	// DefaultMarkEvery is how often at most the acknowledged seq is
+	// written while frames go: each write is a commit of the center's
+	// database (an fsync, and its write lock taken from the tickets). A mark
+	// not written only sends frames again, which the stream and the hub's
+	// store drop; it is written at once when the link has nothing more to
+	// send and when it stops.
+	DefaultMarkEvery = time.Second
 )
 
 // Opts configure a Link.
@@ -61,6 +68,7 @@ type Opts struct {
 	Heartbeat time.Duration // status every; DefaultHeartbeat
 	AckWait   time.Duration // wait for the stream's ack; DefaultAckWait
 	SyncEvery time.Duration // ask for the bundle even without notice; DefaultSyncEvery
+	MarkEvery time.Duration // write the acknowledged seq at most every; DefaultMarkEvery
 	Clock     clock.Clock
 	Logger    *slog.Logger
 }
@@ -87,6 +95,11 @@ type Link struct {
 	mark      Mark
 	seq       uint64 // the last committed seq known
 	connected bool
+
+	// Of the ship goroutine: when the mark was last written, and whether
+	// it moved since.
+	markWritten time.Time
+	markDirty   bool
 }
 
 // New checks o and reads the link's mark.
@@ -117,6 +130,9 @@ func New(ctx context.Context, o Opts) (*Link, error) {
 	}
 	if o.SyncEvery <= 0 {
 		o.SyncEvery = DefaultSyncEvery
+	}
+	if o.MarkEvery <= 0 {
+		o.MarkEvery = DefaultMarkEvery
 	}
 	mark, err := o.Marks.Get(ctx)
 	if err != nil {
@@ -249,7 +265,27 @@ func (l *Link) Run(ctx context.Context) error {
 	}()
 	l.ship(ctx, nc, js, changed)
 	wg.Wait()
+	// What was acknowledged since the last write, kept for the next start
+	// (a kill skips this: those frames go again).
+	wctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	l.writeMark(wctx)
 	return nil
+}
+
+// writeMark writes the mark if it moved since it was last written.
+func (l *Link) writeMark(ctx context.Context) {
+	if !l.markDirty {
+		return
+	}
+	l.mu.Lock()
+	mark := l.mark
+	l.mu.Unlock()
+	if err := l.o.Marks.Put(ctx, mark); err != nil {
+		l.log.Error("hub link: cannot keep the acknowledged seq", "err", err, "acked", mark.Acked)
+		return
+	}
+	l.markDirty, l.markWritten = false, l.clk.Now()
 }
 
 func (l *Link) setConnected(up bool) (was bool) {
@@ -302,6 +338,7 @@ func (l *Link) ship(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 		}
 		if len(events) == 0 {
 			backoff = 0
+			l.writeMark(ctx) // caught up: the mark is what the hub has
 			select {
 			case <-ctx.Done():
 				return
@@ -374,12 +411,12 @@ func (l *Link) send(ctx context.Context, js jetstream.JetStream, frame []byte, e
 	if last > l.seq {
 		l.seq = last
 	}
-	mark := l.mark
 	l.mu.Unlock()
 	// The stream holds the frame: a mark not written only sends it again,
 	// which the stream and the hub's store drop.
-	if err := l.o.Marks.Put(ctx, mark); err != nil {
-		l.log.Error("hub link: cannot keep the acknowledged seq", "err", err, "acked", last)
+	l.markDirty = true
+	if l.clk.Now().Sub(l.markWritten) >= l.o.MarkEvery {
+		l.writeMark(ctx)
 	}
 	return nil
 }
