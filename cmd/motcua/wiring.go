@@ -286,7 +286,7 @@ func mountDisplay(r gin.IRouter, hub *display.Hub) {
 // dossierLookup opens the embedded registry and the lookup service on the
 // configured source.
 func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptKey []byte, oldReceiptKeys [][]byte, log *slog.Logger) (*registry.Registry, *lookup.Service, error) {
-	reg, err := registry.Open(ctx, db, registry.Opts{CodePattern: cfg.Dossiers.CodePattern, Logger: log})
+	reg, err := registry.Open(ctx, db, registry.Opts{Codes: cfg.Dossiers.Codes(), Logger: log})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -300,7 +300,7 @@ func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptK
 		}
 		source = up
 	}
-	parser, err := lookup.NewParser(lookup.ParserOpts{CodePattern: cfg.Dossiers.CodePattern,
+	parser, err := lookup.NewParser(lookup.ParserOpts{Codes: cfg.Dossiers.Codes(),
 		PublicBaseURL: cfg.BaseURL(), Secret: receiptKey, OldSecrets: oldReceiptKeys, ReceiptPrefix: web.ReceiptPrefix, TicketPrefix: display.PhonePrefix})
 	if err != nil {
 		return nil, nil, fmt.Errorf("serve: dossiers: %w", err)

@@ -589,11 +589,7 @@ func (c *Config) checkDossiers() []*Error {
 			*f.dst = strings.TrimSpace(string(b))
 		}
 	}
-	if d.CodePattern != "" {
-		if _, err := regexp.Compile(d.CodePattern); err != nil {
-			errs = append(errs, c.fail("dossiers.code_pattern", "not a regular expression: %v", err))
-		}
-	}
+	errs = append(errs, c.checkCodeShapes()...)
 	if d.RatePerMinute < 0 {
 		errs = append(errs, c.fail("dossiers.rate_per_minute", "cannot be negative"))
 	}

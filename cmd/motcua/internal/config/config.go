@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"motcua/internal/yamlconf"
+	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/upstream"
 	"motcua/queue"
 )
@@ -157,8 +158,11 @@ type Dossiers struct {
 	// Source is registry (default: the embedded registry) or upstream (the
 	// province's main one-stop system).
 	Source string `yaml:"source"`
-	// CodePattern is the regular expression of a bare dossier code.
-	CodePattern string `yaml:"code_pattern"`
+	// CodePattern replaces the built-in national dossier code shape when
+	// set (dossier.ShapesFor); CodeShapes are accepted besides the built-in
+	// ones (a province's or a ministry's own systems). Codes() is the result.
+	CodePattern string              `yaml:"code_pattern"`
+	CodeShapes  []dossier.CodeShape `yaml:"code_shapes"`
 	// RatePerMinute limits lookups per kiosk (default 20, bursts of 5).
 	RatePerMinute int `yaml:"rate_per_minute"`
 	// PushToken lets the main system push status changes and imports

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -104,8 +103,8 @@ func checkLengths(r receiptRequest) error {
 
 // receiptJob checks the request and builds the layout job.
 func (s *Server) receiptJob(r receiptRequest) (layout.ReceiptJob, error) {
-	code := strings.ToUpper(strings.TrimSpace(r.DossierCode))
-	if !s.codePattern.MatchString(code) {
+	code, err := s.codes.Parse(r.DossierCode)
+	if err != nil {
 		return layout.ReceiptJob{}, invalid(msg.FieldDossierCode, "")
 	}
 	if strings.TrimSpace(r.Procedure) == "" {
@@ -241,9 +240,3 @@ func (s *Server) staffOrSystem(c *gin.Context) {
 	}
 }
 
-func compileCode(pattern string) *regexp.Regexp {
-	if pattern == "" {
-		pattern = lookup.DefaultCodePattern
-	}
-	return regexp.MustCompile(pattern) // checked by config.Parse
-}

@@ -3,9 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,7 +14,6 @@ import (
 	"motcua/devices/printer"
 	"motcua/display"
 	"motcua/kiosk/claim"
-	"motcua/kiosk/lookup"
 	"motcua/kiosk/procedures"
 	"motcua/kiosk/web"
 	"motcua/queue"
@@ -118,17 +115,7 @@ func (s *Server) codeShape(recorded []string) codeJSON {
 			out.Prefixes = append(out.Prefixes, p)
 		}
 	}
-	pattern := s.cfg.Dossiers.CodePattern
-	if pattern == "" {
-		pattern = lookup.DefaultCodePattern
-	}
-	// The first fixed run of digits between two dashes: `-\d{6}-`, also
-	// as a group, `-(\d{6})-`.
-	if m := regexp.MustCompile(`-\(?(?:\?:)?(?:\\d|\[0-9\])\{(\d+)\}\)?-`).FindStringSubmatch(pattern); m != nil {
-		if n, err := strconv.Atoi(m[1]); err == nil && n <= 12 {
-			out.DateDigits = n
-		}
-	}
+	out.DateDigits = s.codes.DateDigits()
 	return out
 }
 

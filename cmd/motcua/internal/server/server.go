@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"motcua/cmd/motcua/internal/config"
 	"motcua/internal/clock"
 	"motcua/internal/database"
+	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/printing"
@@ -70,7 +70,7 @@ type Server struct {
 	now      func() time.Time
 
 	receiptKey  []byte
-	codePattern *regexp.Regexp
+	codes       *dossier.Codes
 	errors      []rule // errorTable
 	router      *gin.Engine
 	metrics     *prometheus.Registry
@@ -87,7 +87,7 @@ func New(o Opts) *Server {
 	s := &Server{
 		cfg: o.Config, engine: o.Engine, store: o.Store, log: o.Logger, loc: o.Engine.Location(),
 		sess: o.Sessions, throttle: session.NewThrottle(session.ThrottleOpts{Clock: o.Clock}), health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Clock.Now,
-		receiptKey: o.ReceiptSecret, codePattern: compileCode(o.Config.Dossiers.CodePattern),
+		receiptKey: o.ReceiptSecret, codes: o.Config.Dossiers.Codes(),
 		limits: newLimits(o.Config.Security, o.Clock),
 	}
 	s.errors = s.errorTable()
