@@ -70,10 +70,10 @@ func TestNewCodesRefusesBadShapes(t *testing.T) {
 
 func TestDateDigits(t *testing.T) {
 	for pattern, want := range map[string]int{
-		dossier.NationalPattern: 6,
-		dossier.MinistryPattern: 8,
+		dossier.NationalPattern:                                 6,
+		dossier.MinistryPattern:                                 8,
 		`^(\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})-(\d{6})-(\d{4,6})$`: 6,
-		`^[A-Z]+\d+$`: 0,
+		`^[A-Z]+\d+$`:                                           0,
 	} {
 		c, err := dossier.NewCodes([]dossier.CodeShape{{Pattern: pattern}})
 		if err != nil {

@@ -239,4 +239,3 @@ func (s *Server) staffOrSystem(c *gin.Context) {
 		c.Next()
 	}
 }
-

@@ -69,13 +69,13 @@ type Server struct {
 	printing *printing.Service
 	now      func() time.Time
 
-	receiptKey  []byte
-	codes       *dossier.Codes
-	errors      []rule // errorTable
-	router      *gin.Engine
-	metrics     *prometheus.Registry
-	screens     *screens
-	limits      *limits
+	receiptKey []byte
+	codes      *dossier.Codes
+	errors     []rule // errorTable
+	router     *gin.Engine
+	metrics    *prometheus.Registry
+	screens    *screens
+	limits     *limits
 }
 
 // New builds the server and its routes.
