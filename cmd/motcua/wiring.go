@@ -300,6 +300,11 @@ func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptK
 		}
 		source = up
 	}
+	if len(cfg.Dossiers.Sources) > 0 {
+		if source, err = dossierSources(cfg, reg, log); err != nil {
+			return nil, nil, err
+		}
+	}
 	parser, err := lookup.NewParser(lookup.ParserOpts{Codes: cfg.Dossiers.Codes(),
 		PublicBaseURL: cfg.BaseURL(), Secret: receiptKey, OldSecrets: oldReceiptKeys, ReceiptPrefix: web.ReceiptPrefix, TicketPrefix: display.PhonePrefix})
 	if err != nil {

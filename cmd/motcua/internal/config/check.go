@@ -564,31 +564,17 @@ func (c *Config) checkDossiers() []*Error {
 		d.Source = SourceRegistry
 	case SourceRegistry:
 	case SourceUpstream:
+		if len(d.Sources) > 0 {
+			errs = append(errs, c.fail("dossiers.source", "give either source: upstream or a list of sources, not both"))
+		}
 		if d.Upstream == nil || d.Upstream.Request.URL == "" {
 			errs = append(errs, c.fail("dossiers.upstream.request.url", "source upstream needs the main system's URL"))
 		}
 	default:
 		errs = append(errs, c.fail("dossiers.source", "%q: use registry or upstream", d.Source))
 	}
-	if u := d.Upstream; u != nil {
-		for _, f := range []struct {
-			key, name string
-			dst       *string
-		}{
-			{"password_file", u.Auth.PasswordFile, &u.Auth.Password},
-			{"token_file", u.Auth.TokenFile, &u.Auth.Token},
-		} {
-			if f.name == "" {
-				continue
-			}
-			b, err := os.ReadFile(f.name)
-			if err != nil {
-				errs = append(errs, c.fail("dossiers.upstream.auth."+f.key, "%v", err))
-				continue
-			}
-			*f.dst = strings.TrimSpace(string(b))
-		}
-	}
+	errs = append(errs, c.readUpstreamSecrets("dossiers.upstream", d.Upstream)...)
+	errs = append(errs, c.checkSources()...)
 	errs = append(errs, c.checkCodeShapes()...)
 	if d.RatePerMinute < 0 {
 		errs = append(errs, c.fail("dossiers.rate_per_minute", "cannot be negative"))

@@ -171,6 +171,9 @@ type Dossiers struct {
 	// Upstream is the main system's adapter, for source: upstream
 	// (docs/dossier-sources.md). Password and token may be read from files.
 	Upstream *upstream.Opts `yaml:"upstream"`
+	// Sources, when set, are asked in order (the province's system, a
+	// ministry's, the registry), each within its timeout (sources.go).
+	Sources []DossierSource `yaml:"sources"`
 }
 
 // Field is a field of procedures.
