@@ -261,6 +261,7 @@ func (s *Server) errorTable() []rule {
 			}}, true
 		}},
 		is(registry.ErrInvalid, http.StatusBadRequest, msg.InvalidDossier), // after ImportError, which wraps it
+		{match: pushError},
 
 		// Printing.
 		is(printing.ErrNoPrinter, http.StatusUnprocessableEntity, msg.NoPrinter),

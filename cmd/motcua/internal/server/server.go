@@ -132,6 +132,7 @@ func New(o Opts) *Server {
 	if s.registry != nil {
 		api.POST("/dossiers/:code/status", s.mainSystem, s.dossierStatus)
 		api.POST("/dossiers", s.mainSystem, s.dossierImport)
+		api.POST("/dossiers/sync", s.mainSystem, s.dossierSync)
 	}
 	if s.printing != nil {
 		api.POST("/receipts", s.staffOrSystem, s.receipt)
