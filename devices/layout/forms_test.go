@@ -30,8 +30,8 @@ func sampleNotice(form string) NoticeJob {
 	j := NoticeJob{Form: form, DossierCode: "G09.20-20261201-0092637", Procedure: "Cấp phiếu lý lịch tư pháp",
 		Applicant:  Applicant{Name: "Lê Văn Nam", Address: "Thôn 3, xã An Phú", Phone: "0987 654 321"},
 		ReceivedAt: time.Date(2026, 12, 1, 8, 30, 0, 0, hcm), At: time.Date(2026, 12, 1, 9, 0, 0, 0, hcm),
-		Receiver:   "Trần Văn Dũng", Copies: 2, Agency: "UBND xã An Phú", Place: "An Phú",
-		LookupURL:  "https://motcua.anphu.gov.vn/h/G09.20-20261201-0092637?sig=ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+		Receiver: "Trần Văn Dũng", Copies: 2, Agency: "UBND xã An Phú", Place: "An Phú",
+		LookupURL: "https://motcua.anphu.gov.vn/h/G09.20-20261201-0092637?sig=ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 	if form == FormSupplement {
 		j.Items = []string{"Bản sao căn cước có chứng thực", "Tờ khai ghi rõ nơi cư trú từ năm 14 tuổi"}
 		j.Reason = "Tờ khai chưa ghi đủ quá trình cư trú"
