@@ -98,6 +98,8 @@ const (
 	InvalidDossier      ID = "invalid_dossier"
 	InvalidImport       ID = "invalid_import"
 	InvalidPush         ID = "invalid_push"
+	FieldForm           ID = "invalid_field.form"
+	FieldItems          ID = "invalid_field.items"
 	DossierNotFound     ID = "not_found"
 	InvalidCode         ID = "invalid_code"
 	RateLimited         ID = "rate_limited"
@@ -221,6 +223,8 @@ var messages = map[ID]Text{
 	InvalidDossier:     {"Dữ liệu hồ sơ không hợp lệ.", "The dossier's data is not valid."},
 	InvalidImport:      {"Tệp có dòng không hợp lệ; chưa ghi gì.", "The file has invalid lines; nothing was written."},
 	InvalidPush:        {"Có hồ sơ không hợp lệ; chưa nhận hồ sơ nào.", "Some dossiers are not valid; none was taken."},
+	FieldForm:          {"form: 02 (phiếu yêu cầu bổ sung) hoặc 03 (phiếu từ chối tiếp nhận).", "form: 02 (supplement request) or 03 (refusal)."},
+	FieldItems:         {"items: cần từ 1 đến 30 nội dung, mỗi nội dung tối đa 200 ký tự.", "items: 1 to 30 entries of at most 200 characters each."},
 	DossierNotFound: {"Không tìm thấy hồ sơ có mã này. Xin kiểm tra lại mã trên giấy hẹn, hoặc hỏi cán bộ tại quầy.",
 		"No dossier with this code. Please check the code on your receipt or ask at a counter."},
 	InvalidCode: {"Mã hồ sơ chưa đúng. Mã có dạng 000.00.14.H56-200203-0118, in dưới mã vạch trên giấy hẹn.",

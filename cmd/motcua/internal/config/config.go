@@ -37,6 +37,8 @@ type Config struct {
 	Voice    Voice     `yaml:"voice"`
 	Scanners []Scanner `yaml:"scanners"`
 	Dossiers Dossiers  `yaml:"dossiers"`
+	// Forms shapes the slips counters print (form 01, 02, 03; forms.go).
+	Forms Forms `yaml:"forms"`
 	// Procedures is the catalogue of procedures the kiosk shows (YAML,
 	// docs/procedures.md), relative to this file's folder; empty: none.
 	Procedures string `yaml:"procedures"`

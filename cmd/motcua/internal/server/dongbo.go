@@ -115,17 +115,14 @@ func (s *Server) pushPrinter(r dongbo.Record) string {
 
 // pushedReceipt is the form-01 job of a pushed record.
 func (s *Server) pushedReceipt(r dongbo.Record) layout.ReceiptJob {
-	docs := make([]string, len(r.Documents))
+	rows := make([]layout.Document, len(r.Documents))
 	for i, d := range r.Documents {
-		docs[i] = d.Name
-		if d.Kind != "" || d.Count > 1 {
-			docs[i] = fmt.Sprintf("%s (%s: %d)", d.Name, d.Kind.Label(), d.Count)
-		}
+		rows[i] = layout.Document{Name: d.Name, Kind: string(d.Kind), Count: d.Count}
 	}
 	return layout.ReceiptJob{
 		DossierCode: r.Code, Procedure: r.Procedure,
-		Applicant: layout.Applicant{Name: r.Applicant, Address: r.Address, Phone: r.Phone, Email: r.Email},
-		Documents: docs, Sets: 1, ProcessingDays: r.Days, ReceivedAt: r.ReceivedAt, DueAt: r.DueAt,
+		Applicant:    layout.Applicant{Name: r.Applicant, Address: r.Address, Phone: r.Phone, Email: r.Email},
+		DocumentRows: rows, IDNumber: r.IDNumber, Layout: s.receiptLayout(), Sets: 1, ProcessingDays: r.Days, ReceivedAt: r.ReceivedAt, DueAt: r.DueAt,
 		Fee: r.Fee, Receiver: r.Receiver, Copies: 1, Agency: s.cfg.Center.Name, Place: s.cfg.Center.Address,
 		ReturnPlace: s.cfg.Center.Name,
 		LookupURL:   lookup.Sign(s.pageURL(web.ReceiptPrefix), s.receiptKey, r.Code),

@@ -30,7 +30,10 @@ type pushEnv struct {
 
 const pushToken = "the-province-push-token-0123456789"
 
-func newPushEnv(t *testing.T) *pushEnv {
+func newPushEnv(t *testing.T) *pushEnv { return newPushEnvWith(t, nil) }
+
+// newPushEnvWith changes the demo config before the server starts.
+func newPushEnvWith(t *testing.T, change func(*config.Config)) *pushEnv {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg, err := config.Load("../../../../configs/demo.yaml")
@@ -38,6 +41,9 @@ func newPushEnv(t *testing.T) *pushEnv {
 		t.Fatal(err)
 	}
 	cfg.Dossiers.PushToken = pushToken
+	if change != nil {
+		change(cfg)
+	}
 	clk := clocktest.New(time.Date(2026, 12, 1, 9, 0, 0, 0, ict))
 	dir := t.TempDir()
 	db, err := database.Open(filepath.Join(dir, "m.db"))
