@@ -140,6 +140,10 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 		return nil, err
 	}
 	s.registry = reg
+	rates, err := s.openRatings(ctx, cfg, db, log)
+	if err != nil {
+		return nil, err
+	}
 	s.scannerStates = func() map[string]scanner.State { return nil }
 	prints, err := printing.Open(ctx, db, engine, printingOpts(cfg, log))
 	if err != nil {
@@ -173,7 +177,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 		health[k] = fn
 	}
 	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions,
-		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
+		Logger: log, Lookup: look, Registry: reg, Ratings: rates, Printing: prints, ReceiptSecret: receiptKey,
 		Procedures: scr.procedures, Clock: o.apiClock, Health: health,
 	})
 	scr.mount(srv.Router())

@@ -100,6 +100,8 @@ const (
 	InvalidPush         ID = "invalid_push"
 	FieldForm           ID = "invalid_field.form"
 	FieldItems          ID = "invalid_field.items"
+	NoVisit             ID = "no_visit"
+	FieldKind           ID = "invalid_field.kind"
 	DossierNotFound     ID = "not_found"
 	InvalidCode         ID = "invalid_code"
 	RateLimited         ID = "rate_limited"
@@ -224,6 +226,8 @@ var messages = map[ID]Text{
 	InvalidImport:      {"Tệp có dòng không hợp lệ; chưa ghi gì.", "The file has invalid lines; nothing was written."},
 	InvalidPush:        {"Có hồ sơ không hợp lệ; chưa nhận hồ sơ nào.", "Some dossiers are not valid; none was taken."},
 	FieldForm:          {"form: 02 (phiếu yêu cầu bổ sung) hoặc 03 (phiếu từ chối tiếp nhận).", "form: 02 (supplement request) or 03 (refusal)."},
+	NoVisit:            {"Quầy không có lượt nào đang phục vụ hoặc vừa phục vụ xong.", "The counter is serving no one and finished no one recently."},
+	FieldKind:          {"kind: handed_in (nộp hồ sơ) hoặc collected (nhận kết quả).", "kind: handed_in or collected."},
 	FieldItems:         {"items: cần từ 1 đến 30 nội dung, mỗi nội dung tối đa 200 ký tự.", "items: 1 to 30 entries of at most 200 characters each."},
 	DossierNotFound: {"Không tìm thấy hồ sơ có mã này. Xin kiểm tra lại mã trên giấy hẹn, hoặc hỏi cán bộ tại quầy.",
 		"No dossier with this code. Please check the code on your receipt or ask at a counter."},

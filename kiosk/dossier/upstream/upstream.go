@@ -194,6 +194,19 @@ type Client struct {
 
 // New checks opts and returns a Client; no request is sent yet.
 func New(opts Opts) (*Client, error) {
+	if opts.Mapping.Status == "" {
+		return nil, errors.New("upstream: mapping.status là bắt buộc")
+	}
+	for k, v := range opts.Mapping.StatusValues {
+		if !dossier.Status(v).Valid() {
+			return nil, fmt.Errorf("upstream: mapping.status_values[%q] = %d không thuộc 1–10", k, v)
+		}
+	}
+	return build(opts)
+}
+
+// build checks and defaults everything but the mapping of lookups.
+func build(opts Opts) (*Client, error) {
 	if opts.Request.URL == "" {
 		return nil, errors.New("upstream: thiếu địa chỉ tra cứu (request.url)")
 	}
@@ -244,14 +257,6 @@ func New(opts Opts) (*Client, error) {
 		}
 	default:
 		return nil, fmt.Errorf("upstream: auth.kind %q không được hỗ trợ (none, bearer, session, client_credentials)", opts.Auth.Kind)
-	}
-	if opts.Mapping.Status == "" {
-		return nil, errors.New("upstream: mapping.status là bắt buộc")
-	}
-	for k, v := range opts.Mapping.StatusValues {
-		if !dossier.Status(v).Valid() {
-			return nil, fmt.Errorf("upstream: mapping.status_values[%q] = %d không thuộc 1–10", k, v)
-		}
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout

@@ -39,6 +39,8 @@ type Config struct {
 	Dossiers Dossiers  `yaml:"dossiers"`
 	// Forms shapes the slips counters print (form 01, 02, 03; forms.go).
 	Forms Forms `yaml:"forms"`
+	// Ratings configures the push of ratings to the main system (ratings.go).
+	Ratings Ratings `yaml:"ratings"`
 	// Procedures is the catalogue of procedures the kiosk shows (YAML,
 	// docs/procedures.md), relative to this file's folder; empty: none.
 	Procedures string `yaml:"procedures"`

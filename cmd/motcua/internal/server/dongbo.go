@@ -15,6 +15,7 @@ import (
 	"motcua/kiosk/dossier/dongbo"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/ratings"
 	"motcua/kiosk/web"
 )
 
@@ -67,13 +68,14 @@ func (s *Server) dossierSync(c *gin.Context) {
 		out := pushReceipt{Code: r.Code, Print: "already_printed"}
 		if !known[r.Code] || r.Reprint {
 			out.Print = "no_printer"
-			if name := s.pushPrinter(r); name != "" && s.printing != nil {
+			if name, counter := s.pushPrinter(r); name != "" && s.printing != nil {
 				pj, err := s.printing.Receipt(c.Request.Context(), name, s.pushedReceipt(r))
 				if err != nil {
 					s.fail(c, err)
 					return
 				}
 				out.Print, out.Printer, out.Job = "queued", name, strconv.FormatInt(pj.ID, 10)
+				s.linkVisit(c.Request.Context(), counter, r.Code, ratings.HandedIn)
 			}
 		}
 		if out.Print == "no_printer" {
@@ -92,9 +94,10 @@ func (s *Server) dossierSync(c *gin.Context) {
 	c.JSON(http.StatusAccepted, gin.H{"created": res.Created, "updated": res.Updated, "receipts": receipts})
 }
 
-// pushPrinter is the printer of the counter that received r: MaQuay, else
-// the counters of the officer's account (TaiKhoanTiepNhan); "" without one.
-func (s *Server) pushPrinter(r dongbo.Record) string {
+// pushPrinter is the printer of the counter that received r (MaQuay, else
+// the counters of the officer's account, TaiKhoanTiepNhan) and that
+// counter; "" without one.
+func (s *Server) pushPrinter(r dongbo.Record) (string, string) {
 	counters := []string{}
 	if r.Counter != "" {
 		counters = append(counters, r.Counter)
@@ -106,11 +109,11 @@ func (s *Server) pushPrinter(r dongbo.Record) string {
 	for _, id := range counters {
 		for _, ct := range s.cfg.Counters {
 			if ct.ID == id && ct.Printer != "" {
-				return ct.Printer
+				return ct.Printer, ct.ID
 			}
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // pushedReceipt is the form-01 job of a pushed record.

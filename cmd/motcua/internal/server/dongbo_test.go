@@ -16,6 +16,7 @@ import (
 	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/printing"
+	"motcua/kiosk/ratings"
 	"motcua/queue"
 	"motcua/queue/queuetest"
 )
@@ -69,8 +70,12 @@ func newPushEnvWith(t *testing.T, change func(*config.Config)) *pushEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rates, err := ratings.Open(ctx, db, clk)
+	if err != nil {
+		t.Fatal(err)
+	}
 	s := New(Opts{Config: cfg, Engine: e, Store: pingOK{}, Sessions: testSessions(t, clk), Clock: clk, Printing: prints, Registry: reg,
-		ReceiptSecret: []byte("a receipt secret of 32 bytes or more")})
+		Ratings: rates, ReceiptSecret: []byte("a receipt secret of 32 bytes or more")})
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { hs.Close(); prints.Close(); cancel(); <-done; db.Close() })
 	return &pushEnv{printEnv: &printEnv{env: &env{t: t, srv: hs, engine: e, store: store, clock: clk}, db: db}, reg: reg, dir: dir}

@@ -15,6 +15,7 @@ import (
 	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/ratings"
 	"motcua/kiosk/web"
 )
 
@@ -69,6 +70,7 @@ func (s *Server) form(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.linkVisit(c.Request.Context(), s.printerCounter(c, req.Counter, name), job.DossierCode, ratings.HandedIn)
 	if s.registry != nil {
 		if err := s.formStatus(c, job, status); err != nil {
 			s.log.Error("form printed but its status not recorded in the registry", "code", job.DossierCode, "form", job.Form, "err", err)

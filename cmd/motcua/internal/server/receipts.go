@@ -15,6 +15,7 @@ import (
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/printing"
+	"motcua/kiosk/ratings"
 	"motcua/kiosk/web"
 	"motcua/queue"
 )
@@ -228,6 +229,7 @@ func (s *Server) receipt(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.linkVisit(c.Request.Context(), s.printerCounter(c, req.Counter, name), job.DossierCode, ratings.HandedIn)
 	if s.registry != nil {
 		// Until the main system says otherwise, the center that received
 		// the dossier holds it.

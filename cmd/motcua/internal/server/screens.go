@@ -47,6 +47,8 @@ func (s *Server) routesScreens(o Opts, api, staff *gin.RouterGroup) {
 	console.POST("/heartbeat", s.heartbeat)
 	console.POST("/release", s.releaseCounter)
 	staff.GET("/reports", s.adminOnly, s.reports)
+	staff.GET("/reports/officers", s.adminOnly, s.officerReport)
+	staff.GET("/reports/ratings", s.adminOnly, s.ratingsExport)
 }
 
 type kioskJSON struct {

@@ -18,6 +18,7 @@ import (
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/printing"
 	"motcua/kiosk/procedures"
+	"motcua/kiosk/ratings"
 	"motcua/kiosk/session"
 	"motcua/queue"
 )
@@ -51,6 +52,9 @@ type Opts struct {
 	Health map[string]func() any
 	// Procedures is the catalogue the kiosk browses; nil: none.
 	Procedures *procedures.Catalogue
+	// Ratings keeps each rating's officer and dossiers; nil: only the
+	// engine's rating of the ticket.
+	Ratings *ratings.Store
 }
 
 // Server answers the HTTP API.
@@ -66,6 +70,7 @@ type Server struct {
 	health   map[string]func() any
 	lookup   *lookup.Service
 	registry *registry.Registry
+	ratings  *ratings.Store
 	printing *printing.Service
 	now      func() time.Time
 
@@ -86,7 +91,7 @@ func New(o Opts) *Server {
 	o.Clock = clock.Or(o.Clock)
 	s := &Server{
 		cfg: o.Config, engine: o.Engine, store: o.Store, log: o.Logger, loc: o.Engine.Location(),
-		sess: o.Sessions, throttle: session.NewThrottle(session.ThrottleOpts{Clock: o.Clock}), health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Clock.Now,
+		sess: o.Sessions, throttle: session.NewThrottle(session.ThrottleOpts{Clock: o.Clock}), health: o.Health, lookup: o.Lookup, registry: o.Registry, ratings: o.Ratings, printing: o.Printing, now: o.Clock.Now,
 		receiptKey: o.ReceiptSecret, codes: o.Config.Dossiers.Codes(),
 		limits: newLimits(o.Config.Security, o.Clock),
 	}
@@ -156,6 +161,7 @@ func New(o Opts) *Server {
 	ctr.POST("/transfer", s.transfer)
 	ctr.POST("/call", s.call)
 	ctr.POST("/return", s.returnTicket)
+	ctr.POST("/dossier", s.visitDossier)
 	staff.GET("/counters/:counter/queue", s.counterAccess, s.counterQueue)
 	s.router = r
 	return s
