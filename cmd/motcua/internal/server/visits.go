@@ -213,4 +213,3 @@ func (s *Server) ratingList(c *gin.Context, from, to string) ([]ratings.Rated, e
 	}
 	return s.ratings.List(c.Request.Context(), from, to)
 }
-
