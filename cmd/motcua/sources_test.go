@@ -46,7 +46,7 @@ dossiers:
 	}
 	defer db.Close()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	reg, look, err := dossierLookup(context.Background(), cfg, db, []byte("a receipt secret of 32 bytes....."), nil, log)
+	reg, look, err := dossierLookup(context.Background(), cfg, db, []byte("a receipt secret of 32 bytes....."), nil, nil, log)
 	if err != nil {
 		t.Fatal(err)
 	}

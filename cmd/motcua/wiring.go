@@ -60,6 +60,9 @@ type serviceOpts struct {
 	// link); health adds sections to /healthz.
 	onEvents func([]queue.Event)
 	health   map[string]func() any
+	// hubDossier asks the hub's integration for a dossier (the center's
+	// link), for a dossiers.sources entry of kind hub; nil without a hub.
+	hubDossier hubAsk
 }
 
 // openService starts everything a center runs, on cfg.DataDir. Its
@@ -135,7 +138,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	s.goRun(func(ctx context.Context) { engine.Run(ctx) })
 	s.goRun(func(ctx context.Context) { hub.Run(ctx) }) // stopped before the engine
 
-	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, oldReceiptKeys, log)
+	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, oldReceiptKeys, o.hubDossier, log)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +292,7 @@ func mountDisplay(r gin.IRouter, hub *display.Hub) {
 
 // dossierLookup opens the embedded registry and the lookup service on the
 // configured source.
-func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptKey []byte, oldReceiptKeys [][]byte, log *slog.Logger) (*registry.Registry, *lookup.Service, error) {
+func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptKey []byte, oldReceiptKeys [][]byte, hub hubAsk, log *slog.Logger) (*registry.Registry, *lookup.Service, error) {
 	reg, err := registry.Open(ctx, db, registry.Opts{Codes: cfg.Dossiers.Codes(), Logger: log})
 	if err != nil {
 		return nil, nil, err
@@ -305,7 +308,7 @@ func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptK
 		source = up
 	}
 	if len(cfg.Dossiers.Sources) > 0 {
-		if source, err = dossierSources(cfg, reg, log); err != nil {
+		if source, err = dossierSources(cfg, reg, hub, log); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -87,6 +87,7 @@ type Link struct {
 	mark      Mark
 	seq       uint64 // the last committed seq known
 	connected bool
+	nc        *nats.Conn // while Run runs: for requests of the center (Dossier)
 }
 
 // New checks o and reads the link's mark.
@@ -229,6 +230,8 @@ func (l *Link) Run(ctx context.Context) error {
 		return fmt.Errorf("link: %w", err)
 	}
 	defer nc.Close()
+	l.setConn(nc)
+	defer l.setConn(nil)
 	if nc.IsConnected() {
 		l.setConnected(true)
 	}

@@ -155,6 +155,7 @@ const (
 const (
 	SourceRegistry = "registry"
 	SourceUpstream = "upstream"
+	SourceHub      = "hub" // in dossiers.sources: the province hub's integration
 )
 
 // Dossiers configures dossier lookups.

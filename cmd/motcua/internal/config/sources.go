@@ -1,9 +1,7 @@
 package config
 
 import (
-	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"motcua/kiosk/dossier/chain"
@@ -15,8 +13,9 @@ import (
 type DossierSource struct {
 	// Name names it in logs; unique.
 	Name string `yaml:"name"`
-	// Kind is registry (the embedded registry) or upstream (a main system,
-	// configured in Upstream as dossiers.upstream is).
+	// Kind is registry (the embedded registry), upstream (a main system,
+	// configured in Upstream as dossiers.upstream is) or hub (the
+	// province hub's integration, for a center with a hub section).
 	Kind string `yaml:"kind"`
 	// Timeout bounds its answer (default: what is left of the 2.5 s the
 	// whole lookup has).
@@ -47,13 +46,20 @@ func (c *Config) checkSources() []*Error {
 			if s.Upstream != nil {
 				errs = append(errs, c.fail(key+".upstream", "a registry source has no upstream"))
 			}
+		case SourceHub:
+			if s.Upstream != nil {
+				errs = append(errs, c.fail(key+".upstream", "a hub source has no upstream: the hub's own config says where it looks"))
+			}
+			if !c.Hub.Enabled() {
+				errs = append(errs, c.fail(key+".kind", "hub: this center has no hub section"))
+			}
 		case SourceUpstream:
 			if s.Upstream == nil || s.Upstream.Request.URL == "" {
 				errs = append(errs, c.fail(key+".upstream.request.url", "an upstream source needs the main system's URL"))
 			}
 			errs = append(errs, c.readUpstreamSecrets(key+".upstream", s.Upstream)...)
 		default:
-			errs = append(errs, c.fail(key+".kind", "%q: use registry or upstream", s.Kind))
+			errs = append(errs, c.fail(key+".kind", "%q: use registry, upstream or hub", s.Kind))
 		}
 	}
 	return errs
@@ -65,24 +71,8 @@ func (c *Config) readUpstreamSecrets(key string, u *upstream.Opts) []*Error {
 	if u == nil {
 		return nil
 	}
-	var errs []*Error
-	for _, f := range []struct {
-		key, name string
-		dst       *string
-	}{
-		{"password_file", u.Auth.PasswordFile, &u.Auth.Password},
-		{"token_file", u.Auth.TokenFile, &u.Auth.Token},
-		{"client_secret_file", u.Auth.ClientSecretFile, &u.Auth.ClientSecret},
-	} {
-		if f.name == "" {
-			continue
-		}
-		b, err := os.ReadFile(f.name)
-		if err != nil {
-			errs = append(errs, c.fail(key+".auth."+f.key, "%v", err))
-			continue
-		}
-		*f.dst = strings.TrimSpace(string(b))
+	if file, err := u.Auth.ReadSecretFiles(); err != nil {
+		return []*Error{c.fail(key+".auth."+file, "%v", err)}
 	}
-	return errs
+	return nil
 }

@@ -48,9 +48,28 @@ counters: [{id: "1", services: [A]}]
 		{"dossiers: {source: upstream, upstream: {request: {url: x}}, sources: [{name: a, kind: registry}]}", "not both"},
 		{"dossiers: {code_shapes: [{name: x, pattern: '('}]}", "dossiers.code_shapes[0].pattern"},
 		{"dossiers: {code_shapes: [{name: x}]}", "dossiers.code_shapes[0].pattern"},
+		{"dossiers: {sources: [{name: tinh, kind: hub}]}", "no hub section"},
+		{"dossiers: {sources: [{name: tinh, kind: hub, upstream: {request: {url: x}}}]}", "dossiers.sources[0].upstream"},
 	} {
 		if _, err := Parse([]byte(base + tc.yaml + "\n")); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: got %v, want %q", tc.yaml, err, tc.want)
 		}
+	}
+}
+
+func TestHubSourceWithAHubSection(t *testing.T) {
+	dir := t.TempDir()
+	seed := seedFile(t, dir)
+	c, err := Parse([]byte(publishedYAML + "hub:\n  center: c1\n  urls: [nats://127.0.0.1:4250]\n  credentials: " + seed + `
+dossiers:
+  sources:
+    - {name: tinh, kind: hub, timeout: 2.4s}
+    - {name: registry, kind: registry}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := c.Dossiers.Sources; len(s) != 2 || s[0].Kind != SourceHub {
+		t.Fatalf("sources %+v", s)
 	}
 }
