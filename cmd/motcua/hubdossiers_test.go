@@ -51,12 +51,16 @@ func TestHubIntegrationForItsCenters(t *testing.T) {
 	if _, err := src.Lookup(ctx, "000.00.14.H56-200203-0119"); !errors.Is(err, dossier.ErrUnavailable) {
 		t.Fatalf("province system down: %v", err)
 	}
-	down := hubSource{ask: func(context.Context, string) (wire.DossierReply, error) { return wire.DossierReply{}, link.ErrNotConnected }}
+	down := hubSource{ask: func(context.Context, string) (wire.DossierReply, error) {
+		return wire.DossierReply{}, link.ErrNotConnected
+	}}
 	if _, err := down.Lookup(ctx, "G09.20-20260609-0092637"); !errors.Is(err, dossier.ErrUnavailable) {
 		t.Fatalf("link down: %v", err)
 	}
 	other, _ := json.Marshal(dossier.Dossier{Code: "G09.20-20260609-0000001", Status: 4})
-	wrong := hubSource{ask: func(context.Context, string) (wire.DossierReply, error) { return wire.DossierReply{Dossier: other}, nil }}
+	wrong := hubSource{ask: func(context.Context, string) (wire.DossierReply, error) {
+		return wire.DossierReply{Dossier: other}, nil
+	}}
 	if _, err := wrong.Lookup(ctx, "G09.20-20260609-0092637"); !errors.Is(err, dossier.ErrUnavailable) {
 		t.Fatalf("another dossier in the reply: %v", err)
 	}
