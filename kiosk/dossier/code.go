@@ -57,8 +57,9 @@ func ShapesFor(national string, extra []CodeShape) []CodeShape {
 // code uses (scan payloads, the registry and its imports, receipts, the
 // API, pushed records). It is immutable and safe for concurrent use.
 type Codes struct {
-	shapes []CodeShape
-	res    []*regexp.Regexp
+	shapes     []CodeShape
+	res        []*regexp.Regexp
+	dateDigits int
 }
 
 // NewCodes compiles shapes; with none it takes DefaultShapes. A shape
@@ -81,6 +82,7 @@ func NewCodes(shapes []CodeShape) (*Codes, error) {
 		}
 		c.res = append(c.res, re)
 	}
+	c.dateDigits = dateDigits(c.shapes[0].Pattern)
 	return c, nil
 }
 
@@ -119,15 +121,16 @@ func (c *Codes) Shape(code string) (string, bool) {
 // Shapes returns a copy of the accepted shapes, in order.
 func (c *Codes) Shapes() []CodeShape { return append([]CodeShape(nil), c.shapes...) }
 
-// dateGroup finds the first fixed run of digits between two dashes in a
-// pattern: `-\d{6}-`, also as a group, `-(\d{6})-`.
-var dateGroup = regexp.MustCompile(`-\(?(?:\?:)?(?:\\d|\[0-9\])\{(\d+)\}\)?-`)
-
 // DateDigits is the number of digits of the date group after the agency
 // part in the first shape (6 for yyMMdd; 0 without such a group): the
 // kiosk's keypad types the dash after them itself.
-func (c *Codes) DateDigits() int {
-	if m := dateGroup.FindStringSubmatch(c.shapes[0].Pattern); m != nil {
+func (c *Codes) DateDigits() int { return c.dateDigits }
+
+// dateDigits finds the first fixed run of digits between two dashes in a
+// pattern: `-\d{6}-`, also as a group, `-(\d{6})-`.
+func dateDigits(pattern string) int {
+	group := regexp.MustCompile(`-\(?(?:\?:)?(?:\\d|\[0-9\])\{(\d+)\}\)?-`)
+	if m := group.FindStringSubmatch(pattern); m != nil {
 		if n, err := strconv.Atoi(m[1]); err == nil && n <= 12 {
 			return n
 		}
