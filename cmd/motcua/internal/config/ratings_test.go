@@ -32,3 +32,25 @@ counters: [{id: "1", services: [A]}]
 		}
 	}
 }
+
+// A published config whose adapters keep their secrets in files at the
+// center passes at the hub, which does not read them.
+func TestPublishedSecretFilesStayAtTheCenter(t *testing.T) {
+	yaml := publishedYAML + `dossiers:
+  sources:
+    - name: igate
+      kind: upstream
+      upstream:
+        request: {url: "https://igate.tinh.gov.vn/pa/dossier/{code}"}
+        auth: {kind: client_credentials, token_url: "https://sso.tinh.gov.vn/token", client_id: c, client_secret_file: /etc/motcua/igate.secret}
+        mapping: {status: s}
+    - {name: tinh, kind: hub}
+ratings:
+  push:
+    request: {url: "https://hcc.tinh.gov.vn/api/danhgia", body: {Diem: "{rating}"}}
+    auth: {kind: bearer, token_file: /etc/motcua/ratings.token}
+`
+	if err := CheckPublished([]byte(yaml)); err != nil {
+		t.Fatal(err)
+	}
+}

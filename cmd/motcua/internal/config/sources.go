@@ -50,7 +50,7 @@ func (c *Config) checkSources() []*Error {
 			if s.Upstream != nil {
 				errs = append(errs, c.fail(key+".upstream", "a hub source has no upstream: the hub's own config says where it looks"))
 			}
-			if !c.Hub.Enabled() {
+			if !c.Hub.Enabled() && !c.atHub { // the hub section is the center's own
 				errs = append(errs, c.fail(key+".kind", "hub: this center has no hub section"))
 			}
 		case SourceUpstream:
@@ -66,9 +66,10 @@ func (c *Config) checkSources() []*Error {
 }
 
 // readUpstreamSecrets reads the password, token and client secret an
-// adapter keeps in files (key is where its config is, for messages).
+// adapter keeps in files (key is where its config is, for messages); at
+// the hub they are not read: the files live at the center.
 func (c *Config) readUpstreamSecrets(key string, u *upstream.Opts) []*Error {
-	if u == nil {
+	if u == nil || c.atHub {
 		return nil
 	}
 	if file, err := u.Auth.ReadSecretFiles(); err != nil {
