@@ -61,3 +61,35 @@ func (r *Registry) Known(ctx context.Context, codes []string) (map[string]bool, 
 	}
 	return out, nil
 }
+
+// AgencyDateDigits says, for each agency part of the codes recorded or
+// updated since since, how many digits the date group after it has in
+// most of them (6 for the national yyMMdd, 8 for a ministry's yyyyMMdd):
+// the kiosk's keypad types the dash after that many.
+func (r *Registry) AgencyDateDigits(ctx context.Context, since time.Time) (map[string]int, error) {
+	rows, err := r.db.QueryContext(ctx, `SELECT agency, length(date) AS n, COUNT(*) AS k FROM (
+			SELECT substr(code, 1, instr(code, '-') - 1) AS agency,
+				substr(substr(code, instr(code, '-') + 1), 1, instr(substr(code, instr(code, '-') + 1), '-') - 1) AS date
+			FROM dossiers WHERE updated_at >= ? AND instr(code, '-') > 1)
+		WHERE length(date) BETWEEN 1 AND 12 AND date NOT GLOB '*[^0-9]*'
+		GROUP BY agency, n ORDER BY agency, k DESC, n`, since.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("registry: agency dates: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var agency string
+		var n, k int
+		if err := rows.Scan(&agency, &n, &k); err != nil {
+			return nil, fmt.Errorf("registry: agency dates: %w", err)
+		}
+		if _, ok := out[agency]; !ok { // the most frequent length comes first
+			out[agency] = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("registry: agency dates: %w", err)
+	}
+	return out, nil
+}

@@ -54,3 +54,20 @@ func TestPutAllOrNothing(t *testing.T) {
 		t.Fatalf("after update %+v", d)
 	}
 }
+
+func TestAgencyDateDigits(t *testing.T) {
+	ctx := context.Background()
+	r, clk := newRegistry(t)
+	for _, c := range []string{"000.00.14.H56-240510-0001", "G09.20-20240510-0092637", "G09.20-20240510-0092638", "G09.20-240510-0001"} {
+		if err := r.Record(ctx, ReceiptInfo{Code: c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := r.AgencyDateDigits(ctx, clk.Now().Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got["000.00.14.H56"] != 6 || got["G09.20"] != 8 {
+		t.Fatalf("%v", got)
+	}
+}

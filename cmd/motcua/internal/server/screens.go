@@ -26,6 +26,7 @@ type screens struct {
 	claims     *claim.Claims
 	board      *board
 	agencies   agencyCache
+	dates      agencyDatesCache
 }
 
 // routesScreens adds the endpoints the pages use: kiosk settings, ticket QR
@@ -72,6 +73,9 @@ type kioskJSON struct {
 type codeJSON struct {
 	Prefixes   []string `json:"prefixes"`
 	DateDigits int      `json:"date_digits"`
+	// DateDigitsByPrefix is DateDigits for each prefix whose recorded codes
+	// have another date group (8 for a ministry's yyyyMMdd; codedates.go).
+	DateDigitsByPrefix map[string]int `json:"date_digits_by_prefix"`
 }
 
 type centerJSON struct {
@@ -94,6 +98,7 @@ func (s *Server) kioskJSON(ctx context.Context, k config.Kiosk) kioskJSON {
 	j := kioskJSON{ID: k.ID, Name: k.Name, Confirm: k.Confirms(), IdleSeconds: k.IdleSeconds,
 		Printer: k.Printer, Center: centerJSON{Name: s.cfg.Center.Name, Address: s.cfg.Center.Address, Timezone: s.cfg.Center.Timezone},
 		Code: s.codeShape(s.agencies(ctx))}
+	j.Code.DateDigitsByPrefix = s.prefixDates(ctx, j.Code)
 	if k.Printer != "" && s.printing != nil {
 		if st, ok := s.printing.Statuses()[k.Printer]; ok {
 			j.PrinterStatus = &st
