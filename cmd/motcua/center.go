@@ -97,6 +97,12 @@ func openCenter(ctx context.Context, local *config.Config, o serviceOpts) (_ *ce
 				l.Wake(evs[len(evs)-1].Seq)
 			}
 		}
+		c.o.hubDossier = func(ctx context.Context, code string) (wire.DossierReply, error) {
+			if l := c.linkNow(); l != nil {
+				return l.Dossier(ctx, code)
+			}
+			return wire.DossierReply{}, link.ErrNotConnected
+		}
 		c.o.health = map[string]func() any{"hub": func() any {
 			if l := c.linkNow(); l != nil {
 				return l.State()

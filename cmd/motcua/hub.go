@@ -110,7 +110,12 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 	if err := fl.Enroll(ctx); err != nil {
 		return err
 	}
-	link, err = hub.New(ctx, hub.Opts{Conn: nc, Store: fl.HubStore(), Known: fl.Known, Replicas: cfg.NATS.Replicas, Logger: log})
+	dossiers, err := hubDossiers(cfg, log)
+	if err != nil {
+		return err
+	}
+	link, err = hub.New(ctx, hub.Opts{Conn: nc, Store: fl.HubStore(), Known: fl.Known, Replicas: cfg.NATS.Replicas, Logger: log,
+		Dossiers: dossiers})
 	if err != nil {
 		return err
 	}

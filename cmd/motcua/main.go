@@ -24,7 +24,7 @@ Usage:
   motcua hub nats-config --config FILE [--hub-nkey U...]
                                   print a NATS cluster's authorization block for the hub's centers
   motcua devices                  list serial ports (USB VID:PID, serial number), USB printers and USB input devices
-  motcua render ticket|receipt|test --in JOB.json --out FILE.png [--bin FILE.bin] [--width 384|576]
+  motcua render ticket|receipt|notice|test --in JOB.json --out FILE.png [--bin FILE.bin] [--width 384|576 | --model MODEL [--paper 58|80]]
                                   render a print job without a printer: PNG preview and ESC/POS bytes
   motcua print-test --config FILE [--printer NAME]
                                   print a test page on configured printers and report their status

@@ -17,11 +17,11 @@ import (
 // is a few kilobytes.
 const maxJobJSON = 1 << 20
 
-const renderUsage = `Usage: motcua render ticket|receipt|test --in JOB.json --out FILE.png [--bin FILE.bin] [--width 384|576 | --model MODEL [--paper 58|80]]
+const renderUsage = `Usage: motcua render ticket|receipt|notice|test --in JOB.json --out FILE.png [--bin FILE.bin] [--width 384|576 | --model MODEL [--paper 58|80]]
 
 Renders a job without any printer: the PNG preview of what prints and, with
 --bin, the exact ESC/POS bytes. --in - reads the job from stdin. Sample jobs:
-configs/samples/ticket.json, configs/samples/receipt.json.
+configs/samples/ticket.json, configs/samples/receipt.json, configs/samples/notice.json.
 --model renders for a printer profile, as printers[].model in the config
 (its dots, feed unit, centring, native or raster codes, cut; --paper its
 paper, 80 by default); --width is the generic profile's dots.
@@ -60,8 +60,8 @@ func renderJob(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	case kind == "":
 		fmt.Fprint(stderr, renderUsage)
 		return errUsage
-	case kind != layout.KindTicket && kind != layout.KindReceipt && kind != layout.KindTest:
-		return fmt.Errorf("render: unknown kind %q: use ticket, receipt or test", kind)
+	case kind != layout.KindTicket && kind != layout.KindReceipt && kind != layout.KindNotice && kind != layout.KindTest:
+		return fmt.Errorf("render: unknown kind %q: use ticket, receipt, notice or test", kind)
 	case *in == "":
 		return errors.New("render: --in JOB.json is required (- reads stdin)")
 	case *out == "":

@@ -85,6 +85,7 @@ func readSample[T any](t *testing.T, name string) T {
 func TestRenderSamples(t *testing.T) {
 	ticket := readSample[layout.TicketJob](t, "ticket.json")
 	receipt := readSample[layout.ReceiptJob](t, "receipt.json")
+	notice := readSample[layout.NoticeJob](t, "notice.json")
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		kind, sample, width string
@@ -94,6 +95,7 @@ func TestRenderSamples(t *testing.T) {
 		{"ticket", "ticket.json", "576", ticket.URL(), []string{ticket.URL()}},
 		{"ticket", "ticket.json", "384", ticket.URL(), []string{ticket.URL()}},
 		{"receipt", "receipt.json", "576", receipt.LookupURL, []string{receipt.DossierCode, receipt.LookupURL}},
+		{"notice", "notice.json", "384", notice.LookupURL, []string{notice.DossierCode, notice.LookupURL}},
 	} {
 		t.Run(tc.kind+"-"+tc.width, func(t *testing.T) {
 			out := filepath.Join(dir, tc.kind+tc.width+".png")

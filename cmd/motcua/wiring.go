@@ -62,6 +62,9 @@ type serviceOpts struct {
 	// link); health adds sections to /healthz.
 	onEvents func([]queue.Event)
 	health   map[string]func() any
+	// hubDossier asks the hub's integration for a dossier (the center's
+	// link), for a dossiers.sources entry of kind hub; nil without a hub.
+	hubDossier hubAsk
 }
 
 // openService starts everything a center runs, on cfg.DataDir. Its
@@ -144,11 +147,15 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	}
 	s.hw = hw
 
-	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, oldReceiptKeys, log)
+	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, oldReceiptKeys, o.hubDossier, log)
 	if err != nil {
 		return nil, err
 	}
 	s.registry = reg
+	rates, err := s.openRatings(ctx, cfg, db, log)
+	if err != nil {
+		return nil, err
+	}
 	s.scannerStates = func() map[string]scanner.State { return nil }
 	prints, err := printing.Open(ctx, db, engine, printingOpts(cfg, log))
 	if err != nil {
@@ -186,7 +193,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 		return nil, err
 	}
 	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions, Identity: ids,
-		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
+		Logger: log, Lookup: look, Registry: reg, Ratings: rates, Printing: prints, ReceiptSecret: receiptKey,
 		Procedures: scr.procedures, Clock: o.apiClock, Health: health, Hardware: hw.serverHardware(cfg),
 	})
 	if err := s.startButtons(cfg, hw, srv, log); err != nil {
@@ -301,8 +308,8 @@ func mountDisplay(r gin.IRouter, hub *display.Hub) {
 
 // dossierLookup opens the embedded registry and the lookup service on the
 // configured source.
-func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptKey []byte, oldReceiptKeys [][]byte, log *slog.Logger) (*registry.Registry, *lookup.Service, error) {
-	reg, err := registry.Open(ctx, db, registry.Opts{CodePattern: cfg.Dossiers.CodePattern, Logger: log})
+func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptKey []byte, oldReceiptKeys [][]byte, hub hubAsk, log *slog.Logger) (*registry.Registry, *lookup.Service, error) {
+	reg, err := registry.Open(ctx, db, registry.Opts{Codes: cfg.Dossiers.Codes(), Logger: log})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -316,7 +323,12 @@ func dossierLookup(ctx context.Context, cfg *config.Config, db *sql.DB, receiptK
 		}
 		source = up
 	}
-	parser, err := lookup.NewParser(lookup.ParserOpts{CodePattern: cfg.Dossiers.CodePattern,
+	if len(cfg.Dossiers.Sources) > 0 {
+		if source, err = dossierSources(cfg, reg, hub, log); err != nil {
+			return nil, nil, err
+		}
+	}
+	parser, err := lookup.NewParser(lookup.ParserOpts{Codes: cfg.Dossiers.Codes(),
 		PublicBaseURL: cfg.BaseURL(), Secret: receiptKey, OldSecrets: oldReceiptKeys, ReceiptPrefix: web.ReceiptPrefix, TicketPrefix: display.PhonePrefix})
 	if err != nil {
 		return nil, nil, fmt.Errorf("serve: dossiers: %w", err)

@@ -164,6 +164,7 @@ const (
 	KindTicket  = "ticket"
 	KindReceipt = "receipt"
 	KindTest    = "test"
+	KindNotice  = "notice" // form 02 or 03 (NoticeJob)
 )
 
 // Render decodes a job of the given kind ("ticket", "receipt" or "test")
@@ -185,6 +186,12 @@ func (r *Renderer) Render(kind string, jobJSON []byte, o Opts) (*Output, error) 
 			return nil, fmt.Errorf("layout: receipt job: %w", err)
 		}
 		return r.Receipt(j, o)
+	case KindNotice:
+		var j NoticeJob
+		if err := dec.Decode(&j); err != nil {
+			return nil, fmt.Errorf("layout: notice job: %w", err)
+		}
+		return r.Notice(j, o)
 	case KindTest:
 		var j TestJob
 		if err := dec.Decode(&j); err != nil {
@@ -192,7 +199,7 @@ func (r *Renderer) Render(kind string, jobJSON []byte, o Opts) (*Output, error) 
 		}
 		return r.TestPage(j, o)
 	}
-	return nil, fmt.Errorf("layout: unknown job kind %q (want ticket, receipt or test)", kind)
+	return nil, fmt.Errorf("layout: unknown job kind %q (want ticket, receipt, notice or test)", kind)
 }
 
 // Text sizes, in dots (8 dots = 1 mm).

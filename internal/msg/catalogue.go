@@ -110,6 +110,11 @@ const (
 	FieldStatusAt       ID = "invalid_field.at"
 	InvalidDossier      ID = "invalid_dossier"
 	InvalidImport       ID = "invalid_import"
+	InvalidPush         ID = "invalid_push"
+	FieldForm           ID = "invalid_field.form"
+	FieldItems          ID = "invalid_field.items"
+	NoVisit             ID = "no_visit"
+	FieldKind           ID = "invalid_field.kind"
 	DossierNotFound     ID = "not_found"
 	InvalidCode         ID = "invalid_code"
 	RateLimited         ID = "rate_limited"
@@ -238,6 +243,11 @@ var messages = map[ID]Text{
 	FieldStatusAt:      {"Thời điểm \"at\" phải theo RFC 3339, ví dụ 2026-11-21T08:30:00+07:00.", "\"at\" must be a time in RFC 3339, e.g. 2026-11-21T08:30:00+07:00."},
 	InvalidDossier:     {"Dữ liệu hồ sơ không hợp lệ.", "The dossier's data is not valid."},
 	InvalidImport:      {"Tệp có dòng không hợp lệ; chưa ghi gì.", "The file has invalid lines; nothing was written."},
+	InvalidPush:        {"Có hồ sơ không hợp lệ; chưa nhận hồ sơ nào.", "Some dossiers are not valid; none was taken."},
+	FieldForm:          {"form: 02 (phiếu yêu cầu bổ sung) hoặc 03 (phiếu từ chối tiếp nhận).", "form: 02 (supplement request) or 03 (refusal)."},
+	NoVisit:            {"Quầy không có lượt nào đang phục vụ hoặc vừa phục vụ xong.", "The counter is serving no one and finished no one recently."},
+	FieldKind:          {"kind: handed_in (nộp hồ sơ) hoặc collected (nhận kết quả).", "kind: handed_in or collected."},
+	FieldItems:         {"items: cần từ 1 đến 30 nội dung, mỗi nội dung tối đa 200 ký tự.", "items: 1 to 30 entries of at most 200 characters each."},
 	DossierNotFound: {"Không tìm thấy hồ sơ có mã này. Xin kiểm tra lại mã trên giấy hẹn, hoặc hỏi cán bộ tại quầy.",
 		"No dossier with this code. Please check the code on your receipt or ask at a counter."},
 	InvalidCode: {"Mã hồ sơ chưa đúng. Mã có dạng 000.00.14.H56-200203-0118, in dưới mã vạch trên giấy hẹn.",

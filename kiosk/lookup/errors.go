@@ -11,8 +11,8 @@ import (
 // The errors of a lookup, each a kind the HTTP layer answers with its own
 // status and code (in parentheses).
 var (
-	// ErrInvalidCode: the code does not match the configured pattern (400 invalid_code).
-	ErrInvalidCode = errors.New("dossier code does not match the pattern")
+	// ErrInvalidCode: the code matches none of the code shapes (400 invalid_code).
+	ErrInvalidCode = dossier.ErrInvalidCode
 	// ErrNotFound: no dossier has the code (404 not_found).
 	ErrNotFound = dossier.ErrNotFound
 	// ErrUnavailable: the source did not answer in time (503 upstream_unavailable).

@@ -8,17 +8,11 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"strings"
 	"unicode"
 
 	"motcua/kiosk/dossier"
 )
-
-// DefaultCodePattern is the lenient dossier code pattern of domain.md; a
-// province may configure its own (the strict national one is
-// `^(\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})-(\d{6})-(\d{4,6})$`).
-const DefaultCodePattern = `^[0-9A-Z.]{3,20}-\d{6}-\d{4,6}$`
 
 // DefaultMaxPayload bounds a scan payload; longer ones are not ours.
 const DefaultMaxPayload = 512
@@ -49,9 +43,9 @@ type Payload struct {
 
 // ParserOpts configures a Parser.
 type ParserOpts struct {
-	// CodePattern is the regular expression a bare code must match after
-	// normalisation (upper case, spaces removed); default DefaultCodePattern.
-	CodePattern string
+	// Codes are the dossier code shapes a bare code must match; default
+	// dossier.DefaultCodes().
+	Codes *dossier.Codes
 	// PublicBaseURL is where this center's pages are reached
 	// ("https://motcua.example.gov.vn" or "http://10.0.0.5:8080/motcua").
 	// Receipt and ticket URLs are ours only on its host (or without a host).
@@ -74,7 +68,7 @@ type ParserOpts struct {
 // Parser reads what a scanner or camera saw. It is immutable and safe for
 // concurrent use.
 type Parser struct {
-	pattern  *regexp.Regexp
+	codes    *dossier.Codes
 	host     string   // lower-case host[:port] of PublicBaseURL, "" when unset
 	basePath string   // path of PublicBaseURL without the trailing slash
 	receipt  string   // ReceiptPrefix
@@ -85,17 +79,13 @@ type Parser struct {
 
 // NewParser checks opts and returns a Parser.
 func NewParser(opts ParserOpts) (*Parser, error) {
-	if opts.CodePattern == "" {
-		opts.CodePattern = DefaultCodePattern
+	if opts.Codes == nil {
+		opts.Codes = dossier.DefaultCodes()
 	}
 	if opts.MaxLen <= 0 {
 		opts.MaxLen = DefaultMaxPayload
 	}
-	re, err := regexp.Compile(opts.CodePattern)
-	if err != nil {
-		return nil, fmt.Errorf("lookup: mẫu mã hồ sơ %q không hợp lệ: %w", opts.CodePattern, err)
-	}
-	p := &Parser{pattern: re, maxLen: opts.MaxLen, receipt: opts.ReceiptPrefix, ticket: opts.TicketPrefix}
+	p := &Parser{codes: opts.Codes, maxLen: opts.MaxLen, receipt: opts.ReceiptPrefix, ticket: opts.TicketPrefix}
 	for _, k := range append([][]byte{opts.Secret}, opts.OldSecrets...) {
 		if len(k) > 0 {
 			p.secrets = append(p.secrets, k)
@@ -154,11 +144,14 @@ func Sign(page string, secret []byte, code string) string {
 }
 
 // Code normalises a dossier code typed or given in a URL path and checks it
-// against the pattern; it fails with ErrInvalidCode.
+// against the code shapes; it fails with ErrInvalidCode.
 func (p *Parser) Code(raw string) (string, error) {
-	code := dossier.NormalizeCode(raw)
-	if len(code) > p.maxLen || !p.pattern.MatchString(code) {
+	if len(raw) > p.maxLen {
 		return "", fmt.Errorf("lookup: %w", ErrInvalidCode)
+	}
+	code, err := p.codes.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("lookup: %w", err)
 	}
 	return code, nil
 }

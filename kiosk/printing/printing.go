@@ -26,6 +26,7 @@ const (
 	KindTicket  = "ticket"
 	KindReceipt = "receipt"
 	KindTest    = "test"
+	KindNotice  = "notice" // form 02 or 03
 )
 
 // Printer transports.

@@ -55,6 +55,10 @@ type Opts struct {
 	Duplicates time.Duration // the stream's duplicate window; DefaultDuplicates
 	Clock      clock.Clock
 	Logger     *slog.Logger
+	// Dossiers looks a dossier up for a center (the province's one
+	// integration, dossier.go), within its context; nil: the hub answers
+	// that it has no source.
+	Dossiers func(ctx context.Context, center, code string) wire.DossierReply
 }
 
 // Hub is one hub process's side of the link.
@@ -78,6 +82,7 @@ type Stats struct {
 	Failures  uint64 // rounds the store failed (frames redelivered)
 	Statuses  uint64
 	Syncs     uint64
+	Dossiers  uint64 // dossier lookups answered
 	LastFrame time.Time
 }
 
@@ -168,6 +173,21 @@ func (h *Hub) Run(ctx context.Context) error {
 		return fmt.Errorf("hub: %w", err)
 	}
 	defer syncs.Unsubscribe()
+	var lookups sync.WaitGroup // each lookup waits on the province's system: in parallel, bounded
+	defer lookups.Wait()
+	busy := make(chan struct{}, MaxDossierLookups)
+	dossiers, err := h.o.Conn.QueueSubscribe("motcua.hub.*.dossier", wire.Queue, func(m *nats.Msg) {
+		select {
+		case busy <- struct{}{}:
+			lookups.Go(func() { defer func() { <-busy }(); h.onDossier(ctx, m) })
+		default:
+			h.refuseDossier(m, "the hub is busy with other lookups")
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("hub: %w", err)
+	}
+	defer dossiers.Unsubscribe()
 	return h.ingest(ctx)
 }
 

@@ -95,6 +95,7 @@ type Link struct {
 	mark      Mark
 	seq       uint64 // the last committed seq known
 	connected bool
+	nc        *nats.Conn // while Run runs: for requests of the center (Dossier)
 
 	// Of the ship goroutine: when the mark was last written, and whether
 	// it moved since.
@@ -245,6 +246,8 @@ func (l *Link) Run(ctx context.Context) error {
 		return fmt.Errorf("link: %w", err)
 	}
 	defer nc.Close()
+	l.setConn(nc)
+	defer l.setConn(nil)
 	if nc.IsConnected() {
 		l.setConnected(true)
 	}

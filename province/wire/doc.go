@@ -11,6 +11,9 @@
 //	                            on change and every heartbeat
 //	motcua.hub.<center>.sync    center → hub request, Bundle reply: the
 //	                            configuration and accounts published for it
+//	motcua.hub.<center>.dossier center → hub request, DossierReply reply: a
+//	                            dossier looked up in the province's system
+//	                            by the hub's one integration (cached there)
 //	motcua.down.<center>        hub → center: Notice that something was
 //	                            published for it (it then asks with sync)
 //	_INBOX_<center>.>           replies to that center only

@@ -334,7 +334,7 @@ func (r *Registry) validate(line int, raw rawRecord, seen map[string]int, ierr *
 	switch {
 	case rec.code == "":
 		fail("thiếu mã hồ sơ (code)")
-	case !r.pattern.MatchString(rec.code):
+	case !r.matches(rec.code):
 		fail("mã hồ sơ %q không đúng mẫu", rec.code)
 	default:
 		if prev, dup := seen[rec.code]; dup {

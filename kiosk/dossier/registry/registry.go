@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"regexp"
 	"strings"
 	"time"
 
@@ -39,9 +38,6 @@ var migrations = []string{
 	`CREATE INDEX dossier_history_code ON dossier_history (code, at, id)`,
 }
 
-// DefaultCodePattern is the lenient dossier code pattern of domain.md.
-const DefaultCodePattern = `^[0-9A-Z.]{3,20}-\d{6}-\d{4,6}$`
-
 // DefaultMaxImportRows bounds one import.
 const DefaultMaxImportRows = 200_000
 
@@ -51,9 +47,9 @@ type Opts struct {
 	Clock clock.Clock
 	// Logger gets one line per write (codes, never names); default slog.Default().
 	Logger *slog.Logger
-	// CodePattern is what Record, UpdateStatus and Import accept as a code,
-	// after NormalizeCode; default DefaultCodePattern.
-	CodePattern string
+	// Codes are the code shapes Record, UpdateStatus and Import accept;
+	// default dossier.DefaultCodes().
+	Codes *dossier.Codes
 	// MaxImportRows bounds one import; default DefaultMaxImportRows.
 	MaxImportRows int
 }
@@ -64,7 +60,7 @@ type Registry struct {
 	db      *sql.DB
 	now     func() time.Time
 	log     *slog.Logger
-	pattern *regexp.Regexp
+	codes   *dossier.Codes
 	maxRows int
 }
 
@@ -78,20 +74,16 @@ func Open(ctx context.Context, db *sql.DB, opts Opts) (*Registry, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	if opts.CodePattern == "" {
-		opts.CodePattern = DefaultCodePattern
+	if opts.Codes == nil {
+		opts.Codes = dossier.DefaultCodes()
 	}
 	if opts.MaxImportRows <= 0 {
 		opts.MaxImportRows = DefaultMaxImportRows
 	}
-	re, err := regexp.Compile(opts.CodePattern)
-	if err != nil {
-		return nil, fmt.Errorf("registry: mẫu mã hồ sơ %q không hợp lệ: %w", opts.CodePattern, err)
-	}
 	if err := database.Migrate(ctx, db, Component, migrations); err != nil {
 		return nil, fmt.Errorf("registry: %w", err)
 	}
-	return &Registry{db: db, now: opts.Clock.Now, log: opts.Logger, pattern: re, maxRows: opts.MaxImportRows}, nil
+	return &Registry{db: db, now: opts.Clock.Now, log: opts.Logger, codes: opts.Codes, maxRows: opts.MaxImportRows}, nil
 }
 
 // ErrInvalid reports a record the registry refuses (bad code, status or
@@ -282,9 +274,9 @@ func (r *Registry) Agencies(ctx context.Context, since time.Time, n int) ([]stri
 }
 
 func (r *Registry) code(raw string) (string, error) {
-	code := dossier.NormalizeCode(raw)
-	if !r.pattern.MatchString(code) {
-		return "", fmt.Errorf("registry: mã hồ sơ %q không đúng mẫu: %w", code, ErrInvalid)
+	code, err := r.codes.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("registry: %w: %w", err, ErrInvalid)
 	}
 	return code, nil
 }
@@ -308,4 +300,10 @@ func trimAll(ss []string) {
 	for i := range ss {
 		ss[i] = strings.TrimSpace(ss[i])
 	}
+}
+
+// matches reports whether a normalised code has one of the accepted shapes.
+func (r *Registry) matches(code string) bool {
+	_, ok := r.codes.Shape(code)
+	return ok
 }

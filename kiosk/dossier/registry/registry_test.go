@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"motcua/internal/clock/clocktest"
 	"motcua/internal/database"
 	"motcua/kiosk/dossier"
+	"motcua/kiosk/dossier/dossiertest"
 )
 
 func newRegistry(t testing.TB) (*Registry, *clocktest.Fake) {
@@ -263,5 +265,38 @@ func TestAgencies(t *testing.T) {
 	}
 	if one, _ := r.Agencies(ctx, clk.Now().Add(-90*24*time.Hour), 1); len(one) != 1 || one[0] != "000.00.14.H56" {
 		t.Fatalf("at most 1: %q", one)
+	}
+}
+
+// TestSharedCodeTable: a receipt recorded, a status pushed and an import
+// accept exactly the codes of the shared table.
+func TestSharedCodeTable(t *testing.T) {
+	ctx := context.Background()
+	r, _ := newRegistry(t)
+	for _, tc := range dossiertest.CodeCases() {
+		t.Run(tc.Name, func(t *testing.T) {
+			err := r.Record(ctx, ReceiptInfo{Code: tc.In, Procedure: "Đăng ký khai sinh", Applicant: "Nguyễn Thị Hoa"})
+			if tc.Accepted() != (err == nil) {
+				t.Fatalf("Record(%q): %v", tc.In, err)
+			}
+			uerr := r.UpdateStatus(ctx, StatusUpdate{Code: tc.In, Status: dossier.StatusProcessing})
+			if tc.Accepted() != (uerr == nil) {
+				t.Fatalf("UpdateStatus(%q): %v", tc.In, uerr)
+			}
+			if !tc.Accepted() && !errors.Is(uerr, ErrInvalid) {
+				t.Fatalf("UpdateStatus(%q): %v, want ErrInvalid", tc.In, uerr)
+			}
+			in := `[{"code": ` + strconv.Quote(tc.In) + `, "status": 4}]`
+			_, ierr := r.Import(ctx, strings.NewReader(in), FormatJSON)
+			if tc.Accepted() != (ierr == nil) {
+				t.Fatalf("Import(%q): %v", tc.In, ierr)
+			}
+			if tc.Accepted() {
+				d, err := r.Lookup(ctx, tc.Want)
+				if err != nil || d.Code != tc.Want {
+					t.Fatalf("Lookup(%q) = %+v, %v", tc.Want, d, err)
+				}
+			}
+		})
 	}
 }

@@ -2,10 +2,12 @@
 // (the dossier-processing information system) over HTTP. Every province's
 // system differs, so nothing is hard-wired: the request (URL, method, JSON
 // body with {code} and {session}), the authentication (none, a static bearer
-// token, or a session login renewed on expiry) and the field mapping of the
-// answer (JSON paths, time layout, status values) come from Opts. TraCuuHoSo
-// returns the Opts of a national-portal style integration as an example;
-// docs/dossier-sources.md shows it as YAML.
+// token, a session login renewed on expiry, or OAuth2 client credentials
+// from a Keycloak realm, the token renewed before it expires) and the field
+// mapping of the answer (JSON paths, time layout, status values) come from
+// Opts. TraCuuHoSo returns the Opts of a national-portal style integration
+// and IGate those of an iGate v2-style one; docs/dossier-sources.md shows
+// them as YAML. Package upstreamtest fakes both kinds of system.
 //
 // A kiosk must answer within 3 s whatever the system does, so every lookup is
 // bounded by Opts.Timeout (2.5 s by default), answers are cached briefly

@@ -66,18 +66,21 @@ func TestMapTimes(t *testing.T) {
 	}
 }
 
-// FuzzMap feeds arbitrary answers to the national-portal mapping and to a
-// mapping with history and status values: it must never panic, and what it
-// accepts must be a well-formed dossier.
+// FuzzMap feeds arbitrary answers to the national-portal mapping, the
+// iGate one and a mapping with history and status values: it must never
+// panic, and what it accepts must be a well-formed dossier.
 func FuzzMap(f *testing.F) {
 	f.Add([]byte(`{"error_code":0,"result":[{"MaHoSo":"000.00.14.H56-200203-0118","TrangThaiHoSo":4,"NgayTiepNhan":"20200203083000","NgayHenTra":"20200210170000","TenTTHC":"Khai sinh","ChuHoSo":"Nguyễn Thị Hoa","DonViXuLy":"Tư pháp"}]}`))
 	f.Add([]byte(`{"error_code":0,"result":[]}`))
 	f.Add([]byte(`{"error_code":-1}`))
 	f.Add([]byte(`{"data":{"ma":"000.00.14.H56-200203-0118","tt":"A","ls":[{"at":"2020-02-03T08:30:00+07:00","tt":"B"}]}}`))
 	f.Add([]byte(`<html>`))
+	f.Add([]byte(`{"content":[{"code":"000.00.14.H56-200203-0118","procedure":{"name":"Khai sinh"},"applicant":{"data":{"fullname":"Nguyễn Thị Hoa"}},"acceptedDate":"2020-02-03T08:30:00.000+0700","appointmentDate":"2020-02-10T17:00:00.000+0700","dossierStatus":{"id":4},"agency":{"name":"Tư pháp"}}]}`))
+	f.Add([]byte(`{"content":[{"code":"000.00.14.H56-200203-0118","dossierStatus":{"id":"4"},"acceptedDate":1580693400}]}`))
 	const code = "000.00.14.H56-200203-0118"
 	mappings := []Mapping{
 		TraCuuHoSo("", "", "", "", "").Mapping,
+		IGate("", "", "", "").Mapping,
 		{Records: "data", Code: "ma", Status: "tt", History: "ls", HistoryAt: "at", HistoryStatus: "tt",
 			StatusValues: map[string]int{"A": 4, "B": 2}},
 	}

@@ -31,6 +31,9 @@ const (
 	DefaultSessionTTL   = 20 * time.Minute
 	DefaultMaxAnswer    = 1 << 20
 	DefaultSessionField = "session"
+	// DefaultRenewBefore is how long before its expiry an OAuth2 token is
+	// renewed, so that no lookup is sent with a token about to expire.
+	DefaultRenewBefore = 30 * time.Second
 )
 
 // Auth kinds.
@@ -38,6 +41,10 @@ const (
 	AuthNone    = "none"    // no authentication
 	AuthBearer  = "bearer"  // a static token sent as Authorization: Bearer
 	AuthSession = "session" // a login returning a session, sent in the lookup body as {session}
+	// AuthClientCredentials is OAuth2 client credentials (RFC 6749 4.4), as
+	// a Keycloak realm issues them: the token is sent as Authorization:
+	// Bearer, cached and renewed before it expires.
+	AuthClientCredentials = "client_credentials"
 )
 
 // Request describes the lookup request.
@@ -77,7 +84,23 @@ type Auth struct {
 	OKValues   []string `json:"ok_values" yaml:"ok_values"`
 	// SessionTTL renews the session after this long even if it still works;
 	// default DefaultSessionTTL. An answer saying it expired renews it at once.
+	// For client credentials it is the token's life when the token
+	// endpoint gives no expires_in.
 	SessionTTL time.Duration `json:"session_ttl" yaml:"session_ttl"`
+
+	// TokenURL is the OAuth2 token endpoint (AuthClientCredentials), for
+	// Keycloak {server}/realms/{realm}/protocol/openid-connect/token.
+	TokenURL string `json:"token_url" yaml:"token_url"`
+	// ClientID and ClientSecret are the client's credentials;
+	// ClientSecretFile names a file holding the secret (cmd/motcua reads it
+	// into ClientSecret). Scope, when set, is sent as the scope parameter.
+	ClientID         string `json:"client_id" yaml:"client_id"`
+	ClientSecret     string `json:"client_secret" yaml:"client_secret"`
+	ClientSecretFile string `json:"client_secret_file" yaml:"client_secret_file"`
+	Scope            string `json:"scope" yaml:"scope"`
+	// RenewBefore renews a token this long before its expires_in runs out;
+	// default DefaultRenewBefore (at most half the token's life).
+	RenewBefore time.Duration `json:"renew_before" yaml:"renew_before"`
 }
 
 // Opts configures a Client. Zero fields take the defaults above.
@@ -165,12 +188,25 @@ type Client struct {
 
 	loginSem chan struct{} // one login at a time; waiting honours the context
 	mu       sync.Mutex
-	session  string
-	loggedAt time.Time
+	session  string    // the session or OAuth2 access token
+	expires  time.Time // when it is renewed
 }
 
 // New checks opts and returns a Client; no request is sent yet.
 func New(opts Opts) (*Client, error) {
+	if opts.Mapping.Status == "" {
+		return nil, errors.New("upstream: mapping.status là bắt buộc")
+	}
+	for k, v := range opts.Mapping.StatusValues {
+		if !dossier.Status(v).Valid() {
+			return nil, fmt.Errorf("upstream: mapping.status_values[%q] = %d không thuộc 1–10", k, v)
+		}
+	}
+	return build(opts)
+}
+
+// build checks and defaults everything but the mapping of lookups.
+func build(opts Opts) (*Client, error) {
 	if opts.Request.URL == "" {
 		return nil, errors.New("upstream: thiếu địa chỉ tra cứu (request.url)")
 	}
@@ -206,16 +242,21 @@ func New(opts Opts) (*Client, error) {
 		if opts.Auth.SessionTTL <= 0 {
 			opts.Auth.SessionTTL = DefaultSessionTTL
 		}
-	default:
-		return nil, fmt.Errorf("upstream: auth.kind %q không được hỗ trợ (none, bearer, session)", opts.Auth.Kind)
-	}
-	if opts.Mapping.Status == "" {
-		return nil, errors.New("upstream: mapping.status là bắt buộc")
-	}
-	for k, v := range opts.Mapping.StatusValues {
-		if !dossier.Status(v).Valid() {
-			return nil, fmt.Errorf("upstream: mapping.status_values[%q] = %d không thuộc 1–10", k, v)
+	case AuthClientCredentials:
+		if opts.Auth.ClientID == "" || opts.Auth.ClientSecret == "" {
+			return nil, errors.New("upstream: auth.kind client_credentials cần auth.client_id và auth.client_secret")
 		}
+		if u, err := url.Parse(opts.Auth.TokenURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("upstream: auth.token_url %q không hợp lệ (cần http:// hoặc https://)", opts.Auth.TokenURL)
+		}
+		if opts.Auth.SessionTTL <= 0 {
+			opts.Auth.SessionTTL = DefaultSessionTTL
+		}
+		if opts.Auth.RenewBefore <= 0 {
+			opts.Auth.RenewBefore = DefaultRenewBefore
+		}
+	default:
+		return nil, fmt.Errorf("upstream: auth.kind %q không được hỗ trợ (none, bearer, session, client_credentials)", opts.Auth.Kind)
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
@@ -313,7 +354,7 @@ func (c *Client) fetch(ctx context.Context, code string) (dossier.Dossier, error
 			return dossier.Dossier{}, err
 		}
 		d, err := c.ask(ctx, code, session)
-		if errors.Is(err, errAuth) && c.opts.Auth.Kind == AuthSession && attempt == 0 {
+		if errors.Is(err, errAuth) && c.renews() && attempt == 0 {
 			c.dropSession(session)
 			continue
 		}
@@ -338,7 +379,11 @@ func (c *Client) ask(ctx context.Context, code, session string) (dossier.Dossier
 		}
 		body = bytes.NewReader(b)
 	}
-	status, answer, err := c.do(ctx, c.opts.Request.Method, target, body)
+	bearer := c.opts.Auth.Token
+	if c.opts.Auth.Kind == AuthClientCredentials {
+		bearer = session
+	}
+	status, answer, err := c.do(ctx, c.opts.Request.Method, target, body, jsonType, bearer)
 	if err != nil {
 		return dossier.Dossier{}, err
 	}
@@ -353,21 +398,28 @@ func (c *Client) ask(ctx context.Context, code, session string) (dossier.Dossier
 	return c.opts.Mapping.Map(answer, code)
 }
 
-// do sends one request and reads at most MaxAnswer bytes of the answer.
-func (c *Client) do(ctx context.Context, method, target string, body io.Reader) (int, []byte, error) {
+// Content types of request bodies.
+const (
+	jsonType = "application/json"
+	formType = "application/x-www-form-urlencoded"
+)
+
+// do sends one request (body of contentType; bearer, when set, as
+// Authorization) and reads at most MaxAnswer bytes of the answer.
+func (c *Client) do(ctx context.Context, method, target string, body io.Reader, contentType, bearer string) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, method, target, body)
 	if err != nil {
 		return 0, nil, fmt.Errorf("upstream: %w", err)
 	}
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	for k, v := range c.opts.Request.Headers {
 		req.Header.Set(k, v)
 	}
-	if c.opts.Auth.Kind == AuthBearer {
-		req.Header.Set("Authorization", "Bearer "+c.opts.Auth.Token)
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -384,10 +436,15 @@ func (c *Client) do(ctx context.Context, method, target string, body io.Reader) 
 	return resp.StatusCode, answer, nil
 }
 
-// currentSession returns the session to send, logging in when there is none
-// or it is older than SessionTTL. Only one login runs at a time.
+// renews reports whether the adapter holds a session or token it renews.
+func (c *Client) renews() bool {
+	return c.opts.Auth.Kind == AuthSession || c.opts.Auth.Kind == AuthClientCredentials
+}
+
+// currentSession returns the session or token to send, logging in when
+// there is none or it is due for renewal. Only one login runs at a time.
 func (c *Client) currentSession(ctx context.Context) (string, error) {
-	if c.opts.Auth.Kind != AuthSession {
+	if !c.renews() {
 		return "", nil
 	}
 	if s := c.validSession(); s != "" {
@@ -402,21 +459,25 @@ func (c *Client) currentSession(ctx context.Context) (string, error) {
 	if s := c.validSession(); s != "" { // another lookup logged in meanwhile
 		return s, nil
 	}
-	s, err := c.login(ctx)
+	login := c.login
+	if c.opts.Auth.Kind == AuthClientCredentials {
+		login = c.token
+	}
+	s, life, err := login(ctx)
 	if err != nil {
 		return "", err
 	}
 	c.mu.Lock()
-	c.session, c.loggedAt = s, c.now()
+	c.session, c.expires = s, c.now().Add(life)
 	c.mu.Unlock()
-	c.log.Info("upstream: đã đăng nhập hệ thống một cửa")
+	c.log.Info("upstream: logged in to the one-stop system", "auth", c.opts.Auth.Kind, "renew_in", life.String())
 	return s, nil
 }
 
 func (c *Client) validSession() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.session != "" && c.now().Sub(c.loggedAt) < c.opts.Auth.SessionTTL {
+	if c.session != "" && c.now().Before(c.expires) {
 		return c.session
 	}
 	return ""
@@ -431,13 +492,19 @@ func (c *Client) dropSession(session string) {
 	}
 }
 
-func (c *Client) login(ctx context.Context) (string, error) {
+// login opens a session (AuthSession); it lasts SessionTTL.
+func (c *Client) login(ctx context.Context) (string, time.Duration, error) {
+	s, err := c.sessionLogin(ctx)
+	return s, c.opts.Auth.SessionTTL, err
+}
+
+func (c *Client) sessionLogin(ctx context.Context) (string, error) {
 	a := c.opts.Auth
 	b, err := json.Marshal(map[string]string{"username": a.Username, "password": a.Password})
 	if err != nil {
 		return "", fmt.Errorf("upstream: %w", err)
 	}
-	status, answer, err := c.do(ctx, http.MethodPost, a.LoginURL, bytes.NewReader(b))
+	status, answer, err := c.do(ctx, http.MethodPost, a.LoginURL, bytes.NewReader(b), jsonType, "")
 	if err != nil {
 		return "", fmt.Errorf("upstream: đăng nhập: %w", err)
 	}

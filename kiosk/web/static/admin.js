@@ -24,6 +24,9 @@
       how_times: "Chờ: từ lúc lấy số đến lần gọi cuối, trên các phiếu đã được gọi. Phục vụ: từ lúc bắt đầu phục vụ (hoặc lúc gọi) đến lúc xong, trên các phiếu đã phục vụ. Trung vị: giá trị ở giữa (số phiếu chẵn: trung bình hai giá trị giữa); 90%: 90% số phiếu không quá giá trị này.",
       how_ratings: "Đánh giá: trên các phiếu đã phục vụ mà công dân bấm chọn trên máy đánh giá.",
       logout_all_confirm: "Đăng xuất mọi tài khoản trên mọi máy, kể cả máy này? Cán bộ phải đăng nhập lại.",
+      csv_officers: "Đánh giá theo cán bộ (CSV)", csv_ratings: "Dữ liệu đánh giá gửi tỉnh (CSV)",
+      by_officer: "Đánh giá theo cán bộ", officer: "Cán bộ", o_ratings: "Số lượt đánh giá", o_average: "Điểm trung bình (1–3)",
+      o_satisfied: "Tỷ lệ hài lòng", o_dossiers: "Lượt có hồ sơ", o_none: "Chưa có đánh giá nào gắn với cán bộ trong khoảng ngày này.",
     },
     en: {
       title: "Activity report", logout: "Log out", login_title: "Administrator login", username: "User name", password: "Password",
@@ -43,11 +46,15 @@
       how_times: "Wait: from taking the number to its last call, over the tickets called. Service: from the start of service (or the call) to the end, over the tickets served. Median: the middle value (an even count: the mean of the two middle ones); 90th percentile: 90% of tickets took no longer.",
       how_ratings: "Ratings: over the tickets served whose citizen tapped the rating tablet.",
       logout_all_confirm: "Log every account out on every machine, this one included? Staff must log in again.",
+      csv_officers: "Ratings per officer (CSV)", csv_ratings: "Ratings for the province (CSV)",
+      by_officer: "Ratings per officer", officer: "Officer", o_ratings: "Ratings", o_average: "Average (1–3)",
+      o_satisfied: "Satisfied share", o_dossiers: "With a dossier", o_none: "No ratings tied to an officer in this range.",
     },
   };
-  const tr = motcua.i18n(dict, lang => { $("lang").textContent = lang === "vi" ? "English" : "Tiếng Việt"; $("lang").lang = lang === "vi" ? "en" : "vi"; if (last) render(last); });
+  const tr = motcua.i18n(dict, lang => { $("lang").textContent = lang === "vi" ? "English" : "Tiếng Việt"; $("lang").lang = lang === "vi" ? "en" : "vi"; if (last) render(last); if (lastOfficers) renderOfficers(lastOfficers); });
   const t = tr.t;
   let last = null;
+  let lastOfficers = null;
   const p2 = motcua.pad2;
   const ymd = d => `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}`;
   const mins = s => Math.round(s / 6) / 10;
@@ -95,11 +102,28 @@
     if (!$("to").value) $("to").value = $("from").value;
     const q = `from=${$("from").value}&to=${$("to").value}`;
     $("csv").href = "/api/v1/reports?" + q + "&format=csv";
+    $("csv-officers").href = "/api/v1/reports/officers?" + q + "&format=csv";
+    $("csv-ratings").href = "/api/v1/reports/ratings?" + q;
     try {
       last = await api("GET", "/api/v1/reports?" + q);
       $("report-error").hidden = true;
       render(last);
+      lastOfficers = await api("GET", "/api/v1/reports/officers?" + q);
+      renderOfficers(lastOfficers);
     } catch (e) { $("report-error").textContent = motcua.messages.error(e, tr.lang); $("report-error").hidden = false; }
+  }
+
+  // renderOfficers is the table of the ratings per officer (kiosk/ratings).
+  function renderOfficers(r) {
+    const list = r.officers || [];
+    const head = ["officer", "o_ratings", "r3", "r2", "r1", "o_average", "o_satisfied", "o_dossiers"];
+    $("officers").replaceChildren(list.length === 0 ? el("p", { class: "notice info", id: "officers-none" }, t("o_none")) :
+      el("table", { class: "data", id: "t-officers" },
+        el("caption", {}, t("by_officer")),
+        el("thead", {}, el("tr", {}, head.map(k => el("th", { scope: "col" }, t(k))))),
+        el("tbody", {}, list.map(o => el("tr", { "data-clerk": o.clerk },
+          [o.name || o.clerk, o.ratings, o.counts[2], o.counts[1], o.counts[0], o.average.toFixed(2),
+            Math.round(o.satisfied_share) + "%", o.dossiers].map(c => el("td", {}, c)))))));
   }
 
   // ---- SVG charts of our own ----

@@ -45,6 +45,19 @@
       order_empty: "Không có ai chờ.", priority: "Ưu tiên", next_is: "Số tiếp theo của quầy", next_tag: "Tiếp theo", next_none: "Không có ai chờ quầy này",
       minutes: "{m} phút", not_mine: "(quầy này không phục vụ)",
       in_use: "Quầy đang mở ở máy khác.", counter_name: "Quầy {c}",
+      forms: "Phiếu bổ sung, từ chối", collect: "Trả kết quả",
+      forms_title: "In phiếu yêu cầu bổ sung (mẫu 02) hoặc từ chối tiếp nhận (mẫu 03)", f_form: "Loại phiếu",
+      f_02: "Mẫu 02: yêu cầu bổ sung, hoàn thiện", f_03: "Mẫu 03: từ chối tiếp nhận",
+      f_procedure: "Thủ tục (bỏ trống nếu hồ sơ đã có trong hệ thống)",
+      f_items: "Nội dung cần bổ sung, hoặc lý do từ chối (mỗi dòng một ý)", f_reason: "Lý do yêu cầu bổ sung", f_print: "In phiếu",
+      f_queued: "Lệnh in {job} đang chờ máy in {printer}…", f_printing: "Máy in {printer} đang in phiếu (lệnh {job})…",
+      f_waiting: "Lệnh in {job} chưa in được: {reason}. Lệnh vẫn chờ và tự in khi máy in {printer} sẵn sàng (đã thử {n} lần).",
+      f_printed: "Đã in xong phiếu (lệnh {job}, máy in {printer}).",
+      f_sent_done: "Đã gửi hết phiếu tới máy in {printer} (lệnh {job}); máy in này không báo lại đã in: xin xem giấy đã ra chưa.",
+      f_failed: "Không in được phiếu (lệnh {job}): {reason}. Khắc phục máy in {printer} rồi bấm “In phiếu” lại.",
+      f_lost: "Không theo dõi được lệnh in {job} (mất kết nối tới máy chủ). Xin xem máy in {printer} đã in chưa.",
+      collect_title: "Trả kết quả: quét hoặc nhập mã hồ sơ công dân nhận", c_save: "Ghi nhận",
+      c_done: "Đã ghi nhận: số {n} nhận kết quả hồ sơ {code}.",
     },
     en: {
       title: "Counter console", logout: "Log out", login_title: "Log in", username: "User name", password: "Password",
@@ -78,6 +91,19 @@
       order_empty: "Nobody waiting.", priority: "Priority", next_is: "This counter's next number", next_tag: "Next", next_none: "Nobody waits for this counter",
       minutes: "{m} min", not_mine: "(not served here)",
       counter_name: "Counter {c}",
+      forms: "Request or refusal slip", collect: "Hand over a result",
+      forms_title: "Print a request to complete the dossier (form 02) or a refusal (form 03)", f_form: "Slip",
+      f_02: "Form 02: documents to add or correct", f_03: "Form 03: dossier refused",
+      f_procedure: "Procedure (leave empty for a dossier the system knows)",
+      f_items: "What to add, or why it is refused (one per line)", f_reason: "Why more is needed", f_print: "Print slip",
+      f_queued: "Print job {job} is waiting for printer {printer}…", f_printing: "Printer {printer} is printing the slip (job {job})…",
+      f_waiting: "Print job {job} has not printed: {reason}. It waits and prints once printer {printer} is ready ({n} tries so far).",
+      f_printed: "The slip is printed (job {job}, printer {printer}).",
+      f_sent_done: "The slip was sent in full to printer {printer} (job {job}); this printer does not confirm printing: check the paper came out.",
+      f_failed: "The slip was not printed (job {job}): {reason}. Fix printer {printer}, then press “Print slip” again.",
+      f_lost: "Print job {job} can no longer be followed (connection to the server lost). Check printer {printer}.",
+      collect_title: "Hand over a result: scan or type the code of the dossier collected", c_save: "Record",
+      c_done: "Recorded: {n} collected the result of dossier {code}.",
     },
   };
   const tr = motcua.i18n(dict, lang => { $("lang").textContent = lang === "vi" ? "English" : "Tiếng Việt"; $("lang").lang = lang === "vi" ? "en" : "vi"; render(); });
@@ -354,6 +380,8 @@
   $("act-transfer").addEventListener("click", openTransfer);
   $("act-call").addEventListener("click", () => { closeBoxes(); $("call-box").hidden = false; $("call-number").focus(); });
   $("act-receipt").addEventListener("click", openReceipt);
+  $("act-forms").addEventListener("click", () => openBox("forms-box", "f-code"));
+  $("act-collect").addEventListener("click", () => openBox("collect-box", "c-code"));
   $("call-box").addEventListener("submit", ev => { ev.preventDefault(); act("call", { ticket: $("call-number").value.trim().toUpperCase() }); });
   for (const b of document.querySelectorAll("[data-close]")) b.addEventListener("click", closeBoxes);
 
@@ -369,7 +397,7 @@
   function closeBoxes() {
     // A field of a box being hidden keeps the focus, and with it the keys.
     if (document.activeElement && document.activeElement.closest(".sub")) document.activeElement.blur();
-    for (const id of ["transfer-box", "call-box", "receipt-box"]) $(id).hidden = true;
+    for (const id of ["transfer-box", "call-box", "receipt-box", "forms-box", "collect-box"]) $(id).hidden = true;
     $("call-number").value = "";
   }
 
@@ -386,7 +414,7 @@
       return;
     }
     if (k === "U" && undo) { ev.preventDefault(); $("undo").click(); return; }
-    const map = { F1: "act-next", N: "act-next", R: "act-recall", B: "act-start", H: "act-complete", V: "act-noshow", C: "act-transfer", G: "act-call", P: "act-receipt" };
+    const map = { F1: "act-next", N: "act-next", R: "act-recall", B: "act-start", H: "act-complete", V: "act-noshow", C: "act-transfer", G: "act-call", P: "act-receipt", Y: "act-forms", T: "act-collect" };
     if (map[k]) { ev.preventDefault(); $(map[k]).click(); }
   });
 
@@ -456,23 +484,24 @@
       m.hidden = false;
     }
   });
-  // followJob shows the receipt's print job as it goes, until it is
+  // followJob shows a print job (a receipt's, in msg "receipt-msg" with
+  // texts r_…, or a form's, "forms-msg" with f_…) as it goes, until it is
   // printed, sent or failed (GET /receipts/{job} each second).
   let jobTimer = null;
-  function followJob(j) {
+  function followJob(j, msg = "receipt-msg", texts = "r_") {
     clearTimeout(jobTimer);
-    showJob(j);
+    showJob(j, msg, texts);
     if (j.state === "printed" || j.state === "sent" || j.state === "failed") return;
     jobTimer = setTimeout(async () => {
-      try { followJob(await api("GET", "/api/v1/receipts/" + encodeURIComponent(j.job))); }
+      try { followJob(await api("GET", "/api/v1/receipts/" + encodeURIComponent(j.job)), msg, texts); }
       catch (e) {
-        if (e.code === "network") { showJob(Object.assign({}, j, { state: "lost" })); jobTimer = setTimeout(() => followJob(j), 2000); }
-        else { const m = $("receipt-msg"); m.className = "notice bad"; m.textContent = errText(e); m.hidden = false; }
+        if (e.code === "network") { showJob(Object.assign({}, j, { state: "lost" }), msg, texts); jobTimer = setTimeout(() => followJob(j, msg, texts), 2000); }
+        else { const m = $(msg); m.className = "notice bad"; m.textContent = errText(e); m.hidden = false; }
       }
     }, 1000);
   }
-  function showJob(j) {
-    const m = $("receipt-msg");
+  function showJob(j, msg = "receipt-msg", texts = "r_") {
+    const m = $(msg);
     const v = { job: j.job, printer: j.printer, n: j.attempts, reason: t("reason_" + (j.reason || "other")) };
     const [key, kind] = {
       queued: [j.reason ? "r_waiting" : "r_queued", j.reason ? "warn" : "info"], printing: ["r_printing", "info"],
@@ -480,9 +509,44 @@
     }[j.state] || ["r_queued", "info"];
     m.className = "notice " + kind;
     m.dataset.state = j.state;
-    m.textContent = t(key, v);
+    m.textContent = t(texts + key.slice(2), v);
     m.hidden = false;
   }
+
+  // ---- forms 02 and 03, results handed over ----
+  function openBox(box, field) {
+    closeBoxes();
+    for (const m of document.querySelectorAll(`#${box} .notice`)) m.hidden = true;
+    $(box).hidden = false;
+    $(field).focus();
+  }
+  $("forms-box").addEventListener("submit", async ev => {
+    ev.preventDefault();
+    const job = {
+      form: $("f-form").value, dossier_code: $("f-code").value.trim(), procedure: $("f-procedure").value.trim(),
+      applicant: { name: $("f-name").value.trim() }, items: $("f-items").value.split("\n").map(s => s.trim()).filter(Boolean),
+      reason: $("f-reason").value.trim(), receiver: st.me.name || st.me.username, counter: st.counter,
+    };
+    const m = $("forms-msg");
+    try {
+      const r = await api("POST", "/api/v1/forms", job);
+      followJob({ job: r.job, state: "queued", printer: r.printer, attempts: 0 }, "forms-msg", "f_");
+    } catch (e) {
+      m.className = "notice bad"; m.dataset.state = "refused"; m.textContent = errText(e); m.hidden = false;
+    }
+  });
+  $("collect-box").addEventListener("submit", async ev => {
+    ev.preventDefault();
+    const m = $("collect-msg");
+    try {
+      const r = await api("POST", `/api/v1/counters/${encodeURIComponent(st.counter)}/dossier`, { code: $("c-code").value.trim(), kind: "collected" });
+      m.className = "notice ok"; m.dataset.state = "done"; m.textContent = t("c_done", { n: r.number, code: r.code });
+      $("c-code").value = "";
+    } catch (e) {
+      m.className = "notice bad"; m.dataset.state = "refused"; m.textContent = errText(e);
+    }
+    m.hidden = false;
+  });
 
   // ---- logout, language, start ----
   $("logout").addEventListener("click", async () => {

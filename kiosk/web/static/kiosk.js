@@ -572,8 +572,9 @@
   // ---- dossier lookup ----
   // The keypad: the agency parts of this center's codes as one key each
   // (settings.code.prefixes), digits, and the letters on a second page.
-  // After an agency part and the date's digits (settings.code.date_digits)
-  // the dash comes by itself: a code is the agency key, the date, the
+  // After an agency part and the date's digits (settings.code.date_digits,
+  // or date_digits_by_prefix for an agency whose codes have another date
+  // group, such as a ministry's yyyyMMdd) the dash comes by itself: a code is the agency key, the date, the
   // sequence and "Tra cứu".
   function renderKeypad() {
     const key = k => el("button", { class: "key", type: "button", "data-key": k, onclick: () => typeKey(k) }, k);
@@ -593,9 +594,10 @@
   function typeKey(k) {
     if (state.code.length >= 40) return;
     let code = state.code + k;
-    const n = (state.settings.code && state.settings.code.date_digits) || 0;
-    const prefixes = (state.settings.code && state.settings.code.prefixes) || [];
-    if (n > 0 && /\d/.test(k) && prefixes.some(p => code.startsWith(p) && /^\d+$/.test(code.slice(p.length)) && code.length - p.length === n)) code += "-";
+    const sc = state.settings.code || {};
+    const n = p => (sc.date_digits_by_prefix && sc.date_digits_by_prefix[p]) || sc.date_digits || 0;
+    const prefixes = sc.prefixes || [];
+    if (/\d/.test(k) && prefixes.some(p => n(p) > 0 && code.startsWith(p) && /^\d+$/.test(code.slice(p.length)) && code.length - p.length === n(p))) code += "-";
     setCode(code);
   }
   $("key-back").addEventListener("click", () => setCode(state.code.slice(0, -1)));

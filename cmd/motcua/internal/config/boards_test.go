@@ -87,8 +87,15 @@ func TestExampleHardwareSection(t *testing.T) {
 	if at < 0 {
 		t.Fatal("no commented boards: section in the example")
 	}
+	// The hardware sections end at the first blank line after rating_boxes.
+	rest := text[at+1:]
+	if r := strings.Index(rest, "\n# rating_boxes:\n"); r >= 0 {
+		if e := strings.Index(rest[r+1:], "\n\n"); e >= 0 {
+			rest = rest[:r+1+e+1]
+		}
+	}
 	var out []string
-	for _, line := range strings.Split(text[at+1:], "\n") {
+	for _, line := range strings.Split(rest, "\n") {
 		for _, key := range []string{"# boards:", "# buttons:", "# rating_boxes:"} {
 			if line == key {
 				line = line[2:]

@@ -19,7 +19,7 @@ import (
 // Parse checks them. center covers the top-level listen and data_dir too.
 func Sections() []string {
 	return []string{"center", "security", "fields", "counters", "staff", "kiosks", "procedures",
-		"screens", "printing", "printers", "scanners", "boards", "buttons", "dossiers", "hub", "identity", "priority"}
+		"screens", "printing", "printers", "scanners", "boards", "buttons", "dossiers", "forms", "ratings", "hub", "identity", "priority"}
 }
 
 // Check validates the named sections of c (all of Sections when none is
@@ -69,6 +69,10 @@ func (c *Config) checkSection(name string) []*Error {
 		return c.checkButtons()
 	case "dossiers":
 		return c.checkDossiers()
+	case "forms":
+		return c.checkForms()
+	case "ratings":
+		return c.checkRatings()
 	case "hub":
 		return c.checkHub()
 	case "identity":
@@ -572,36 +576,18 @@ func (c *Config) checkDossiers() []*Error {
 		d.Source = SourceRegistry
 	case SourceRegistry:
 	case SourceUpstream:
+		if len(d.Sources) > 0 {
+			errs = append(errs, c.fail("dossiers.source", "give either source: upstream or a list of sources, not both"))
+		}
 		if d.Upstream == nil || d.Upstream.Request.URL == "" {
 			errs = append(errs, c.fail("dossiers.upstream.request.url", "source upstream needs the main system's URL"))
 		}
 	default:
 		errs = append(errs, c.fail("dossiers.source", "%q: use registry or upstream", d.Source))
 	}
-	if u := d.Upstream; u != nil {
-		for _, f := range []struct {
-			key, name string
-			dst       *string
-		}{
-			{"password_file", u.Auth.PasswordFile, &u.Auth.Password},
-			{"token_file", u.Auth.TokenFile, &u.Auth.Token},
-		} {
-			if f.name == "" {
-				continue
-			}
-			b, err := os.ReadFile(f.name)
-			if err != nil {
-				errs = append(errs, c.fail("dossiers.upstream.auth."+f.key, "%v", err))
-				continue
-			}
-			*f.dst = strings.TrimSpace(string(b))
-		}
-	}
-	if d.CodePattern != "" {
-		if _, err := regexp.Compile(d.CodePattern); err != nil {
-			errs = append(errs, c.fail("dossiers.code_pattern", "not a regular expression: %v", err))
-		}
-	}
+	errs = append(errs, c.readUpstreamSecrets("dossiers.upstream", d.Upstream)...)
+	errs = append(errs, c.checkSources()...)
+	errs = append(errs, c.checkCodeShapes()...)
 	if d.RatePerMinute < 0 {
 		errs = append(errs, c.fail("dossiers.rate_per_minute", "cannot be negative"))
 	}

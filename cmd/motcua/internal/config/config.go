@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"motcua/internal/yamlconf"
+	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/upstream"
 	"motcua/queue"
 )
@@ -41,6 +42,10 @@ type Config struct {
 	Buttons     Buttons     `yaml:"buttons"`
 	RatingBoxes []RatingBox `yaml:"rating_boxes"`
 	Dossiers    Dossiers    `yaml:"dossiers"`
+	// Forms shapes the slips counters print (form 01, 02, 03; forms.go).
+	Forms Forms `yaml:"forms"`
+	// Ratings configures the push of ratings to the main system (ratings.go).
+	Ratings Ratings `yaml:"ratings"`
 	// Procedures is the catalogue of procedures the kiosk shows (YAML,
 	// docs/procedures.md), relative to this file's folder; empty: none.
 	Procedures string `yaml:"procedures"`
@@ -159,6 +164,7 @@ const (
 const (
 	SourceRegistry = "registry"
 	SourceUpstream = "upstream"
+	SourceHub      = "hub" // in dossiers.sources: the province hub's integration
 )
 
 // Dossiers configures dossier lookups.
@@ -166,8 +172,11 @@ type Dossiers struct {
 	// Source is registry (default: the embedded registry) or upstream (the
 	// province's main one-stop system).
 	Source string `yaml:"source"`
-	// CodePattern is the regular expression of a bare dossier code.
-	CodePattern string `yaml:"code_pattern"`
+	// CodePattern replaces the built-in national dossier code shape when
+	// set (dossier.ShapesFor); CodeShapes are accepted besides the built-in
+	// ones (a province's or a ministry's own systems). Codes() is the result.
+	CodePattern string              `yaml:"code_pattern"`
+	CodeShapes  []dossier.CodeShape `yaml:"code_shapes"`
 	// RatePerMinute limits lookups per kiosk (default 20, bursts of 5).
 	RatePerMinute int `yaml:"rate_per_minute"`
 	// PushToken lets the main system push status changes and imports
@@ -176,6 +185,9 @@ type Dossiers struct {
 	// Upstream is the main system's adapter, for source: upstream
 	// (docs/dossier-sources.md). Password and token may be read from files.
 	Upstream *upstream.Opts `yaml:"upstream"`
+	// Sources, when set, are asked in order (the province's system, a
+	// ministry's, the registry), each within its timeout (sources.go).
+	Sources []DossierSource `yaml:"sources"`
 }
 
 // Field is a field of procedures.

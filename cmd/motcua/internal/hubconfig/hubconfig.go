@@ -39,6 +39,9 @@ type Config struct {
 	MetricsToken string   `yaml:"metrics_token"`
 	Centers      []Center `yaml:"centers"`
 	Staff        []Staff  `yaml:"staff"`
+	// Dossiers is the province's integration the centers may ask through
+	// the hub (dossiers.go).
+	Dossiers Dossiers `yaml:"dossiers"`
 
 	location *time.Location
 	hubSeed  []byte
@@ -276,7 +279,7 @@ func (c *Config) check() error {
 	if admins == 0 {
 		return c.fail("staff", "at least one province_admin who is not disabled")
 	}
-	return nil
+	return c.checkDossiers()
 }
 
 func (c *Config) checkNATS() error {

@@ -52,6 +52,7 @@ var (
 	errInvalidRange     = errors.New("server: invalid range of days")
 	errInvalidFormat    = errors.New("server: invalid format")
 	errNoPrintJob       = errors.New("server: no such receipt print job")
+	errNoVisit          = errors.New("server: no visit at the counter")
 )
 
 // fieldError is a field of the request that is not valid; id is its
@@ -147,6 +148,7 @@ func (s *Server) errorTable() []rule {
 		is(errMissingTicket, http.StatusBadRequest, msg.MissingTicket),
 		is(errNoSuchKiosk, http.StatusNotFound, msg.UnknownKiosk),
 		is(errNothingToRate, http.StatusNotFound, msg.NothingToRate),
+		is(errNoVisit, http.StatusNotFound, msg.NoVisit),
 		is(errInvalidDate, http.StatusBadRequest, msg.InvalidDate),
 		is(errInvalidRange, http.StatusBadRequest, msg.InvalidRange),
 		is(errInvalidFormat, http.StatusBadRequest, msg.InvalidFormat),
@@ -264,6 +266,7 @@ func (s *Server) errorTable() []rule {
 			}}, true
 		}},
 		is(registry.ErrInvalid, http.StatusBadRequest, msg.InvalidDossier), // after ImportError, which wraps it
+		{match: pushError},
 
 		// Printing.
 		is(printing.ErrNoPrinter, http.StatusUnprocessableEntity, msg.NoPrinter),

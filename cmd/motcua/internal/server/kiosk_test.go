@@ -20,7 +20,8 @@ import (
 )
 
 // The kiosk's keypad learns how the center's codes begin: the agency part
-// from center.agency_code, the date's digits from dossiers.code_pattern.
+// from center.agency_code, the date's digits from the first code shape
+// (dossiers.code_pattern when set).
 func TestKioskCodeShape(t *testing.T) {
 	for _, tc := range []struct {
 		name, agency, pattern string
@@ -41,7 +42,7 @@ func TestKioskCodeShape(t *testing.T) {
 				t.Fatal(err)
 			}
 			cfg.Center.AgencyCode, cfg.Dossiers.CodePattern = tc.agency, tc.pattern
-			got := (&Server{cfg: cfg}).codeShape(tc.recorded)
+			got := (&Server{cfg: cfg, codes: cfg.Dossiers.Codes()}).codeShape(tc.recorded)
 			if !slices.Equal(got.Prefixes, tc.prefixes) || got.DateDigits != tc.digits {
 				t.Fatalf("code shape %+v, want prefixes %q and %d date digits", got, tc.prefixes, tc.digits)
 			}

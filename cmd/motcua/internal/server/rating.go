@@ -75,6 +75,7 @@ func (s *Server) rate(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.recordRating(c, t)
 	c.JSON(http.StatusOK, gin.H{"number": t.Number, "rating": t.Rating})
 }
 

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/printing"
+	"motcua/kiosk/ratings"
 	"motcua/kiosk/web"
 	"motcua/queue"
 )
@@ -47,17 +47,21 @@ type receiptRequest struct {
 		Phone   string `json:"phone"`
 		Email   string `json:"email"`
 	} `json:"applicant"`
-	Documents      []string `json:"documents"`
-	Sets           int      `json:"sets"`
-	ProcessingDays int      `json:"processing_days"`
-	ReceivedAt     string   `json:"received_at"`
-	DueAt          string   `json:"due_at"`
-	ReturnPlace    string   `json:"return_place"`
-	Fee            string   `json:"fee"`
-	Receiver       string   `json:"receiver"`
-	Printer        string   `json:"printer"`
-	Counter        string   `json:"counter"`
-	Copies         int      `json:"copies"`
+	Documents []string `json:"documents"`
+	// DocumentRows are the documents with their kind and count (the
+	// table of the commune layout); IDNumber the applicant's CCCD/MST.
+	DocumentRows   []layout.Document `json:"document_rows"`
+	IDNumber       string            `json:"id_number"`
+	Sets           int               `json:"sets"`
+	ProcessingDays int               `json:"processing_days"`
+	ReceivedAt     string            `json:"received_at"`
+	DueAt          string            `json:"due_at"`
+	ReturnPlace    string            `json:"return_place"`
+	Fee            string            `json:"fee"`
+	Receiver       string            `json:"receiver"`
+	Printer        string            `json:"printer"`
+	Counter        string            `json:"counter"`
+	Copies         int               `json:"copies"`
 }
 
 // The size of a receipt: every text is bounded, and so the paper (a 63 KB
@@ -79,14 +83,20 @@ func checkLengths(r receiptRequest) error {
 		{"procedure", r.Procedure, maxLongText}, {"applicant.name", r.Applicant.Name, maxShortText},
 		{"applicant.address", r.Applicant.Address, maxLongText}, {"applicant.phone", r.Applicant.Phone, maxShortText},
 		{"applicant.email", r.Applicant.Email, maxShortText}, {"return_place", r.ReturnPlace, maxLongText},
-		{"fee", r.Fee, maxShortText}, {"receiver", r.Receiver, maxShortText},
+		{"fee", r.Fee, maxShortText}, {"receiver", r.Receiver, maxShortText}, {"id_number", r.IDNumber, maxShortText},
 	} {
 		if utf8.RuneCountInString(f.value) > f.max {
 			return &tooLongError{field: f.name, max: f.max}
 		}
 	}
-	if len(r.Documents) > maxDocuments {
+	if len(r.Documents) > maxDocuments || len(r.DocumentRows) > maxDocuments {
 		return invalid(msg.FieldDocuments, "")
+	}
+	for _, d := range r.DocumentRows {
+		if strings.TrimSpace(d.Name) == "" || d.Count < 0 || d.Count > 99 || (d.Kind != "" && layout.KindLabel(d.Kind) == "") {
+			return invalid(msg.FieldDocuments, "")
+		}
+		r.Documents = append(r.Documents, d.Name) // the lengths below count them
 	}
 	total := 0
 	for _, d := range r.Documents {
@@ -104,8 +114,8 @@ func checkLengths(r receiptRequest) error {
 
 // receiptJob checks the request and builds the layout job.
 func (s *Server) receiptJob(r receiptRequest) (layout.ReceiptJob, error) {
-	code := strings.ToUpper(strings.TrimSpace(r.DossierCode))
-	if !s.codePattern.MatchString(code) {
+	code, err := s.codes.Parse(r.DossierCode)
+	if err != nil {
 		return layout.ReceiptJob{}, invalid(msg.FieldDossierCode, "")
 	}
 	if strings.TrimSpace(r.Procedure) == "" {
@@ -144,6 +154,7 @@ func (s *Server) receiptJob(r receiptRequest) (layout.ReceiptJob, error) {
 		ReceivedAt: received, DueAt: due, ReturnPlace: r.ReturnPlace, Fee: r.Fee, Receiver: r.Receiver,
 		Copies: max(r.Copies, 1), Agency: s.cfg.Center.Name, Place: s.cfg.Center.Address,
 		LookupURL: lookup.Sign(s.pageURL(web.ReceiptPrefix), s.receiptKey, code),
+		IDNumber:  r.IDNumber, DocumentRows: r.DocumentRows, Layout: s.receiptLayout(),
 	}
 	return job, nil
 }
@@ -218,6 +229,7 @@ func (s *Server) receipt(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.linkVisit(c.Request.Context(), s.printerCounter(c, req.Counter, name), job.DossierCode, ratings.HandedIn)
 	if s.registry != nil {
 		// Until the main system says otherwise, the center that received
 		// the dossier holds it.
@@ -239,11 +251,4 @@ func (s *Server) staffOrSystem(c *gin.Context) {
 	if _, ok := s.authenticate(c); ok {
 		c.Next()
 	}
-}
-
-func compileCode(pattern string) *regexp.Regexp {
-	if pattern == "" {
-		pattern = lookup.DefaultCodePattern
-	}
-	return regexp.MustCompile(pattern) // checked by config.Parse
 }

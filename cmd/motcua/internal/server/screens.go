@@ -3,9 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,7 +14,6 @@ import (
 	"motcua/devices/printer"
 	"motcua/display"
 	"motcua/kiosk/claim"
-	"motcua/kiosk/lookup"
 	"motcua/kiosk/procedures"
 	"motcua/kiosk/web"
 	"motcua/queue"
@@ -29,6 +26,7 @@ type screens struct {
 	claims     *claim.Claims
 	board      *board
 	agencies   agencyCache
+	dates      agencyDatesCache
 }
 
 // routesScreens adds the endpoints the pages use: kiosk settings, ticket QR
@@ -50,6 +48,8 @@ func (s *Server) routesScreens(o Opts, api, staff *gin.RouterGroup) {
 	console.POST("/heartbeat", s.heartbeat)
 	console.POST("/release", s.releaseCounter)
 	staff.GET("/reports", s.adminOnly, s.reports)
+	staff.GET("/reports/officers", s.adminOnly, s.officerReport)
+	staff.GET("/reports/ratings", s.adminOnly, s.ratingsExport)
 }
 
 type kioskJSON struct {
@@ -74,6 +74,9 @@ type kioskJSON struct {
 type codeJSON struct {
 	Prefixes   []string `json:"prefixes"`
 	DateDigits int      `json:"date_digits"`
+	// DateDigitsByPrefix is DateDigits for each prefix whose recorded codes
+	// have another date group (8 for a ministry's yyyyMMdd; codedates.go).
+	DateDigitsByPrefix map[string]int `json:"date_digits_by_prefix"`
 }
 
 type centerJSON struct {
@@ -96,6 +99,7 @@ func (s *Server) kioskJSON(ctx context.Context, k config.Kiosk) kioskJSON {
 	j := kioskJSON{ID: k.ID, Name: k.Name, Confirm: k.Confirms(), IdleSeconds: k.IdleSeconds,
 		Printer: k.Printer, Center: centerJSON{Name: s.cfg.Center.Name, Address: s.cfg.Center.Address, Timezone: s.cfg.Center.Timezone},
 		Code: s.codeShape(s.agencies(ctx)), Priority: s.priorityJSON()}
+	j.Code.DateDigitsByPrefix = s.prefixDates(ctx, j.Code)
 	if k.Printer != "" && s.printing != nil {
 		if st, ok := s.printing.Statuses()[k.Printer]; ok {
 			j.PrinterStatus = &st
@@ -119,17 +123,7 @@ func (s *Server) codeShape(recorded []string) codeJSON {
 			out.Prefixes = append(out.Prefixes, p)
 		}
 	}
-	pattern := s.cfg.Dossiers.CodePattern
-	if pattern == "" {
-		pattern = lookup.DefaultCodePattern
-	}
-	// The first fixed run of digits between two dashes: `-\d{6}-`, also
-	// as a group, `-(\d{6})-`.
-	if m := regexp.MustCompile(`-\(?(?:\?:)?(?:\\d|\[0-9\])\{(\d+)\}\)?-`).FindStringSubmatch(pattern); m != nil {
-		if n, err := strconv.Atoi(m[1]); err == nil && n <= 12 {
-			out.DateDigits = n
-		}
-	}
+	out.DateDigits = s.codes.DateDigits()
 	return out
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"strings"
 	"time"
 
@@ -15,10 +14,12 @@ import (
 	"motcua/internal/clock"
 	"motcua/internal/database"
 	"motcua/internal/identity"
+	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
 	"motcua/kiosk/printing"
 	"motcua/kiosk/procedures"
+	"motcua/kiosk/ratings"
 	"motcua/kiosk/session"
 	"motcua/queue"
 )
@@ -57,6 +58,9 @@ type Opts struct {
 	Identity *identity.Hasher
 	// Hardware is the LED boards, call buttons and rating boxes; nil: none.
 	Hardware *Hardware
+	// Ratings keeps each rating's officer and dossiers; nil: only the
+	// engine's rating of the ticket.
+	Ratings *ratings.Store
 }
 
 // Server answers the HTTP API.
@@ -72,19 +76,20 @@ type Server struct {
 	health   map[string]func() any
 	lookup   *lookup.Service
 	registry *registry.Registry
+	ratings  *ratings.Store
 	printing *printing.Service
 	now      func() time.Time
 	identity *identity.Hasher
 
-	receiptKey  []byte
-	codePattern *regexp.Regexp
-	errors      []rule // errorTable
-	router      *gin.Engine
-	metrics     *prometheus.Registry
-	screens     *screens
-	limits      *limits
-	hw          *Hardware
-	presses     pressCounts
+	receiptKey []byte
+	codes      *dossier.Codes
+	errors     []rule // errorTable
+	router     *gin.Engine
+	metrics    *prometheus.Registry
+	screens    *screens
+	limits     *limits
+	hw         *Hardware
+	presses    pressCounts
 }
 
 // New builds the server and its routes.
@@ -95,8 +100,8 @@ func New(o Opts) *Server {
 	o.Clock = clock.Or(o.Clock)
 	s := &Server{
 		cfg: o.Config, engine: o.Engine, store: o.Store, log: o.Logger, loc: o.Engine.Location(),
-		sess: o.Sessions, throttle: session.NewThrottle(session.ThrottleOpts{Clock: o.Clock}), health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Clock.Now,
-		receiptKey: o.ReceiptSecret, codePattern: compileCode(o.Config.Dossiers.CodePattern),
+		sess: o.Sessions, throttle: session.NewThrottle(session.ThrottleOpts{Clock: o.Clock}), health: o.Health, lookup: o.Lookup, registry: o.Registry, ratings: o.Ratings, printing: o.Printing, now: o.Clock.Now,
+		receiptKey: o.ReceiptSecret, codes: o.Config.Dossiers.Codes(),
 		limits: newLimits(o.Config.Security, o.Clock), identity: o.Identity, hw: o.Hardware,
 	}
 	s.errors = s.errorTable()
@@ -142,9 +147,11 @@ func New(o Opts) *Server {
 	if s.registry != nil {
 		api.POST("/dossiers/:code/status", s.mainSystem, s.dossierStatus)
 		api.POST("/dossiers", s.mainSystem, s.dossierImport)
+		api.POST("/dossiers/sync", s.mainSystem, s.dossierSync)
 	}
 	if s.printing != nil {
 		api.POST("/receipts", s.staffOrSystem, s.receipt)
+		api.POST("/forms", s.staffOrSystem, s.form)
 		api.GET("/receipts/:job", s.staffOrSystem, s.receiptJobState)
 	}
 	s.routesDevices(api)
@@ -165,6 +172,7 @@ func New(o Opts) *Server {
 	ctr.POST("/transfer", s.transfer)
 	ctr.POST("/call", s.call)
 	ctr.POST("/return", s.returnTicket)
+	ctr.POST("/dossier", s.visitDossier)
 	staff.GET("/counters/:counter/queue", s.counterAccess, s.counterQueue)
 	s.router = r
 	return s

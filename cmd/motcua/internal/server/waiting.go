@@ -130,7 +130,7 @@ func (s *Server) receiptJobState(c *gin.Context) {
 		return
 	}
 	j, err := s.printing.Job(c.Request.Context(), id)
-	if errors.Is(err, spool.ErrNoJob) || (err == nil && j.Kind != printing.KindReceipt) {
+	if errors.Is(err, spool.ErrNoJob) || (err == nil && j.Kind != printing.KindReceipt && j.Kind != printing.KindNotice) {
 		s.fail(c, errNoPrintJob)
 		return
 	}
