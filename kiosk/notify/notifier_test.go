@@ -160,7 +160,9 @@ func TestAheadOnceWhileTheQueueMoves(t *testing.T) {
 	if got := c.items(mine.ID); len(got[notify.KindTaken]) != 1 || len(got[notify.KindAhead]) != 0 {
 		t.Fatalf("after watching with 5 ahead: %v", got)
 	}
-	next := func() queue.Ticket { return c.do("next", func(ctx context.Context) (queue.Ticket, error) { return c.engine.Next(ctx, "1") }) }
+	next := func() queue.Ticket {
+		return c.do("next", func(ctx context.Context) (queue.Ticket, error) { return c.engine.Next(ctx, "1") })
+	}
 	next() // A001: 4 ahead
 	if got := c.items(mine.ID); len(got[notify.KindAhead]) != 0 {
 		t.Fatalf("4 ahead already told: %+v", got[notify.KindAhead])
