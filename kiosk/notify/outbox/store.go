@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"motcua/internal/clock"
@@ -66,6 +67,26 @@ const (
 type Store struct {
 	db    *sql.DB
 	clock clock.Clock
+
+	mu     sync.Mutex
+	wakers []func() // told after a commit that stored messages
+}
+
+// onDecide registers fn to be called after each commit that stored
+// messages (the Sender's Wake).
+func (s *Store) onDecide(fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.wakers = append(s.wakers, fn)
+}
+
+func (s *Store) decided() {
+	s.mu.Lock()
+	ws := s.wakers
+	s.mu.Unlock()
+	for _, fn := range ws {
+		fn()
+	}
 }
 
 // StoreOpts adjust NewStore.
@@ -98,6 +119,9 @@ func fromMS(v int64) time.Time {
 
 // AddContact implements notify.Outbox.
 func (s *Store) AddContact(ctx context.Context, c notify.Contact, msgs []notify.Message, drops []notify.Drop) error {
+	if len(msgs) > 0 {
+		defer s.decided()
+	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO notify_contacts
 			(key, ticket, dossier, field, phone, email, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -112,11 +136,20 @@ func (s *Store) AddContact(ctx context.Context, c notify.Contact, msgs []notify.
 
 // Decide implements notify.Outbox.
 func (s *Store) Decide(ctx context.Context, msgs []notify.Message, drops []notify.Drop) error {
+	if len(msgs) > 0 {
+		defer s.decided()
+	}
 	return s.tx(ctx, func(tx *sql.Tx) error { return decide(ctx, tx, msgs, drops, s.clock.Now()) })
 }
 
 func (s *Store) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	return txOn(ctx, s.db, fn)
+}
+
+func txOn(ctx context.Context, db interface {
+	BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
+}, fn func(tx *sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("outbox: begin: %w", database.Classify(err))
 	}
@@ -361,7 +394,17 @@ func (s *Store) recover(ctx context.Context) (int64, error) {
 // deletes finished messages older than keep.
 func (s *Store) Purge(ctx context.Context, keep time.Duration) error {
 	now := s.clock.Now()
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	// secure_delete overwrites the deleted rows: the numbers do not linger
+	// in the file's free pages.
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("outbox: purge: %w", database.Classify(err))
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+		return fmt.Errorf("outbox: purge: %w", database.Classify(err))
+	}
+	return txOn(ctx, conn, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM notify_contacts WHERE expires_at <= ?`, ms(now)); err != nil {
 			return fmt.Errorf("outbox: purge contacts: %w", err)
 		}
