@@ -62,7 +62,10 @@ func (c *Channel) Send(ctx context.Context, d notify.Delivery) (notify.Receipt, 
 	if err != nil {
 		return notify.Receipt{}, err
 	}
-	c.sent <- d
+	select {
+	case c.sent <- d:
+	default: // nobody reads Sent, and its buffer is full
+	}
 	return notify.Receipt{ProviderID: fmt.Sprintf("%s-%d", c.name, n)}, nil
 }
 
@@ -73,7 +76,8 @@ func (c *Channel) Got() []notify.Delivery {
 	return append([]notify.Delivery(nil), c.got...)
 }
 
-// Sent waits for the next delivery the channel accepted, or ctx's end.
+// Sent waits for the next delivery the channel accepted, or ctx's end; it
+// holds the last 1024 unread.
 func (c *Channel) Sent(ctx context.Context) (notify.Delivery, error) {
 	select {
 	case d := <-c.sent:
