@@ -132,8 +132,23 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if o.onEvents != nil {
 		engine.OnEvents(o.onEvents)
 	}
+	notes, err := openNotify(ctx, cfg, db, engine, log)
+	if err != nil {
+		return nil, err
+	}
+	if notes != nil {
+		engine.OnEvents(notes.notifier.Publish)
+	}
 	s.goRun(func(ctx context.Context) { engine.Run(ctx) })
 	s.goRun(func(ctx context.Context) { hub.Run(ctx) }) // stopped before the engine
+	if notes != nil {
+		s.goRun(func(ctx context.Context) {
+			if err := notes.notifier.Run(ctx); err != nil {
+				log.Error("notifications stopped", "err", err)
+			}
+		})
+		s.goRun(func(ctx context.Context) { notes.sender.Run(ctx) })
+	}
 
 	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, oldReceiptKeys, log)
 	if err != nil {
@@ -174,7 +189,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	}
 	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions,
 		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
-		Procedures: scr.procedures, Clock: o.apiClock, Health: health,
+		Procedures: scr.procedures, Clock: o.apiClock, Health: health, Notifier: notes.notifierOrNil(),
 	})
 	scr.mount(srv.Router())
 	mountDisplay(srv.Router(), hub)

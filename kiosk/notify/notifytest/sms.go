@@ -25,6 +25,8 @@ type SMS struct {
 
 	srv *httptest.Server
 
+	arrived chan SMSMessage
+
 	mu       sync.Mutex
 	by       map[string]Behaviour // by phone as sent (0xxxxxxxxx)
 	seen     map[string]bool      // request ids
@@ -34,7 +36,8 @@ type SMS struct {
 
 // NewSMS starts the fake gateway; it stops with the test.
 func NewSMS(t testing.TB) *SMS {
-	s := &SMS{APIKey: "fake-api-key", SecretKey: "fake-secret", by: map[string]Behaviour{}, seen: map[string]bool{}}
+	s := &SMS{APIKey: "fake-api-key", SecretKey: "fake-secret", by: map[string]Behaviour{}, seen: map[string]bool{},
+		arrived: make(chan SMSMessage, 1024)}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
 	s.URL = s.srv.URL + "/MainService.svc/json/SendMultipleMessage_V4_post_json/"
@@ -54,6 +57,9 @@ func (s *SMS) Accepted() []SMSMessage {
 	defer s.mu.Unlock()
 	return append([]SMSMessage(nil), s.accepted...)
 }
+
+// Arrived delivers each accepted message (the last 1024 unread).
+func (s *SMS) Arrived() <-chan SMSMessage { return s.arrived }
 
 // Requests is how many requests arrived.
 func (s *SMS) Requests() int {
@@ -99,5 +105,9 @@ func (s *SMS) serve(w http.ResponseWriter, r *http.Request) {
 	s.seen[in["RequestId"]] = true
 	m := SMSMessage{Phone: in["Phone"], Content: in["Content"], Brandname: in["Brandname"], RequestID: in["RequestId"], SMSID: randomHex(8)}
 	s.accepted = append(s.accepted, m)
+	select {
+	case s.arrived <- m:
+	default: // nobody reads Arrived, and its buffer is full
+	}
 	writeJSON(w, map[string]any{"CodeResult": "100", "CountRegenerate": 0, "SMSID": m.SMSID})
 }

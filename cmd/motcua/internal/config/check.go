@@ -19,7 +19,7 @@ import (
 // Parse checks them. center covers the top-level listen and data_dir too.
 func Sections() []string {
 	return []string{"center", "security", "fields", "counters", "staff", "kiosks", "procedures",
-		"screens", "printing", "printers", "scanners", "dossiers", "hub"}
+		"screens", "printing", "printers", "scanners", "dossiers", "hub", "notify"}
 }
 
 // Check validates the named sections of c (all of Sections when none is
@@ -67,6 +67,8 @@ func (c *Config) checkSection(name string) []*Error {
 		return c.checkDossiers()
 	case "hub":
 		return c.checkHub()
+	case "notify":
+		return c.checkNotify()
 	}
 	return []*Error{{Prefix: errPrefix, Key: name, Msg: "no such section: use " + strings.Join(Sections(), ", ")}}
 }

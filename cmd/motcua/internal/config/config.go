@@ -41,6 +41,8 @@ type Config struct {
 	Procedures string `yaml:"procedures"`
 	// Hub links the center to its province hub; none: it runs alone.
 	Hub Hub `yaml:"hub"`
+	// Notify sends citizens their messages (notify.go); none: nothing sent.
+	Notify Notify `yaml:"notify"`
 
 	path      string
 	atHub     bool   // checked at the hub: files that live at the center are not read

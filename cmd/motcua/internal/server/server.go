@@ -16,6 +16,7 @@ import (
 	"motcua/internal/database"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/notify"
 	"motcua/kiosk/printing"
 	"motcua/kiosk/procedures"
 	"motcua/kiosk/session"
@@ -51,6 +52,8 @@ type Opts struct {
 	Health map[string]func() any
 	// Procedures is the catalogue the kiosk browses; nil: none.
 	Procedures *procedures.Catalogue
+	// Notifier takes the phone numbers given for tickets; nil: none.
+	Notifier *notify.Notifier
 }
 
 // Server answers the HTTP API.
@@ -76,6 +79,7 @@ type Server struct {
 	metrics     *prometheus.Registry
 	screens     *screens
 	limits      *limits
+	notifier    *notify.Notifier
 }
 
 // New builds the server and its routes.
@@ -88,7 +92,7 @@ func New(o Opts) *Server {
 		cfg: o.Config, engine: o.Engine, store: o.Store, log: o.Logger, loc: o.Engine.Location(),
 		sess: o.Sessions, throttle: session.NewThrottle(session.ThrottleOpts{Clock: o.Clock}), health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Clock.Now,
 		receiptKey: o.ReceiptSecret, codePattern: compileCode(o.Config.Dossiers.CodePattern),
-		limits: newLimits(o.Config.Security, o.Clock),
+		limits: newLimits(o.Config.Security, o.Clock), notifier: o.Notifier,
 	}
 	s.errors = s.errorTable()
 	if s.sess != nil {
@@ -123,6 +127,9 @@ func New(o Opts) *Server {
 	api.GET("/services", s.services)
 	api.POST("/tickets", s.kioskDevice, s.ticketRate, s.issue)
 	api.GET("/tickets/:id", s.ticket)
+	if s.notifier != nil {
+		api.POST("/tickets/:id/contact", s.contact)
+	}
 	api.GET("/queue", s.queueSnapshot)
 	if s.lookup != nil {
 		api.GET("/dossiers/:code", s.dossier)
