@@ -63,6 +63,8 @@ type kioskJSON struct {
 	PrinterStatus *printer.Status `json:"printer_status,omitempty"`
 	Center        centerJSON      `json:"center"`
 	Code          codeJSON        `json:"code"`
+	// Notify: the ticket screen offers to take a phone number for messages.
+	Notify bool `json:"notify"`
 }
 
 // codeJSON tells the kiosk's keypad how this center's dossier codes begin,
@@ -94,7 +96,7 @@ func (s *Server) kioskSettings(c *gin.Context) {
 func (s *Server) kioskJSON(ctx context.Context, k config.Kiosk) kioskJSON {
 	j := kioskJSON{ID: k.ID, Name: k.Name, Confirm: k.Confirms(), IdleSeconds: k.IdleSeconds,
 		Printer: k.Printer, Center: centerJSON{Name: s.cfg.Center.Name, Address: s.cfg.Center.Address, Timezone: s.cfg.Center.Timezone},
-		Code: s.codeShape(s.agencies(ctx))}
+		Code: s.codeShape(s.agencies(ctx)), Notify: s.notifier != nil}
 	if k.Printer != "" && s.printing != nil {
 		if st, ok := s.printing.Statuses()[k.Printer]; ok {
 			j.PrinterStatus = &st
