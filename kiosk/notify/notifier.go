@@ -206,8 +206,8 @@ func (n *Notifier) Publish(evs []queue.Event) {
 }
 
 // Run builds the board, reconciles the watched tickets with the queue as it
-// is (deciding what a crash left undecided), then follows the events until
-// ctx ends.
+// is (deciding what a crash left undecided; again every 5 s while the
+// outbox refuses), then follows the events until ctx ends.
 func (n *Notifier) Run(ctx context.Context) error {
 	n.inMu.Lock()
 	if n.started {
@@ -216,15 +216,23 @@ func (n *Notifier) Run(ctx context.Context) error {
 	}
 	n.started = true
 	n.inMu.Unlock()
-	n.mu.Lock()
-	n.board = queue.NewBoard(n.o.Source.Snapshot())
-	err := n.reconcile(ctx)
-	seq := n.board.Seq()
-	n.mu.Unlock()
-	if err != nil {
-		return err
+	for {
+		n.mu.Lock()
+		n.board = queue.NewBoard(n.o.Source.Snapshot())
+		err := n.reconcile(ctx)
+		seq := n.board.Seq()
+		n.mu.Unlock()
+		if err == nil {
+			n.advance(seq)
+			break
+		}
+		// The database refuses (full, failing): nothing is decided until
+		// it answers; the events wait in memory meanwhile.
+		n.log.Error("notify: reconciling with the queue; retrying", "err", err)
+		if clock.Sleep(ctx, n.clock, 5*time.Second) != nil {
+			return nil
+		}
 	}
-	n.advance(seq)
 	var retry <-chan time.Time
 	for {
 		select {
