@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/notify/notifytest"
 )
 
@@ -64,6 +66,55 @@ notify:
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("no SMS")
+	}
+}
+
+// A dossier's contact: each status the main system pushes is told once,
+// "result ready" for status 9; a dossier the registry does not know takes
+// no contact.
+func TestNotifyDossierStatus(t *testing.T) {
+	fake := notifytest.NewSMS(t)
+	extra := `
+notify:
+  kinds: [dossier_status, result_ready]
+  channels: [sms]
+  sms:
+    url: ` + fake.URL + `
+    body: {ApiKey: ` + fake.APIKey + `, SecretKey: ` + fake.SecretKey + `, Phone: "{phone}", Content: "{text}", Brandname: MOTCUA, SmsType: "2", RequestId: "{key}"}
+    answer: {code_path: CodeResult, ok: ["100"], duplicate: ["124"], recipient: ["99"], channel: ["101", "103"], id_path: SMSID}
+    phone_format: "0"
+    ascii: true
+`
+	svc, c := openDemo(t, t.TempDir(), extra)
+	const code = "000.00.14.H56-200203-0118"
+	if err := svc.registry.Record(context.Background(), registry.ReceiptInfo{Code: code, Procedure: "Cấp giấy phép xây dựng",
+		Applicant: "Nguyễn Văn An", ReceivedAt: time.Now(), DueAt: time.Now().AddDate(0, 0, 10)}); err != nil {
+		t.Fatal(err)
+	}
+	if st := call(t, c, "", "POST", "/api/v1/dossiers/000.00.14.H56-200203-9999/contact", map[string]any{"phone": "0912345678", "consent": true}, nil); st != http.StatusNotFound {
+		t.Errorf("an unknown dossier: %d, want 404", st)
+	}
+	if st := call(t, c, "", "POST", "/api/v1/dossiers/"+code+"/contact", map[string]any{"phone": "0912345678", "consent": true}, nil); st != http.StatusOK {
+		t.Fatalf("contact: %d", st)
+	}
+	admin := staffToken(t, c, "quantri")
+	for _, status := range []int{4, 4, 9} {
+		if st := call(t, c, admin, "POST", "/api/v1/dossiers/"+code+"/status", map[string]any{"status": status}, nil); st != http.StatusNoContent {
+			t.Fatalf("push %d: %d", status, st)
+		}
+	}
+	for _, want := range []string{"Ho so " + code + ": Dang xu ly", "Ho so " + code + " da co ket qua"} {
+		select {
+		case m := <-fake.Arrived():
+			if !strings.Contains(m.Content, want) || m.Phone != "0912345678" {
+				t.Errorf("SMS %+v, want %q", m, want)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("no SMS saying %q", want)
+		}
+	}
+	if n := fake.Requests(); n != 2 {
+		t.Errorf("%d SMS requests, want 2 (status 4 told once)", n)
 	}
 }
 

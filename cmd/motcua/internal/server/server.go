@@ -138,6 +138,9 @@ func New(o Opts) *Server {
 	}
 	if s.registry != nil {
 		api.POST("/dossiers/:code/status", s.mainSystem, s.dossierStatus)
+		if s.notifier != nil {
+			api.POST("/dossiers/:code/contact", s.dossierContact)
+		}
 		api.POST("/dossiers", s.mainSystem, s.dossierImport)
 	}
 	if s.printing != nil {
