@@ -138,6 +138,13 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if o.onEvents != nil {
 		engine.OnEvents(o.onEvents)
 	}
+	notes, err := openNotify(ctx, cfg, db, engine, log)
+	if err != nil {
+		return nil, err
+	}
+	if notes != nil {
+		engine.OnEvents(notes.notifier.Publish)
+	}
 	s.goRun(func(ctx context.Context) { engine.Run(ctx) })
 	s.goRun(func(ctx context.Context) { hub.Run(ctx) }) // stopped before the engine
 	// The LED boards follow the engine; buttons start with the server (hardware.go).
@@ -146,6 +153,14 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 		return nil, err
 	}
 	s.hw = hw
+	if notes != nil {
+		s.goRun(func(ctx context.Context) {
+			if err := notes.notifier.Run(ctx); err != nil {
+				log.Error("notifications stopped", "err", err)
+			}
+		})
+		s.goRun(func(ctx context.Context) { notes.sender.Run(ctx) })
+	}
 
 	reg, look, err := dossierLookup(ctx, cfg, db, receiptKey, oldReceiptKeys, o.hubDossier, log)
 	if err != nil {
@@ -195,6 +210,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions, Identity: ids,
 		Logger: log, Lookup: look, Registry: reg, Ratings: rates, Printing: prints, ReceiptSecret: receiptKey,
 		Procedures: scr.procedures, Clock: o.apiClock, Health: health, Hardware: hw.serverHardware(cfg),
+		Notifier: notes.notifierOrNil(),
 	})
 	if err := s.startButtons(cfg, hw, srv, log); err != nil {
 		return nil, err

@@ -141,6 +141,15 @@ const (
 	VoiceFailed   ID = "no_voice.failed"
 )
 
+// The messages of notifications (a phone number given for a ticket).
+const (
+	ContactPhone   ID = "invalid_field.phone"
+	ContactEmail   ID = "invalid_field.email"
+	ContactMissing ID = "missing_contact"
+	ContactConsent ID = "missing_consent"
+	NotifyOff      ID = "notify_off"
+)
+
 // TooManyConnections answers a socket over the caps of one address or of
 // all (display, kiosk/push).
 const TooManyConnections ID = "too_many_connections"
@@ -291,4 +300,9 @@ var messages = map[ID]Text{
 		"The priority confirmation code was mistyped too often. Please wait {wait} and try again, or ask the staff in the lobby."},
 	ButtonAction:     {"Nút chỉ làm được: gọi số tiếp theo, gọi lại, vắng mặt hoặc xong.", "A button does one of: next, recall, no-show, complete."},
 	ButtonNotLearned: {"Chưa học mã nút này.", "This button code has not been learned."},
+	ContactPhone:     {"Số điện thoại không đúng: nhập số di động 10 chữ số, ví dụ 0912 345 678.", "Not a Vietnamese mobile number: type 10 digits, e.g. 0912 345 678."},
+	ContactEmail:     {"Địa chỉ thư điện tử không đúng.", "Not an e-mail address."},
+	ContactMissing:   {"Chưa nhập số điện thoại hoặc địa chỉ thư điện tử.", "Type a phone number or an e-mail address."},
+	ContactConsent:   {"Cần đồng ý nhận tin nhắn trước khi gửi số điện thoại.", "Agree to receive messages before giving the number."},
+	NotifyOff:        {"Trung tâm không gửi tin nhắn cho lĩnh vực này.", "The center sends no messages for this service."},
 }

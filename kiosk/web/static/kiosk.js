@@ -28,6 +28,15 @@
       priority_who: "Người cao tuổi, người khuyết tật, phụ nữ mang thai",
       all_closed: "Hiện ngoài giờ tiếp nhận. Xin quay lại trong giờ làm việc.",
       lookup_btn: "Tra cứu hồ sơ", lookup_btn_hint: "Quét mã trên giấy hẹn",
+      phone_btn: "Nhận tin nhắn khi sắp đến lượt", phone_btn_hint: "Qua Zalo hoặc tin nhắn SMS, không cần ngồi chờ",
+      phone_title: "Nhận tin nhắn về số thứ tự",
+      phone_hint: "Nhập số điện thoại di động của bạn. Trung tâm nhắn tin qua Zalo hoặc SMS khi sắp đến lượt và khi số của bạn được gọi.",
+      phone_label: "Số điện thoại",
+      phone_consent: "Tôi đồng ý để trung tâm dùng số điện thoại này chỉ để nhắn tin về lượt của tôi. Số được xóa khi hết thời hạn lưu, không hiện trên màn hình nào.",
+      phone_send: "Gửi", phone_back: "Quay lại số thứ tự",
+      phone_need_consent: "Xin đánh dấu ô đồng ý trước khi gửi.",
+      phone_ok: "Đã nhận số điện thoại. Bạn sẽ nhận tin nhắn khi sắp đến lượt.",
+      phone_failed: "Chưa gửi được, xin thử lại hoặc hỏi cán bộ hướng dẫn.",
       procs_btn: "Thủ tục cần chuẩn bị", procs_btn_hint: "Giấy tờ, phí, thời gian",
       confirm_title: "Bạn chọn lĩnh vực", take: "Lấy số", take_priority: "Lấy số ưu tiên",
       back: "Quay lại", back_home: "Về màn hình chính", done: "Xong",
@@ -89,6 +98,15 @@
       priority_who: "Elderly people, people with disabilities, pregnant women",
       all_closed: "We are closed now. Please come back during opening hours.",
       lookup_btn: "Check a dossier", lookup_btn_hint: "Scan the code on your receipt",
+      phone_btn: "Get a message when your turn is near", phone_btn_hint: "By Zalo or SMS: no need to sit and wait",
+      phone_title: "Messages about your number",
+      phone_hint: "Type your mobile number. The center sends a Zalo message or an SMS when your turn is near and when your number is called.",
+      phone_label: "Phone number",
+      phone_consent: "I agree that the center uses this number only to message me about my turn. It is deleted when its keeping time ends and shown on no screen.",
+      phone_send: "Send", phone_back: "Back to my number",
+      phone_need_consent: "Please tick the box to agree before sending.",
+      phone_ok: "Number received. You will get a message when your turn is near.",
+      phone_failed: "Not sent yet: please try again or ask the staff.",
       procs_btn: "What to bring", procs_btn_hint: "Documents, fees, time",
       confirm_title: "You chose", take: "Take a number", take_priority: "Take a priority number",
       back: "Back", back_home: "Back to start", done: "Done",
@@ -497,6 +515,7 @@
     renderAhead(tk);
     $("ticket-qr").src = "/api/v1/tickets/" + encodeURIComponent(tk.id) + "/qr.svg";
     $("ticket-qr").alt = t("qr_hint");
+    $("go-phone").hidden = !state.settings.notify;
     show("ticket");
     followPrint(tk);
   }
@@ -568,6 +587,55 @@
     // Without a paper ticket the citizen needs time to photograph the screen.
     if (kind === "paper" || kind === "failed" || kind === "noprinter") resetIdle(Math.max(state.settings.idle_seconds * 2, 60));
   }
+
+  // ---- a phone number for the ticket's messages ----
+  // Typed on the kiosk's own keypad (no keyboard), sent with the consent
+  // box ticked; the digits are forgotten as soon as the screen is left.
+  let phone = "";
+  function setPhone(v) {
+    phone = v;
+    $("phone-text").textContent = v.replace(/^(\d{4})(\d{0,3})(\d{0,3})$/, (_, a, b, c) => [a, b, c].filter(Boolean).join(" "));
+  }
+  function openPhone() {
+    setPhone("");
+    $("phone-consent").checked = false;
+    $("phone-status").textContent = "";
+    $("phone-status").className = "notice";
+    $("phone-send").disabled = false;
+    show("phone");
+  }
+  function closePhone() {
+    setPhone("");
+    $("phone-consent").checked = false;
+    show("ticket");
+  }
+  $("phone-keypad").replaceChildren(...["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"].map(k =>
+    el("button", { class: "key", type: "button", "data-key": k, onclick: () => { if (phone.length < 10) setPhone(phone + k); } }, k)));
+  $("phone-erase").addEventListener("click", () => setPhone(phone.slice(0, -1)));
+  $("go-phone").addEventListener("click", openPhone);
+  $("phone-back").addEventListener("click", closePhone);
+  $("phone-send").addEventListener("click", async () => {
+    const status = $("phone-status");
+    if (!$("phone-consent").checked) {
+      status.className = "notice warn";
+      status.textContent = t("phone_need_consent");
+      return;
+    }
+    if (!state.ticket) return;
+    $("phone-send").disabled = true;
+    try {
+      await api("POST", "/api/v1/tickets/" + encodeURIComponent(state.ticket.id) + "/contact", { phone, consent: true });
+      setPhone("");
+      status.className = "notice ok";
+      status.textContent = t("phone_ok");
+      $("go-phone").hidden = true;
+      setTimeout(() => { if (state.screen === "phone") closePhone(); }, 3000);
+    } catch (e) {
+      status.className = "notice warn";
+      status.textContent = e.code && e.code !== "network" && e.message ? e.message : t("phone_failed");
+      $("phone-send").disabled = false;
+    }
+  });
 
   // ---- dossier lookup ----
   // The keypad: the agency parts of this center's codes as one key each

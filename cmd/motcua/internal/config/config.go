@@ -55,6 +55,8 @@ type Config struct {
 	Identity Identity `yaml:"identity"`
 	// Priority: the priority categories and their check at the kiosk.
 	Priority Priority `yaml:"priority"`
+	// Notify sends citizens their messages (notify.go); none: nothing sent.
+	Notify Notify `yaml:"notify"`
 
 	path      string
 	atHub     bool   // checked at the hub: files that live at the center are not read

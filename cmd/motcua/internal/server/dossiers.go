@@ -146,6 +146,7 @@ func (s *Server) dossierStatus(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.dossierChanged(c.Request.Context(), u.Code)
 	c.Status(http.StatusNoContent)
 }
 

@@ -17,6 +17,7 @@ import (
 	"motcua/kiosk/claim"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/notify"
 	"motcua/kiosk/printing"
 	"motcua/queue"
 )
@@ -221,6 +222,12 @@ func (s *Server) errorTable() []rule {
 			return answer{status: http.StatusNotFound, id: msg.TicketNotToday, vars: []string{"number", nn.number}}, true
 		}},
 		is(queue.ErrNotFound, http.StatusNotFound, msg.TicketNotFound),
+		is(notify.ErrBadPhone, http.StatusBadRequest, msg.ContactPhone),
+		is(notify.ErrBadEmail, http.StatusBadRequest, msg.ContactEmail),
+		is(notify.ErrNoContact, http.StatusBadRequest, msg.ContactMissing),
+		is(errNoConsent, http.StatusBadRequest, msg.ContactConsent),
+		is(notify.ErrDisabled, http.StatusConflict, msg.NotifyOff),
+		is(notify.ErrNotWaiting, http.StatusConflict, msg.TicketNotWaiting),
 		{match: s.notWaiting},
 		is(queue.ErrNotWaiting, http.StatusConflict, msg.TicketNotWaiting),
 		is(queue.ErrNotNoShow, http.StatusConflict, msg.TicketNotNoShow),

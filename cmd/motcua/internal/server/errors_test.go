@@ -17,6 +17,7 @@ import (
 	"motcua/kiosk/claim"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/notify"
 	"motcua/kiosk/printing"
 	"motcua/queue"
 )
@@ -71,6 +72,12 @@ func TestErrorTable(t *testing.T) {
 		{&wrongTabletError{counter: "2"}, 403, "forbidden", "Máy đánh giá này thuộc quầy 2: không đánh giá thay cho quầy khác."},
 		{&tooFastError{who: "kiosk k1", wait: 1500 * time.Millisecond}, 429, "rate_limited", msg.TicketRateLimited.VI()},
 		{errNothingToRate, 404, "nothing_to_rate", ""},
+		{fmt.Errorf("wrapped: %w", notify.ErrBadPhone), 400, "invalid_field", msg.ContactPhone.VI()},
+		{notify.ErrBadEmail, 400, "invalid_field", msg.ContactEmail.VI()},
+		{notify.ErrNoContact, 400, "missing_contact", ""},
+		{errNoConsent, 400, "missing_consent", ""},
+		{notify.ErrDisabled, 409, "notify_off", ""},
+		{notify.ErrNotWaiting, 409, "ticket_not_waiting", ""},
 		{errInvalidDate, 400, "invalid_date", ""},
 		{errInvalidRange, 400, "invalid_range", ""},
 		{errInvalidFormat, 400, "invalid_format", ""},

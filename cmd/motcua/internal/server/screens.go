@@ -64,6 +64,8 @@ type kioskJSON struct {
 	Center        centerJSON      `json:"center"`
 	Code          codeJSON        `json:"code"`
 	Priority      priorityJSON    `json:"priority"`
+	// Notify: the ticket screen offers to take a phone number for messages.
+	Notify bool `json:"notify"`
 }
 
 // codeJSON tells the kiosk's keypad how this center's dossier codes begin,
@@ -98,7 +100,7 @@ func (s *Server) kioskSettings(c *gin.Context) {
 func (s *Server) kioskJSON(ctx context.Context, k config.Kiosk) kioskJSON {
 	j := kioskJSON{ID: k.ID, Name: k.Name, Confirm: k.Confirms(), IdleSeconds: k.IdleSeconds,
 		Printer: k.Printer, Center: centerJSON{Name: s.cfg.Center.Name, Address: s.cfg.Center.Address, Timezone: s.cfg.Center.Timezone},
-		Code: s.codeShape(s.agencies(ctx)), Priority: s.priorityJSON()}
+		Code: s.codeShape(s.agencies(ctx)), Priority: s.priorityJSON(), Notify: s.notifier != nil}
 	j.Code.DateDigitsByPrefix = s.prefixDates(ctx, j.Code)
 	if k.Printer != "" && s.printing != nil {
 		if st, ok := s.printing.Statuses()[k.Printer]; ok {

@@ -17,6 +17,7 @@ import (
 	"motcua/kiosk/dossier"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/notify"
 	"motcua/kiosk/printing"
 	"motcua/kiosk/procedures"
 	"motcua/kiosk/ratings"
@@ -61,6 +62,8 @@ type Opts struct {
 	// Ratings keeps each rating's officer and dossiers; nil: only the
 	// engine's rating of the ticket.
 	Ratings *ratings.Store
+	// Notifier takes the phone numbers given for tickets; nil: none.
+	Notifier *notify.Notifier
 }
 
 // Server answers the HTTP API.
@@ -90,6 +93,7 @@ type Server struct {
 	limits     *limits
 	hw         *Hardware
 	presses    pressCounts
+	notifier   *notify.Notifier
 }
 
 // New builds the server and its routes.
@@ -103,6 +107,7 @@ func New(o Opts) *Server {
 		sess: o.Sessions, throttle: session.NewThrottle(session.ThrottleOpts{Clock: o.Clock}), health: o.Health, lookup: o.Lookup, registry: o.Registry, ratings: o.Ratings, printing: o.Printing, now: o.Clock.Now,
 		receiptKey: o.ReceiptSecret, codes: o.Config.Dossiers.Codes(),
 		limits: newLimits(o.Config.Security, o.Clock), identity: o.Identity, hw: o.Hardware,
+		notifier: o.Notifier,
 	}
 	s.errors = s.errorTable()
 	if s.sess != nil {
@@ -138,6 +143,9 @@ func New(o Opts) *Server {
 	api.GET("/services", s.services)
 	api.POST("/tickets", s.kioskDevice, s.ticketRate, s.issue)
 	api.GET("/tickets/:id", s.ticket)
+	if s.notifier != nil {
+		api.POST("/tickets/:id/contact", s.contact)
+	}
 	api.GET("/queue", s.queueSnapshot)
 	if s.lookup != nil {
 		api.GET("/dossiers/:code", s.dossier)
@@ -146,6 +154,9 @@ func New(o Opts) *Server {
 	}
 	if s.registry != nil {
 		api.POST("/dossiers/:code/status", s.mainSystem, s.dossierStatus)
+		if s.notifier != nil {
+			api.POST("/dossiers/:code/contact", s.dossierContact)
+		}
 		api.POST("/dossiers", s.mainSystem, s.dossierImport)
 		api.POST("/dossiers/sync", s.mainSystem, s.dossierSync)
 	}

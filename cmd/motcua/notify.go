@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+
+	"motcua/cmd/motcua/internal/config"
+	"motcua/kiosk/notify"
+	"motcua/kiosk/notify/email"
+	"motcua/kiosk/notify/outbox"
+	"motcua/kiosk/notify/smsgw"
+	"motcua/kiosk/notify/zns"
+	"motcua/queue"
+)
+
+// notifications are the notifier and the sender of a center that sends
+// messages (cfg.Notify has channels).
+type notifications struct {
+	notifier *notify.Notifier
+	sender   *outbox.Sender
+}
+
+// openNotify builds the notifier on the engine and the sender on the
+// center's database, or returns nil when no channel is configured. The
+// caller registers notifier.Publish before the engine runs and runs both.
+func openNotify(ctx context.Context, cfg *config.Config, db *sql.DB, engine *queue.Engine, log *slog.Logger) (*notifications, error) {
+	nc := cfg.Notify
+	if !nc.Enabled() {
+		return nil, nil
+	}
+	box, err := outbox.NewStore(ctx, db, outbox.StoreOpts{})
+	if err != nil {
+		return nil, err
+	}
+	n, err := notify.New(notify.Opts{Source: engine, Outbox: box, Kinds: nc.Kinds, FieldKinds: nc.Fields,
+		AheadAt: nc.AheadAt, PageURL: cfg.Center.PublicBaseURL, TicketRetention: nc.TicketRetention,
+		DossierRetention: nc.DossierRetention, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	var channels []notify.Channel
+	for _, name := range nc.Channels {
+		var ch notify.Channel
+		switch name {
+		case "zns":
+			o := nc.ZNS.Opts
+			o.Secrets = box
+			ch, err = zns.New(o)
+		case "sms":
+			ch, err = smsgw.New(*nc.SMS)
+		case "email":
+			ch, err = email.New(*nc.Email)
+		}
+		if err != nil {
+			return nil, err
+		}
+		channels = append(channels, ch)
+	}
+	rates := map[string]outbox.Rate{}
+	for name, r := range nc.Rates {
+		rates[name] = outbox.Rate{PerSecond: r.PerSecond, Burst: r.Burst}
+	}
+	so := outbox.SenderOpts{Store: box, Channels: channels, Timely: n.Timely, Rates: rates,
+		Location: cfg.Location(), Logger: log}
+	if from, to, ok := nc.Quiet(); ok {
+		so.Quiet = &outbox.Quiet{From: from, To: to}
+	}
+	s, err := outbox.NewSender(so)
+	if err != nil {
+		return nil, err
+	}
+	return &notifications{notifier: n, sender: s}, nil
+}
+
+// notifierOrNil is the notifier, nil when notifications are off.
+func (n *notifications) notifierOrNil() *notify.Notifier {
+	if n == nil {
+		return nil
+	}
+	return n.notifier
+}

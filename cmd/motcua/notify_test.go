@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"motcua/kiosk/dossier/registry"
+	"motcua/kiosk/notify/notifytest"
+)
+
+// A center with notifications on: the number given for a ticket gets its
+// "number taken" SMS through the configured gateway; a request without
+// consent or with a bad number is refused in Vietnamese and changes nothing.
+func TestNotifyTicketContact(t *testing.T) {
+	fake := notifytest.NewSMS(t)
+	extra := `
+notify:
+  kinds: [taken, called]
+  channels: [sms]
+  sms:
+    url: ` + fake.URL + `
+    body: {ApiKey: ` + fake.APIKey + `, SecretKey: ` + fake.SecretKey + `, Phone: "{phone}", Content: "{text}", Brandname: MOTCUA, SmsType: "2", RequestId: "{key}"}
+    answer: {code_path: CodeResult, ok: ["100"], duplicate: ["124"], recipient: ["99"], channel: ["101", "103"], id_path: SMSID}
+    phone_format: "0"
+    ascii: true
+`
+	_, c := openDemo(t, t.TempDir(), extra)
+	client := &http.Client{Timeout: 10 * time.Second}
+	tk, status, err := postTicket(client, c.url, "A", "")
+	if err != nil || status != http.StatusCreated {
+		t.Fatalf("ticket: %d %v", status, err)
+	}
+	post := func(body string) (int, map[string]any) {
+		t.Helper()
+		resp, err := client.Post(c.url+"/api/v1/tickets/"+tk.ID+"/contact", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out
+	}
+	for _, tc := range []struct{ body, code string }{
+		{`{"phone": "0912345678"}`, "missing_consent"},
+		{`{"phone": "12345", "consent": true}`, "invalid_field"},
+		{`{"consent": true}`, "missing_contact"},
+	} {
+		st, out := post(tc.body)
+		e, _ := out["error"].(map[string]any)
+		if st != http.StatusBadRequest || e["code"] != tc.code || e["message"] == "" {
+			t.Errorf("%s: %d %v, want 400 %s", tc.body, st, out, tc.code)
+		}
+	}
+	if st, out := post(`{"phone": "0912 345 678", "consent": true}`); st != http.StatusOK || strings.Contains(toJSON(out), "345") {
+		t.Fatalf("contact: %d %v", st, out)
+	}
+	select {
+	case m := <-fake.Arrived():
+		if m.Phone != "0912345678" || !strings.Contains(m.Content, "Ban da lay so "+tk.Number) || m.RequestID != "t:"+tk.ID+":taken" {
+			t.Fatalf("SMS %+v", m)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no SMS")
+	}
+}
+
+// A dossier's contact: each status the main system pushes is told once,
+// "result ready" for status 9; a dossier the registry does not know takes
+// no contact.
+func TestNotifyDossierStatus(t *testing.T) {
+	fake := notifytest.NewSMS(t)
+	extra := `
+notify:
+  kinds: [dossier_status, result_ready]
+  channels: [sms]
+  sms:
+    url: ` + fake.URL + `
+    body: {ApiKey: ` + fake.APIKey + `, SecretKey: ` + fake.SecretKey + `, Phone: "{phone}", Content: "{text}", Brandname: MOTCUA, SmsType: "2", RequestId: "{key}"}
+    answer: {code_path: CodeResult, ok: ["100"], duplicate: ["124"], recipient: ["99"], channel: ["101", "103"], id_path: SMSID}
+    phone_format: "0"
+    ascii: true
+`
+	svc, c := openDemo(t, t.TempDir(), extra)
+	const code = "000.00.14.H56-200203-0118"
+	if err := svc.registry.Record(context.Background(), registry.ReceiptInfo{Code: code, Procedure: "Cấp giấy phép xây dựng",
+		Applicant: "Nguyễn Văn An", ReceivedAt: time.Now(), DueAt: time.Now().AddDate(0, 0, 10)}); err != nil {
+		t.Fatal(err)
+	}
+	if st := call(t, c, "", "POST", "/api/v1/dossiers/000.00.14.H56-200203-9999/contact", map[string]any{"phone": "0912345678", "consent": true}, nil); st != http.StatusNotFound {
+		t.Errorf("an unknown dossier: %d, want 404", st)
+	}
+	if st := call(t, c, "", "POST", "/api/v1/dossiers/"+code+"/contact", map[string]any{"phone": "0912345678", "consent": true}, nil); st != http.StatusOK {
+		t.Fatalf("contact: %d", st)
+	}
+	admin := staffToken(t, c, "quantri")
+	for _, status := range []int{4, 4, 9} {
+		if st := call(t, c, admin, "POST", "/api/v1/dossiers/"+code+"/status", map[string]any{"status": status}, nil); st != http.StatusNoContent {
+			t.Fatalf("push %d: %d", status, st)
+		}
+	}
+	for _, want := range []string{"Ho so " + code + ": Dang xu ly", "Ho so " + code + " da co ket qua"} {
+		select {
+		case m := <-fake.Arrived():
+			if !strings.Contains(m.Content, want) || m.Phone != "0912345678" {
+				t.Errorf("SMS %+v, want %q", m, want)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("no SMS saying %q", want)
+		}
+	}
+	if n := fake.Requests(); n != 2 {
+		t.Errorf("%d SMS requests, want 2 (status 4 told once)", n)
+	}
+}
+
+func toJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
