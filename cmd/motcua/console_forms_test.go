@@ -81,3 +81,65 @@ func TestConsolePrintsFormsAndRecordsResults(t *testing.T) {
 	key(t, console, "t")
 	waitFor(t, console, "T opens the result box", visible("collect-box"))
 }
+
+// TestConsoleReceiptOfTheCommuneLayout: with forms.layout commune-2025 the
+// console's receipt form asks for the applicant's CCCD/MST and takes the
+// documents as a table (name, original or copy, count; a procedure fills
+// its names), and sends them; with the default layout it shows neither.
+func TestConsoleReceiptOfTheCommuneLayout(t *testing.T) {
+	axe := axeSource(t)
+	c := startCenter(t, false, func(y string) string { return y + "\nforms:\n  layout: commune-2025\n" })
+	console := consoleAt(t, c, 1366, 768, "canbo1")
+	// The receipt the console asks for, as it goes to the server.
+	eval[bool](t, console, `(() => {
+		window.sentReceipts = [];
+		const realFetch = window.fetch;
+		window.fetch = (url, o) => {
+			if (String(url).endsWith("/api/v1/receipts") && o && o.method === "POST") window.sentReceipts.push(JSON.parse(o.body));
+			return realFetch(url, o);
+		};
+		return true;
+	})()`)
+	click(t, console, "#act-receipt")
+	waitFor(t, console, "the receipt box", visible("receipt-box"))
+	waitFor(t, console, "the CCCD/MST line and the table", visible("r-id-row")+` && `+visible("r-table-row")+` && document.getElementById("r-list-row").hidden`)
+	checkAxe(t, console, axe, "the console's receipt form, commune layout")
+	do(t, console,
+		chromedp.SendKeys(chromedp.CSS("#r-code"), "000.00.14.H56-200203-0118"),
+		chromedp.SendKeys(chromedp.CSS("#r-procedure"), "Đăng ký khai sinh"),
+		chromedp.SendKeys(chromedp.CSS("#r-name"), "Nguyễn Văn An"),
+		chromedp.SendKeys(chromedp.CSS("#r-idnumber"), "079199012345"))
+	// The procedure's documents fill the table, a row each; the clerk marks
+	// the second a copy, two of them, drops the third and adds a copy.
+	waitFor(t, console, "the procedure's documents in the table", `document.querySelectorAll("#r-doc-rows tr").length === 3`)
+	names := eval[[]string](t, console, `[...document.querySelectorAll("#r-doc-rows .doc-name")].map(e => e.value)`)
+	do(t, console,
+		chromedp.SetValue(chromedp.CSS("#r-doc-rows tr:nth-child(2) .doc-kind"), "copy"),
+		chromedp.SetValue(chromedp.CSS("#r-doc-rows tr:nth-child(2) .doc-count"), "2"))
+	click(t, console, "#r-doc-rows tr:nth-child(3) .doc-remove")
+	click(t, console, "#r-doc-add")
+	do(t, console, chromedp.SendKeys(chromedp.CSS("#r-doc-rows tr:nth-child(3) .doc-name"), "Bản sao sổ hộ khẩu"),
+		chromedp.SendKeys(chromedp.CSS("#r-fee"), "8.000 đồng")) // leaving the name: "bản sao" makes it a copy
+	click(t, console, `#receipt-box button[type=submit]`)
+	msg := `document.getElementById("receipt-msg")`
+	waitFor(t, console, "the receipt printed", `["printed", "sent"].includes(`+msg+`.dataset.state)`)
+	type row struct {
+		Name  string `json:"name"`
+		Kind  string `json:"kind"`
+		Count int    `json:"count"`
+	}
+	sent := eval[[]struct {
+		IDNumber string `json:"id_number"`
+		Rows     []row  `json:"document_rows"`
+	}](t, console, `window.sentReceipts`)
+	want := []row{{names[0], "original", 1}, {names[1], "copy", 2}, {"Bản sao sổ hộ khẩu", "copy", 1}}
+	if len(sent) != 1 || sent[0].IDNumber != "079199012345" || !slices.Equal(sent[0].Rows, want) {
+		t.Fatalf("the console sent %+v, want CCCD 079199012345 and %+v", sent, want)
+	}
+
+	plain := startCenter(t, false)
+	pc := consoleAt(t, plain, 1366, 768, "canbo1")
+	click(t, pc, "#act-receipt")
+	waitFor(t, pc, "the receipt box", visible("receipt-box"))
+	waitFor(t, pc, "the default layout's list, no CCCD/MST", `document.getElementById("r-id-row").hidden && document.getElementById("r-table-row").hidden && `+visible("r-list-row"))
+}

@@ -25,7 +25,9 @@
       r_procedure: "Thủ tục (nội dung yêu cầu giải quyết)", r_name: "Người nộp hồ sơ", r_phone: "Số điện thoại",
       r_address: "Địa chỉ", r_email: "Email", r_docs: "Thành phần hồ sơ (mỗi dòng một giấy tờ)", r_sets: "Số lượng hồ sơ (bộ)",
       r_days: "Thời gian giải quyết (ngày)", r_due: "Hẹn trả kết quả", r_fee: "Phí, lệ phí", r_place: "Nhận kết quả tại",
-      r_copies: "Số liên", r_print: "In giấy tiếp nhận",
+      r_copies: "Số liên", r_print: "In giấy tiếp nhận", r_idnumber: "Số CCCD/MST", r_docs_table: "Thành phần hồ sơ",
+      r_doc_name: "Tên giấy tờ", r_doc_kind: "Bản chính / bản sao", r_doc_count: "Số lượng", r_doc_remove: "Bỏ dòng",
+      r_doc_add: "Thêm giấy tờ", r_original: "Bản chính", r_copy: "Bản sao", r_doc_none: "Chưa nhập giấy tờ nào: bấm “Thêm giấy tờ”.",
       r_queued: "Lệnh in {job} đang chờ máy in {printer}…", r_printing: "Máy in {printer} đang in giấy tiếp nhận (lệnh {job})…",
       r_waiting: "Lệnh in {job} chưa in được: {reason}. Lệnh vẫn chờ và tự in khi máy in {printer} sẵn sàng (đã thử {n} lần).",
       r_printed: "Đã in xong giấy tiếp nhận (lệnh {job}, máy in {printer}).",
@@ -71,7 +73,9 @@
       receipt_title: "Print the receipt of a dossier (form 01)", r_code: "Dossier code", r_procedure: "Procedure",
       r_name: "Applicant", r_phone: "Phone", r_address: "Address", r_email: "Email", r_docs: "Documents (one per line)",
       r_sets: "Sets", r_days: "Processing time (days)", r_due: "Result due", r_fee: "Fee", r_place: "Result returned at",
-      r_copies: "Copies", r_print: "Print receipt",
+      r_copies: "Copies", r_print: "Print receipt", r_idnumber: "ID card / tax number", r_docs_table: "Documents",
+      r_doc_name: "Document", r_doc_kind: "Original / copy", r_doc_count: "Count", r_doc_remove: "Remove the line",
+      r_doc_add: "Add a document", r_original: "Original", r_copy: "Copy", r_doc_none: "No document yet: press “Add a document”.",
       r_queued: "Print job {job} is waiting for printer {printer}…", r_printing: "Printer {printer} is printing the receipt (job {job})…",
       r_waiting: "Print job {job} has not printed yet: {reason}. It keeps waiting and prints once printer {printer} is ready ({n} attempts so far).",
       r_printed: "The receipt is printed (job {job}, printer {printer}).",
@@ -436,14 +440,57 @@
       try { st.procs = (await api("GET", "/api/v1/procedures")).procedures || []; } catch (e) { st.procs = []; }
       $("r-procs").replaceChildren(...st.procs.map(p => el("option", { value: p.name })));
     }
+    if (!st.formsLayout) {
+      try { st.formsLayout = await api("GET", "/api/v1/forms/layout"); } catch (e) { st.formsLayout = { id_number: false, documents: "list" }; }
+      const table = st.formsLayout.documents === "table";
+      $("r-id-row").hidden = !st.formsLayout.id_number;
+      $("r-list-row").hidden = table;
+      $("r-docs").required = !table;
+      $("r-table-row").hidden = !table;
+      if (table && !$("r-doc-rows").children.length) addDocRow("");
+    }
     if (!$("r-due").value) setDue();
     $("receipt-box").hidden = false;
     $("r-code").focus();
+  }
+  // The commune layout's documents table: a row each, its kind and count.
+  function addDocRow(name) {
+    const n = $("r-doc-rows").children.length + 1;
+    const kind = /bản sao/i.test(name) ? "copy" : "original";
+    const tr = el("tr", {}, [
+      el("td", {}, [el("input", { type: "text", value: name, "aria-label": `${t("r_doc_name")} ${n}`, class: "doc-name" })]),
+      el("td", {}, [el("select", { "aria-label": `${t("r_doc_kind")} ${n}`, class: "doc-kind" }, [
+        el("option", { value: "original" }, [t("r_original")]), el("option", { value: "copy" }, [t("r_copy")])])]),
+      el("td", {}, [el("input", { type: "number", min: "1", max: "99", value: "1", "aria-label": `${t("r_doc_count")} ${n}`, class: "doc-count" })]),
+      el("td", {}, [el("button", { type: "button", class: "btn secondary doc-remove", "aria-label": `${t("r_doc_remove")} ${n}` }, ["×"])]),
+    ]);
+    const sel = tr.querySelector(".doc-kind");
+    sel.value = kind;
+    // A name saying "bản sao" makes the row a copy, until the clerk chooses.
+    let chosen = false;
+    sel.addEventListener("change", () => { chosen = true; });
+    tr.querySelector(".doc-name").addEventListener("change", ev => {
+      if (!chosen) sel.value = /bản sao/i.test(ev.target.value) ? "copy" : "original";
+    });
+    tr.querySelector(".doc-remove").addEventListener("click", () => tr.remove());
+    $("r-doc-rows").append(tr);
+    return tr;
+  }
+  $("r-doc-add").addEventListener("click", () => addDocRow("").querySelector(".doc-name").focus());
+  function docRows() {
+    return [...$("r-doc-rows").children].map(tr => ({
+      name: tr.querySelector(".doc-name").value.trim(), kind: tr.querySelector(".doc-kind").value,
+      count: parseInt(tr.querySelector(".doc-count").value, 10) || 1,
+    })).filter(d => d.name);
   }
   $("r-procedure").addEventListener("change", () => {
     const p = st.procs.find(p => p.name === $("r-procedure").value);
     if (!p) return;
     $("r-docs").value = p.documents.join("\n");
+    if (st.formsLayout && st.formsLayout.documents === "table") {
+      $("r-doc-rows").replaceChildren();
+      p.documents.forEach(addDocRow);
+    }
     if (p.processing_days) { $("r-days").value = p.processing_days; setDue(); }
     if (p.sets) $("r-sets").value = p.sets;
     $("r-fee").value = p.fee || "";
@@ -469,12 +516,23 @@
       dossier_code: $("r-code").value.trim(), procedure: $("r-procedure").value.trim(),
       applicant: { name: $("r-name").value.trim(), address: $("r-address").value.trim(), phone: $("r-phone").value.trim(), email: $("r-email").value.trim() },
       documents: $("r-docs").value.split("\n").map(s => s.trim()).filter(Boolean),
+      id_number: $("r-idnumber").value.trim(),
       sets: parseInt($("r-sets").value, 10), processing_days: parseInt($("r-days").value, 10),
       received_at: rfc3339(new Date()), due_at: rfc3339(new Date($("r-due").value)),
       return_place: $("r-place").value.trim(), fee: $("r-fee").value.trim(),
       receiver: st.me.name || st.me.username, counter: st.counter, copies: parseInt($("r-copies").value, 10),
     };
     const m = $("receipt-msg");
+    if (st.formsLayout && st.formsLayout.documents === "table") {
+      job.document_rows = docRows();
+      job.documents = job.document_rows.map(d => d.name);
+      if (!job.document_rows.length) {
+        m.className = "notice bad";
+        m.textContent = t("r_doc_none");
+        m.hidden = false;
+        return;
+      }
+    }
     try {
       const r = await api("POST", "/api/v1/receipts", job);
       followJob({ job: r.job, state: "queued", printer: r.printer, attempts: 0 });

@@ -25,6 +25,21 @@ func (s *Server) receiptLayout() *layout.ReceiptLayout {
 	return &l
 }
 
+// formsLayout tells the console what the center's form 01 asks for beyond
+// the default: the applicant's CCCD/MST line, and the documents as a table
+// (each with its kind and count) or as a list.
+func (s *Server) formsLayout(c *gin.Context) {
+	l := s.receiptLayout()
+	id := false
+	for _, line := range l.Lines {
+		if line.Field == layout.FieldIDNumber {
+			id = true
+		}
+	}
+	docs := cmp.Or(l.Documents, layout.DocumentsList)
+	c.JSON(http.StatusOK, gin.H{"id_number": id, "documents": docs})
+}
+
 // formRequest is form 02 or 03 as a clerk asks for it. Procedure and
 // applicant may be left out for a dossier the registry knows.
 type formRequest struct {

@@ -163,6 +163,7 @@ func New(o Opts) *Server {
 	if s.printing != nil {
 		api.POST("/receipts", s.staffOrSystem, s.receipt)
 		api.POST("/forms", s.staffOrSystem, s.form)
+		api.GET("/forms/layout", s.staff, s.formsLayout)
 		api.GET("/receipts/:job", s.staffOrSystem, s.receiptJobState)
 	}
 	s.routesDevices(api)
