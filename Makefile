@@ -52,6 +52,7 @@ bench: build ## load generator (group commit vs one commit per ticket; hub link 
 	$(GO) build -o bin/motcua-load ./cmd/motcua-load
 	bin/motcua-load --spawn $(BIN) --config configs/bench.yaml
 	bin/motcua-load --link --spawn $(BIN) --config configs/bench.yaml
+	bin/motcua-load --link --rate 200 --spawn $(BIN) --config configs/bench.yaml
 	$(GO) test -run '^$$' -bench Fleet -benchtime 1x -timeout 30m ./province/fleetbench/
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m $$($(GO) list ./... | grep -v /province/fleetbench) # the province report loads 3 million tickets first
 

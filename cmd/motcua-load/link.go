@@ -79,7 +79,11 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 		return err
 	}
 
-	fmt.Printf("load: %d clients issuing tickets, %d counters calling, %s per run\n", o.clients, o.counters, o.duration)
+	if o.rate > 0 {
+		fmt.Printf("load: %.0f tickets/s and as many calls offered (paced, %d clients, %d counters), %s per run\n", o.rate, o.clients, o.counters, o.duration)
+	} else {
+		fmt.Printf("load: %d clients issuing tickets, %d counters calling, %s per run\n", o.clients, o.counters, o.duration)
+	}
 	solo, err := startProc(bin, "serve", "--config", config, "--addr", "127.0.0.1:0", "--data", filepath.Join(dir, "alone"))
 	if err != nil {
 		return fmt.Errorf("motcua serve: %w", err)

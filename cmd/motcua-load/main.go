@@ -5,7 +5,7 @@
 //
 //	motcua-load --url http://127.0.0.1:8080 [--clients 50] [--counters 4] [--duration 10s]
 //	motcua-load --spawn bin/motcua --config configs/bench.yaml
-//	motcua-load --link --spawn bin/motcua --config configs/bench.yaml [--hub-config configs/province/hub.yaml] [--pg URL]
+//	motcua-load --link --spawn bin/motcua --config configs/bench.yaml [--hub-config configs/province/hub.yaml] [--pg URL] [--rate 200]
 //	motcua-load --flood --spawn bin/motcua --config configs/bench.yaml [--flood-conns 20000] [--flood-logins 16]
 //
 // Tickets come only from a kiosk that proves which it is: the clients send a
@@ -52,6 +52,7 @@ type opts struct {
 	clients  int
 	counters int
 	duration time.Duration
+	rate     float64 // tickets a second offered, and as many calls; 0: as fast as answered
 }
 
 // result is one run's figures.
@@ -91,6 +92,7 @@ func main() {
 	flag.IntVar(&o.clients, "clients", 50, "concurrent ticket clients")
 	flag.IntVar(&o.counters, "counters", 4, "counters calling next at the same time (staff canbo1…canboN, password demo)")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long each run lasts")
+	flag.Float64Var(&o.rate, "rate", 0, "tickets a second offered (and as many calls at the counters), paced; 0: as fast as answered")
 	linkMode := flag.Bool("link", false, "instead: the ticket load alone, then with a hub link up, down and draining (--spawn BIN; starts `motcua hub` too)")
 	var l linkOpts
 	flag.StringVar(&l.hubConfig, "hub-config", "configs/province/hub.yaml", "--link: the hub's config (its database and NATS address are replaced for the run)")
@@ -247,12 +249,13 @@ func load(o opts) (result, error) {
 	var res result
 	var wg sync.WaitGroup
 	start := time.Now()
+	ticketGo, callGo := pace(ctx, o.rate), pace(ctx, o.rate)
 	for i := range o.clients {
 		wg.Go(func() {
 			fields := []string{"A", "B", "C", "D"}
 			var lat []time.Duration
 			ok, failed := 0, 0
-			for n := 0; ctx.Err() == nil; n++ {
+			for n := 0; ctx.Err() == nil && ticketGo(); n++ {
 				body := `{"service":"` + fields[(i+n)%4] + `"}`
 				t0 := time.Now()
 				code, err := post(client, o.url+"/api/v1/tickets", o.token, body)
@@ -283,7 +286,7 @@ func load(o opts) (result, error) {
 		wg.Go(func() {
 			var lat []time.Duration
 			ok, failed := 0, 0
-			for ctx.Err() == nil {
+			for ctx.Err() == nil && callGo() {
 				t0 := time.Now()
 				code, err := post(client, fmt.Sprintf("%s/api/v1/counters/%d/next", o.url, i+1), tokens[i], "")
 				d := time.Since(t0)
@@ -313,6 +316,40 @@ func load(o opts) (result, error) {
 		return res, fmt.Errorf("tickets refused with 429: the center's security.kiosk_tickets / address_tickets hold a lobby's pace; load configs/bench.yaml or raise them")
 	}
 	return res, nil
+}
+
+// pace returns what a client calls before each request: at once when rate
+// is 0; else it waits for its turn, rate turns a second shared by all,
+// false when ctx ends. Turns not taken in time wait (up to a second's).
+func pace(ctx context.Context, rate float64) func() bool {
+	if rate <= 0 {
+		return func() bool { return true }
+	}
+	turns := make(chan struct{}, max(1, int(rate)))
+	go func() {
+		every := time.Duration(float64(time.Second) / rate)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				select {
+				case turns <- struct{}{}:
+				default: // a second behind: the service is slower than the rate
+				}
+			}
+		}
+	}()
+	return func() bool {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-turns:
+			return true
+		}
+	}
 }
 
 func post(c *http.Client, url, token, body string) (int, error) {

@@ -39,6 +39,12 @@ const (
 	// store drop; it is written at once when the link has nothing more to
 	// send and when it stops.
 	DefaultMarkEvery = time.Second
+	// DefaultLinger is how long the link waits, once told of new events
+	// while it had nothing to send, for more to join them in one frame: a
+	// frame costs the center a read, an encoding, a publish and its
+	// acknowledgement, and the hub a transaction, whatever it holds (a
+	// center at 200 tickets a second spent 0.17 cores on one frame each).
+	DefaultLinger = 50 * time.Millisecond
 )
 
 // Opts configure a Link.
@@ -69,6 +75,7 @@ type Opts struct {
 	AckWait   time.Duration // wait for the stream's ack; DefaultAckWait
 	SyncEvery time.Duration // ask for the bundle even without notice; DefaultSyncEvery
 	MarkEvery time.Duration // write the acknowledged seq at most every; DefaultMarkEvery
+	Linger    time.Duration // wait for more events before a frame; DefaultLinger, <0 none
 	Clock     clock.Clock
 	Logger    *slog.Logger
 }
@@ -134,6 +141,9 @@ func New(ctx context.Context, o Opts) (*Link, error) {
 	}
 	if o.MarkEvery <= 0 {
 		o.MarkEvery = DefaultMarkEvery
+	}
+	if o.Linger == 0 {
+		o.Linger = DefaultLinger
 	}
 	mark, err := o.Marks.Get(ctx)
 	if err != nil {
@@ -346,6 +356,14 @@ func (l *Link) ship(ctx context.Context, nc *nats.Conn, js jetstream.JetStream, 
 			case <-ctx.Done():
 				return
 			case <-l.wake:
+				// More may follow at once: a frame for them all.
+				if l.o.Linger > 0 {
+					select {
+					case <-ctx.Done():
+						return
+					case <-l.clk.After(l.o.Linger):
+					}
+				}
 			case <-changed:
 			case <-l.clk.After(l.o.Heartbeat):
 			}
