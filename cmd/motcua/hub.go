@@ -21,6 +21,7 @@ import (
 	"motcua/cmd/motcua/internal/hubconfig"
 	"motcua/internal/connlimit"
 	"motcua/kiosk/session"
+	"motcua/province/booking"
 	"motcua/province/broker"
 	"motcua/province/fleet"
 	"motcua/province/hub"
@@ -110,7 +111,12 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 	if err := fl.Enroll(ctx); err != nil {
 		return err
 	}
-	link, err = hub.New(ctx, hub.Opts{Conn: nc, Store: fl.HubStore(), Known: fl.Known, Replicas: cfg.NATS.Replicas, Logger: log})
+	bookingKey, err := hubBookingKey(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	link, err = hub.New(ctx, hub.Opts{Conn: nc, Store: fl.HubStore(), Known: fl.Known, Replicas: cfg.NATS.Replicas, Logger: log,
+		BookingKey: booking.EncodePublic(bookingKey.Public())})
 	if err != nil {
 		return err
 	}

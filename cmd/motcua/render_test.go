@@ -13,8 +13,8 @@ import (
 
 	"motcua/devices/escpos"
 	"motcua/devices/layout"
-	"motcua/devices/profile"
 	"motcua/devices/layout/layouttest"
+	"motcua/devices/profile"
 )
 
 const samples = "../../configs/samples"

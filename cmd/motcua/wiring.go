@@ -27,6 +27,7 @@ import (
 	"motcua/kiosk/printing"
 	"motcua/kiosk/session"
 	"motcua/kiosk/web"
+	"motcua/province/booking"
 	"motcua/queue"
 	"motcua/queue/sqlite"
 )
@@ -60,6 +61,8 @@ type serviceOpts struct {
 	// link); health adds sections to /healthz.
 	onEvents func([]queue.Event)
 	health   map[string]func() any
+	// bookingKeys is the hub's key of online numbers (a center with a hub).
+	bookingKeys *bookingKeys
 }
 
 // openService starts everything a center runs, on cfg.DataDir. Its
@@ -177,7 +180,11 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err != nil {
 		return nil, err
 	}
-	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions, Identity: ids,
+	var bookings func() *booking.Verifier
+	if o.bookingKeys != nil {
+		bookings = o.bookingKeys.Verifier
+	}
+	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions, Identity: ids, Bookings: bookings,
 		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,
 		Procedures: scr.procedures, Clock: o.apiClock, Health: health,
 	})

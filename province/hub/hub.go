@@ -55,6 +55,9 @@ type Opts struct {
 	Duplicates time.Duration // the stream's duplicate window; DefaultDuplicates
 	Clock      clock.Clock
 	Logger     *slog.Logger
+	// BookingKey is the hub's public key of online numbers
+	// (booking.EncodePublic), given to centers in each Bundle.
+	BookingKey string
 }
 
 // Hub is one hub process's side of the link.
@@ -206,6 +209,8 @@ func (h *Hub) onSync(ctx context.Context, m *nats.Msg) {
 		if err != nil {
 			h.log.Error("hub: cannot read bundle", "center", center, "err", err)
 			b = wire.Bundle{Error: "the hub cannot read its store now"}
+		} else {
+			b.BookingKey = h.o.BookingKey
 		}
 	}
 	out, err := json.Marshal(b)

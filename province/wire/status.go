@@ -58,6 +58,10 @@ type Bundle struct {
 	// whose database is new (restored empty, reset) numbers its events on
 	// the wire after it, so that the hub does not take them for repeats.
 	Held uint64 `json:"held"`
+	// BookingKey is the hub's public key of online numbers (Ed25519, in
+	// base64, province/booking): the center keeps it and checks a
+	// booking's QR code with it, link or no link. "" from a hub without.
+	BookingKey string `json:"booking_key,omitempty"`
 	// Error is set, and the rest empty, when the hub could not answer (its
 	// database is down): the center keeps what it runs.
 	Error string `json:"error,omitempty"`

@@ -19,7 +19,7 @@ import (
 // Parse checks them. center covers the top-level listen and data_dir too.
 func Sections() []string {
 	return []string{"center", "security", "fields", "counters", "staff", "kiosks", "procedures",
-		"screens", "printing", "printers", "scanners", "dossiers", "hub", "identity", "priority"}
+		"screens", "printing", "printers", "scanners", "dossiers", "hub", "identity", "priority", "online"}
 }
 
 // Check validates the named sections of c (all of Sections when none is
@@ -71,6 +71,8 @@ func (c *Config) checkSection(name string) []*Error {
 		return c.checkIdentity()
 	case "priority":
 		return c.checkPriority()
+	case "online":
+		return c.checkOnline()
 	}
 	return []*Error{{Prefix: errPrefix, Key: name, Msg: "no such section: use " + strings.Join(Sections(), ", ")}}
 }

@@ -45,6 +45,8 @@ type Config struct {
 	Identity Identity `yaml:"identity"`
 	// Priority: the priority categories and their check at the kiosk.
 	Priority Priority `yaml:"priority"`
+	// Online: the online numbers booked at the hub.
+	Online Online `yaml:"online"`
 
 	path      string
 	atHub     bool   // checked at the hub: files that live at the center are not read

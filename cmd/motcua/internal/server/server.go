@@ -20,6 +20,7 @@ import (
 	"motcua/kiosk/printing"
 	"motcua/kiosk/procedures"
 	"motcua/kiosk/session"
+	"motcua/province/booking"
 	"motcua/queue"
 )
 
@@ -55,6 +56,9 @@ type Opts struct {
 	// Identity hashes the ID numbers of citizens at the kiosk; nil when the
 	// config sets no identity secret (no field asks then).
 	Identity *identity.Hasher
+	// Bookings is the hub's key of online numbers now (it changes when the
+	// hub sends another), nil while the center has none; nil func: none.
+	Bookings func() *booking.Verifier
 }
 
 // Server answers the HTTP API.
@@ -73,6 +77,7 @@ type Server struct {
 	printing *printing.Service
 	now      func() time.Time
 	identity *identity.Hasher
+	bookings func() *booking.Verifier
 
 	receiptKey  []byte
 	codePattern *regexp.Regexp
@@ -93,7 +98,7 @@ func New(o Opts) *Server {
 		cfg: o.Config, engine: o.Engine, store: o.Store, log: o.Logger, loc: o.Engine.Location(),
 		sess: o.Sessions, throttle: session.NewThrottle(session.ThrottleOpts{Clock: o.Clock}), health: o.Health, lookup: o.Lookup, registry: o.Registry, printing: o.Printing, now: o.Clock.Now,
 		receiptKey: o.ReceiptSecret, codePattern: compileCode(o.Config.Dossiers.CodePattern),
-		limits: newLimits(o.Config.Security, o.Clock), identity: o.Identity,
+		limits: newLimits(o.Config.Security, o.Clock), identity: o.Identity, bookings: o.Bookings,
 	}
 	s.errors = s.errorTable()
 	if s.sess != nil {
@@ -127,6 +132,7 @@ func New(o Opts) *Server {
 	api := r.Group(APIPrefix)
 	api.GET("/services", s.services)
 	api.POST("/tickets", s.kioskDevice, s.ticketRate, s.issue)
+	api.POST("/bookings/check-in", s.kioskDevice, s.ticketRate, s.checkIn)
 	api.GET("/tickets/:id", s.ticket)
 	api.GET("/queue", s.queueSnapshot)
 	if s.lookup != nil {
@@ -159,6 +165,7 @@ func New(o Opts) *Server {
 	ctr.POST("/transfer", s.transfer)
 	ctr.POST("/call", s.call)
 	ctr.POST("/return", s.returnTicket)
+	ctr.POST("/check-in", s.counterCheckIn)
 	staff.GET("/counters/:counter/queue", s.counterAccess, s.counterQueue)
 	s.router = r
 	return s
