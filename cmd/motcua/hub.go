@@ -132,7 +132,11 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 		link.Notify(c.ID, wire.Notice{})
 	}
 
-	hs := httpServer(fl.Handler(), config.Limits{ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+	svc, err := hubOnline(cfg, db, fl.HubStore(), bookingKey, log)
+	if err != nil {
+		return err
+	}
+	hs := httpServer(withOnline(fl.Handler(), svc), config.Limits{ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute})
 	served := make(chan error, 1)
 	go func() {

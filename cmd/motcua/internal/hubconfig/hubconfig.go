@@ -39,6 +39,8 @@ type Config struct {
 	MetricsToken string   `yaml:"metrics_token"`
 	Centers      []Center `yaml:"centers"`
 	Staff        []Staff  `yaml:"staff"`
+	// Online: the booking of online numbers (online.go).
+	Online Online `yaml:"online"`
 
 	location *time.Location
 	hubSeed  []byte
@@ -276,7 +278,7 @@ func (c *Config) check() error {
 	if admins == 0 {
 		return c.fail("staff", "at least one province_admin who is not disabled")
 	}
-	return nil
+	return c.checkOnline()
 }
 
 func (c *Config) checkNATS() error {

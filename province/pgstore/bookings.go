@@ -1,0 +1,297 @@
+package pgstore
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Booking is an online number booked at the hub (issue 14): one person, one
+// field of one center, one window of a day.
+type Booking struct {
+	ID     string
+	Center string
+	Field  string
+	Day    string // the center's local day, "2006-01-02"
+	From   time.Time
+	To     time.Time
+	Person string // the keyed hash of the ID number
+	// State is "booked" or "cancelled"; CheckedIn is set once a ticket of
+	// the center that reached the hub carries the booking.
+	State     string
+	CheckedIn bool
+	CreatedAt time.Time
+}
+
+// The states of a booking.
+const (
+	Booked    = "booked"
+	Cancelled = "cancelled"
+)
+
+// BookingLimits bound a booking: the caps of one person a day across every
+// center of the hub, counting their bookings and the walk-in tickets the
+// hub holds (PerDay, PerField; 0: none), and the field's daily quota of
+// online numbers at the center (Quota; 0: no online numbers).
+type BookingLimits struct {
+	PerDay   int
+	PerField int
+	Quota    int
+}
+
+// Errors of Book and Cancel.
+var (
+	ErrQuotaFull        = errors.New("pgstore: the field's online numbers of the day are all booked")
+	ErrCodeWrong        = errors.New("pgstore: wrong confirmation code")
+	ErrCodeExpired      = errors.New("pgstore: confirmation code expired, used or unknown")
+	ErrCodeAttempts     = errors.New("pgstore: confirmation code mistyped too often")
+	ErrBookingNotFound  = errors.New("pgstore: no such booking")
+	ErrBookingCheckedIn = errors.New("pgstore: booking already checked in")
+)
+
+// MaxCodeAttempts is how many wrong codes end a confirmation code.
+const MaxCodeAttempts = 5
+
+// Held is one number a person holds: a booking or a walk-in ticket.
+type Held struct {
+	Center string
+	Field  string
+	Number string    // a walk-in's number; "" for a booking
+	From   time.Time // a booking's window
+}
+
+// PersonCapError is a booking over one of the person's caps, with what
+// they hold (for CapField, in that field only), in the order taken.
+type PersonCapError struct {
+	PerField bool
+	Limit    int
+	Held     []Held
+}
+
+func (e *PersonCapError) Error() string {
+	kind := "day"
+	if e.PerField {
+		kind = "field"
+	}
+	return fmt.Sprintf("pgstore: person holds %d numbers: cap per %s is %d", len(e.Held), kind, e.Limit)
+}
+
+// PhoneCode is a confirmation code sent to a phone: its hash, for whom.
+type PhoneCode struct {
+	ID      string
+	Phone   string // a keyed hash of the phone number
+	Person  string // who asked for it: the booking it confirms is theirs
+	Code    string // the code's hash
+	Created time.Time
+	Expires time.Time
+}
+
+// SaveCode keeps a code sent. It fails with ErrCodeThrottled when the
+// phone was sent max codes since since.
+func (db *DB) SaveCode(ctx context.Context, c PhoneCode, since time.Time, max int) error {
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('motcua.phone'), hashtext($1))`, c.Phone); err != nil {
+			return fmt.Errorf("pgstore: code: %w", err)
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM phone_codes WHERE phone = $1 AND created_at > $2`, c.Phone, since).Scan(&n); err != nil {
+			return fmt.Errorf("pgstore: code: %w", err)
+		}
+		if n >= max {
+			return ErrCodeThrottled
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO phone_codes (id, phone, person, code, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			c.ID, c.Phone, c.Person, c.Code, c.Created, c.Expires); err != nil {
+			return fmt.Errorf("pgstore: code: %w", err)
+		}
+		return nil
+	})
+}
+
+// ErrCodeThrottled: too many codes sent to one phone lately.
+var ErrCodeThrottled = errors.New("pgstore: too many codes sent to this phone")
+
+// Book confirms the code (id codeID, hash code, for b.Person) and books b
+// within lim, in one transaction that holds the lock of the person (so two
+// bookings of one person, at any centers, never both pass the caps) and of
+// the field's day at the center (its quota). A wrong code counts an
+// attempt and books nothing; a booking refused (the caps, the quota) leaves
+// the code usable, for another window or field.
+func (db *DB) Book(ctx context.Context, b Booking, lim BookingLimits, codeID, code string) error {
+	wrong := false
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var person, hash string
+		var expires time.Time
+		var attempts int
+		var used bool
+		err := tx.QueryRow(ctx, `SELECT person, code, expires_at, attempts, used FROM phone_codes WHERE id = $1 FOR UPDATE`, codeID).
+			Scan(&person, &hash, &expires, &attempts, &used)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return ErrCodeExpired
+		case err != nil:
+			return fmt.Errorf("pgstore: book: %w", err)
+		case used || !b.CreatedAt.Before(expires) || person != b.Person:
+			return ErrCodeExpired
+		case attempts >= MaxCodeAttempts:
+			return ErrCodeAttempts
+		case subtle.ConstantTimeCompare([]byte(hash), []byte(code)) != 1:
+			wrong = true
+			if _, err := tx.Exec(ctx, `UPDATE phone_codes SET attempts = attempts + 1 WHERE id = $1`, codeID); err != nil {
+				return fmt.Errorf("pgstore: book: %w", err)
+			}
+			return nil // committed: the attempt counts
+		}
+		if err := db.bookLocked(ctx, tx, b, lim); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE phone_codes SET used = true WHERE id = $1`, codeID); err != nil {
+			return fmt.Errorf("pgstore: book: %w", err)
+		}
+		return nil
+	})
+	if err == nil && wrong {
+		return ErrCodeWrong
+	}
+	return err
+}
+
+// bookLocked checks lim and inserts b, under the locks of the person and
+// of the field's day. Caller holds tx.
+func (db *DB) bookLocked(ctx context.Context, tx pgx.Tx, b Booking, lim BookingLimits) error {
+	if lim.Quota <= 0 {
+		return ErrQuotaFull
+	}
+	// The person's lock first, then the quota's: every booking takes them
+	// in this order, so none waits for the other in a cycle.
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('motcua.person'), hashtext($1))`, b.Person); err != nil {
+		return fmt.Errorf("pgstore: book: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('motcua.quota'), hashtext($1 || '/' || $2 || '/' || $3))`,
+		b.Center, b.Day, b.Field); err != nil {
+		return fmt.Errorf("pgstore: book: %w", err)
+	}
+	rows, err := tx.Query(ctx, `SELECT center, field, '', window_from, created_at FROM bookings
+			WHERE person = $1 AND day = $2 AND state = 'booked'
+		UNION ALL
+		SELECT center, origin, number, NULL, issued_at FROM tickets
+			WHERE person = $1 AND day = $2 AND booking = ''
+		ORDER BY 5`, b.Person, b.Day)
+	if err != nil {
+		return fmt.Errorf("pgstore: book: %w", err)
+	}
+	var day, field []Held
+	for rows.Next() {
+		var h Held
+		var from, taken *time.Time
+		if err := rows.Scan(&h.Center, &h.Field, &h.Number, &from, &taken); err != nil {
+			rows.Close()
+			return fmt.Errorf("pgstore: book: %w", err)
+		}
+		if from != nil {
+			h.From = *from
+		}
+		day = append(day, h)
+		if h.Field == b.Field {
+			field = append(field, h)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("pgstore: book: %w", err)
+	}
+	if lim.PerField > 0 && len(field) >= lim.PerField {
+		return &PersonCapError{PerField: true, Limit: lim.PerField, Held: field}
+	}
+	if lim.PerDay > 0 && len(day) >= lim.PerDay {
+		return &PersonCapError{Limit: lim.PerDay, Held: day}
+	}
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM bookings WHERE center = $1 AND day = $2 AND field = $3 AND state = 'booked'`,
+		b.Center, b.Day, b.Field).Scan(&n); err != nil {
+		return fmt.Errorf("pgstore: book: %w", err)
+	}
+	if n >= lim.Quota {
+		return ErrQuotaFull
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO bookings (id, center, field, day, window_from, window_to, person, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, b.ID, b.Center, b.Field, b.Day, b.From, b.To, b.Person, b.CreatedAt); err != nil {
+		return fmt.Errorf("pgstore: book: %w", err)
+	}
+	return nil
+}
+
+// Cancel cancels booking id, made for person (the caller proved it with
+// the booking's signed code). Cancelling twice is no error; a booking
+// checked in at its center is ErrBookingCheckedIn, and is kept.
+func (db *DB) Cancel(ctx context.Context, id, person string, at time.Time) error {
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		var center, owner, state string
+		err := tx.QueryRow(ctx, `SELECT center, person, state FROM bookings WHERE id = $1 FOR UPDATE`, id).Scan(&center, &owner, &state)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return ErrBookingNotFound
+		case err != nil:
+			return fmt.Errorf("pgstore: cancel: %w", err)
+		case owner != person:
+			return ErrBookingNotFound
+		case state == Cancelled:
+			return nil
+		}
+		var in bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tickets WHERE center = $1 AND booking = $2)`, center, id).Scan(&in); err != nil {
+			return fmt.Errorf("pgstore: cancel: %w", err)
+		}
+		if in {
+			return ErrBookingCheckedIn
+		}
+		if _, err := tx.Exec(ctx, `UPDATE bookings SET state = 'cancelled', cancelled_at = $2 WHERE id = $1`, id, at); err != nil {
+			return fmt.Errorf("pgstore: cancel: %w", err)
+		}
+		return nil
+	})
+}
+
+// GetBooking returns booking id, ErrBookingNotFound when there is none.
+func (db *DB) GetBooking(ctx context.Context, id string) (Booking, error) {
+	var b Booking
+	err := db.pool.QueryRow(ctx, `SELECT id, center, field, day, window_from, window_to, person, state, created_at,
+		EXISTS (SELECT 1 FROM tickets t WHERE t.center = b.center AND t.booking = b.id)
+		FROM bookings b WHERE id = $1`, id).
+		Scan(&b.ID, &b.Center, &b.Field, &b.Day, &b.From, &b.To, &b.Person, &b.State, &b.CreatedAt, &b.CheckedIn)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return b, ErrBookingNotFound
+	}
+	if err != nil {
+		return b, fmt.Errorf("pgstore: booking: %w", err)
+	}
+	return b, nil
+}
+
+// BookedCounts are the bookings held (not cancelled) of center's days
+// from..to, by day and field: what is left of each quota.
+func (db *DB) BookedCounts(ctx context.Context, center, from, to string) (map[string]map[string]int, error) {
+	rows, err := db.pool.Query(ctx, `SELECT day, field, count(*) FROM bookings
+		WHERE center = $1 AND day BETWEEN $2 AND $3 AND state = 'booked' GROUP BY day, field`, center, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: booked: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]int{}
+	for rows.Next() {
+		var day, field string
+		var n int
+		if err := rows.Scan(&day, &field, &n); err != nil {
+			return nil, fmt.Errorf("pgstore: booked: %w", err)
+		}
+		if out[day] == nil {
+			out[day] = map[string]int{}
+		}
+		out[day][field] = n
+	}
+	return out, rows.Err()
+}
