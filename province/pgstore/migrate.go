@@ -122,6 +122,8 @@ var migrations = []string{
 		booking = COALESCE(e.data->'ticket'->>'booking', '')
 		FROM events e WHERE e.center = t.center AND e.seq = t.last_seq
 		AND (e.data->'ticket' ? 'person' OR e.data->'ticket' ? 'booking');
+	INSERT INTO report_stale (center, day) SELECT DISTINCT center, day FROM tickets WHERE booking <> ''
+		ON CONFLICT DO NOTHING;
 	CREATE INDEX tickets_person ON tickets (person, day) WHERE person <> '';
 	CREATE INDEX tickets_booking ON tickets (center, booking) WHERE booking <> '';
 	CREATE TABLE bookings (
