@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"sync/atomic"
 
 	"motcua/province/booking"
+	"motcua/province/wire"
 )
 
 // hubBookingKey is the hub's signer of online numbers, on the key kept in
@@ -33,12 +35,19 @@ func hubBookingKey(dir string) (*booking.Signer, error) {
 // its link.
 const hubBookingKeyFile = "hub-booking-key"
 
-// bookingKeys is a center's copy of its hub's key of online numbers.
+// hubBookingsFile is where a center keeps the bookings its hub told it of
+// last (wire.Bookings): a booking cancelled is refused with the link down.
+const hubBookingsFile = "hub-bookings.json"
+
+// bookingKeys is a center's copy of its hub's key of online numbers and of
+// the bookings it told of.
 type bookingKeys struct {
 	dir string
 	log *slog.Logger
-	mu  sync.Mutex // serialises set
+	mu  sync.Mutex // serialises set and setBookings
 	now atomic.Pointer[keyed]
+	// cancelled are the ids of the bookings the hub said are cancelled.
+	cancelled atomic.Pointer[map[string]bool]
 }
 
 type keyed struct {
@@ -49,6 +58,9 @@ type keyed struct {
 // openBookingKeys reads the key kept in dir, if any.
 func openBookingKeys(dir string, log *slog.Logger) (*bookingKeys, error) {
 	k := &bookingKeys{dir: dir, log: log}
+	if err := k.loadBookings(); err != nil {
+		return nil, err
+	}
 	b, err := os.ReadFile(filepath.Join(dir, hubBookingKeyFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return k, nil
@@ -91,5 +103,51 @@ func (k *bookingKeys) set(text string) error {
 	}
 	k.now.Store(&keyed{text: text, v: v})
 	k.log.Info("the hub's key of online numbers received")
+	return nil
+}
+
+// Cancelled reports whether the hub said booking id is cancelled.
+func (k *bookingKeys) Cancelled(id string) bool {
+	if m := k.cancelled.Load(); m != nil {
+		return (*m)[id]
+	}
+	return false
+}
+
+func (k *bookingKeys) loadBookings() error {
+	path := filepath.Join(k.dir, hubBookingsFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	var list wire.Bookings
+	if err := json.Unmarshal(b, &list); err != nil {
+		return fmt.Errorf("serve: %s is damaged (delete it: the center asks the hub again): %w", path, err)
+	}
+	k.keep(list)
+	return nil
+}
+
+func (k *bookingKeys) keep(list wire.Bookings) {
+	m := map[string]bool{}
+	for _, b := range list.List {
+		if b.Cancelled {
+			m[b.ID] = true
+		}
+	}
+	k.cancelled.Store(&m)
+}
+
+// setBookings takes the bookings the hub sent and keeps them.
+func (k *bookingKeys) setBookings(list wire.Bookings) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if err := saveJSON(filepath.Join(k.dir, hubBookingsFile), list); err != nil {
+		return fmt.Errorf("serve: cannot keep the hub's bookings: %w", err)
+	}
+	k.keep(list)
 	return nil
 }

@@ -149,7 +149,7 @@ func (c *centerSvc) startLink(ctx context.Context) error {
 		return err
 	}
 	l, err := link.New(ctx, link.Opts{Center: c.local.Hub.Center, URLs: c.local.Hub.URLs, Seed: c.local.Hub.Seed(), TLS: c.local.Hub.TLS(),
-		Events: store, Marks: marks, Status: c.status, Apply: c.apply, Logger: c.log, BookingKey: c.o.bookingKeys.set})
+		Events: store, Marks: marks, Status: c.status, Apply: c.apply, Logger: c.log, BookingKey: c.o.bookingKeys.set, Bookings: c.o.bookingKeys.setBookings})
 	if err != nil {
 		db.Close()
 		return err

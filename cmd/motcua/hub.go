@@ -104,7 +104,7 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 		Notify:       func(center string, n wire.Notice) error { return link.Notify(center, n) },
 		Stats:        func() hub.Stats { return link.Stats() },
 		Throttle:     session.NewThrottle(session.ThrottleOpts{Compares: 2}),
-		MetricsToken: cfg.MetricsToken, Logger: log})
+		MetricsToken: cfg.MetricsToken, Logger: log, Bookings: cfg.OnlineSecret() != ""})
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,11 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 		link.Notify(c.ID, wire.Notice{})
 	}
 
-	svc, err := hubOnline(cfg, db, fl.HubStore(), bookingKey, log)
+	svc, err := hubOnline(cfg, db, fl.HubStore(), bookingKey, log, func(center string) {
+		if err := link.Notify(center, wire.Notice{}); err != nil {
+			log.Warn("online: center not told of its bookings now (it asks at its next sync)", "center", center, "err", err)
+		}
+	})
 	if err != nil {
 		return err
 	}

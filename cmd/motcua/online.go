@@ -26,7 +26,7 @@ const offersEvery = 15 * time.Second
 // hubOnline is the hub's booking of online numbers on db, or nil when cfg
 // sets it off. What each center offers is read from the configuration
 // published for it (its online: section and fields).
-func hubOnline(cfg *hubconfig.Config, db *pgstore.DB, store hub.Store, signer *booking.Signer, log *slog.Logger) (*online.Service, error) {
+func hubOnline(cfg *hubconfig.Config, db *pgstore.DB, store hub.Store, signer *booking.Signer, log *slog.Logger, notify func(center string)) (*online.Service, error) {
 	if cfg.OnlineSecret() == "" {
 		return nil, nil
 	}
@@ -56,7 +56,7 @@ func hubOnline(cfg *hubconfig.Config, db *pgstore.DB, store hub.Store, signer *b
 		return out, nil
 	}}
 	return online.New(online.Opts{Store: db, Signer: signer, Hasher: h, Sender: logSender{log: log}, Offers: oc.offers,
-		QR: web.QRSVG, Logger: log})
+		QR: web.QRSVG, Logger: log, Notify: notify})
 }
 
 // offerOf is what center offers online under its configuration c; ok is

@@ -27,7 +27,6 @@ import (
 	"motcua/kiosk/printing"
 	"motcua/kiosk/session"
 	"motcua/kiosk/web"
-	"motcua/province/booking"
 	"motcua/queue"
 	"motcua/queue/sqlite"
 )
@@ -180,9 +179,9 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err != nil {
 		return nil, err
 	}
-	var bookings func() *booking.Verifier
+	var bookings server.BookingCheck
 	if o.bookingKeys != nil {
-		bookings = o.bookingKeys.Verifier
+		bookings = o.bookingKeys
 	}
 	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions, Identity: ids, Bookings: bookings,
 		Logger: log, Lookup: look, Registry: reg, Printing: prints, ReceiptSecret: receiptKey,

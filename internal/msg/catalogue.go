@@ -99,6 +99,7 @@ const (
 	BookingExpired     ID = "booking_expired"      // {window} {grace}
 	BookingDay         ID = "booking_day"          // {day}
 	BookingUsed        ID = "booking_used"         // {number} {at}
+	BookingCancelled   ID = "booking_cancelled"
 )
 
 // The messages of receipts and of the dossier registry.
@@ -293,6 +294,8 @@ var messages = map[ID]Text{
 		"This booking has expired: its window {window} ended more than {grace} minutes ago. Please take a new number at the kiosk."},
 	BookingDay: {"Số hẹn này dành cho ngày {day}, không phải hôm nay. Xin quay lại đúng ngày đã đặt.",
 		"This booking is for {day}, not today. Please come back on the day you booked."},
+	BookingCancelled: {"Số hẹn này đã được hủy nên không dùng được nữa. Xin lấy số mới tại kiosk.",
+		"This booking was cancelled and can no longer be used. Please take a new number at the kiosk."},
 	BookingUsed: {"Số hẹn này đã được dùng để lấy số {number} lúc {at}. Mỗi số hẹn chỉ dùng được một lần: xin chờ gọi số {number}.",
 		"This booking was already used for number {number} at {at}. A booking is used once: please wait for {number} to be called."},
 	PriorityCheckThrottled: {"Mã xác nhận số ưu tiên đã bị nhập sai nhiều lần. Xin chờ {wait} rồi thử lại, hoặc hỏi cán bộ hướng dẫn tại sảnh.",

@@ -58,6 +58,9 @@ type Opts struct {
 	// BookingKey, when set, is given the hub's key of online numbers of
 	// every bundle that carries one (wire.Bundle.BookingKey).
 	BookingKey func(key string) error
+	// Bookings, when set, is given the center's online bookings of every
+	// bundle that carries them (wire.Bundle.Bookings).
+	Bookings func(b wire.Bookings) error
 
 	Batch     int           // most events per frame; DefaultBatch
 	FrameSize int           // most bytes per frame; DefaultFrameSize
@@ -501,6 +504,11 @@ func (l *Link) sync(ctx context.Context, nc *nats.Conn) error {
 	if b.BookingKey != "" && l.o.BookingKey != nil {
 		if err := l.o.BookingKey(b.BookingKey); err != nil {
 			l.log.Warn("hub booking key not taken", "err", err)
+		}
+	}
+	if b.Bookings != nil && l.o.Bookings != nil {
+		if err := l.o.Bookings(*b.Bookings); err != nil {
+			l.log.Warn("hub bookings not kept", "err", err)
 		}
 	}
 	mark := l.Mark()

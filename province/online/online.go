@@ -89,6 +89,9 @@ type Opts struct {
 	CodesEvery time.Duration
 	Clock      clock.Clock
 	Logger     *slog.Logger
+	// Notify, when set, is told of a center whose bookings changed (a
+	// booking made or cancelled), so that the hub's link tells it now.
+	Notify func(center string)
 }
 
 // Service books online numbers.
@@ -270,6 +273,7 @@ func (s *Service) Book(ctx context.Context, r BookRequest) (Booked, error) {
 		From: tk.From, To: tk.To, Person: tk.Person, CreatedAt: now}, lim, r.Request, s.codeHash(r.Request, code)); err != nil {
 		return Booked{}, err
 	}
+	s.notify(tk.Center)
 	s.log.Info("online number booked", "booking", tk.ID, "center", tk.Center, "field", tk.Field, "day", tk.Day, "from", win.Label())
 	return Booked{Token: tk, Code: text, QR: qr, Offer: offer, Field: field}, nil
 }
@@ -287,8 +291,15 @@ func (s *Service) Cancel(ctx context.Context, id, code string) error {
 	if err := s.o.Store.Cancel(ctx, tk.ID, tk.Person, s.clk.Now()); err != nil {
 		return err
 	}
+	s.notify(tk.Center)
 	s.log.Info("online number cancelled", "booking", tk.ID, "center", tk.Center)
 	return nil
+}
+
+func (s *Service) notify(center string) {
+	if s.o.Notify != nil {
+		s.o.Notify(center)
+	}
 }
 
 // find is center's offer and its field.

@@ -295,3 +295,26 @@ func (db *DB) BookedCounts(ctx context.Context, center, from, to string) (map[st
 	}
 	return out, rows.Err()
 }
+
+// MaxCenterBookings bounds what CenterBookings returns.
+const MaxCenterBookings = 10000
+
+// CenterBookings are center's bookings of day from and after, booked and
+// cancelled, by day and window: what the hub tells the center.
+func (db *DB) CenterBookings(ctx context.Context, center, from string) ([]Booking, error) {
+	rows, err := db.pool.Query(ctx, `SELECT id, center, field, day, window_from, window_to, person, state, created_at
+		FROM bookings WHERE center = $1 AND day >= $2 ORDER BY day, window_from, id LIMIT $3`, center, from, MaxCenterBookings)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: bookings of %s: %w", center, err)
+	}
+	defer rows.Close()
+	var out []Booking
+	for rows.Next() {
+		var b Booking
+		if err := rows.Scan(&b.ID, &b.Center, &b.Field, &b.Day, &b.From, &b.To, &b.Person, &b.State, &b.CreatedAt); err != nil {
+			return nil, fmt.Errorf("pgstore: bookings of %s: %w", center, err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}

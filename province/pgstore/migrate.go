@@ -140,6 +140,7 @@ var migrations = []string{
 	);
 	CREATE INDEX bookings_person ON bookings (person, day) WHERE state = 'booked';
 	CREATE INDEX bookings_quota ON bookings (center, day, field) WHERE state = 'booked';
+	CREATE INDEX bookings_center ON bookings (center, day);
 	CREATE TABLE phone_codes (
 		id         text PRIMARY KEY,
 		phone      text NOT NULL, -- a keyed hash of the number

@@ -19,6 +19,9 @@ import (
 // with (no hub, or none received yet).
 var errNoBookingKey = errors.New("server: no booking key of the hub")
 
+// errBookingCancelled: the hub said the booking was cancelled.
+var errBookingCancelled = errors.New("server: booking cancelled")
+
 // otherCenterError is a booking made for another center.
 type otherCenterError struct{ center string }
 
@@ -97,7 +100,7 @@ func (s *Server) checkInCode(c *gin.Context, code, kiosk string, print queue.Pri
 	}
 	var v *booking.Verifier
 	if s.bookings != nil {
-		v = s.bookings()
+		v = s.bookings.Verifier()
 	}
 	if v == nil {
 		return queue.Ticket{}, errNoBookingKey
@@ -108,6 +111,9 @@ func (s *Server) checkInCode(c *gin.Context, code, kiosk string, print queue.Pri
 	}
 	if tk.Center != s.cfg.Hub.Center {
 		return queue.Ticket{}, &otherCenterError{center: tk.Center}
+	}
+	if s.bookings.Cancelled(tk.ID) {
+		return queue.Ticket{}, errBookingCancelled
 	}
 	t, err := s.engine.CheckIn(c.Request.Context(), queue.CheckInRequest{Booking: tk.ID, Service: tk.Field,
 		Person: tk.Person, Day: tk.Day, From: tk.From, To: tk.To, Grace: s.cfg.Online.Grace, Kiosk: kiosk, Print: print})
@@ -129,6 +135,7 @@ func (s *Server) bookingRules() []rule {
 		is(errNoBookingKey, http.StatusServiceUnavailable, msg.BookingNoKey),
 		is(booking.ErrNotBooking, http.StatusBadRequest, msg.BookingInvalid),
 		is(booking.ErrForged, http.StatusBadRequest, msg.BookingForged),
+		is(errBookingCancelled, http.StatusConflict, msg.BookingCancelled),
 		{match: func(err error) (answer, bool) {
 			var oc *otherCenterError
 			var be *bookingError

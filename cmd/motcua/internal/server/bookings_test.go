@@ -19,7 +19,7 @@ import (
 
 // bookingEnv is the demo center as center "c1" of a hub whose key signs
 // bookings, on a fake clock at 09:00; without key it has none yet.
-func bookingEnv(t *testing.T, key *booking.Signer) *env {
+func bookingEnv(t *testing.T, key *booking.Signer) (*env, *testBookings) {
 	t.Helper()
 	cfg, err := config.Load("../../../../configs/demo.yaml")
 	if err != nil {
@@ -38,19 +38,29 @@ func bookingEnv(t *testing.T, key *booking.Signer) *env {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); e.Run(ctx) }()
-	var keys func() *booking.Verifier
+	keys := &testBookings{cancelled: map[string]bool{}}
 	if key != nil {
 		v, err := booking.NewVerifier(key.Public())
 		if err != nil {
 			t.Fatal(err)
 		}
-		keys = func() *booking.Verifier { return v }
+		keys.v = v
 	}
 	s := New(Opts{Config: cfg, Engine: e, Store: pingOK{}, Sessions: testSessions(t, clock), Clock: clock, Bookings: keys})
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(func() { hs.Close(); cancel(); <-done })
-	return &env{t: t, srv: hs, engine: e, store: store, clock: clock}
+	return &env{t: t, srv: hs, engine: e, store: store, clock: clock}, keys
 }
+
+// testBookings is what the hub said: its key (nil: none) and the bookings
+// cancelled.
+type testBookings struct {
+	v         *booking.Verifier
+	cancelled map[string]bool
+}
+
+func (b *testBookings) Verifier() *booking.Verifier { return b.v }
+func (b *testBookings) Cancelled(id string) bool    { return b.cancelled[id] }
 
 func hubKey(t *testing.T, seed byte) *booking.Signer {
 	t.Helper()
@@ -83,7 +93,7 @@ func checkInBody(code string) string { return fmt.Sprintf(`{"code":%q,"kiosk":"k
 // changes then. The hub's link plays no part: the key is the center's.
 func TestCheckInAtTheKiosk(t *testing.T) {
 	key := hubKey(t, 1)
-	e := bookingEnv(t, key)
+	e, hubSaid := bookingEnv(t, key)
 	an := strings.Repeat("a1", 32)
 	// Two walk-ins at 09:00, after the window's start (08:30).
 	for range 2 {
@@ -105,6 +115,7 @@ func TestCheckInAtTheKiosk(t *testing.T) {
 		t.Fatalf("queue of A: %d %v", code, order)
 	}
 
+	hubSaid.cancelled["00000000000000b5"] = true
 	before := e.engine.Snapshot().Seq
 	cases := []struct {
 		name, code string
@@ -115,6 +126,7 @@ func TestCheckInAtTheKiosk(t *testing.T) {
 		{"forged", signed(t, hubKey(t, 2), "00000000000000b2", "c1", an), 400, "booking_invalid", "không do hệ thống đặt số của tỉnh cấp"},
 		{"damaged", "MCB0123456789", 400, "booking_invalid", "không phải mã số hẹn"},
 		{"other center", signed(t, key, "00000000000000b3", "c2", an), 409, "booking_other_center", "trung tâm khác (c2)"},
+		{"cancelled at the hub", signed(t, key, "00000000000000b5", "c1", an), 409, "booking_cancelled", "đã được hủy"},
 		{"empty", "", 400, "invalid_field", "mã QR"},
 	}
 	for _, c := range cases {
@@ -140,7 +152,7 @@ func TestCheckInAtTheKiosk(t *testing.T) {
 // walk-in counts against a booking checked in after it.
 func TestCheckInCaps(t *testing.T) {
 	key := hubKey(t, 1)
-	e := bookingEnv(t, key)
+	e, _ := bookingEnv(t, key)
 	an := strings.Repeat("c3", 32)
 	if code, r := e.do("POST", "/api/v1/bookings/check-in", kioskK1, checkInBody(signed(t, key, "00000000000000c1", "c1", an))); code != 201 {
 		t.Fatalf("check-in: %d %v", code, r)
@@ -156,7 +168,7 @@ func TestCheckInCaps(t *testing.T) {
 // joins the queue unprinted. Without the hub's key nothing is checked in.
 func TestCheckInAtTheCounter(t *testing.T) {
 	key := hubKey(t, 1)
-	e := bookingEnv(t, key)
+	e, _ := bookingEnv(t, key)
 	tok := e.login("canbo1")
 	body := fmt.Sprintf(`{"code":%q}`, signed(t, key, "00000000000000d1", "c1", strings.Repeat("d4", 32)))
 	code, tk := e.do("POST", "/api/v1/counters/1/check-in", tok, body)
@@ -167,7 +179,7 @@ func TestCheckInAtTheCounter(t *testing.T) {
 		t.Fatalf("without a session: %d %v", code, r)
 	}
 
-	none := bookingEnv(t, nil)
+	none, _ := bookingEnv(t, nil)
 	code, r := none.do("POST", "/api/v1/bookings/check-in", kioskK1, checkInBody(signed(t, key, "00000000000000d2", "c1", strings.Repeat("d4", 32))))
 	if code != 503 || errCode(r) != "booking_unavailable" {
 		t.Fatalf("no key: %d %v", code, r)

@@ -56,9 +56,19 @@ type Opts struct {
 	// Identity hashes the ID numbers of citizens at the kiosk; nil when the
 	// config sets no identity secret (no field asks then).
 	Identity *identity.Hasher
-	// Bookings is the hub's key of online numbers now (it changes when the
-	// hub sends another), nil while the center has none; nil func: none.
-	Bookings func() *booking.Verifier
+	// Bookings is what the center holds of its hub's online bookings: the
+	// hub's key and the cancellations; nil for a center without a hub.
+	Bookings BookingCheck
+}
+
+// BookingCheck is the center's copy of what its hub says of online
+// bookings. Its methods are safe for concurrent use.
+type BookingCheck interface {
+	// Verifier is the hub's key now (it changes when the hub sends
+	// another), nil while the center has none.
+	Verifier() *booking.Verifier
+	// Cancelled reports whether the hub said booking id was cancelled.
+	Cancelled(id string) bool
 }
 
 // Server answers the HTTP API.
@@ -77,7 +87,7 @@ type Server struct {
 	printing *printing.Service
 	now      func() time.Time
 	identity *identity.Hasher
-	bookings func() *booking.Verifier
+	bookings BookingCheck
 
 	receiptKey  []byte
 	codePattern *regexp.Regexp
