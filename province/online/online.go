@@ -218,7 +218,8 @@ type BookRequest struct {
 	Code     string `json:"code"`
 }
 
-// Booked is a booking made: its signed code and that code's QR.
+// Booked is a booking made: its signed code and that code's QR (nil when
+// it could not be drawn).
 type Booked struct {
 	Token booking.Token
 	Code  string
@@ -264,10 +265,6 @@ func (s *Service) Book(ctx context.Context, r BookRequest) (Booked, error) {
 	if err != nil {
 		return Booked{}, err
 	}
-	qr, err := s.o.QR(text)
-	if err != nil {
-		return Booked{}, err
-	}
 	lim := pgstore.BookingLimits{PerDay: offer.Caps.PerDay, PerField: offer.Caps.PerField, Quota: field.Quota}
 	if err := s.o.Store.Book(ctx, pgstore.Booking{ID: tk.ID, Center: tk.Center, Field: tk.Field, Day: tk.Day,
 		From: tk.From, To: tk.To, Person: tk.Person, CreatedAt: now}, lim, r.Request, s.codeHash(r.Request, code)); err != nil {
@@ -275,6 +272,12 @@ func (s *Service) Book(ctx context.Context, r BookRequest) (Booked, error) {
 	}
 	s.notify(tk.Center)
 	s.log.Info("online number booked", "booking", tk.ID, "center", tk.Center, "field", tk.Field, "day", tk.Day, "from", win.Label())
+	// Drawn once booked: a refusal (the caps, the quota) costs no drawing,
+	// the dearest part of a booking. The code's text stands without it.
+	qr, err := s.o.QR(text)
+	if err != nil {
+		s.log.Error("online: the booking's QR code was not drawn: the page shows its code's text", "booking", tk.ID, "err", err)
+	}
 	return Booked{Token: tk, Code: text, QR: qr, Offer: offer, Field: field}, nil
 }
 

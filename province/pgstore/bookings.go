@@ -149,7 +149,11 @@ func (db *DB) Book(ctx context.Context, b Booking, lim BookingLimits, codeID, co
 		if err := db.bookLocked(ctx, tx, b, lim); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE phone_codes SET used = true WHERE id = $1`, codeID); err != nil {
+		batch := &pgx.Batch{}
+		batch.Queue(`INSERT INTO bookings (id, center, field, day, window_from, window_to, person, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, b.ID, b.Center, b.Field, b.Day, b.From, b.To, b.Person, b.CreatedAt)
+		batch.Queue(`UPDATE phone_codes SET used = true WHERE id = $1`, codeID)
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 			return fmt.Errorf("pgstore: book: %w", err)
 		}
 		return nil
@@ -160,48 +164,47 @@ func (db *DB) Book(ctx context.Context, b Booking, lim BookingLimits, codeID, co
 	return err
 }
 
-// bookLocked checks lim and inserts b, under the locks of the person and
-// of the field's day. Caller holds tx.
+// bookLocked takes the locks of the person and of the field's day and
+// checks lim under them: one round trip takes the locks and reads what the
+// person holds and what the quota has left, a second writes. Caller holds
+// tx.
 func (db *DB) bookLocked(ctx context.Context, tx pgx.Tx, b Booking, lim BookingLimits) error {
 	if lim.Quota <= 0 {
 		return ErrQuotaFull
 	}
+	batch := &pgx.Batch{}
 	// The person's lock first, then the quota's: every booking takes them
 	// in this order, so none waits for the other in a cycle.
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('motcua.person'), hashtext($1))`, b.Person); err != nil {
-		return fmt.Errorf("pgstore: book: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('motcua.quota'), hashtext($1 || '/' || $2 || '/' || $3))`,
-		b.Center, b.Day, b.Field); err != nil {
-		return fmt.Errorf("pgstore: book: %w", err)
-	}
-	rows, err := tx.Query(ctx, `SELECT center, field, '', window_from, created_at FROM bookings
+	batch.Queue(`SELECT pg_advisory_xact_lock(hashtext('motcua.person'), hashtext($1))`, b.Person)
+	batch.Queue(`SELECT pg_advisory_xact_lock(hashtext('motcua.quota'), hashtext($1 || '/' || $2 || '/' || $3))`,
+		b.Center, b.Day, b.Field)
+	var day, field []Held
+	batch.Queue(`SELECT center, field, '', window_from, created_at FROM bookings
 			WHERE person = $1 AND day = $2 AND state = 'booked'
 		UNION ALL
 		SELECT center, origin, number, NULL, issued_at FROM tickets
 			WHERE person = $1 AND day = $2 AND booking = ''
-		ORDER BY 5`, b.Person, b.Day)
-	if err != nil {
-		return fmt.Errorf("pgstore: book: %w", err)
-	}
-	var day, field []Held
-	for rows.Next() {
-		var h Held
-		var from, taken *time.Time
-		if err := rows.Scan(&h.Center, &h.Field, &h.Number, &from, &taken); err != nil {
-			rows.Close()
-			return fmt.Errorf("pgstore: book: %w", err)
+		ORDER BY 5`, b.Person, b.Day).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var h Held
+			var from, taken *time.Time
+			if err := rows.Scan(&h.Center, &h.Field, &h.Number, &from, &taken); err != nil {
+				return err
+			}
+			if from != nil {
+				h.From = *from
+			}
+			day = append(day, h)
+			if h.Field == b.Field {
+				field = append(field, h)
+			}
 		}
-		if from != nil {
-			h.From = *from
-		}
-		day = append(day, h)
-		if h.Field == b.Field {
-			field = append(field, h)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return rows.Err()
+	})
+	var n int
+	batch.Queue(`SELECT count(*) FROM bookings WHERE center = $1 AND day = $2 AND field = $3 AND state = 'booked'`,
+		b.Center, b.Day, b.Field).QueryRow(func(r pgx.Row) error { return r.Scan(&n) })
+	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 		return fmt.Errorf("pgstore: book: %w", err)
 	}
 	if lim.PerField > 0 && len(field) >= lim.PerField {
@@ -210,17 +213,8 @@ func (db *DB) bookLocked(ctx context.Context, tx pgx.Tx, b Booking, lim BookingL
 	if lim.PerDay > 0 && len(day) >= lim.PerDay {
 		return &PersonCapError{Limit: lim.PerDay, Held: day}
 	}
-	var n int
-	if err := tx.QueryRow(ctx, `SELECT count(*) FROM bookings WHERE center = $1 AND day = $2 AND field = $3 AND state = 'booked'`,
-		b.Center, b.Day, b.Field).Scan(&n); err != nil {
-		return fmt.Errorf("pgstore: book: %w", err)
-	}
 	if n >= lim.Quota {
 		return ErrQuotaFull
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO bookings (id, center, field, day, window_from, window_to, person, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, b.ID, b.Center, b.Field, b.Day, b.From, b.To, b.Person, b.CreatedAt); err != nil {
-		return fmt.Errorf("pgstore: book: %w", err)
 	}
 	return nil
 }

@@ -104,8 +104,10 @@
   });
 
   function showBooked() {
-    // The SVG is drawn by the hub from the booking's code.
-    $("qr").innerHTML = booked.qr_svg;
+    // The SVG is drawn by the hub from the booking's code; without it the
+    // code's digits are shown, which the counter can type.
+    if (booked.qr_svg) $("qr").innerHTML = booked.qr_svg;
+    else $("qr").textContent = booked.code;
     $("b-center").textContent = booked.center_name;
     $("b-field").textContent = booked.field_name;
     $("b-day").textContent = dayLabel(booked.day);
