@@ -10,7 +10,9 @@
 //	motcua.up.<center>.status   center → hub (core NATS, queue group): Status,
 //	                            on change and every heartbeat
 //	motcua.hub.<center>.sync    center → hub request, Bundle reply: the
-//	                            configuration and accounts published for it
+//	                            configuration and accounts published for it,
+//	                            the hub's key of online numbers and the
+//	                            center's online bookings
 //	motcua.down.<center>        hub → center: Notice that something was
 //	                            published for it (it then asks with sync)
 //	_INBOX_<center>.>           replies to that center only
