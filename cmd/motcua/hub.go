@@ -115,6 +115,10 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 	if err != nil {
 		return err
 	}
+	if err := db.ClaimKey(ctx, "booking", booking.EncodePublic(bookingKey.Public())); err != nil {
+		return fmt.Errorf("hub: %w: copy %s from the first hub process into this one's data_dir (docs/province.md)", err,
+			filepath.Join(cfg.DataDir, booking.KeyFile))
+	}
 	link, err = hub.New(ctx, hub.Opts{Conn: nc, Store: fl.HubStore(), Known: fl.Known, Replicas: cfg.NATS.Replicas, Logger: log,
 		BookingKey: booking.EncodePublic(bookingKey.Public())})
 	if err != nil {

@@ -312,3 +312,31 @@ func (db *DB) CenterBookings(ctx context.Context, center, from string) ([]Bookin
 	}
 	return out, rows.Err()
 }
+
+// KeyMismatchError: another hub process of this database signs with
+// another key.
+type KeyMismatchError struct {
+	Name string
+}
+
+func (e *KeyMismatchError) Error() string {
+	return fmt.Sprintf("pgstore: another hub process signs %s with another key", e.Name)
+}
+
+// ClaimKey records public as the key the hub signs name with, or checks
+// that it is the one recorded: every process of a hub must sign alike, or
+// a center would refuse what the others signed.
+func (db *DB) ClaimKey(ctx context.Context, name, public string) error {
+	if _, err := db.pool.Exec(ctx, `INSERT INTO hub_keys (name, public, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (name) DO NOTHING`, name, public, db.clock.Now()); err != nil {
+		return fmt.Errorf("pgstore: key %s: %w", name, err)
+	}
+	var held string
+	if err := db.pool.QueryRow(ctx, `SELECT public FROM hub_keys WHERE name = $1`, name).Scan(&held); err != nil {
+		return fmt.Errorf("pgstore: key %s: %w", name, err)
+	}
+	if held != public {
+		return &KeyMismatchError{Name: name}
+	}
+	return nil
+}

@@ -151,7 +151,13 @@ var migrations = []string{
 		attempts   integer NOT NULL DEFAULT 0,
 		used       boolean NOT NULL DEFAULT false
 	);
-	CREATE INDEX phone_codes_phone ON phone_codes (phone, created_at);`,
+	CREATE INDEX phone_codes_phone ON phone_codes (phone, created_at);
+	-- The public keys the hub's processes sign with (ClaimKey): all alike.
+	CREATE TABLE hub_keys (
+		name       text PRIMARY KEY,
+		public     text NOT NULL,
+		created_at timestamptz NOT NULL
+	);`,
 }
 
 // migrate brings component's tables up to date by running, in order, each
