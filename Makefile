@@ -62,13 +62,14 @@ vet: ## go vet
 fmt: ## gofmt the tree
 	gofmt -w .
 
-fuzz: ## run each fuzz target for FUZZTIME (default 10s): scan payloads, upstream answers, stored ticket records, ID numbers, board templates, pushed DongBoHoSoMC records
+fuzz: ## run each fuzz target for FUZZTIME (default 10s): scan payloads, upstream answers, stored ticket records, ID numbers, board templates, pushed DongBoHoSoMC records, booking codes
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./kiosk/lookup
 	$(GO) test -run '^$$' -fuzz '^FuzzMap$$' -fuzztime $(FUZZTIME) ./kiosk/dossier/upstream
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeRecord$$' -fuzztime $(FUZZTIME) ./queue
 	$(GO) test -run '^$$' -fuzz '^FuzzNumber$$' -fuzztime $(FUZZTIME) ./internal/identity
 	$(GO) test -run '^$$' -fuzz '^FuzzTemplate$$' -fuzztime $(FUZZTIME) ./devices/counterboard
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./kiosk/dossier/dongbo
+	$(GO) test -run '^$$' -fuzz '^FuzzVerify$$' -fuzztime $(FUZZTIME) ./province/booking
 
 screens: ## refresh docs/screens: kiosk, console, rating, reports, lobby (both orientations), counter screen, phone ticket and receipt pages, the hub's fleet and center pages (headless Chromium)
 	MOTCUA_SCREENS=$(CURDIR)/docs/screens $(GO) test -count=1 -run '^(TestScreenshots|TestFleetPagesInTheBrowser)$$' ./cmd/motcua

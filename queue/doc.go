@@ -10,6 +10,9 @@
 // committer goroutine that writes them in batches (group commit), so many
 // tickets share one durable commit without any being acknowledged before it.
 //
+// An online number booked at the hub enters the queue by CheckIn, ranked
+// as a walk-in issued at its window's start, once per booking (Ticket.Booking).
+//
 // Who takes a number is kept with the ticket as a keyed hash (Person), so
 // that Opts.Caps limit one person's numbers a day and per field, counted
 // from the day's tickets. A field may be a lane (Field.Lane: agents,

@@ -21,7 +21,26 @@ var (
 	ErrBadRating       = errors.New("queue: rating must be 1, 2 or 3")
 	ErrClosed          = errors.New("queue: engine stopped")
 	ErrUnknownCategory = errors.New("queue: unknown priority category")
+	// ErrBookingUsed: the booking was checked in already (a *BookingUsedError).
+	ErrBookingUsed = errors.New("queue: booking already checked in")
+	// ErrBookingExpired: the booking's window and grace are over.
+	ErrBookingExpired = errors.New("queue: booking expired")
+	// ErrBookingDay: the booking is for another day than the center's.
+	ErrBookingDay = errors.New("queue: booking is for another day")
 )
+
+// BookingUsedError is ErrBookingUsed (errors.Is) with the ticket the
+// booking became, so that the answer names its number.
+type BookingUsedError struct {
+	Ticket Ticket
+}
+
+func (e *BookingUsedError) Error() string {
+	return fmt.Sprintf("queue: booking already checked in as %s", e.Ticket.Number)
+}
+
+// Is makes a BookingUsedError an ErrBookingUsed.
+func (e *BookingUsedError) Is(target error) bool { return target == ErrBookingUsed }
 
 // NotWaitingError is ErrNotWaiting (errors.Is) with the ticket as it is, so
 // that a clerk who calls a number hears where it went: absent, served,

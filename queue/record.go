@@ -27,6 +27,7 @@ type TicketRecord struct {
 	Rating    int    `json:"rating,omitempty"`
 	Person    string `json:"person,omitempty"`
 	Category  string `json:"category,omitempty"`
+	Booking   string `json:"booking,omitempty"`
 }
 
 // RecordOf is t as a record.
@@ -35,7 +36,7 @@ func RecordOf(t Ticket) TicketRecord {
 		Service: t.Service, Priority: t.Priority, State: string(t.State), Kiosk: t.Kiosk,
 		Counter: t.Counter, Calls: t.Calls, IssuedAt: unixMS(t.IssuedAt), QueuedAt: unixMS(t.QueuedAt),
 		CalledAt: unixMS(t.CalledAt), StartedAt: unixMS(t.StartedAt), DoneAt: unixMS(t.DoneAt),
-		Print: string(t.Print), Rating: t.Rating, Person: t.Person, Category: t.Category}
+		Print: string(t.Print), Rating: t.Rating, Person: t.Person, Category: t.Category, Booking: t.Booking}
 }
 
 // Ticket is the ticket r keeps (times in UTC).
@@ -44,7 +45,7 @@ func (r TicketRecord) Ticket() Ticket {
 		Service: r.Service, Priority: r.Priority, State: State(r.State), Kiosk: r.Kiosk,
 		Counter: r.Counter, Calls: r.Calls, IssuedAt: fromUnixMS(r.IssuedAt), QueuedAt: fromUnixMS(r.QueuedAt),
 		CalledAt: fromUnixMS(r.CalledAt), StartedAt: fromUnixMS(r.StartedAt), DoneAt: fromUnixMS(r.DoneAt),
-		Print: PrintState(r.Print), Rating: r.Rating, Person: r.Person, Category: r.Category}
+		Print: PrintState(r.Print), Rating: r.Rating, Person: r.Person, Category: r.Category, Booking: r.Booking}
 }
 
 func unixMS(t time.Time) int64 {

@@ -37,7 +37,7 @@ func plainRecord(b []byte) (r TicketRecord, ok bool) {
 		}
 		p++
 		switch key {
-		case "id", "day", "origin", "number", "service", "state", "kiosk", "counter", "print":
+		case "id", "day", "origin", "number", "service", "state", "kiosk", "counter", "print", "person", "category", "booking":
 			var s string
 			if s, p, ok = plainString(b, p); !ok {
 				return r, false
@@ -102,6 +102,12 @@ func (r *TicketRecord) stringField(key string) *string {
 		return &r.Kiosk
 	case "counter":
 		return &r.Counter
+	case "person":
+		return &r.Person
+	case "category":
+		return &r.Category
+	case "booking":
+		return &r.Booking
 	}
 	return &r.Print
 }

@@ -39,7 +39,7 @@ func TestDecodeRecordIsJSONUnmarshal(t *testing.T) {
 	tk := queue.Ticket{ID: "2026-12-01-A-7", Day: "2026-12-01", Origin: "A", Seq: 7, Number: "A007", Service: "B",
 		Priority: true, State: queue.Done, Kiosk: "k1", Counter: "3", Calls: 2, IssuedAt: at, QueuedAt: at,
 		CalledAt: at.Add(time.Minute), StartedAt: at.Add(2 * time.Minute), DoneAt: at.Add(7 * time.Minute),
-		Print: "printed", Rating: 3}
+		Print: "printed", Rating: 3, Person: "7f3a", Category: "elderly", Booking: "0123456789abcdef"}
 	for _, r := range []queue.TicketRecord{queue.RecordOf(tk), queue.RecordOf(queue.Ticket{ID: "x", Number: "<&>"}), {}} {
 		b, err := json.Marshal(r)
 		if err != nil {

@@ -127,6 +127,11 @@ type Ticket struct {
 	// (internal/identity), "" when nobody said: it counts the person's
 	// numbers against Opts.Caps and is never shown.
 	Person string
+
+	// Booking is the id of the online booking checked in as this ticket
+	// (CheckIn), "" for a number taken at the center: a booking is checked
+	// in once, and reports count these tickets as online.
+	Booking string
 }
 
 // EventType names what happened.

@@ -72,6 +72,11 @@ func openCenter(ctx context.Context, local *config.Config, o serviceOpts) (_ *ce
 		c.log = slog.Default()
 	}
 	if local.Hub.Enabled() {
+		keys, err := openBookingKeys(local.DataDir, c.log)
+		if err != nil {
+			return nil, err
+		}
+		c.o.bookingKeys = keys
 		if saved, err := loadHubConfig(local.DataDir); err != nil {
 			return nil, err
 		} else if saved.Version > 0 {
@@ -150,7 +155,7 @@ func (c *centerSvc) startLink(ctx context.Context) error {
 		return err
 	}
 	l, err := link.New(ctx, link.Opts{Center: c.local.Hub.Center, URLs: c.local.Hub.URLs, Seed: c.local.Hub.Seed(), TLS: c.local.Hub.TLS(),
-		Events: store, Marks: marks, Status: c.status, Apply: c.apply, Logger: c.log})
+		Events: store, Marks: marks, Status: c.status, Apply: c.apply, Logger: c.log, BookingKey: c.o.bookingKeys.set, Bookings: c.o.bookingKeys.setBookings})
 	if err != nil {
 		db.Close()
 		return err

@@ -21,6 +21,7 @@ import (
 	"motcua/cmd/motcua/internal/hubconfig"
 	"motcua/internal/connlimit"
 	"motcua/kiosk/session"
+	"motcua/province/booking"
 	"motcua/province/broker"
 	"motcua/province/fleet"
 	"motcua/province/hub"
@@ -103,7 +104,7 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 		Notify:       func(center string, n wire.Notice) error { return link.Notify(center, n) },
 		Stats:        func() hub.Stats { return link.Stats() },
 		Throttle:     session.NewThrottle(session.ThrottleOpts{Compares: 2}),
-		MetricsToken: cfg.MetricsToken, Logger: log})
+		MetricsToken: cfg.MetricsToken, Logger: log, Bookings: cfg.OnlineSecret() != ""})
 	if err != nil {
 		return err
 	}
@@ -114,8 +115,16 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 	if err != nil {
 		return err
 	}
+	bookingKey, err := hubBookingKey(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	if err := db.ClaimKey(ctx, "booking", booking.EncodePublic(bookingKey.Public())); err != nil {
+		return fmt.Errorf("hub: %w: copy %s from the first hub process into this one's data_dir (docs/province.md)", err,
+			filepath.Join(cfg.DataDir, booking.KeyFile))
+	}
 	link, err = hub.New(ctx, hub.Opts{Conn: nc, Store: fl.HubStore(), Known: fl.Known, Replicas: cfg.NATS.Replicas, Logger: log,
-		Dossiers: dossiers})
+		Dossiers: dossiers, BookingKey: booking.EncodePublic(bookingKey.Public())})
 	if err != nil {
 		return err
 	}
@@ -131,7 +140,15 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 		link.Notify(c.ID, wire.Notice{})
 	}
 
-	hs := httpServer(fl.Handler(), config.Limits{ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+	svc, err := hubOnline(cfg, db, fl.HubStore(), bookingKey, log, func(center string) {
+		if err := link.Notify(center, wire.Notice{}); err != nil {
+			log.Warn("online: center not told of its bookings now (it asks at its next sync)", "center", center, "err", err)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	hs := httpServer(withOnline(fl.Handler(), svc), config.Limits{ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute})
 	served := make(chan error, 1)
 	go func() {

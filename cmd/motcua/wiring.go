@@ -65,6 +65,8 @@ type serviceOpts struct {
 	// hubDossier asks the hub's integration for a dossier (the center's
 	// link), for a dossiers.sources entry of kind hub; nil without a hub.
 	hubDossier hubAsk
+	// bookingKeys is the hub's key of online numbers (a center with a hub).
+	bookingKeys *bookingKeys
 }
 
 // openService starts everything a center runs, on cfg.DataDir. Its
@@ -207,7 +209,11 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if err != nil {
 		return nil, err
 	}
-	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions, Identity: ids,
+	var bookings server.BookingCheck
+	if o.bookingKeys != nil {
+		bookings = o.bookingKeys
+	}
+	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions, Identity: ids, Bookings: bookings,
 		Logger: log, Lookup: look, Registry: reg, Ratings: rates, Printing: prints, ReceiptSecret: receiptKey,
 		Procedures: scr.procedures, Clock: o.apiClock, Health: health, Hardware: hw.serverHardware(cfg),
 		Notifier: notes.notifierOrNil(),

@@ -90,6 +90,16 @@ const (
 	PriorityCheck          ID = "priority_check"
 	PriorityCheckThrottled ID = "priority_check.throttled" // {wait}
 	UnknownCategory        ID = "unknown_category"
+	// Online numbers booked at the hub, checked in at the center.
+	FieldBookingCode   ID = "invalid_field.booking_code"
+	BookingNoKey       ID = "booking_unavailable"
+	BookingInvalid     ID = "booking_invalid"
+	BookingForged      ID = "booking_invalid.forged"
+	BookingOtherCenter ID = "booking_other_center" // {center}
+	BookingExpired     ID = "booking_expired"      // {window} {grace}
+	BookingDay         ID = "booking_day"          // {day}
+	BookingUsed        ID = "booking_used"         // {number} {at}
+	BookingCancelled   ID = "booking_cancelled"
 )
 
 // The messages of receipts and of the dossier registry.
@@ -295,7 +305,24 @@ var messages = map[ID]Text{
 		"You have taken {max} numbers today ({numbers}): each person may take at most {max} a day, in all services. Please wait for them to be called; for anything more, ask the help desk in the lobby."},
 	PriorityCheck: {"Số ưu tiên cần cán bộ hướng dẫn tại sảnh xác nhận: xin mời cán bộ nhập mã xác nhận trên kiosk.",
 		"A priority number needs the lobby staff's confirmation: please ask a staff member to type their code on the kiosk."},
-	UnknownCategory: {"Trung tâm không có loại ưu tiên này.", "This center has no such priority category."},
+	UnknownCategory:  {"Trung tâm không có loại ưu tiên này.", "This center has no such priority category."},
+	FieldBookingCode: {"Chưa có mã đặt số: xin quét mã QR của số hẹn.", "No booking code: please scan the QR code of the booking."},
+	BookingNoKey: {"Trung tâm chưa nhận được khóa của hệ thống tỉnh để kiểm tra số hẹn trực tuyến. Xin hỏi cán bộ hướng dẫn tại sảnh.",
+		"The center has not yet received the province hub's key to check online bookings. Please ask the help desk in the lobby."},
+	BookingInvalid: {"Đây không phải mã số hẹn trực tuyến, hoặc mã đọc chưa đủ. Xin quét lại mã QR trên điện thoại hoặc giấy hẹn.",
+		"This is not the code of an online booking, or it was not read whole. Please scan the QR code on your phone or slip again."},
+	BookingForged: {"Mã số hẹn này không do hệ thống đặt số của tỉnh cấp nên không được nhận. Xin hỏi cán bộ hướng dẫn tại sảnh.",
+		"This booking code was not issued by the province's booking system and cannot be accepted. Please ask the help desk in the lobby."},
+	BookingOtherCenter: {"Số hẹn này đặt tại trung tâm khác ({center}), không dùng được ở đây. Xin đến đúng trung tâm đã đặt, hoặc lấy số tại kiosk.",
+		"This booking is for another center ({center}) and cannot be used here. Please go to the center you booked, or take a number at the kiosk."},
+	BookingExpired: {"Số hẹn này đã hết hạn: khung giờ {window} đã qua hơn {grace} phút. Xin lấy số mới tại kiosk.",
+		"This booking has expired: its window {window} ended more than {grace} minutes ago. Please take a new number at the kiosk."},
+	BookingDay: {"Số hẹn này dành cho ngày {day}, không phải hôm nay. Xin quay lại đúng ngày đã đặt.",
+		"This booking is for {day}, not today. Please come back on the day you booked."},
+	BookingCancelled: {"Số hẹn này đã được hủy nên không dùng được nữa. Xin lấy số mới tại kiosk.",
+		"This booking was cancelled and can no longer be used. Please take a new number at the kiosk."},
+	BookingUsed: {"Số hẹn này đã được dùng để lấy số {number} lúc {at}. Mỗi số hẹn chỉ dùng được một lần: xin chờ gọi số {number}.",
+		"This booking was already used for number {number} at {at}. A booking is used once: please wait for {number} to be called."},
 	PriorityCheckThrottled: {"Mã xác nhận số ưu tiên đã bị nhập sai nhiều lần. Xin chờ {wait} rồi thử lại, hoặc hỏi cán bộ hướng dẫn tại sảnh.",
 		"The priority confirmation code was mistyped too often. Please wait {wait} and try again, or ask the staff in the lobby."},
 	ButtonAction:     {"Nút chỉ làm được: gọi số tiếp theo, gọi lại, vắng mặt hoặc xong.", "A button does one of: next, recall, no-show, complete."},

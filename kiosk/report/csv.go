@@ -14,7 +14,7 @@ const NotCalledName = "Chưa quầy nào gọi"
 const bom = "\ufeff"
 
 var csvHeader = []string{
-	"Nhóm", "Mã", "Tên", "Số phiếu", "Đã phục vụ", "Vắng mặt", "Đã hủy", "Chưa xong",
+	"Nhóm", "Mã", "Tên", "Số phiếu", "Đã phục vụ", "Vắng mặt", "Đã hủy", "Chưa xong", "Số hẹn trực tuyến",
 	"Chờ - trung vị (giây)", "Chờ - 90% (giây)", "Phục vụ - trung vị (giây)", "Phục vụ - 90% (giây)",
 	"Không hài lòng", "Hài lòng", "Rất hài lòng", "Điểm hài lòng trung bình (1-3)",
 	"Chuyển sang lĩnh vực khác", "Chuyển từ lĩnh vực khác",
@@ -25,6 +25,7 @@ var csvNotes = []string{
 	"Số phiếu = Đã phục vụ + Vắng mặt + Đã hủy + Chưa xong (đang chờ hoặc đang ở quầy).",
 	"Mỗi nhóm cộng lại bằng dòng Tổng: theo lĩnh vực, mỗi phiếu tính ở lĩnh vực cuối cùng của nó (sau khi chuyển); theo quầy, ở quầy gọi nó lần cuối, phiếu chưa quầy nào gọi ở dòng riêng; theo giờ và theo ngày, theo lúc lấy số.",
 	"Chuyển sang lĩnh vực khác: phiếu lấy ở lĩnh vực này rồi chuyển đi (tính ở lĩnh vực nhận); Chuyển từ lĩnh vực khác: phiếu nhận từ lĩnh vực khác (đã tính ở đây).",
+	"Số hẹn trực tuyến: phiếu của số đặt trước trên trang đặt số của tỉnh, nhận tại kiosk hoặc tại quầy (đã tính trong Số phiếu).",
 	"Chờ: từ lúc lấy số đến lần gọi cuối, trên các phiếu đã được gọi. Phục vụ: từ lúc bắt đầu (hoặc lúc gọi) đến lúc xong, trên các phiếu đã phục vụ. Trung vị: giá trị giữa (số mẫu chẵn: trung bình hai giá trị giữa). 90%: 90% số phiếu không quá giá trị này.",
 }
 
@@ -76,7 +77,7 @@ func line(group, key, name string, s Stats) []string {
 		avg = strconv.FormatFloat(s.RatingAverage, 'f', 2, 64)
 	}
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-	return []string{group, key, name, n(s.Tickets), n(s.Served), n(s.NoShows), n(s.Cancelled), n(s.Open),
+	return []string{group, key, name, n(s.Tickets), n(s.Served), n(s.NoShows), n(s.Cancelled), n(s.Open), n(s.Online),
 		f(s.WaitMedianS), n(s.WaitP90S), f(s.ServiceMedianS), n(s.ServiceP90S),
 		n(s.Ratings[0]), n(s.Ratings[1]), n(s.Ratings[2]), avg, n(s.TransfersOut), n(s.TransfersIn)}
 }

@@ -18,6 +18,9 @@ type Stats struct {
 	Cancelled int `json:"cancelled"`
 	// Open counts tickets still waiting or at a counter.
 	Open int `json:"open"`
+	// Online counts the tickets of online bookings checked in (Ticket.
+	// Booking), of all of Tickets.
+	Online int `json:"online"`
 	// TransfersIn counts the tickets of the group that came from another
 	// field (they are counted in Tickets, in the field they went to);
 	// TransfersOut, in a field's row, those that left it for another (they
@@ -118,6 +121,9 @@ func Build(tickets []queue.Ticket, o Opts) Report {
 
 func (s *Stats) add(t *queue.Ticket) {
 	s.Tickets++
+	if t.Booking != "" {
+		s.Online++
+	}
 	switch {
 	case t.State == queue.Done:
 		s.Served++

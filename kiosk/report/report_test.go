@@ -218,7 +218,7 @@ func TestEveryGroupAddsUpToTheTotal(t *testing.T) {
 			n, _ := strconv.Atoi(row[3])
 			groups[row[0]] += n
 		}
-		if row[0] == "Lĩnh vực" && row[1] == "B" && (row[16] != "0" || row[17] != "1") {
+		if row[0] == "Lĩnh vực" && row[1] == "B" && (row[17] != "0" || row[18] != "1") {
 			t.Fatalf("CSV transfers of B %q", row)
 		}
 		if row[0] == "Quầy" && row[2] == NotCalledName && row[3] != "3" {
@@ -267,10 +267,25 @@ func TestCSVOpensInExcel(t *testing.T) {
 		t.Fatalf("%d rows: %q", len(rows), rows)
 	}
 	field := rows[2]
-	if field[0] != "Lĩnh vực" || field[2] != "Hộ tịch" || field[3] != "1" || field[8] != "120" || field[10] != "180" || field[14] != "1" || field[15] != "3.00" {
+	if field[0] != "Lĩnh vực" || field[2] != "Hộ tịch" || field[3] != "1" || field[9] != "120" || field[11] != "180" || field[15] != "1" || field[16] != "3.00" {
 		t.Fatalf("field row %q", field)
 	}
 	if hour := rows[5]; hour[0] != "Giờ" || hour[2] != "08:00–08:59" {
 		t.Fatalf("hour row %q", hour)
+	}
+}
+
+// Online numbers checked in count as online in every group they are in.
+func TestOnlineCounted(t *testing.T) {
+	online := tk("A", "1", queue.Done, "08:00:00", "08:10:00", "08:11:00", "08:20:00", 0)
+	online.Booking = "0123456789abcdef"
+	r := Build([]queue.Ticket{online, tk("A", "1", queue.Done, "08:01:00", "08:12:00", "08:13:00", "08:20:00", 0)}, Opts{
+		Location: time.UTC, Fields: []Named{{"A", "Hộ tịch"}}, Counters: []Named{{"1", "Quầy 1"}}})
+	if r.Total.Online != 1 || r.Fields[0].Online != 1 || r.Counters[0].Online != 1 || r.Total.Tickets != 2 {
+		t.Fatalf("online: total %d, field %d, counter %d", r.Total.Online, r.Fields[0].Online, r.Counters[0].Online)
+	}
+	var b bytes.Buffer
+	if err := WriteCSV(&b, r); err != nil || !strings.Contains(b.String(), "Số hẹn trực tuyến") {
+		t.Fatalf("CSV: %v\n%s", err, b.String())
 	}
 }

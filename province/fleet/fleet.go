@@ -82,6 +82,9 @@ type Opts struct {
 	MetricsToken string
 	Clock        clock.Clock
 	Logger       *slog.Logger
+	// Bookings: the hub takes online bookings (province/online), and each
+	// center's Bundle carries its bookings from today on.
+	Bookings bool
 }
 
 // Throttle is what sign-in asks of a login throttle.
@@ -181,7 +184,13 @@ func New(o Opts) (*Fleet, error) {
 func (f *Fleet) Handler() http.Handler { return f.router }
 
 // HubStore is the store the link writes through.
-func (f *Fleet) HubStore() hub.Store { return hubStore{db: f.o.DB, accounts: f.accountsOf} }
+func (f *Fleet) HubStore() hub.Store {
+	hs := hubStore{db: f.o.DB, accounts: f.accountsOf}
+	if f.o.Bookings {
+		hs.today = func() string { return f.clk.Now().In(f.o.Location).Format(time.DateOnly) }
+	}
+	return hs
+}
 
 // Known tells whether a center is enrolled.
 func (f *Fleet) Known(id string) bool { _, ok := f.centers[id]; return ok }

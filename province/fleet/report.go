@@ -25,6 +25,7 @@ var reportNotes = []string{
 	"Chuyển sang lĩnh vực khác: phiếu lấy ở lĩnh vực này rồi chuyển đi (tính ở lĩnh vực nhận); Chuyển từ lĩnh vực khác: phiếu nhận từ lĩnh vực khác (đã tính ở đây).",
 	"Chờ: từ lúc lấy số đến lần gọi cuối, trên các phiếu đã được gọi. Phục vụ: từ lúc bắt đầu (hoặc lúc gọi) đến lúc xong, trên các phiếu đã phục vụ. Trung vị: giá trị giữa (số mẫu chẵn: trung bình hai giá trị giữa). 90%: 90% số phiếu không quá giá trị này.",
 	"Số liệu là các phiếu đã về tỉnh: một trung tâm mất kết nối gửi bù khi có mạng lại.",
+	"Số hẹn trực tuyến: phiếu của số đặt trước trên trang đặt số của tỉnh, nhận tại kiosk hoặc tại quầy (đã tính trong Số phiếu).",
 }
 
 // reportJSON is the report as the API gives it.
@@ -119,7 +120,7 @@ var reportHeader = []string{
 	"Nhóm", "Mã", "Tên", "Số phiếu", "Đã phục vụ", "Vắng mặt", "Đã hủy", "Chưa xong", "Đang chờ",
 	"Chờ - trung vị (giây)", "Chờ - 90% (giây)", "Phục vụ - trung vị (giây)", "Phục vụ - 90% (giây)",
 	"Không hài lòng", "Hài lòng", "Rất hài lòng", "Điểm hài lòng trung bình (1-3)",
-	"Chuyển sang lĩnh vực khác", "Chuyển từ lĩnh vực khác",
+	"Chuyển sang lĩnh vực khác", "Chuyển từ lĩnh vực khác", "Số hẹn trực tuyến",
 }
 
 // notCalledName names the counters' row of the tickets no counter called,
@@ -180,5 +181,5 @@ func csvLine(group, key, name string, s pgstore.Stats) []string {
 	}
 	return []string{group, key, name, n(s.Tickets), n(s.Served), n(s.NoShows), n(s.Cancelled), n(s.Open), n(s.Waiting),
 		f(s.WaitMedianS), n(s.WaitP90S), f(s.ServiceMedianS), n(s.ServiceP90S),
-		n(s.Ratings[0]), n(s.Ratings[1]), n(s.Ratings[2]), avg, n(s.TransfersOut), n(s.TransfersIn)}
+		n(s.Ratings[0]), n(s.Ratings[1]), n(s.Ratings[2]), avg, n(s.TransfersOut), n(s.TransfersIn), n(s.Online)}
 }

@@ -15,6 +15,9 @@ type hubStore struct {
 	db *pgstore.DB
 	// accounts is what the hub publishes to a center of the staff.
 	accounts func(center string) *wire.Accounts
+	// today, set when the hub takes online bookings, is the day from
+	// which a center's bookings go in its Bundle.
+	today func() string
 }
 
 func (s hubStore) Ingest(ctx context.Context, center string, events []queue.Event) (int, error) {
@@ -67,6 +70,17 @@ func (s hubStore) Bundle(ctx context.Context, center string) (wire.Bundle, error
 	}
 	if s.accounts != nil {
 		b.Accounts = s.accounts(center)
+	}
+	if s.today != nil {
+		from := s.today()
+		list, err := s.db.CenterBookings(ctx, center, from)
+		if err != nil {
+			return b, err
+		}
+		b.Bookings = &wire.Bookings{From: from, List: make([]wire.Booking, len(list))}
+		for i, bk := range list {
+			b.Bookings.List[i] = wire.Booking{ID: bk.ID, Field: bk.Field, Day: bk.Day, From: bk.From, To: bk.To, Cancelled: bk.State == pgstore.Cancelled}
+		}
 	}
 	return b, nil
 }

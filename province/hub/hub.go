@@ -59,6 +59,9 @@ type Opts struct {
 	// integration, dossier.go), within its context; nil: the hub answers
 	// that it has no source.
 	Dossiers func(ctx context.Context, center, code string) wire.DossierReply
+	// BookingKey is the hub's public key of online numbers
+	// (booking.EncodePublic), given to centers in each Bundle.
+	BookingKey string
 }
 
 // Hub is one hub process's side of the link.
@@ -226,6 +229,8 @@ func (h *Hub) onSync(ctx context.Context, m *nats.Msg) {
 		if err != nil {
 			h.log.Error("hub: cannot read bundle", "center", center, "err", err)
 			b = wire.Bundle{Error: "the hub cannot read its store now"}
+		} else {
+			b.BookingKey = h.o.BookingKey
 		}
 	}
 	out, err := json.Marshal(b)

@@ -68,6 +68,12 @@ type Opts struct {
 	// version is not the one running. An error refuses it: the center stays
 	// on what it runs and the hub is told why.
 	Apply func(ctx context.Context, b wire.Bundle) error
+	// BookingKey, when set, is given the hub's key of online numbers of
+	// every bundle that carries one (wire.Bundle.BookingKey).
+	BookingKey func(key string) error
+	// Bookings, when set, is given the center's online bookings of every
+	// bundle that carries them (wire.Bundle.Bookings).
+	Bookings func(b wire.Bookings) error
 
 	Batch     int           // most events per frame; DefaultBatch
 	FrameSize int           // most bytes per frame; DefaultFrameSize
@@ -552,6 +558,16 @@ func (l *Link) sync(ctx context.Context, nc *nats.Conn) error {
 	}
 	if err := l.first(ctx, b); err != nil {
 		return err
+	}
+	if b.BookingKey != "" && l.o.BookingKey != nil {
+		if err := l.o.BookingKey(b.BookingKey); err != nil {
+			l.log.Warn("hub booking key not taken", "err", err)
+		}
+	}
+	if b.Bookings != nil && l.o.Bookings != nil {
+		if err := l.o.Bookings(*b.Bookings); err != nil {
+			l.log.Warn("hub bookings not kept", "err", err)
+		}
 	}
 	mark := l.Mark()
 	newConfig := b.ConfigVersion > 0 && b.ConfigVersion != mark.ConfigVersion && b.ConfigVersion != mark.RefusedVersion

@@ -111,6 +111,53 @@ var migrations = []string{
 		PRIMARY KEY (center, day)
 	);
 	INSERT INTO report_stale (center, day) SELECT DISTINCT center, day FROM tickets;`,
+	// Who took each ticket (the keyed hash of their ID number, issue 14) and
+	// the online booking it was checked in from, so that the caps of one
+	// person hold across the province's centers; filled from the events
+	// held, which carried them. Bookings made at the hub (online.go), and
+	// the codes that confirm a booker's phone.
+	`ALTER TABLE tickets ADD COLUMN person text NOT NULL DEFAULT '';
+	ALTER TABLE tickets ADD COLUMN booking text NOT NULL DEFAULT '';
+	UPDATE tickets t SET person = COALESCE(e.data->'ticket'->>'person', ''),
+		booking = COALESCE(e.data->'ticket'->>'booking', '')
+		FROM events e WHERE e.center = t.center AND e.seq = t.last_seq
+		AND (e.data->'ticket' ? 'person' OR e.data->'ticket' ? 'booking');
+	INSERT INTO report_stale (center, day) SELECT DISTINCT center, day FROM tickets WHERE booking <> ''
+		ON CONFLICT DO NOTHING;
+	CREATE INDEX tickets_person ON tickets (person, day) WHERE person <> '';
+	CREATE INDEX tickets_booking ON tickets (center, booking) WHERE booking <> '';
+	CREATE TABLE bookings (
+		id          text PRIMARY KEY,
+		center      text NOT NULL,
+		field       text NOT NULL,
+		day         text NOT NULL,
+		window_from timestamptz NOT NULL,
+		window_to   timestamptz NOT NULL,
+		person      text NOT NULL,
+		state       text NOT NULL DEFAULT 'booked', -- booked, cancelled
+		created_at  timestamptz NOT NULL,
+		cancelled_at timestamptz
+	);
+	CREATE INDEX bookings_person ON bookings (person, day) WHERE state = 'booked';
+	CREATE INDEX bookings_quota ON bookings (center, day, field) WHERE state = 'booked';
+	CREATE INDEX bookings_center ON bookings (center, day);
+	CREATE TABLE phone_codes (
+		id         text PRIMARY KEY,
+		phone      text NOT NULL, -- a keyed hash of the number
+		person     text NOT NULL, -- who asked: the booking it confirms is theirs
+		code       text NOT NULL, -- a keyed hash of the code with its id
+		created_at timestamptz NOT NULL,
+		expires_at timestamptz NOT NULL,
+		attempts   integer NOT NULL DEFAULT 0,
+		used       boolean NOT NULL DEFAULT false
+	);
+	CREATE INDEX phone_codes_phone ON phone_codes (phone, created_at);
+	-- The public keys the hub's processes sign with (ClaimKey): all alike.
+	CREATE TABLE hub_keys (
+		name       text PRIMARY KEY,
+		public     text NOT NULL,
+		created_at timestamptz NOT NULL
+	);`,
 }
 
 // migrate brings component's tables up to date by running, in order, each

@@ -78,6 +78,7 @@ func insertEvents(b *pgx.Batch, center string, r *eventRows, skipSeen bool) *pgx
 // ticketRows are tickets as the columns of one upsert.
 type ticketRows struct {
 	id, day, origin, number, service, state, kiosk, counter, print []string
+	person, booking                                                []string
 	originSeq, calls, rating                                       []int32
 	priority                                                       []bool
 	issued, queued, called, started, done                          []pgtype.Timestamptz
@@ -103,6 +104,8 @@ func (r *ticketRows) add(t queue.Ticket, lastSeq uint64) {
 	r.done = append(r.done, ts(t.DoneAt))
 	r.print = append(r.print, string(t.Print))
 	r.rating = append(r.rating, int32(t.Rating))
+	r.person = append(r.person, t.Person)
+	r.booking = append(r.booking, t.Booking)
 	r.lastSeq = append(r.lastSeq, int64(lastSeq))
 }
 
@@ -113,24 +116,25 @@ func upsertTickets(b *pgx.Batch, center string, r *ticketRows, onlyNewer bool) {
 		SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[],
 			$8::bool[], $9::text[], $10::text[], $11::text[], $12::int[], $13::timestamptz[],
 			$14::timestamptz[], $15::timestamptz[], $16::timestamptz[], $17::timestamptz[],
-			$18::text[], $19::int[], $20::bigint[])
+			$18::text[], $19::int[], $20::text[], $21::text[], $22::bigint[])
 		ON CONFLICT (center, id) DO UPDATE SET day = excluded.day, origin = excluded.origin,
 			origin_seq = excluded.origin_seq, number = excluded.number, service = excluded.service,
 			priority = excluded.priority, state = excluded.state, kiosk = excluded.kiosk,
 			counter = excluded.counter, calls = excluded.calls, issued_at = excluded.issued_at,
 			queued_at = excluded.queued_at, called_at = excluded.called_at,
 			started_at = excluded.started_at, done_at = excluded.done_at, print = excluded.print,
-			rating = excluded.rating, last_seq = GREATEST(tickets.last_seq, excluded.last_seq)`
+			rating = excluded.rating, person = excluded.person, booking = excluded.booking,
+			last_seq = GREATEST(tickets.last_seq, excluded.last_seq)`
 	if onlyNewer {
 		q += ` WHERE tickets.last_seq < excluded.last_seq`
 	}
 	b.Queue(q, center, r.id, r.day, r.origin, r.originSeq, r.number, r.service, r.priority, r.state,
 		r.kiosk, r.counter, r.calls, r.issued, r.queued, r.called, r.started, r.done, r.print,
-		r.rating, r.lastSeq)
+		r.rating, r.person, r.booking, r.lastSeq)
 }
 
 const ticketCols = `id, day, origin, origin_seq, number, service, priority, state, kiosk, counter,
-	calls, issued_at, queued_at, called_at, started_at, done_at, print, rating`
+	calls, issued_at, queued_at, called_at, started_at, done_at, print, rating, person, booking`
 
 // scanTickets reads rows of ticketCols.
 func scanTickets(rows pgx.Rows) ([]queue.Ticket, error) {
@@ -142,7 +146,7 @@ func scanTickets(rows pgx.Rows) ([]queue.Ticket, error) {
 		var issued, queued, called, started, done pgtype.Timestamptz
 		if err := rows.Scan(&t.ID, &t.Day, &t.Origin, &t.Seq, &t.Number, &t.Service, &t.Priority,
 			&state, &t.Kiosk, &t.Counter, &t.Calls, &issued, &queued, &called, &started, &done,
-			&print, &t.Rating); err != nil {
+			&print, &t.Rating, &t.Person, &t.Booking); err != nil {
 			return nil, fmt.Errorf("pgstore: tickets: %w", err)
 		}
 		t.State, t.Print = queue.State(state), queue.PrintState(print)

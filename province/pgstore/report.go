@@ -77,18 +77,19 @@ type packed struct {
 }
 
 // reportCols are what a record is made of (add).
-const reportCols = `day, origin, origin_seq, service, counter, state, rating, issued_at, called_at, started_at, done_at`
+const reportCols = `day, origin, origin_seq, service, counter, state, rating, issued_at, called_at, started_at, done_at, booking <> ''`
 
 // reportRow is one ticket's reportCols.
 type reportRow struct {
 	day, origin, service, counter, state string
 	seq, rating                          int32
 	issued, called, started, done        pgtype.Timestamptz
+	online                               bool // checked in from an online booking
 }
 
 func (r *reportRow) dest() []any {
 	return []any{&r.day, &r.origin, &r.seq, &r.service, &r.counter, &r.state, &r.rating,
-		&r.issued, &r.called, &r.started, &r.done}
+		&r.issued, &r.called, &r.started, &r.done, &r.online}
 }
 
 // add writes t's record in p: over the one of the same ticket (its origin
@@ -100,7 +101,7 @@ func (p *packed) add(t *reportRow, loc *time.Location) (ok bool, err error) {
 		return false, fmt.Errorf("more than 250 fields or counters in one day")
 	}
 	rec := record{field: index(&p.fields, t.service), origin: index(&p.fields, t.origin), hour: 255,
-		seq: uint16(t.seq), rating: uint8(max(0, min(3, t.rating)))}
+		seq: uint16(t.seq), rating: uint8(max(0, min(3, t.rating))), online: t.online}
 	if t.origin == "" {
 		rec.origin = rec.field
 	}
@@ -290,22 +291,31 @@ func index(dict *[]string, s string) uint8 {
 // and origin (indexes of fields), counter (index of counters + 1; 0: no
 // counter called it), outcome, rating (0: none), its number within origin
 // and day (with origin, the ticket's key in the row), then wait and service
-// in milliseconds (noTime: none), little-endian.
+// in milliseconds (noTime: none), little-endian. The rating's byte holds
+// online in its high bit: the ticket came from an online booking.
 type record struct {
 	hour, field, origin, counter, outcome, rating uint8
 	seq                                           uint16
 	wait, service                                 uint32
+	online                                        bool
 }
 
+// onlineBit marks an online ticket in a record's rating byte.
+const onlineBit = 0x80
+
 func (r record) append(b []byte) []byte {
-	b = append(b, r.hour, r.field, r.origin, r.counter, r.outcome, r.rating)
+	rating := r.rating
+	if r.online {
+		rating |= onlineBit
+	}
+	b = append(b, r.hour, r.field, r.origin, r.counter, r.outcome, rating)
 	b = binary.LittleEndian.AppendUint16(b, r.seq)
 	b = binary.LittleEndian.AppendUint32(b, r.wait)
 	return binary.LittleEndian.AppendUint32(b, r.service)
 }
 
 func readRecord(b []byte) record {
-	return record{hour: b[0], field: b[1], origin: b[2], counter: b[3], outcome: b[4], rating: b[5],
+	return record{hour: b[0], field: b[1], origin: b[2], counter: b[3], outcome: b[4], rating: b[5] &^ onlineBit, online: b[5]&onlineBit != 0,
 		seq: binary.LittleEndian.Uint16(b[6:]), wait: binary.LittleEndian.Uint32(b[8:]), service: binary.LittleEndian.Uint32(b[12:])}
 }
 
@@ -359,6 +369,7 @@ type Stats struct {
 	Cancelled      int     `json:"cancelled"`
 	Open           int     `json:"open"`
 	Waiting        int     `json:"waiting"`
+	Online         int     `json:"online"` // checked in from online bookings, of Tickets
 	TransfersIn    int     `json:"transfers_in"`
 	TransfersOut   int     `json:"transfers_out"`
 	Waits          int     `json:"waits"`
@@ -673,16 +684,16 @@ func (a *accumulator) fit(g, x int) {
 
 // A record's kind is what its counts depend on: its outcome, its rating,
 // whether it moved from another field, whether it has a wait and a
-// service. add counts kinds (one increment a record and grouping, not
+// service, whether it was booked online. add counts kinds (one increment a record and grouping, not
 // one a figure); count turns them into a group's counts.
-const kinds = (outWaiting + 1) * 4 * 2 * 2 * 2
+const kinds = (outWaiting + 1) * 4 * 2 * 2 * 2 * 2
 
-func kindOf(outcome, rating uint8, moved, wait, service bool) int {
+func kindOf(outcome, rating uint8, moved, wait, service, online bool) int {
 	if outcome > outWaiting {
 		outcome = outAtCounter
 	}
 	k := int(outcome)*4 + int(min(rating, 3))
-	for _, b := range []bool{moved, wait, service} {
+	for _, b := range []bool{moved, wait, service, online} {
 		k *= 2
 		if b {
 			k++
@@ -693,6 +704,10 @@ func kindOf(outcome, rating uint8, moved, wait, service bool) int {
 
 // count adds to c the counts of n records of kind k.
 func count(c *Stats, k int, n int) {
+	if k&1 != 0 {
+		c.Online += n
+	}
+	k >>= 1
 	outcome, rating := k/32, k/8%4
 	moved, wait, service := k&4 != 0, k&2 != 0, k&1 != 0
 	c.Tickets += n
@@ -744,7 +759,7 @@ func (a *accumulator) add(d *dayBlob) {
 		}
 		ids := [groupings]int{0, d.center, d.fields[rec.field], counter, min(int(rec.hour), 24), d.day}
 		moved := rec.origin != rec.field
-		k := kindOf(rec.outcome, rec.rating, moved, rec.wait != noTime, rec.service != noTime)
+		k := kindOf(rec.outcome, rec.rating, moved, rec.wait != noTime, rec.service != noTime, rec.online)
 		for g, x := range ids {
 			a.kinds[g][x][k]++
 		}

@@ -406,3 +406,26 @@ func TestReportTicketsBeyondTheRecordKey(t *testing.T) {
 		t.Fatalf("total %+v, want 2 tickets: one no-show, one served", r.Total)
 	}
 }
+
+// Tickets checked in from online bookings count as online, in each group
+// they are in, through updates of the day's row and its rebuild.
+func TestReportCountsOnlineTickets(t *testing.T) {
+	db := open(t)
+	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+	walk := queue.Ticket{ID: "w1", Day: "2026-11-21", Origin: "A", Seq: 1, Number: "A001", Service: "A", State: queue.Waiting,
+		IssuedAt: at, QueuedAt: at, Print: queue.PrintNone, Person: "p1"}
+	online := walk
+	online.ID, online.Seq, online.Number, online.Person, online.Booking = "o1", 2, "A002", "p2", "0123456789abcdef"
+	ingest(t, db, "c1", []queue.Event{{Seq: 1, At: at, Type: queue.EventIssued, Ticket: walk}, {Seq: 2, At: at, Type: queue.EventIssued, Ticket: online}})
+	online.State, online.Counter, online.CalledAt, online.Calls = queue.Called, "1", at.Add(time.Minute), 1
+	ingest(t, db, "c1", []queue.Event{{Seq: 3, At: online.CalledAt, Type: queue.EventCalled, Ticket: online, Counter: "1"}})
+	r := report(t, db, pgstore.ReportOpts{From: "2026-11-21", To: "2026-11-21", Centers: []pgstore.Named{{ID: "c1", Name: "Xã Một"}}})
+	if r.Total.Tickets != 2 || r.Total.Online != 1 || r.Centers[0].Online != 1 || r.Fields[0].Online != 1 {
+		t.Fatalf("online: total %+v, centers %+v", r.Total, r.Centers)
+	}
+	got, err := db.CenterTickets(context.Background(), "c1", "2026-11-21")
+	// Same issue time: by id, o1 then w1.
+	if err != nil || len(got) != 2 || got[0].Booking != online.Booking || got[0].Person != "p2" || got[1].Person != "p1" || got[1].Booking != "" {
+		t.Fatalf("tickets at the hub keep person and booking: %+v %v", got, err)
+	}
+}

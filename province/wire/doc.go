@@ -10,7 +10,9 @@
 //	motcua.up.<center>.status   center → hub (core NATS, queue group): Status,
 //	                            on change and every heartbeat
 //	motcua.hub.<center>.sync    center → hub request, Bundle reply: the
-//	                            configuration and accounts published for it
+//	                            configuration and accounts published for it,
+//	                            the hub's key of online numbers and the
+//	                            center's online bookings
 //	motcua.hub.<center>.dossier center → hub request, DossierReply reply: a
 //	                            dossier looked up in the province's system
 //	                            by the hub's one integration (cached there)

@@ -89,6 +89,8 @@ func appendTicket(b []byte, t queue.Ticket) ([]byte, error) {
 	if t.Rating != 0 {
 		b = strconv.AppendInt(append(b, `,"rating":`...), int64(t.Rating), 10)
 	}
+	b = appendOpt(b, `,"person":`, t.Person)
+	b = appendOpt(b, `,"booking":`, t.Booking)
 	return append(b, '}'), nil
 }
 

@@ -31,7 +31,7 @@ func TestFrameEncodingIsEncodingJSONs(t *testing.T) {
 	full := queue.Ticket{ID: "2026-12-01-A-7", Day: "2026-12-01", Origin: "A", Seq: 7, Number: "A007", Service: "B",
 		Priority: true, State: queue.Done, Kiosk: "k1", Counter: "3", Calls: 2, IssuedAt: at, QueuedAt: at.Add(time.Second),
 		CalledAt: at.Add(time.Minute).In(ict), StartedAt: at.Add(2 * time.Minute), DoneAt: at.Add(7 * time.Minute),
-		Print: queue.PrintState("printed"), Rating: 3}
+		Print: queue.PrintState("printed"), Rating: 3, Person: "7f3a", Booking: "0123456789abcdef"}
 	strs := []string{"", "A", "Hộ tịch – chứng thực", `quote " and \ backslash`, "<script>&</script>",
 		"tab\tnew\nline\rcr\bback\fform\x00\x01\x1f", "\u2028\u2029", "bad \xff\xfe utf8 \xe1\xbb", "😀 emoji", "\x7f"}
 	events := []queue.Event{
@@ -45,7 +45,7 @@ func TestFrameEncodingIsEncodingJSONs(t *testing.T) {
 	for i := range 500 {
 		tk := full
 		tk.ID, tk.Day, tk.Origin, tk.Number, tk.Service, tk.Kiosk, tk.Counter = pick()+"id", pick(), pick(), pick(), pick(), pick(), pick()
-		tk.State, tk.Print = queue.State(pick()), queue.PrintState(pick())
+		tk.State, tk.Print, tk.Person, tk.Booking = queue.State(pick()), queue.PrintState(pick()), pick(), pick()
 		tk.Seq, tk.Calls, tk.Rating, tk.Priority = r.IntN(3)-1, r.IntN(3), r.IntN(4), r.IntN(2) == 0
 		if r.IntN(2) == 0 {
 			tk.CalledAt, tk.StartedAt = time.Time{}, time.Time{}

@@ -69,9 +69,34 @@ type Bundle struct {
 	// whose database is new (restored empty, reset) numbers its events on
 	// the wire after it, so that the hub does not take them for repeats.
 	Held uint64 `json:"held"`
+	// BookingKey is the hub's public key of online numbers (Ed25519, in
+	// base64, province/booking): the center keeps it and checks a
+	// booking's QR code with it, link or no link. "" from a hub without.
+	BookingKey string `json:"booking_key,omitempty"`
+	// Bookings are the online bookings of this center from today on, booked
+	// and cancelled, from a hub that takes them (nil from one that does not).
+	Bookings *Bookings `json:"bookings,omitempty"`
 	// Error is set, and the rest empty, when the hub could not answer (its
 	// database is down): the center keeps what it runs.
 	Error string `json:"error,omitempty"`
+}
+
+// Bookings are a center's online bookings of From (its local day) and the
+// days after.
+type Bookings struct {
+	From string    `json:"from"`
+	List []Booking `json:"list"`
+}
+
+// Booking is one online booking as a center hears of it: the signed code
+// the citizen holds says the rest.
+type Booking struct {
+	ID        string    `json:"id"`
+	Field     string    `json:"field"`
+	Day       string    `json:"day"`
+	From      time.Time `json:"from"`
+	To        time.Time `json:"to"`
+	Cancelled bool      `json:"cancelled,omitempty"`
 }
 
 // Accounts is the versioned list of the staff accounts of one center.

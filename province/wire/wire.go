@@ -122,6 +122,12 @@ type Ticket struct {
 	DoneAt    *time.Time       `json:"done_at,omitempty"`
 	Print     queue.PrintState `json:"print"`
 	Rating    int              `json:"rating,omitempty"`
+	// Person is who took the number, as the keyed hash of their ID number
+	// (never the number): the hub counts one person's numbers across the
+	// province's centers. Booking is the online booking it was checked in
+	// from (issue 14).
+	Person  string `json:"person,omitempty"`
+	Booking string `json:"booking,omitempty"`
 }
 
 // EncodeFrame turns committed events into a frame's bytes.
@@ -159,7 +165,7 @@ func fromEvent(e queue.Event) Event {
 		w.Ticket = &Ticket{ID: t.ID, Day: t.Day, Origin: t.Origin, Seq: t.Seq, Number: t.Number, Service: t.Service,
 			Priority: t.Priority, State: string(t.State), Kiosk: t.Kiosk, Counter: t.Counter, Calls: t.Calls,
 			IssuedAt: t.IssuedAt, QueuedAt: t.QueuedAt, CalledAt: timePtr(t.CalledAt), StartedAt: timePtr(t.StartedAt),
-			DoneAt: timePtr(t.DoneAt), Print: t.Print, Rating: t.Rating}
+			DoneAt: timePtr(t.DoneAt), Print: t.Print, Rating: t.Rating, Person: t.Person, Booking: t.Booking}
 	}
 	return w
 }
@@ -170,7 +176,7 @@ func (w Event) event() queue.Event {
 		e.Ticket = queue.Ticket{ID: t.ID, Day: t.Day, Origin: t.Origin, Seq: t.Seq, Number: t.Number, Service: t.Service,
 			Priority: t.Priority, State: queue.State(t.State), Kiosk: t.Kiosk, Counter: t.Counter, Calls: t.Calls,
 			IssuedAt: t.IssuedAt, QueuedAt: t.QueuedAt, CalledAt: timeOf(t.CalledAt), StartedAt: timeOf(t.StartedAt),
-			DoneAt: timeOf(t.DoneAt), Print: t.Print, Rating: t.Rating}
+			DoneAt: timeOf(t.DoneAt), Print: t.Print, Rating: t.Rating, Person: t.Person, Booking: t.Booking}
 	}
 	return e
 }

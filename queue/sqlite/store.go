@@ -53,6 +53,11 @@ var migrations = []string{
 	`ALTER TABLE tickets ADD COLUMN person TEXT NOT NULL DEFAULT ''`,
 	// The priority category of a priority ticket (queue.Ticket.Category).
 	`ALTER TABLE tickets ADD COLUMN category TEXT NOT NULL DEFAULT ''`,
+	// The online booking a ticket was checked in from (queue.Ticket.
+	// Booking), '' for a walk-in: a booking becomes one ticket ever, so a
+	// replayed booking code is refused after any restart.
+	`ALTER TABLE tickets ADD COLUMN booking TEXT NOT NULL DEFAULT '';
+	CREATE UNIQUE INDEX tickets_booking ON tickets (booking) WHERE booking <> ''`,
 }
 
 // Store is the queue's SQLite store. A failure of the storage underneath
@@ -85,7 +90,7 @@ func NewStoreWith(ctx context.Context, db *sql.DB, o Opts) (*Store, error) {
 }
 
 const ticketCols = `id, day, origin, seq, number, service, priority, state, kiosk, counter, calls,
-	issued_at, queued_at, called_at, started_at, done_at, print, rating, person, category`
+	issued_at, queued_at, called_at, started_at, done_at, print, rating, person, category, booking`
 
 // Load implements queue.Store.
 func (s *Store) Load(ctx context.Context) (queue.Saved, error) {
@@ -143,7 +148,7 @@ func (s *Store) apply(ctx context.Context, changes []queue.Change) error {
 	}
 	defer tx.Rollback()
 	upsert, err := tx.PrepareContext(ctx, `INSERT INTO tickets (`+ticketCols+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET service = excluded.service, priority = excluded.priority,
 			state = excluded.state, counter = excluded.counter, calls = excluded.calls, category = excluded.category,
 			queued_at = excluded.queued_at, called_at = excluded.called_at,
@@ -168,7 +173,7 @@ func (s *Store) apply(ctx context.Context, changes []queue.Change) error {
 			if _, err := upsert.ExecContext(ctx, t.ID, t.Day, t.Origin, t.Seq, t.Number, t.Service,
 				t.Priority, string(t.State), t.Kiosk, t.Counter, t.Calls,
 				ms(t.IssuedAt), ms(t.QueuedAt), ms(t.CalledAt), ms(t.StartedAt), ms(t.DoneAt),
-				string(t.Print), t.Rating, t.Person, t.Category); err != nil {
+				string(t.Print), t.Rating, t.Person, t.Category, t.Booking); err != nil {
 				return fmt.Errorf("sqlite: ticket %s: %w", t.Number, err)
 			}
 		}
@@ -280,7 +285,7 @@ func (s *Store) query(ctx context.Context, q string, args ...any) ([]queue.Ticke
 		var issued, queued, called, started, done int64
 		if err := rows.Scan(&t.ID, &t.Day, &t.Origin, &t.Seq, &t.Number, &t.Service, &t.Priority,
 			&state, &t.Kiosk, &t.Counter, &t.Calls, &issued, &queued, &called, &started, &done,
-			&print, &t.Rating, &t.Person, &t.Category); err != nil {
+			&print, &t.Rating, &t.Person, &t.Category, &t.Booking); err != nil {
 			return nil, fmt.Errorf("sqlite: tickets: %w", err)
 		}
 		t.State, t.Print = queue.State(state), queue.PrintState(print)

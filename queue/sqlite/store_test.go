@@ -154,3 +154,40 @@ func TestPersonSurvivesReopen(t *testing.T) {
 		t.Fatalf("events %+v, %v", evs, err)
 	}
 }
+
+// TestBookingOnce: the file holds one ticket per booking, whatever the
+// day: a second ticket of a booking is refused with its batch.
+func TestBookingOnce(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, filepath.Join(t.TempDir(), "motcua.db"))
+	at := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
+	online := func(id, day, number string, seq int) queue.Ticket {
+		return queue.Ticket{ID: id, Day: day, Origin: "A", Seq: seq, Number: number, Service: "A", State: queue.Waiting,
+			IssuedAt: at, QueuedAt: at, Print: queue.PrintNone, Person: "p", Booking: "0123456789abcdef"}
+	}
+	a := online("x1", "2026-11-21", "A001", 1)
+	if err := s.Apply(ctx, []queue.Change{{Day: a.Day, Tickets: []queue.Ticket{a},
+		Events: []queue.Event{{Seq: 1, At: at, Type: queue.EventIssued, Ticket: a}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Ticket(ctx, a.ID); err != nil || got.Booking != a.Booking || got.Person != a.Person {
+		t.Fatalf("read back: %+v, %v", got, err)
+	}
+	b := online("x2", "2026-11-22", "A001", 1)
+	if err := s.Apply(ctx, []queue.Change{{Day: b.Day, Tickets: []queue.Ticket{b},
+		Events: []queue.Event{{Seq: 2, At: at, Type: queue.EventIssued, Ticket: b}}}}); err == nil {
+		t.Fatal("a second ticket of one booking was stored")
+	}
+	if _, err := s.Ticket(ctx, b.ID); !errors.Is(err, queue.ErrNotFound) {
+		t.Fatalf("the refused ticket: %v", err)
+	}
+	// Walk-ins all have no booking: many of them are fine.
+	for i, id := range []string{"w1", "w2"} {
+		w := online(id, a.Day, "A00"+string(rune('2'+i)), 2+i)
+		w.Booking = ""
+		if err := s.Apply(ctx, []queue.Change{{Tickets: []queue.Ticket{w},
+			Events: []queue.Event{{Seq: uint64(2 + i), At: at, Type: queue.EventIssued, Ticket: w}}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

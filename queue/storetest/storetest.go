@@ -183,6 +183,7 @@ func newStoreIsEmpty(t *testing.T, s queue.Store) {
 func roundTrip(t *testing.T, s queue.Store) {
 	const day = "2026-11-21"
 	a := ticket("a1", day, "A", 1, at(8, 0, 1, 250))
+	a.Person, a.Booking = "7f3a", "0123456789abcdef" // an online number
 	b := ticket("b1", day, "B", 1, at(8, 0, 2, 500))
 	b.Priority, b.Print = true, queue.PrintNone
 	apply(t, s, queue.Change{Day: day}, issued(1, a), issued(2, b))

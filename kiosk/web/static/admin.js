@@ -10,7 +10,7 @@
       password: "Mật khẩu", login: "Đăng nhập", from: "Từ ngày", to: "Đến ngày", show: "Xem báo cáo", today: "Hôm nay",
       week: "7 ngày qua", csv: "Tải CSV (Excel)", c_hours: "Số phiếu theo giờ", c_wait: "Thời gian chờ theo lĩnh vực (phút)",
       c_service: "Thời gian phục vụ theo quầy (phút)", c_rating: "Mức độ hài lòng", not_admin: "Tài khoản này không phải quản trị viên.",
-      tickets: "Số phiếu", served: "Đã phục vụ", no_shows: "Vắng mặt", cancelled: "Đã hủy", open: "Chưa xong",
+      tickets: "Số phiếu", served: "Đã phục vụ", no_shows: "Vắng mặt", cancelled: "Đã hủy", open: "Chưa xong", online: "Số hẹn trực tuyến",
       wait_med: "Chờ (trung vị)", wait_p90: "Chờ (90%)", svc_med: "Phục vụ (trung vị)", svc_p90: "Phục vụ (90%)",
       rating_avg: "Điểm hài lòng (1–3)", satisfied: "Hài lòng trở lên", median: "Trung vị", p90: "90% số phiếu không quá",
       r1: "Không hài lòng", r2: "Hài lòng", r3: "Rất hài lòng", by_field: "Theo lĩnh vực", by_counter: "Theo quầy",
@@ -33,7 +33,7 @@
       login: "Log in", from: "From", to: "To", show: "Show", today: "Today", week: "Last 7 days", csv: "Download CSV (Excel)",
       c_hours: "Tickets per hour", c_wait: "Waiting time per field (minutes)", c_service: "Service time per counter (minutes)",
       c_rating: "Satisfaction", not_admin: "This account is not an administrator.", tickets: "Tickets", served: "Served",
-      no_shows: "No-shows", cancelled: "Cancelled", open: "Open", wait_med: "Wait (median)", wait_p90: "Wait (90th pct)",
+      no_shows: "No-shows", cancelled: "Cancelled", open: "Open", online: "Online bookings", wait_med: "Wait (median)", wait_p90: "Wait (90th pct)",
       svc_med: "Service (median)", svc_p90: "Service (90th pct)", rating_avg: "Satisfaction (1–3)", satisfied: "Satisfied or better",
       median: "Median", p90: "90th percentile", r1: "Not satisfied", r2: "Satisfied", r3: "Very satisfied", by_field: "Per field",
       by_counter: "Per counter", by_hour: "Per hour", by_day: "Per day", name: "Name", no_data: "No tickets in this range.",
@@ -186,6 +186,7 @@
     const card = (v, k) => el("div", { class: "total" }, el("b", {}, v), el("span", {}, t(k)));
     $("totals").replaceChildren(
       card(T.tickets, "tickets"), card(T.served, "served"), card(T.no_shows, "no_shows"), card(T.cancelled, "cancelled"), card(T.open, "open"),
+      card(T.online || 0, "online"),
       card(fmtMin(T.wait_median_s), "wait_med"), card(fmtMin(T.wait_p90_s), "wait_p90"),
       card(fmtMin(T.service_median_s), "svc_med"), card(T.rating_average ? T.rating_average.toFixed(2) : "–", "rating_avg"),
       card(T.ratings.some(Boolean) ? Math.round(T.satisfied_share * 100) + "%" : "–", "satisfied"));

@@ -17,6 +17,8 @@
       pick_other: "Chọn quầy khác", pick_again: "Chọn lại quầy", current: "Số tại quầy", actions: "Thao tác",
       next: "Gọi số tiếp theo", recall: "Gọi lại", start: "Bắt đầu phục vụ", complete: "Hoàn thành", noshow: "Vắng mặt",
       transfer: "Chuyển lĩnh vực", call: "Gọi số cụ thể", receipt: "In giấy tiếp nhận", transfer_to: "Chuyển số này sang lĩnh vực",
+      checkin: "Nhận số hẹn trực tuyến", checkin_code: "Mã số hẹn (quét mã QR trên điện thoại hoặc giấy hẹn của người dân)",
+      checkin_go: "Đưa vào hàng chờ", checked_in: "Đã nhận số hẹn: số {n} vào hàng chờ theo giờ hẹn.",
       cancel: "Hủy", call_number: "Số cần gọi (ví dụ A012)", call_go: "Gọi số này", waiting: "Đang chờ theo lĩnh vực",
       field: "Lĩnh vực", count: "Số người chờ", updated: "Cập nhật lúc {t} (mất kết nối trực tiếp, tự tải lại mỗi 2 giây)",
       live: "Cập nhật tức thì · {t}", none: "Chưa gọi số nào",
@@ -66,6 +68,8 @@
       login: "Log in", pick_title: "Choose your counter", takeover: "Take this counter over", pick_other: "Choose another counter",
       pick_again: "Choose a counter again", current: "At the counter", actions: "Actions", next: "Call next", recall: "Recall",
       start: "Start serving", complete: "Complete", noshow: "No-show", transfer: "Transfer", call: "Call a number",
+      checkin: "Check in an online booking", checkin_code: "Booking code (scan the QR code on the citizen's phone or slip)",
+      checkin_go: "Put in the queue", checked_in: "Booking checked in: number {n} queued at its booked time.",
       receipt: "Print receipt", transfer_to: "Move this ticket to", cancel: "Cancel", call_number: "Number to call (e.g. A012)",
       call_go: "Call it", waiting: "Waiting per field", field: "Field", count: "Waiting", updated: "Updated at {t} (live link lost, reloading every 2 s)",
       live: "Live · {t}",
@@ -303,15 +307,16 @@
   const actions = {
     next: { path: "next", done: "called" }, recall: { path: "recall", done: "recalled" }, start: { path: "start", done: "started" },
     complete: { path: "complete", done: "completed" }, noshow: { path: "no-show", done: "noshowed" },
+    checkin: { path: "check-in", done: "checked_in" },
   };
   let busy = false;
   async function act(name, body) {
     if (busy || st.lost || !st.counter) return;
-    if (name !== "next" && name !== "call" && !st.current) return;
+    if (name !== "next" && name !== "call" && name !== "checkin" && !st.current) return;
     busy = true;
     // A box is closed as the action starts, not when its answer comes: the
     // socket may show the result first, and the clerk open a box on it.
-    const own = name === "transfer" || name === "call";
+    const own = name === "transfer" || name === "call" || name === "checkin";
     if (!own) closeBoxes();
     try {
       const a = actions[name] || { path: name };
@@ -386,6 +391,8 @@
   $("act-receipt").addEventListener("click", openReceipt);
   $("act-forms").addEventListener("click", () => openBox("forms-box", "f-code"));
   $("act-collect").addEventListener("click", () => openBox("collect-box", "c-code"));
+  $("act-checkin").addEventListener("click", () => { closeBoxes(); $("checkin-box").hidden = false; $("checkin-code").focus(); });
+  $("checkin-box").addEventListener("submit", ev => { ev.preventDefault(); act("checkin", { code: $("checkin-code").value.trim() }); });
   $("call-box").addEventListener("submit", ev => { ev.preventDefault(); act("call", { ticket: $("call-number").value.trim().toUpperCase() }); });
   for (const b of document.querySelectorAll("[data-close]")) b.addEventListener("click", closeBoxes);
 
@@ -401,8 +408,9 @@
   function closeBoxes() {
     // A field of a box being hidden keeps the focus, and with it the keys.
     if (document.activeElement && document.activeElement.closest(".sub")) document.activeElement.blur();
-    for (const id of ["transfer-box", "call-box", "receipt-box", "forms-box", "collect-box"]) $(id).hidden = true;
+    for (const id of ["transfer-box", "call-box", "receipt-box", "forms-box", "collect-box", "checkin-box"]) $(id).hidden = true;
     $("call-number").value = "";
+    $("checkin-code").value = "";
   }
 
   // Keys work anywhere except while typing in a form.
@@ -418,7 +426,7 @@
       return;
     }
     if (k === "U" && undo) { ev.preventDefault(); $("undo").click(); return; }
-    const map = { F1: "act-next", N: "act-next", R: "act-recall", B: "act-start", H: "act-complete", V: "act-noshow", C: "act-transfer", G: "act-call", P: "act-receipt", Y: "act-forms", T: "act-collect" };
+    const map = { F1: "act-next", N: "act-next", R: "act-recall", B: "act-start", H: "act-complete", V: "act-noshow", C: "act-transfer", G: "act-call", P: "act-receipt", Y: "act-forms", T: "act-collect", O: "act-checkin" };
     if (map[k]) { ev.preventDefault(); $(map[k]).click(); }
   });
 

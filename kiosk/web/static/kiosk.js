@@ -77,6 +77,7 @@
       prio_title: "Bạn thuộc đối tượng ưu tiên nào?",
       prio_check_hint: "Xin mời cán bộ hướng dẫn tại sảnh xác nhận: cán bộ nhập mã xác nhận dưới đây.",
       pin_label: "Mã xác nhận của cán bộ", pin_ok: "Xác nhận",
+      online_ticket: "Số hẹn trực tuyến",
     },
     en: {
       ...words.en,
@@ -147,6 +148,7 @@
       prio_title: "Which priority applies to you?",
       prio_check_hint: "Please ask a staff member in the lobby to confirm: they type their code below.",
       pin_label: "The staff member's code", pin_ok: "Confirm",
+      online_ticket: "Online booking",
     },
   };
   const tr = motcua.i18n(dict, lang => {
@@ -456,10 +458,13 @@
   // A CCCD's QR code: 12 digits, then "|". Only for routing a scan; the
   // service decides what is a card.
   const looksLikeCard = code => /^\s*\d{12}\s*\|/.test(code);
+  // An online number's QR code (province/booking): "MCB" and digits.
+  const looksLikeBooking = code => /^\s*MCB\d/i.test(code);
   // scanned routes a code from the scanner: to the identity step while it
   // asks, else to the dossier lookup; an ID card scanned elsewhere is
   // dropped unread (its name and birth date are never shown or sent).
   function scanned(code) {
+    if (looksLikeBooking(code)) { checkIn(code); return; }
     if (state.screen === "identity") { issue(state.idPriority, code); return; }
     if (looksLikeCard(code)) {
       if (state.screen === "home") flashHome(t("id_first"));
@@ -474,6 +479,26 @@
 
   // ---- issuing and the ticket ----
   let issuing = false;
+  // checkIn gives the online number whose QR code was scanned its ticket,
+  // on any screen; a refusal (used, expired, another center) is said on
+  // the start screen.
+  async function checkIn(code) {
+    if (issuing) return;
+    issuing = true;
+    try {
+      const tk = await api("POST", "/api/v1/bookings/check-in", { code, kiosk: kioskID });
+      state.ticket = tk;
+      showTicket(tk);
+    } catch (e) {
+      if (e.code === "device_unpaired") { unpaired(e); return; }
+      if (e.code === "network") setOffline(true);
+      refresh();
+      show("home");
+      flashHome(e.code === "network" ? t("err_issue") : motcua.messages.error(e, tr.lang));
+    } finally {
+      issuing = false;
+    }
+  }
   async function issue(priority, citizenID) {
     if (issuing || !state.chosen) return;
     issuing = true;
@@ -509,7 +534,7 @@
   }
   function showTicket(tk) {
     $("ticket-number").textContent = tk.number;
-    $("ticket-field").textContent = tk.service_name;
+    $("ticket-field").textContent = tk.online ? `${tk.service_name} · ${t("online_ticket")}` : tk.service_name;
     $("ticket-priority").hidden = !tk.priority;
     renderPriorityTag(tk);
     renderAhead(tk);

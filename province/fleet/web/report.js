@@ -38,6 +38,7 @@
     ["Điểm trung bình (1–3)", (s) => s.rating_average ? s.rating_average.toLocaleString("vi-VN") : "—"],
     ["Chuyển sang lĩnh vực khác", (s) => num(s.transfers_out)],
     ["Chuyển từ lĩnh vực khác", (s) => num(s.transfers_in)],
+    ["Số hẹn trực tuyến", (s) => num(s.online)],
   ];
 
   function line(name, s, cls) {

@@ -19,7 +19,7 @@ import (
 // Parse checks them. center covers the top-level listen and data_dir too.
 func Sections() []string {
 	return []string{"center", "security", "fields", "counters", "staff", "kiosks", "procedures",
-		"screens", "printing", "printers", "scanners", "boards", "buttons", "dossiers", "forms", "ratings", "hub", "identity", "priority", "notify"}
+		"screens", "printing", "printers", "scanners", "boards", "buttons", "dossiers", "forms", "ratings", "hub", "identity", "priority", "notify", "online"}
 }
 
 // Check validates the named sections of c (all of Sections when none is
@@ -81,6 +81,8 @@ func (c *Config) checkSection(name string) []*Error {
 		return c.checkPriority()
 	case "notify":
 		return c.checkNotify()
+	case "online":
+		return c.checkOnline()
 	}
 	return []*Error{{Prefix: errPrefix, Key: name, Msg: "no such section: use " + strings.Join(Sections(), ", ")}}
 }

@@ -57,6 +57,8 @@ type Config struct {
 	Priority Priority `yaml:"priority"`
 	// Notify sends citizens their messages (notify.go); none: nothing sent.
 	Notify Notify `yaml:"notify"`
+	// Online: the online numbers booked at the hub.
+	Online Online `yaml:"online"`
 
 	path      string
 	atHub     bool   // checked at the hub: files that live at the center are not read

@@ -42,6 +42,8 @@ type Config struct {
 	// Dossiers is the province's integration the centers may ask through
 	// the hub (dossiers.go).
 	Dossiers Dossiers `yaml:"dossiers"`
+	// Online: the booking of online numbers (online.go).
+	Online Online `yaml:"online"`
 
 	location *time.Location
 	hubSeed  []byte
@@ -279,7 +281,10 @@ func (c *Config) check() error {
 	if admins == 0 {
 		return c.fail("staff", "at least one province_admin who is not disabled")
 	}
-	return c.checkDossiers()
+	if err := c.checkDossiers(); err != nil {
+		return err
+	}
+	return c.checkOnline()
 }
 
 func (c *Config) checkNATS() error {

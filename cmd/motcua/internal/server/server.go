@@ -22,6 +22,7 @@ import (
 	"motcua/kiosk/procedures"
 	"motcua/kiosk/ratings"
 	"motcua/kiosk/session"
+	"motcua/province/booking"
 	"motcua/queue"
 )
 
@@ -64,6 +65,19 @@ type Opts struct {
 	Ratings *ratings.Store
 	// Notifier takes the phone numbers given for tickets; nil: none.
 	Notifier *notify.Notifier
+	// Bookings is what the center holds of its hub's online bookings: the
+	// hub's key and the cancellations; nil for a center without a hub.
+	Bookings BookingCheck
+}
+
+// BookingCheck is the center's copy of what its hub says of online
+// bookings. Its methods are safe for concurrent use.
+type BookingCheck interface {
+	// Verifier is the hub's key now (it changes when the hub sends
+	// another), nil while the center has none.
+	Verifier() *booking.Verifier
+	// Cancelled reports whether the hub said booking id was cancelled.
+	Cancelled(id string) bool
 }
 
 // Server answers the HTTP API.
@@ -83,6 +97,7 @@ type Server struct {
 	printing *printing.Service
 	now      func() time.Time
 	identity *identity.Hasher
+	bookings BookingCheck
 
 	receiptKey []byte
 	codes      *dossier.Codes
@@ -107,7 +122,7 @@ func New(o Opts) *Server {
 		sess: o.Sessions, throttle: session.NewThrottle(session.ThrottleOpts{Clock: o.Clock}), health: o.Health, lookup: o.Lookup, registry: o.Registry, ratings: o.Ratings, printing: o.Printing, now: o.Clock.Now,
 		receiptKey: o.ReceiptSecret, codes: o.Config.Dossiers.Codes(),
 		limits: newLimits(o.Config.Security, o.Clock), identity: o.Identity, hw: o.Hardware,
-		notifier: o.Notifier,
+		notifier: o.Notifier, bookings: o.Bookings,
 	}
 	s.errors = s.errorTable()
 	if s.sess != nil {
@@ -142,6 +157,7 @@ func New(o Opts) *Server {
 	api := r.Group(APIPrefix)
 	api.GET("/services", s.services)
 	api.POST("/tickets", s.kioskDevice, s.ticketRate, s.issue)
+	api.POST("/bookings/check-in", s.kioskDevice, s.ticketRate, s.checkIn)
 	api.GET("/tickets/:id", s.ticket)
 	if s.notifier != nil {
 		api.POST("/tickets/:id/contact", s.contact)
@@ -185,6 +201,7 @@ func New(o Opts) *Server {
 	ctr.POST("/call", s.call)
 	ctr.POST("/return", s.returnTicket)
 	ctr.POST("/dossier", s.visitDossier)
+	ctr.POST("/check-in", s.counterCheckIn)
 	staff.GET("/counters/:counter/queue", s.counterAccess, s.counterQueue)
 	s.router = r
 	return s

@@ -44,6 +44,8 @@ type ticketJSON struct {
 	// ticket taken as one.
 	Category     string `json:"category,omitempty"`
 	CategoryName string `json:"category_name,omitempty"`
+	// Online marks a number booked at the hub and checked in here.
+	Online bool `json:"online,omitempty"`
 }
 
 type printJSON struct {
@@ -64,7 +66,7 @@ func (s *Server) ticketJSON(in queue.TicketInfo) ticketJSON {
 		CalledAt: s.stamp(in.CalledAt), Ahead: max(in.Ahead, 0),
 		EstimatedWaitS: waitS, EstimatedWaitText: wait.VI, EstimatedWaitTextEN: wait.EN, Calls: in.Calls,
 		TrackURL: display.PhonePath(in.ID), Print: printJSON{State: string(in.Print)}, Rating: in.Rating,
-		Category: in.Category, CategoryName: s.categoryName(in.Category),
+		Category: in.Category, CategoryName: s.categoryName(in.Category), Online: in.Booking != "",
 	}
 	if in.State != queue.Waiting && in.State != queue.Transferred {
 		t.Counter, t.CounterName = in.Counter, in.CounterName

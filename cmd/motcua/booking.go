@@ -1,0 +1,153 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"motcua/province/booking"
+	"motcua/province/wire"
+)
+
+// hubBookingKey is the hub's signer of online numbers, on the key kept in
+// its data directory (made at the first start). The processes of a hub
+// cluster sign with one key: copy the file to each one's data directory.
+func hubBookingKey(dir string) (*booking.Signer, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("hub: data directory: %w", err)
+	}
+	key, err := booking.LoadOrCreateKey(dir)
+	if err != nil {
+		return nil, fmt.Errorf("hub: %w", err)
+	}
+	return booking.NewSigner(key)
+}
+
+// hubBookingKeyFile is where a center keeps its hub's public key of
+// online numbers, so that it checks bookings in after a restart without
+// its link.
+const hubBookingKeyFile = "hub-booking-key"
+
+// hubBookingsFile is where a center keeps the bookings its hub told it of
+// last (wire.Bookings): a booking cancelled is refused with the link down.
+const hubBookingsFile = "hub-bookings.json"
+
+// bookingKeys is a center's copy of its hub's key of online numbers and of
+// the bookings it told of.
+type bookingKeys struct {
+	dir string
+	log *slog.Logger
+	mu  sync.Mutex // serialises set and setBookings
+	now atomic.Pointer[keyed]
+	// cancelled are the ids of the bookings the hub said are cancelled.
+	cancelled atomic.Pointer[map[string]bool]
+}
+
+type keyed struct {
+	text string
+	v    *booking.Verifier
+}
+
+// openBookingKeys reads the key kept in dir, if any.
+func openBookingKeys(dir string, log *slog.Logger) (*bookingKeys, error) {
+	k := &bookingKeys{dir: dir, log: log}
+	if err := k.loadBookings(); err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(filepath.Join(dir, hubBookingKeyFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return k, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	text := strings.TrimSpace(string(b))
+	pub, err := booking.DecodePublic(text)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %s is damaged (delete it: the center asks the hub again): %w", filepath.Join(dir, hubBookingKeyFile), err)
+	}
+	v, _ := booking.NewVerifier(pub)
+	k.now.Store(&keyed{text: text, v: v})
+	return k, nil
+}
+
+// Verifier is the key now, nil when the hub never sent one.
+func (k *bookingKeys) Verifier() *booking.Verifier {
+	if n := k.now.Load(); n != nil {
+		return n.v
+	}
+	return nil
+}
+
+// set takes the key the hub sent (booking.EncodePublic) and keeps it.
+func (k *bookingKeys) set(text string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if n := k.now.Load(); n != nil && n.text == text {
+		return nil
+	}
+	pub, err := booking.DecodePublic(text)
+	if err != nil {
+		return err
+	}
+	v, _ := booking.NewVerifier(pub)
+	if err := writeFileAtomic(filepath.Join(k.dir, hubBookingKeyFile), []byte(text+"\n")); err != nil {
+		return fmt.Errorf("serve: cannot keep the hub's booking key: %w", err)
+	}
+	k.now.Store(&keyed{text: text, v: v})
+	k.log.Info("the hub's key of online numbers received")
+	return nil
+}
+
+// Cancelled reports whether the hub said booking id is cancelled.
+func (k *bookingKeys) Cancelled(id string) bool {
+	if m := k.cancelled.Load(); m != nil {
+		return (*m)[id]
+	}
+	return false
+}
+
+func (k *bookingKeys) loadBookings() error {
+	path := filepath.Join(k.dir, hubBookingsFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	var list wire.Bookings
+	if err := json.Unmarshal(b, &list); err != nil {
+		return fmt.Errorf("serve: %s is damaged (delete it: the center asks the hub again): %w", path, err)
+	}
+	k.keep(list)
+	return nil
+}
+
+func (k *bookingKeys) keep(list wire.Bookings) {
+	m := map[string]bool{}
+	for _, b := range list.List {
+		if b.Cancelled {
+			m[b.ID] = true
+		}
+	}
+	k.cancelled.Store(&m)
+}
+
+// setBookings takes the bookings the hub sent and keeps them.
+func (k *bookingKeys) setBookings(list wire.Bookings) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if err := saveJSON(filepath.Join(k.dir, hubBookingsFile), list); err != nil {
+		return fmt.Errorf("serve: cannot keep the hub's bookings: %w", err)
+	}
+	k.keep(list)
+	return nil
+}

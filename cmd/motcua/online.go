@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"motcua/cmd/motcua/internal/config"
+	"motcua/cmd/motcua/internal/hubconfig"
+	"motcua/internal/clock"
+	"motcua/internal/identity"
+	"motcua/kiosk/web"
+	"motcua/province/booking"
+	"motcua/province/hub"
+	"motcua/province/online"
+	"motcua/province/pgstore"
+)
+
+// offersEvery is how long the hub's booking page keeps the centers' offers
+// before reading the published configurations again: a change published
+// for a center shows there within this.
+const offersEvery = 15 * time.Second
+
+// hubOnline is the hub's booking of online numbers on db, or nil when cfg
+// sets it off. What each center offers is read from the configuration
+// published for it (its online: section and fields).
+func hubOnline(cfg *hubconfig.Config, db *pgstore.DB, store hub.Store, signer *booking.Signer, log *slog.Logger, notify func(center string)) (*online.Service, error) {
+	if cfg.OnlineSecret() == "" {
+		return nil, nil
+	}
+	h, err := identity.New([]byte(cfg.OnlineSecret()))
+	if err != nil {
+		return nil, err
+	}
+	oc := &offerCache{clock: clock.System{}, load: func(ctx context.Context) ([]online.Offer, error) {
+		var out []online.Offer
+		for _, c := range cfg.Centers {
+			b, err := store.Bundle(ctx, c.ID)
+			if err != nil {
+				return nil, err
+			}
+			if b.Config == "" {
+				continue
+			}
+			pc, err := config.ParsePublished([]byte(b.Config))
+			if err != nil {
+				log.Warn("online: the configuration published for a center does not read: it takes no bookings", "center", c.ID, "err", err)
+				continue
+			}
+			if o, ok := offerOf(c.ID, c.Name, pc); ok {
+				out = append(out, o)
+			}
+		}
+		return out, nil
+	}}
+	return online.New(online.Opts{Store: db, Signer: signer, Hasher: h, Sender: logSender{log: log}, Offers: oc.offers,
+		QR: web.QRSVG, Logger: log, Notify: notify})
+}
+
+// offerOf is what center offers online under its configuration c; ok is
+// false when no field takes online numbers.
+func offerOf(center, name string, c *config.Config) (online.Offer, bool) {
+	o := online.Offer{Center: center, Name: name, Location: c.Location(), DaysAhead: c.Online.DaysAhead,
+		Window: c.Online.Window, Caps: c.QueueCaps()}
+	for _, f := range c.QueueFields() {
+		if q := c.Online.Quota[f.Code]; q > 0 && !f.Lane {
+			o.Fields = append(o.Fields, online.OfferField{Code: f.Code, Name: f.Name, Quota: q, Hours: f.Hours, Days: f.Days})
+		}
+	}
+	return o, len(o.Fields) > 0
+}
+
+// offerCache keeps the offers for offersEvery.
+type offerCache struct {
+	clock clock.Clock
+	load  func(ctx context.Context) ([]online.Offer, error)
+
+	mu   sync.Mutex
+	at   time.Time
+	list []online.Offer
+}
+
+func (c *offerCache) offers(ctx context.Context) ([]online.Offer, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if now := c.clock.Now(); c.list == nil || now.Sub(c.at) >= offersEvery || now.Before(c.at) {
+		list, err := c.load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.list, c.at = list, now
+	}
+	return c.list, nil
+}
+
+// logSender writes confirmation codes to the hub's log: the demo
+// province's channel (hubconfig refuses it elsewhere).
+type logSender struct{ log *slog.Logger }
+
+func (s logSender) Send(_ context.Context, phone, text string) error {
+	s.log.Info("online (demo): confirmation code for a phone", "phone_end", phone[len(phone)-3:], "text", text)
+	return nil
+}
+
+// withOnline serves the booking page and its API beside the fleet's pages.
+func withOnline(fleetHandler http.Handler, svc *online.Service) http.Handler {
+	if svc == nil {
+		return fleetHandler
+	}
+	h := svc.Handler()
+	mux := http.NewServeMux()
+	mux.Handle(online.PagePath, h)
+	mux.Handle(online.PagePath+"/", h)
+	mux.Handle(online.APIPath, h)
+	mux.Handle("/", fleetHandler)
+	return mux
+}

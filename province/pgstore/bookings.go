@@ -1,0 +1,342 @@
+package pgstore
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Booking is an online number booked at the hub (issue 14): one person, one
+// field of one center, one window of a day.
+type Booking struct {
+	ID     string
+	Center string
+	Field  string
+	Day    string // the center's local day, "2006-01-02"
+	From   time.Time
+	To     time.Time
+	Person string // the keyed hash of the ID number
+	// State is "booked" or "cancelled"; CheckedIn is set once a ticket of
+	// the center that reached the hub carries the booking.
+	State     string
+	CheckedIn bool
+	CreatedAt time.Time
+}
+
+// The states of a booking.
+const (
+	Booked    = "booked"
+	Cancelled = "cancelled"
+)
+
+// BookingLimits bound a booking: the caps of one person a day across every
+// center of the hub, counting their bookings and the walk-in tickets the
+// hub holds (PerDay, PerField; 0: none), and the field's daily quota of
+// online numbers at the center (Quota; 0: no online numbers).
+type BookingLimits struct {
+	PerDay   int
+	PerField int
+	Quota    int
+}
+
+// Errors of Book and Cancel.
+var (
+	ErrQuotaFull        = errors.New("pgstore: the field's online numbers of the day are all booked")
+	ErrCodeWrong        = errors.New("pgstore: wrong confirmation code")
+	ErrCodeExpired      = errors.New("pgstore: confirmation code expired, used or unknown")
+	ErrCodeAttempts     = errors.New("pgstore: confirmation code mistyped too often")
+	ErrBookingNotFound  = errors.New("pgstore: no such booking")
+	ErrBookingCheckedIn = errors.New("pgstore: booking already checked in")
+)
+
+// MaxCodeAttempts is how many wrong codes end a confirmation code.
+const MaxCodeAttempts = 5
+
+// Held is one number a person holds: a booking or a walk-in ticket.
+type Held struct {
+	Center string
+	Field  string
+	Number string    // a walk-in's number; "" for a booking
+	From   time.Time // a booking's window
+}
+
+// PersonCapError is a booking over one of the person's caps, with what
+// they hold (for CapField, in that field only), in the order taken.
+type PersonCapError struct {
+	PerField bool
+	Limit    int
+	Held     []Held
+}
+
+func (e *PersonCapError) Error() string {
+	kind := "day"
+	if e.PerField {
+		kind = "field"
+	}
+	return fmt.Sprintf("pgstore: person holds %d numbers: cap per %s is %d", len(e.Held), kind, e.Limit)
+}
+
+// PhoneCode is a confirmation code sent to a phone: its hash, for whom.
+type PhoneCode struct {
+	ID      string
+	Phone   string // a keyed hash of the phone number
+	Person  string // who asked for it: the booking it confirms is theirs
+	Code    string // the code's hash
+	Created time.Time
+	Expires time.Time
+}
+
+// SaveCode keeps a code sent. It fails with ErrCodeThrottled when the
+// phone was sent max codes since since.
+func (db *DB) SaveCode(ctx context.Context, c PhoneCode, since time.Time, max int) error {
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('motcua.phone'), hashtext($1))`, c.Phone); err != nil {
+			return fmt.Errorf("pgstore: code: %w", err)
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM phone_codes WHERE phone = $1 AND created_at > $2`, c.Phone, since).Scan(&n); err != nil {
+			return fmt.Errorf("pgstore: code: %w", err)
+		}
+		if n >= max {
+			return ErrCodeThrottled
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO phone_codes (id, phone, person, code, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+			c.ID, c.Phone, c.Person, c.Code, c.Created, c.Expires); err != nil {
+			return fmt.Errorf("pgstore: code: %w", err)
+		}
+		return nil
+	})
+}
+
+// ErrCodeThrottled: too many codes sent to one phone lately.
+var ErrCodeThrottled = errors.New("pgstore: too many codes sent to this phone")
+
+// Book confirms the code (id codeID, hash code, for b.Person) and books b
+// within lim, in one transaction that holds the lock of the person (so two
+// bookings of one person, at any centers, never both pass the caps) and of
+// the field's day at the center (its quota). A wrong code counts an
+// attempt and books nothing; a booking refused (the caps, the quota) leaves
+// the code usable, for another window or field.
+func (db *DB) Book(ctx context.Context, b Booking, lim BookingLimits, codeID, code string) error {
+	wrong := false
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var person, hash string
+		var expires time.Time
+		var attempts int
+		var used bool
+		err := tx.QueryRow(ctx, `SELECT person, code, expires_at, attempts, used FROM phone_codes WHERE id = $1 FOR UPDATE`, codeID).
+			Scan(&person, &hash, &expires, &attempts, &used)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return ErrCodeExpired
+		case err != nil:
+			return fmt.Errorf("pgstore: book: %w", err)
+		case used || !b.CreatedAt.Before(expires) || person != b.Person:
+			return ErrCodeExpired
+		case attempts >= MaxCodeAttempts:
+			return ErrCodeAttempts
+		case subtle.ConstantTimeCompare([]byte(hash), []byte(code)) != 1:
+			wrong = true
+			if _, err := tx.Exec(ctx, `UPDATE phone_codes SET attempts = attempts + 1 WHERE id = $1`, codeID); err != nil {
+				return fmt.Errorf("pgstore: book: %w", err)
+			}
+			return nil // committed: the attempt counts
+		}
+		if err := db.bookLocked(ctx, tx, b, lim); err != nil {
+			return err
+		}
+		batch := &pgx.Batch{}
+		batch.Queue(`INSERT INTO bookings (id, center, field, day, window_from, window_to, person, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, b.ID, b.Center, b.Field, b.Day, b.From, b.To, b.Person, b.CreatedAt)
+		batch.Queue(`UPDATE phone_codes SET used = true WHERE id = $1`, codeID)
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return fmt.Errorf("pgstore: book: %w", err)
+		}
+		return nil
+	})
+	if err == nil && wrong {
+		return ErrCodeWrong
+	}
+	return err
+}
+
+// bookLocked takes the locks of the person and of the field's day and
+// checks lim under them: one round trip takes the locks and reads what the
+// person holds and what the quota has left, a second writes. Caller holds
+// tx.
+func (db *DB) bookLocked(ctx context.Context, tx pgx.Tx, b Booking, lim BookingLimits) error {
+	if lim.Quota <= 0 {
+		return ErrQuotaFull
+	}
+	batch := &pgx.Batch{}
+	// The person's lock first, then the quota's: every booking takes them
+	// in this order, so none waits for the other in a cycle.
+	batch.Queue(`SELECT pg_advisory_xact_lock(hashtext('motcua.person'), hashtext($1))`, b.Person)
+	batch.Queue(`SELECT pg_advisory_xact_lock(hashtext('motcua.quota'), hashtext($1 || '/' || $2 || '/' || $3))`,
+		b.Center, b.Day, b.Field)
+	var day, field []Held
+	batch.Queue(`SELECT center, field, '', window_from, created_at FROM bookings
+			WHERE person = $1 AND day = $2 AND state = 'booked'
+		UNION ALL
+		SELECT center, origin, number, NULL, issued_at FROM tickets
+			WHERE person = $1 AND day = $2 AND booking = ''
+		ORDER BY 5`, b.Person, b.Day).Query(func(rows pgx.Rows) error {
+		for rows.Next() {
+			var h Held
+			var from, taken *time.Time
+			if err := rows.Scan(&h.Center, &h.Field, &h.Number, &from, &taken); err != nil {
+				return err
+			}
+			if from != nil {
+				h.From = *from
+			}
+			day = append(day, h)
+			if h.Field == b.Field {
+				field = append(field, h)
+			}
+		}
+		return rows.Err()
+	})
+	var n int
+	batch.Queue(`SELECT count(*) FROM bookings WHERE center = $1 AND day = $2 AND field = $3 AND state = 'booked'`,
+		b.Center, b.Day, b.Field).QueryRow(func(r pgx.Row) error { return r.Scan(&n) })
+	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		return fmt.Errorf("pgstore: book: %w", err)
+	}
+	if lim.PerField > 0 && len(field) >= lim.PerField {
+		return &PersonCapError{PerField: true, Limit: lim.PerField, Held: field}
+	}
+	if lim.PerDay > 0 && len(day) >= lim.PerDay {
+		return &PersonCapError{Limit: lim.PerDay, Held: day}
+	}
+	if n >= lim.Quota {
+		return ErrQuotaFull
+	}
+	return nil
+}
+
+// Cancel cancels booking id, made for person (the caller proved it with
+// the booking's signed code). Cancelling twice is no error; a booking
+// checked in at its center is ErrBookingCheckedIn, and is kept.
+func (db *DB) Cancel(ctx context.Context, id, person string, at time.Time) error {
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		var center, owner, state string
+		err := tx.QueryRow(ctx, `SELECT center, person, state FROM bookings WHERE id = $1 FOR UPDATE`, id).Scan(&center, &owner, &state)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return ErrBookingNotFound
+		case err != nil:
+			return fmt.Errorf("pgstore: cancel: %w", err)
+		case owner != person:
+			return ErrBookingNotFound
+		case state == Cancelled:
+			return nil
+		}
+		var in bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM tickets WHERE center = $1 AND booking = $2)`, center, id).Scan(&in); err != nil {
+			return fmt.Errorf("pgstore: cancel: %w", err)
+		}
+		if in {
+			return ErrBookingCheckedIn
+		}
+		if _, err := tx.Exec(ctx, `UPDATE bookings SET state = 'cancelled', cancelled_at = $2 WHERE id = $1`, id, at); err != nil {
+			return fmt.Errorf("pgstore: cancel: %w", err)
+		}
+		return nil
+	})
+}
+
+// GetBooking returns booking id, ErrBookingNotFound when there is none.
+func (db *DB) GetBooking(ctx context.Context, id string) (Booking, error) {
+	var b Booking
+	err := db.pool.QueryRow(ctx, `SELECT id, center, field, day, window_from, window_to, person, state, created_at,
+		EXISTS (SELECT 1 FROM tickets t WHERE t.center = b.center AND t.booking = b.id)
+		FROM bookings b WHERE id = $1`, id).
+		Scan(&b.ID, &b.Center, &b.Field, &b.Day, &b.From, &b.To, &b.Person, &b.State, &b.CreatedAt, &b.CheckedIn)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return b, ErrBookingNotFound
+	}
+	if err != nil {
+		return b, fmt.Errorf("pgstore: booking: %w", err)
+	}
+	return b, nil
+}
+
+// BookedCounts are the bookings held (not cancelled) of center's days
+// from..to, by day and field: what is left of each quota.
+func (db *DB) BookedCounts(ctx context.Context, center, from, to string) (map[string]map[string]int, error) {
+	rows, err := db.pool.Query(ctx, `SELECT day, field, count(*) FROM bookings
+		WHERE center = $1 AND day BETWEEN $2 AND $3 AND state = 'booked' GROUP BY day, field`, center, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: booked: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]int{}
+	for rows.Next() {
+		var day, field string
+		var n int
+		if err := rows.Scan(&day, &field, &n); err != nil {
+			return nil, fmt.Errorf("pgstore: booked: %w", err)
+		}
+		if out[day] == nil {
+			out[day] = map[string]int{}
+		}
+		out[day][field] = n
+	}
+	return out, rows.Err()
+}
+
+// MaxCenterBookings bounds what CenterBookings returns.
+const MaxCenterBookings = 10000
+
+// CenterBookings are center's bookings of day from and after, booked and
+// cancelled, by day and window: what the hub tells the center.
+func (db *DB) CenterBookings(ctx context.Context, center, from string) ([]Booking, error) {
+	rows, err := db.pool.Query(ctx, `SELECT id, center, field, day, window_from, window_to, person, state, created_at
+		FROM bookings WHERE center = $1 AND day >= $2 ORDER BY day, window_from, id LIMIT $3`, center, from, MaxCenterBookings)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: bookings of %s: %w", center, err)
+	}
+	defer rows.Close()
+	var out []Booking
+	for rows.Next() {
+		var b Booking
+		if err := rows.Scan(&b.ID, &b.Center, &b.Field, &b.Day, &b.From, &b.To, &b.Person, &b.State, &b.CreatedAt); err != nil {
+			return nil, fmt.Errorf("pgstore: bookings of %s: %w", center, err)
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// KeyMismatchError: another hub process of this database signs with
+// another key.
+type KeyMismatchError struct {
+	Name string
+}
+
+func (e *KeyMismatchError) Error() string {
+	return fmt.Sprintf("pgstore: another hub process signs %s with another key", e.Name)
+}
+
+// ClaimKey records public as the key the hub signs name with, or checks
+// that it is the one recorded: every process of a hub must sign alike, or
+// a center would refuse what the others signed.
+func (db *DB) ClaimKey(ctx context.Context, name, public string) error {
+	if _, err := db.pool.Exec(ctx, `INSERT INTO hub_keys (name, public, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (name) DO NOTHING`, name, public, db.clock.Now()); err != nil {
+		return fmt.Errorf("pgstore: key %s: %w", name, err)
+	}
+	var held string
+	if err := db.pool.QueryRow(ctx, `SELECT public FROM hub_keys WHERE name = $1`, name).Scan(&held); err != nil {
+		return fmt.Errorf("pgstore: key %s: %w", name, err)
+	}
+	if held != public {
+		return &KeyMismatchError{Name: name}
+	}
+	return nil
+}
