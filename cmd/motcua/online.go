@@ -55,8 +55,12 @@ func hubOnline(cfg *hubconfig.Config, db *pgstore.DB, store hub.Store, signer *b
 		}
 		return out, nil
 	}}
+	clientAddr, err := online.ClientAddr(cfg.Online.TrustedProxies) // checked by hubconfig
+	if err != nil {
+		return nil, err
+	}
 	return online.New(online.Opts{Store: db, Signer: signer, Hasher: h, Sender: logSender{log: log}, Offers: oc.offers,
-		QR: web.QRSVG, Logger: log, Notify: notify})
+		QR: web.QRSVG, Logger: log, Notify: notify, PerAddress: cfg.Online.CodesPerAddress, ClientAddr: clientAddr})
 }
 
 // offerOf is what center offers online under its configuration c; ok is

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -92,13 +93,21 @@ type Opts struct {
 	// Notify, when set, is told of a center whose bookings changed (a
 	// booking made or cancelled), so that the hub's link tells it now.
 	Notify func(center string)
+	// PerAddress codes may be asked from one client address per
+	// AddressEvery (defaults DefaultPerAddress, DefaultAddressEvery; <0:
+	// no limit). ClientAddr names a request's client (default: the
+	// connection's address; ClientAddr(trusted) behind a reverse proxy).
+	PerAddress   int
+	AddressEvery time.Duration
+	ClientAddr   func(*http.Request) string
 }
 
 // Service books online numbers.
 type Service struct {
-	o   Opts
-	clk clock.Clock
-	log *slog.Logger
+	o     Opts
+	clk   clock.Clock
+	log   *slog.Logger
+	addrs *addresses // code requests per client address
 }
 
 // New returns the service of o.
@@ -118,7 +127,18 @@ func New(o Opts) (*Service, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Service{o: o, clk: clock.Or(o.Clock), log: o.Logger}, nil
+	if o.PerAddress == 0 {
+		o.PerAddress = DefaultPerAddress
+	}
+	if o.AddressEvery <= 0 {
+		o.AddressEvery = DefaultAddressEvery
+	}
+	if o.ClientAddr == nil {
+		o.ClientAddr, _ = ClientAddr(nil)
+	}
+	clk := clock.Or(o.Clock)
+	return &Service{o: o, clk: clk, log: o.Logger,
+		addrs: &addresses{limit: o.PerAddress, every: o.AddressEvery, clk: clk, seen: map[string]*window{}}}, nil
 }
 
 // Errors of the service; pgstore's (caps, quota, codes) pass through.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -441,4 +442,29 @@ func field(body, key string) string {
 	json.Unmarshal([]byte(body), &m)
 	s, _ := m[key].(string)
 	return s
+}
+
+// One address may ask for DefaultPerAddress codes in DefaultAddressEvery,
+// whatever the phones (a machine sending codes to a list of numbers); the
+// next is refused with the wait, and sends nothing.
+func TestCodesPerAddress(t *testing.T) {
+	r := newRig(t, 0)
+	h := httpRig(t, r)
+	for i := range online.DefaultPerAddress {
+		if code, body := h.post("/api/v1/online/codes", fmt.Sprintf(`{"phone":"09123%05d","id_number":"%s"}`, i, an)); code != 201 {
+			t.Fatalf("code request %d: %d %s", i+1, code, body)
+		}
+	}
+	sent := len(r.sender.Sent())
+	code, body := h.post("/api/v1/online/codes", `{"phone":"0987654321","id_number":"`+an+`"}`)
+	if code != 429 || !strings.Contains(body, `"address_throttled"`) {
+		t.Fatalf("one more from the address: %d %s", code, body)
+	}
+	if n := len(r.sender.Sent()); n != sent {
+		t.Fatalf("%d codes sent by the refused request", n-sent)
+	}
+	r.clock.Advance(online.DefaultAddressEvery)
+	if code, body := h.post("/api/v1/online/codes", `{"phone":"0987654321","id_number":"`+an+`"}`); code != 201 {
+		t.Fatalf("after the window: %d %s", code, body)
+	}
 }

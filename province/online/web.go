@@ -65,6 +65,11 @@ func (s *Service) centers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) codes(w http.ResponseWriter, r *http.Request) {
+	if ok, wait := s.addrs.allow(s.o.ClientAddr(r)); !ok {
+		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Round(time.Second)/time.Second)+1))
+		s.fail(w, r, errAddressThrottled)
+		return
+	}
 	var req CodeRequest
 	if err := decode(w, r, &req); err != nil {
 		s.fail(w, r, err)
@@ -163,6 +168,7 @@ var answers = []struct {
 	{identity.ErrNotID, answer{400, "invalid_id", "Số định danh cá nhân không hợp lệ: xin nhập đủ 12 chữ số in trên thẻ căn cước."}},
 	{ErrBadCodeInput, answer{400, "invalid_code", "Mã xác nhận gồm 6 chữ số, trong tin nhắn gửi đến điện thoại của bạn."}},
 	{pgstore.ErrCodeThrottled, answer{429, "code_throttled", "Đã gửi nhiều mã đến số điện thoại này. Xin chờ 15 phút rồi thử lại."}},
+	{errAddressThrottled, answer{429, "address_throttled", "Có quá nhiều yêu cầu gửi mã từ mạng bạn đang dùng. Xin chờ ít phút rồi thử lại, hoặc đến lấy số tại kiosk của trung tâm."}},
 	{ErrSendFailed, answer{502, "code_not_sent", "Chưa gửi được mã xác nhận đến điện thoại. Xin thử lại sau ít phút."}},
 	{pgstore.ErrCodeWrong, answer{400, "code_wrong", "Mã xác nhận không đúng. Xin kiểm tra tin nhắn và nhập lại."}},
 	{pgstore.ErrCodeExpired, answer{410, "code_expired", "Mã xác nhận đã hết hạn hoặc đã dùng. Xin bấm “Gửi mã xác nhận” để nhận mã mới."}},

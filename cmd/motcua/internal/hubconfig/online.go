@@ -1,6 +1,8 @@
 package hubconfig
 
 import (
+	"fmt"
+	"motcua/province/online"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +23,13 @@ type Online struct {
 	// one yet is "log", for the demo province (demo: true): the text goes
 	// to the hub's log. SMS and Zalo come with the notification channels.
 	Sender string `yaml:"sender"`
+	// CodesPerAddress is how many confirmation codes one client address
+	// may ask for in 10 minutes (default 30: mobile networks put many
+	// phones behind one address; -1 no limit). TrustedProxies are the
+	// reverse proxies (addresses or CIDRs) in front of the hub, whose
+	// X-Forwarded-For names the client; none by default.
+	CodesPerAddress int      `yaml:"codes_per_address"`
+	TrustedProxies  []string `yaml:"trusted_proxies"`
 
 	secret string
 }
@@ -47,6 +56,14 @@ func (c *Config) checkOnline() error {
 			return c.fail("online.identity_secret", "give the province's identity secret (the centers' identity.secret) to take online bookings")
 		}
 		return nil
+	}
+	for i, p := range o.TrustedProxies {
+		if _, err := online.ClientAddr([]string{p}); err != nil {
+			return c.fail(fmt.Sprintf("online.trusted_proxies[%d]", i), "%q: an address (10.0.0.2) or a CIDR (10.0.0.0/24) of a reverse proxy", p)
+		}
+	}
+	if o.CodesPerAddress < -1 {
+		return c.fail("online.codes_per_address", "%d: a number of codes, or -1 for no limit", o.CodesPerAddress)
 	}
 	if len(o.secret) < 16 {
 		return c.fail("online.identity_secret", "at least 16 characters (motcua secret makes one): the same as the centers' identity.secret")

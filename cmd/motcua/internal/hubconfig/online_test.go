@@ -22,6 +22,8 @@ func TestOnline(t *testing.T) {
 		{"no sender", good + "online:\n  identity_secret: \"province-secret-0123456789\"\n", "online.sender: no channel"},
 		{"short secret", "demo: true\n" + good + "online:\n  identity_secret: \"short\"\n  sender: log\n", "online.identity_secret: at least 16"},
 		{"sender without secret", good + "online:\n  sender: log\n", "online.identity_secret: give"},
+		{"a proxy by name", "demo: true\n" + on + "  trusted_proxies: [nginx]\n", "online.trusted_proxies[0]: \"nginx\": an address"},
+		{"codes per address", "demo: true\n" + on + "  codes_per_address: -5\n", "online.codes_per_address: -5"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := Parse([]byte(tc.yaml)); err == nil || !strings.Contains(err.Error(), tc.want) {
