@@ -173,8 +173,12 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 		return fmt.Errorf("the link did not drain: %w", err)
 	}
 	used := cpuOf(center.cmd.Process.Pid) - c0
+	if after.Pending == 0 {
+		fmt.Printf("%-34s drained within the run\n", "")
+		return nil
+	}
 	fmt.Printf("%-34s drained %s after the run: %d events, the center's CPU %.1f µs an event sent\n", "",
-		time.Since(start).Round(100*time.Millisecond), after.Pending, float64(used.Microseconds())/float64(max(1, after.Pending)))
+		time.Since(start).Round(100*time.Millisecond), after.Pending, float64(used.Microseconds())/float64(after.Pending))
 	return nil
 }
 
