@@ -3,14 +3,17 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"log/slog"
 
 	"motcua/cmd/motcua/internal/config"
 	"motcua/kiosk/notify"
 	"motcua/kiosk/notify/email"
 	"motcua/kiosk/notify/outbox"
+	"motcua/kiosk/notify/relay"
 	"motcua/kiosk/notify/smsgw"
 	"motcua/kiosk/notify/zns"
+	"motcua/province/link"
 	"motcua/queue"
 )
 
@@ -24,7 +27,7 @@ type notifications struct {
 // openNotify builds the notifier on the engine and the sender on the
 // center's database, or returns nil when no channel is configured. The
 // caller registers notifier.Publish before the engine runs and runs both.
-func openNotify(ctx context.Context, cfg *config.Config, db *sql.DB, engine *queue.Engine, log *slog.Logger) (*notifications, error) {
+func openNotify(ctx context.Context, cfg *config.Config, db *sql.DB, engine *queue.Engine, hub func() relay.Hub, log *slog.Logger) (*notifications, error) {
 	nc := cfg.Notify
 	if !nc.Enabled() {
 		return nil, nil
@@ -51,6 +54,11 @@ func openNotify(ctx context.Context, cfg *config.Config, db *sql.DB, engine *que
 			ch, err = smsgw.New(*nc.SMS)
 		case "email":
 			ch, err = email.New(*nc.Email)
+		case relay.Name:
+			if hub == nil {
+				hub = func() relay.Hub { return nil }
+			}
+			ch, err = relay.New(relay.Opts{Hub: hub, Unreachable: func(err error) bool { return errors.Is(err, link.ErrNotConnected) }})
 		}
 		if err != nil {
 			return nil, err

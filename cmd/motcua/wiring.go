@@ -24,6 +24,7 @@ import (
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/dossier/upstream"
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/notify/relay"
 	"motcua/kiosk/printing"
 	"motcua/kiosk/session"
 	"motcua/kiosk/web"
@@ -65,6 +66,9 @@ type serviceOpts struct {
 	// hubDossier asks the hub's integration for a dossier (the center's
 	// link), for a dossiers.sources entry of kind hub; nil without a hub.
 	hubDossier hubAsk
+	// hubNotify is the center's link for the notify channel "hub"; it
+	// returns nil while there is none.
+	hubNotify func() relay.Hub
 }
 
 // openService starts everything a center runs, on cfg.DataDir. Its
@@ -138,7 +142,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if o.onEvents != nil {
 		engine.OnEvents(o.onEvents)
 	}
-	notes, err := openNotify(ctx, cfg, db, engine, log)
+	notes, err := openNotify(ctx, cfg, db, engine, o.hubNotify, log)
 	if err != nil {
 		return nil, err
 	}

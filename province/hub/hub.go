@@ -59,6 +59,10 @@ type Opts struct {
 	// integration, dossier.go), within its context; nil: the hub answers
 	// that it has no source.
 	Dossiers func(ctx context.Context, center, code string) wire.DossierReply
+	// Notify takes a center's message to send to a citizen (notify.go):
+	// Accepted once it is stored durably, within its context; nil: the hub
+	// answers that it has no channel.
+	Notify func(ctx context.Context, center string, r wire.NotifyRequest) wire.NotifyReply
 }
 
 // Hub is one hub process's side of the link.
@@ -83,6 +87,7 @@ type Stats struct {
 	Statuses  uint64
 	Syncs     uint64
 	Dossiers  uint64 // dossier lookups answered
+	Messages  uint64 // centers' messages taken to send
 	LastFrame time.Time
 }
 
@@ -188,6 +193,18 @@ func (h *Hub) Run(ctx context.Context) error {
 		return fmt.Errorf("hub: %w", err)
 	}
 	defer dossiers.Unsubscribe()
+	messages, err := h.o.Conn.QueueSubscribe("motcua.hub.*.notify", wire.Queue, func(m *nats.Msg) {
+		select {
+		case busy <- struct{}{}:
+			lookups.Go(func() { defer func() { <-busy }(); h.onNotify(ctx, m) })
+		default:
+			h.respondNotify(m, wire.NotifyReply{Error: "the hub is busy", Retry: true})
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("hub: %w", err)
+	}
+	defer messages.Unsubscribe()
 	return h.ingest(ctx)
 }
 

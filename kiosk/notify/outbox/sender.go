@@ -53,6 +53,10 @@ type SenderOpts struct {
 	// RateLimitPause is how long a channel rests after a rate-limit answer
 	// without Retry-After (default 30 s).
 	RateLimitPause time.Duration
+	// UnreachablePause is how long a channel rests once its provider could
+	// not be reached (notify.FailUnreachable: no internet), the next
+	// channel taking the messages meanwhile (default 1 min).
+	UnreachablePause time.Duration
 	// Keep is how long finished messages stay for the counts (default 30
 	// days); PurgeEvery how often contacts and messages are purged
 	// (default 10 min).
@@ -117,6 +121,9 @@ func NewSender(o SenderOpts) (*Sender, error) {
 	}
 	if o.RateLimitPause <= 0 {
 		o.RateLimitPause = 30 * time.Second
+	}
+	if o.UnreachablePause <= 0 {
+		o.UnreachablePause = time.Minute
 	}
 	if o.Keep <= 0 {
 		o.Keep = 30 * 24 * time.Hour
@@ -297,7 +304,7 @@ func (s *Sender) send(ctx context.Context, it Item) {
 		drop("no contact")
 		return
 	}
-	d := notify.Delivery{Key: m.Key, Kind: m.Kind, Phone: it.phone, Email: it.email, Params: m.Params}
+	d := notify.Delivery{Key: m.Key, Kind: m.Kind, Phone: it.phone, Email: it.email, Params: m.Params, Expires: m.Expires}
 	route, attempts := it.Route, it.Attempts
 	var last string
 	var wait time.Time // the earliest a paused channel takes messages again
@@ -345,8 +352,12 @@ func (s *Sender) send(ctx context.Context, it Item) {
 				s.log.Warn("notify: send failed; retrying", "key", m.Key, "channel", name, "attempt", attempts, "err", err)
 				return
 			}
-		case notify.FailRateLimited:
-			s.pause(name, at.Add(retryAfter(err, s.o.RateLimitPause)))
+		case notify.FailRateLimited, notify.FailUnreachable:
+			pause := s.o.RateLimitPause
+			if f == notify.FailUnreachable {
+				pause = s.o.UnreachablePause
+			}
+			s.pause(name, at.Add(retryAfter(err, pause)))
 			if until, ok := s.pausedUntil(name); ok && (wait.IsZero() || until.Before(wait)) {
 				wait = until
 			}

@@ -28,7 +28,8 @@ type Notify struct {
 	DossierRetention time.Duration `yaml:"dossier_retention"`
 	// QuietHours "21:00-07:00": dossier and rating messages wait for its end.
 	QuietHours string `yaml:"quiet_hours"`
-	// Channels in fallback order: zns, sms, email.
+	// Channels in fallback order: zns, sms, email, and hub (through the
+	// province hub, for a center whose internet is down; last).
 	Channels []string `yaml:"channels"`
 	// Rates limit a channel: messages per second and burst.
 	Rates map[string]NotifyRate `yaml:"rates"`
@@ -118,13 +119,19 @@ func (c *Config) checkNotify() []*Error {
 			if n.Email == nil {
 				errs = append(errs, c.fail(key, "email needs a notify.email section"))
 			}
+		case "hub":
+			if !c.Hub.Enabled() && !c.atHub {
+				errs = append(errs, c.fail(key, "hub sends through the province hub: it needs a hub: section"))
+			}
 		default:
-			errs = append(errs, c.fail(key, "%q: use zns, sms or email", ch))
+			errs = append(errs, c.fail(key, "%q: use zns, sms, email or hub", ch))
 		}
 	}
 	for name, r := range n.Rates {
 		if !seen[name] {
 			errs = append(errs, c.fail("notify.rates."+name, "no channel %q in notify.channels", name))
+		} else if name == "hub" {
+			errs = append(errs, c.fail("notify.rates.hub", "the hub's own rates limit what it sends"))
 		}
 		if r.PerSecond <= 0 {
 			errs = append(errs, c.fail("notify.rates."+name+".per_second", "must be above 0"))
