@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
 
 	"motcua/cmd/motcua/internal/config"
@@ -42,28 +43,13 @@ func openNotify(ctx context.Context, cfg *config.Config, db *sql.DB, engine *que
 	if err != nil {
 		return nil, err
 	}
-	var channels []notify.Channel
-	for _, name := range nc.Channels {
-		var ch notify.Channel
-		switch name {
-		case "zns":
-			o := nc.ZNS.Opts
-			o.Secrets = box
-			ch, err = zns.New(o)
-		case "sms":
-			ch, err = smsgw.New(*nc.SMS)
-		case "email":
-			ch, err = email.New(*nc.Email)
-		case relay.Name:
-			if hub == nil {
-				hub = func() relay.Hub { return nil }
-			}
-			ch, err = relay.New(relay.Opts{Hub: hub, Unreachable: func(err error) bool { return errors.Is(err, link.ErrNotConnected) }})
-		}
-		if err != nil {
-			return nil, err
-		}
-		channels = append(channels, ch)
+	var z *zns.Opts
+	if nc.ZNS != nil {
+		z = &nc.ZNS.Opts
+	}
+	channels, err := notifyChannels(nc.Channels, z, nc.SMS, nc.Email, box, hub)
+	if err != nil {
+		return nil, err
 	}
 	rates := map[string]outbox.Rate{}
 	for name, r := range nc.Rates {
@@ -87,4 +73,37 @@ func (n *notifications) notifierOrNil() *notify.Notifier {
 		return nil
 	}
 	return n.notifier
+}
+
+// notifyChannels builds the channels named, in their order, from their
+// sections (checked by the config); secrets keeps Zalo's tokens, hub is the
+// link for the channel "hub" (nil: none).
+func notifyChannels(names []string, z *zns.Opts, sms *smsgw.Opts, em *email.Opts, secrets zns.Secrets, hub func() relay.Hub) ([]notify.Channel, error) {
+	var channels []notify.Channel
+	for _, name := range names {
+		var ch notify.Channel
+		var err error
+		switch name {
+		case "zns":
+			o := *z
+			o.Secrets = secrets
+			ch, err = zns.New(o)
+		case "sms":
+			ch, err = smsgw.New(*sms)
+		case "email":
+			ch, err = email.New(*em)
+		case relay.Name:
+			if hub == nil {
+				hub = func() relay.Hub { return nil }
+			}
+			ch, err = relay.New(relay.Opts{Hub: hub, Unreachable: func(err error) bool { return errors.Is(err, link.ErrNotConnected) }})
+		default:
+			err = fmt.Errorf("notify: no channel %q", name)
+		}
+		if err != nil {
+			return nil, err
+		}
+		channels = append(channels, ch)
+	}
+	return channels, nil
 }

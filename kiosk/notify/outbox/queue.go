@@ -2,6 +2,8 @@ package outbox
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -47,4 +49,24 @@ type Settlement struct {
 	Reason     string
 	Next       time.Time // when a Pending message is due again
 	At         time.Time // now: a finished message's done time
+}
+
+// ParseQuiet reads quiet hours written "21:00-07:00" (they may wrap
+// midnight).
+func ParseQuiet(s string) (Quiet, error) {
+	a, b, ok := strings.Cut(strings.ReplaceAll(s, " ", ""), "-")
+	var h1, m1, h2, m2 int
+	if ok {
+		_, err1 := fmt.Sscanf(a, "%d:%d", &h1, &m1)
+		_, err2 := fmt.Sscanf(b, "%d:%d", &h2, &m2)
+		ok = err1 == nil && err2 == nil && len(a) == 5 && len(b) == 5
+	}
+	if !ok || h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59 || h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0 {
+		return Quiet{}, fmt.Errorf("%q: write quiet hours as HH:MM-HH:MM, e.g. 21:00-07:00", s)
+	}
+	q := Quiet{From: h1*60 + m1, To: h2*60 + m2}
+	if q.From == q.To {
+		return Quiet{}, fmt.Errorf("%q: an empty period", s)
+	}
+	return q, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"motcua/kiosk/notify"
 	"motcua/kiosk/notify/email"
+	"motcua/kiosk/notify/outbox"
 	"motcua/kiosk/notify/smsgw"
 	"motcua/kiosk/notify/zns"
 )
@@ -92,11 +93,11 @@ func (c *Config) checkNotify() []*Error {
 	}
 	n.quiet = nil
 	if n.QuietHours != "" {
-		from, to, err := parseQuiet(n.QuietHours)
+		q, err := outbox.ParseQuiet(n.QuietHours)
 		if err != nil {
 			errs = append(errs, c.fail("notify.quiet_hours", "%v", err))
 		} else {
-			n.quiet = &[2]int{from, to}
+			n.quiet = &[2]int{q.From, q.To}
 		}
 	}
 	seen := map[string]bool{}
@@ -175,23 +176,4 @@ func (c *Config) checkNotify() []*Error {
 		}
 	}
 	return errs
-}
-
-// parseQuiet reads "21:00-07:00"; it may wrap midnight.
-func parseQuiet(s string) (from, to int, err error) {
-	a, b, ok := strings.Cut(strings.ReplaceAll(s, " ", ""), "-")
-	var h1, m1, h2, m2 int
-	if ok {
-		_, err1 := fmt.Sscanf(a, "%d:%d", &h1, &m1)
-		_, err2 := fmt.Sscanf(b, "%d:%d", &h2, &m2)
-		ok = err1 == nil && err2 == nil && len(a) == 5 && len(b) == 5
-	}
-	if !ok || h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59 || h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0 {
-		return 0, 0, fmt.Errorf("%q: write quiet hours as HH:MM-HH:MM, e.g. 21:00-07:00", s)
-	}
-	from, to = h1*60+m1, h2*60+m2
-	if from == to {
-		return 0, 0, fmt.Errorf("%q: an empty period", s)
-	}
-	return from, to, nil
 }

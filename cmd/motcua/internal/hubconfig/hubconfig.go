@@ -42,6 +42,9 @@ type Config struct {
 	// Dossiers is the province's integration the centers may ask through
 	// the hub (dossiers.go).
 	Dossiers Dossiers `yaml:"dossiers"`
+	// Notify: the hub's channels for the messages its centers hand it
+	// (notify.go).
+	Notify Notify `yaml:"notify"`
 
 	location *time.Location
 	hubSeed  []byte
@@ -279,7 +282,10 @@ func (c *Config) check() error {
 	if admins == 0 {
 		return c.fail("staff", "at least one province_admin who is not disabled")
 	}
-	return c.checkDossiers()
+	if err := c.checkDossiers(); err != nil {
+		return err
+	}
+	return c.checkNotify()
 }
 
 func (c *Config) checkNATS() error {
