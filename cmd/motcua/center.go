@@ -220,6 +220,7 @@ func (c *centerSvc) status() wire.Status {
 		}
 	}
 	svc.hw.wireStatus(&st)
+	svc.notes.wireStatus(&st)
 	return st
 }
 

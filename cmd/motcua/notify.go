@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"motcua/cmd/motcua/internal/config"
 	"motcua/kiosk/notify"
@@ -15,6 +16,7 @@ import (
 	"motcua/kiosk/notify/smsgw"
 	"motcua/kiosk/notify/zns"
 	"motcua/province/link"
+	"motcua/province/wire"
 	"motcua/queue"
 )
 
@@ -23,6 +25,8 @@ import (
 type notifications struct {
 	notifier *notify.Notifier
 	sender   *outbox.Sender
+	box      *outbox.Store
+	log      *slog.Logger
 }
 
 // openNotify builds the notifier on the engine and the sender on the
@@ -64,7 +68,24 @@ func openNotify(ctx context.Context, cfg *config.Config, db *sql.DB, engine *que
 	if err != nil {
 		return nil, err
 	}
-	return &notifications{notifier: n, sender: s}, nil
+	return &notifications{notifier: n, sender: s, box: box, log: log}, nil
+}
+
+// wireStatus adds the outbox's counts to the center's status for its hub.
+func (n *notifications) wireStatus(st *wire.Status) {
+	if n == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	counts, err := n.box.Counts(ctx)
+	if err != nil {
+		n.log.Warn("notify: counting the outbox for the hub", "err", err)
+		return
+	}
+	for _, c := range counts {
+		st.Notify = append(st.Notify, wire.NotifyCount{Channel: c.Channel, State: string(c.State), N: c.N})
+	}
 }
 
 // notifierOrNil is the notifier, nil when notifications are off.

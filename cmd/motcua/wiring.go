@@ -46,6 +46,8 @@ type service struct {
 	scannerStates func() map[string]scanner.State
 	// hw is the LED boards, call buttons and rating boxes (hardware.go).
 	hw *hardware
+	// notes are the notifier and the sender; nil when none is configured.
+	notes *notifications
 
 	closers []func() // run in reverse order by close
 	once    sync.Once
@@ -149,6 +151,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if notes != nil {
 		engine.OnEvents(notes.notifier.Publish)
 	}
+	s.notes = notes
 	s.goRun(func(ctx context.Context) { engine.Run(ctx) })
 	s.goRun(func(ctx context.Context) { hub.Run(ctx) }) // stopped before the engine
 	// The LED boards follow the engine; buttons start with the server (hardware.go).

@@ -249,16 +249,17 @@ func (db *DB) NotifyPurge(ctx context.Context, keep time.Duration) error {
 
 // NotifyCount is how many messages of a center a channel has in one state.
 type NotifyCount struct {
-	Center  string
-	Channel string // empty for messages no channel took yet
-	State   string
-	N       int
+	Center  string `json:"center,omitempty"`
+	Channel string `json:"channel"` // empty for messages no channel took yet
+	State   string `json:"state"`
+	N       int    `json:"n"`
 }
 
-// NotifyCounts returns the hub's messages by center, channel and state.
-func (db *DB) NotifyCounts(ctx context.Context) ([]NotifyCount, error) {
+// NotifyCounts returns the hub's messages by center, channel and state:
+// of one center, or of all when center is empty.
+func (db *DB) NotifyCounts(ctx context.Context, center string) ([]NotifyCount, error) {
 	rows, err := db.pool.Query(ctx, `SELECT center, channel, state, COUNT(*) FROM notify_messages
-		GROUP BY center, channel, state ORDER BY center, channel, state`)
+		WHERE $1 = '' OR center = $1 GROUP BY center, channel, state ORDER BY center, channel, state`, center)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: message counts: %w", err)
 	}

@@ -72,7 +72,7 @@ func TestNotifyOutbox(t *testing.T) {
 	if err := db.Pool().QueryRow(ctx, `SELECT COUNT(*) FROM notify_messages WHERE phone != ''`).Scan(&phones); err != nil || phones != 1 {
 		t.Fatalf("%d numbers kept (%v), want 1 (the pending message's)", phones, err)
 	}
-	counts, err := db.NotifyCounts(ctx)
+	counts, err := db.NotifyCounts(ctx, "")
 	want := []pgstore.NotifyCount{{Center: "c1", Channel: "zns", State: "sent", N: 1}, {Center: "c2", State: "pending", N: 1}}
 	if err != nil || len(counts) != 2 || counts[0] != want[0] || counts[1] != want[1] {
 		t.Fatalf("counts %+v %v", counts, err)

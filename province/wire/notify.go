@@ -21,6 +21,14 @@ type NotifyRequest struct {
 	Live bool `json:"live,omitempty"`
 }
 
+// NotifyCount is how many of a sender's messages one channel has in one
+// state: a center's in its Status, over the messages it keeps (30 days).
+type NotifyCount struct {
+	Channel string `json:"channel"` // "zns", "sms", "email", "hub" (handed to the hub); "" not tried yet
+	State   string `json:"state"`   // "pending", "sending", "sent", "failed", "dropped"
+	N       int    `json:"n"`
+}
+
 // NotifyReply is the hub's answer. Accepted: the message is stored at the
 // hub (Duplicate: it was already), and the hub sends it; the center counts
 // it as handed over. Otherwise Error says why, and Retry whether the same

@@ -304,7 +304,7 @@ func TestCenterWithoutInternetSendsThroughTheHub(t *testing.T) {
 	if err := h.db.Pool().QueryRow(ctx, `SELECT COUNT(*) FROM notify_messages WHERE phone != '' OR key LIKE '%FORGED%'`).Scan(&phones); err != nil || phones != 0 {
 		t.Fatalf("%d rows with a number or the forgery (%v)", phones, err)
 	}
-	counts, err := h.db.NotifyCounts(ctx)
+	counts, err := h.db.NotifyCounts(ctx, "")
 	if err != nil || len(counts) != 1 || counts[0] != (pgstore.NotifyCount{Center: "c1", Channel: "zns", State: "sent", N: 3}) {
 		t.Fatalf("counts %+v %v", counts, err)
 	}
