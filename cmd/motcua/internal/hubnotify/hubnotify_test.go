@@ -60,6 +60,7 @@ func userKey(t *testing.T) (seed []byte, pub string) {
 }
 
 var templates = map[notify.Kind]zns.Template{
+	notify.KindTaken:  {ID: "100", Params: map[string]string{"so": "number"}},
 	notify.KindCalled: {ID: "102", Params: map[string]string{"so": "number", "quay": "counter"}},
 	notify.KindAhead:  {ID: "101", Params: map[string]string{"so": "number", "con": "ahead"}},
 }
