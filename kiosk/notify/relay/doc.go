@@ -11,6 +11,11 @@
 // handed over ("sent" through "hub"); a request whose reply was lost is sent
 // again with the same key and the hub keeps one.
 //
+// The center's queue can no longer withdraw a message once the hub has it
+// (the citizen called before the hub sent "3 ahead"): a lobby message goes
+// with an expiry at most Opts.LiveFor (10 min) away, after which the hub
+// drops it rather than send it.
+//
 // Failures: the link down is notify.FailUnreachable (the channel rests);
 // no answer within the request's time is FailTemporary (retried with the
 // same key); a hub that refuses for good (no channel there, a bad request)

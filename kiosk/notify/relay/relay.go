@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
+
+	"motcua/internal/clock"
 
 	"motcua/kiosk/notify"
 	"motcua/province/wire"
@@ -32,17 +35,33 @@ type Opts struct {
 	// Unreachable tells an error of Hub.Notify that says the link is down
 	// (link.ErrNotConnected) from one that came after the request left.
 	Unreachable func(error) bool
+	// LiveFor bounds a lobby message's life at the hub (taken, ahead,
+	// called, no-show: notify.Kind.Live): the hub drops one it could not
+	// send within LiveFor of its handing over, since the center cannot
+	// withdraw a message the queue made moot once the hub has it. Default
+	// DefaultLiveFor.
+	LiveFor time.Duration
+	Clock   clock.Clock // default clock.System
 }
 
+// DefaultLiveFor is Opts.LiveFor's default.
+const DefaultLiveFor = 10 * time.Minute
+
 // Channel sends through the hub.
-type Channel struct{ o Opts }
+type Channel struct {
+	o     Opts
+	clock clock.Clock
+}
 
 // New returns the channel.
 func New(o Opts) (*Channel, error) {
 	if o.Hub == nil || o.Unreachable == nil {
 		return nil, errors.New("relay: Hub and Unreachable are required")
 	}
-	return &Channel{o: o}, nil
+	if o.LiveFor <= 0 {
+		o.LiveFor = DefaultLiveFor
+	}
+	return &Channel{o: o, clock: clock.Or(o.Clock)}, nil
 }
 
 // Name implements notify.Channel.
@@ -61,8 +80,14 @@ func (c *Channel) Send(ctx context.Context, d notify.Delivery) (notify.Receipt, 
 	if h == nil {
 		return notify.Receipt{}, fail(notify.FailUnreachable, ErrNoLink)
 	}
+	expires := d.Expires
+	if d.Kind.Live() {
+		if bound := c.clock.Now().Add(c.o.LiveFor); expires.IsZero() || bound.Before(expires) {
+			expires = bound
+		}
+	}
 	r, err := h.Notify(ctx, wire.NotifyRequest{Key: d.Key, Kind: string(d.Kind), Phone: d.Phone, Email: d.Email,
-		Params: d.Params, Expires: d.Expires})
+		Params: d.Params, Expires: expires})
 	switch {
 	case err != nil && c.o.Unreachable(err):
 		return notify.Receipt{}, fail(notify.FailUnreachable, err)

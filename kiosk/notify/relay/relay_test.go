@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"motcua/internal/clock/clocktest"
 	"motcua/kiosk/notify"
 	"motcua/kiosk/notify/relay"
 	"motcua/province/wire"
@@ -50,7 +51,8 @@ func TestRelay(t *testing.T) {
 					}
 					return tc.hub
 				},
-				Unreachable: func(err error) bool { return errors.Is(err, errDown) }})
+				Unreachable: func(err error) bool { return errors.Is(err, errDown) },
+				Clock:       clocktest.New(exp.Add(-time.Minute))}) // its expiry is within LiveFor
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -77,6 +79,29 @@ func failure(err error) notify.Failure {
 		return ""
 	}
 	return notify.FailureOf(err)
+}
+
+// A lobby message goes with an expiry at most LiveFor away; a dossier's
+// keeps its own (none).
+func TestRelayBoundsLobbyMessages(t *testing.T) {
+	clk := clocktest.New(time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC))
+	h := &fakeHub{reply: wire.NotifyReply{Accepted: true}}
+	ch, _ := relay.New(relay.Opts{Hub: func() relay.Hub { return h }, Unreachable: func(error) bool { return false },
+		LiveFor: 5 * time.Minute, Clock: clk})
+	later := clk.Now().Add(time.Hour)
+	for _, d := range []notify.Delivery{
+		{Key: "t:1:ahead", Kind: notify.KindAhead, Phone: "84912345678"},
+		{Key: "t:1:called", Kind: notify.KindCalled, Phone: "84912345678", Expires: later},
+		{Key: "d:X:result_ready:9", Kind: notify.KindResultReady, Phone: "84912345678"},
+	} {
+		if _, err := ch.Send(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bound := clk.Now().Add(5 * time.Minute)
+	if !h.got[0].Expires.Equal(bound) || !h.got[1].Expires.Equal(bound) || !h.got[2].Expires.IsZero() {
+		t.Fatalf("expiries %v %v %v", h.got[0].Expires, h.got[1].Expires, h.got[2].Expires)
+	}
 }
 
 func TestRelayWithoutRecipient(t *testing.T) {
