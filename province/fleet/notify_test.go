@@ -40,7 +40,7 @@ func TestMessageCountsPerCenterAndChannel(t *testing.T) {
 		if i == 2 {
 			state = "failed"
 		}
-		e.db.NotifyClaim(ctx, id)
+		e.db.NotifyClaim(ctx, id, now, time.Minute)
 		if err := e.db.NotifySettle(ctx, id, pgstore.NotifySettlement{State: state, Channel: "zns", Attempts: 1, At: now}); err != nil {
 			t.Fatal(err)
 		}

@@ -31,9 +31,11 @@ var notifyMigrations = []string{
 		expires_at  timestamptz,
 		next_at     timestamptz NOT NULL,
 		done_at     timestamptz,
+		claimed_at  timestamptz, -- when a sender last claimed it
 		UNIQUE (center, key)
 	);
 	CREATE INDEX notify_messages_due ON notify_messages (next_at) WHERE state = 'pending';
+	CREATE INDEX notify_messages_claimed ON notify_messages (claimed_at) WHERE state = 'sending';
 	CREATE TABLE notify_secrets (
 		name       text PRIMARY KEY,
 		value      text NOT NULL,
@@ -164,28 +166,37 @@ func (db *DB) NotifyMessages(ctx context.Context, center string) ([]NotifyMessag
 		WHERE $1 = '' OR center = $1 ORDER BY id`, center)
 }
 
-// NotifyDue returns up to limit pending messages due at now, oldest first,
-// with their recipient.
-func (db *DB) NotifyDue(ctx context.Context, now time.Time, limit int) ([]NotifyMessage, error) {
+// NotifyDue returns up to limit messages due at now, oldest first, with
+// their recipient: the pending ones whose time has come, and those claimed
+// longer than lease ago (by a hub process that stopped mid-send). The lease
+// must be longer than a send takes (the sender's request timeout), or a
+// message still being sent could be claimed again by another process.
+func (db *DB) NotifyDue(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]NotifyMessage, error) {
 	return db.notifyQuery(ctx, "due messages", true, `SELECT `+notifyCols+`, phone, email FROM notify_messages
-		WHERE state = 'pending' AND next_at <= $1 ORDER BY next_at, id LIMIT $2`, now, limit)
+		WHERE (state = 'pending' AND next_at <= $1) OR (state = 'sending' AND claimed_at < $3)
+		ORDER BY next_at, id LIMIT $2`, now, limit, now.Add(-lease))
 }
 
-// NotifyNextDue returns when the earliest pending message falls due; ok
-// false when none is pending.
-func (db *DB) NotifyNextDue(ctx context.Context) (time.Time, bool, error) {
+// NotifyNextDue returns when the earliest message falls due: a pending
+// one's time, or a claim's end (claimed_at + lease); ok false when none is
+// pending or sending.
+func (db *DB) NotifyNextDue(ctx context.Context, lease time.Duration) (time.Time, bool, error) {
 	var next *time.Time
-	if err := db.pool.QueryRow(ctx, `SELECT MIN(next_at) FROM notify_messages WHERE state = 'pending'`).Scan(&next); err != nil {
+	if err := db.pool.QueryRow(ctx, `SELECT LEAST(
+			(SELECT MIN(next_at) FROM notify_messages WHERE state = 'pending'),
+			(SELECT MIN(claimed_at) FROM notify_messages WHERE state = 'sending') + $1 * interval '1 microsecond')`,
+		lease.Microseconds()).Scan(&next); err != nil {
 		return time.Time{}, false, fmt.Errorf("pgstore: next due message: %w", err)
 	}
 	return timeOr(next), next != nil, nil
 }
 
-// NotifyClaim marks a pending message as sending and counts the attempt;
-// false when it was no longer pending (another hub process claimed it).
-func (db *DB) NotifyClaim(ctx context.Context, id int64) (bool, error) {
-	tag, err := db.pool.Exec(ctx, `UPDATE notify_messages SET state = 'sending', attempts = attempts + 1
-		WHERE id = $1 AND state = 'pending'`, id)
+// NotifyClaim marks a message as sending at now and counts the attempt:
+// a pending one, or one whose claim is older than lease; false otherwise
+// (another hub process claimed it, or it was settled).
+func (db *DB) NotifyClaim(ctx context.Context, id int64, now time.Time, lease time.Duration) (bool, error) {
+	tag, err := db.pool.Exec(ctx, `UPDATE notify_messages SET state = 'sending', attempts = attempts + 1, claimed_at = $2
+		WHERE id = $1 AND (state = 'pending' OR (state = 'sending' AND claimed_at < $3))`, id, now, now.Add(-lease))
 	if err != nil {
 		return false, fmt.Errorf("pgstore: claim message: %w", err)
 	}
@@ -210,20 +221,23 @@ func (db *DB) NotifySettle(ctx context.Context, id int64, s NotifySettlement) er
 	return nil
 }
 
-// NotifyPostpone moves a pending message's time to next.
-func (db *DB) NotifyPostpone(ctx context.Context, id int64, next time.Time) error {
-	if _, err := db.pool.Exec(ctx, `UPDATE notify_messages SET next_at = $2 WHERE id = $1 AND state = 'pending'`, id, next); err != nil {
+// NotifyPostpone moves a pending message's time to next; one whose claim
+// is older than lease at now becomes pending again for next.
+func (db *DB) NotifyPostpone(ctx context.Context, id int64, next, now time.Time, lease time.Duration) error {
+	if _, err := db.pool.Exec(ctx, `UPDATE notify_messages SET next_at = $2, state = 'pending'
+		WHERE id = $1 AND (state = 'pending' OR (state = 'sending' AND claimed_at < $3))`, id, next, now.Add(-lease)); err != nil {
 		return fmt.Errorf("pgstore: postpone message: %w", err)
 	}
 	return nil
 }
 
-// NotifyRecover puts back the messages left sending by a hub process that
-// stopped mid-send, and returns how many. Run it when the only hub process
-// starts (or all start together): a message another running process is
-// sending would be sent twice.
-func (db *DB) NotifyRecover(ctx context.Context) (int64, error) {
-	tag, err := db.pool.Exec(ctx, `UPDATE notify_messages SET state = 'pending' WHERE state = 'sending'`)
+// NotifyRecover puts back, as pending, the messages claimed longer than
+// lease ago at now (a hub process stopped mid-send), and returns how many.
+// Those claimed since may still be in another process's hands: they come
+// due when their lease ends (NotifyDue), not before.
+func (db *DB) NotifyRecover(ctx context.Context, now time.Time, lease time.Duration) (int64, error) {
+	tag, err := db.pool.Exec(ctx, `UPDATE notify_messages SET state = 'pending'
+		WHERE state = 'sending' AND claimed_at < $1`, now.Add(-lease))
 	if err != nil {
 		return 0, fmt.Errorf("pgstore: recover messages: %w", err)
 	}

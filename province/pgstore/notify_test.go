@@ -40,23 +40,42 @@ func TestNotifyOutbox(t *testing.T) {
 	if _, _, err := db.PutNotify(ctx, pgstore.NotifyMessage{Center: "c1", Kind: "called"}); err == nil {
 		t.Fatal("a message without a key was stored")
 	}
-	due, err := db.NotifyDue(ctx, clk.Now(), 10)
+	const lease = time.Minute
+	due, err := db.NotifyDue(ctx, clk.Now(), 10, lease)
 	if err != nil || len(due) != 2 || due[0].Phone != "84912345678" || due[0].Params["counter"] != "3" || !due[0].Expires.Equal(m.Expires) {
 		t.Fatalf("due %+v %v", due, err)
 	}
-	if next, ok, err := db.NotifyNextDue(ctx); err != nil || !ok || !next.Equal(clk.Now()) {
+	if next, ok, err := db.NotifyNextDue(ctx, lease); err != nil || !ok || !next.Equal(clk.Now()) {
 		t.Fatalf("next due %v %v %v", next, ok, err)
 	}
-	if ok, err := db.NotifyClaim(ctx, id); !ok || err != nil {
+	if ok, err := db.NotifyClaim(ctx, id, clk.Now(), lease); !ok || err != nil {
 		t.Fatalf("claim %v %v", ok, err)
 	}
-	if ok, _ := db.NotifyClaim(ctx, id); ok {
-		t.Fatal("claimed twice")
+	// Another process, within the lease: neither claims nor recovers it.
+	if ok, _ := db.NotifyClaim(ctx, id, clk.Now().Add(lease/2), lease); ok {
+		t.Fatal("claimed twice within the lease")
 	}
-	if n, err := db.NotifyRecover(ctx); n != 1 || err != nil {
+	if n, err := db.NotifyRecover(ctx, clk.Now().Add(lease/2), lease); n != 0 || err != nil {
+		t.Fatalf("recovered a claim within its lease: %d %v", n, err)
+	}
+	if due, _ := db.NotifyDue(ctx, clk.Now().Add(lease/2), 10, lease); len(due) != 1 || due[0].Center != "c2" {
+		t.Fatalf("due within the lease %+v", due)
+	}
+	// Its lease over (the process died mid-send): due again, then claimed
+	// again, or put back by a process starting.
+	if next, _, _ := db.NotifyNextDue(ctx, lease); !next.Equal(clk.Now()) {
+		t.Fatalf("next due %v (c2's pending message)", next)
+	}
+	after := clk.Now().Add(lease + time.Second)
+	if due, _ := db.NotifyDue(ctx, after, 10, lease); len(due) != 2 || due[0].Phone != "84912345678" {
+		t.Fatalf("due after the lease %+v", due)
+	}
+	if n, err := db.NotifyRecover(ctx, after, lease); n != 1 || err != nil {
 		t.Fatalf("recover %d %v", n, err)
 	}
-	db.NotifyClaim(ctx, id)
+	if ok, err := db.NotifyClaim(ctx, id, clk.Now(), lease); !ok || err != nil {
+		t.Fatalf("claim again %v %v", ok, err)
+	}
 	if err := db.NotifySettle(ctx, id, pgstore.NotifySettlement{State: "sent", Attempts: 1, Channel: "zns", Provider: "z-1", At: clk.Now()}); err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +83,7 @@ func TestNotifyOutbox(t *testing.T) {
 	if err != nil || len(msgs) != 1 || msgs[0].State != "sent" || msgs[0].ProviderID != "z-1" || msgs[0].Phone != "" {
 		t.Fatalf("messages %+v %v", msgs, err)
 	}
-	due, _ = db.NotifyDue(ctx, clk.Now(), 10)
+	due, _ = db.NotifyDue(ctx, clk.Now(), 10, lease)
 	if len(due) != 1 || due[0].Center != "c2" {
 		t.Fatalf("due after sending %+v", due)
 	}

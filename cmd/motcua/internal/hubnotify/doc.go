@@ -10,11 +10,13 @@
 // rules keep apart: the province's store and a center's notify packages.
 //
 // Durability: a message the hub acknowledged is committed first, so a hub
-// killed after its answer still sends it when it starts again; one killed
-// mid-send sends it again with the same key (Zalo ZNS does not deduplicate;
-// an SMS gateway with a request id does). Recover runs when Run starts: with
-// several hub processes on one database, a process restarted while another
-// sends may send that message twice.
+// killed after its answer still sends it when it starts again. A message is
+// claimed for Opts.Lease (1 min): one whose process was killed mid-send is
+// due again once its lease ends, to any hub process, and sent again with the
+// same key (Zalo ZNS does not deduplicate; an SMS gateway with a request id
+// does). Several hub processes share the outbox: each claim is one UPDATE,
+// so a message is sent by one of them, and a process starting does not take
+// the messages another is sending.
 //
 // Concurrency: Take is safe for concurrent use; Run owns the sender until
 // its context ends.

@@ -3,6 +3,7 @@ package hubnotify
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -21,9 +22,17 @@ type Opts struct {
 	// Sender is the sender's configuration but its Store (the hub's
 	// outbox): Channels in fallback order, Rates, Quiet, Location, Keep.
 	Sender outbox.SenderOpts
+	// Lease is how long a claimed message is another hub process's to send:
+	// one claimed longer ago was left by a process that stopped mid-send and
+	// is sent again. It must exceed the sender's request timeout (default
+	// DefaultLease, against the sender's default 10 s).
+	Lease  time.Duration
 	Clock  clock.Clock
 	Logger *slog.Logger
 }
+
+// DefaultLease is Opts.Lease's default.
+const DefaultLease = time.Minute
 
 // Hub takes and sends the centers' messages.
 type Hub struct {
@@ -38,11 +47,21 @@ func New(o Opts) (*Hub, error) {
 	if o.DB == nil {
 		return nil, errors.New("hubnotify: a DB is required")
 	}
-	q := &Queue{db: o.DB}
+	if o.Lease <= 0 {
+		o.Lease = DefaultLease
+	}
+	timeout := o.Sender.Timeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	if o.Lease <= timeout {
+		return nil, fmt.Errorf("hubnotify: the lease (%v) must be longer than the sender's timeout (%v)", o.Lease, timeout)
+	}
+	q := &Queue{db: o.DB, lease: o.Lease, clock: clock.Or(o.Clock)}
 	so := o.Sender
 	so.Store, so.Timely = q, nil
 	if so.Clock == nil {
-		so.Clock = o.Clock
+		so.Clock = q.clock
 	}
 	if so.Logger == nil {
 		so.Logger = o.Logger
@@ -81,7 +100,9 @@ func (h *Hub) Take(ctx context.Context, center string, r wire.NotifyRequest) wir
 
 // Queue is the hub's outbox as an outbox.Queue.
 type Queue struct {
-	db *pgstore.DB
+	db    *pgstore.DB
+	lease time.Duration
+	clock clock.Clock
 
 	mu     sync.Mutex
 	wakers []func()
@@ -104,11 +125,13 @@ func (q *Queue) OnDecide(fn func()) {
 }
 
 // Recover implements outbox.Queue.
-func (q *Queue) Recover(ctx context.Context) (int64, error) { return q.db.NotifyRecover(ctx) }
+func (q *Queue) Recover(ctx context.Context) (int64, error) {
+	return q.db.NotifyRecover(ctx, q.clock.Now(), q.lease)
+}
 
 // Due implements outbox.Queue.
 func (q *Queue) Due(ctx context.Context, now time.Time, limit int) ([]outbox.Item, error) {
-	ms, err := q.db.NotifyDue(ctx, now, limit)
+	ms, err := q.db.NotifyDue(ctx, now, limit, q.lease)
 	if err != nil {
 		return nil, err
 	}
@@ -131,10 +154,14 @@ func item(m pgstore.NotifyMessage) outbox.Item {
 }
 
 // NextDue implements outbox.Queue.
-func (q *Queue) NextDue(ctx context.Context) (time.Time, bool, error) { return q.db.NotifyNextDue(ctx) }
+func (q *Queue) NextDue(ctx context.Context) (time.Time, bool, error) {
+	return q.db.NotifyNextDue(ctx, q.lease)
+}
 
 // Claim implements outbox.Queue.
-func (q *Queue) Claim(ctx context.Context, id int64) (bool, error) { return q.db.NotifyClaim(ctx, id) }
+func (q *Queue) Claim(ctx context.Context, id int64) (bool, error) {
+	return q.db.NotifyClaim(ctx, id, q.clock.Now(), q.lease)
+}
 
 // Settle implements outbox.Queue.
 func (q *Queue) Settle(ctx context.Context, id int64, r outbox.Settlement) error {
@@ -144,7 +171,7 @@ func (q *Queue) Settle(ctx context.Context, id int64, r outbox.Settlement) error
 
 // Postpone implements outbox.Queue.
 func (q *Queue) Postpone(ctx context.Context, id int64, next time.Time) error {
-	return q.db.NotifyPostpone(ctx, id, next)
+	return q.db.NotifyPostpone(ctx, id, next, q.clock.Now(), q.lease)
 }
 
 // Purge implements outbox.Queue.
