@@ -193,10 +193,11 @@ func (h *Hub) Run(ctx context.Context) error {
 		return fmt.Errorf("hub: %w", err)
 	}
 	defer dossiers.Unsubscribe()
+	taking := make(chan struct{}, MaxNotifyTakes) // not held up by slow dossier lookups
 	messages, err := h.o.Conn.QueueSubscribe("motcua.hub.*.notify", wire.Queue, func(m *nats.Msg) {
 		select {
-		case busy <- struct{}{}:
-			lookups.Go(func() { defer func() { <-busy }(); h.onNotify(ctx, m) })
+		case taking <- struct{}{}:
+			lookups.Go(func() { defer func() { <-taking }(); h.onNotify(ctx, m) })
 		default:
 			h.respondNotify(m, wire.NotifyReply{Error: "the hub is busy", Retry: true})
 		}

@@ -14,6 +14,10 @@ import (
 // center's own wait.
 const NotifyTimeout = 4 * time.Second
 
+// MaxNotifyTakes bounds the messages one hub process stores at once; more
+// are answered that the hub is busy (the center tries again).
+const MaxNotifyTakes = 64
+
 // Bounds of a message a center hands over.
 const (
 	maxNotifyKey   = 200
