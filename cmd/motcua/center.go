@@ -18,6 +18,7 @@ import (
 
 	"motcua/cmd/motcua/internal/config"
 	"motcua/internal/database"
+	"motcua/kiosk/notify/relay"
 	"motcua/province/link"
 	"motcua/province/wire"
 	"motcua/queue"
@@ -107,6 +108,12 @@ func openCenter(ctx context.Context, local *config.Config, o serviceOpts) (_ *ce
 				return l.Dossier(ctx, code)
 			}
 			return wire.DossierReply{}, link.ErrNotConnected
+		}
+		c.o.hubNotify = func() relay.Hub {
+			if l := c.linkNow(); l != nil {
+				return l
+			}
+			return nil
 		}
 		c.o.health = map[string]func() any{"hub": func() any {
 			if l := c.linkNow(); l != nil {
@@ -218,6 +225,7 @@ func (c *centerSvc) status() wire.Status {
 		}
 	}
 	svc.hw.wireStatus(&st)
+	svc.notes.wireStatus(&st)
 	return st
 }
 

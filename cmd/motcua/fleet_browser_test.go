@@ -49,7 +49,8 @@ func TestFleetPagesInTheBrowser(t *testing.T) {
 	now := time.Now()
 	st.SetStatus(ctx, "c1", wire.Status{Software: "v1"}, now.Add(-30*time.Minute))
 	st.SetStatus(ctx, "c2", wire.Status{Software: "v1", Printers: map[string]wire.Printer{"kiosk1": {State: "offline", Paper: "out"}}}, now)
-	st.SetStatus(ctx, "c3", wire.Status{Software: "v1", Printers: map[string]wire.Printer{"kiosk1": {State: "online", Paper: "ok"}}}, now)
+	st.SetStatus(ctx, "c3", wire.Status{Software: "v1", Printers: map[string]wire.Printer{"kiosk1": {State: "online", Paper: "ok"}},
+		Notify: []wire.NotifyCount{{Channel: "zns", State: "sent", N: 12}, {Channel: "sms", State: "failed", N: 1}}}, now)
 	srv := httptest.NewServer(f.Handler())
 	defer srv.Close()
 	axe := axeSource(t)
@@ -77,11 +78,13 @@ func TestFleetPagesInTheBrowser(t *testing.T) {
 	if !strings.Contains(alerts, "Xã Hai: Máy in kiosk1 hết giấy") || !strings.Contains(alerts, "Xã Một: Mất kết nối 30 phút") || !strings.Contains(rows[0]+rows[1], now.In(time.FixedZone("ICT", 7*3600)).Add(-30*time.Minute).Format("15:04")) {
 		t.Fatalf("alerts:\n%s", alerts)
 	}
+	do(t, b, waitContains("#messages-summary", "Đã đến người dân 12 tin, thất bại 1"))
 	checkAxe(t, b, axe, "hub fleet page")
 	fleetShot(t, b, "hub-fleet")
 
 	do(t, b, chromedp.Click(chromedp.CSS(`#centers a[href="/centers/c3"]`)))
 	afterNavigation(t, b, `document.querySelector("#name").textContent === "Xã Ba"`)
+	do(t, b, waitContains("#messages", "Zalo"), waitContains("#messages-summary", "Đã đến người dân 12 tin, thất bại 1"))
 	setYAML := func(y string) { eval[bool](t, b, fmt.Sprintf(`(document.querySelector("#yaml").value = %q, true)`, y)) }
 	setYAML("center:\n  name: Xã Ba\nfields:\n  - { code: A, name: Hộ tịch }\ncounters:\n  - { id: \"1\", name: Quầy 1, services: [Z] }\n")
 	do(t, b,

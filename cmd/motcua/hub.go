@@ -123,8 +123,16 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 		return fmt.Errorf("hub: %w: copy %s from the first hub process into this one's data_dir (docs/province.md)", err,
 			filepath.Join(cfg.DataDir, booking.KeyFile))
 	}
-	link, err = hub.New(ctx, hub.Opts{Conn: nc, Store: fl.HubStore(), Known: fl.Known, Replicas: cfg.NATS.Replicas, Logger: log,
-		Dossiers: dossiers, BookingKey: booking.EncodePublic(bookingKey.Public())})
+	messages, err := openHubNotify(cfg, db, log)
+	if err != nil {
+		return err
+	}
+	ho := hub.Opts{Conn: nc, Store: fl.HubStore(), Known: fl.Known, Replicas: cfg.NATS.Replicas, Logger: log,
+		Dossiers: dossiers, BookingKey: booking.EncodePublic(bookingKey.Public())}
+	if messages != nil {
+		ho.Notify = messages.Take
+	}
+	link, err = hub.New(ctx, ho)
 	if err != nil {
 		return err
 	}
@@ -135,6 +143,20 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 		stopLink()
 		<-linkDone
 	}()
+	if messages != nil {
+		sendCtx, stopSend := context.WithCancel(context.Background())
+		sendDone := make(chan struct{})
+		go func() {
+			defer close(sendDone)
+			if err := messages.Run(sendCtx); err != nil {
+				log.Error("hub: the centers' messages are not sent", "err", err)
+			}
+		}()
+		defer func() {
+			stopSend()
+			<-sendDone
+		}()
+	}
 	// Every center hears of its bundle at once: those connected resync.
 	for _, c := range cfg.Centers {
 		link.Notify(c.ID, wire.Notice{})

@@ -3,14 +3,20 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"log/slog"
+	"time"
 
 	"motcua/cmd/motcua/internal/config"
 	"motcua/kiosk/notify"
 	"motcua/kiosk/notify/email"
 	"motcua/kiosk/notify/outbox"
+	"motcua/kiosk/notify/relay"
 	"motcua/kiosk/notify/smsgw"
 	"motcua/kiosk/notify/zns"
+	"motcua/province/link"
+	"motcua/province/wire"
 	"motcua/queue"
 )
 
@@ -19,12 +25,14 @@ import (
 type notifications struct {
 	notifier *notify.Notifier
 	sender   *outbox.Sender
+	box      *outbox.Store
+	log      *slog.Logger
 }
 
 // openNotify builds the notifier on the engine and the sender on the
 // center's database, or returns nil when no channel is configured. The
 // caller registers notifier.Publish before the engine runs and runs both.
-func openNotify(ctx context.Context, cfg *config.Config, db *sql.DB, engine *queue.Engine, log *slog.Logger) (*notifications, error) {
+func openNotify(ctx context.Context, cfg *config.Config, db *sql.DB, engine *queue.Engine, hub func() relay.Hub, log *slog.Logger) (*notifications, error) {
 	nc := cfg.Notify
 	if !nc.Enabled() {
 		return nil, nil
@@ -39,23 +47,13 @@ func openNotify(ctx context.Context, cfg *config.Config, db *sql.DB, engine *que
 	if err != nil {
 		return nil, err
 	}
-	var channels []notify.Channel
-	for _, name := range nc.Channels {
-		var ch notify.Channel
-		switch name {
-		case "zns":
-			o := nc.ZNS.Opts
-			o.Secrets = box
-			ch, err = zns.New(o)
-		case "sms":
-			ch, err = smsgw.New(*nc.SMS)
-		case "email":
-			ch, err = email.New(*nc.Email)
-		}
-		if err != nil {
-			return nil, err
-		}
-		channels = append(channels, ch)
+	var z *zns.Opts
+	if nc.ZNS != nil {
+		z = &nc.ZNS.Opts
+	}
+	channels, err := notifyChannels(nc.Channels, z, nc.SMS, nc.Email, box, hub)
+	if err != nil {
+		return nil, err
 	}
 	rates := map[string]outbox.Rate{}
 	for name, r := range nc.Rates {
@@ -70,7 +68,24 @@ func openNotify(ctx context.Context, cfg *config.Config, db *sql.DB, engine *que
 	if err != nil {
 		return nil, err
 	}
-	return &notifications{notifier: n, sender: s}, nil
+	return &notifications{notifier: n, sender: s, box: box, log: log}, nil
+}
+
+// wireStatus adds the outbox's counts to the center's status for its hub.
+func (n *notifications) wireStatus(st *wire.Status) {
+	if n == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	counts, err := n.box.Counts(ctx)
+	if err != nil {
+		n.log.Warn("notify: counting the outbox for the hub", "err", err)
+		return
+	}
+	for _, c := range counts {
+		st.Notify = append(st.Notify, wire.NotifyCount{Channel: c.Channel, State: string(c.State), N: c.N})
+	}
 }
 
 // notifierOrNil is the notifier, nil when notifications are off.
@@ -79,4 +94,37 @@ func (n *notifications) notifierOrNil() *notify.Notifier {
 		return nil
 	}
 	return n.notifier
+}
+
+// notifyChannels builds the channels named, in their order, from their
+// sections (checked by the config); secrets keeps Zalo's tokens, hub is the
+// link for the channel "hub" (nil: none).
+func notifyChannels(names []string, z *zns.Opts, sms *smsgw.Opts, em *email.Opts, secrets zns.Secrets, hub func() relay.Hub) ([]notify.Channel, error) {
+	var channels []notify.Channel
+	for _, name := range names {
+		var ch notify.Channel
+		var err error
+		switch name {
+		case "zns":
+			o := *z
+			o.Secrets = secrets
+			ch, err = zns.New(o)
+		case "sms":
+			ch, err = smsgw.New(*sms)
+		case "email":
+			ch, err = email.New(*em)
+		case relay.Name:
+			if hub == nil {
+				hub = func() relay.Hub { return nil }
+			}
+			ch, err = relay.New(relay.Opts{Hub: hub, Unreachable: func(err error) bool { return errors.Is(err, link.ErrNotConnected) }})
+		default:
+			err = fmt.Errorf("notify: no channel %q", name)
+		}
+		if err != nil {
+			return nil, err
+		}
+		channels = append(channels, ch)
+	}
+	return channels, nil
 }

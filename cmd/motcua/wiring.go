@@ -24,6 +24,7 @@ import (
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/dossier/upstream"
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/notify/relay"
 	"motcua/kiosk/printing"
 	"motcua/kiosk/session"
 	"motcua/kiosk/web"
@@ -45,6 +46,8 @@ type service struct {
 	scannerStates func() map[string]scanner.State
 	// hw is the LED boards, call buttons and rating boxes (hardware.go).
 	hw *hardware
+	// notes are the notifier and the sender; nil when none is configured.
+	notes *notifications
 
 	closers []func() // run in reverse order by close
 	once    sync.Once
@@ -67,6 +70,9 @@ type serviceOpts struct {
 	hubDossier hubAsk
 	// bookingKeys is the hub's key of online numbers (a center with a hub).
 	bookingKeys *bookingKeys
+	// hubNotify is the center's link for the notify channel "hub"; it
+	// returns nil while there is none.
+	hubNotify func() relay.Hub
 }
 
 // openService starts everything a center runs, on cfg.DataDir. Its
@@ -140,13 +146,14 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	if o.onEvents != nil {
 		engine.OnEvents(o.onEvents)
 	}
-	notes, err := openNotify(ctx, cfg, db, engine, log)
+	notes, err := openNotify(ctx, cfg, db, engine, o.hubNotify, log)
 	if err != nil {
 		return nil, err
 	}
 	if notes != nil {
 		engine.OnEvents(notes.notifier.Publish)
 	}
+	s.notes = notes
 	s.goRun(func(ctx context.Context) { engine.Run(ctx) })
 	s.goRun(func(ctx context.Context) { hub.Run(ctx) }) // stopped before the engine
 	// The LED boards follow the engine; buttons start with the server (hardware.go).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"time"
 )
 
@@ -25,6 +26,9 @@ type Delivery struct {
 	Phone  string // "84912345678", or empty
 	Email  string // or empty
 	Params map[string]string
+	// Expires is Message.Expires: a relay (the hub) drops the message
+	// rather than send it after it. Zero: never too late by time alone.
+	Expires time.Time
 }
 
 // Receipt is what the provider answered to an accepted message.
@@ -48,6 +52,12 @@ const (
 	// FailRateLimited: the provider asks to slow down; the channel pauses
 	// for RetryAfter and the message goes to the next channel or waits.
 	FailRateLimited Failure = "rate_limited"
+	// FailUnreachable: the provider could not be reached at all (its name
+	// did not resolve, the connection was refused or had no route: the
+	// center has no internet), so no request left. The channel rests for
+	// SendError.RetryAfter (default: the sender's) and the next channel is
+	// tried at once: the hub, for a center whose channels list it.
+	FailUnreachable Failure = "unreachable"
 	// FailTemporary: a timeout, a 5xx, a network error: retried on the
 	// same channel with backoff.
 	FailTemporary Failure = "temporary"
@@ -84,6 +94,19 @@ func FailureOf(err error) Failure {
 	var se *SendError
 	if errors.As(err, &se) {
 		return se.Failure
+	}
+	return FailTemporary
+}
+
+// NetFailure classifies the error of an HTTP or SMTP request that got no
+// answer: FailUnreachable when the connection was never made (a failed
+// name lookup or dial: nothing left), FailTemporary otherwise (the request
+// may have reached the provider).
+func NetFailure(err error) Failure {
+	var dns *net.DNSError
+	var op *net.OpError
+	if errors.As(err, &dns) || (errors.As(err, &op) && op.Op == "dial") {
+		return FailUnreachable
 	}
 	return FailTemporary
 }

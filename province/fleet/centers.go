@@ -36,6 +36,8 @@ type centerJSON struct {
 	// Boards and Buttons: each LED board's and button receiver's state.
 	Boards  map[string]string `json:"boards"`
 	Buttons map[string]string `json:"buttons"`
+
+	notify []pgstore.NotifyCount // the center's own messages (notify.go)
 }
 
 type refusedJSON struct {
@@ -68,7 +70,8 @@ func (f *Fleet) view(r pgstore.CenterRow) (centerJSON, []alertJSON) {
 	}
 	v := centerJSON{ID: r.ID, Name: name, Version: r.Status.Version, ConfigVersion: r.Status.ConfigVersion,
 		Published: r.Published, Day: r.Day, TicketsToday: r.TicketsToday, Waiting: r.Waiting,
-		Printers: map[string]printerJSON{}, Scanners: map[string]string{}, Boards: map[string]string{}, Buttons: map[string]string{}, Attention: []string{}}
+		Printers: map[string]printerJSON{}, Scanners: map[string]string{}, Boards: map[string]string{}, Buttons: map[string]string{}, Attention: []string{},
+		notify: r.Status.Notify}
 	if r.LastSeq > r.Contiguous {
 		v.Pending = r.LastSeq - r.Contiguous
 	}
@@ -255,6 +258,12 @@ func (f *Fleet) metrics(c *gin.Context) {
 	for _, k := range keys {
 		fmt.Fprintf(&b, "motcua_hub_alerts{kind=%q} %d\n", k, kinds[k])
 	}
+	own := ownCounts(rows)
+	hubCounts, err := f.hubCounts(c.Request.Context(), own)
+	if err != nil {
+		f.log.Warn("hub metrics: message counts", "err", err)
+	}
+	writeMessageMetrics(&b, own, hubCounts)
 	if f.o.Stats != nil {
 		s := f.o.Stats()
 		fmt.Fprintf(&b, "# HELP motcua_hub_events_total Center events stored by this hub process.\n# TYPE motcua_hub_events_total counter\nmotcua_hub_events_total %d\n", s.Events)

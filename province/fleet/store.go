@@ -49,6 +49,9 @@ func (s hubStore) SetStatus(ctx context.Context, center string, st wire.Status, 
 			cs.Buttons[name] = pgstore.ScannerStatus{State: r.State}
 		}
 	}
+	for _, n := range st.Notify {
+		cs.Notify = append(cs.Notify, pgstore.NotifyCount{Channel: n.Channel, State: n.State, N: n.N})
+	}
 	return s.db.SetStatus(ctx, center, cs)
 }
 

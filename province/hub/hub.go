@@ -62,6 +62,10 @@ type Opts struct {
 	// BookingKey is the hub's public key of online numbers
 	// (booking.EncodePublic), given to centers in each Bundle.
 	BookingKey string
+	// Notify takes a center's message to send to a citizen (notify.go):
+	// Accepted once it is stored durably, within its context; nil: the hub
+	// answers that it has no channel.
+	Notify func(ctx context.Context, center string, r wire.NotifyRequest) wire.NotifyReply
 }
 
 // Hub is one hub process's side of the link.
@@ -86,6 +90,7 @@ type Stats struct {
 	Statuses  uint64
 	Syncs     uint64
 	Dossiers  uint64 // dossier lookups answered
+	Messages  uint64 // centers' messages taken to send
 	LastFrame time.Time
 }
 
@@ -191,6 +196,19 @@ func (h *Hub) Run(ctx context.Context) error {
 		return fmt.Errorf("hub: %w", err)
 	}
 	defer dossiers.Unsubscribe()
+	taking := make(chan struct{}, MaxNotifyTakes) // not held up by slow dossier lookups
+	messages, err := h.o.Conn.QueueSubscribe("motcua.hub.*.notify", wire.Queue, func(m *nats.Msg) {
+		select {
+		case taking <- struct{}{}:
+			lookups.Go(func() { defer func() { <-taking }(); h.onNotify(ctx, m) })
+		default:
+			h.respondNotify(m, wire.NotifyReply{Error: "the hub is busy", Retry: true})
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("hub: %w", err)
+	}
+	defer messages.Unsubscribe()
 	return h.ingest(ctx)
 }
 

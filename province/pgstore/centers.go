@@ -26,6 +26,9 @@ type CenterStatus struct {
 	Boards         map[string]BoardStatus   // LED boards, by name
 	Buttons        map[string]ScannerStatus // call-button receivers and rating boxes, by name
 	Waiting        int                      // people waiting, as the center counted them at LastSeen
+	// Notify counts the center's own messages by channel and state, as it
+	// reported them (Center empty).
+	Notify []NotifyCount
 }
 
 // PrinterStatus is one printer's state as its center reports it.
@@ -53,6 +56,7 @@ type statusDoc struct {
 	Waiting  int                      `json:"waiting"`
 	Boards   map[string]BoardStatus   `json:"boards,omitempty"`
 	Buttons  map[string]ScannerStatus `json:"buttons,omitempty"`
+	Notify   []NotifyCount            `json:"notify,omitempty"`
 }
 
 // CenterRow is a center as the fleet pages show it.
@@ -90,7 +94,8 @@ func (db *DB) SetStatus(ctx context.Context, center string, st CenterStatus) err
 	if center == "" {
 		return errors.New("pgstore: set status: no center")
 	}
-	doc, err := json.Marshal(statusDoc{Printers: st.Printers, Scanners: st.Scanners, Waiting: st.Waiting, Boards: st.Boards, Buttons: st.Buttons})
+	doc, err := json.Marshal(statusDoc{Printers: st.Printers, Scanners: st.Scanners, Waiting: st.Waiting, Boards: st.Boards, Buttons: st.Buttons,
+		Notify: st.Notify})
 	if err != nil {
 		return fmt.Errorf("pgstore: set status of %s: %w", center, err)
 	}
@@ -182,7 +187,7 @@ func scanCenter(rows pgx.Rows) (CenterRow, error) {
 	c.CreatedAt = c.CreatedAt.UTC()
 	c.Status.LastSeen = fromTS(seen)
 	c.Status.Printers, c.Status.Scanners, c.Status.Waiting = d.Printers, d.Scanners, d.Waiting
-	c.Status.Boards, c.Status.Buttons = d.Boards, d.Buttons
+	c.Status.Boards, c.Status.Buttons, c.Status.Notify = d.Boards, d.Buttons, d.Notify
 	c.LastSeq, c.Contiguous = uint64(last), uint64(contiguous)
 	c.TicketsToday, c.Waiting = int(today), int(waiting)
 	return c, nil

@@ -56,6 +56,10 @@ func Open(ctx context.Context, url string, o Opts) (*DB, error) {
 		pool.Close()
 		return nil, err
 	}
+	if err := migrate(ctx, pool, "notify", notifyMigrations); err != nil {
+		pool.Close()
+		return nil, err
+	}
 	db := &DB{pool: pool, clock: clock.Or(o.Clock), loc: o.Location}
 	if db.loc == nil {
 		db.loc = vietnam

@@ -25,6 +25,12 @@
 // report_days, which Ingest and Store.Apply keep in step with the tickets in
 // their own transaction (report.go says how and why).
 //
+// The notify_* tables (notify.go, their own migration component "notify")
+// are the hub's outbox: the messages centers hand the hub to send to
+// citizens, one per (center, key) (PutNotify keeps the first), with the
+// claim, settle and recover steps of a sender, and the channels' secrets.
+// A message's phone number and address are cleared once it is finished.
+//
 // Store(center) is the queue.Store contract on the same tables, scoped to one
 // center (queue/storetest runs against it).
 //

@@ -16,6 +16,9 @@
 //	motcua.hub.<center>.dossier center → hub request, DossierReply reply: a
 //	                            dossier looked up in the province's system
 //	                            by the hub's one integration (cached there)
+//	motcua.hub.<center>.notify  center → hub request, NotifyReply reply: a
+//	                            message for a citizen the hub stores, then
+//	                            sends through its own channels
 //	motcua.down.<center>        hub → center: Notice that something was
 //	                            published for it (it then asks with sync)
 //	_INBOX_<center>.>           replies to that center only

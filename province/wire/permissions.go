@@ -12,7 +12,8 @@ type Permissions struct {
 // CenterPermissions are center's permissions.
 func CenterPermissions(center string) Permissions {
 	return Permissions{
-		Publish:   []string{EventsSubject(center), StatusSubject(center), SyncSubject(center), DossierSubject(center)},
+		Publish: []string{EventsSubject(center), StatusSubject(center), SyncSubject(center), DossierSubject(center),
+			NotifySubject(center)},
 		Subscribe: []string{NoticeSubject(center), InboxPrefix(center) + ".>"},
 	}
 }

@@ -28,6 +28,9 @@ type Status struct {
 	// and rating boxes (their State: "connected" or "disconnected").
 	Boards  map[string]Board   `json:"boards,omitempty"`
 	Buttons map[string]Scanner `json:"buttons,omitempty"`
+	// Notify counts the center's messages to citizens by channel and
+	// state; empty when it sends none.
+	Notify []NotifyCount `json:"notify,omitempty"`
 }
 
 // Board is an LED number board's last known state at a center.

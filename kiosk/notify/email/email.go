@@ -202,7 +202,7 @@ func (c *Channel) classify(err error) error {
 		if errors.As(err, &ne) && ne.Timeout() {
 			return c.fail(notify.FailTemporary, "", errors.New("timeout"))
 		}
-		return c.fail(notify.FailTemporary, "", errors.New("connection failed"))
+		return c.fail(notify.NetFailure(err), "", errors.New("connection failed"))
 	}
 	code := strconv.Itoa(te.Code)
 	reply := errors.New("SMTP reply " + code)

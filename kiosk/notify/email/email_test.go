@@ -74,13 +74,15 @@ func TestRefusedRecipient(t *testing.T) {
 	}
 }
 
-func TestUnreachableServerIsTemporary(t *testing.T) {
+// A server that refuses the connection: nothing left, the channel rests
+// and the next one is tried at once.
+func TestUnreachableServer(t *testing.T) {
 	c, err := email.New(email.Opts{Addr: "127.0.0.1:1", From: "motcua@example.gov.vn"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := notify.Delivery{Key: "t:1:called", Kind: notify.KindCalled, Email: "a@example.vn", Params: map[string]string{}}
-	if _, err := c.Send(context.Background(), d); notify.FailureOf(err) != notify.FailTemporary {
+	if _, err := c.Send(context.Background(), d); notify.FailureOf(err) != notify.FailUnreachable {
 		t.Fatalf("got %v", err)
 	}
 }

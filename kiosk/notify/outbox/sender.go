@@ -27,7 +27,9 @@ type Quiet struct {
 
 // SenderOpts configure a Sender.
 type SenderOpts struct {
-	Store *Store
+	// Store is where the messages wait: the center's Store, or the hub's
+	// outbox.
+	Store Queue
 	// Channels in fallback order: a message goes to the first that can
 	// take it.
 	Channels []notify.Channel
@@ -53,6 +55,10 @@ type SenderOpts struct {
 	// RateLimitPause is how long a channel rests after a rate-limit answer
 	// without Retry-After (default 30 s).
 	RateLimitPause time.Duration
+	// UnreachablePause is how long a channel rests once its provider could
+	// not be reached (notify.FailUnreachable: no internet), the next
+	// channel taking the messages meanwhile (default 1 min).
+	UnreachablePause time.Duration
 	// Keep is how long finished messages stay for the counts (default 30
 	// days); PurgeEvery how often contacts and messages are purged
 	// (default 10 min).
@@ -118,6 +124,9 @@ func NewSender(o SenderOpts) (*Sender, error) {
 	if o.RateLimitPause <= 0 {
 		o.RateLimitPause = 30 * time.Second
 	}
+	if o.UnreachablePause <= 0 {
+		o.UnreachablePause = time.Minute
+	}
 	if o.Keep <= 0 {
 		o.Keep = 30 * 24 * time.Hour
 	}
@@ -132,7 +141,7 @@ func NewSender(o SenderOpts) (*Sender, error) {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	o.Store.onDecide(s.Wake)
+	o.Store.OnDecide(s.Wake)
 	for name, r := range o.Rates {
 		if r.PerSecond <= 0 {
 			return nil, fmt.Errorf("outbox: channel %s: rate must be above 0", name)
@@ -154,7 +163,7 @@ func (s *Sender) Wake() {
 // Run sends due messages until ctx ends. It first puts back the messages a
 // crash left sending: they are sent again, with the same key.
 func (s *Sender) Run(ctx context.Context) error {
-	n, err := s.o.Store.recover(ctx)
+	n, err := s.o.Store.Recover(ctx)
 	if err != nil {
 		return err
 	}
@@ -184,7 +193,7 @@ func (s *Sender) Run(ctx context.Context) error {
 			}
 			lastPurge = now
 		}
-		items, err := s.o.Store.due(ctx, now, s.o.Workers*4)
+		items, err := s.o.Store.Due(ctx, now, s.o.Workers*4)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -195,7 +204,7 @@ func (s *Sender) Run(ctx context.Context) error {
 			if s.hold(ctx, it, now) {
 				continue
 			}
-			ok, err := s.o.Store.claim(ctx, it.ID)
+			ok, err := s.o.Store.Claim(ctx, it.ID)
 			if err != nil || !ok {
 				continue
 			}
@@ -210,7 +219,7 @@ func (s *Sender) Run(ctx context.Context) error {
 			continue
 		}
 		wait := s.o.PurgeEvery
-		if next, ok, err := s.o.Store.nextDue(ctx); err == nil && ok {
+		if next, ok, err := s.o.Store.NextDue(ctx); err == nil && ok {
 			wait = min(wait, max(next.Sub(s.clock.Now()), 0))
 		}
 		if wait <= 0 {
@@ -241,7 +250,7 @@ func (s *Sender) hold(ctx context.Context, it Item, now time.Time) bool {
 	if !quiet {
 		return false
 	}
-	if err := s.o.Store.postpone(ctx, it.ID, end); err != nil {
+	if err := s.o.Store.Postpone(ctx, it.ID, end); err != nil {
 		s.log.Error("notify: postponing past the quiet hours", "key", it.Message.Key, "err", err)
 	}
 	return true
@@ -293,11 +302,11 @@ func (s *Sender) send(ctx context.Context, it Item) {
 		drop("too late")
 		return
 	}
-	if it.phone == "" && it.email == "" {
+	if it.Phone == "" && it.Email == "" {
 		drop("no contact")
 		return
 	}
-	d := notify.Delivery{Key: m.Key, Kind: m.Kind, Phone: it.phone, Email: it.email, Params: m.Params}
+	d := notify.Delivery{Key: m.Key, Kind: m.Kind, Phone: it.Phone, Email: it.Email, Params: m.Params, Expires: m.Expires}
 	route, attempts := it.Route, it.Attempts
 	var last string
 	var wait time.Time // the earliest a paused channel takes messages again
@@ -345,8 +354,12 @@ func (s *Sender) send(ctx context.Context, it Item) {
 				s.log.Warn("notify: send failed; retrying", "key", m.Key, "channel", name, "attempt", attempts, "err", err)
 				return
 			}
-		case notify.FailRateLimited:
-			s.pause(name, at.Add(retryAfter(err, s.o.RateLimitPause)))
+		case notify.FailRateLimited, notify.FailUnreachable:
+			pause := s.o.RateLimitPause
+			if f == notify.FailUnreachable {
+				pause = s.o.UnreachablePause
+			}
+			s.pause(name, at.Add(retryAfter(err, pause)))
 			if until, ok := s.pausedUntil(name); ok && (wait.IsZero() || until.Before(wait)) {
 				wait = until
 			}
@@ -403,7 +416,8 @@ func (s *Sender) settle(ctx context.Context, it Item, st State, route, attempts 
 		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 	}
-	if err := s.o.Store.settle(ctx, it.ID, st, route, attempts, channel, providerID, reason, next, s.clock.Now()); err != nil {
+	if err := s.o.Store.Settle(ctx, it.ID, Settlement{State: st, Route: route, Attempts: attempts, Channel: channel,
+		ProviderID: providerID, Reason: reason, Next: next, At: s.clock.Now()}); err != nil {
 		s.log.Error("notify: recording a message's outcome", "key", it.Message.Key, "state", st, "err", err)
 	}
 	if st == Pending {

@@ -275,11 +275,11 @@ func TestCrashWhileSendingSendsAgainOnce(t *testing.T) {
 	r := newRig(t)
 	r.contact("t:1", "84912345678", "")
 	r.decide(called("1"))
-	its, err := r.store.due(r.ctx, r.clock.Now(), 10)
+	its, err := r.store.Due(r.ctx, r.clock.Now(), 10)
 	if err != nil || len(its) != 1 {
 		t.Fatal(its, err)
 	}
-	if ok, err := r.store.claim(r.ctx, its[0].ID); !ok || err != nil {
+	if ok, err := r.store.Claim(r.ctx, its[0].ID); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
 	// The process dies here: the row says sending. A new process starts.

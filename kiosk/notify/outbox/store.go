@@ -72,9 +72,8 @@ type Store struct {
 	wakers []func() // told after a commit that stored messages
 }
 
-// onDecide registers fn to be called after each commit that stored
-// messages (the Sender's Wake).
-func (s *Store) onDecide(fn func()) {
+// OnDecide implements Queue.
+func (s *Store) OnDecide(fn func()) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.wakers = append(s.wakers, fn)
@@ -257,8 +256,10 @@ type Item struct {
 	Reason     string
 	NextAt     time.Time
 	DoneAt     time.Time
-	phone      string
-	email      string
+	// Phone and Email are the recipient, filled in by Queue.Due only (for
+	// the send), empty once the contact expired. Never logged.
+	Phone string
+	Email string
 }
 
 const itemCols = `m.id, m.key, m.kind, m.contact, m.params, m.state, m.route, m.attempts, m.channel,
@@ -309,9 +310,8 @@ func (s *Store) Items(ctx context.Context, contact string) ([]Item, error) {
 	return out, nil
 }
 
-// due returns up to limit pending messages whose time has come, oldest
-// first, with their contact's phone and address (empty once it expired).
-func (s *Store) due(ctx context.Context, now time.Time, limit int) ([]Item, error) {
+// Due implements Queue.
+func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]Item, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+itemCols+`, COALESCE(c.phone, ''), COALESCE(c.email, '')
 		FROM notify_messages m LEFT JOIN notify_contacts c ON c.key = m.contact AND c.expires_at > ?
 		WHERE m.state = 'pending' AND m.next_at <= ? ORDER BY m.next_at, m.id LIMIT ?`, ms(now), ms(now), limit)
@@ -326,7 +326,7 @@ func (s *Store) due(ctx context.Context, now time.Time, limit int) ([]Item, erro
 		if err != nil {
 			return nil, fmt.Errorf("outbox: due: %w", err)
 		}
-		it.phone, it.email = phone, email
+		it.Phone, it.Email = phone, email
 		out = append(out, it)
 	}
 	if err := rows.Err(); err != nil {
@@ -335,9 +335,8 @@ func (s *Store) due(ctx context.Context, now time.Time, limit int) ([]Item, erro
 	return out, nil
 }
 
-// nextDue returns when the earliest pending message falls due; ok false
-// when none is pending.
-func (s *Store) nextDue(ctx context.Context) (time.Time, bool, error) {
+// NextDue implements Queue.
+func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 	var next sql.NullInt64
 	if err := s.db.QueryRowContext(ctx, `SELECT MIN(next_at) FROM notify_messages WHERE state = 'pending'`).Scan(&next); err != nil {
 		return time.Time{}, false, fmt.Errorf("outbox: next due: %w", database.Classify(err))
@@ -345,9 +344,8 @@ func (s *Store) nextDue(ctx context.Context) (time.Time, bool, error) {
 	return fromMS(next.Int64), next.Valid, nil
 }
 
-// claim marks a pending message as sending and counts the attempt; false
-// when it was no longer pending (dropped meanwhile).
-func (s *Store) claim(ctx context.Context, id int64) (bool, error) {
+// Claim implements Queue.
+func (s *Store) Claim(ctx context.Context, id int64) (bool, error) {
 	res, err := s.db.ExecContext(ctx, `UPDATE notify_messages SET state = 'sending', attempts = attempts + 1
 		WHERE id = ? AND state = 'pending'`, id)
 	if err != nil {
@@ -357,31 +355,31 @@ func (s *Store) claim(ctx context.Context, id int64) (bool, error) {
 	return n == 1, err
 }
 
-// settle records the outcome of a send.
-func (s *Store) settle(ctx context.Context, id int64, st State, route, attempts int, channel, providerID, reason string, next, now time.Time) error {
+// Settle implements Queue.
+func (s *Store) Settle(ctx context.Context, id int64, r Settlement) error {
 	done := int64(0)
-	if st != Pending {
-		done = ms(now)
+	if r.State != Pending {
+		done = ms(r.At)
 	}
 	_, err := s.db.ExecContext(ctx, `UPDATE notify_messages SET state = ?, route = ?, attempts = ?, channel = ?,
 		provider_id = ?, reason = ?, next_at = ?, done_at = ? WHERE id = ?`,
-		string(st), route, attempts, channel, providerID, reason, ms(next), done, id)
+		string(r.State), r.Route, r.Attempts, r.Channel, r.ProviderID, r.Reason, ms(r.Next), done, id)
 	if err != nil {
 		return fmt.Errorf("outbox: settle: %w", database.Classify(err))
 	}
 	return nil
 }
 
-// defer moves a pending message's time to next without counting an attempt.
-func (s *Store) postpone(ctx context.Context, id int64, next time.Time) error {
+// Postpone implements Queue.
+func (s *Store) Postpone(ctx context.Context, id int64, next time.Time) error {
 	if _, err := s.db.ExecContext(ctx, `UPDATE notify_messages SET next_at = ? WHERE id = ? AND state = 'pending'`, ms(next), id); err != nil {
 		return fmt.Errorf("outbox: postpone: %w", database.Classify(err))
 	}
 	return nil
 }
 
-// recover puts back the messages a crash left sending; it returns how many.
-func (s *Store) recover(ctx context.Context) (int64, error) {
+// Recover implements Queue.
+func (s *Store) Recover(ctx context.Context) (int64, error) {
 	res, err := s.db.ExecContext(ctx, `UPDATE notify_messages SET state = 'pending' WHERE state = 'sending'`)
 	if err != nil {
 		return 0, fmt.Errorf("outbox: recover: %w", database.Classify(err))
@@ -472,4 +470,7 @@ func (s *Store) SetSecret(ctx context.Context, name, value string, expires time.
 	return nil
 }
 
-var _ notify.Outbox = (*Store)(nil)
+var (
+	_ notify.Outbox = (*Store)(nil)
+	_ Queue         = (*Store)(nil)
+)

@@ -169,7 +169,7 @@ func (c *Channel) Send(ctx context.Context, d notify.Delivery) (notify.Receipt, 
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return notify.Receipt{}, c.fail(notify.FailTemporary, "", err)
+		return notify.Receipt{}, c.fail(notify.NetFailure(err), "", err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))

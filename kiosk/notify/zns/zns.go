@@ -199,7 +199,7 @@ func (c *Channel) post(ctx context.Context, token string, payload []byte) (notif
 	req.Header.Set("access_token", token)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return notify.Receipt{}, 0, c.fail(notify.FailTemporary, "", err)
+		return notify.Receipt{}, 0, c.fail(notify.NetFailure(err), "", err)
 	}
 	// (The URL in such an error holds no number: it travels in the body.)
 	defer resp.Body.Close()
@@ -284,7 +284,7 @@ func (c *Channel) renew(ctx context.Context) (string, error) {
 	req.Header.Set("secret_key", c.o.SecretKey)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return "", c.fail(notify.FailTemporary, "", fmt.Errorf("token renewal: %w", err))
+		return "", c.fail(notify.NetFailure(err), "", fmt.Errorf("token renewal: %w", err))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))

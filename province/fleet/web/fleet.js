@@ -31,6 +31,19 @@
     }).catch(() => {});
   }
 
+  const channels = { zns: "Zalo", sms: "SMS", email: "Thư điện tử", hub: "Chuyển lên tỉnh gửi", "": "Chưa gửi" };
+  const senders = { center: "Trung tâm", hub: "Tỉnh gửi thay" };
+
+  // drawMessages fills the messages table from GET .../messages.
+  function drawMessages(m) {
+    const tb = $("messages"); tb.replaceChildren();
+    for (const r of m.rows) tb.append(tr([senders[r.by] || r.by, channels[r.channel] || r.channel, String(r.sent), String(r.failed), String(r.waiting), String(r.dropped)]));
+    const t = m.total;
+    $("messages-summary").textContent = m.rows.length
+      ? "Đã đến người dân " + t.sent + " tin, thất bại " + t.failed + ", đang chờ " + t.waiting + ", bỏ " + t.dropped + " (tin chuyển lên tỉnh được tính một lần, khi tỉnh gửi)."
+      : "Chưa có tin nhắn nào.";
+  }
+
   function link(c) {
     if (c.online) return el("span", "Trực tuyến", "ok");
     if (!c.last_seen) return el("span", "Chưa kết nối", "bad");
@@ -51,7 +64,8 @@
     await who();
     const draw = async () => {
       try {
-        const [centers, alerts] = await Promise.all([api("/api/v1/centers"), api("/api/v1/alerts")]);
+        const [centers, alerts, msgs] = await Promise.all([api("/api/v1/centers"), api("/api/v1/alerts"), api("/api/v1/messages")]);
+        drawMessages(msgs);
         const ul = $("alerts"); ul.replaceChildren();
         if (!alerts.length) ul.append(el("li", "Không có việc cần xử lý.", "ok"));
         for (const a of alerts) ul.append(el("li", a.name + ": " + a.message));
@@ -102,6 +116,7 @@
       if (c.events_missing) row("Sự kiện chưa về đủ", String(c.events_missing));
       const ul = $("attention"); ul.replaceChildren();
       for (const a of c.attention) ul.append(el("li", a));
+      drawMessages(await api(base + "/messages"));
     };
     const drawTickets = async () => {
       const ts = await api(base + "/tickets?day=" + encodeURIComponent(day.value));

@@ -8,6 +8,7 @@ import (
 
 	"motcua/kiosk/notify"
 	"motcua/kiosk/notify/email"
+	"motcua/kiosk/notify/outbox"
 	"motcua/kiosk/notify/smsgw"
 	"motcua/kiosk/notify/zns"
 )
@@ -28,7 +29,8 @@ type Notify struct {
 	DossierRetention time.Duration `yaml:"dossier_retention"`
 	// QuietHours "21:00-07:00": dossier and rating messages wait for its end.
 	QuietHours string `yaml:"quiet_hours"`
-	// Channels in fallback order: zns, sms, email.
+	// Channels in fallback order: zns, sms, email, and hub (through the
+	// province hub, for a center whose internet is down; last).
 	Channels []string `yaml:"channels"`
 	// Rates limit a channel: messages per second and burst.
 	Rates map[string]NotifyRate `yaml:"rates"`
@@ -91,11 +93,11 @@ func (c *Config) checkNotify() []*Error {
 	}
 	n.quiet = nil
 	if n.QuietHours != "" {
-		from, to, err := parseQuiet(n.QuietHours)
+		q, err := outbox.ParseQuiet(n.QuietHours)
 		if err != nil {
 			errs = append(errs, c.fail("notify.quiet_hours", "%v", err))
 		} else {
-			n.quiet = &[2]int{from, to}
+			n.quiet = &[2]int{q.From, q.To}
 		}
 	}
 	seen := map[string]bool{}
@@ -118,13 +120,19 @@ func (c *Config) checkNotify() []*Error {
 			if n.Email == nil {
 				errs = append(errs, c.fail(key, "email needs a notify.email section"))
 			}
+		case "hub":
+			if !c.Hub.Enabled() && !c.atHub {
+				errs = append(errs, c.fail(key, "hub sends through the province hub: it needs a hub: section"))
+			}
 		default:
-			errs = append(errs, c.fail(key, "%q: use zns, sms or email", ch))
+			errs = append(errs, c.fail(key, "%q: use zns, sms, email or hub", ch))
 		}
 	}
 	for name, r := range n.Rates {
 		if !seen[name] {
 			errs = append(errs, c.fail("notify.rates."+name, "no channel %q in notify.channels", name))
+		} else if name == "hub" {
+			errs = append(errs, c.fail("notify.rates.hub", "the hub's own rates limit what it sends"))
 		}
 		if r.PerSecond <= 0 {
 			errs = append(errs, c.fail("notify.rates."+name+".per_second", "must be above 0"))
@@ -168,23 +176,4 @@ func (c *Config) checkNotify() []*Error {
 		}
 	}
 	return errs
-}
-
-// parseQuiet reads "21:00-07:00"; it may wrap midnight.
-func parseQuiet(s string) (from, to int, err error) {
-	a, b, ok := strings.Cut(strings.ReplaceAll(s, " ", ""), "-")
-	var h1, m1, h2, m2 int
-	if ok {
-		_, err1 := fmt.Sscanf(a, "%d:%d", &h1, &m1)
-		_, err2 := fmt.Sscanf(b, "%d:%d", &h2, &m2)
-		ok = err1 == nil && err2 == nil && len(a) == 5 && len(b) == 5
-	}
-	if !ok || h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59 || h1 < 0 || h2 < 0 || m1 < 0 || m2 < 0 {
-		return 0, 0, fmt.Errorf("%q: write quiet hours as HH:MM-HH:MM, e.g. 21:00-07:00", s)
-	}
-	from, to = h1*60+m1, h2*60+m2
-	if from == to {
-		return 0, 0, fmt.Errorf("%q: an empty period", s)
-	}
-	return from, to, nil
 }

@@ -63,6 +63,7 @@ func TestNotifyMistakes(t *testing.T) {
 		{"notify: {channels: [email], email: {addr: nohost, from: a@b.vn}}", "notify.email"},
 		{"notify: {channels: [zns], zns: {app_id: '1'}}", "notify.zns"},
 		{"notify: {channels: [email], email: {addr: 'h:25', from: a@b.vn}, rates: {zns: {per_second: 1}}}", "notify.rates.zns"},
+		{"notify: {channels: [hub]}", "notify.channels[0]"}, // no hub: section
 	} {
 		_, err := Parse([]byte(notifyBase + tc.yaml))
 		if err == nil || !strings.Contains(err.Error(), tc.key) {

@@ -44,6 +44,9 @@ type Config struct {
 	Dossiers Dossiers `yaml:"dossiers"`
 	// Online: the booking of online numbers (online.go).
 	Online Online `yaml:"online"`
+	// Notify: the hub's channels for the messages its centers hand it
+	// (notify.go).
+	Notify Notify `yaml:"notify"`
 
 	location *time.Location
 	hubSeed  []byte
@@ -284,7 +287,10 @@ func (c *Config) check() error {
 	if err := c.checkDossiers(); err != nil {
 		return err
 	}
-	return c.checkOnline()
+	if err := c.checkOnline(); err != nil {
+		return err
+	}
+	return c.checkNotify()
 }
 
 func (c *Config) checkNATS() error {
