@@ -162,11 +162,15 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 		link.Notify(c.ID, wire.Notice{})
 	}
 
+	var take func(context.Context, string, wire.NotifyRequest) wire.NotifyReply
+	if messages != nil {
+		take = messages.Take
+	}
 	svc, err := hubOnline(cfg, db, fl.HubStore(), bookingKey, log, func(center string) {
 		if err := link.Notify(center, wire.Notice{}); err != nil {
 			log.Warn("online: center not told of its bookings now (it asks at its next sync)", "center", center, "err", err)
 		}
-	})
+	}, take)
 	if err != nil {
 		return err
 	}

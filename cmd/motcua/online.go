@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -11,11 +14,13 @@ import (
 	"motcua/cmd/motcua/internal/hubconfig"
 	"motcua/internal/clock"
 	"motcua/internal/identity"
+	"motcua/kiosk/notify"
 	"motcua/kiosk/web"
 	"motcua/province/booking"
 	"motcua/province/hub"
 	"motcua/province/online"
 	"motcua/province/pgstore"
+	"motcua/province/wire"
 )
 
 // offersEvery is how long the hub's booking page keeps the centers' offers
@@ -26,7 +31,12 @@ const offersEvery = 15 * time.Second
 // hubOnline is the hub's booking of online numbers on db, or nil when cfg
 // sets it off. What each center offers is read from the configuration
 // published for it (its online: section and fields).
-func hubOnline(cfg *hubconfig.Config, db *pgstore.DB, store hub.Store, signer *booking.Signer, log *slog.Logger, notify func(center string)) (*online.Service, error) {
+//
+// take stores a message in the hub's outbox (hubnotify.Hub.Take), nil when
+// the hub has no notify channels: online.sender notify sends the codes with
+// it.
+func hubOnline(cfg *hubconfig.Config, db *pgstore.DB, store hub.Store, signer *booking.Signer, log *slog.Logger,
+	changed func(center string), take func(context.Context, string, wire.NotifyRequest) wire.NotifyReply) (*online.Service, error) {
 	if cfg.OnlineSecret() == "" {
 		return nil, nil
 	}
@@ -59,8 +69,15 @@ func hubOnline(cfg *hubconfig.Config, db *pgstore.DB, store hub.Store, signer *b
 	if err != nil {
 		return nil, err
 	}
-	return online.New(online.Opts{Store: db, Signer: signer, Hasher: h, Sender: logSender{log: log}, Offers: oc.offers,
-		QR: web.QRSVG, Logger: log, Notify: notify, PerAddress: cfg.Online.CodesPerAddress, ClientAddr: clientAddr})
+	var sender online.Sender = logSender{log: log} // "log": the demo's (hubconfig allows it only there)
+	if cfg.Online.Sender == "notify" {
+		if take == nil {
+			return nil, errors.New("hub: online.sender notify needs the hub's notify channels")
+		}
+		sender = notifySender{take: take, now: time.Now}
+	}
+	return online.New(online.Opts{Store: db, Signer: signer, Hasher: h, Sender: sender, Offers: oc.offers,
+		QR: web.QRSVG, Logger: log, Notify: changed, PerAddress: cfg.Online.CodesPerAddress, ClientAddr: clientAddr})
 }
 
 // offerOf is what center offers online under its configuration c; ok is
@@ -103,8 +120,36 @@ func (c *offerCache) offers(ctx context.Context) ([]online.Offer, error) {
 // province's channel (hubconfig refuses it elsewhere).
 type logSender struct{ log *slog.Logger }
 
-func (s logSender) Send(_ context.Context, phone, text string) error {
-	s.log.Info("online (demo): confirmation code for a phone", "phone_end", phone[len(phone)-3:], "text", text)
+func (s logSender) Send(_ context.Context, c online.Code) error {
+	s.log.Info("online (demo): confirmation code for a phone", "phone_end", c.Phone[len(c.Phone)-3:], "text", c.Text)
+	return nil
+}
+
+// notifySender sends confirmation codes through the hub's own notify
+// channels (online.sender: notify): a message of kind "code" in the hub's
+// outbox, one per code request, sent at any hour and dropped when the code
+// has expired; Zalo ZNS with the template of kind code if configured, else
+// the next channel (SMS) with the text.
+type notifySender struct {
+	take func(ctx context.Context, center string, r wire.NotifyRequest) wire.NotifyReply
+	now  func() time.Time
+}
+
+// hubSender is the sender name of the hub's own messages in its outbox
+// and counts (no center's id starts with an underscore).
+const hubSender = "_hub"
+
+func (s notifySender) Send(ctx context.Context, c online.Code) error {
+	phone, err := notify.NormalizePhone(c.Phone)
+	if err != nil {
+		return fmt.Errorf("online: %w", err)
+	}
+	r := s.take(ctx, hubSender, wire.NotifyRequest{Key: "code:" + c.Request, Kind: string(notify.KindCode), Phone: phone,
+		Params:  map[string]string{"code": c.Code, "minutes": strconv.Itoa(int(c.TTL / time.Minute))},
+		Expires: s.now().Add(c.TTL), Live: true})
+	if !r.Accepted {
+		return fmt.Errorf("online: the hub's outbox took no code: %s", r.Error)
+	}
 	return nil
 }
 

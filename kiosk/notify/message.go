@@ -21,10 +21,11 @@ const (
 	KindRating        Kind = "rating"         // after service, rate the visit
 	KindDossierStatus Kind = "dossier_status" // a dossier's status changed
 	KindResultReady   Kind = "result_ready"   // a dossier's result can be collected
+	KindCode          Kind = "code"           // the hub's confirmation code of an online booking (issue 14)
 )
 
 // Kinds lists every kind, in the order of a visit.
-var kinds = []Kind{KindTaken, KindAhead, KindCalled, KindNoShow, KindRating, KindDossierStatus, KindResultReady}
+var kinds = []Kind{KindTaken, KindAhead, KindCalled, KindNoShow, KindRating, KindDossierStatus, KindResultReady, KindCode}
 
 // Kinds returns every kind, in the order of a visit.
 func Kinds() []Kind { return append([]Kind(nil), kinds...) }
@@ -42,7 +43,7 @@ func (k Kind) Valid() bool {
 // Live reports whether the message concerns a citizen in the lobby now: such
 // a message is sent at any hour, and dropped once the queue made it moot.
 func (k Kind) Live() bool {
-	return k == KindTaken || k == KindAhead || k == KindCalled || k == KindNoShow
+	return k == KindTaken || k == KindAhead || k == KindCalled || k == KindNoShow || k == KindCode
 }
 
 // Message is one notification decided.
@@ -151,6 +152,7 @@ func DefaultTexts() Texts {
 		KindRating:        "Cảm ơn bạn đã đến làm thủ tục (số {number}, {counter}). Mời bạn đánh giá mức độ hài lòng tại máy đánh giá ở quầy hoặc trên Zalo.",
 		KindDossierStatus: "Hồ sơ {code}: {status}.",
 		KindResultReady:   "Hồ sơ {code} đã có kết quả. Mời bạn đến nhận tại bộ phận một cửa.",
+		KindCode:          "Mã xác nhận đặt số trực tuyến của bạn là {code} (hiệu lực {minutes} phút). Không đưa mã này cho người khác.",
 	}
 }
 

@@ -25,9 +25,19 @@ import (
 // Sender delivers a confirmation code to a phone. The notification
 // channels (SMS, Zalo) implement it; package onlinetest records.
 type Sender interface {
-	// Send gives text (Vietnamese, with the code) to phone, a Vietnamese
-	// mobile number as 0xxxxxxxxx. An error: the code did not go.
-	Send(ctx context.Context, phone, text string) error
+	// Send gives c's code to c.Phone, a Vietnamese mobile number as
+	// 0xxxxxxxxx: c.Text in words, or the code and its minutes to a
+	// channel with templates. An error: the code did not go.
+	Send(ctx context.Context, c Code) error
+}
+
+// Code is one confirmation code to send.
+type Code struct {
+	Request string // the code request's id: one message per request
+	Phone   string
+	Code    string // six digits
+	TTL     time.Duration
+	Text    string // the message in Vietnamese, with the code
 }
 
 // Offer is what one center offers online, from its published
@@ -218,7 +228,7 @@ func (s *Service) RequestCode(ctx context.Context, r CodeRequest) (string, error
 	}
 	text := fmt.Sprintf("Mã xác nhận đặt số trực tuyến của bạn là %s (hiệu lực %d phút). Không đưa mã này cho người khác.",
 		code, int(s.o.CodeTTL/time.Minute))
-	if err := s.o.Sender.Send(ctx, phone, text); err != nil {
+	if err := s.o.Sender.Send(ctx, Code{Request: id, Phone: phone, Code: code, TTL: s.o.CodeTTL, Text: text}); err != nil {
 		s.log.Error("online: confirmation code not sent", "request", id, "err", err)
 		return "", ErrSendFailed
 	}

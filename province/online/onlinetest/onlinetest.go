@@ -6,6 +6,8 @@ import (
 	"context"
 	"regexp"
 	"sync"
+
+	"motcua/province/online"
 )
 
 // Sender records each message; it is safe for concurrent use.
@@ -21,13 +23,13 @@ type Message struct {
 }
 
 // Send records the message, or fails with what Fail set.
-func (s *Sender) Send(_ context.Context, phone, text string) error {
+func (s *Sender) Send(_ context.Context, c online.Code) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.fail != nil {
 		return s.fail
 	}
-	s.sent = append(s.sent, Message{Phone: phone, Text: text})
+	s.sent = append(s.sent, Message{Phone: c.Phone, Text: c.Text})
 	return nil
 }
 

@@ -287,10 +287,10 @@ func (c *Config) check() error {
 	if err := c.checkDossiers(); err != nil {
 		return err
 	}
-	if err := c.checkOnline(); err != nil {
+	if err := c.checkNotify(); err != nil {
 		return err
 	}
-	return c.checkNotify()
+	return c.checkOnline() // after notify: online.sender notify needs its channels
 }
 
 func (c *Config) checkNATS() error {

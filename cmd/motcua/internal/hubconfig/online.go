@@ -19,9 +19,10 @@ type Online struct {
 	// their bookings and their walk-in numbers together.
 	IdentitySecret     string `yaml:"identity_secret"`
 	IdentitySecretFile string `yaml:"identity_secret_file"`
-	// Sender is how confirmation codes reach the booker's phone. The only
-	// one yet is "log", for the demo province (demo: true): the text goes
-	// to the hub's log. SMS and Zalo come with the notification channels.
+	// Sender is how confirmation codes reach the booker's phone: "notify",
+	// the hub's notify channels (a message of kind code: SMS with its text,
+	// Zalo ZNS with the template of kind code), or "log" for the demo
+	// province (demo: true), the text in the hub's log.
 	Sender string `yaml:"sender"`
 	// CodesPerAddress is how many confirmation codes one client address
 	// may ask for in 10 minutes (default 30: mobile networks put many
@@ -71,9 +72,12 @@ func (c *Config) checkOnline() error {
 	switch {
 	case o.Sender == "log" && c.Demo:
 	case o.Sender == "log":
-		return c.fail("online.sender", "log writes confirmation codes to the hub's log: only for the demo province (demo: true)")
+		return c.fail("online.sender", "log writes confirmation codes to the hub's log: only for the demo province (demo: true); notify sends them through the hub's notify channels")
+	case o.Sender == "notify" && !c.Notify.Enabled():
+		return c.fail("online.sender", "notify sends confirmation codes through the hub's notify channels: give a notify: section with channels (SMS, or Zalo ZNS with a template of kind code)")
+	case o.Sender == "notify":
 	default:
-		return c.fail("online.sender", "no channel sends confirmation codes to phones yet outside the demo (sender: log with demo: true)")
+		return c.fail("online.sender", "%q: notify (the hub's notify channels), or log in the demo province", o.Sender)
 	}
 	return nil
 }

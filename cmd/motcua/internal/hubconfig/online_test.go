@@ -19,7 +19,8 @@ func TestOnline(t *testing.T) {
 	}
 	for _, tc := range []struct{ name, yaml, want string }{
 		{"log outside the demo", on, "online.sender: log writes confirmation codes"},
-		{"no sender", good + "online:\n  identity_secret: \"province-secret-0123456789\"\n", "online.sender: no channel"},
+		{"no sender", good + "online:\n  identity_secret: \"province-secret-0123456789\"\n", "online.sender: \"\": notify"},
+		{"notify without channels", good + "online:\n  identity_secret: \"province-secret-0123456789\"\n  sender: notify\n", "online.sender: notify sends confirmation codes through the hub's notify channels: give"},
 		{"short secret", "demo: true\n" + good + "online:\n  identity_secret: \"short\"\n  sender: log\n", "online.identity_secret: at least 16"},
 		{"sender without secret", good + "online:\n  sender: log\n", "online.identity_secret: give"},
 		{"a proxy by name", "demo: true\n" + on + "  trusted_proxies: [nginx]\n", "online.trusted_proxies[0]: \"nginx\": an address"},
