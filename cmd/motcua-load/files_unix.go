@@ -14,5 +14,5 @@ func raiseFiles() {
 	}
 }
 
-// lowerPriority sets process pid to nice 19.
-func lowerPriority(pid int) error { return syscall.Setpriority(syscall.PRIO_PROCESS, pid, 19) }
+// setPriority sets process pid's nice value.
+func setPriority(pid, nice int) error { return syscall.Setpriority(syscall.PRIO_PROCESS, pid, nice) }

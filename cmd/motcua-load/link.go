@@ -25,7 +25,7 @@ type linkOpts struct {
 	creds     string // the center's key at that hub (configs/province/c1.nk)
 	center    string // its id there
 	pg        string // a PostgreSQL URL with the right to create a database
-	apart     bool   // the hub and its PostgreSQL backends at the lowest CPU priority (nice 19)
+	apart     bool   // the hub and its PostgreSQL at nice 19, its database's commits not waiting for the disk
 }
 
 // linkCmd measures the center's own ticket figures alone, then with its hub
@@ -37,18 +37,22 @@ type linkOpts struct {
 // many tickets before it (up the first, down the second, draining the
 // third).
 //
-// With l.apart the hub and the PostgreSQL backends of its database run at
-// nice 19: on this one machine they stand for the province's, which a
-// center shares no CPU with; what the link costs the center itself (its
-// reads of the outbox, its sends) stays in the center's process and its
-// figures.
+// With l.apart the hub and PostgreSQL (the backends of its database and
+// the server's WAL writer, checkpointer and background writer) run at nice
+// 19 on the CPUs but the first, the center and the load generator on the
+// first (in every run, alone too), and that database commits without
+// waiting for the disk (synchronous_commit off): on this one machine they
+// stand for the province's, with which a center shares neither CPU nor
+// disk; what the link
+// costs the center itself (its outbox reads and sends) stays in the
+// center's process and its figures.
 func linkCmd(o opts, l linkOpts, bin, config string) error {
 	dir, err := os.MkdirTemp("", "motcua-load-link-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	db, drop, err := scratchDB(l.pg)
+	db, drop, err := scratchDB(l.pg, l.apart)
 	if err != nil {
 		return err
 	}
@@ -79,6 +83,9 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 		return err
 	}
 
+	// The center and the load generator on CPU 0, the hub and PostgreSQL
+	// on the others (below): a center shares no CPU with its hub.
+	pinned := l.apart && pinSelf(0)
 	if o.rate > 0 {
 		fmt.Printf("load: %.0f tickets/s and as many calls offered (paced, %d clients, %d counters), %s per run\n", o.rate, o.clients, o.counters, o.duration)
 	} else {
@@ -104,9 +111,10 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 	var hubArgs []string
 	if l.apart {
 		hubArgs = []string{"nice", "-n", "19"}
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		go renice(ctx, l.pg, db)
+		if pinned {
+			hubArgs = append([]string{"taskset", "-c", others(0)}, hubArgs...)
+		}
+		defer renice(l.pg, db, pinned)()
 	}
 	hubArgs = append(hubArgs, bin, "hub", "--config", hubCfg, "--addr", "127.0.0.1:0", "--data", hubData)
 	hub, err := startProc(hubArgs[0], hubArgs[1:]...)
@@ -189,45 +197,97 @@ func versus(r, alone result) string {
 		float64(pct(r.lat, .99))/float64(pct(alone.lat, .99)))
 }
 
-// renice keeps the PostgreSQL backends serving database db at nice 19
-// until ctx ends (the hub's pool opens connections as it needs them).
-// Where this process may not lower another's priority it says so once.
-func renice(ctx context.Context, admin, db string) {
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "motcua-load: PostgreSQL backends keep their priority: %v\n", err)
-		return
-	}
-	defer conn.Close(context.Background())
-	name := db
-	if u, err := url.Parse(db); err == nil {
-		name = strings.TrimPrefix(u.Path, "/")
-	}
-	done := map[int]bool{}
-	warned := false
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		rows, err := conn.Query(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = $1`, name)
-		if err == nil {
-			pids, _ := pgx.CollectRows(rows, pgx.RowTo[int32])
-			for _, pid := range pids {
-				if done[int(pid)] {
-					continue
-				}
-				done[int(pid)] = true
-				if err := lowerPriority(int(pid)); err != nil && !warned {
-					warned = true
-					fmt.Fprintf(os.Stderr, "motcua-load: PostgreSQL backend %d keeps its priority: %v\n", pid, err)
+// renice keeps the PostgreSQL backends serving database db, and the
+// server's WAL writer, checkpointer and background writer (which write what
+// those backends commit), at nice 19 and, with pin, off CPU 0, until the
+// returned stop is called; stop puts the server's own processes back at the
+// priority they had, on every CPU. The
+// hub's pool opens connections as it needs them, so the list is read again
+// every 200 ms. Where this process may not change another's priority it
+// says so once.
+func renice(admin, db string, pin bool) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		conn, err := pgx.Connect(ctx, admin)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "motcua-load: PostgreSQL backends keep their priority: %v\n", err)
+			return
+		}
+		defer conn.Close(context.Background())
+		name := db
+		if u, err := url.Parse(db); err == nil {
+			name = strings.TrimPrefix(u.Path, "/")
+		}
+		seen := map[int]bool{}
+		restore := map[int]int{} // the server's own processes: their nice before
+		defer func() {
+			for pid, nice := range restore {
+				setPriority(pid, nice)
+				if pin {
+					pinProcess(pid, 0, true)
 				}
 			}
+		}()
+		warned := false
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			rows, err := conn.Query(ctx, `SELECT pid, datname IS NULL FROM pg_stat_activity
+				WHERE datname = $1 OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`, name)
+			if err == nil {
+				type proc struct {
+					Pid int32
+					Aux bool
+				}
+				procs, _ := pgx.CollectRows(rows, pgx.RowToStructByPos[proc])
+				for _, p := range procs {
+					pid := int(p.Pid)
+					if seen[pid] {
+						continue
+					}
+					seen[pid] = true
+					if p.Aux {
+						if nice, ok := niceOf(pid); ok {
+							restore[pid] = nice
+						}
+					}
+					if pin {
+						pinProcess(pid, 0, false)
+					}
+					if err := setPriority(pid, 19); err != nil && !warned {
+						warned = true
+						fmt.Fprintf(os.Stderr, "motcua-load: PostgreSQL process %d keeps its priority: %v\n", pid, err)
+					}
+				}
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+	}()
+	return func() {
+		cancel()
+		<-done
 	}
+}
+
+// niceOf reads process pid's nice value (Linux /proc).
+func niceOf(pid int) (int, bool) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	_, rest, ok := strings.Cut(string(raw), ") ")
+	f := strings.Fields(rest)
+	if !ok || len(f) < 17 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(f[16]) // the 19th field, nice
+	return n, err == nil
 }
 
 // cpuOf is the CPU time process pid has used (Linux /proc; 0 elsewhere).
@@ -347,7 +407,7 @@ func rewrite(path string, top, nested map[string]string) ([]byte, error) {
 
 // scratchDB makes a database for the run on the server of admin and
 // returns its URL and what drops it.
-func scratchDB(admin string) (string, func(), error) {
+func scratchDB(admin string, apart bool) (string, func(), error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, admin)
@@ -358,6 +418,14 @@ func scratchDB(admin string) (string, func(), error) {
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 		conn.Close(ctx)
 		return "", nil, fmt.Errorf("--pg: %w", err)
+	}
+	if apart {
+		// The one disk the center and PostgreSQL share here stands for
+		// two: the hub's commits do not wait for it (this database only).
+		if _, err := conn.Exec(ctx, "ALTER DATABASE "+name+" SET synchronous_commit = off"); err != nil {
+			conn.Close(ctx)
+			return "", nil, fmt.Errorf("--pg: %w", err)
+		}
 	}
 	conn.Close(ctx)
 	pu, err := url.Parse(admin)

@@ -98,7 +98,7 @@ func main() {
 	flag.StringVar(&l.hubConfig, "hub-config", "configs/province/hub.yaml", "--link: the hub's config (its database and NATS address are replaced for the run)")
 	flag.StringVar(&l.creds, "hub-credentials", "configs/province/c1.nk", "--link: the center's key at that hub")
 	flag.StringVar(&l.center, "hub-center", "c1", "--link: the center's id at that hub")
-	flag.BoolVar(&l.apart, "hub-nice", true, "--link: run the hub and its PostgreSQL backends at nice 19, standing for the province's machine (the center shares no CPU with it there)")
+	flag.BoolVar(&l.apart, "hub-apart", true, "--link: run the hub and PostgreSQL at nice 19 and the hub's database without waiting for the disk, standing for the province's machine (a center shares neither CPU nor disk with it)")
 	flag.StringVar(&l.pg, "pg", pgDefault(), "--link: PostgreSQL URL allowed to create a database (the run's, dropped after); default $MOTCUA_PG_URL")
 	floodMode := flag.Bool("flood", false, "instead of tickets: a connection and login flood while /healthz is sampled (loopback only)")
 	var f floodOpts
