@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"motcua/internal/jsonpath"
 	"motcua/kiosk/dossier"
 )
 
@@ -238,43 +239,10 @@ func (m Mapping) time(rec any, path string) (time.Time, error) {
 }
 
 // lookupPath follows a dot-separated path of keys and array indexes; "" is v.
-func lookupPath(v any, path string) (any, bool) {
-	if path == "" {
-		return v, true
-	}
-	for key := range strings.SplitSeq(path, ".") {
-		switch node := v.(type) {
-		case map[string]any:
-			next, ok := node[key]
-			if !ok {
-				return nil, false
-			}
-			v = next
-		case []any:
-			i, err := strconv.Atoi(key)
-			if err != nil || i < 0 || i >= len(node) {
-				return nil, false
-			}
-			v = node[i]
-		default:
-			return nil, false
-		}
-	}
-	return v, true
-}
+func lookupPath(v any, path string) (any, bool) { return jsonpath.Lookup(v, path) }
 
 // scalar is the text of a JSON string, number or boolean; "" otherwise.
-func scalar(v any) string {
-	switch s := v.(type) {
-	case string:
-		return s
-	case json.Number:
-		return s.String()
-	case bool:
-		return strconv.FormatBool(s)
-	}
-	return ""
-}
+func scalar(v any) string { return jsonpath.Scalar(v) }
 
 func contains(list []string, v string) bool {
 	for _, s := range list {

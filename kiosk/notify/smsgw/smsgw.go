@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"motcua/internal/jsonpath"
 	"motcua/kiosk/notify"
 )
 
@@ -288,43 +289,16 @@ func retryAfter(h string) time.Duration {
 	return 0
 }
 
-// lookup follows a dot-separated path of keys and array indexes.
+// lookup follows a dot-separated path of keys and array indexes; "" is v
+// when there is one.
 func lookup(v any, path string) (any, bool) {
 	if path == "" {
 		return v, v != nil
 	}
-	for key := range strings.SplitSeq(path, ".") {
-		switch node := v.(type) {
-		case map[string]any:
-			next, ok := node[key]
-			if !ok {
-				return nil, false
-			}
-			v = next
-		case []any:
-			i, err := strconv.Atoi(key)
-			if err != nil || i < 0 || i >= len(node) {
-				return nil, false
-			}
-			v = node[i]
-		default:
-			return nil, false
-		}
-	}
-	return v, true
+	return jsonpath.Lookup(v, path)
 }
 
-func scalar(v any) string {
-	switch s := v.(type) {
-	case string:
-		return s
-	case json.Number:
-		return s.String()
-	case bool:
-		return strconv.FormatBool(s)
-	}
-	return ""
-}
+func scalar(v any) string { return jsonpath.Scalar(v) }
 
 // Fold removes Vietnamese diacritics: "Mời công dân đến quầy" → "Moi cong
 // dan den quay".
