@@ -19,9 +19,10 @@ import (
 	"motcua/province/wire"
 )
 
-// startDossierHub is an embedded NATS server and one hub process answering
-// dossier lookups with lookup.
-func startDossierHub(t *testing.T, centers []broker.Center, lookup func(ctx context.Context, center, code string) wire.DossierReply) string {
+// startHubWith is an embedded NATS server and one hub process over an
+// in-memory store, its options set by opt (the request handlers a test
+// gives it); it returns the server's URL.
+func startHubWith(t *testing.T, centers []broker.Center, opt func(*hub.Opts)) string {
 	t.Helper()
 	seed, pub := userKey(t)
 	srv, err := broker.Start(broker.Opts{Listen: freePort(t), StoreDir: t.TempDir(), Hub: pub, Centers: centers})
@@ -37,9 +38,10 @@ func startDossierHub(t *testing.T, centers []broker.Center, lookup func(ctx cont
 	for _, c := range centers {
 		known[c.ID] = true
 	}
+	o := hub.Opts{Conn: nc, Store: hubtest.NewStore(), Known: func(c string) bool { return known[c] }, Logger: quiet()}
+	opt(&o)
 	ctx, cancel := context.WithCancel(context.Background())
-	h, err := hub.New(ctx, hub.Opts{Conn: nc, Store: hubtest.NewStore(), Known: func(c string) bool { return known[c] },
-		Logger: quiet(), Dossiers: lookup})
+	h, err := hub.New(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,6 +49,12 @@ func startDossierHub(t *testing.T, centers []broker.Center, lookup func(ctx cont
 	go func() { defer close(done); h.Run(ctx) }()
 	t.Cleanup(func() { cancel(); <-done; nc.Close(); srv.Close() })
 	return srv.ClientURL()
+}
+
+// startDossierHub is startHubWith answering dossier lookups with lookup.
+func startDossierHub(t *testing.T, centers []broker.Center, lookup func(ctx context.Context, center, code string) wire.DossierReply) string {
+	t.Helper()
+	return startHubWith(t, centers, func(o *hub.Opts) { o.Dossiers = lookup })
 }
 
 // A center asks its hub for a dossier over its link; the hub answers from

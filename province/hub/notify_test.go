@@ -13,39 +13,14 @@ import (
 
 	"motcua/province/broker"
 	"motcua/province/hub"
-	"motcua/province/hub/hubtest"
 	"motcua/province/link"
 	"motcua/province/wire"
 )
 
-// startNotifyHub is an embedded NATS server and one hub process taking the
-// centers' messages with take.
+// startNotifyHub is startHubWith taking the centers' messages with take.
 func startNotifyHub(t *testing.T, centers []broker.Center, take func(ctx context.Context, center string, r wire.NotifyRequest) wire.NotifyReply) string {
 	t.Helper()
-	seed, pub := userKey(t)
-	srv, err := broker.Start(broker.Opts{Listen: freePort(t), StoreDir: t.TempDir(), Hub: pub, Centers: centers})
-	if err != nil {
-		t.Fatal(err)
-	}
-	kp, _ := nkeys.FromSeed(seed)
-	nc, err := nats.Connect(srv.ClientURL(), nats.Nkey(pub, kp.Sign))
-	if err != nil {
-		t.Fatal(err)
-	}
-	known := map[string]bool{}
-	for _, c := range centers {
-		known[c.ID] = true
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	h, err := hub.New(ctx, hub.Opts{Conn: nc, Store: hubtest.NewStore(), Known: func(c string) bool { return known[c] },
-		Logger: quiet(), Notify: take})
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { defer close(done); h.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done; nc.Close(); srv.Close() })
-	return srv.ClientURL()
+	return startHubWith(t, centers, func(o *hub.Opts) { o.Notify = take })
 }
 
 // A center hands its hub a message over its link; the hub takes it in the
