@@ -85,19 +85,7 @@ func (r *Renderer) Notice(j NoticeJob, o Opts) (*Output, error) {
 		return nil, err
 	}
 	j.DossierCode = strings.TrimSpace(j.DossierCode)
-	labels := []string{CopyApplicant}
-	if j.Copies == 2 {
-		labels = []string{CopyArchive, CopyApplicant}
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	p := &page{}
-	for _, label := range labels {
-		if err := r.noticeCopy(p, j, label, o); err != nil {
-			return nil, err
-		}
-	}
-	return p.render(o)
+	return r.copies(j.Copies, o, func(p *page, label string) error { return r.noticeCopy(p, j, label, o) })
 }
 
 func (r *Renderer) noticeCopy(p *page, j NoticeJob, label string, o Opts) error {

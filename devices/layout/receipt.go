@@ -109,15 +109,21 @@ func (r *Renderer) Receipt(j ReceiptJob, o Opts) (*Output, error) {
 		return nil, err
 	}
 	j.DossierCode = strings.TrimSpace(j.DossierCode)
+	return r.copies(j.Copies, o, func(p *page, label string) error { return r.receiptCopy(p, j, label, o) })
+}
+
+// copies renders a form once, or twice (copies 2) with the copy labels,
+// archive first, each copy drawn by draw on one page.
+func (r *Renderer) copies(copies int, o Opts, draw func(p *page, label string) error) (*Output, error) {
 	labels := []string{CopyApplicant}
-	if j.Copies == 2 {
+	if copies == 2 {
 		labels = []string{CopyArchive, CopyApplicant}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	p := &page{}
 	for _, label := range labels {
-		if err := r.receiptCopy(p, j, label, o); err != nil {
+		if err := draw(p, label); err != nil {
 			return nil, err
 		}
 	}
