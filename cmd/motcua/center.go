@@ -203,9 +203,9 @@ func (c *centerSvc) status() wire.Status {
 		return st
 	}
 	st.Name = svc.cfg.Center.Name
-	snap := svc.engine.Snapshot()
-	st.Day, st.Seq = snap.Day, snap.Seq
-	for _, n := range snap.Waiting {
+	counts := svc.engine.Counts()
+	st.Day, st.Seq = counts.Day, counts.Seq
+	for _, n := range counts.Waiting {
 		st.Waiting += n
 	}
 	if svc.prints != nil {

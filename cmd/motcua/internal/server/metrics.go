@@ -32,7 +32,7 @@ func (s *Server) newMetrics(r *gin.Engine) *prometheus.Registry {
 		Name: "motcua_logins_total", Help: "Staff logins by result: ok, bad_credentials, throttled (the account or address waits), busy (no free password comparison).",
 	}, []string{"result"})
 	reg.MustRegister(events, requests, s.logins, collectorFunc{desc: waiting, collect: func(ch chan<- prometheus.Metric) {
-		for code, n := range s.engine.Snapshot().Waiting {
+		for code, n := range s.engine.Counts().Waiting {
 			ch <- prometheus.MustNewConstMetric(waiting, prometheus.GaugeValue, float64(n), code)
 		}
 	}})

@@ -19,16 +19,13 @@ import (
 // within the rating window: the visit a dossier printed or scanned there
 // belongs to.
 func (s *Server) visitAt(counter string) (queue.Ticket, bool) {
-	for _, cs := range s.engine.Snapshot().Counters {
-		if cs.ID != counter {
-			continue
-		}
-		if cs.Current != nil {
-			return *cs.Current, true
-		}
-		if cs.Last != nil && s.now().Sub(cs.Last.DoneAt) < ratingWindow {
-			return *cs.Last, true
-		}
+	cs, ok := s.engine.CounterNow(counter)
+	switch {
+	case !ok:
+	case cs.Current != nil:
+		return *cs.Current, true
+	case cs.Last != nil && s.now().Sub(cs.Last.DoneAt) < ratingWindow:
+		return *cs.Last, true
 	}
 	return queue.Ticket{}, false
 }
