@@ -33,18 +33,6 @@ func pinSelf(cpu int) bool {
 	return ok
 }
 
-// pinProcess puts process pid on the CPUs but cpu (every one when all is
-// set): its own threads only, which is all a PostgreSQL process has.
-func pinProcess(pid, cpu int, all bool) error {
-	var set unix.CPUSet
-	for c := range runtime.NumCPU() {
-		if all || c != cpu {
-			set.Set(c)
-		}
-	}
-	return unix.SchedSetaffinity(pid, &set)
-}
-
 // others are the CPUs but cpu, as taskset takes them ("1" or "1-3").
 func others(cpu int) string {
 	n := runtime.NumCPU()

@@ -2,10 +2,6 @@
 
 package main
 
-import "errors"
-
 func pinSelf(int) bool { return false }
-
-func pinProcess(int, int, bool) error { return errors.New("not on this system") }
 
 func others(int) string { return "" }

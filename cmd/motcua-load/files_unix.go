@@ -13,6 +13,3 @@ func raiseFiles() {
 		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &rl)
 	}
 }
-
-// setPriority sets process pid's nice value.
-func setPriority(pid, nice int) error { return syscall.Setpriority(syscall.PRIO_PROCESS, pid, nice) }

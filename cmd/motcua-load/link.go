@@ -12,11 +12,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"motcua/internal/pgcluster"
 )
 
 // linkOpts are what --link needs besides the ticket load.
@@ -25,7 +28,8 @@ type linkOpts struct {
 	creds     string // the center's key at that hub (configs/province/c1.nk)
 	center    string // its id there
 	pg        string // a PostgreSQL URL with the right to create a database
-	apart     bool   // the hub and its PostgreSQL at nice 19, its database's commits not waiting for the disk
+	apart     bool   // the hub and a PostgreSQL of its own at nice 19, their files in memory
+	pin       bool   // with apart: the center and the load on CPU 0, the hub and its PostgreSQL on the others
 }
 
 // linkCmd measures the center's own ticket figures alone, then with its hub
@@ -37,14 +41,13 @@ type linkOpts struct {
 // many tickets before it (up the first, down the second, draining the
 // third).
 //
-// With l.apart the hub and PostgreSQL (the backends of its database and
-// the server's WAL writer, checkpointer and background writer) run at nice
-// 19 on the CPUs but the first, the center and the load generator on the
-// first (in every run, alone too), and that database commits without
-// waiting for the disk (synchronous_commit off): on this one machine they
-// stand for the province's, with which a center shares neither CPU nor
-// disk; what the link
-// costs the center itself (its outbox reads and sends) stays in the
+// With l.apart the hub and a PostgreSQL server of its own stand for the
+// province's machine, with which a center shares neither CPU nor disk: the
+// hub and the server run at nice 19, and the server's files and the hub's
+// (its JetStream store) are in memory (/dev/shm), not on the center's disk;
+// with l.pin too, the center and the load generator run on the first CPU
+// (in every run, alone too), the hub and the server on the others. What the
+// link costs the center itself (its outbox reads and sends) stays in the
 // center's process and its figures.
 func linkCmd(o opts, l linkOpts, bin, config string) error {
 	dir, err := os.MkdirTemp("", "motcua-load-link-")
@@ -52,7 +55,35 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	db, drop, err := scratchDB(l.pg, l.apart)
+	// The center and the load generator on CPU 0, the hub and PostgreSQL
+	// on the others: a center shares no CPU with its hub.
+	pinned := l.apart && l.pin && pinSelf(0)
+	var wrap []string // how the hub and its PostgreSQL are started
+	hubDir := dir
+	admin := l.pg
+	if l.apart {
+		if pinned {
+			wrap = []string{"taskset", "-c", others(0)}
+		}
+		wrap = append(wrap, "nice", "-n", "19")
+		mem := memDir()
+		cluster, err := pgcluster.Start(context.Background(), pgcluster.Opts{Parent: mem, Wrap: wrap})
+		if err != nil {
+			return fmt.Errorf("the hub's PostgreSQL: %w", err)
+		}
+		defer cluster.Stop()
+		admin = cluster.URL("postgres")
+		if hubDir, err = os.MkdirTemp(mem, "motcua-load-hub-"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(hubDir)
+		fmt.Printf("the hub: its own PostgreSQL and files in %s, nice 19", mem)
+		if pinned {
+			fmt.Printf(", CPU %s; the center and the load: CPU 0", others(0))
+		}
+		fmt.Println()
+	}
+	db, drop, err := scratchDB(admin)
 	if err != nil {
 		return err
 	}
@@ -83,9 +114,6 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 		return err
 	}
 
-	// The center and the load generator on CPU 0, the hub and PostgreSQL
-	// on the others (below): a center shares no CPU with its hub.
-	pinned := l.apart && pinSelf(0)
 	if o.rate > 0 {
 		fmt.Printf("load: %.0f tickets/s and as many calls offered (paced, %d clients, %d counters), %s per run\n", o.rate, o.clients, o.counters, o.duration)
 	} else {
@@ -107,16 +135,8 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 	}
 	solo.stop()
 
-	hubData := filepath.Join(dir, "hub")
-	var hubArgs []string
-	if l.apart {
-		hubArgs = []string{"nice", "-n", "19"}
-		if pinned {
-			hubArgs = append([]string{"taskset", "-c", others(0)}, hubArgs...)
-		}
-		defer renice(l.pg, db, pinned)()
-	}
-	hubArgs = append(hubArgs, bin, "hub", "--config", hubCfg, "--addr", "127.0.0.1:0", "--data", hubData)
+	hubData := filepath.Join(hubDir, "hub")
+	hubArgs := append(slices.Clone(wrap), bin, "hub", "--config", hubCfg, "--addr", "127.0.0.1:0", "--data", hubData)
 	hub, err := startProc(hubArgs[0], hubArgs[1:]...)
 	if err != nil {
 		return fmt.Errorf("motcua hub: %w", err)
@@ -195,99 +215,6 @@ func linkCmd(o opts, l linkOpts, bin, config string) error {
 func versus(r, alone result) string {
 	return fmt.Sprintf("vs alone: %.2f× the tickets/s, p99 %.2f×", r.rate()/alone.rate(),
 		float64(pct(r.lat, .99))/float64(pct(alone.lat, .99)))
-}
-
-// renice keeps the PostgreSQL backends serving database db, and the
-// server's WAL writer, checkpointer and background writer (which write what
-// those backends commit), at nice 19 and, with pin, off CPU 0, until the
-// returned stop is called; stop puts the server's own processes back at the
-// priority they had, on every CPU. The
-// hub's pool opens connections as it needs them, so the list is read again
-// every 200 ms. Where this process may not change another's priority it
-// says so once.
-func renice(admin, db string, pin bool) (stop func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		conn, err := pgx.Connect(ctx, admin)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "motcua-load: PostgreSQL backends keep their priority: %v\n", err)
-			return
-		}
-		defer conn.Close(context.Background())
-		name := db
-		if u, err := url.Parse(db); err == nil {
-			name = strings.TrimPrefix(u.Path, "/")
-		}
-		seen := map[int]bool{}
-		restore := map[int]int{} // the server's own processes: their nice before
-		defer func() {
-			for pid, nice := range restore {
-				setPriority(pid, nice)
-				if pin {
-					pinProcess(pid, 0, true)
-				}
-			}
-		}()
-		warned := false
-		tick := time.NewTicker(200 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			rows, err := conn.Query(ctx, `SELECT pid, datname IS NULL FROM pg_stat_activity
-				WHERE datname = $1 OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`, name)
-			if err == nil {
-				type proc struct {
-					Pid int32
-					Aux bool
-				}
-				procs, _ := pgx.CollectRows(rows, pgx.RowToStructByPos[proc])
-				for _, p := range procs {
-					pid := int(p.Pid)
-					if seen[pid] {
-						continue
-					}
-					seen[pid] = true
-					if p.Aux {
-						if nice, ok := niceOf(pid); ok {
-							restore[pid] = nice
-						}
-					}
-					if pin {
-						pinProcess(pid, 0, false)
-					}
-					if err := setPriority(pid, 19); err != nil && !warned {
-						warned = true
-						fmt.Fprintf(os.Stderr, "motcua-load: PostgreSQL process %d keeps its priority: %v\n", pid, err)
-					}
-				}
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return func() {
-		cancel()
-		<-done
-	}
-}
-
-// niceOf reads process pid's nice value (Linux /proc).
-func niceOf(pid int) (int, bool) {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, false
-	}
-	_, rest, ok := strings.Cut(string(raw), ") ")
-	f := strings.Fields(rest)
-	if !ok || len(f) < 17 {
-		return 0, false
-	}
-	n, err := strconv.Atoi(f[16]) // the 19th field, nice
-	return n, err == nil
 }
 
 // cpuOf is the CPU time process pid has used (Linux /proc; 0 elsewhere).
@@ -407,30 +334,22 @@ func rewrite(path string, top, nested map[string]string) ([]byte, error) {
 
 // scratchDB makes a database for the run on the server of admin and
 // returns its URL and what drops it.
-func scratchDB(admin string, apart bool) (string, func(), error) {
+func scratchDB(admin string) (string, func(), error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
-		return "", nil, fmt.Errorf("--pg %s: %w", admin, err)
+		return "", nil, fmt.Errorf("PostgreSQL %s: %w", admin, err)
 	}
 	name := fmt.Sprintf("motcua_load_%d", os.Getpid())
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
 		conn.Close(ctx)
-		return "", nil, fmt.Errorf("--pg: %w", err)
-	}
-	if apart {
-		// The one disk the center and PostgreSQL share here stands for
-		// two: the hub's commits do not wait for it (this database only).
-		if _, err := conn.Exec(ctx, "ALTER DATABASE "+name+" SET synchronous_commit = off"); err != nil {
-			conn.Close(ctx)
-			return "", nil, fmt.Errorf("--pg: %w", err)
-		}
+		return "", nil, fmt.Errorf("PostgreSQL: %w", err)
 	}
 	conn.Close(ctx)
 	pu, err := url.Parse(admin)
 	if err != nil {
-		return "", nil, fmt.Errorf("--pg: %w", err)
+		return "", nil, fmt.Errorf("PostgreSQL: %w", err)
 	}
 	pu.Path = "/" + name
 	u := pu.String()
@@ -443,6 +362,15 @@ func scratchDB(admin string, apart bool) (string, func(), error) {
 		}
 	}
 	return u, drop, nil
+}
+
+// memDir is a directory in memory for the hub's files (/dev/shm), else the
+// temporary directory.
+func memDir() string {
+	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
+		return "/dev/shm"
+	}
+	return os.TempDir()
 }
 
 func freeAddr() (string, error) {

@@ -98,8 +98,9 @@ func main() {
 	flag.StringVar(&l.hubConfig, "hub-config", "configs/province/hub.yaml", "--link: the hub's config (its database and NATS address are replaced for the run)")
 	flag.StringVar(&l.creds, "hub-credentials", "configs/province/c1.nk", "--link: the center's key at that hub")
 	flag.StringVar(&l.center, "hub-center", "c1", "--link: the center's id at that hub")
-	flag.BoolVar(&l.apart, "hub-apart", true, "--link: run the hub and PostgreSQL at nice 19 and the hub's database without waiting for the disk, standing for the province's machine (a center shares neither CPU nor disk with it)")
-	flag.StringVar(&l.pg, "pg", pgDefault(), "--link: PostgreSQL URL allowed to create a database (the run's, dropped after); default $MOTCUA_PG_URL")
+	flag.BoolVar(&l.apart, "hub-apart", true, "--link: the hub and a PostgreSQL of its own (initdb) at nice 19, their files in /dev/shm, standing for the province's machine (a center shares neither CPU nor disk with it)")
+	flag.BoolVar(&l.pin, "pin", false, "--link --hub-apart: also the center and the load on the first CPU (in every run), the hub and its PostgreSQL on the others")
+	flag.StringVar(&l.pg, "pg", pgDefault(), "--link without --hub-apart: PostgreSQL URL allowed to create a database (the run's, dropped after); default $MOTCUA_PG_URL")
 	floodMode := flag.Bool("flood", false, "instead of tickets: a connection and login flood while /healthz is sampled (loopback only)")
 	var f floodOpts
 	flag.IntVar(&f.attempts, "flood-conns", 20000, "--flood: connection attempts, held open until the end")

@@ -5,22 +5,16 @@
 //   - $MOTCUA_PG_URL when it is set (a failure to reach it fails the test;
 //     there is no fallback);
 //   - else postgres://postgres@127.0.0.1:5432/postgres when it answers;
-//   - else, or when MOTCUA_PG_PRIVATE=1, a private cluster started with
-//     initdb and postgres (found in PATH or /usr/lib/postgresql/*/bin) in a
-//     temporary directory, listening only on a unix socket in that
-//     directory, with fsync off.
+//   - else, or when MOTCUA_PG_PRIVATE=1, a private cluster
+//     (internal/pgcluster: initdb and postgres in a temporary directory,
+//     a unix socket only, fsync off).
 //
 // On that server each URL is a database motcua_t_<random>, created for the
 // test and dropped (WITH (FORCE)) when it ends.
 //
-// The private cluster runs as a child of the test binary with a parent-death
-// signal (SIGQUIT, PostgreSQL's immediate shutdown), so it dies with the
-// binary however that ends: normally, by a test timeout's panic or by
-// SIGKILL. Main, called from TestMain, also stops it cleanly and removes its
-// directory; without Main the directory is removed by the next private
-// cluster started on the machine, once the binary that made it is gone.
-// PostgreSQL refuses to run as root: under root, initdb and postgres run as
-// the user nobody (the process credentials set by os/exec, no su or sudo).
+// The private cluster dies with the test binary however that ends (see
+// pgcluster); Main, called from TestMain, also stops it cleanly and removes
+// its directory.
 //
 // The server of the test binary is the package's one piece of shared state,
 // guarded by a mutex: URL is safe for parallel tests.

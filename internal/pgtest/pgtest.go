@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"motcua/internal/pgcluster"
 )
 
 // DefaultURL is the server tried when $MOTCUA_PG_URL is not set.
@@ -23,7 +25,7 @@ var shared struct {
 	chosen  bool
 	admin   string // URL of a database to create the others from
 	err     error
-	private *cluster
+	private *pgcluster.Cluster
 }
 
 // URL returns the URL of a new, empty database for t, dropped when t ends.
@@ -77,7 +79,7 @@ func server() (string, error) {
 	return shared.admin, shared.err
 }
 
-func choose() (string, *cluster, error) {
+func choose() (string, *pgcluster.Cluster, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if os.Getenv("MOTCUA_PG_PRIVATE") != "1" {
@@ -91,11 +93,11 @@ func choose() (string, *cluster, error) {
 			return DefaultURL, nil, nil
 		}
 	}
-	c, err := startCluster(ctx)
+	c, err := pgcluster.Start(ctx, pgcluster.Opts{})
 	if err != nil {
 		return "", nil, err
 	}
-	return c.url("postgres"), c, nil
+	return c.URL("postgres"), c, nil
 }
 
 // shutdown stops the private cluster, if any; URL fails after it.
@@ -107,7 +109,7 @@ func shutdown() error {
 	if c == nil {
 		return nil
 	}
-	return c.stop()
+	return c.Stop()
 }
 
 func ping(ctx context.Context, u string) error {

@@ -8,12 +8,13 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/sys/unix"
+
+	"motcua/internal/pgcluster"
 )
 
 func TestMain(m *testing.M) { Main(m) }
@@ -92,59 +93,6 @@ func TestURLGivesEachTestItsOwnDatabase(t *testing.T) {
 	}
 }
 
-// The private cluster starts (under root, as nobody), takes databases and
-// stops, leaving neither a process nor its directory.
-func TestPrivateCluster(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a PostgreSQL cluster")
-	}
-	ctx := context.Background()
-	c, err := startCluster(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	stopped := false
-	t.Cleanup(func() {
-		if !stopped {
-			c.stop()
-		}
-	})
-	conn := connect(t, c.url("postgres"))
-	if _, err := conn.Exec(ctx, `CREATE DATABASE motcua_t_private`); err != nil {
-		t.Fatal(err)
-	}
-	other := connect(t, c.url("motcua_t_private"))
-	if name := dbName(t, other); name != "motcua_t_private" {
-		t.Fatalf("connected to %q", name)
-	}
-	if os.Geteuid() == 0 {
-		var data string
-		if err := other.QueryRow(ctx, `SELECT current_setting('data_directory')`).Scan(&data); err != nil {
-			t.Fatal(err)
-		}
-		fi, err := os.Stat(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if uid := fi.Sys().(*syscall.Stat_t).Uid; uid == 0 {
-			t.Errorf("under root the data directory belongs to uid 0: postgres runs as root?")
-		}
-	}
-	pid := c.cmd.Process.Pid
-	other.Close(ctx)
-	conn.Close(ctx)
-	stopped = true
-	if err := c.stop(); err != nil {
-		t.Fatal(err)
-	}
-	if alive(pid) {
-		t.Errorf("postgres %d still runs after stop", pid)
-	}
-	if _, err := os.Stat(c.dir); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("%s after stop: %v, want it gone", c.dir, err)
-	}
-}
-
 // TestDiesWithBinaryHelper is the test binary TestPrivateClusterDiesWithBinary
 // runs and kills: it takes a database on a private cluster, prints its
 // postmaster's pid and directory, and waits to be killed.
@@ -159,7 +107,7 @@ func TestDiesWithBinaryHelper(t *testing.T) {
 	if c == nil {
 		t.Fatal("MOTCUA_PG_PRIVATE=1 did not start a private cluster")
 	}
-	fmt.Printf("postmaster %d %s\n", c.cmd.Process.Pid, c.dir)
+	fmt.Printf("postmaster %d %s\n", c.Pid(), c.Dir())
 	select {} // until killed
 }
 
@@ -228,7 +176,7 @@ func TestPrivateClusterDiesWithBinary(t *testing.T) {
 		t.Fatalf("the killed binary's directory: %v, want it left for the sweep", err)
 	}
 	cmd.Wait()
-	sweep()
+	pgcluster.Sweep(os.TempDir())
 	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("%s after the sweep: %v, want it removed", dir, err)
 	}

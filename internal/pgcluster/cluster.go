@@ -1,4 +1,4 @@
-package pgtest
+package pgcluster
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,34 +26,58 @@ import (
 // later one can find and remove those left behind.
 const dirPrefix = "motcua-pgtest-"
 
-// cluster is a private PostgreSQL server: its data, unix socket and log are
-// in dir, which holds the pid of the test binary that owns it in "owner".
-type cluster struct {
+// Opts configure Start.
+type Opts struct {
+	// Parent is where the cluster's directory is made; os.TempDir() when
+	// empty. Under root the user nobody must be able to enter it (as /tmp
+	// and /dev/shm allow).
+	Parent string
+	// Wrap, when set, is a command line postgres is started through (its
+	// last word is followed by postgres and its arguments): "taskset -c 1
+	// nice -n 19" runs the server and every process it forks on CPU 1 at
+	// the lowest priority.
+	Wrap []string
+}
+
+// Cluster is a private PostgreSQL server: its data, unix socket and log are
+// in dir, which holds the pid of the process that owns it in "owner".
+type Cluster struct {
 	dir  string
 	port int
 	cmd  *exec.Cmd
 	done chan struct{} // closed once postgres has exited
 }
 
-// url is the URL of database name on the cluster.
-func (c *cluster) url(name string) string {
+// URL is the URL of database name on the cluster.
+func (c *Cluster) URL(name string) string {
 	return fmt.Sprintf("postgres://postgres@/%s?host=%s&port=%d&sslmode=disable",
 		name, url.QueryEscape(c.dir), c.port)
 }
 
-// startCluster runs initdb and postgres in a new temporary directory and
-// returns once the server takes connections.
-func startCluster(ctx context.Context) (*cluster, error) {
-	sweep()
+// Dir is the cluster's directory (its data, socket and log).
+func (c *Cluster) Dir() string { return c.dir }
+
+// Pid is the postmaster's process id (or the Wrap command's, which became
+// it).
+func (c *Cluster) Pid() int { return c.cmd.Process.Pid }
+
+// Start runs initdb and postgres in a new temporary directory and returns
+// once the server takes connections.
+func Start(ctx context.Context, o Opts) (*Cluster, error) {
+	parent := o.Parent
+	if parent == "" {
+		parent = os.TempDir()
+	}
+	Sweep(parent)
 	initdb, postgres, err := binaries()
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", dirPrefix)
+	dir, err := os.MkdirTemp(parent, dirPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("private cluster: %w", err)
 	}
-	c := &cluster{dir: dir, done: make(chan struct{})}
+	c := &Cluster{dir: dir, done: make(chan struct{})}
 	ok := false
 	defer func() {
 		if !ok {
@@ -87,11 +112,12 @@ func startCluster(ctx context.Context) (*cluster, error) {
 		}
 	}
 	// Not CommandContext: the server outlives ctx, which only bounds the start.
-	c.cmd = exec.Command(postgres, "-D", data, "-k", dir, "-p", strconv.Itoa(c.port),
+	args := append(slices.Clone(o.Wrap), postgres, "-D", data, "-k", dir, "-p", strconv.Itoa(c.port),
 		"-c", "listen_addresses=", "-c", "fsync=off", "-c", "full_page_writes=off",
 		"-c", "synchronous_commit=off")
+	c.cmd = exec.Command(args[0], args[1:]...)
 	c.cmd.Dir, c.cmd.Stdout, c.cmd.Stderr = dir, log, log
-	c.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGQUIT}
+	c.cmd.SysProcAttr = withDeathSignal(&syscall.SysProcAttr{Credential: cred})
 	started := make(chan error, 1)
 	go func() {
 		// The parent-death signal fires when the thread that started the
@@ -109,7 +135,7 @@ func startCluster(ctx context.Context) (*cluster, error) {
 		return nil, fmt.Errorf("private cluster: %s: %w", postgres, err)
 	}
 	if err := c.waitReady(ctx); err != nil {
-		c.stop()
+		c.Stop()
 		return nil, err
 	}
 	ok = true
@@ -118,10 +144,10 @@ func startCluster(ctx context.Context) (*cluster, error) {
 
 // waitReady polls until the server answers: PostgreSQL has no readiness
 // notification a child could wait on (pg_ctl polls as well).
-func (c *cluster) waitReady(ctx context.Context) error {
+func (c *Cluster) waitReady(ctx context.Context) error {
 	for {
 		try, cancel := context.WithTimeout(ctx, 2*time.Second)
-		conn, err := pgx.Connect(try, c.url("postgres"))
+		conn, err := pgx.Connect(try, c.URL("postgres"))
 		cancel()
 		if err == nil {
 			return conn.Close(ctx)
@@ -136,7 +162,7 @@ func (c *cluster) waitReady(ctx context.Context) error {
 	}
 }
 
-func (c *cluster) log() []byte {
+func (c *Cluster) log() []byte {
 	b, _ := os.ReadFile(filepath.Join(c.dir, "postgres.log"))
 	if len(b) > 4000 {
 		b = b[len(b)-4000:]
@@ -144,9 +170,9 @@ func (c *cluster) log() []byte {
 	return b
 }
 
-// stop shuts postgres down (fast shutdown, then SIGKILL after 30 s) and
+// Stop shuts postgres down (fast shutdown, then SIGKILL after 30 s) and
 // removes its directory.
-func (c *cluster) stop() error {
+func (c *Cluster) Stop() error {
 	if c.cmd != nil && c.cmd.Process != nil {
 		c.cmd.Process.Signal(syscall.SIGINT)
 		select {
@@ -228,11 +254,12 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// sweep removes the directories of private clusters whose test binary is
-// gone (its postgres died with it): those of binaries that ended without
-// Main. A directory without an owner yet is left for a minute.
-func sweep() {
-	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), dirPrefix+"*"))
+// Sweep removes the directories of private clusters in parent whose owner
+// is gone (its postgres died with it): those of processes that ended
+// without Stop. A directory without an owner yet is left for a minute.
+// Start sweeps its parent first.
+func Sweep(parent string) {
+	dirs, _ := filepath.Glob(filepath.Join(parent, dirPrefix+"*"))
 	for _, d := range dirs {
 		b, err := os.ReadFile(filepath.Join(d, "owner"))
 		if err != nil {
@@ -245,7 +272,7 @@ func sweep() {
 		if err != nil || pid <= 0 {
 			continue
 		}
-		if !alive(pid) && !running(filepath.Join(d, "data")) {
+		if !Alive(pid) && !running(filepath.Join(d, "data")) {
 			os.RemoveAll(d)
 		}
 	}
@@ -263,11 +290,11 @@ func running(data string) bool {
 	if err != nil || pid <= 0 {
 		return false
 	}
-	return alive(pid)
+	return Alive(pid)
 }
 
-// alive reports whether process pid exists.
-func alive(pid int) bool {
+// Alive reports whether process pid exists.
+func Alive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
