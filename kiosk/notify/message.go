@@ -22,10 +22,11 @@ const (
 	KindDossierStatus Kind = "dossier_status" // a dossier's status changed
 	KindResultReady   Kind = "result_ready"   // a dossier's result can be collected
 	KindCode          Kind = "code"           // the hub's confirmation code of an online booking (issue 14)
+	KindReminder      Kind = "reminder"       // the hub's reminder of an online booking before its window
 )
 
 // Kinds lists every kind, in the order of a visit.
-var kinds = []Kind{KindTaken, KindAhead, KindCalled, KindNoShow, KindRating, KindDossierStatus, KindResultReady, KindCode}
+var kinds = []Kind{KindTaken, KindAhead, KindCalled, KindNoShow, KindRating, KindDossierStatus, KindResultReady, KindCode, KindReminder}
 
 // Kinds returns every kind, in the order of a visit.
 func Kinds() []Kind { return append([]Kind(nil), kinds...) }
@@ -153,6 +154,7 @@ func DefaultTexts() Texts {
 		KindDossierStatus: "Hồ sơ {code}: {status}.",
 		KindResultReady:   "Hồ sơ {code} đã có kết quả. Mời bạn đến nhận tại bộ phận một cửa.",
 		KindCode:          "Mã xác nhận đặt số trực tuyến của bạn là {code} (hiệu lực {minutes} phút). Không đưa mã này cho người khác.",
+		KindReminder:      "Nhắc lịch: số đặt trực tuyến lĩnh vực {field} tại {center} từ {from} đến {to} {day}. Mời bạn đến và quét mã QR của số hẹn tại kiosk.",
 	}
 }
 
