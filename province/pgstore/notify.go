@@ -65,7 +65,7 @@ type NotifyMessage struct {
 	// reminder before its time); zero: due at once.
 	NotBefore time.Time
 	Next      time.Time
-	Done         time.Time
+	Done      time.Time
 }
 
 // NotifySettlement is where a message stands after an attempt.
