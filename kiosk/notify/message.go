@@ -77,6 +77,11 @@ type Contact struct {
 // TicketContact is the key of a ticket's contact.
 func TicketContact(id string) string { return "t:" + id }
 
+// BookingContact is the key of an online booking's contact: the phone the
+// hub sent for a booker who consented to messages, kept until the booking
+// is checked in (then it is the ticket's contact) or its time is over.
+func BookingContact(id string) string { return "b:" + id }
+
 // DossierContact is the key of a dossier's contact.
 func DossierContact(code string) string { return "d:" + code }
 

@@ -360,11 +360,13 @@ const MaxCenterBookings = 10000
 
 // CenterBookings are center's bookings of day from and after, booked and
 // cancelled, by day and window: what the hub tells the center, with the
-// phone of a booker who consented to messages (Booking.Phone).
+// phone of a booker who consented to messages (Booking.Phone) until the
+// booking's ticket reaches the hub.
 func (db *DB) CenterBookings(ctx context.Context, center, from string) ([]Booking, error) {
 	rows, err := db.pool.Query(ctx, `SELECT b.id, b.center, b.field, b.day, b.window_from, b.window_to, b.person, b.state,
 		b.created_at, COALESCE(c.phone, '')
 		FROM bookings b LEFT JOIN booking_contacts c ON c.booking = b.id
+			AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.center = b.center AND t.booking = b.id)
 		WHERE b.center = $1 AND b.day >= $2 ORDER BY b.day, b.window_from, b.id LIMIT $3`, center, from, MaxCenterBookings)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: bookings of %s: %w", center, err)
