@@ -125,6 +125,7 @@
     $("id-number").value = "";
     $("phone").value = "";
     codePhone = "";
+    say(""); // it named the phone the code went to
     $("choose").hidden = true;
     $("booked").hidden = false;
     $("booked-title").focus();
