@@ -289,3 +289,34 @@ func TestBookingReminder(t *testing.T) {
 		}
 	}
 }
+
+// TestBookingReminderAfterAKilledHub: a hub process that claimed a
+// reminder and died mid-send leaves it claimed; another process sends it
+// once the claim's lease (1 min) ends, not before, and only once.
+func TestBookingReminderAfterAKilledHub(t *testing.T) {
+	r := newReminderRig(t)
+	an := r.book("001099012345", "0912345678", "09:00", true)
+	msgs, err := r.db.NotifyMessages(r.ctx, hubSender)
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("the hub's messages: %+v %v", msgs, err)
+	}
+	// The other process claims it at 08:00 and is killed.
+	at := time.Date(2026, 12, 1, 8, 0, 0, 0, vnZone)
+	if ok, err := r.db.NotifyClaim(r.ctx, msgs[0].ID, at, hubnotify.DefaultLease); err != nil || !ok {
+		t.Fatalf("claim: %v %v", ok, err)
+	}
+	r.clock.Set(at.Add(30 * time.Second))
+	if n := r.gw.Requests(); n != 0 {
+		t.Fatalf("%d SMS while another process holds the reminder", n)
+	}
+	r.clock.Set(at.Add(hubnotify.DefaultLease + time.Second))
+	if o := r.outcome(); o.State != outbox.Sent || o.Key != hubSender+":"+online.ReminderKey(an.Token.ID) {
+		t.Fatalf("after the lease: %+v", o)
+	}
+	if m := <-r.gw.Arrived(); m.Phone != "0912345678" || !strings.HasPrefix(m.Content, "Nhac lich:") {
+		t.Fatalf("the gateway got %+v", m)
+	}
+	if n := r.gw.Requests(); n != 1 {
+		t.Fatalf("%d requests to the gateway, want 1", n)
+	}
+}
