@@ -84,6 +84,9 @@ func (c *Config) checkOnline() error {
 		o.secret = strings.TrimSpace(string(b))
 	}
 	if o.secret == "" {
+		if o.Messages {
+			return c.fail("online.messages", "messages about bookings need online booking: give online.identity_secret and online.sender")
+		}
 		if o.Sender != "" {
 			return c.fail("online.identity_secret", "give the province's identity secret (the centers' identity.secret) to take online bookings")
 		}

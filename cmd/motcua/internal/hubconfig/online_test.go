@@ -76,6 +76,7 @@ func TestOnlineMessages(t *testing.T) {
 			"online.messages: the booking's messages go through the hub's notify channels"},
 		{"keys without messages", good + channels + "online:\n  identity_secret: \"province-secret-0123456789\"\n  sender: notify\n  reminder_before: 1h\n",
 			"online.messages: reminder_before"},
+		{"messages without booking", good + channels + "online:\n  messages: true\n", "online.messages: messages about bookings need online booking"},
 		{"negative lead", on + "  reminder_before: -5m\n", "online.reminder_before: -5m0s"},
 		{"unknown center", on + "  reminder_before_centers: {c9: 1h}\n", "online.reminder_before_centers.c9: \"c9\" is not in centers"},
 		{"phone kept too long", on + "  phone_keep: 1000h\n", "online.phone_keep: 1000h0m0s"},
