@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,7 +12,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
+	"motcua/kiosk/notify"
 	"motcua/province/booking"
 	"motcua/province/wire"
 )
@@ -44,8 +47,16 @@ const hubBookingsFile = "hub-bookings.json"
 type bookingKeys struct {
 	dir string
 	log *slog.Logger
-	mu  sync.Mutex // serialises set and setBookings
+	mu  sync.Mutex // serialises set, setBookings and useNotifier
 	now atomic.Pointer[keyed]
+	// last is the list the hub sent last, with the phones of the bookers
+	// who consented to messages: in memory only (the file has none; after
+	// a restart the hub's next sync brings them again). notifier keeps
+	// them in the outbox's contacts; pushed are the phones it has, by
+	// booking. Under mu.
+	last     wire.Bookings
+	notifier *notify.Notifier
+	pushed   map[string]string
 	// cancelled are the ids of the bookings the hub said are cancelled.
 	cancelled atomic.Pointer[map[string]bool]
 }
@@ -141,13 +152,60 @@ func (k *bookingKeys) keep(list wire.Bookings) {
 	k.cancelled.Store(&m)
 }
 
-// setBookings takes the bookings the hub sent and keeps them.
+// setBookings takes the bookings the hub sent and keeps them: the list
+// without the bookers' phones in the file, the phones in the notifier's
+// contacts.
 func (k *bookingKeys) setBookings(list wire.Bookings) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if err := saveJSON(filepath.Join(k.dir, hubBookingsFile), list); err != nil {
+	bare := wire.Bookings{From: list.From, List: make([]wire.Booking, len(list.List))}
+	for i, b := range list.List {
+		b.Phone = ""
+		bare.List[i] = b
+	}
+	// The phones first: a booking in the file is one a kiosk may check in,
+	// and its ticket is then followed with the phone kept for it.
+	k.last = list
+	k.push()
+	if err := saveJSON(filepath.Join(k.dir, hubBookingsFile), bare); err != nil {
 		return fmt.Errorf("serve: cannot keep the hub's bookings: %w", err)
 	}
-	k.keep(list)
+	k.keep(bare)
 	return nil
+}
+
+// useNotifier gives the bookers' phones to n (the service's notifier,
+// nil when notifications are off), now and at each list the hub sends.
+func (k *bookingKeys) useNotifier(n *notify.Notifier) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.notifier, k.pushed = n, map[string]string{}
+	k.push()
+}
+
+// push keeps in the notifier's contacts the phones of the last list it
+// does not have yet, and forgets those of the bookings cancelled. Caller
+// holds mu.
+func (k *bookingKeys) push() {
+	if k.notifier == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, b := range k.last.List {
+		switch {
+		case b.Cancelled && k.pushed[b.ID] != "-":
+			if err := k.notifier.ForgetBooking(ctx, b.ID); err != nil {
+				k.log.Warn("notify: a cancelled booking's phone not forgotten now (it expires)", "booking", b.ID, "err", err)
+				continue
+			}
+			k.pushed[b.ID] = "-"
+		case !b.Cancelled && b.Phone != "" && k.pushed[b.ID] != b.Phone:
+			if err := k.notifier.KeepBooking(ctx, b.ID, b.Phone, b.To); err != nil {
+				k.log.Warn("notify: a booking's phone for messages not kept", "booking", b.ID, "err", err)
+				continue
+			}
+			k.pushed[b.ID] = b.Phone
+		}
+	}
 }

@@ -163,14 +163,15 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 	}
 
 	var take func(context.Context, string, wire.NotifyRequest) wire.NotifyReply
+	var decided func()
 	if messages != nil {
-		take = messages.Take
+		take, decided = messages.Take, messages.Decided
 	}
 	svc, err := hubOnline(cfg, db, fl.HubStore(), bookingKey, log, func(center string) {
 		if err := link.Notify(center, wire.Notice{}); err != nil {
 			log.Warn("online: center not told of its bookings now (it asks at its next sync)", "center", center, "err", err)
 		}
-	}, take)
+	}, take, decided)
 	if err != nil {
 		return err
 	}

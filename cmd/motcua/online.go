@@ -35,8 +35,13 @@ const offersEvery = 15 * time.Second
 // take stores a message in the hub's outbox (hubnotify.Hub.Take), nil when
 // the hub has no notify channels: online.sender notify sends the codes with
 // it.
+//
+// decided wakes the hub's sender after a booking stored its reminder (nil
+// without notify channels); with online.messages a booker may consent to
+// messages.
 func hubOnline(cfg *hubconfig.Config, db *pgstore.DB, store hub.Store, signer *booking.Signer, log *slog.Logger,
-	changed func(center string), take func(context.Context, string, wire.NotifyRequest) wire.NotifyReply) (*online.Service, error) {
+	changed func(center string), take func(context.Context, string, wire.NotifyRequest) wire.NotifyReply,
+	decided func()) (*online.Service, error) {
 	if cfg.OnlineSecret() == "" {
 		return nil, nil
 	}
@@ -76,8 +81,17 @@ func hubOnline(cfg *hubconfig.Config, db *pgstore.DB, store hub.Store, signer *b
 		}
 		sender = notifySender{take: take, now: time.Now}
 	}
+	var messages *online.Messages
+	if cfg.Online.Messages {
+		if decided == nil {
+			return nil, errors.New("hub: online.messages needs the hub's notify channels")
+		}
+		messages = &online.Messages{Sender: hubSender, Kind: string(notify.KindReminder), Before: cfg.Online.RemindBefore,
+			Keep: cfg.Online.PhoneKeep, Decided: decided}
+	}
 	return online.New(online.Opts{Store: db, Signer: signer, Hasher: h, Sender: sender, Offers: oc.offers,
-		QR: web.QRSVG, Logger: log, Notify: changed, PerAddress: cfg.Online.CodesPerAddress, ClientAddr: clientAddr})
+		QR: web.QRSVG, Logger: log, Notify: changed, PerAddress: cfg.Online.CodesPerAddress, ClientAddr: clientAddr,
+		Messages: messages})
 }
 
 // offerOf is what center offers online under its configuration c; ok is

@@ -219,6 +219,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	var bookings server.BookingCheck
 	if o.bookingKeys != nil {
 		bookings = o.bookingKeys
+		o.bookingKeys.useNotifier(notes.notifierOrNil()) // the consenting bookers' phones (docs/notifications.md)
 	}
 	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions, Identity: ids, Bookings: bookings,
 		Logger: log, Lookup: look, Registry: reg, Ratings: rates, Printing: prints, ReceiptSecret: receiptKey,

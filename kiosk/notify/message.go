@@ -22,10 +22,11 @@ const (
 	KindDossierStatus Kind = "dossier_status" // a dossier's status changed
 	KindResultReady   Kind = "result_ready"   // a dossier's result can be collected
 	KindCode          Kind = "code"           // the hub's confirmation code of an online booking (issue 14)
+	KindReminder      Kind = "reminder"       // the hub's reminder of an online booking before its window
 )
 
 // Kinds lists every kind, in the order of a visit.
-var kinds = []Kind{KindTaken, KindAhead, KindCalled, KindNoShow, KindRating, KindDossierStatus, KindResultReady, KindCode}
+var kinds = []Kind{KindTaken, KindAhead, KindCalled, KindNoShow, KindRating, KindDossierStatus, KindResultReady, KindCode, KindReminder}
 
 // Kinds returns every kind, in the order of a visit.
 func Kinds() []Kind { return append([]Kind(nil), kinds...) }
@@ -75,6 +76,11 @@ type Contact struct {
 
 // TicketContact is the key of a ticket's contact.
 func TicketContact(id string) string { return "t:" + id }
+
+// BookingContact is the key of an online booking's contact: the phone the
+// hub sent for a booker who consented to messages, kept until the booking
+// is checked in (then it is the ticket's contact) or its time is over.
+func BookingContact(id string) string { return "b:" + id }
 
 // DossierContact is the key of a dossier's contact.
 func DossierContact(code string) string { return "d:" + code }
@@ -153,6 +159,7 @@ func DefaultTexts() Texts {
 		KindDossierStatus: "Hồ sơ {code}: {status}.",
 		KindResultReady:   "Hồ sơ {code} đã có kết quả. Mời bạn đến nhận tại bộ phận một cửa.",
 		KindCode:          "Mã xác nhận đặt số trực tuyến của bạn là {code} (hiệu lực {minutes} phút). Không đưa mã này cho người khác.",
+		KindReminder:      "Nhắc lịch: số đặt trực tuyến lĩnh vực {field} tại {center} từ {from} đến {to} {day}. Mời bạn đến và quét mã QR của số hẹn tại kiosk.",
 	}
 }
 

@@ -36,6 +36,11 @@ type Outbox interface {
 	Watched(ctx context.Context) ([]Watched, error)
 	// HasContact reports whether a contact of this key is kept.
 	HasContact(ctx context.Context, key string) (bool, error)
+	// Contact returns the contact of this key with its phone and address;
+	// ok false when none is kept (or it expired).
+	Contact(ctx context.Context, key string) (c Contact, ok bool, err error)
+	// ForgetContact deletes the contact of this key, its number with it.
+	ForgetContact(ctx context.Context, key string) error
 }
 
 // Drop marks the pending messages of a contact of the given kinds (all its
@@ -636,4 +641,46 @@ func (n *Notifier) Timely(m Message) bool {
 		return w != nil && w.state == stCalled
 	}
 	return true
+}
+
+// KeepBooking keeps the phone of an online booking's booker, who consented
+// to messages at the hub, until its window's end plus TicketRetention: at
+// check-in WatchBooking makes it the ticket's contact. Given again, it
+// replaces the phone kept.
+func (n *Notifier) KeepBooking(ctx context.Context, booking, phone string, windowEnd time.Time) error {
+	c, err := contact(phone, "")
+	if err != nil {
+		return err
+	}
+	if booking == "" {
+		return errors.New("notify: empty booking id")
+	}
+	c.Key, c.Expires = BookingContact(booking), windowEnd.Add(n.o.TicketRetention)
+	if err := n.o.Outbox.AddContact(ctx, c, nil, nil); err != nil {
+		return fmt.Errorf("notify: storing the contact of booking %s: %w", booking, err)
+	}
+	return nil
+}
+
+// ForgetBooking deletes the phone kept for an online booking (cancelled).
+func (n *Notifier) ForgetBooking(ctx context.Context, booking string) error {
+	if err := n.o.Outbox.ForgetContact(ctx, BookingContact(booking)); err != nil {
+		return fmt.Errorf("notify: forgetting the contact of booking %s: %w", booking, err)
+	}
+	return nil
+}
+
+// WatchBooking watches the ticket checked in from an online booking with
+// the phone kept for it (KeepBooking), exactly as a phone given at the
+// kiosk (Watch), and forgets the booking's copy; ok false when none is
+// kept (the booker did not consent, or the hub's word has not come).
+func (n *Notifier) WatchBooking(ctx context.Context, booking, ticketID string) (ok bool, err error) {
+	c, ok, err := n.o.Outbox.Contact(ctx, BookingContact(booking))
+	if err != nil || !ok {
+		return false, err
+	}
+	if err := n.Watch(ctx, ticketID, c.Phone, c.Email); err != nil {
+		return false, err
+	}
+	return true, n.ForgetBooking(ctx, booking)
 }

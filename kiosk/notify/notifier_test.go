@@ -445,3 +445,57 @@ func TestNormalizePhone(t *testing.T) {
 		}
 	}
 }
+
+// An online booking's phone, kept before its ticket exists, follows the
+// ticket checked in from it as a phone typed at the kiosk: its "taken" and
+// "called" go to it; the booking's copy is forgotten then, and a booking
+// without one (no consent) is not watched.
+func TestWatchBooking(t *testing.T) {
+	c := newCenter(t, notify.Opts{AheadAt: 3})
+	end := c.clock.Now().Add(30 * time.Minute)
+	if err := c.n.KeepBooking(c.ctx, "bk1", "12345", end); !errors.Is(err, notify.ErrBadPhone) {
+		t.Fatalf("a bad phone: %v", err)
+	}
+	if err := c.n.KeepBooking(c.ctx, "bk1", "0912345678", end); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.n.KeepBooking(c.ctx, "bk2", "0987654321", end); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.n.ForgetBooking(c.ctx, "bk2"); err != nil {
+		t.Fatal(err)
+	}
+	tk := c.issue("A", false)
+	c.sync()
+	if ok, err := c.n.WatchBooking(c.ctx, "bk1", tk.ID); err != nil || !ok {
+		t.Fatalf("watch booking: %v %v", ok, err)
+	}
+	other := c.issue("A", false)
+	c.sync()
+	if ok, err := c.n.WatchBooking(c.ctx, "bk2", other.ID); err != nil || ok {
+		t.Fatalf("a forgotten booking watched: %v %v", ok, err)
+	}
+	if ok, _ := c.box.HasContact(c.ctx, notify.BookingContact("bk1")); ok {
+		t.Fatal("the booking's copy of the phone is kept after check-in")
+	}
+	c.do("next", func(ctx context.Context) (queue.Ticket, error) { return c.engine.Next(ctx, "1") })
+	c.sync()
+	its, err := c.box.Items(c.ctx, notify.TicketContact(tk.ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[notify.Kind]bool{}
+	for _, it := range its {
+		kinds[it.Message.Kind] = true
+	}
+	if !kinds[notify.KindTaken] || !kinds[notify.KindCalled] {
+		t.Fatalf("messages of the checked-in ticket: %+v", its)
+	}
+	got, ok, err := c.box.Contact(c.ctx, notify.TicketContact(tk.ID))
+	if err != nil || !ok || got.Phone != "84912345678" {
+		t.Fatalf("the ticket's contact: %+v %v %v", got, ok, err)
+	}
+	if its, _ := c.box.Items(c.ctx, notify.TicketContact(other.ID)); len(its) != 0 {
+		t.Fatalf("messages for a ticket without consent: %+v", its)
+	}
+}

@@ -82,7 +82,8 @@ func (s hubStore) Bundle(ctx context.Context, center string) (wire.Bundle, error
 		}
 		b.Bookings = &wire.Bookings{From: from, List: make([]wire.Booking, len(list))}
 		for i, bk := range list {
-			b.Bookings.List[i] = wire.Booking{ID: bk.ID, Field: bk.Field, Day: bk.Day, From: bk.From, To: bk.To, Cancelled: bk.State == pgstore.Cancelled}
+			b.Bookings.List[i] = wire.Booking{ID: bk.ID, Field: bk.Field, Day: bk.Day, From: bk.From, To: bk.To,
+				Cancelled: bk.State == pgstore.Cancelled, Phone: bk.Phone}
 		}
 	}
 	return b, nil

@@ -13,6 +13,10 @@
 //
 // The ID number is read and hashed (internal/identity) as the request
 // comes and never kept, logged or shown; the phone number is kept only as
-// a keyed hash and given to the Sender. A Service is safe for concurrent
-// use; it holds no state of its own beyond its options.
+// a keyed hash and given to the Sender, unless the booker consents to
+// messages (Opts.Messages, BookRequest.Notify): then the phone the code
+// confirmed is kept with the booking until its window's end plus
+// Messages.Keep, and a reminder is stored in the hub's outbox with the
+// booking, due Messages.Before its window (issue 15). A Service is safe
+// for concurrent use; it holds no state of its own beyond its options.
 package online

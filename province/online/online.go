@@ -110,7 +110,35 @@ type Opts struct {
 	PerAddress   int
 	AddressEvery time.Duration
 	ClientAddr   func(*http.Request) string
+	// Messages, when set, offers the booker messages about the booking
+	// (issue 15): with their consent the phone the code confirmed is kept
+	// with the booking, a reminder goes before the window, and the center
+	// sends the messages of the ticket checked in from it. Nil: the page
+	// does not offer them and a booking asking for them is refused.
+	Messages *Messages
 }
+
+// Messages is how a booking's messages are kept and sent.
+type Messages struct {
+	// Sender and Kind name the reminder in the hub's outbox: its sender
+	// ("_hub", the hub's own messages) and kind ("reminder"); its key is
+	// "reminder:" and the booking's id, one per booking.
+	Sender, Kind string
+	// Before is how long before a center's window its reminder goes (0 or
+	// less: none at that center). A booking made later than that before
+	// its window gets none: the booker has just seen the page.
+	Before func(center string) time.Duration
+	// Keep is how long after the window's end the phone is kept: the
+	// center's messages of the ticket checked in from the booking need it
+	// until then (default DefaultPhoneKeep).
+	Keep time.Duration
+	// Decided, when set, is called after a booking stored its reminder:
+	// the outbox's sender looks again at what falls due when.
+	Decided func()
+}
+
+// DefaultPhoneKeep is Messages.Keep's default.
+const DefaultPhoneKeep = 2 * time.Hour
 
 // Service books online numbers.
 type Service struct {
@@ -146,6 +174,16 @@ func New(o Opts) (*Service, error) {
 	if o.ClientAddr == nil {
 		o.ClientAddr, _ = ClientAddr(nil)
 	}
+	if m := o.Messages; m != nil {
+		if m.Sender == "" || m.Kind == "" || m.Before == nil {
+			return nil, errors.New("online: Messages needs a Sender, a Kind and Before")
+		}
+		if m.Keep <= 0 {
+			mm := *m
+			mm.Keep = DefaultPhoneKeep
+			o.Messages = &mm
+		}
+	}
 	clk := clock.Or(o.Clock)
 	return &Service{o: o, clk: clk, log: o.Logger,
 		addrs: &addresses{limit: o.PerAddress, every: o.AddressEvery, clk: clk, seen: map[string]*window{}}}, nil
@@ -160,6 +198,7 @@ var (
 	ErrNotYours     = errors.New("online: the booking code does not match the booking")
 	ErrSendFailed   = errors.New("online: the code could not be sent")
 	ErrBadCodeInput = errors.New("online: the confirmation code is 6 digits")
+	ErrNoMessages   = errors.New("online: this hub sends no messages about bookings")
 )
 
 // Phone reads a Vietnamese mobile number (0xxxxxxxxx or +84xxxxxxxxx,
@@ -246,6 +285,11 @@ type BookRequest struct {
 	IDNumber string `json:"id_number"`
 	Request  string `json:"request"`
 	Code     string `json:"code"`
+	// Notify is the booker's consent to messages (the reminder, and at
+	// the center "N ahead", "called"...) at Phone, which must be the
+	// phone the code was sent to. Without it Phone is not read.
+	Notify bool   `json:"notify,omitempty"`
+	Phone  string `json:"phone,omitempty"`
 }
 
 // Booked is a booking made: its signed code and that code's QR (nil when
@@ -256,6 +300,9 @@ type Booked struct {
 	QR    []byte
 	Offer Offer
 	Field OfferField
+	// Notify: the booker's phone is kept for messages; Reminder: a
+	// reminder goes before the window.
+	Notify, Reminder bool
 }
 
 // Book checks the request against the center's offer and books it within
@@ -291,24 +338,87 @@ func (s *Service) Book(ctx context.Context, r BookRequest) (Booked, error) {
 	}
 	tk := booking.Token{ID: randomHex(8), Center: offer.Center, Field: field.Code, Day: r.Day,
 		From: win.From.UTC(), To: win.To.UTC(), Person: string(person)}
+	var contact *pgstore.BookingContact
+	if r.Notify {
+		if contact, err = s.contact(r.Phone, tk.ID, offer, field, win, now); err != nil {
+			return Booked{}, err
+		}
+	}
 	text, err := s.o.Signer.Sign(tk)
 	if err != nil {
 		return Booked{}, err
 	}
 	lim := pgstore.BookingLimits{PerDay: offer.Caps.PerDay, PerField: offer.Caps.PerField, Quota: field.Quota}
 	if err := s.o.Store.Book(ctx, pgstore.Booking{ID: tk.ID, Center: tk.Center, Field: tk.Field, Day: tk.Day,
-		From: tk.From, To: tk.To, Person: tk.Person, CreatedAt: now}, lim, r.Request, s.codeHash(r.Request, code)); err != nil {
+		From: tk.From, To: tk.To, Person: tk.Person, CreatedAt: now, Contact: contact}, lim, r.Request, s.codeHash(r.Request, code)); err != nil {
 		return Booked{}, err
 	}
 	s.notify(tk.Center)
-	s.log.Info("online number booked", "booking", tk.ID, "center", tk.Center, "field", tk.Field, "day", tk.Day, "from", win.Label())
+	if contact != nil && contact.Reminder != nil && s.o.Messages.Decided != nil {
+		s.o.Messages.Decided()
+	}
+	s.log.Info("online number booked", "booking", tk.ID, "center", tk.Center, "field", tk.Field, "day", tk.Day, "from", win.Label(),
+		"messages", contact != nil)
 	// Drawn once booked: a refusal (the caps, the quota) costs no drawing,
 	// the dearest part of a booking. The code's text stands without it.
 	qr, err := s.o.QR(text)
 	if err != nil {
 		s.log.Error("online: the booking's QR code was not drawn: the page shows its code's text", "booking", tk.ID, "err", err)
 	}
-	return Booked{Token: tk, Code: text, QR: qr, Offer: offer, Field: field}, nil
+	return Booked{Token: tk, Code: text, QR: qr, Offer: offer, Field: field, Notify: contact != nil,
+		Reminder: contact != nil && contact.Reminder != nil}, nil
+}
+
+// contact is the booker's consent to messages at phone for booking id of
+// window win: the phone kept until the window's end plus Messages.Keep,
+// and the reminder due Messages.Before the window (none when that time has
+// passed at now).
+func (s *Service) contact(phone, id string, o Offer, f OfferField, win Window, now time.Time) (*pgstore.BookingContact, error) {
+	m := s.o.Messages
+	if m == nil {
+		return nil, ErrNoMessages
+	}
+	p, err := Phone(phone)
+	if err != nil {
+		return nil, err
+	}
+	c := &pgstore.BookingContact{PhoneKey: s.phoneKey(p), Phone: "84" + p[1:], Expires: win.To.Add(m.Keep).UTC()}
+	before := m.Before(o.Center)
+	at := win.From.Add(-before)
+	if before <= 0 || !at.After(now) {
+		return c, nil
+	}
+	loc := cmpLoc(o.Location)
+	c.Reminder = &pgstore.NotifyMessage{Center: m.Sender, Key: ReminderKey(id), Kind: m.Kind,
+		Params: map[string]string{"center": o.Name, "field": f.Name, "day": dayWords(at.In(loc), win.From.In(loc)),
+			"from": win.From.In(loc).Format("15:04"), "to": win.To.In(loc).Format("15:04")},
+		NotBefore: at.UTC(), Expires: win.From.UTC()}
+	return c, nil
+}
+
+// ReminderKey is the outbox key of booking id's reminder.
+func ReminderKey(id string) string { return "reminder:" + id }
+
+// ReminderBooking is the booking whose reminder key is key; ok false for
+// a key of another message.
+func ReminderBooking(key string) (id string, ok bool) {
+	return strings.CutPrefix(key, "reminder:")
+}
+
+// dayWords names day as a message sent at says it: "hôm nay", "ngày mai
+// (02/12)", or "ngày 02/12/2026".
+func dayWords(at, day time.Time) string {
+	y, m, d := at.Date()
+	ty, tm, td := day.Date()
+	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	that := time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC)
+	switch that.Sub(today) {
+	case 0:
+		return "hôm nay"
+	case 24 * time.Hour:
+		return "ngày mai (" + day.Format("02/01") + ")"
+	}
+	return "ngày " + day.Format("02/01/2006")
 }
 
 // Cancel cancels the booking whose signed code the caller holds.
@@ -406,6 +516,8 @@ type CenterView struct {
 	ID     string      `json:"id"`
 	Name   string      `json:"name"`
 	Fields []FieldView `json:"fields"`
+	// Messages: a booking here may ask for messages (BookRequest.Notify).
+	Messages bool `json:"messages"`
 }
 
 // FieldView is one field of CenterView.
@@ -432,7 +544,7 @@ func (s *Service) Centers(ctx context.Context) ([]CenterView, error) {
 	now := s.clk.Now()
 	out := []CenterView{}
 	for _, o := range offers {
-		cv := CenterView{ID: o.Center, Name: o.Name, Fields: []FieldView{}}
+		cv := CenterView{ID: o.Center, Name: o.Name, Fields: []FieldView{}, Messages: s.o.Messages != nil}
 		local := now.In(cmpLoc(o.Location))
 		from := local.Format(time.DateOnly)
 		to := local.AddDate(0, 0, o.DaysAhead).Format(time.DateOnly)

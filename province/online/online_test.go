@@ -468,3 +468,64 @@ func TestCodesPerAddress(t *testing.T) {
 		t.Fatalf("after the window: %d %s", code, body)
 	}
 }
+
+// A booker's consent to messages: the phone must be the one the code went
+// to, a hub without messages refuses the consent, and a booking made less
+// than the lead time before its window keeps the phone with no reminder.
+func TestBookingMessagesConsent(t *testing.T) {
+	r := newRig(t, 100)
+	msgs := &online.Messages{Sender: "_hub", Kind: "reminder", Before: func(string) time.Duration { return time.Hour }}
+	svc, err := online.New(online.Opts{Store: r.db, Signer: r.signer, Hasher: r.hasher, Sender: r.sender, Offers: offers,
+		QR: func(string) ([]byte, error) { return nil, nil }, Clock: r.clock, Messages: msgs, Codes: 100,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	try := func(s *online.Service, id, phone, notifyPhone, from string) (online.Booked, error) {
+		req, err := s.RequestCode(ctx, online.CodeRequest{Phone: phone, IDNumber: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Book(ctx, online.BookRequest{Center: "c1", Field: "B", Day: "2026-12-01", From: from, IDNumber: id,
+			Request: req, Code: r.sender.LastCode(mustPhone(t, phone)), Notify: true, Phone: notifyPhone})
+	}
+	if _, err := try(r.svc, an, "0912345678", "0912345678", "09:00"); !errors.Is(err, online.ErrNoMessages) {
+		t.Fatalf("consent at a hub without messages: %v", err)
+	}
+	if _, err := try(svc, an, "0912345678", "0987654321", "09:00"); !errors.Is(err, pgstore.ErrPhoneNotConfirmed) {
+		t.Fatalf("messages to a phone the code did not go to: %v", err)
+	}
+	if _, err := try(svc, an, "0912345678", "12345", "09:00"); !errors.Is(err, online.ErrBadPhone) {
+		t.Fatalf("messages to no phone: %v", err)
+	}
+	// 07:00 now: 08:00 is not more than an hour away.
+	b, err := try(svc, an, "0912 345 678", "+84 912 345 678", "08:00")
+	if err != nil || !b.Notify || b.Reminder {
+		t.Fatalf("booking 08:00 at 07:00: %+v %v", b, err)
+	}
+	b, err = try(svc, binh, "0987654321", "0987654321", "09:00")
+	if err != nil || !b.Notify || !b.Reminder {
+		t.Fatalf("booking 09:00 at 07:00: %+v %v", b, err)
+	}
+	due, err := r.db.NotifyDue(ctx, time.Date(2026, 12, 1, 8, 0, 0, 0, ict), 10, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(due) != 1 || due[0].Key != online.ReminderKey(b.Token.ID) || due[0].Phone != "84987654321" ||
+		due[0].Params["from"] != "09:00" || due[0].Params["to"] != "09:30" || due[0].Params["day"] != "hôm nay" ||
+		due[0].Params["center"] != "Xã Một" || due[0].Params["field"] != "Đất đai" || !due[0].Expires.Equal(b.Token.From) {
+		t.Fatalf("due at 08:00: %+v", due)
+	}
+	if early, _ := r.db.NotifyDue(ctx, time.Date(2026, 12, 1, 7, 59, 0, 0, ict), 10, time.Minute); len(early) != 0 {
+		t.Fatalf("due at 07:59: %+v", early)
+	}
+	// The page is told where messages are offered.
+	list, err := svc.Centers(ctx)
+	if err != nil || len(list) == 0 || !list[0].Messages {
+		t.Fatalf("centers with messages: %+v %v", list, err)
+	}
+	if list, _ := r.svc.Centers(ctx); list[0].Messages {
+		t.Fatal("a hub without messages offers them")
+	}
+}

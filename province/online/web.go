@@ -95,6 +95,10 @@ type BookedJSON struct {
 	To         string `json:"to"`
 	Code       string `json:"code"`
 	QRSVG      string `json:"qr_svg"`
+	// Notify: messages go to the phone the code confirmed; Reminder: one
+	// of them is a reminder before the window.
+	Notify   bool `json:"notify"`
+	Reminder bool `json:"reminder"`
 }
 
 func (s *Service) book(w http.ResponseWriter, r *http.Request) {
@@ -111,7 +115,7 @@ func (s *Service) book(w http.ResponseWriter, r *http.Request) {
 	loc := cmpLoc(b.Offer.Location)
 	writeJSON(w, http.StatusCreated, BookedJSON{ID: b.Token.ID, Center: b.Offer.Center, CenterName: b.Offer.Name,
 		Field: b.Field.Code, FieldName: b.Field.Name, Day: b.Token.Day, From: b.Token.From.In(loc).Format("15:04"),
-		To: b.Token.To.In(loc).Format("15:04"), Code: b.Code, QRSVG: string(b.QR)})
+		To: b.Token.To.In(loc).Format("15:04"), Code: b.Code, QRSVG: string(b.QR), Notify: b.Notify, Reminder: b.Reminder})
 }
 
 type cancelJSON struct {
@@ -166,6 +170,8 @@ var answers = []struct {
 	{errBadJSON, answer{400, "malformed_json", "Yêu cầu không đúng định dạng. Xin tải lại trang và thử lại."}},
 	{ErrBadPhone, answer{400, "invalid_phone", "Số điện thoại không hợp lệ: xin nhập số di động Việt Nam 10 chữ số (ví dụ 0912 345 678)."}},
 	{identity.ErrNotID, answer{400, "invalid_id", "Số định danh cá nhân không hợp lệ: xin nhập đủ 12 chữ số in trên thẻ căn cước."}},
+	{ErrNoMessages, answer{400, "messages_off", "Hệ thống chưa gửi tin nhắn nhắc lịch. Xin bỏ chọn ô nhận tin nhắn rồi đặt lại."}},
+	{pgstore.ErrPhoneNotConfirmed, answer{400, "phone_not_confirmed", "Số điện thoại nhận tin nhắn phải là số đã nhận mã xác nhận. Xin nhập lại số đó, hoặc gửi mã mới đến số mới."}},
 	{ErrBadCodeInput, answer{400, "invalid_code", "Mã xác nhận gồm 6 chữ số, trong tin nhắn gửi đến điện thoại của bạn."}},
 	{pgstore.ErrCodeThrottled, answer{429, "code_throttled", "Đã gửi nhiều mã đến số điện thoại này. Xin chờ 15 phút rồi thử lại."}},
 	{errAddressThrottled, answer{429, "address_throttled", "Có quá nhiều yêu cầu gửi mã từ mạng bạn đang dùng. Xin chờ ít phút rồi thử lại, hoặc đến lấy số tại kiosk của trung tâm."}},

@@ -25,6 +25,26 @@ type Booking struct {
 	State     string
 	CheckedIn bool
 	CreatedAt time.Time
+	// Contact, given to Book, is the booker's consent to messages: the
+	// phone is kept with the booking (booking_contacts) and its reminder
+	// stored in the hub's outbox in the booking's transaction.
+	Contact *BookingContact
+	// Phone is the consenting booker's phone (84xxxxxxxxx) as
+	// CenterBookings reads it for the center; "" without consent.
+	Phone string
+}
+
+// BookingContact is the phone a booker consented to be sent messages at.
+type BookingContact struct {
+	// PhoneKey is the keyed hash of the phone: Book refuses the contact
+	// (ErrPhoneNotConfirmed) unless it is the phone the code went to.
+	PhoneKey string
+	Phone    string    // 84xxxxxxxxx
+	Expires  time.Time // deleted after it (NotifyPurge)
+	// Reminder, when set, is the message stored in the outbox with the
+	// booking, due from its NotBefore (its Center and Key name the sender
+	// and make it one per booking). Cancel drops it.
+	Reminder *NotifyMessage
 }
 
 // The states of a booking.
@@ -51,6 +71,9 @@ var (
 	ErrCodeAttempts     = errors.New("pgstore: confirmation code mistyped too often")
 	ErrBookingNotFound  = errors.New("pgstore: no such booking")
 	ErrBookingCheckedIn = errors.New("pgstore: booking already checked in")
+	// ErrPhoneNotConfirmed: a booking's contact names a phone other than
+	// the one its code was sent to.
+	ErrPhoneNotConfirmed = errors.New("pgstore: the phone for messages is not the one the code confirmed")
 )
 
 // MaxCodeAttempts is how many wrong codes end a confirmation code.
@@ -124,12 +147,12 @@ var ErrCodeThrottled = errors.New("pgstore: too many codes sent to this phone")
 func (db *DB) Book(ctx context.Context, b Booking, lim BookingLimits, codeID, code string) error {
 	wrong := false
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		var person, hash string
+		var person, hash, phone string
 		var expires time.Time
 		var attempts int
 		var used bool
-		err := tx.QueryRow(ctx, `SELECT person, code, expires_at, attempts, used FROM phone_codes WHERE id = $1 FOR UPDATE`, codeID).
-			Scan(&person, &hash, &expires, &attempts, &used)
+		err := tx.QueryRow(ctx, `SELECT person, code, phone, expires_at, attempts, used FROM phone_codes WHERE id = $1 FOR UPDATE`, codeID).
+			Scan(&person, &hash, &phone, &expires, &attempts, &used)
 		switch {
 		case errors.Is(err, pgx.ErrNoRows):
 			return ErrCodeExpired
@@ -145,6 +168,8 @@ func (db *DB) Book(ctx context.Context, b Booking, lim BookingLimits, codeID, co
 				return fmt.Errorf("pgstore: book: %w", err)
 			}
 			return nil // committed: the attempt counts
+		case b.Contact != nil && subtle.ConstantTimeCompare([]byte(phone), []byte(b.Contact.PhoneKey)) != 1:
+			return ErrPhoneNotConfirmed
 		}
 		if err := db.bookLocked(ctx, tx, b, lim); err != nil {
 			return err
@@ -156,12 +181,44 @@ func (db *DB) Book(ctx context.Context, b Booking, lim BookingLimits, codeID, co
 		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 			return fmt.Errorf("pgstore: book: %w", err)
 		}
+		if b.Contact != nil {
+			return db.keepContact(ctx, tx, b)
+		}
 		return nil
 	})
 	if err == nil && wrong {
 		return ErrCodeWrong
 	}
 	return err
+}
+
+// keepContact stores b's contact and its reminder. Caller holds tx.
+func (db *DB) keepContact(ctx context.Context, tx pgx.Tx, b Booking) error {
+	c := b.Contact
+	if c.Phone == "" || c.Expires.IsZero() {
+		return errors.New("pgstore: a booking's contact needs a phone and an expiry")
+	}
+	var reminder int64
+	if m := c.Reminder; m != nil {
+		if m.Center == "" || m.Key == "" || m.Kind == "" {
+			return errors.New("pgstore: a reminder needs a sender, a key and a kind")
+		}
+		if m.Params == nil {
+			m.Params = map[string]string{}
+		}
+		next := later(m.NotBefore, b.CreatedAt)
+		if err := tx.QueryRow(ctx, `INSERT INTO notify_messages
+			(center, key, kind, phone, params, state, decided_at, expires_at, next_at)
+			VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8) RETURNING id`,
+			m.Center, m.Key, m.Kind, c.Phone, m.Params, b.CreatedAt, nullTime(m.Expires), next).Scan(&reminder); err != nil {
+			return fmt.Errorf("pgstore: book: reminder: %w", err)
+		}
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO booking_contacts (booking, center, phone, reminder, expires_at)
+		VALUES ($1, $2, $3, $4, $5)`, b.ID, b.Center, c.Phone, reminder, c.Expires); err != nil {
+		return fmt.Errorf("pgstore: book: contact: %w", err)
+	}
+	return nil
 }
 
 // bookLocked takes the locks of the person and of the field's day and
@@ -246,6 +303,14 @@ func (db *DB) Cancel(ctx context.Context, id, person string, at time.Time) error
 		if _, err := tx.Exec(ctx, `UPDATE bookings SET state = 'cancelled', cancelled_at = $2 WHERE id = $1`, id, at); err != nil {
 			return fmt.Errorf("pgstore: cancel: %w", err)
 		}
+		// The booker's phone goes with the booking, and its reminder is
+		// dropped unsent (one being sent now is dropped at send time: the
+		// hub's Timely finds the booking cancelled).
+		if _, err := tx.Exec(ctx, `WITH c AS (DELETE FROM booking_contacts WHERE booking = $1 RETURNING reminder)
+			UPDATE notify_messages SET state = 'dropped', reason = 'booking cancelled', done_at = $2, phone = '', email = ''
+			WHERE id IN (SELECT reminder FROM c) AND state = 'pending'`, id, at); err != nil {
+			return fmt.Errorf("pgstore: cancel: %w", err)
+		}
 		return nil
 	})
 }
@@ -294,10 +359,15 @@ func (db *DB) BookedCounts(ctx context.Context, center, from, to string) (map[st
 const MaxCenterBookings = 10000
 
 // CenterBookings are center's bookings of day from and after, booked and
-// cancelled, by day and window: what the hub tells the center.
+// cancelled, by day and window: what the hub tells the center, with the
+// phone of a booker who consented to messages (Booking.Phone) until the
+// booking's ticket reaches the hub.
 func (db *DB) CenterBookings(ctx context.Context, center, from string) ([]Booking, error) {
-	rows, err := db.pool.Query(ctx, `SELECT id, center, field, day, window_from, window_to, person, state, created_at
-		FROM bookings WHERE center = $1 AND day >= $2 ORDER BY day, window_from, id LIMIT $3`, center, from, MaxCenterBookings)
+	rows, err := db.pool.Query(ctx, `SELECT b.id, b.center, b.field, b.day, b.window_from, b.window_to, b.person, b.state,
+		b.created_at, COALESCE(c.phone, '')
+		FROM bookings b LEFT JOIN booking_contacts c ON c.booking = b.id
+			AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.center = b.center AND t.booking = b.id)
+		WHERE b.center = $1 AND b.day >= $2 ORDER BY b.day, b.window_from, b.id LIMIT $3`, center, from, MaxCenterBookings)
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: bookings of %s: %w", center, err)
 	}
@@ -305,7 +375,7 @@ func (db *DB) CenterBookings(ctx context.Context, center, from string) ([]Bookin
 	var out []Booking
 	for rows.Next() {
 		var b Booking
-		if err := rows.Scan(&b.ID, &b.Center, &b.Field, &b.Day, &b.From, &b.To, &b.Person, &b.State, &b.CreatedAt); err != nil {
+		if err := rows.Scan(&b.ID, &b.Center, &b.Field, &b.Day, &b.From, &b.To, &b.Person, &b.State, &b.CreatedAt, &b.Phone); err != nil {
 			return nil, fmt.Errorf("pgstore: bookings of %s: %w", center, err)
 		}
 		out = append(out, b)

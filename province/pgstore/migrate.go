@@ -158,6 +158,20 @@ var migrations = []string{
 		public     text NOT NULL,
 		created_at timestamptz NOT NULL
 	);`,
+	// The phone of a booker who consented to messages (issue 15): the
+	// reminder before the window and, at the center, the messages of the
+	// ticket checked in from it. Deleted when the booking is cancelled, or
+	// once expires_at (the window's end plus the hub's online.phone_keep)
+	// has passed (NotifyPurge). reminder is the reminder's notify_messages
+	// id, 0 when none was decided.
+	`CREATE TABLE booking_contacts (
+		booking    text PRIMARY KEY,
+		center     text NOT NULL,
+		phone      text NOT NULL, -- 84xxxxxxxxx
+		reminder   bigint NOT NULL DEFAULT 0,
+		expires_at timestamptz NOT NULL
+	);
+	CREATE INDEX booking_contacts_expires ON booking_contacts (expires_at);`,
 }
 
 // migrate brings component's tables up to date by running, in order, each

@@ -61,8 +61,11 @@ type NotifyMessage struct {
 	Reason       string
 	Decided      time.Time // when the hub took it
 	Expires      time.Time // zero: never too late by time alone
-	Next         time.Time
-	Done         time.Time
+	// NotBefore, given to PutNotify, holds the message until then (a
+	// reminder before its time); zero: due at once.
+	NotBefore time.Time
+	Next      time.Time
+	Done      time.Time
 }
 
 // NotifySettlement is where a message stands after an attempt.
@@ -81,6 +84,14 @@ func nullTime(t time.Time) *time.Time {
 	return &t
 }
 
+// later is the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
 func timeOr(t *time.Time) time.Time {
 	if t == nil {
 		return time.Time{}
@@ -88,7 +99,8 @@ func timeOr(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-// PutNotify stores a center's message, pending from now, unless the hub
+// PutNotify stores a center's message, pending from now (or from its
+// NotBefore, when later), unless the hub
 // holds one of that center with that key already: then it returns that
 // one's id and dup true, and changes nothing. It returns once committed.
 func (db *DB) PutNotify(ctx context.Context, m NotifyMessage) (id int64, dup bool, err error) {
@@ -101,9 +113,9 @@ func (db *DB) PutNotify(ctx context.Context, m NotifyMessage) (id int64, dup boo
 	}
 	err = db.pool.QueryRow(ctx, `INSERT INTO notify_messages
 		(center, key, kind, phone, email, params, state, decided_at, expires_at, next_at)
-		VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $7)
+		VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9)
 		ON CONFLICT (center, key) DO NOTHING RETURNING id`,
-		m.Center, m.Key, m.Kind, m.Phone, m.Email, m.Params, now, nullTime(m.Expires)).Scan(&id)
+		m.Center, m.Key, m.Kind, m.Phone, m.Email, m.Params, now, nullTime(m.Expires), later(now, m.NotBefore)).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = db.pool.QueryRow(ctx, `SELECT id FROM notify_messages WHERE center = $1 AND key = $2`, m.Center, m.Key).Scan(&id)
 		dup = true
@@ -245,10 +257,20 @@ func (db *DB) NotifyRecover(ctx context.Context, now time.Time, lease time.Durat
 }
 
 // NotifyPurge drops, with their recipient, the pending messages the hub
-// took more than keep ago, and deletes the finished ones older than keep.
+// took more than keep ago, and deletes the finished ones older than keep
+// and the bookers' phones whose time is over (booking_contacts).
 func (db *DB) NotifyPurge(ctx context.Context, keep time.Duration) error {
 	now := db.clock.Now()
 	return db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM booking_contacts WHERE expires_at <= $1`, now); err != nil {
+			return fmt.Errorf("pgstore: purge booking contacts: %w", err)
+		}
+		// Too late to send: what the sender would drop, dropped with its
+		// recipient even while no sender runs.
+		if _, err := tx.Exec(ctx, `UPDATE notify_messages SET state = 'dropped', reason = 'too late', done_at = $1,
+			phone = '', email = '' WHERE state = 'pending' AND expires_at <= $1`, now); err != nil {
+			return fmt.Errorf("pgstore: purge messages: %w", err)
+		}
 		if _, err := tx.Exec(ctx, `UPDATE notify_messages SET state = 'dropped', reason = 'kept too long', done_at = $1,
 			phone = '', email = '' WHERE state = 'pending' AND decided_at < $2`, now, now.Add(-keep)); err != nil {
 			return fmt.Errorf("pgstore: purge messages: %w", err)

@@ -100,6 +100,11 @@ type Booking struct {
 	From      time.Time `json:"from"`
 	To        time.Time `json:"to"`
 	Cancelled bool      `json:"cancelled,omitempty"`
+	// Phone is the phone (84xxxxxxxxx) of a booker who consented to
+	// messages, until the booking is checked in or cancelled: the center
+	// keeps it only in its notify outbox's contacts, never in its file of
+	// bookings, and sends the messages of the ticket checked in from it.
+	Phone string `json:"phone,omitempty"`
 }
 
 // Accounts is the versioned list of the staff accounts of one center.

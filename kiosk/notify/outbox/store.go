@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -241,6 +242,39 @@ func (s *Store) HasContact(ctx context.Context, key string) (bool, error) {
 		return false, fmt.Errorf("outbox: contact: %w", database.Classify(err))
 	}
 	return n > 0, nil
+}
+
+// Contact implements notify.Outbox.
+func (s *Store) Contact(ctx context.Context, key string) (notify.Contact, bool, error) {
+	c := notify.Contact{Key: key}
+	var exp int64
+	err := s.db.QueryRowContext(ctx, `SELECT ticket, dossier, field, phone, email, expires_at FROM notify_contacts
+		WHERE key = ? AND expires_at > ?`, key, ms(s.clock.Now())).Scan(&c.Ticket, &c.Dossier, &c.Field, &c.Phone, &c.Email, &exp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return notify.Contact{}, false, nil
+	}
+	if err != nil {
+		return notify.Contact{}, false, fmt.Errorf("outbox: contact: %w", database.Classify(err))
+	}
+	c.Expires = fromMS(exp)
+	return c, true, nil
+}
+
+// ForgetContact implements notify.Outbox: the row is overwritten in the
+// file (secure_delete), as Purge does.
+func (s *Store) ForgetContact(ctx context.Context, key string) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("outbox: forget contact: %w", database.Classify(err))
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA secure_delete = ON`); err != nil {
+		return fmt.Errorf("outbox: forget contact: %w", database.Classify(err))
+	}
+	if _, err := conn.ExecContext(ctx, `DELETE FROM notify_contacts WHERE key = ?`, key); err != nil {
+		return fmt.Errorf("outbox: forget contact: %w", database.Classify(err))
+	}
+	return nil
 }
 
 // Item is a stored message with where it stands, for the sender, the

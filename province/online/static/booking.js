@@ -5,6 +5,7 @@
   const $ = id => document.getElementById(id);
   let centers = [];
   let request = "";
+  let codePhone = ""; // the phone the code went to: the one messages may go to
   let booked = null;
 
   async function api(method, path, body) {
@@ -45,6 +46,9 @@
   }
   function fillFields() {
     const c = center();
+    // Messages are offered only where the hub sends them; off by default.
+    $("messages").hidden = !(c && c.messages);
+    if ($("messages").hidden) $("notify").checked = false;
     $("field").replaceChildren(...(c ? c.fields : []).map(f => option(f.code, f.name)));
     fillDays();
   }
@@ -75,6 +79,7 @@
     try {
       const r = await api("POST", "/api/v1/online/codes", { phone: $("phone").value, id_number: $("id-number").value });
       request = r.request;
+      codePhone = $("phone").value;
       $("confirm").hidden = false;
       say(`Đã gửi mã xác nhận đến ${$("phone").value}. Mã có hiệu lực ${Math.round(r.expires_in_s / 60)} phút.`);
       $("code").focus();
@@ -94,6 +99,7 @@
       booked = await api("POST", "/api/v1/online/bookings", {
         center: $("center").value, field: $("field").value, day: $("day").value, from: $("window").value,
         id_number: $("id-number").value, request, code: $("code").value,
+        ...($("notify").checked ? { notify: true, phone: codePhone } : {}),
       });
       showBooked();
     } catch (e) {
@@ -112,7 +118,14 @@
     $("b-field").textContent = booked.field_name;
     $("b-day").textContent = dayLabel(booked.day);
     $("b-window").textContent = `${booked.from} – ${booked.to}`;
+    $("b-notify").hidden = !booked.notify;
+    $("b-notify").textContent = booked.reminder
+      ? "Bạn sẽ nhận tin nhắn nhắc lịch trước khung giờ, và tin nhắn khi sắp đến lượt, khi được gọi."
+      : "Bạn sẽ nhận tin nhắn khi sắp đến lượt và khi được gọi.";
     $("id-number").value = "";
+    $("phone").value = "";
+    codePhone = "";
+    say(""); // it named the phone the code went to
     $("choose").hidden = true;
     $("booked").hidden = false;
     $("booked-title").focus();

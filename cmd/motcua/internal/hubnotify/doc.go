@@ -18,6 +18,11 @@
 // so a message is sent by one of them, and a process starting does not take
 // the messages another is sending.
 //
-// Concurrency: Take is safe for concurrent use; Run owns the sender until
-// its context ends.
+// The hub's own messages go the same way: the confirmation codes of online
+// bookings, and their reminders, which the booking's transaction stores
+// with a not-before time (Decided wakes the sender for them) and which
+// Opts.Timely drops unsent once the booking is cancelled or checked in.
+//
+// Concurrency: Take and Decided are safe for concurrent use; Run owns the
+// sender until its context ends.
 package hubnotify

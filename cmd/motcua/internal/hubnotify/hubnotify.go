@@ -26,7 +26,12 @@ type Opts struct {
 	// one claimed longer ago was left by a process that stopped mid-send and
 	// is sent again. It must exceed the sender's request timeout (default
 	// DefaultLease, against the sender's default 10 s).
-	Lease  time.Duration
+	Lease time.Duration
+	// Timely, when set, is asked just before each send: false drops the
+	// message unsent (an online booking's reminder once the booking is
+	// cancelled or checked in). The key it sees is the sender's, then ":",
+	// then the message's key.
+	Timely func(notify.Message) bool
 	Clock  clock.Clock
 	Logger *slog.Logger
 }
@@ -59,7 +64,7 @@ func New(o Opts) (*Hub, error) {
 	}
 	q := &Queue{db: o.DB, lease: o.Lease, clock: clock.Or(o.Clock)}
 	so := o.Sender
-	so.Store, so.Timely = q, nil
+	so.Store, so.Timely = q, o.Timely
 	if so.Clock == nil {
 		so.Clock = q.clock
 	}
@@ -97,6 +102,11 @@ func (h *Hub) Take(ctx context.Context, center string, r wire.NotifyRequest) wir
 	}
 	return wire.NotifyReply{Accepted: true, Duplicate: dup, ID: strconv.FormatInt(id, 10)}
 }
+
+// Decided wakes the sender after a message was stored other than by Take
+// (a booking's reminder, stored with the booking): it looks again at what
+// falls due when.
+func (h *Hub) Decided() { h.queue.decided() }
 
 // Queue is the hub's outbox as an outbox.Queue.
 type Queue struct {

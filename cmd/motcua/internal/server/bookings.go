@@ -11,6 +11,7 @@ import (
 
 	"motcua/cmd/motcua/internal/config"
 	"motcua/internal/msg"
+	"motcua/kiosk/notify"
 	"motcua/province/booking"
 	"motcua/queue"
 )
@@ -122,8 +123,21 @@ func (s *Server) checkInCode(c *gin.Context, code, kiosk string, print queue.Pri
 	}
 	if err == nil {
 		s.log.Info("online number checked in", "ticket", t.Number, "booking", tk.ID, "kiosk", kiosk)
+		s.watchBooking(c, tk.ID, t)
 	}
 	return t, err
+}
+
+// watchBooking follows the ticket checked in from booking with the phone
+// its booker consented to messages at (notify.Notifier.WatchBooking), as
+// if typed at the kiosk. The ticket stands whatever happens to this.
+func (s *Server) watchBooking(c *gin.Context, booking string, t queue.Ticket) {
+	if s.notifier == nil {
+		return
+	}
+	if _, err := s.notifier.WatchBooking(c.Request.Context(), booking, t.ID); err != nil && !errors.Is(err, notify.ErrDisabled) {
+		s.log.Warn("notify: the online number's messages are not followed", "ticket", t.Number, "booking", booking, "err", err)
+	}
 }
 
 // bookingRules answer what checkInCode refuses.
