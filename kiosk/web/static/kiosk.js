@@ -69,6 +69,11 @@
       lang: "English",
       id_title: "Xin quét thẻ căn cước",
       id_hint: "Đưa mã QR ở mặt trước thẻ căn cước (CCCD) vào máy quét bên dưới màn hình, hoặc bấm số định danh cá nhân 12 chữ số.",
+      id_hint_camera: "Đưa mặt thẻ căn cước (CCCD) có mã QR vào khung camera hoặc vào máy quét, hoặc bấm số định danh cá nhân 12 chữ số.",
+      id_cam_say: "Đưa mặt thẻ CCCD có mã QR vào khung",
+      id_cam_more: "Chưa đọc được mã QR. Giữ thẻ yên trong khung, cách camera khoảng một gang tay, không để đèn làm lóa mặt thẻ.",
+      id_cam_denied: "Kiosk không được phép dùng camera. Xin bấm số định danh cá nhân 12 chữ số bên dưới, hoặc hỏi cán bộ hướng dẫn.",
+      id_cam_missing: "Không mở được camera của kiosk. Xin bấm số định danh cá nhân 12 chữ số bên dưới, hoặc hỏi cán bộ hướng dẫn.",
       id_label: "Số định danh cá nhân, 12 chữ số", id_ok: "Lấy số", id_skip: "Lấy số không cần thẻ",
       id_count: "Đã bấm {n}/12 chữ số", id_count_0: "Chưa bấm chữ số nào",
       id_privacy: "Trung tâm không lưu số thẻ, họ tên hay ngày sinh của bạn: chỉ giữ một mã đã mã hóa, để mỗi người không lấy quá số lượt cho phép.",
@@ -140,6 +145,11 @@
       lang: "Tiếng Việt",
       id_title: "Please scan your ID card",
       id_hint: "Hold the QR code on the front of your citizen ID card (CCCD) under the scanner below the screen, or type your 12-digit personal ID number.",
+      id_hint_camera: "Hold the side of your citizen ID card (CCCD) with the QR code in the camera's frame or under the scanner, or type your 12-digit personal ID number.",
+      id_cam_say: "Hold the side of your CCCD with the QR code in the frame",
+      id_cam_more: "The QR code is not read yet. Hold the card still in the frame, about a hand's width from the camera, out of the glare of lights.",
+      id_cam_denied: "The kiosk may not use its camera. Please type your 12-digit personal ID number below, or ask the staff.",
+      id_cam_missing: "The kiosk's camera cannot be opened. Please type your 12-digit personal ID number below, or ask the staff.",
       id_label: "Personal ID number, 12 digits", id_ok: "Take a number", id_skip: "Take a number without the card",
       id_count: "{n} of 12 digits typed", id_count_0: "No digit typed yet",
       id_privacy: "The center keeps neither your card's number, name nor date of birth: only a scrambled code, so that nobody takes more numbers than allowed.",
@@ -418,6 +428,7 @@
     $("id-skip").hidden = state.chosen.identity !== "optional";
     show("identity");
     renderIdentity();
+    startCamera();
   }
   // The digits typed are never shown, only how many: a person behind
   // does not read them off the screen.
@@ -428,6 +439,7 @@
     $("id-ok").disabled = n !== 12;
   }
   function clearIdentity() {
+    stopCamera();
     state.idDigits = "";
     $("id-status").hidden = true;
     $("id-status").textContent = "";
@@ -455,6 +467,108 @@
     $("id-status").hidden = false;
     resetIdle(Math.max(state.settings.idle_seconds, 30));
   }
+  // ---- the camera at the identity step (settings.camera) ----
+  // The live picture in a frame; a frame grabbed every CAM_EVERY_MS, at
+  // most CAM_WIDTH pixels wide, sent as JPEG to /tickets/image with the
+  // ticket asked for, one request at a time. The server answers the ticket
+  // once it reads a card (as a scan of it would), no_code_found until
+  // then; the page says more after CAM_HINT_MS. Leaving the step stops
+  // the camera (clearIdentity); a camera refused or missing leaves the
+  // keypad, with a message.
+  const CAM_WIDTH = 960, CAM_EVERY_MS = 300, CAM_HINT_MS = 8000;
+  const cam = { run: 0, stream: null };
+  function camSay(key, more) {
+    const say = $("id-cam-say");
+    say.dataset.t = key;
+    say.textContent = t(key);
+    say.className = "id-cam-say" + (more === "warn" ? " notice warn" : more ? " hint-more" : "");
+  }
+  async function startCamera() {
+    if (!state.settings.camera) return;
+    const my = ++cam.run;
+    setHint("id_hint_camera");
+    $("id-camera").hidden = false;
+    $("id-camera").dataset.state = "starting";
+    camSay("id_cam_say");
+    let stream;
+    try {
+      if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) throw new DOMException("no camera API", "NotFoundError");
+      stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: { width: { ideal: 1280 }, height: { ideal: 720 } } });
+    } catch (e) {
+      if (my !== cam.run) return;
+      console.warn("camera not opened:", e && e.name);
+      $("id-camera").dataset.state = "off";
+      camSay(e && (e.name === "NotAllowedError" || e.name === "SecurityError") ? "id_cam_denied" : "id_cam_missing", "warn");
+      return;
+    }
+    if (my !== cam.run) { for (const tk of stream.getTracks()) tk.stop(); return; }
+    cam.stream = stream;
+    const video = $("id-video");
+    video.srcObject = stream;
+    try { await video.play(); } catch (e) { /* muted video plays; frames are read all the same */ }
+    if (my !== cam.run) return;
+    $("id-camera").dataset.state = "on";
+    grabFrames(my, video);
+  }
+  function stopCamera() {
+    cam.run++;
+    if (cam.stream) for (const tk of cam.stream.getTracks()) tk.stop();
+    cam.stream = null;
+    $("id-video").srcObject = null;
+    $("id-camera").hidden = true;
+    $("id-camera").dataset.state = "off";
+    setHint("id_hint");
+  }
+  // setHint says how to give the card; the language switch (data-t) keeps it.
+  function setHint(key) {
+    $("id-hint").dataset.t = key;
+    $("id-hint").textContent = t(key);
+  }
+  async function grabFrames(my, video) {
+    const canvas = document.createElement("canvas");
+    const started = performance.now();
+    let hinted = false;
+    while (my === cam.run) {
+      if (video.videoWidth && !issuing) {
+        const scale = Math.min(1, CAM_WIDTH / video.videoWidth);
+        canvas.width = Math.round(video.videoWidth * scale);
+        canvas.height = Math.round(video.videoHeight * scale);
+        canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+        const blob = await new Promise(r => canvas.toBlob(r, "image/jpeg", 0.85));
+        if (my !== cam.run) return;
+        if (blob && await sendFrame(blob)) return;
+      }
+      if (!hinted && performance.now() - started > CAM_HINT_MS && my === cam.run) { hinted = true; camSay("id_cam_more", true); }
+      await new Promise(r => setTimeout(r, CAM_EVERY_MS));
+    }
+  }
+  // sendFrame asks for the number with one frame; true when the camera's
+  // work is over (a ticket, or a refusal the citizen must read).
+  async function sendFrame(blob) {
+    if (issuing || !state.chosen) return false;
+    issuing = true;
+    try {
+      const form = new FormData();
+      const body = { service: state.chosen.code, priority: state.idPriority, kiosk: kioskID };
+      if (state.idPriority && state.category) body.category = state.category;
+      if (state.idPriority && state.staffPIN) body.staff_pin = state.staffPIN;
+      form.append("ticket", JSON.stringify(body));
+      form.append("frame", blob, "frame.jpg");
+      const tk = await api("POST", "/api/v1/tickets/image", form);
+      state.ticket = tk;
+      showTicket(tk);
+      return true;
+    } catch (e) {
+      // No card in this frame (or a frame the camera spoilt): the next one.
+      if (["no_code_found", "invalid_image"].includes(e.code)) return false;
+      stopCamera();
+      issueFailed(e);
+      return true;
+    } finally {
+      issuing = false;
+    }
+  }
+
   // A CCCD's QR code: 12 digits, then "|". Only for routing a scan; the
   // service decides what is a card.
   const looksLikeCard = code => /^\s*\d{12}\s*\|/.test(code);
@@ -511,18 +625,23 @@
       state.ticket = tk;
       showTicket(tk);
     } catch (e) {
-      if (e.code === "device_unpaired") { unpaired(e); return; }
-      if (state.screen === "identity" && ["person_cap", "invalid_id", "id_required"].includes(e.code)) { idRefused(e); return; }
-      const msg = e.code === "priority_check" ? motcua.messages.error(e, tr.lang)
-        : ["service_closed", "daily_cap_reached"].includes(e.code) ? say(e.code)
-        : e.code === "rate_limited" ? motcua.messages.text("rate_limited.tickets", tr.lang) : t("err_issue");
-      if (e.code === "network") setOffline(true);
-      refresh();
-      show("home");
-      flashHome(msg);
+      issueFailed(e);
     } finally {
       issuing = false;
     }
+  }
+  // issueFailed says why no number was given: on the identity step when it
+  // is about the card or its person, else on the start screen.
+  function issueFailed(e) {
+    if (e.code === "device_unpaired") { unpaired(e); return; }
+    if (state.screen === "identity" && ["person_cap", "invalid_id", "id_required"].includes(e.code)) { idRefused(e); return; }
+    const msg = e.code === "priority_check" ? motcua.messages.error(e, tr.lang)
+      : ["service_closed", "daily_cap_reached"].includes(e.code) ? say(e.code)
+      : e.code === "rate_limited" ? motcua.messages.text("rate_limited.tickets", tr.lang) : t("err_issue");
+    if (e.code === "network") setOffline(true);
+    refresh();
+    show("home");
+    flashHome(msg);
   }
   // flashHome shows a failure for 8 s in the space kept for notices.
   let flashTimer = 0;
