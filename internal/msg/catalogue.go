@@ -84,13 +84,13 @@ const (
 const (
 	IDRequired     ID = "id_required"
 	InvalidID      ID = "invalid_id"
+	PersonCapField ID = "person_cap.field" // {numbers} {field} {max} {counters}
+	PersonCapDay   ID = "person_cap"       // {numbers} {max}
 	// The kiosk's camera: a frame without a card, a field that asks none,
 	// a request that is not a frame.
 	NoCardInFrame ID = "no_code_found.card"
 	IDNotAsked    ID = "id_not_asked"
 	NotFrame      ID = "unsupported_media_type.frame"
-	PersonCapField ID = "person_cap.field" // {numbers} {field} {max} {counters}
-	PersonCapDay   ID = "person_cap"       // {numbers} {max}
 	// Priority numbers: categories and the lobby staff's check.
 	PriorityCheck          ID = "priority_check"
 	PriorityCheckThrottled ID = "priority_check.throttled" // {wait}
