@@ -100,11 +100,20 @@ func TestKioskIdentityCamera(t *testing.T) {
 	if n := tickets(t, c); n != 0 {
 		t.Fatalf("%d tickets before the card was read", n)
 	}
+	// A number typed meanwhile waits for the frame's answer, and is
+	// dropped when that answer is the ticket: one number, not two.
+	for _, d := range "079203001122" {
+		click(t, kiosk, `#id-keypad [data-key="`+string(d)+`"]`)
+	}
+	click(t, kiosk, "#id-ok")
 	release()
 
 	waitFor(t, kiosk, "the ticket", visible("ticket")+` && document.getElementById("ticket-number").textContent === "A001"`)
 	waitFor(t, kiosk, "the camera off", camerasOff+` && document.getElementById("id-video").srcObject === null`)
 	noCard(t, kiosk, "the ticket")
+	if n := c.requests.count("POST /api/v1/tickets"); n != 0 {
+		t.Fatalf("the number typed during the frame went too (%d requests)", n)
+	}
 	day := c.engine.Day()
 	issued, err := c.engine.History(t.Context(), day, day)
 	if err != nil || len(issued) != 1 {
@@ -149,4 +158,46 @@ func TestKioskIdentityCamera(t *testing.T) {
 		t.Fatalf("%d frames sent without a camera", n-posts)
 	}
 	noCard(t, kiosk, "the ticket")
+}
+
+// TestKioskCameraSeesNoCard: while the camera sees no card the step says
+// nothing alarming and keeps trying, then how to hold the card; a number
+// typed while a frame is on its way is sent once the frame's answer
+// comes, and the camera is off on the ticket.
+func TestKioskCameraSeesNoCard(t *testing.T) {
+	c := startCenter(t, false, func(y string) string { return cameraKiosk(identityYAML(y)) })
+	b := cameraBrowser(t, cardFrame(t, "", "000.00.14.H56-200203-0118")) // a receipt, no card
+	kiosk := tab(t, b, 1080, 1920)
+	open(t, kiosk, c.url+"/kiosk?pair=demo-kiosk-k1")
+	waitFor(t, kiosk, "the fields", `document.querySelectorAll("button.field").length === 4`)
+	spyCamera(t, kiosk, "")
+	click(t, kiosk, `button.field[data-service="A"]`)
+	click(t, kiosk, "#take")
+	waitFor(t, kiosk, "the camera's picture", `document.getElementById("id-camera").dataset.state === "on"`)
+	for c.requests.count("POST /api/v1/tickets/image") < 3 {
+		time.Sleep(50 * time.Millisecond) // frames answered "no code"
+	}
+	if eval[bool](t, kiosk, visible("id-status")) || !eval[bool](t, kiosk, visible("identity")) {
+		t.Fatal("a frame without a card changed the step")
+	}
+	waitFor(t, kiosk, "the hint", `document.getElementById("id-cam-say").textContent.includes("Giữ thẻ yên trong khung")`)
+	if n := tickets(t, c); n != 0 {
+		t.Fatalf("%d tickets from frames without a card", n)
+	}
+
+	release := c.requests.hold(t, "POST /api/v1/tickets/image")
+	held := c.requests.count("POST /api/v1/tickets/image")
+	for c.requests.count("POST /api/v1/tickets/image") == held {
+		time.Sleep(50 * time.Millisecond) // the next frame, now held
+	}
+	for _, d := range "001099012345" {
+		click(t, kiosk, `#id-keypad [data-key="`+string(d)+`"]`)
+	}
+	click(t, kiosk, "#id-ok")
+	release()
+	waitFor(t, kiosk, "the typed number's ticket", visible("ticket")+` && document.getElementById("ticket-number").textContent === "A001"`)
+	waitFor(t, kiosk, "the camera off", camerasOff)
+	if n := c.requests.count("POST /api/v1/tickets"); n != 1 {
+		t.Fatalf("%d requests for the typed number, want 1", n)
+	}
 }

@@ -476,7 +476,7 @@
   // the camera (clearIdentity); a camera refused or missing leaves the
   // keypad, with a message.
   const CAM_WIDTH = 960, CAM_EVERY_MS = 300, CAM_HINT_MS = 8000;
-  const cam = { run: 0, stream: null };
+  const cam = { run: 0, stream: null, inFlight: false, after: null };
   function camSay(key, more) {
     const say = $("id-cam-say");
     say.dataset.t = key;
@@ -547,6 +547,7 @@
   async function sendFrame(blob) {
     if (issuing || !state.chosen) return false;
     issuing = true;
+    cam.inFlight = true;
     try {
       const form = new FormData();
       const body = { service: state.chosen.code, priority: state.idPriority, kiosk: kioskID };
@@ -566,6 +567,10 @@
       return true;
     } finally {
       issuing = false;
+      cam.inFlight = false;
+      const after = cam.after;
+      cam.after = null;
+      if (after && state.screen === "identity") after();
     }
   }
 
@@ -597,6 +602,7 @@
   // on any screen; a refusal (used, expired, another center) is said on
   // the start screen.
   async function checkIn(code) {
+    if (issuing && cam.inFlight) { cam.after = () => checkIn(code); return; }
     if (issuing) return;
     issuing = true;
     try {
@@ -614,6 +620,9 @@
     }
   }
   async function issue(priority, citizenID) {
+    // A tap or a scan while a camera frame is on its way goes once it is
+    // answered (unless that answer was the ticket).
+    if (issuing && cam.inFlight) { cam.after = () => issue(priority, citizenID); return; }
     if (issuing || !state.chosen) return;
     issuing = true;
     try {
