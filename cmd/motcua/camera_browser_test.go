@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"motcua/display/browsertest"
+	"motcua/kiosk/lookup"
+	"motcua/kiosk/web"
 )
 
 // cameraBrowser is browser with a fake camera that shows frame.
@@ -75,18 +77,18 @@ func TestKioskIdentityCamera(t *testing.T) {
 	release := c.requests.hold(t, "POST /api/v1/tickets/image")
 	click(t, kiosk, `button.field[data-service="A"]`)
 	click(t, kiosk, "#take")
-	waitFor(t, kiosk, "the camera's picture", visible("identity")+` && document.getElementById("id-camera").dataset.state === "on" && document.getElementById("id-video").videoWidth === 640`)
+	waitFor(t, kiosk, "the camera's picture", visible("identity")+` && document.getElementById("camera").dataset.state === "on" && document.getElementById("cam-video").videoWidth === 640`)
 	for c.requests.count("POST /api/v1/tickets/image") == 0 {
 		time.Sleep(50 * time.Millisecond) // the first frame on its way
 	}
-	say := eval[string](t, kiosk, `document.getElementById("id-cam-say").textContent`)
+	say := eval[string](t, kiosk, `document.getElementById("cam-say").textContent`)
 	if say != "Đưa mặt thẻ CCCD có mã QR vào khung" {
 		t.Fatalf("the camera's instruction says %q", say)
 	}
 	if hint := eval[string](t, kiosk, `document.getElementById("id-hint").textContent`); !strings.Contains(hint, "khung camera") {
 		t.Fatalf("the step's hint does not name the camera: %q", hint)
 	}
-	for _, sel := range []string{"#id-cam-view", "#id-cam-say", "#id-keypad .key", "#identity [data-back]"} {
+	for _, sel := range []string{"#cam-view", "#cam-say", "#id-keypad .key", "#identity [data-back]"} {
 		for _, bx := range boxes(t, kiosk, sel) {
 			if bx.Top < 0 || bx.Bottom > 1920 || bx.Right > 1080 {
 				t.Fatalf("%s lies off screen: %+v", sel, bx)
@@ -109,7 +111,7 @@ func TestKioskIdentityCamera(t *testing.T) {
 	release()
 
 	waitFor(t, kiosk, "the ticket", visible("ticket")+` && document.getElementById("ticket-number").textContent === "A001"`)
-	waitFor(t, kiosk, "the camera off", camerasOff+` && document.getElementById("id-video").srcObject === null`)
+	waitFor(t, kiosk, "the camera off", camerasOff+` && document.getElementById("cam-video").srcObject === null`)
 	noCard(t, kiosk, "the ticket")
 	if n := c.requests.count("POST /api/v1/tickets"); n != 0 {
 		t.Fatalf("the number typed during the frame went too (%d requests)", n)
@@ -135,8 +137,20 @@ func TestKioskIdentityCamera(t *testing.T) {
 	if say := eval[string](t, kiosk, `document.getElementById("id-status").textContent`); !strings.Contains(say, "A001, B001") {
 		t.Fatalf("the refusal says %q", say)
 	}
-	waitFor(t, kiosk, "the camera off after the refusal", camerasOff+` && document.getElementById("id-camera").hidden`)
+	waitFor(t, kiosk, "the camera off after the refusal", camerasOff+` && document.getElementById("camera").hidden`)
 	click(t, kiosk, "#identity [data-back]")
+	waitFor(t, kiosk, "home", visible("home"))
+
+	// The card held up to the lookup's camera: no receipt, said so; the
+	// camera off.
+	click(t, kiosk, "#go-lookup")
+	waitFor(t, kiosk, "the card refused by the lookup", `document.querySelector('#lookup-result [data-error="id_card"]')`)
+	waitFor(t, kiosk, "the lookup's camera off", camerasOff+` && document.getElementById("camera").hidden`)
+	noCard(t, kiosk, "the lookup screen")
+	if n := c.requests.count("POST /api/v1/scans/image"); n == 0 {
+		t.Fatal("the lookup sent no frame")
+	}
+	click(t, kiosk, "#lookup [data-back]")
 	waitFor(t, kiosk, "home", visible("home"))
 
 	// A camera refused: the keypad, with a message in Vietnamese.
@@ -144,8 +158,8 @@ func TestKioskIdentityCamera(t *testing.T) {
 	posts := c.requests.count("POST /api/v1/tickets/image")
 	click(t, kiosk, `button.field[data-service="C"]`)
 	click(t, kiosk, "#take")
-	waitFor(t, kiosk, "the camera's refusal", visible("identity")+` && document.getElementById("id-camera").dataset.state === "off" && !document.getElementById("id-camera").hidden`)
-	if say := eval[string](t, kiosk, `document.getElementById("id-cam-say").textContent`); !strings.Contains(say, "không được phép dùng camera") || !strings.Contains(say, "bấm số định danh") {
+	waitFor(t, kiosk, "the camera's refusal", visible("identity")+` && document.getElementById("camera").dataset.state === "off" && !document.getElementById("camera").hidden`)
+	if say := eval[string](t, kiosk, `document.getElementById("cam-say").textContent`); !strings.Contains(say, "không được phép dùng camera") || !strings.Contains(say, "bấm số định danh") {
 		t.Fatalf("the refused camera says %q", say)
 	}
 	checkAxe(t, kiosk, axe, "kiosk identity step, camera refused")
@@ -163,24 +177,26 @@ func TestKioskIdentityCamera(t *testing.T) {
 // TestKioskCameraSeesNoCard: while the camera sees no card the step says
 // nothing alarming and keeps trying, then how to hold the card; a number
 // typed while a frame is on its way is sent once the frame's answer
-// comes, and the camera is off on the ticket.
+// comes, and the camera is off on the ticket. The receipt it sees is
+// looked up on the lookup screen.
 func TestKioskCameraSeesNoCard(t *testing.T) {
-	c := startCenter(t, false, func(y string) string { return cameraKiosk(identityYAML(y)) })
-	b := cameraBrowser(t, cardFrame(t, "", "000.00.14.H56-200203-0118")) // a receipt, no card
+	c := startCenter(t, true, func(y string) string { return cameraKiosk(identityYAML(y)) })
+	// A receipt's QR code (to the demo's public address), no card.
+	b := cameraBrowser(t, cardFrame(t, lookup.Sign("http://127.0.0.1:8080"+web.ReceiptPrefix, c.receiptKey, "000.00.14.H56-200203-0118"), ""))
 	kiosk := tab(t, b, 1080, 1920)
 	open(t, kiosk, c.url+"/kiosk?pair=demo-kiosk-k1")
 	waitFor(t, kiosk, "the fields", `document.querySelectorAll("button.field").length === 4`)
 	spyCamera(t, kiosk, "")
 	click(t, kiosk, `button.field[data-service="A"]`)
 	click(t, kiosk, "#take")
-	waitFor(t, kiosk, "the camera's picture", `document.getElementById("id-camera").dataset.state === "on"`)
+	waitFor(t, kiosk, "the camera's picture", `document.getElementById("camera").dataset.state === "on"`)
 	for c.requests.count("POST /api/v1/tickets/image") < 3 {
 		time.Sleep(50 * time.Millisecond) // frames answered "no code"
 	}
 	if eval[bool](t, kiosk, visible("id-status")) || !eval[bool](t, kiosk, visible("identity")) {
 		t.Fatal("a frame without a card changed the step")
 	}
-	waitFor(t, kiosk, "the hint", `document.getElementById("id-cam-say").textContent.includes("Giữ thẻ yên trong khung")`)
+	waitFor(t, kiosk, "the hint", `document.getElementById("cam-say").textContent.includes("Giữ thẻ yên trong khung")`)
 	if n := tickets(t, c); n != 0 {
 		t.Fatalf("%d tickets from frames without a card", n)
 	}
@@ -199,5 +215,25 @@ func TestKioskCameraSeesNoCard(t *testing.T) {
 	waitFor(t, kiosk, "the camera off", camerasOff)
 	if n := c.requests.count("POST /api/v1/tickets"); n != 1 {
 		t.Fatalf("%d requests for the typed number, want 1", n)
+	}
+
+	// The receipt held up to the lookup's camera: its dossier, the camera
+	// off once it answered.
+	click(t, kiosk, "#ticket-done")
+	release = c.requests.hold(t, "POST /api/v1/scans/image")
+	click(t, kiosk, "#go-lookup")
+	waitFor(t, kiosk, "the lookup's camera", visible("lookup")+` && document.getElementById("camera").dataset.state === "on"`)
+	if hint := eval[string](t, kiosk, `document.getElementById("lookup-hint").textContent`); !strings.Contains(hint, "khung camera") {
+		t.Fatalf("the lookup's hint does not name the camera: %q", hint)
+	}
+	if say := eval[string](t, kiosk, `document.getElementById("cam-say").textContent`); say != "Đưa mã trên giấy hẹn vào khung" {
+		t.Fatalf("the lookup's camera says %q", say)
+	}
+	checkAxe(t, kiosk, axeSource(t), "kiosk lookup with the camera")
+	release()
+	waitFor(t, kiosk, "the dossier", `document.querySelector("#lookup-result .dossier h2")`)
+	waitFor(t, kiosk, "the lookup's camera off", camerasOff+` && document.getElementById("camera").hidden`)
+	if code := eval[string](t, kiosk, `document.getElementById("code-text").textContent`); code != "000.00.14.H56-200203-0118" {
+		t.Fatalf("the lookup shows the code %q", code)
 	}
 }

@@ -27,9 +27,9 @@ import (
 	"motcua/queue"
 )
 
-// cardFrame is what a kiosk's camera sees (640×480, grey): a card held
-// up, with the QR code of payload on it ("" for none) and, when barcode
-// is given, a receipt's Code128 beside it.
+// cardFrame is what a kiosk's camera sees (640×480, grey): a card (or a
+// receipt) held up, with the QR code of payload on it ("" for none) and,
+// when barcode is given, a receipt's Code128 beside it.
 func cardFrame(t testing.TB, payload, barcode string) *image.Gray {
 	t.Helper()
 	img := image.NewGray(image.Rect(0, 0, 640, 480))
@@ -132,6 +132,12 @@ func sendFrame(t *testing.T, base, kiosk, contentType string, body []byte) issue
 	if kiosk != "" {
 		req.Header.Set("Authorization", "Bearer demo-kiosk-"+kiosk)
 	}
+	return doAnswer(t, req)
+}
+
+// doAnswer sends req and decodes the answer.
+func doAnswer(t *testing.T, req *http.Request) issueAnswer {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +156,8 @@ func sendFrame(t *testing.T, base, kiosk, contentType string, body []byte) issue
 // the card a camera frame shows, as its scan would (the same person, the
 // same caps); a frame without a card, a broken or oversized one, or a
 // request that is no frame is refused with a clear code and takes no
-// number; nothing of the card reaches the logs, events, files or answers.
+// number; the lookup's camera and scans drop a card unread; nothing of the
+// card reaches the logs, events, files or answers.
 func TestKioskCameraFrames(t *testing.T) {
 	dir := t.TempDir()
 	var logs syncBuffer
@@ -211,6 +218,18 @@ func TestKioskCameraFrames(t *testing.T) {
 	}
 	if a := postFrame(t, hs.URL, "k1", `{"service":"C"}`, pngBytes(t, cardFrame(t, testOtherCard, ""))); a.status != 201 || a.number != "C001" {
 		t.Fatalf("another person's card: %+v", a)
+	}
+	// The lookup's camera and scans drop a card unread.
+	req, _ := http.NewRequest(http.MethodPost, hs.URL+"/api/v1/scans/image", bytes.NewReader(jpegBytes(t, cardFrame(t, testCard, ""))))
+	req.Header.Set("Content-Type", "image/jpeg")
+	if a := doAnswer(t, req); a.status != 422 || a.code != "id_card" {
+		t.Fatalf("a card's frame at the lookup: %+v", a)
+	}
+	body, _ := json.Marshal(map[string]string{"payload": testOtherCard})
+	req, _ = http.NewRequest(http.MethodPost, hs.URL+"/api/v1/scans", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if a := doAnswer(t, req); a.status != 422 || a.code != "id_card" {
+		t.Fatalf("a card scanned at the lookup: %+v", a)
 	}
 	hs.Close()
 	svc.close()

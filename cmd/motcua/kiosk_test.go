@@ -147,8 +147,8 @@ func kioskScreens(c *center) []kioskScreen {
 		{"identity with the camera", func(t *testing.T, kiosk context.Context) {
 			click(t, kiosk, `button.field[data-service="D"]`)
 			click(t, kiosk, "#take")
-			waitFor(t, kiosk, "the camera's picture", visible("identity")+` && document.getElementById("id-camera").dataset.state === "on"`)
-		}, []string{"#identity-title", "#id-cam-view", "#id-cam-say", "#id-box", "#id-keypad .key", "#id-ok", "#id-skip", "#identity [data-back]"}},
+			waitFor(t, kiosk, "the camera's picture", visible("identity")+` && document.getElementById("camera").dataset.state === "on"`)
+		}, []string{"#identity-title", "#cam-view", "#cam-say", "#id-box", "#id-keypad .key", "#id-ok", "#id-skip", "#identity [data-back]"}},
 		{"procedures", func(t *testing.T, kiosk context.Context) {
 			click(t, kiosk, "#go-procs")
 			waitFor(t, kiosk, "the procedures", `document.querySelector("#proc-list .proc")`)

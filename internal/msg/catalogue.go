@@ -91,6 +91,8 @@ const (
 	NoCardInFrame ID = "no_code_found.card"
 	IDNotAsked    ID = "id_not_asked"
 	NotFrame      ID = "unsupported_media_type.frame"
+	// An ID card where a receipt was asked for (the lookup).
+	CardNotReceipt ID = "id_card"
 	// Priority numbers: categories and the lobby staff's check.
 	PriorityCheck          ID = "priority_check"
 	PriorityCheckThrottled ID = "priority_check.throttled" // {wait}
@@ -304,6 +306,8 @@ var messages = map[ID]Text{
 		"This service needs to know who takes the number: scan the QR code of your citizen ID card (CCCD) or type its 12-digit number."},
 	InvalidID: {"Đây không phải số định danh trên thẻ căn cước (12 chữ số). Xin quét mã QR ở mặt trước thẻ hoặc bấm lại số.",
 		"This is not the number of a citizen ID card (12 digits). Please scan the QR code on the front of the card or type the number again."},
+	CardNotReceipt: {"Đây là thẻ căn cước, không phải giấy hẹn. Xin quét mã vạch trên giấy hẹn trả kết quả.",
+		"This is an ID card, not a receipt. Please scan the barcode of your receipt."},
 	NoCardInFrame: {"Chưa thấy mã QR của thẻ căn cước trong khung. Xin giữ yên mặt thẻ có mã QR trong khung, cách camera khoảng một gang tay.",
 		"No ID card QR code in the frame yet. Please hold the side of the card with its QR code still in the frame, about a hand's width from the camera."},
 	IDNotAsked: {"Lĩnh vực này không cần thẻ căn cước: xin chạm «Lấy số» trên màn hình.",

@@ -23,6 +23,9 @@ const motcua = (() => {
     const opts = { method, headers: { ...headers }, credentials: "same-origin" };
     if (body instanceof FormData) {
       opts.body = body; // multipart: the browser writes its type and boundary
+    } else if (body instanceof Blob) {
+      opts.headers["Content-Type"] = body.type || "application/octet-stream";
+      opts.body = body; // an image, as it is
     } else if (body !== undefined) {
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);

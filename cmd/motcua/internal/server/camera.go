@@ -41,7 +41,16 @@ var (
 	errNoCard = errors.New("server: no ID card in the camera frame")
 	// errIDNotAsked: the field does not ask who takes the number.
 	errIDNotAsked = errors.New("server: the field does not ask for the ID card")
+	// errCardNotReceipt: a scan or a frame of the lookup is an ID card.
+	errCardNotReceipt = errors.New("server: an ID card where a receipt was asked for")
 )
+
+// isCard reports whether code is a CCCD's QR code (12 digits, then "|"):
+// one that a lookup drops unread (never resolved, never logged).
+func isCard(code string) bool {
+	_, err := identity.Number(code)
+	return err == nil && strings.Contains(code, "|")
+}
 
 // cameraRules answer what issueFromFrame refuses.
 func cameraRules() []rule {
@@ -49,6 +58,7 @@ func cameraRules() []rule {
 		{kind: errNotFrame, answer: answer{status: http.StatusUnsupportedMediaType, id: msg.NotFrame}},
 		{kind: errNoCard, answer: answer{status: http.StatusUnprocessableEntity, id: msg.NoCardInFrame}},
 		{kind: errIDNotAsked, answer: answer{status: http.StatusUnprocessableEntity, id: msg.IDNotAsked}},
+		{kind: errCardNotReceipt, answer: answer{status: http.StatusUnprocessableEntity, id: msg.CardNotReceipt}},
 	}
 }
 
