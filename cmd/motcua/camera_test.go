@@ -14,11 +14,13 @@ import (
 	"io/fs"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
@@ -268,4 +270,75 @@ func TestKioskCameraFrames(t *testing.T) {
 			t.Errorf("the events hold %q", p)
 		}
 	}
+}
+
+// BenchmarkCameraFrameToTicket is the identity step through the kiosk's
+// camera, the service's part: a 640×480 JPEG frame holding a CCCD's QR
+// code in POST /api/v1/tickets/image, decoded (gozxing), the card read,
+// hashed, checked against the person's caps, issued and committed before
+// the 201; one after another, each by another person, at kiosk k2 (no
+// printer). It reports the p50 and p99 of one request (docs/BENCHMARKS.md).
+func BenchmarkCameraFrameToTicket(b *testing.B) {
+	hs := identityBenchCenter(b)
+	fields := []string{"A", "B", "C", "D"}
+	took := make([]time.Duration, 0, b.N)
+	for i := range b.N {
+		card := fmt.Sprintf("0010%08d|123456789|Nguyễn Văn An|15081999|Nam|Số 1 Tràng Tiền, Hoàn Kiếm, Hà Nội|20042021", i+1)
+		body, contentType := frameRequest(b, `{"service":"`+fields[i%4]+`"}`, jpegBytes(b, cardFrame(b, card, "")))
+		start := time.Now()
+		status := postBench(b, hs, contentType, body)
+		took = append(took, time.Since(start))
+		if status != http.StatusCreated {
+			b.Fatalf("frame %d: %d", i, status)
+		}
+	}
+	reportLatency(b, took)
+}
+
+// BenchmarkCameraFrameNoCard is what the kiosk's camera costs the service
+// while nobody holds a card up (about three frames a second per kiosk at
+// the identity step): a 640×480 JPEG frame without a code, answered
+// 422 no_code_found.
+func BenchmarkCameraFrameNoCard(b *testing.B) {
+	hs := identityBenchCenter(b)
+	body, contentType := frameRequest(b, `{"service":"A"}`, jpegBytes(b, cardFrame(b, "", "")))
+	took := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := range b.N {
+		start := time.Now()
+		status := postBench(b, hs, contentType, body)
+		took = append(took, time.Since(start))
+		if status != http.StatusUnprocessableEntity {
+			b.Fatalf("frame %d: %d", i, status)
+		}
+	}
+	reportLatency(b, took)
+}
+
+// frameRequest is the multipart body of a camera request and its type.
+func frameRequest(b *testing.B, ticket string, frame []byte) ([]byte, string) {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("ticket", ticket)
+	fw, err := mw.CreateFormFile("frame", "frame.jpg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	fw.Write(frame)
+	mw.Close()
+	return body.Bytes(), mw.FormDataContentType()
+}
+
+// postBench sends a camera request as kiosk k2 and returns the status.
+func postBench(b *testing.B, hs *httptest.Server, contentType string, body []byte) int {
+	req, _ := http.NewRequest(http.MethodPost, hs.URL+"/api/v1/tickets/image", bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Authorization", "Bearer demo-kiosk-k2")
+	resp, err := hs.Client().Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
 }
