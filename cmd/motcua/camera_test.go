@@ -342,3 +342,21 @@ func postBench(b *testing.B, hs *httptest.Server, contentType string, body []byt
 	resp.Body.Close()
 	return resp.StatusCode
 }
+
+// TestKioskCameraChecksInAnOnlineNumber: an online number's QR code held
+// up to the camera at the identity step checks it in, as its scan would;
+// held up again, it is refused as used.
+func TestKioskCameraChecksInAnOnlineNumber(t *testing.T) {
+	c, signed := onlineCenter(t, identityYAML)
+	frame := pngBytes(t, cardFrame(t, signed("00000000000000c1", "B", "001099012345"), ""))
+	a := postFrame(t, c.url, "k2", `{"service":"A"}`, frame)
+	if a.status != 201 || a.number != "B001" || !strings.Contains(a.raw, `"online":true`) {
+		t.Fatalf("the online number's frame: %+v", a)
+	}
+	if a := postFrame(t, c.url, "k2", `{"service":"A"}`, frame); a.status != 409 || a.code != "booking_used" || !strings.Contains(a.message, "B001") {
+		t.Fatalf("the same online number again: %+v", a)
+	}
+	if n := tickets(t, c); n != 1 {
+		t.Fatalf("%d tickets, want 1", n)
+	}
+}
