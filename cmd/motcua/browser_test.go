@@ -44,6 +44,31 @@ type requestLog struct {
 	mu   sync.Mutex
 	n    map[string]int
 	down bool
+	// holds keeps "METHOD /path" requests waiting until its channel closes.
+	holds map[string]chan struct{}
+}
+
+// hold keeps every req ("METHOD /path") waiting, once counted, until the
+// returned function lets them go (at the latest when the test ends).
+func (l *requestLog) hold(t *testing.T, req string) (release func()) {
+	ch := make(chan struct{})
+	l.mu.Lock()
+	if l.holds == nil {
+		l.holds = map[string]chan struct{}{}
+	}
+	l.holds[req] = ch
+	l.mu.Unlock()
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			l.mu.Lock()
+			delete(l.holds, req)
+			l.mu.Unlock()
+			close(ch)
+		})
+	}
+	t.Cleanup(release)
+	return release
 }
 
 func (l *requestLog) wrap(h http.Handler) http.Handler {
@@ -57,7 +82,11 @@ func (l *requestLog) wrap(h http.Handler) http.Handler {
 			return
 		}
 		l.n[r.Method+" "+r.URL.Path]++
+		held := l.holds[r.Method+" "+r.URL.Path]
 		l.mu.Unlock()
+		if held != nil {
+			<-held
+		}
 		h.ServeHTTP(w, r)
 	})
 }

@@ -144,6 +144,11 @@ func kioskScreens(c *center) []kioskScreen {
 			c.screens.hub.Push("k1", "000.00.14.H56-200203-0118")
 			waitFor(t, kiosk, "the dossier", `document.querySelector("#lookup-result .dossier h2")`)
 		}, []string{"#lookup-result .dossier h2", "#lookup-result .dossier .say", "#lookup-done", "#lookup [data-back]"}},
+		{"identity with the camera", func(t *testing.T, kiosk context.Context) {
+			click(t, kiosk, `button.field[data-service="D"]`)
+			click(t, kiosk, "#take")
+			waitFor(t, kiosk, "the camera's picture", visible("identity")+` && document.getElementById("camera").dataset.state === "on"`)
+		}, []string{"#identity-title", "#cam-view", "#cam-say", "#id-box", "#id-keypad .key", "#id-ok", "#id-skip", "#identity [data-back]"}},
 		{"procedures", func(t *testing.T, kiosk context.Context) {
 			click(t, kiosk, "#go-procs")
 			waitFor(t, kiosk, "the procedures", `document.querySelector("#proc-list .proc")`)
@@ -168,8 +173,8 @@ func goHome(t *testing.T, kiosk context.Context, c *center) {
 // its heading, the answer's heading and its primary actions are inside the
 // viewport (the landscape lookup answered below the screen).
 func TestKioskScreensFit(t *testing.T) {
-	c := startCenter(t, true)
-	b := browser(t)
+	c := startCenter(t, true, cameraOnD)
+	b := cameraBrowser(t, cardFrame(t, "", "")) // a camera that sees no card
 	for _, size := range kioskSizes {
 		t.Run(size.name, func(t *testing.T) {
 			kiosk := tab(t, b, size.w, size.h)
@@ -217,8 +222,8 @@ const textSizes = `((min) => {
 // (sub-labels were 22 px); in portrait the field tiles sit in the lower
 // half, the band a standing person reaches best.
 func TestKioskTextAndReach(t *testing.T) {
-	c := startCenter(t, true)
-	b := browser(t)
+	c := startCenter(t, true, cameraOnD)
+	b := cameraBrowser(t, cardFrame(t, "", "")) // a camera that sees no card
 	for _, size := range kioskSizes {
 		t.Run(size.name, func(t *testing.T) {
 			kiosk := tab(t, b, size.w, size.h)

@@ -64,10 +64,11 @@ func TestConsoleChecksInAnOnlineNumber(t *testing.T) {
 	waitFor(t, console, "the refusal", `document.getElementById("msg").textContent.includes("không phải mã số hẹn")`)
 }
 
-// onlineCenter is the demo center as c1 of a hub whose key it holds, and
-// signed makes that hub's code of a booking of field by the holder of an
-// ID number, for a window of today open now.
-func onlineCenter(t *testing.T) (*center, func(id, field, number string) string) {
+// onlineCenter is the demo center as c1 of a hub whose key it holds (its
+// config changed by edits first), and signed makes that hub's code of a
+// booking of field by the holder of an ID number, for a window of today
+// open now.
+func onlineCenter(t *testing.T, edits ...func(yaml string) string) (*center, func(id, field, number string) string) {
 	t.Helper()
 	dir := t.TempDir()
 	kp, _ := nkeys.CreateUser()
@@ -88,9 +89,9 @@ func onlineCenter(t *testing.T) (*center, func(id, field, number string) string)
 	if err := keys.set(booking.EncodePublic(signer.Public())); err != nil {
 		t.Fatal(err)
 	}
-	c := startCenterWith(t, serviceOpts{bookingKeys: keys}, false, func(y string) string {
+	c := startCenterWith(t, serviceOpts{bookingKeys: keys}, false, append(edits, func(y string) string {
 		return y + "\nhub: {center: c1, urls: [\"nats://127.0.0.1:1\"], credentials: " + filepath.Join(dir, "c1.nk") + "}\n"
-	})
+	})...)
 	h, _ := identity.New([]byte("province-secret-0123456789"))
 	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
 	return c, func(id, field, number string) string {

@@ -33,6 +33,10 @@ type Opts struct {
 	// Lang is the browser's language (navigator.language and the
 	// Accept-Language header), e.g. "vi-VN"; default Chromium's own.
 	Lang string
+	// FakeCamera is a .y4m or .mjpeg file Chromium plays as its camera,
+	// with the page's request for it granted without asking (a kiosk's
+	// camera in tests). Empty: no camera.
+	FakeCamera string
 }
 
 // New starts Chromium and returns the context of its first tab.
@@ -66,6 +70,11 @@ func New(t testing.TB, o Opts) context.Context {
 	}
 	if o.Autoplay {
 		flags = append(flags, chromedp.Flag("autoplay-policy", "no-user-gesture-required"))
+	}
+	if o.FakeCamera != "" {
+		flags = append(flags, chromedp.Flag("use-fake-device-for-media-stream", true),
+			chromedp.Flag("use-fake-ui-for-media-stream", true),
+			chromedp.Flag("use-file-for-fake-video-capture", o.FakeCamera))
 	}
 	if o.Lang != "" {
 		flags = append(flags, chromedp.Flag("lang", o.Lang), chromedp.Flag("accept-lang", o.Lang))

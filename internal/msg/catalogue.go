@@ -86,6 +86,13 @@ const (
 	InvalidID      ID = "invalid_id"
 	PersonCapField ID = "person_cap.field" // {numbers} {field} {max} {counters}
 	PersonCapDay   ID = "person_cap"       // {numbers} {max}
+	// The kiosk's camera: a frame without a card, a field that asks none,
+	// a request that is not a frame.
+	NoCardInFrame ID = "no_code_found.card"
+	IDNotAsked    ID = "id_not_asked"
+	NotFrame      ID = "unsupported_media_type.frame"
+	// An ID card where a receipt was asked for (the lookup).
+	CardNotReceipt ID = "id_card"
 	// Priority numbers: categories and the lobby staff's check.
 	PriorityCheck          ID = "priority_check"
 	PriorityCheckThrottled ID = "priority_check.throttled" // {wait}
@@ -299,6 +306,14 @@ var messages = map[ID]Text{
 		"This service needs to know who takes the number: scan the QR code of your citizen ID card (CCCD) or type its 12-digit number."},
 	InvalidID: {"Đây không phải số định danh trên thẻ căn cước (12 chữ số). Xin quét mã QR ở mặt trước thẻ hoặc bấm lại số.",
 		"This is not the number of a citizen ID card (12 digits). Please scan the QR code on the front of the card or type the number again."},
+	CardNotReceipt: {"Đây là thẻ căn cước, không phải giấy hẹn. Xin quét mã vạch trên giấy hẹn trả kết quả.",
+		"This is an ID card, not a receipt. Please scan the barcode of your receipt."},
+	NoCardInFrame: {"Chưa thấy mã QR của thẻ căn cước trong khung. Xin giữ yên mặt thẻ có mã QR trong khung, cách camera khoảng một gang tay.",
+		"No ID card QR code in the frame yet. Please hold the side of the card with its QR code still in the frame, about a hand's width from the camera."},
+	IDNotAsked: {"Lĩnh vực này không cần thẻ căn cước: xin chạm «Lấy số» trên màn hình.",
+		"This service does not need the ID card: please touch «Take a number» on the screen."},
+	NotFrame: {"Ảnh camera phải gửi dạng multipart/form-data: phần ticket (JSON) và phần frame (ảnh PNG hoặc JPEG).",
+		"Send the camera frame as multipart/form-data: a ticket part (JSON) and a frame part (a PNG or JPEG image)."},
 	PersonCapField: {"Bạn đã có số {numbers} của lĩnh vực {field} hôm nay: mỗi người được lấy tối đa {max} số cho một lĩnh vực mỗi ngày. Xin chờ gọi số {numbers} tại {counters}.",
 		"You already have {numbers} for {field} today: each person may take at most {max} per service a day. Please wait for {numbers} to be called at {counters}."},
 	PersonCapDay: {"Bạn đã lấy đủ {max} số hôm nay ({numbers}): mỗi người được lấy tối đa {max} số mỗi ngày, ở mọi lĩnh vực. Xin chờ gọi các số đó; nếu cần làm thêm việc khác, xin hỏi cán bộ hướng dẫn tại sảnh.",

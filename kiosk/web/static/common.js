@@ -21,7 +21,12 @@ const motcua = (() => {
   // api calls the service and returns the decoded JSON (null for 204).
   async function api(method, path, body) {
     const opts = { method, headers: { ...headers }, credentials: "same-origin" };
-    if (body !== undefined) {
+    if (body instanceof FormData) {
+      opts.body = body; // multipart: the browser writes its type and boundary
+    } else if (body instanceof Blob) {
+      opts.headers["Content-Type"] = body.type || "application/octet-stream";
+      opts.body = body; // an image, as it is
+    } else if (body !== undefined) {
       opts.headers["Content-Type"] = "application/json";
       opts.body = JSON.stringify(body);
     }

@@ -69,6 +69,16 @@
       lang: "English",
       id_title: "Xin quét thẻ căn cước",
       id_hint: "Đưa mã QR ở mặt trước thẻ căn cước (CCCD) vào máy quét bên dưới màn hình, hoặc bấm số định danh cá nhân 12 chữ số.",
+      id_hint_camera: "Đưa mặt thẻ căn cước (CCCD) có mã QR vào khung camera hoặc vào máy quét, hoặc bấm số định danh cá nhân 12 chữ số.",
+      id_cam_say: "Đưa mặt thẻ CCCD có mã QR vào khung",
+      id_cam_more: "Chưa đọc được mã QR. Giữ thẻ yên trong khung, cách camera khoảng một gang tay, không để đèn làm lóa mặt thẻ.",
+      id_cam_denied: "Kiosk không được phép dùng camera. Xin bấm số định danh cá nhân 12 chữ số bên dưới, hoặc hỏi cán bộ hướng dẫn.",
+      id_cam_missing: "Không mở được camera của kiosk. Xin bấm số định danh cá nhân 12 chữ số bên dưới, hoặc hỏi cán bộ hướng dẫn.",
+      lookup_hint_camera: "Đưa mã vạch hoặc mã QR trên giấy hẹn trả kết quả vào khung camera hoặc vào máy quét, hoặc bấm mã hồ sơ.",
+      lk_cam_say: "Đưa mã trên giấy hẹn vào khung",
+      lk_cam_more: "Chưa đọc được mã. Giữ giấy hẹn yên trong khung, cách camera khoảng một gang tay, không để đèn làm lóa.",
+      lk_cam_denied: "Kiosk không được phép dùng camera. Xin bấm mã hồ sơ bên dưới, hoặc hỏi cán bộ hướng dẫn.",
+      lk_cam_missing: "Không mở được camera của kiosk. Xin bấm mã hồ sơ bên dưới, hoặc hỏi cán bộ hướng dẫn.",
       id_label: "Số định danh cá nhân, 12 chữ số", id_ok: "Lấy số", id_skip: "Lấy số không cần thẻ",
       id_count: "Đã bấm {n}/12 chữ số", id_count_0: "Chưa bấm chữ số nào",
       id_privacy: "Trung tâm không lưu số thẻ, họ tên hay ngày sinh của bạn: chỉ giữ một mã đã mã hóa, để mỗi người không lấy quá số lượt cho phép.",
@@ -140,6 +150,16 @@
       lang: "Tiếng Việt",
       id_title: "Please scan your ID card",
       id_hint: "Hold the QR code on the front of your citizen ID card (CCCD) under the scanner below the screen, or type your 12-digit personal ID number.",
+      id_hint_camera: "Hold the side of your citizen ID card (CCCD) with the QR code in the camera's frame or under the scanner, or type your 12-digit personal ID number.",
+      id_cam_say: "Hold the side of your CCCD with the QR code in the frame",
+      id_cam_more: "The QR code is not read yet. Hold the card still in the frame, about a hand's width from the camera, out of the glare of lights.",
+      id_cam_denied: "The kiosk may not use its camera. Please type your 12-digit personal ID number below, or ask the staff.",
+      id_cam_missing: "The kiosk's camera cannot be opened. Please type your 12-digit personal ID number below, or ask the staff.",
+      lookup_hint_camera: "Hold the barcode or QR code of your receipt in the camera's frame or under the scanner, or type the dossier code.",
+      lk_cam_say: "Hold the code of your receipt in the frame",
+      lk_cam_more: "The code is not read yet. Hold the receipt still in the frame, about a hand's width from the camera, out of the glare of lights.",
+      lk_cam_denied: "The kiosk may not use its camera. Please type the dossier code below, or ask the staff.",
+      lk_cam_missing: "The kiosk's camera cannot be opened. Please type the dossier code below, or ask the staff.",
       id_label: "Personal ID number, 12 digits", id_ok: "Take a number", id_skip: "Take a number without the card",
       id_count: "{n} of 12 digits typed", id_count_0: "No digit typed yet",
       id_privacy: "The center keeps neither your card's number, name nor date of birth: only a scrambled code, so that nobody takes more numbers than allowed.",
@@ -418,6 +438,7 @@
     $("id-skip").hidden = state.chosen.identity !== "optional";
     show("identity");
     renderIdentity();
+    startIdentityCamera();
   }
   // The digits typed are never shown, only how many: a person behind
   // does not read them off the screen.
@@ -428,6 +449,8 @@
     $("id-ok").disabled = n !== 12;
   }
   function clearIdentity() {
+    stopCamera();
+    setHint("id_hint");
     state.idDigits = "";
     $("id-status").hidden = true;
     $("id-status").textContent = "";
@@ -455,6 +478,129 @@
     $("id-status").hidden = false;
     resetIdle(Math.max(state.settings.idle_seconds, 30));
   }
+  // ---- the camera (settings.camera): the identity step, the lookup ----
+  // One camera box (#camera), put in the slot of the screen that reads
+  // through it: the live picture in a frame and what to do. A frame is
+  // grabbed every CAM_EVERY_MS, at most CAM_WIDTH pixels wide, and given as
+  // JPEG to the screen's send, one at a time; send answers true once the
+  // camera's work is over (a ticket, an answer, a refusal to read), false
+  // to go on (no code in that frame). The box says more after CAM_HINT_MS.
+  // Leaving the screen stops the camera (clearIdentity, clearLookup); a
+  // camera refused or missing leaves the keypad and the scanner, with a
+  // message.
+  const CAM_WIDTH = 960, CAM_EVERY_MS = 300, CAM_HINT_MS = 8000;
+  const cam = { run: 0, stream: null, inFlight: false, after: null };
+  // The words of each screen's camera: what to do, more after a while, a
+  // camera refused, none.
+  const camWords = {
+    identity: { say: "id_cam_say", more: "id_cam_more", denied: "id_cam_denied", missing: "id_cam_missing" },
+    lookup: { say: "lk_cam_say", more: "lk_cam_more", denied: "lk_cam_denied", missing: "lk_cam_missing" },
+  };
+  function camSay(key, more) {
+    const say = $("cam-say");
+    say.dataset.t = key;
+    say.textContent = t(key);
+    say.className = "cam-say" + (more === "warn" ? " notice warn" : more ? " hint-more" : "");
+  }
+  async function startCamera(slot, words, send) {
+    if (!state.settings.camera) return;
+    const my = ++cam.run;
+    const box = $("camera");
+    $(slot).append(box);
+    box.hidden = false;
+    box.dataset.state = "starting";
+    camSay(words.say);
+    let stream;
+    try {
+      if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) throw new DOMException("no camera API", "NotFoundError");
+      stream = await navigator.mediaDevices.getUserMedia({ audio: false, video: { width: { ideal: 1280 }, height: { ideal: 720 } } });
+    } catch (e) {
+      if (my !== cam.run) return;
+      console.warn("camera not opened:", e && e.name);
+      box.dataset.state = "off";
+      camSay(e && (e.name === "NotAllowedError" || e.name === "SecurityError") ? words.denied : words.missing, "warn");
+      return;
+    }
+    if (my !== cam.run) { for (const tk of stream.getTracks()) tk.stop(); return; }
+    cam.stream = stream;
+    const video = $("cam-video");
+    video.srcObject = stream;
+    try { await video.play(); } catch (e) { /* muted video plays; frames are read all the same */ }
+    if (my !== cam.run) return;
+    box.dataset.state = "on";
+    grabFrames(my, video, words, send);
+  }
+  function stopCamera() {
+    cam.run++;
+    if (cam.stream) for (const tk of cam.stream.getTracks()) tk.stop();
+    cam.stream = null;
+    $("cam-video").srcObject = null;
+    $("camera").hidden = true;
+    $("camera").dataset.state = "off";
+  }
+  async function grabFrames(my, video, words, send) {
+    const canvas = document.createElement("canvas");
+    const started = performance.now();
+    let hinted = false;
+    while (my === cam.run) {
+      if (video.videoWidth && !issuing) {
+        const scale = Math.min(1, CAM_WIDTH / video.videoWidth);
+        canvas.width = Math.round(video.videoWidth * scale);
+        canvas.height = Math.round(video.videoHeight * scale);
+        canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+        const blob = await new Promise(r => canvas.toBlob(r, "image/jpeg", 0.85));
+        if (my !== cam.run) return;
+        if (blob && await send(blob)) return;
+      }
+      if (!hinted && performance.now() - started > CAM_HINT_MS && my === cam.run) { hinted = true; camSay(words.more, true); }
+      await new Promise(r => setTimeout(r, CAM_EVERY_MS));
+    }
+  }
+  // A frame the service found no code in (or could not read): the next one.
+  const noCodeYet = e => ["no_code_found", "invalid_image"].includes(e.code);
+
+  // At the identity step: POST /tickets/image with the ticket asked for;
+  // the service answers the ticket once it reads a card, as a scan of it.
+  function startIdentityCamera() {
+    if (!state.settings.camera) return;
+    setHint("id_hint_camera");
+    startCamera("id-cam-slot", camWords.identity, sendFrame);
+  }
+  // setHint says how to give the card; the language switch (data-t) keeps it.
+  function setHint(key) {
+    $("id-hint").dataset.t = key;
+    $("id-hint").textContent = t(key);
+  }
+  // sendFrame asks for the number with one frame.
+  async function sendFrame(blob) {
+    if (issuing || !state.chosen) return false;
+    issuing = true;
+    cam.inFlight = true;
+    try {
+      const form = new FormData();
+      const body = { service: state.chosen.code, priority: state.idPriority, kiosk: kioskID };
+      if (state.idPriority && state.category) body.category = state.category;
+      if (state.idPriority && state.staffPIN) body.staff_pin = state.staffPIN;
+      form.append("ticket", JSON.stringify(body));
+      form.append("frame", blob, "frame.jpg");
+      const tk = await api("POST", "/api/v1/tickets/image", form);
+      state.ticket = tk;
+      showTicket(tk);
+      return true;
+    } catch (e) {
+      if (noCodeYet(e)) return false;
+      stopCamera();
+      issueFailed(e);
+      return true;
+    } finally {
+      issuing = false;
+      cam.inFlight = false;
+      const after = cam.after;
+      cam.after = null;
+      if (after && state.screen === "identity") after();
+    }
+  }
+
   // A CCCD's QR code: 12 digits, then "|". Only for routing a scan; the
   // service decides what is a card.
   const looksLikeCard = code => /^\s*\d{12}\s*\|/.test(code);
@@ -483,6 +629,7 @@
   // on any screen; a refusal (used, expired, another center) is said on
   // the start screen.
   async function checkIn(code) {
+    if (issuing && cam.inFlight) { cam.after = () => checkIn(code); return; }
     if (issuing) return;
     issuing = true;
     try {
@@ -500,6 +647,9 @@
     }
   }
   async function issue(priority, citizenID) {
+    // A tap or a scan while a camera frame is on its way goes once it is
+    // answered (unless that answer was the ticket).
+    if (issuing && cam.inFlight) { cam.after = () => issue(priority, citizenID); return; }
     if (issuing || !state.chosen) return;
     issuing = true;
     try {
@@ -511,18 +661,23 @@
       state.ticket = tk;
       showTicket(tk);
     } catch (e) {
-      if (e.code === "device_unpaired") { unpaired(e); return; }
-      if (state.screen === "identity" && ["person_cap", "invalid_id", "id_required"].includes(e.code)) { idRefused(e); return; }
-      const msg = e.code === "priority_check" ? motcua.messages.error(e, tr.lang)
-        : ["service_closed", "daily_cap_reached"].includes(e.code) ? say(e.code)
-        : e.code === "rate_limited" ? motcua.messages.text("rate_limited.tickets", tr.lang) : t("err_issue");
-      if (e.code === "network") setOffline(true);
-      refresh();
-      show("home");
-      flashHome(msg);
+      issueFailed(e);
     } finally {
       issuing = false;
     }
+  }
+  // issueFailed says why no number was given: on the identity step when it
+  // is about the card or its person, else on the start screen.
+  function issueFailed(e) {
+    if (e.code === "device_unpaired") { unpaired(e); return; }
+    if (state.screen === "identity" && ["person_cap", "invalid_id", "id_required"].includes(e.code)) { idRefused(e); return; }
+    const msg = e.code === "priority_check" ? motcua.messages.error(e, tr.lang)
+      : ["service_closed", "daily_cap_reached"].includes(e.code) ? say(e.code)
+      : e.code === "rate_limited" ? motcua.messages.text("rate_limited.tickets", tr.lang) : t("err_issue");
+    if (e.code === "network") setOffline(true);
+    refresh();
+    show("home");
+    flashHome(msg);
   }
   // flashHome shows a failure for 8 s in the space kept for notices.
   let flashTimer = 0;
@@ -701,17 +856,46 @@
     $("key-letters").textContent = t(showLetters ? "digits" : "letters");
   });
   $("key-search").addEventListener("click", () => { if (state.code) lookup(state.code); });
-  $("go-lookup").addEventListener("click", () => openLookup());
+  $("go-lookup").addEventListener("click", () => openLookup(true));
 
-  function openLookup() {
+  // openLookup opens the lookup screen, with the camera when camera (and
+  // the kiosk has one).
+  function openLookup(camera) {
     clearLookup();
     $("letters").hidden = true; $("keypad").hidden = false;
     $("key-letters").textContent = t("letters");
     show("lookup");
+    if (camera && state.settings.camera) {
+      setLookupHint("lookup_hint_camera");
+      startCamera("lookup-cam-slot", camWords.lookup, sendLookupFrame);
+    }
+  }
+  function setLookupHint(key) {
+    $("lookup-hint").dataset.t = key;
+    $("lookup-hint").textContent = t(key);
+  }
+  // sendLookupFrame looks up what one frame shows (POST /scans/image);
+  // the first answer, a dossier or a refusal, ends the camera's work.
+  async function sendLookupFrame(blob) {
+    const my = lookupSeq;
+    let res, failed = null;
+    try {
+      res = await api("POST", "/api/v1/scans/image", blob);
+    } catch (e) {
+      if (noCodeYet(e)) return false;
+      failed = e;
+    }
+    if (my !== lookupSeq) return true;
+    stopCamera();
+    setLookupHint("lookup_hint");
+    await answerLookup(++lookupSeq, async () => { if (failed) throw failed; return res; });
+    return true;
   }
   // clearLookup forgets the code and the answer: nothing of a citizen's
   // dossier stays in the page once the lookup screen is left.
   function clearLookup() {
+    stopCamera();
+    setLookupHint("lookup_hint");
     lookupSeq++;
     state.privateLeft = 0;
     setCode("");
@@ -746,32 +930,35 @@
   let lookupSeq = 0;
   async function lookup(code, scanned) {
     code = code.trim();
-    if (state.screen !== "lookup") openLookup();
+    if (state.screen !== "lookup") openLookup(false);
+    stopCamera();
+    setLookupHint("lookup_hint");
     state.privateLeft = 0;
     setCode(code);
     const my = ++lookupSeq;
+    $("lookup-result").replaceChildren(el("div", { class: "notice info" }, t("searching")));
+    await answerLookup(my, async () => scanned ? api("POST", "/api/v1/scans", { payload: code })
+      : { kind: "dossier", dossier: await api("GET", "/api/v1/dossiers/" + encodeURIComponent(code)) });
+  }
+  // answerLookup shows what ask answers (a scan's answer: a dossier or a
+  // ticket), unless another lookup came since (my).
+  async function answerLookup(my, ask) {
     const out = $("lookup-result");
-    out.replaceChildren(el("div", { class: "notice info" }, t("searching")));
     try {
-      let d, masked = "";
-      if (scanned) {
-        const res = await api("POST", "/api/v1/scans", { payload: code });
-        if (res.kind === "ticket" && res.ticket) {
-          const tk = await api("GET", "/api/v1/tickets/" + encodeURIComponent(res.ticket));
-          if (my !== lookupSeq) return;
-          setCode(tk.number);
-          out.replaceChildren(el("div", { class: "notice info dossier", "data-ticket": tk.number },
-            el("h2", {}, t("your_number") + ": " + tk.number), el("p", { class: "say" }, aheadText(tk))));
-          resetIdle(Math.max(state.settings.idle_seconds * 2, 60));
-          shown();
-          return;
-        }
-        d = res.dossier;
-        masked = res.verified && res.applicant_masked || "";
-      } else {
-        d = await api("GET", "/api/v1/dossiers/" + encodeURIComponent(code));
-      }
+      const res = await ask();
       if (my !== lookupSeq) return;
+      if (res.kind === "ticket" && res.ticket) {
+        const tk = await api("GET", "/api/v1/tickets/" + encodeURIComponent(res.ticket));
+        if (my !== lookupSeq) return;
+        setCode(tk.number);
+        out.replaceChildren(el("div", { class: "notice info dossier", "data-ticket": tk.number },
+          el("h2", {}, t("your_number") + ": " + tk.number), el("p", { class: "say" }, aheadText(tk))));
+        resetIdle(Math.max(state.settings.idle_seconds * 2, 60));
+        shown();
+        return;
+      }
+      const d = res.dossier;
+      const masked = res.verified && res.applicant_masked || "";
       if (d && d.code) setCode(d.code);
       out.replaceChildren(renderDossier(d, masked));
       if (masked) {
@@ -785,6 +972,11 @@
       return;
     } catch (e) {
       if (my !== lookupSeq) return;
+      if (e.code === "id_card") { // the camera saw an ID card, not a receipt
+        out.replaceChildren(el("div", { class: "notice warn", role: "alert", "data-error": "id_card" }, t("id_not_receipt")));
+        resetIdle(Math.max(state.settings.idle_seconds * 2, 60));
+        return;
+      }
       // The service's words for what the citizen can act on; a forged
       // receipt reads as one not of this center.
       const code = e.code === "bad_signature" ? "not_our_receipt"

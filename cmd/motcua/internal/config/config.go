@@ -257,6 +257,11 @@ type Kiosk struct {
 	// IdleSeconds is how long a ticket or a page stays on screen before the
 	// kiosk returns to its start screen. Default 30.
 	IdleSeconds int `yaml:"idle_seconds"`
+	// Camera: the kiosk reads the ID card's QR code through its camera
+	// (any UVC webcam its browser sees) at the identity step, and the
+	// receipt's code on the lookup screen, besides the scanner and the
+	// keypad. Default false: a kiosk with a scanner keeps the scanner.
+	Camera bool `yaml:"camera"`
 	// Token proves the kiosk to the service (Authorization: Bearer, or the
 	// cookie of ?pair=); TokenFile is a file holding it. Make one with
 	// motcua secret.

@@ -61,11 +61,17 @@ func (s *Server) checkIn(c *gin.Context) {
 		s.fail(c, &wrongKioskError{kiosk: k.ID})
 		return
 	}
+	s.checkInAtKiosk(c, k, req.Code)
+}
+
+// checkInAtKiosk checks code in at kiosk k, prints its ticket on k's
+// printer and answers 201 with the ticket.
+func (s *Server) checkInAtKiosk(c *gin.Context, k config.Kiosk, code string) {
 	print := queue.PrintNone
 	if k.Printer != "" && s.printing != nil {
 		print = queue.PrintQueued
 	}
-	t, err := s.checkInCode(c, req.Code, k.ID, print)
+	t, err := s.checkInCode(c, code, k.ID, print)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -31,10 +31,16 @@ func decode(c *gin.Context, v any) error {
 		}
 		return fmt.Errorf("%w: %w", errMalformedJSON, err)
 	}
+	if strings.TrimSpace(string(data)) != "" && !jsonBody(c) {
+		return errNotJSON
+	}
+	return decodeJSON(data, v)
+}
+
+// decodeJSON reads data, a JSON object, into v as strictly as decode.
+func decodeJSON(data []byte, v any) error {
 	if strings.TrimSpace(string(data)) == "" {
 		data = []byte("{}")
-	} else if !jsonBody(c) {
-		return errNotJSON
 	}
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()

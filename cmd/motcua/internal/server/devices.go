@@ -133,16 +133,24 @@ func (s *Server) kioskDevice(c *gin.Context) {
 // ticketRate takes a ticket from the buckets of the kiosk and of the
 // client's address: a lobby's citizens take a number every few seconds.
 func (s *Server) ticketRate(c *gin.Context) {
-	k := c.MustGet("kiosk").(config.Kiosk)
-	if ok, wait := s.limits.kioskTickets.Allow(k.ID); !ok {
-		s.fail(c, &tooFastError{who: "kiosk " + k.ID, wait: wait})
-		return
-	}
-	if ok, wait := s.limits.addressTickets.Allow(c.ClientIP()); !ok {
-		s.fail(c, &tooFastError{who: "address " + c.ClientIP(), wait: wait})
+	if err := s.takeTicketRate(c); err != nil {
+		s.fail(c, err)
 		return
 	}
 	c.Next()
+}
+
+// takeTicketRate is ticketRate for a handler that takes its ticket from
+// the buckets only once it knows it issues one (a camera frame).
+func (s *Server) takeTicketRate(c *gin.Context) error {
+	k := c.MustGet("kiosk").(config.Kiosk)
+	if ok, wait := s.limits.kioskTickets.Allow(k.ID); !ok {
+		return &tooFastError{who: "kiosk " + k.ID, wait: wait}
+	}
+	if ok, wait := s.limits.addressTickets.Allow(c.ClientIP()); !ok {
+		return &tooFastError{who: "address " + c.ClientIP(), wait: wait}
+	}
+	return nil
 }
 
 // counterTablet lets through only the rating tablet of the path's counter.

@@ -52,6 +52,10 @@ func (s *Server) scan(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if isCard(req.Payload) {
+		s.fail(c, errCardNotReceipt)
+		return
+	}
 	res, err := s.lookup.Resolve(c.Request.Context(), s.rateKey(c), req.Payload)
 	if err != nil {
 		s.fail(c, err)
@@ -77,7 +81,7 @@ func scanAnswer(res lookup.Result) scanJSON {
 }
 
 // scanImage decodes a camera frame (PNG, JPEG or GIF) and resolves the first
-// code in it that belongs to this center.
+// code in it that belongs to this center; an ID card in it is not looked at.
 func (s *Server) scanImage(c *gin.Context) {
 	codes, err := lookup.DecodeImage(c.Request.Body, lookup.DefaultMaxImageBytes)
 	if err != nil {
@@ -86,6 +90,9 @@ func (s *Server) scanImage(c *gin.Context) {
 	}
 	var firstErr error
 	for _, code := range codes {
+		if isCard(code) {
+			continue
+		}
 		res, err := s.lookup.Resolve(c.Request.Context(), s.rateKey(c), code)
 		if err == nil {
 			c.JSON(http.StatusOK, scanAnswer(res))
@@ -97,6 +104,9 @@ func (s *Server) scanImage(c *gin.Context) {
 		if !errors.Is(err, lookup.ErrNotOurReceipt) {
 			break
 		}
+	}
+	if firstErr == nil { // the frame showed only an ID card
+		firstErr = errCardNotReceipt
 	}
 	s.fail(c, firstErr)
 }

@@ -119,7 +119,7 @@ func (s *Server) errorTable() []rule {
 	is := func(kind error, status int, id msg.ID) rule {
 		return rule{kind: kind, answer: answer{status: status, id: id}}
 	}
-	return append(append(append(s.identityRules(), s.priorityRules()...), s.bookingRules()...), []rule{
+	return append(append(append(append(cameraRules(), s.identityRules()...), s.priorityRules()...), s.bookingRules()...), []rule{
 		// The request itself.
 		is(errMalformedJSON, http.StatusBadRequest, msg.MalformedJSON),
 		is(errTrailingJSON, http.StatusBadRequest, msg.MalformedJSONMore),

@@ -66,6 +66,9 @@ type kioskJSON struct {
 	Priority      priorityJSON    `json:"priority"`
 	// Notify: the ticket screen offers to take a phone number for messages.
 	Notify bool `json:"notify"`
+	// Camera: the identity step shows the camera and sends its frames to
+	// POST /api/v1/tickets/image.
+	Camera bool `json:"camera"`
 }
 
 // codeJSON tells the kiosk's keypad how this center's dossier codes begin,
@@ -100,7 +103,7 @@ func (s *Server) kioskSettings(c *gin.Context) {
 func (s *Server) kioskJSON(ctx context.Context, k config.Kiosk) kioskJSON {
 	j := kioskJSON{ID: k.ID, Name: k.Name, Confirm: k.Confirms(), IdleSeconds: k.IdleSeconds,
 		Printer: k.Printer, Center: centerJSON{Name: s.cfg.Center.Name, Address: s.cfg.Center.Address, Timezone: s.cfg.Center.Timezone},
-		Code: s.codeShape(s.agencies(ctx)), Priority: s.priorityJSON(), Notify: s.notifier != nil}
+		Code: s.codeShape(s.agencies(ctx)), Priority: s.priorityJSON(), Notify: s.notifier != nil, Camera: k.Camera}
 	j.Code.DateDigitsByPrefix = s.prefixDates(ctx, j.Code)
 	if k.Printer != "" && s.printing != nil {
 		if st, ok := s.printing.Statuses()[k.Printer]; ok {

@@ -157,6 +157,7 @@ func New(o Opts) *Server {
 	api := r.Group(APIPrefix)
 	api.GET("/services", s.services)
 	api.POST("/tickets", s.kioskDevice, s.ticketRate, s.issue)
+	api.POST("/tickets/image", s.kioskDevice, s.issueFromFrame) // the ticket rate once a card is seen
 	api.POST("/bookings/check-in", s.kioskDevice, s.ticketRate, s.checkIn)
 	api.GET("/tickets/:id", s.ticket)
 	if s.notifier != nil {

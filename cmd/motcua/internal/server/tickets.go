@@ -140,17 +140,11 @@ func (s *Server) issue(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	k := c.MustGet("kiosk").(config.Kiosk)
-	if req.Kiosk != "" && req.Kiosk != k.ID {
-		s.fail(c, &wrongKioskError{kiosk: k.ID})
+	if err := s.checkIssue(c, &req); err != nil {
+		s.fail(c, err)
 		return
 	}
-	req.Service = strings.TrimSpace(req.Service)
-	if req.Service == "" {
-		s.fail(c, errMissingService)
-		return
-	}
-	if err := s.checkPriority(k.ID, req.Priority, req.Category, req.StaffPIN); err != nil {
+	if err := s.checkPriority(c.MustGet("kiosk").(config.Kiosk).ID, req.Priority, req.Category, req.StaffPIN); err != nil {
 		s.fail(c, err)
 		return
 	}
@@ -159,6 +153,28 @@ func (s *Server) issue(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.issueFor(c, req, person)
+}
+
+// checkIssue refuses, before anything changes, a request naming another
+// kiosk than its credential's or no field; it trims req.Service.
+func (s *Server) checkIssue(c *gin.Context, req *issueRequest) error {
+	k := c.MustGet("kiosk").(config.Kiosk)
+	if req.Kiosk != "" && req.Kiosk != k.ID {
+		return &wrongKioskError{kiosk: k.ID}
+	}
+	req.Service = strings.TrimSpace(req.Service)
+	if req.Service == "" {
+		return errMissingService
+	}
+	return nil
+}
+
+// issueFor issues req's number for person (a keyed hash, "" for nobody)
+// at the request's kiosk, once checkIssue and checkPriority let it
+// through, and answers 201.
+func (s *Server) issueFor(c *gin.Context, req issueRequest, person string) {
+	k := c.MustGet("kiosk").(config.Kiosk)
 	ir := queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: k.ID, Person: person, Category: req.Category}
 	if k.Printer != "" && s.printing != nil {
 		ir.Print = queue.PrintQueued
