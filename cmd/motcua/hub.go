@@ -128,7 +128,7 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 		return err
 	}
 	ho := hub.Opts{Conn: nc, Store: fl.HubStore(), Known: fl.Known, Replicas: cfg.NATS.Replicas, Logger: log,
-		Dossiers: dossiers, BookingKey: booking.EncodePublic(bookingKey.Public())}
+		Dossiers: dossiers, BookingKey: booking.EncodePublic(bookingKey.Public()), Held: heldElsewhere(db)}
 	if messages != nil {
 		ho.Notify = messages.Take
 	}
@@ -332,4 +332,20 @@ func quoteList(l []string) string {
 		q[i] = fmt.Sprintf("%q", s)
 	}
 	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// heldElsewhere answers a center's question about a person's numbers at
+// the other centers (hub.Opts.Held) from the hub's database.
+func heldElsewhere(db *pgstore.DB) func(ctx context.Context, center, person, day string) ([]wire.HeldNumber, error) {
+	return func(ctx context.Context, center, person, day string) ([]wire.HeldNumber, error) {
+		held, err := db.HeldElsewhere(ctx, center, person, day)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]wire.HeldNumber, len(held))
+		for i, h := range held {
+			out[i] = wire.HeldNumber{Center: h.Center, CenterName: h.CenterName, Field: h.Field, Number: h.Number, From: h.From}
+		}
+		return out, nil
+	}
 }

@@ -66,6 +66,10 @@ type Opts struct {
 	// Accepted once it is stored durably, within its context; nil: the hub
 	// answers that it has no channel.
 	Notify func(ctx context.Context, center string, r wire.NotifyRequest) wire.NotifyReply
+	// Held reads what person (a keyed hash) holds on day at the centers
+	// other than center (held.go): bookings not checked in and walk-in
+	// tickets, in the order taken; nil: the hub answers that it keeps none.
+	Held func(ctx context.Context, center, person, day string) ([]wire.HeldNumber, error)
 }
 
 // Hub is one hub process's side of the link.
@@ -91,6 +95,7 @@ type Stats struct {
 	Syncs     uint64
 	Dossiers  uint64 // dossier lookups answered
 	Messages  uint64 // centers' messages taken to send
+	Held      uint64 // questions about a person's numbers answered
 	LastFrame time.Time
 }
 
@@ -209,6 +214,19 @@ func (h *Hub) Run(ctx context.Context) error {
 		return fmt.Errorf("hub: %w", err)
 	}
 	defer messages.Unsubscribe()
+	asking := make(chan struct{}, MaxHeldLookups) // a kiosk waits on each: not behind dossiers or messages
+	held, err := h.o.Conn.QueueSubscribe("motcua.hub.*.held", wire.Queue, func(m *nats.Msg) {
+		select {
+		case asking <- struct{}{}:
+			lookups.Go(func() { defer func() { <-asking }(); h.onHeld(ctx, m) })
+		default:
+			h.respondHeld(m, wire.HeldReply{Error: "the hub is busy"})
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("hub: %w", err)
+	}
+	defer held.Unsubscribe()
 	return h.ingest(ctx)
 }
 

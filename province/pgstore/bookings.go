@@ -59,9 +59,11 @@ const MaxCodeAttempts = 5
 // Held is one number a person holds: a booking or a walk-in ticket.
 type Held struct {
 	Center string
-	Field  string
-	Number string    // a walk-in's number; "" for a booking
-	From   time.Time // a booking's window
+	// CenterName is the center's display name (HeldElsewhere only).
+	CenterName string
+	Field      string
+	Number     string    // a walk-in's number; "" for a booking
+	From       time.Time // a booking's window
 }
 
 // PersonCapError is a booking over one of the person's caps, with what
@@ -217,6 +219,43 @@ func (db *DB) bookLocked(ctx context.Context, tx pgx.Tx, b Booking, lim BookingL
 		return ErrQuotaFull
 	}
 	return nil
+}
+
+// HeldElsewhere is what person holds on day at the centers other than
+// except, in the order taken, with the centers' names: the bookings not
+// cancelled and the walk-in tickets the hub holds (a ticket checked in from
+// a booking counts as that booking), as bookLocked counts them. The center
+// except asks before its kiosk gives the person a number; its own it knows
+// better.
+func (db *DB) HeldElsewhere(ctx context.Context, except, person, day string) ([]Held, error) {
+	rows, err := db.pool.Query(ctx, `SELECT h.center, COALESCE(c.name, ''), h.field, h.number, h.window_from FROM (
+			SELECT center, field, '' AS number, window_from, created_at AS taken FROM bookings
+				WHERE person = $1 AND day = $2 AND state = 'booked' AND center <> $3
+			UNION ALL
+			SELECT center, origin, number, NULL, issued_at FROM tickets
+				WHERE person = $1 AND day = $2 AND booking = '' AND center <> $3
+		) h LEFT JOIN centers c ON c.id = h.center
+		ORDER BY h.taken, h.center, h.number`, person, day, except)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: held elsewhere: %w", err)
+	}
+	defer rows.Close()
+	var out []Held
+	for rows.Next() {
+		var h Held
+		var from *time.Time
+		if err := rows.Scan(&h.Center, &h.CenterName, &h.Field, &h.Number, &from); err != nil {
+			return nil, fmt.Errorf("pgstore: held elsewhere: %w", err)
+		}
+		if from != nil {
+			h.From = *from
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pgstore: held elsewhere: %w", err)
+	}
+	return out, nil
 }
 
 // Cancel cancels booking id, made for person (the caller proved it with

@@ -19,6 +19,9 @@
 //	motcua.hub.<center>.notify  center → hub request, NotifyReply reply: a
 //	                            message for a citizen the hub stores, then
 //	                            sends through its own channels
+//	motcua.hub.<center>.held    center → hub request, HeldReply reply: the
+//	                            numbers a person (keyed hash) holds today at
+//	                            the other centers, for the caps at its kiosk
 //	motcua.down.<center>        hub → center: Notice that something was
 //	                            published for it (it then asks with sync)
 //	_INBOX_<center>.>           replies to that center only

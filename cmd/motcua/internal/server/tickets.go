@@ -159,7 +159,8 @@ func (s *Server) issue(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	ir := queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: k.ID, Person: person, Category: req.Category}
+	ir := queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: k.ID, Person: person, Category: req.Category,
+		Elsewhere: s.elsewhere(c.Request.Context(), person)}
 	if k.Printer != "" && s.printing != nil {
 		ir.Print = queue.PrintQueued
 	}
