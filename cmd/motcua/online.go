@@ -35,7 +35,7 @@ const offersEvery = 15 * time.Second
 // take stores a message in the hub's outbox (hubnotify.Hub.Take), nil when
 // the hub has no notify channels: online.sender notify sends the codes with
 // it.
-func hubOnline(cfg *hubconfig.Config, db *pgstore.DB, store hub.Store, signer *booking.Signer, log *slog.Logger,
+func hubOnline(cfg *hubconfig.Config, db *pgstore.DB, store hub.Store, signer *booking.Signer, retired []booking.Retired, log *slog.Logger,
 	changed func(center string), take func(context.Context, string, wire.NotifyRequest) wire.NotifyReply) (*online.Service, error) {
 	if cfg.OnlineSecret() == "" {
 		return nil, nil
@@ -76,7 +76,7 @@ func hubOnline(cfg *hubconfig.Config, db *pgstore.DB, store hub.Store, signer *b
 		}
 		sender = notifySender{take: take, now: time.Now}
 	}
-	return online.New(online.Opts{Store: db, Signer: signer, Hasher: h, Sender: sender, Offers: oc.offers,
+	return online.New(online.Opts{Store: db, Signer: signer, Retired: retired, Hasher: h, Sender: sender, Offers: oc.offers,
 		QR: web.QRSVG, Logger: log, Notify: changed, PerAddress: cfg.Online.CodesPerAddress, ClientAddr: clientAddr})
 }
 

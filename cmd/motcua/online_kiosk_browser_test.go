@@ -107,7 +107,7 @@ func onlineCenter(t *testing.T) (*center, func(id, field, number string) string)
 		t.Fatal(err)
 	}
 	signer, _ := booking.NewSigner(key)
-	if err := keys.set(booking.EncodePublic(signer.Public())); err != nil {
+	if err := keys.set(booking.EncodePublic(signer.Public()), nil); err != nil {
 		t.Fatal(err)
 	}
 	c := startCenterWith(t, serviceOpts{bookingKeys: keys}, false, func(y string) string {

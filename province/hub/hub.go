@@ -62,6 +62,9 @@ type Opts struct {
 	// BookingKey is the hub's public key of online numbers
 	// (booking.EncodePublic), given to centers in each Bundle.
 	BookingKey string
+	// RetiredBookingKeys are the keys it signed with before, each until
+	// the last day of its bookings, given with BookingKey.
+	RetiredBookingKeys []wire.RetiredKey
 	// Notify takes a center's message to send to a citizen (notify.go):
 	// Accepted once it is stored durably, within its context; nil: the hub
 	// answers that it has no channel.
@@ -266,7 +269,7 @@ func (h *Hub) onSync(ctx context.Context, m *nats.Msg) {
 			h.log.Error("hub: cannot read bundle", "center", center, "err", err)
 			b = wire.Bundle{Error: "the hub cannot read its store now"}
 		} else {
-			b.BookingKey = h.o.BookingKey
+			b.BookingKey, b.RetiredBookingKeys = h.o.BookingKey, h.o.RetiredBookingKeys
 		}
 	}
 	out, err := json.Marshal(b)

@@ -2,6 +2,7 @@ package pgstore_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -79,5 +80,61 @@ func TestHeldElsewhere(t *testing.T) {
 	}
 	if held, err := db.HeldElsewhere(ctx, "c1", p, "2026-12-02"); err != nil || len(held) != 0 {
 		t.Fatalf("another day: %+v %v", held, err)
+	}
+}
+
+// Rotating the booking key: only from the key recorded; the old one is
+// kept until the last day of the bookings made; RetiredBookingKeys gives
+// those still needed from a day on; the new key is the one recorded.
+func TestRotateBookingKey(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	if _, err := db.RotateBookingKey(ctx, "key-a", "key-b"); err == nil {
+		t.Fatal("rotated with no key recorded")
+	}
+	if err := db.ClaimKey(ctx, "booking", "key-a"); err != nil {
+		t.Fatal(err)
+	}
+	created := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	for i, day := range []string{"2026-12-03", "2026-12-01"} {
+		id := string(rune('a' + i))
+		if err := db.SaveCode(ctx, pgstore.PhoneCode{ID: "pc-" + id, Phone: "ph-" + id, Person: "p", Code: "c", Created: created,
+			Expires: created.Add(time.Hour)}, created.Add(-time.Hour), 10); err != nil {
+			t.Fatal(err)
+		}
+		from := created.Add(24 * time.Hour)
+		if err := db.Book(ctx, pgstore.Booking{ID: "b" + id, Center: "c1", Field: "A", Day: day, From: from, To: from.Add(time.Hour), Person: "p",
+			CreatedAt: created}, pgstore.BookingLimits{Quota: 5}, "pc-"+id, "c"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var km *pgstore.KeyMismatchError
+	if _, err := db.RotateBookingKey(ctx, "key-x", "key-b"); !errors.As(err, &km) {
+		t.Fatalf("rotated from a key not recorded: %v", err)
+	}
+	r, err := db.RotateBookingKey(ctx, "key-a", "key-b")
+	if err != nil || r.LastDay != "2026-12-03" || r.Public != "key-a" {
+		t.Fatalf("rotated: %+v %v", r, err)
+	}
+	if err := db.ClaimKey(ctx, "booking", "key-b"); err != nil {
+		t.Fatalf("the new key is not the one recorded: %v", err)
+	}
+	if err := db.ClaimKey(ctx, "booking", "key-a"); !errors.As(err, &km) {
+		t.Fatalf("the old key still claims: %v", err)
+	}
+	if _, err := db.RotateBookingKey(ctx, "key-b", "key-b"); err == nil {
+		t.Fatal("rotated to the same key")
+	}
+	if _, err := db.RotateBookingKey(ctx, "key-b", "key-c"); err != nil { // a second rotation: both retired
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		from string
+		want int
+	}{{"2026-12-01", 2}, {"2026-12-03", 2}, {"2026-12-04", 0}} {
+		keys, err := db.RetiredBookingKeys(ctx, tc.from)
+		if err != nil || len(keys) != tc.want {
+			t.Fatalf("retired from %s: %+v %v, want %d", tc.from, keys, err, tc.want)
+		}
 	}
 }

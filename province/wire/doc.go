@@ -11,7 +11,8 @@
 //	                            on change and every heartbeat
 //	motcua.hub.<center>.sync    center → hub request, Bundle reply: the
 //	                            configuration and accounts published for it,
-//	                            the hub's key of online numbers and the
+//	                            the hub's key of online numbers (and those it
+//	                            retired, with their last day) and the
 //	                            center's online bookings
 //	motcua.hub.<center>.dossier center → hub request, DossierReply reply: a
 //	                            dossier looked up in the province's system
