@@ -77,7 +77,7 @@ func (fr frames) event(b *queue.Board, ev queue.Event) []byte {
 	}
 	for _, e := range ch.Edits {
 		f.Queue = append(f.Queue, editFrame{Field: e.Field, Op: string(e.Op), At: e.Index,
-			Number: e.Ticket.Number, Priority: e.Ticket.Priority, Category: fr.categories[e.Ticket.Category]})
+			Number: e.Ticket.Number, Priority: e.Ticket.Priority, Category: fr.categories[e.Ticket.Category], Online: e.Ticket.Online})
 	}
 	for _, id := range ch.Counters {
 		if c, ok := b.Counter(id); ok {
@@ -105,7 +105,7 @@ func (fr frames) time(t time.Time) string {
 func (fr frames) field(f *queue.BoardField) fieldFrame {
 	out := fieldFrame{Code: f.Code, Name: f.Name, Waiting: len(f.Waiting), Tickets: make([]waitingFrame, len(f.Waiting))}
 	for i, w := range f.Waiting {
-		out.Tickets[i] = waitingFrame{Number: w.Number, Priority: w.Priority, Category: fr.categories[w.Category]}
+		out.Tickets[i] = waitingFrame{Number: w.Number, Priority: w.Priority, Category: fr.categories[w.Category], Online: w.Online}
 	}
 	return out
 }
@@ -122,6 +122,7 @@ func (fr frames) counterState(c *queue.BoardCounter) counterState {
 		out.Serving, out.Service, out.State, out.Since = &serving, t.Service, string(t.State), fr.time(t.Since)
 		out.Priority = t.Priority
 		out.Category = fr.categories[t.Category]
+		out.Online = t.Online
 	}
 	if l := c.Last; l != nil {
 		out.Last = &doneFrame{Number: l.Number, At: fr.time(l.At)}
@@ -197,6 +198,7 @@ type editFrame struct {
 	Number   string `json:"number,omitempty"`
 	Priority bool   `json:"priority,omitempty"`
 	Category string `json:"category,omitempty"`
+	Online   bool   `json:"online,omitempty"` // checked in from an online booking
 }
 
 type snapshotFrame struct {
@@ -222,6 +224,7 @@ type waitingFrame struct {
 	Number   string `json:"number"`
 	Priority bool   `json:"priority"`
 	Category string `json:"category,omitempty"`
+	Online   bool   `json:"online,omitempty"` // checked in from an online booking
 }
 
 // counterFrame is a counter in a snapshot: its configuration and state.
@@ -243,6 +246,7 @@ type counterState struct {
 	// Priority: the ticket served is a priority one (called before older numbers).
 	Priority bool       `json:"priority,omitempty"`
 	Category string     `json:"category,omitempty"` // the priority category, by name
+	Online   bool       `json:"online,omitempty"`   // the ticket served was checked in from an online booking
 	Last     *doneFrame `json:"last,omitempty"`     // the ticket completed last
 }
 

@@ -45,6 +45,7 @@ type WaitingTicket struct {
 	Number   string
 	Priority bool
 	Category string // the priority category, if any
+	Online   bool   // checked in from an online booking
 	IssuedAt time.Time
 	QueuedAt time.Time
 
@@ -72,6 +73,8 @@ type CurrentTicket struct {
 	// older ones; Category is its priority category, if any.
 	Priority bool
 	Category string
+	// Online: checked in from an online booking.
+	Online bool
 
 	id string
 }
@@ -168,12 +171,12 @@ func (b *Board) Reset(s Snapshot) {
 }
 
 func waiting(t *Ticket) WaitingTicket {
-	return WaitingTicket{Number: t.Number, Priority: t.Priority, Category: t.Category, IssuedAt: t.IssuedAt, QueuedAt: t.QueuedAt,
+	return WaitingTicket{Number: t.Number, Priority: t.Priority, Category: t.Category, Online: t.Booking != "", IssuedAt: t.IssuedAt, QueuedAt: t.QueuedAt,
 		id: t.ID, origin: t.Origin, seq: t.Seq}
 }
 
 func current(t *Ticket) *CurrentTicket {
-	return &CurrentTicket{Number: t.Number, Service: t.Service, State: t.State, Since: t.CalledAt, Priority: t.Priority, Category: t.Category, id: t.ID}
+	return &CurrentTicket{Number: t.Number, Service: t.Service, State: t.State, Since: t.CalledAt, Priority: t.Priority, Category: t.Category, Online: t.Booking != "", id: t.ID}
 }
 
 // callingOrder is the order in which the engine calls a field's tickets:

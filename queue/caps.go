@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Caps limit the numbers one person takes in a day (the iHanoi rule: 2 a
@@ -15,6 +16,17 @@ import (
 type Caps struct {
 	PerDay   int
 	PerField int
+}
+
+// Elsewhere is a number a person holds today at another center of the
+// province, as its hub tells (IssueRequest.Elsewhere): it counts against
+// the caps like the center's own tickets.
+type Elsewhere struct {
+	Center string // the other center's name, as citizens read it
+	Field  string // its field's code (fields are coded alike in a province)
+	Number string // "" for an online booking not checked in there yet
+	// From is such a booking's window start.
+	From time.Time
 }
 
 // CapKind says which cap a person reached.
@@ -38,14 +50,21 @@ type CapError struct {
 	// Held are the person's tickets today that count against the cap, in
 	// the order they were issued (for CapField, those of the field only).
 	Held []Ticket
+	// Elsewhere are those the person holds at the province's other centers
+	// (IssueRequest.Elsewhere) that count against the cap, in the hub's
+	// order.
+	Elsewhere []Elsewhere
 }
 
 func (e *CapError) Error() string {
-	numbers := make([]string, len(e.Held))
-	for i, t := range e.Held {
-		numbers[i] = t.Number
+	numbers := make([]string, 0, len(e.Held)+len(e.Elsewhere))
+	for _, t := range e.Held {
+		numbers = append(numbers, t.Number)
 	}
-	return fmt.Sprintf("queue: person holds %d numbers (%s): cap per %s is %d", len(e.Held), strings.Join(numbers, ", "), e.Kind, e.Limit)
+	for _, x := range e.Elsewhere {
+		numbers = append(numbers, cmp.Or(x.Number, "online")+" elsewhere")
+	}
+	return fmt.Sprintf("queue: person holds %d numbers (%s): cap per %s is %d", len(numbers), strings.Join(numbers, ", "), e.Kind, e.Limit)
 }
 
 // Is makes a CapError an ErrPersonCap.
@@ -58,9 +77,10 @@ func (e *Engine) takenBy(t *Ticket) {
 	}
 }
 
-// checkCaps fails when person may take no more numbers in field today.
-// Caller holds e.mu.
-func (e *Engine) checkCaps(person, field string) error {
+// checkCaps fails when person may take no more numbers in field today,
+// counting their tickets here and what they hold elsewhere. Caller holds
+// e.mu.
+func (e *Engine) checkCaps(person, field string, elsewhere []Elsewhere) error {
 	c := e.opts.Caps
 	if person == "" || (c.PerDay <= 0 && c.PerField <= 0) {
 		return nil
@@ -72,14 +92,20 @@ func (e *Engine) checkCaps(person, field string) error {
 			inField = append(inField, *t)
 		}
 	}
-	order := func(a, b Ticket) int { return cmp.Or(a.IssuedAt.Compare(b.IssuedAt), cmp.Compare(a.Number, b.Number)) }
-	if c.PerField > 0 && len(inField) >= c.PerField {
-		slices.SortFunc(inField, order)
-		return &CapError{Kind: CapField, Limit: c.PerField, Held: inField}
+	var fieldElsewhere []Elsewhere
+	for _, x := range elsewhere {
+		if x.Field == field {
+			fieldElsewhere = append(fieldElsewhere, x)
+		}
 	}
-	if c.PerDay > 0 && len(day) >= c.PerDay {
+	order := func(a, b Ticket) int { return cmp.Or(a.IssuedAt.Compare(b.IssuedAt), cmp.Compare(a.Number, b.Number)) }
+	if c.PerField > 0 && len(inField)+len(fieldElsewhere) >= c.PerField {
+		slices.SortFunc(inField, order)
+		return &CapError{Kind: CapField, Limit: c.PerField, Held: inField, Elsewhere: fieldElsewhere}
+	}
+	if c.PerDay > 0 && len(day)+len(elsewhere) >= c.PerDay {
 		slices.SortFunc(day, order)
-		return &CapError{Kind: CapDay, Limit: c.PerDay, Held: day}
+		return &CapError{Kind: CapDay, Limit: c.PerDay, Held: day, Elsewhere: slices.Clone(elsewhere)}
 	}
 	return nil
 }

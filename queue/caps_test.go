@@ -112,3 +112,34 @@ func TestNoCapsWithoutOpts(t *testing.T) {
 		}
 	}
 }
+
+// TestPersonCapsCountNumbersElsewhere: what the hub says a person holds at
+// other centers counts with the center's own, per day and per field, and
+// the refusal names it; nobody's number is used up by a refusal.
+func TestPersonCapsCountNumbersElsewhere(t *testing.T) {
+	clock := clocktest.New(time.Date(2026, 11, 21, 8, 0, 0, 0, ict))
+	r := start(t, queuetest.NewStore(), clock, queue.Opts{Caps: queue.Caps{PerDay: 2, PerField: 1}})
+	other := queue.Elsewhere{Center: "Trung tâm phường X", Field: "A", Number: "A012"}
+	take := func(svc string, elsewhere ...queue.Elsewhere) (queue.Ticket, error) {
+		return r.e.Issue(context.Background(), queue.IssueRequest{Service: svc, Person: "p", Elsewhere: elsewhere})
+	}
+	var ce *queue.CapError
+	if _, err := take("A", other); !errors.As(err, &ce) || ce.Kind != queue.CapField || len(ce.Held) != 0 ||
+		len(ce.Elsewhere) != 1 || ce.Elsewhere[0] != other {
+		t.Fatalf("A with A012 at another center: %v", err)
+	}
+	booked := queue.Elsewhere{Center: "Trung tâm phường Y", Field: "C", From: time.Date(2026, 11, 21, 14, 0, 0, 0, ict)}
+	tk, err := take("B", other)
+	if err != nil || tk.Number != "B001" {
+		t.Fatalf("B with A012 elsewhere: %v %v", tk.Number, err)
+	}
+	_, err = take("D", booked)
+	if !errors.As(err, &ce) || ce.Kind != queue.CapDay || len(ce.Held) != 1 || ce.Held[0].Number != "B001" ||
+		len(ce.Elsewhere) != 1 || ce.Elsewhere[0] != booked {
+		t.Fatalf("a third with a booking elsewhere: %v", err)
+	}
+	// Without the hub's answer, the center's own count alone.
+	if tk, err := take("D"); err != nil || tk.Number != "D001" {
+		t.Fatalf("D on the local count: %v %v", tk.Number, err)
+	}
+}

@@ -53,7 +53,7 @@ func (e *Engine) CheckIn(ctx context.Context, r CheckInRequest) (Ticket, error) 
 		if now.After(r.To.Add(r.Grace)) {
 			return Ticket{}, ErrBookingExpired
 		}
-		if err := e.checkCaps(r.Person, f.Code); err != nil {
+		if err := e.checkCaps(r.Person, f.Code, nil); err != nil {
 			return Ticket{}, err
 		}
 		n := e.issued[f.Code]

@@ -23,6 +23,10 @@ type IssueRequest struct {
 	// Category, one of Opts.Categories' codes, makes a priority ticket of
 	// that category (Priority is then implied); unknown: ErrUnknownCategory.
 	Category string
+	// Elsewhere are the numbers Person holds today at the province's other
+	// centers, as the hub told (nil when it could not): Opts.Caps count
+	// them with the center's own.
+	Elsewhere []Elsewhere
 }
 
 // Issue gives a new number in the field. It fails with ErrUnknownService,
@@ -48,7 +52,7 @@ func (e *Engine) Issue(ctx context.Context, r IssueRequest) (Ticket, error) {
 		if f.DailyCap > 0 && n-f.Start >= f.DailyCap {
 			return Ticket{}, ErrDailyCapReached
 		}
-		if err := e.checkCaps(r.Person, f.Code); err != nil {
+		if err := e.checkCaps(r.Person, f.Code, r.Elsewhere); err != nil {
 			return Ticket{}, err
 		}
 		if r.Category != "" && !e.category(r.Category) {

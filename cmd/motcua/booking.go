@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,6 +39,10 @@ func hubBookingKey(dir string) (*booking.Signer, error) {
 // its link.
 const hubBookingKeyFile = "hub-booking-key"
 
+// hubRetiredKeysFile is where a center keeps the keys its hub retired
+// whose bookings are still to come (wire.Bundle.RetiredBookingKeys).
+const hubRetiredKeysFile = "hub-booking-keys-retired.json"
+
 // hubBookingsFile is where a center keeps the bookings its hub told it of
 // last (wire.Bookings): a booking cancelled is refused with the link down.
 const hubBookingsFile = "hub-bookings.json"
@@ -62,8 +67,26 @@ type bookingKeys struct {
 }
 
 type keyed struct {
-	text string
-	v    *booking.Verifier
+	text    string
+	retired []wire.RetiredKey
+	v       *booking.Verifier
+}
+
+// verifier checks with the key text and the retired ones.
+func verifier(text string, retired []wire.RetiredKey) (*booking.Verifier, error) {
+	pub, err := booking.DecodePublic(text)
+	if err != nil {
+		return nil, err
+	}
+	var old []booking.Retired
+	for _, r := range retired {
+		k, err := booking.DecodePublic(r.Key)
+		if err != nil {
+			return nil, fmt.Errorf("a retired key: %w", err)
+		}
+		old = append(old, booking.Retired{Key: k, LastDay: r.LastDay})
+	}
+	return booking.NewVerifier(pub, old...)
 }
 
 // openBookingKeys reads the key kept in dir, if any.
@@ -80,12 +103,20 @@ func openBookingKeys(dir string, log *slog.Logger) (*bookingKeys, error) {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
 	text := strings.TrimSpace(string(b))
-	pub, err := booking.DecodePublic(text)
-	if err != nil {
-		return nil, fmt.Errorf("serve: %s is damaged (delete it: the center asks the hub again): %w", filepath.Join(dir, hubBookingKeyFile), err)
+	var retired []wire.RetiredKey
+	rpath := filepath.Join(dir, hubRetiredKeysFile)
+	if rb, err := os.ReadFile(rpath); err == nil {
+		if err := json.Unmarshal(rb, &retired); err != nil {
+			return nil, fmt.Errorf("serve: %s is damaged (delete it: the center asks the hub again): %w", rpath, err)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("serve: %w", err)
 	}
-	v, _ := booking.NewVerifier(pub)
-	k.now.Store(&keyed{text: text, v: v})
+	v, err := verifier(text, retired)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %s or %s is damaged (delete them: the center asks the hub again): %w", filepath.Join(dir, hubBookingKeyFile), rpath, err)
+	}
+	k.now.Store(&keyed{text: text, retired: retired, v: v})
 	return k, nil
 }
 
@@ -97,23 +128,33 @@ func (k *bookingKeys) Verifier() *booking.Verifier {
 	return nil
 }
 
-// set takes the key the hub sent (booking.EncodePublic) and keeps it.
-func (k *bookingKeys) set(text string) error {
+// set takes the key the hub sent (booking.EncodePublic) and the keys it
+// retired whose bookings are still to come, and keeps them: the retired
+// ones first, so that a center stopped in between still takes the
+// bookings of the old key once it has the new one.
+func (k *bookingKeys) set(text string, retired []wire.RetiredKey) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if n := k.now.Load(); n != nil && n.text == text {
+	if n := k.now.Load(); n != nil && n.text == text && slices.Equal(n.retired, retired) {
 		return nil
 	}
-	pub, err := booking.DecodePublic(text)
+	v, err := verifier(text, retired)
 	if err != nil {
 		return err
 	}
-	v, _ := booking.NewVerifier(pub)
+	rpath := filepath.Join(k.dir, hubRetiredKeysFile)
+	if len(retired) > 0 {
+		if err := saveJSON(rpath, retired); err != nil {
+			return fmt.Errorf("serve: cannot keep the hub's retired booking keys: %w", err)
+		}
+	} else if err := os.Remove(rpath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("serve: %w", err)
+	}
 	if err := writeFileAtomic(filepath.Join(k.dir, hubBookingKeyFile), []byte(text+"\n")); err != nil {
 		return fmt.Errorf("serve: cannot keep the hub's booking key: %w", err)
 	}
-	k.now.Store(&keyed{text: text, v: v})
-	k.log.Info("the hub's key of online numbers received")
+	k.now.Store(&keyed{text: text, retired: slices.Clone(retired), v: v})
+	k.log.Info("the hub's key of online numbers received", "retired_keys", len(retired))
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -109,6 +110,7 @@ func openCenter(ctx context.Context, local *config.Config, o serviceOpts) (_ *ce
 			}
 			return wire.DossierReply{}, link.ErrNotConnected
 		}
+		c.o.hubHeld = c.held
 		c.o.hubNotify = func() relay.Hub {
 			if l := c.linkNow(); l != nil {
 				return l
@@ -143,6 +145,24 @@ func openCenter(ctx context.Context, local *config.Config, o serviceOpts) (_ *ce
 }
 
 func (c *centerSvc) linkNow() *link.Link { return c.link.Load() }
+
+// held is what person holds on day at the province's other centers, as the
+// hub says over the link.
+func (c *centerSvc) held(ctx context.Context, person, day string) ([]queue.Elsewhere, error) {
+	l := c.linkNow()
+	if l == nil {
+		return nil, link.ErrNotConnected
+	}
+	held, err := l.Held(ctx, person, day)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]queue.Elsewhere, len(held))
+	for i, h := range held {
+		out[i] = queue.Elsewhere{Center: cmp.Or(h.CenterName, h.Center), Field: h.Field, Number: h.Number, From: h.From}
+	}
+	return out, nil
+}
 
 // startLink opens the link's own handle on the center's database (it
 // outlives the services the hub's configurations replace) and runs it.

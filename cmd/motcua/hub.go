@@ -37,6 +37,9 @@ func hubCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(args) > 0 && args[0] == "nats-config" {
 		return natsConfig(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "rotate-booking-key" {
+		return rotateBookingKey(ctx, args[1:], stdout, stderr)
+	}
 	return runHub(ctx, args, stderr, nil)
 }
 
@@ -123,12 +126,16 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 		return fmt.Errorf("hub: %w: copy %s from the first hub process into this one's data_dir (docs/province.md)", err,
 			filepath.Join(cfg.DataDir, booking.KeyFile))
 	}
+	retired, retiredWire, err := retiredBookingKeys(ctx, db, cfg.Location())
+	if err != nil {
+		return err
+	}
 	messages, err := openHubNotify(cfg, db, log)
 	if err != nil {
 		return err
 	}
 	ho := hub.Opts{Conn: nc, Store: fl.HubStore(), Known: fl.Known, Replicas: cfg.NATS.Replicas, Logger: log,
-		Dossiers: dossiers, BookingKey: booking.EncodePublic(bookingKey.Public())}
+		Dossiers: dossiers, BookingKey: booking.EncodePublic(bookingKey.Public()), RetiredBookingKeys: retiredWire, Held: heldElsewhere(db)}
 	if messages != nil {
 		ho.Notify = messages.Take
 	}
@@ -167,7 +174,7 @@ func runHub(ctx context.Context, args []string, stderr io.Writer, ready func(htt
 	if messages != nil {
 		take, decided = messages.Take, messages.Decided
 	}
-	svc, err := hubOnline(cfg, db, fl.HubStore(), bookingKey, log, func(center string) {
+	svc, err := hubOnline(cfg, db, fl.HubStore(), bookingKey, retired, log, func(center string) {
 		if err := link.Notify(center, wire.Notice{}); err != nil {
 			log.Warn("online: center not told of its bookings now (it asks at its next sync)", "center", center, "err", err)
 		}
@@ -333,4 +340,20 @@ func quoteList(l []string) string {
 		q[i] = fmt.Sprintf("%q", s)
 	}
 	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// heldElsewhere answers a center's question about a person's numbers at
+// the other centers (hub.Opts.Held) from the hub's database.
+func heldElsewhere(db *pgstore.DB) func(ctx context.Context, center, person, day string) ([]wire.HeldNumber, error) {
+	return func(ctx context.Context, center, person, day string) ([]wire.HeldNumber, error) {
+		held, err := db.HeldElsewhere(ctx, center, person, day)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]wire.HeldNumber, len(held))
+		for i, h := range held {
+			out[i] = wire.HeldNumber{Center: h.Center, CenterName: h.CenterName, Field: h.Field, Number: h.Number, From: h.From}
+		}
+		return out, nil
+	}
 }

@@ -23,6 +23,9 @@ Usage:
                                   make a center's key for its hub.credentials; prints the line for hub.yaml
   motcua hub nats-config --config FILE [--hub-nkey U...]
                                   print a NATS cluster's authorization block for the hub's centers
+  motcua hub rotate-booking-key --config FILE
+                                  with the hub's processes stopped: a new key of online numbers; the old one
+                                  stays good at the centers for the bookings it signed (docs/province.md)
   motcua devices                  list serial ports (USB VID:PID, serial number), USB printers and USB input devices
   motcua render ticket|receipt|notice|test --in JOB.json --out FILE.png [--bin FILE.bin] [--width 384|576 | --model MODEL [--paper 58|80]]
                                   render a print job without a printer: PNG preview and ESC/POS bytes

@@ -39,7 +39,7 @@ const offersEvery = 15 * time.Second
 // decided wakes the hub's sender after a booking stored its reminder (nil
 // without notify channels); with online.messages a booker may consent to
 // messages.
-func hubOnline(cfg *hubconfig.Config, db *pgstore.DB, store hub.Store, signer *booking.Signer, log *slog.Logger,
+func hubOnline(cfg *hubconfig.Config, db *pgstore.DB, store hub.Store, signer *booking.Signer, retired []booking.Retired, log *slog.Logger,
 	changed func(center string), take func(context.Context, string, wire.NotifyRequest) wire.NotifyReply,
 	decided func()) (*online.Service, error) {
 	if cfg.OnlineSecret() == "" {
@@ -89,7 +89,7 @@ func hubOnline(cfg *hubconfig.Config, db *pgstore.DB, store hub.Store, signer *b
 		messages = &online.Messages{Sender: hubSender, Kind: string(notify.KindReminder), Before: cfg.Online.RemindBefore,
 			Keep: cfg.Online.PhoneKeep, Decided: decided}
 	}
-	return online.New(online.Opts{Store: db, Signer: signer, Hasher: h, Sender: sender, Offers: oc.offers,
+	return online.New(online.Opts{Store: db, Signer: signer, Retired: retired, Hasher: h, Sender: sender, Offers: oc.offers,
 		QR: web.QRSVG, Logger: log, Notify: changed, PerAddress: cfg.Online.CodesPerAddress, ClientAddr: clientAddr,
 		Messages: messages})
 }

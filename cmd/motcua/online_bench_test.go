@@ -199,7 +199,7 @@ func BenchmarkCheckInScanToTicket(b *testing.B) {
 		b.Fatal(err)
 	}
 	signer, _ := booking.NewSigner(key)
-	if err := keys.set(booking.EncodePublic(signer.Public())); err != nil {
+	if err := keys.set(booking.EncodePublic(signer.Public()), nil); err != nil {
 		b.Fatal(err)
 	}
 	svc, err := openService(context.Background(), cfg, serviceOpts{log: log, bookingKeys: keys})

@@ -14,6 +14,7 @@ import (
 
 	"motcua/internal/identity"
 	"motcua/province/booking"
+	"motcua/queue"
 )
 
 // TestKioskChecksInAnOnlineNumber: the booking's QR code read by the
@@ -47,7 +48,8 @@ func TestKioskChecksInAnOnlineNumber(t *testing.T) {
 
 // TestConsoleChecksInAnOnlineNumber: at the counter, T opens the box, the
 // clerk's hand scanner types the booking's code, and the number joins the
-// calling order.
+// calling order, marked online there and once called, on the console and
+// on its counter's tile in the lobby (a walk-in is not).
 func TestConsoleChecksInAnOnlineNumber(t *testing.T) {
 	c, signed := onlineCenter(t)
 	console := consoleAt(t, c, 1366, 768, "canbo1")
@@ -58,6 +60,26 @@ func TestConsoleChecksInAnOnlineNumber(t *testing.T) {
 	do(t, console, chromedp.SendKeys(chromedp.CSS("#checkin-code"), signed("00000000000000f2", "A", "079199000111")+"\r"))
 	waitFor(t, console, "the message", `document.getElementById("msg").textContent.includes("Đã nhận số hẹn: số A001")`)
 	waitFor(t, console, "A001 in the order", `!!document.querySelector('#order-list [data-service="A"] li[data-number="A001"]')`)
+	// The console says it is an online number: in the calling order, as
+	// next, and once called.
+	if got := eval[string](t, console, `document.querySelector('#order-list li[data-number="A001"] .online-tag').textContent + " | " + document.querySelector("#order-list .order-next").textContent`); got != "Trực tuyến | Số tiếp theo của quầy: A001 · Trực tuyến" {
+		t.Fatalf("the calling order says %q", got)
+	}
+	if _, err := c.engine.Issue(t.Context(), queue.IssueRequest{Service: "A"}); err != nil { // a walk-in after it: no mark
+		t.Fatal(err)
+	}
+	waitFor(t, console, "A002 in the order", `!!document.querySelector('#order-list li[data-number="A002"]')`)
+	if eval[bool](t, console, `!!document.querySelector('#order-list li[data-number="A002"] .online-tag')`) {
+		t.Fatal("a walk-in is marked online")
+	}
+	lobby := tab(t, browser(t), 1920, 1080)
+	do(t, lobby, chromedp.Navigate(c.url+"/display?screen=lobby"))
+	waitFor(t, lobby, "the lobby's tiles", `document.querySelectorAll("#counters .tile").length > 0`)
+	click(t, console, "#act-next")
+	waitFor(t, lobby, "A001 on its counter's tile, online", `[...document.querySelectorAll("#counters .tile")].some(x => x.querySelector(".num").textContent === "A001" && x.querySelector(".online") && x.querySelector(".online").textContent === "Số đặt trực tuyến")`)
+	checkAxe(t, lobby, axeSource(t), "lobby with an online number called")
+	waitFor(t, console, "A001 called, online", `document.getElementById("cur-number").textContent === "A001" && document.getElementById("cur-state").textContent.includes("Trực tuyến")`)
+	checkAxe(t, console, axeSource(t), "console serving an online number")
 	click(t, console, "#act-checkin")
 	waitFor(t, console, "the box", visible("checkin-box"))
 	do(t, console, chromedp.SendKeys(chromedp.CSS("#checkin-code"), "MCB123\r"))
@@ -86,7 +108,7 @@ func onlineCenter(t *testing.T, edits ...func(yaml string) string) (*center, fun
 		t.Fatal(err)
 	}
 	signer, _ := booking.NewSigner(key)
-	if err := keys.set(booking.EncodePublic(signer.Public())); err != nil {
+	if err := keys.set(booking.EncodePublic(signer.Public()), nil); err != nil {
 		t.Fatal(err)
 	}
 	c := startCenterWith(t, serviceOpts{bookingKeys: keys}, false, append(edits, func(y string) string {

@@ -73,6 +73,9 @@ type serviceOpts struct {
 	// hubNotify is the center's link for the notify channel "hub"; it
 	// returns nil while there is none.
 	hubNotify func() relay.Hub
+	// hubHeld asks the hub what a person holds at the other centers
+	// (server.Opts.Held); nil without a hub.
+	hubHeld func(ctx context.Context, person, day string) ([]queue.Elsewhere, error)
 }
 
 // openService starts everything a center runs, on cfg.DataDir. Its
@@ -224,7 +227,7 @@ func openService(ctx context.Context, cfg *config.Config, o serviceOpts) (_ *ser
 	srv := server.New(server.Opts{Config: cfg, Engine: engine, Store: storage, Sessions: sessions, Identity: ids, Bookings: bookings,
 		Logger: log, Lookup: look, Registry: reg, Ratings: rates, Printing: prints, ReceiptSecret: receiptKey,
 		Procedures: scr.procedures, Clock: o.apiClock, Health: health, Hardware: hw.serverHardware(cfg),
-		Notifier: notes.notifierOrNil(),
+		Notifier: notes.notifierOrNil(), Held: o.hubHeld,
 	})
 	if err := s.startButtons(cfg, hw, srv, log); err != nil {
 		return nil, err

@@ -231,7 +231,13 @@ func TestGoldenBytes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, got := range map[string][]byte{"ticket-80.bin": tk.Bytes, "receipt-80.bin": rc.Bytes} {
+	online := sampleTicket()
+	online.Online = true
+	on, err := r.Ticket(online, Opts{Width: Width80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string][]byte{"ticket-80.bin": tk.Bytes, "ticket-online-80.bin": on.Bytes, "receipt-80.bin": rc.Bytes} {
 		layouttest.Golden(t, filepath.Join("testdata", name), got, *update)
 	}
 }
@@ -375,5 +381,35 @@ func TestTicketPriorityCategory(t *testing.T) {
 	j.Priority = false
 	if none, _ := r.Ticket(j, Opts{Width: Width80}); none.Preview.Bounds().Dy() >= plain.Preview.Bounds().Dy() {
 		t.Fatal("a ticket that is not priority prints its category")
+	}
+}
+
+// TestTicketOnline: a ticket checked in from an online booking says so
+// under its number, one line more at little cost; its QR code still reads.
+func TestTicketOnline(t *testing.T) {
+	r := newRenderer(t)
+	j := sampleTicket()
+	plain, err := r.Ticket(j, Opts{Width: Width80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Online = true
+	online, err := r.Ticket(j, Opts{Width: Width80})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if grow := online.Preview.Bounds().Dy() - plain.Preview.Bounds().Dy(); grow < 20 || grow > 120 {
+		t.Fatalf("the online mark adds %d dots of paper, want one line", grow)
+	}
+	if bytes.Equal(online.Bytes, plain.Bytes) {
+		t.Fatal("the online ticket prints the same bytes")
+	}
+	if codes := zbar(t, savePNG(t, online, t.TempDir(), "ticket-online.png")); !contains(codes, j.URL()) {
+		t.Fatalf("zbarimg read %q, want %q", codes, j.URL())
+	}
+	// Drawn at half size and printed at quadruple scale: a quarter of the
+	// ~1,000 bytes a full-size line of the field's name costs.
+	if extra := len(online.Bytes) - len(plain.Bytes); extra >= 400 {
+		t.Errorf("the online mark costs %d bytes, want under 400", extra)
 	}
 }

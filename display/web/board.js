@@ -43,7 +43,7 @@ window.motcuaBoard = (function () {
 
   // counterState is what changes of a counter, as frames give it.
   function counterState(c) {
-    return { serving: c.serving || "", service: c.service || "", state: c.state || "", since: c.since || "", priority: !!c.priority, category: c.category || "", last: c.last || null };
+    return { serving: c.serving || "", service: c.service || "", state: c.state || "", since: c.since || "", priority: !!c.priority, category: c.category || "", online: !!c.online, last: c.last || null };
   }
 
   // apply puts an event frame on the board.
@@ -56,7 +56,7 @@ window.motcuaBoard = (function () {
     for (const e of f.queue || []) {
       const fl = b.field(e.field);
       if (!fl) continue;
-      if (e.op === "insert") fl.tickets.splice(e.at, 0, { number: e.number, priority: !!e.priority, category: e.category || "" });
+      if (e.op === "insert") fl.tickets.splice(e.at, 0, { number: e.number, priority: !!e.priority, category: e.category || "", online: !!e.online });
       else if (e.op === "remove") fl.tickets.splice(e.at, 1);
       else if (e.op === "clear") fl.tickets = [];
     }

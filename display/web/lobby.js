@@ -11,6 +11,7 @@
   const wantSound = counterMode ? query.get("sound") === "1" : query.get("sound") !== "0";
   const FRESH_MS = 2 * 60 * 1000; // calls older than this are shown, not announced
   const PRIORITY = "Ưu tiên"; // the badge of a priority ticket, wherever one is shown
+  const ONLINE = "Số đặt trực tuyến"; // under a counter's number checked in from an online booking
   // prio is the badge of x, with its priority category when it has one:
   // "Ưu tiên · Người cao tuổi".
   const prio = (x) => x.category ? PRIORITY + " · " + x.category : PRIORITY;
@@ -115,6 +116,7 @@
       tile.appendChild(M.el("div", "name", c.name));
       tile.appendChild(M.el("div", "num", c.serving || "—"));
       if (c.serving && c.priority) tile.appendChild(M.el("div", "prio", prio(c)));
+      if (c.serving && c.online) tile.appendChild(M.el("div", "online", ONLINE));
       grid.appendChild(tile);
     }
     fitTiles();
@@ -126,7 +128,7 @@
     const cols = Math.max(1, Math.ceil(counters().length / rows));
     const h = grid.clientHeight / rows, w = grid.clientWidth / cols;
     for (const num of grid.querySelectorAll(".num")) num.style.fontSize = Math.min(h * 0.46, w / 3.3) + "px";
-    for (const name of grid.querySelectorAll(".name, .prio")) name.style.fontSize = Math.min(h * 0.17, w / 10) + "px";
+    for (const name of grid.querySelectorAll(".name, .prio, .online")) name.style.fontSize = Math.min(h * 0.17, w / 10) + "px";
   }
 
   function renderRecent() {

@@ -93,6 +93,9 @@ const (
 	NotFrame      ID = "unsupported_media_type.frame"
 	// An ID card where a receipt was asked for (the lookup).
 	CardNotReceipt ID = "id_card"
+	// The same with numbers held at the province's other centers (the hub).
+	PersonCapFieldElsewhere ID = "person_cap.field_elsewhere" // {numbers} {field} {max}
+	PersonCapDayElsewhere   ID = "person_cap.elsewhere"       // {numbers} {max}
 	// Priority numbers: categories and the lobby staff's check.
 	PriorityCheck          ID = "priority_check"
 	PriorityCheckThrottled ID = "priority_check.throttled" // {wait}
@@ -318,6 +321,10 @@ var messages = map[ID]Text{
 		"You already have {numbers} for {field} today: each person may take at most {max} per service a day. Please wait for {numbers} to be called at {counters}."},
 	PersonCapDay: {"Bạn đã lấy đủ {max} số hôm nay ({numbers}): mỗi người được lấy tối đa {max} số mỗi ngày, ở mọi lĩnh vực. Xin chờ gọi các số đó; nếu cần làm thêm việc khác, xin hỏi cán bộ hướng dẫn tại sảnh.",
 		"You have taken {max} numbers today ({numbers}): each person may take at most {max} a day, in all services. Please wait for them to be called; for anything more, ask the help desk in the lobby."},
+	PersonCapFieldElsewhere: {"Bạn đã có {numbers} hôm nay, ở lĩnh vực {field}: mỗi người được lấy tối đa {max} số cho một lĩnh vực mỗi ngày, ở mọi trung tâm trong tỉnh. Xin chờ gọi số tại nơi đã lấy số.",
+		"You already have {numbers} today, for {field}: each person may take at most {max} per service a day, at any center of the province. Please wait for your number to be called where you took it."},
+	PersonCapDayElsewhere: {"Bạn đã có đủ {max} số hôm nay: {numbers}. Mỗi người được lấy tối đa {max} số mỗi ngày, ở mọi lĩnh vực và mọi trung tâm trong tỉnh. Xin chờ gọi số tại nơi đã lấy số; nếu cần làm thêm việc khác, xin hỏi cán bộ hướng dẫn tại sảnh.",
+		"You already have {max} numbers today: {numbers}. Each person may take at most {max} a day, in all services and at all centers of the province. Please wait to be called where you took them; for anything more, ask the help desk in the lobby."},
 	PriorityCheck: {"Số ưu tiên cần cán bộ hướng dẫn tại sảnh xác nhận: xin mời cán bộ nhập mã xác nhận trên kiosk.",
 		"A priority number needs the lobby staff's confirmation: please ask a staff member to type their code on the kiosk."},
 	UnknownCategory:  {"Trung tâm không có loại ưu tiên này.", "This center has no such priority category."},

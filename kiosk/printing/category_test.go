@@ -19,3 +19,14 @@ func TestTicketJobNamesTheCategory(t *testing.T) {
 		t.Fatalf("%+v", j)
 	}
 }
+
+// TestTicketJobSaysOnline: a ticket checked in from an online booking
+// prints as one; a walk-in does not.
+func TestTicketJobSaysOnline(t *testing.T) {
+	if j := printing.TicketJob(printing.Opts{}, queue.TicketInfo{Ticket: queue.Ticket{Number: "A004", Booking: "00000000000000b1"}}); !j.Online {
+		t.Fatalf("checked in from a booking: %+v", j)
+	}
+	if j := printing.TicketJob(printing.Opts{}, queue.TicketInfo{Ticket: queue.Ticket{Number: "A005"}}); j.Online {
+		t.Fatalf("a walk-in: %+v", j)
+	}
+}

@@ -347,7 +347,7 @@ func (s *Service) Ticket(ctx context.Context, kiosk string, t queue.TicketInfo) 
 func TicketJob(o Opts, t queue.TicketInfo) layout.TicketJob {
 	return layout.TicketJob{
 		ID: t.ID, CenterName: o.CenterName, ServiceName: t.ServiceName, Number: t.Number,
-		Priority: t.Priority, PriorityCategory: o.Categories[t.Category], IssuedAt: t.IssuedAt, Ahead: max(t.Ahead, 0), EstimatedWait: t.EstimatedWait, NoEstimate: !t.WaitKnown,
+		Priority: t.Priority, PriorityCategory: o.Categories[t.Category], Online: t.Booking != "", IssuedAt: t.IssuedAt, Ahead: max(t.Ahead, 0), EstimatedWait: t.EstimatedWait, NoEstimate: !t.WaitKnown,
 		TrackURL: display.PhonePath(t.ID), BaseURL: o.BaseURL,
 	}
 }

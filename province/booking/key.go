@@ -21,24 +21,40 @@ const KeyFile = "booking-key"
 // read is an error: a new key would refuse every booking already given.
 func LoadOrCreateKey(dir string) (ed25519.PrivateKey, error) {
 	path := filepath.Join(dir, KeyFile)
-	b, err := os.ReadFile(path)
-	if err == nil {
-		seed, err := hex.DecodeString(strings.TrimSpace(string(b)))
-		if err != nil || len(seed) != ed25519.SeedSize {
-			return nil, fmt.Errorf("booking: %s is not a booking key (%d hex digits of a seed)", path, 2*ed25519.SeedSize)
-		}
-		return ed25519.NewKeyFromSeed(seed), nil
-	}
+	key, err := LoadKeyFile(path)
 	if !errors.Is(err, fs.ErrNotExist) {
+		return key, err
+	}
+	key, err = NewKeyFile(path)
+	if errors.Is(err, fs.ErrExist) {
+		return LoadOrCreateKey(dir) // made by another process meanwhile: that one
+	}
+	return key, err
+}
+
+// LoadKeyFile reads the private key kept in path (the seed in hex); a
+// missing file is fs.ErrNotExist.
+func LoadKeyFile(path string) (ed25519.PrivateKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
 		return nil, fmt.Errorf("booking: %w", err)
 	}
+	seed, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil || len(seed) != ed25519.SeedSize {
+		return nil, fmt.Errorf("booking: %s is not a booking key (%d hex digits of a seed)", path, 2*ed25519.SeedSize)
+	}
+	return ed25519.NewKeyFromSeed(seed), nil
+}
+
+// NewKeyFile makes a new private key and writes it to path (the seed in
+// hex, mode 0600), whole or not at all; a file already there is kept and
+// the error is fs.ErrExist.
+func NewKeyFile(path string) (ed25519.PrivateKey, error) {
 	seed := make([]byte, ed25519.SeedSize)
 	if _, err := rand.Read(seed); err != nil {
 		return nil, fmt.Errorf("booking: %w", err)
 	}
-	if err := writeFile(path, []byte(hex.EncodeToString(seed)+"\n")); errors.Is(err, fs.ErrExist) {
-		return LoadOrCreateKey(dir) // made by another process meanwhile: that one
-	} else if err != nil {
+	if err := writeFile(path, []byte(hex.EncodeToString(seed)+"\n")); err != nil {
 		return nil, err
 	}
 	return ed25519.NewKeyFromSeed(seed), nil

@@ -169,17 +169,40 @@ func (s *Signer) Sign(t Token) (string, error) {
 	return Prefix + digits(append(p, sig...)), nil
 }
 
-// Verifier checks tokens with the hub's public key.
+// Verifier checks tokens with the hub's public key, and with the keys it
+// retired while bookings they signed are still to come.
 type Verifier struct {
-	key ed25519.PublicKey
+	key     ed25519.PublicKey
+	retired []Retired
 }
 
-// NewVerifier returns the Verifier of key.
-func NewVerifier(key ed25519.PublicKey) (*Verifier, error) {
+// Retired is a key the hub signed with before its current one (docs/
+// province.md, "Rotating the booking key"): it still verifies the tokens
+// of days up to LastDay ("2006-01-02"), the last day of a booking it
+// signed, and no later one.
+type Retired struct {
+	Key     ed25519.PublicKey
+	LastDay string
+}
+
+// ErrRetiredKey (an ErrForged) is a token signed with a key the hub retired,
+// for a day after the last booking that key signed.
+var ErrRetiredKey = fmt.Errorf("%w: signed with a key the hub retired, for a day after its last booking", ErrForged)
+
+// NewVerifier returns the Verifier of key and of the retired keys.
+func NewVerifier(key ed25519.PublicKey, retired ...Retired) (*Verifier, error) {
 	if len(key) != ed25519.PublicKeySize {
 		return nil, errors.New("booking: not an Ed25519 public key")
 	}
-	return &Verifier{key: key}, nil
+	for _, r := range retired {
+		if len(r.Key) != ed25519.PublicKeySize {
+			return nil, errors.New("booking: a retired key is not an Ed25519 public key")
+		}
+		if _, err := dayNumber(r.LastDay); err != nil {
+			return nil, fmt.Errorf("booking: a retired key's last day %q", r.LastDay)
+		}
+	}
+	return &Verifier{key: key, retired: retired}, nil
 }
 
 // Looks tells whether text has the shape of a token, without checking it:
@@ -191,7 +214,8 @@ func Looks(text string) bool {
 
 // Verify reads text (as scanned or typed: spaces ignored) and returns its
 // token if the hub signed it: ErrNotBooking for anything that is not a
-// token, ErrForged for one the hub's key did not sign.
+// token, ErrForged for one the hub's key did not sign (ErrRetiredKey for
+// one a retired key signed for a day after its last).
 func (v *Verifier) Verify(text string) (Token, error) {
 	if len(text) > MaxText || !Looks(text) {
 		return Token{}, ErrNotBooking
@@ -211,8 +235,17 @@ func (v *Verifier) Verify(text string) (Token, error) {
 	if !ok {
 		return Token{}, ErrNotBooking
 	}
-	if !ed25519.Verify(v.key, append([]byte(signContext), p...), sig) {
-		return Token{}, ErrForged
+	signed := append([]byte(signContext), p...)
+	if ed25519.Verify(v.key, signed, sig) {
+		return t, nil
 	}
-	return t, nil
+	for _, r := range v.retired {
+		if ed25519.Verify(r.Key, signed, sig) {
+			if t.Day > r.LastDay { // both "2006-01-02": text order is day order
+				return Token{}, ErrRetiredKey
+			}
+			return t, nil
+		}
+	}
+	return Token{}, ErrForged
 }

@@ -175,3 +175,56 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// A rotated key: the new verifier still takes what the old key signed for
+// its last day and before, not for a later day (ErrRetiredKey, an
+// ErrForged); the new key's tokens pass; another key's do not.
+func TestRetiredKey(t *testing.T) {
+	old, _ := booking.NewSigner(ed25519.NewKeyFromSeed(make([]byte, ed25519.SeedSize)))
+	seed := make([]byte, ed25519.SeedSize)
+	seed[0] = 1
+	cur, _ := booking.NewSigner(ed25519.NewKeyFromSeed(seed))
+	seed[0] = 2
+	other, _ := booking.NewSigner(ed25519.NewKeyFromSeed(seed))
+	tk := token()
+	v, err := booking.NewVerifier(cur.Public(), booking.Retired{Key: old.Public(), LastDay: tk.Day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sign := func(s *booking.Signer, day string) string {
+		t.Helper()
+		x := tk
+		x.Day = day
+		text, err := s.Sign(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return text
+	}
+	next := "2026-12-02"
+	if tk.Day >= next {
+		t.Fatalf("the sample token's day %s", tk.Day)
+	}
+	for _, tc := range []struct {
+		name string
+		text string
+		want error
+	}{
+		{"the old key, its last day", sign(old, tk.Day), nil},
+		{"the old key, a day before", sign(old, "2026-11-20"), nil},
+		{"the old key, after its last day", sign(old, next), booking.ErrRetiredKey},
+		{"the new key, any day", sign(cur, next), nil},
+		{"another key", sign(other, tk.Day), booking.ErrForged},
+	} {
+		got, err := v.Verify(tc.text)
+		if !errors.Is(err, tc.want) || (tc.want == nil && got.ID != tk.ID) {
+			t.Errorf("%s: %+v, %v; want %v", tc.name, got, err, tc.want)
+		}
+	}
+	if !errors.Is(booking.ErrRetiredKey, booking.ErrForged) {
+		t.Error("ErrRetiredKey is not an ErrForged")
+	}
+	if _, err := booking.NewVerifier(cur.Public(), booking.Retired{Key: old.Public(), LastDay: "1 Dec"}); err == nil {
+		t.Error("a retired key without a day was taken")
+	}
+}

@@ -62,10 +62,17 @@ type Opts struct {
 	// BookingKey is the hub's public key of online numbers
 	// (booking.EncodePublic), given to centers in each Bundle.
 	BookingKey string
+	// RetiredBookingKeys are the keys it signed with before, each until
+	// the last day of its bookings, given with BookingKey.
+	RetiredBookingKeys []wire.RetiredKey
 	// Notify takes a center's message to send to a citizen (notify.go):
 	// Accepted once it is stored durably, within its context; nil: the hub
 	// answers that it has no channel.
 	Notify func(ctx context.Context, center string, r wire.NotifyRequest) wire.NotifyReply
+	// Held reads what person (a keyed hash) holds on day at the centers
+	// other than center (held.go): bookings not checked in and walk-in
+	// tickets, in the order taken; nil: the hub answers that it keeps none.
+	Held func(ctx context.Context, center, person, day string) ([]wire.HeldNumber, error)
 }
 
 // Hub is one hub process's side of the link.
@@ -91,6 +98,7 @@ type Stats struct {
 	Syncs     uint64
 	Dossiers  uint64 // dossier lookups answered
 	Messages  uint64 // centers' messages taken to send
+	Held      uint64 // questions about a person's numbers answered
 	LastFrame time.Time
 }
 
@@ -209,6 +217,19 @@ func (h *Hub) Run(ctx context.Context) error {
 		return fmt.Errorf("hub: %w", err)
 	}
 	defer messages.Unsubscribe()
+	asking := make(chan struct{}, MaxHeldLookups) // a kiosk waits on each: not behind dossiers or messages
+	held, err := h.o.Conn.QueueSubscribe("motcua.hub.*.held", wire.Queue, func(m *nats.Msg) {
+		select {
+		case asking <- struct{}{}:
+			lookups.Go(func() { defer func() { <-asking }(); h.onHeld(ctx, m) })
+		default:
+			h.respondHeld(m, wire.HeldReply{Error: "the hub is busy"})
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("hub: %w", err)
+	}
+	defer held.Unsubscribe()
 	return h.ingest(ctx)
 }
 
@@ -248,7 +269,7 @@ func (h *Hub) onSync(ctx context.Context, m *nats.Msg) {
 			h.log.Error("hub: cannot read bundle", "center", center, "err", err)
 			b = wire.Bundle{Error: "the hub cannot read its store now"}
 		} else {
-			b.BookingKey = h.o.BookingKey
+			b.BookingKey, b.RetiredBookingKeys = h.o.BookingKey, h.o.RetiredBookingKeys
 		}
 	}
 	out, err := json.Marshal(b)

@@ -69,8 +69,9 @@ type Opts struct {
 	// on what it runs and the hub is told why.
 	Apply func(ctx context.Context, b wire.Bundle) error
 	// BookingKey, when set, is given the hub's key of online numbers of
-	// every bundle that carries one (wire.Bundle.BookingKey).
-	BookingKey func(key string) error
+	// every bundle that carries one (wire.Bundle.BookingKey), with the keys
+	// it retired whose bookings are still to come (RetiredBookingKeys).
+	BookingKey func(key string, retired []wire.RetiredKey) error
 	// Bookings, when set, is given the center's online bookings of every
 	// bundle that carries them (wire.Bundle.Bookings).
 	Bookings func(b wire.Bookings) error
@@ -560,7 +561,7 @@ func (l *Link) sync(ctx context.Context, nc *nats.Conn) error {
 		return err
 	}
 	if b.BookingKey != "" && l.o.BookingKey != nil {
-		if err := l.o.BookingKey(b.BookingKey); err != nil {
+		if err := l.o.BookingKey(b.BookingKey, b.RetiredBookingKeys); err != nil {
 			l.log.Warn("hub booking key not taken", "err", err)
 		}
 	}

@@ -87,8 +87,11 @@ const (
 type Opts struct {
 	Store  Store
 	Signer *booking.Signer
-	Hasher *identity.Hasher
-	Sender Sender
+	// Retired are the keys the hub signed with before Signer's, still
+	// good for their bookings (a cancellation proves itself with its code).
+	Retired []booking.Retired
+	Hasher  *identity.Hasher
+	Sender  Sender
 	// Offers lists the centers taking online numbers now.
 	Offers func(ctx context.Context) ([]Offer, error)
 	// QR draws a booking's code as an SVG QR code.
@@ -423,7 +426,10 @@ func dayWords(at, day time.Time) string {
 
 // Cancel cancels the booking whose signed code the caller holds.
 func (s *Service) Cancel(ctx context.Context, id, code string) error {
-	v, _ := booking.NewVerifier(s.o.Signer.Public())
+	v, err := booking.NewVerifier(s.o.Signer.Public(), s.o.Retired...)
+	if err != nil {
+		return err
+	}
 	tk, err := v.Verify(code)
 	if err != nil {
 		return err

@@ -82,9 +82,11 @@ const MaxCodeAttempts = 5
 // Held is one number a person holds: a booking or a walk-in ticket.
 type Held struct {
 	Center string
-	Field  string
-	Number string    // a walk-in's number; "" for a booking
-	From   time.Time // a booking's window
+	// CenterName is the center's display name (HeldElsewhere only).
+	CenterName string
+	Field      string
+	Number     string    // a walk-in's number; "" for a booking
+	From       time.Time // a booking's window
 }
 
 // PersonCapError is a booking over one of the person's caps, with what
@@ -276,6 +278,43 @@ func (db *DB) bookLocked(ctx context.Context, tx pgx.Tx, b Booking, lim BookingL
 	return nil
 }
 
+// HeldElsewhere is what person holds on day at the centers other than
+// except, in the order taken, with the centers' names: the bookings not
+// cancelled and the walk-in tickets the hub holds (a ticket checked in from
+// a booking counts as that booking), as bookLocked counts them. The center
+// except asks before its kiosk gives the person a number; its own it knows
+// better.
+func (db *DB) HeldElsewhere(ctx context.Context, except, person, day string) ([]Held, error) {
+	rows, err := db.pool.Query(ctx, `SELECT h.center, COALESCE(c.name, ''), h.field, h.number, h.window_from FROM (
+			SELECT center, field, '' AS number, window_from, created_at AS taken FROM bookings
+				WHERE person = $1 AND day = $2 AND state = 'booked' AND center <> $3
+			UNION ALL
+			SELECT center, origin, number, NULL, issued_at FROM tickets
+				WHERE person = $1 AND day = $2 AND booking = '' AND center <> $3
+		) h LEFT JOIN centers c ON c.id = h.center
+		ORDER BY h.taken, h.center, h.number`, person, day, except)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: held elsewhere: %w", err)
+	}
+	defer rows.Close()
+	var out []Held
+	for rows.Next() {
+		var h Held
+		var from *time.Time
+		if err := rows.Scan(&h.Center, &h.CenterName, &h.Field, &h.Number, &from); err != nil {
+			return nil, fmt.Errorf("pgstore: held elsewhere: %w", err)
+		}
+		if from != nil {
+			h.From = *from
+		}
+		out = append(out, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("pgstore: held elsewhere: %w", err)
+	}
+	return out, nil
+}
+
 // Cancel cancels booking id, made for person (the caller proved it with
 // the booking's signed code). Cancelling twice is no error; a booking
 // checked in at its center is ErrBookingCheckedIn, and is kept.
@@ -409,4 +448,76 @@ func (db *DB) ClaimKey(ctx context.Context, name, public string) error {
 		return &KeyMismatchError{Name: name}
 	}
 	return nil
+}
+
+// RetiredKey is a key the hub signed name with before its current one:
+// centers accept what it signed for days up to LastDay ("2006-01-02", the
+// last day of a booking made before it was retired; "" when there was
+// none).
+type RetiredKey struct {
+	Public    string
+	LastDay   string
+	RetiredAt time.Time
+}
+
+// RotateBookingKey makes next the key the hub signs bookings with, in
+// place of current (the public key recorded by ClaimKey; another is a
+// *KeyMismatchError and changes nothing), and keeps current as retired
+// until the last day of the bookings made until now, all of which it
+// signed. One transaction: a hub process that starts meanwhile sees
+// either key, never neither.
+func (db *DB) RotateBookingKey(ctx context.Context, current, next string) (RetiredKey, error) {
+	const name = "booking"
+	r := RetiredKey{Public: current, RetiredAt: db.clock.Now()}
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var held string
+		err := tx.QueryRow(ctx, `SELECT public FROM hub_keys WHERE name = $1 FOR UPDATE`, name).Scan(&held)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return fmt.Errorf("pgstore: no %s key recorded yet: start the hub once first", name)
+		case err != nil:
+			return fmt.Errorf("pgstore: rotate %s key: %w", name, err)
+		case held != current:
+			return &KeyMismatchError{Name: name}
+		case next == current:
+			return fmt.Errorf("pgstore: rotate %s key: the new key is the current one", name)
+		}
+		// Every booking made so far was signed with current (or a key
+		// retired before, whose last day is no later): the hub's processes
+		// are stopped for a rotation (docs/province.md).
+		if err := tx.QueryRow(ctx, `SELECT COALESCE(max(day), '') FROM bookings`).Scan(&r.LastDay); err != nil {
+			return fmt.Errorf("pgstore: rotate %s key: %w", name, err)
+		}
+		batch := &pgx.Batch{}
+		batch.Queue(`INSERT INTO hub_retired_keys (name, public, last_day, retired_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (name, public) DO UPDATE SET last_day = GREATEST(hub_retired_keys.last_day, excluded.last_day), retired_at = excluded.retired_at`,
+			name, current, r.LastDay, r.RetiredAt)
+		batch.Queue(`DELETE FROM hub_retired_keys WHERE name = $1 AND public = $2`, name, next)
+		batch.Queue(`UPDATE hub_keys SET public = $2, created_at = $3 WHERE name = $1`, name, next, r.RetiredAt)
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return fmt.Errorf("pgstore: rotate %s key: %w", name, err)
+		}
+		return nil
+	})
+	return r, err
+}
+
+// RetiredBookingKeys are the booking keys retired whose last day is from or
+// later, oldest last day first: those centers still need.
+func (db *DB) RetiredBookingKeys(ctx context.Context, from string) ([]RetiredKey, error) {
+	rows, err := db.pool.Query(ctx, `SELECT public, last_day, retired_at FROM hub_retired_keys
+		WHERE name = 'booking' AND last_day >= $1 ORDER BY last_day, public`, from)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: retired keys: %w", err)
+	}
+	defer rows.Close()
+	var out []RetiredKey
+	for rows.Next() {
+		var r RetiredKey
+		if err := rows.Scan(&r.Public, &r.LastDay, &r.RetiredAt); err != nil {
+			return nil, fmt.Errorf("pgstore: retired keys: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }

@@ -172,6 +172,15 @@ var migrations = []string{
 		expires_at timestamptz NOT NULL
 	);
 	CREATE INDEX booking_contacts_expires ON booking_contacts (expires_at);`,
+	// 5: keys the hub signed with before the one in hub_keys (RotateKey),
+	// each accepted by the centers until the last day of its bookings.
+	`CREATE TABLE hub_retired_keys (
+		name       text NOT NULL,
+		public     text NOT NULL,
+		last_day   text NOT NULL, -- "2006-01-02"; '' when it signed nothing
+		retired_at timestamptz NOT NULL,
+		PRIMARY KEY (name, public)
+	);`,
 }
 
 // migrate brings component's tables up to date by running, in order, each

@@ -11,7 +11,8 @@
 //	                            on change and every heartbeat
 //	motcua.hub.<center>.sync    center → hub request, Bundle reply: the
 //	                            configuration and accounts published for it,
-//	                            the hub's key of online numbers and the
+//	                            the hub's key of online numbers (and those it
+//	                            retired, with their last day) and the
 //	                            center's online bookings
 //	motcua.hub.<center>.dossier center → hub request, DossierReply reply: a
 //	                            dossier looked up in the province's system
@@ -19,6 +20,9 @@
 //	motcua.hub.<center>.notify  center → hub request, NotifyReply reply: a
 //	                            message for a citizen the hub stores, then
 //	                            sends through its own channels
+//	motcua.hub.<center>.held    center → hub request, HeldReply reply: the
+//	                            numbers a person (keyed hash) holds today at
+//	                            the other centers, for the caps at its kiosk
 //	motcua.down.<center>        hub → center: Notice that something was
 //	                            published for it (it then asks with sync)
 //	_INBOX_<center>.>           replies to that center only

@@ -13,7 +13,7 @@ type Permissions struct {
 func CenterPermissions(center string) Permissions {
 	return Permissions{
 		Publish: []string{EventsSubject(center), StatusSubject(center), SyncSubject(center), DossierSubject(center),
-			NotifySubject(center)},
+			NotifySubject(center), HeldSubject(center)},
 		Subscribe: []string{NoticeSubject(center), InboxPrefix(center) + ".>"},
 	}
 }

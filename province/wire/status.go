@@ -76,6 +76,10 @@ type Bundle struct {
 	// base64, province/booking): the center keeps it and checks a
 	// booking's QR code with it, link or no link. "" from a hub without.
 	BookingKey string `json:"booking_key,omitempty"`
+	// RetiredBookingKeys are the keys the hub signed with before
+	// BookingKey, each until the last day of the bookings it signed: the
+	// center takes those bookings with them, and none of a later day.
+	RetiredBookingKeys []RetiredKey `json:"retired_booking_keys,omitempty"`
 	// Bookings are the online bookings of this center from today on, booked
 	// and cancelled, from a hub that takes them (nil from one that does not).
 	Bookings *Bookings `json:"bookings,omitempty"`
@@ -128,4 +132,12 @@ type Account struct {
 type Notice struct {
 	ConfigVersion   int `json:"config_version"`
 	AccountsVersion int `json:"accounts_version,omitempty"`
+}
+
+// RetiredKey is a key of online numbers the hub retired (Bundle): Key as
+// BookingKey is written, LastDay ("2006-01-02") the last day of a booking
+// it signed.
+type RetiredKey struct {
+	Key     string `json:"key"`
+	LastDay string `json:"last_day"`
 }

@@ -47,7 +47,7 @@
       undo: "Hoàn tác: đưa số {n} lại hàng chờ ({s} giây)", return_ticket: "Đưa số {n} lại hàng chờ", returned: "Đã đưa số {n} lại hàng chờ, ở chỗ cũ.",
       order_title: "Thứ tự gọi", order_hint: "Các số đang chờ, theo thứ tự sẽ được gọi trong từng lĩnh vực; thời gian là thời gian đã chờ từ lúc lấy số.",
       order_empty: "Không có ai chờ.", priority: "Ưu tiên", next_is: "Số tiếp theo của quầy", next_tag: "Tiếp theo", next_none: "Không có ai chờ quầy này",
-      minutes: "{m} phút", not_mine: "(quầy này không phục vụ)",
+      minutes: "{m} phút", not_mine: "(quầy này không phục vụ)", online: "Trực tuyến",
       in_use: "Quầy đang mở ở máy khác.", counter_name: "Quầy {c}",
       forms: "Phiếu bổ sung, từ chối", collect: "Trả kết quả",
       forms_title: "In phiếu yêu cầu bổ sung (mẫu 02) hoặc từ chối tiếp nhận (mẫu 03)", f_form: "Loại phiếu",
@@ -97,7 +97,7 @@
       undo: "Undo: put {n} back in the queue ({s} s)", return_ticket: "Put {n} back in the queue", returned: "{n} is back in the queue, at its old place.",
       order_title: "Calling order", order_hint: "The numbers waiting, in the order each field calls them; the time is how long each has waited since it was taken.",
       order_empty: "Nobody waiting.", priority: "Priority", next_is: "This counter's next number", next_tag: "Next", next_none: "Nobody waits for this counter",
-      minutes: "{m} min", not_mine: "(not served here)",
+      minutes: "{m} min", not_mine: "(not served here)", online: "Online",
       counter_name: "Counter {c}",
       forms: "Request or refusal slip", collect: "Hand over a result",
       forms_title: "Print a request to complete the dossier (form 02) or a refusal (form 03)", f_form: "Slip",
@@ -244,11 +244,11 @@
     document.title = c.name + " — " + t("title");
     // The current ticket, its field (after any transfer) and state: as the
     // board says.
-    st.current = c.serving ? { number: c.serving, state: c.state, since: c.since, service: c.service, priority: c.priority, category: c.category } : null;
+    st.current = c.serving ? { number: c.serving, state: c.state, since: c.since, service: c.service, priority: c.priority, category: c.category, online: c.online } : null;
     const cur = st.current;
     $("cur-number").textContent = cur ? cur.number : "—";
     $("cur-field").textContent = cur ? serviceName(cur.service) : t("none");
-    $("cur-state").textContent = cur ? t(cur.state === "serving" ? "st_serving" : "st_called") + (cur.priority ? " · " + prioText(cur) : "") : "";
+    $("cur-state").textContent = cur ? t(cur.state === "serving" ? "st_serving" : "st_called") + (cur.priority ? " · " + prioText(cur) : "") + (cur.online ? " · " + t("online") : "") : "";
     for (const id of ["act-recall", "act-start", "act-complete", "act-noshow", "act-transfer"]) $(id).disabled = !cur;
     if (cur && cur.state === "serving") $("act-start").disabled = true;
     tickTimer();
@@ -288,9 +288,10 @@
     const chip = tk => el("li", { class: "chip" + (tk.number === next ? " is-next" : "") + (tk.priority ? " prio" : ""), "data-number": tk.number },
       el("b", {}, tk.number), el("span", { class: "wait" }, t("minutes", { m: Math.floor((tk.wait_s + elapsed) / 60) })),
       tk.priority ? el("span", { class: "tag" }, prioText(tk)) : null,
+      tk.online ? el("span", { class: "tag online-tag" }, t("online")) : null,
       tk.number === next ? el("span", { class: "tag next-tag" }, t("next_tag")) : null);
     $("order-list").replaceChildren(
-      el("p", { class: "order-next" + (next ? "" : " none") }, next ? [t("next_is") + ": ", el("b", { id: "order-next" }, next), q.next.priority ? " · " + prioText(q.next) : ""] : t("next_none")),
+      el("p", { class: "order-next" + (next ? "" : " none") }, next ? [t("next_is") + ": ", el("b", { id: "order-next" }, next), q.next.priority ? " · " + prioText(q.next) : "", q.next.online ? " · " + t("online") : ""] : t("next_none")),
       ...q.fields.filter(f => f.tickets.length || f.mine).map(f => el("div", { class: "order-field" + (f.mine ? " mine" : ""), "data-service": f.code },
         el("h3", {}, `${f.code} · ${f.name}`, " ", el("span", { class: "count" }, `(${f.tickets.length})`), f.mine ? null : el("span", { class: "not-mine" }, " " + t("not_mine"))),
         f.tickets.length ? el("ol", { class: "chips" }, f.tickets.map(chip)) : el("p", { class: "empty" }, t("order_empty")))));

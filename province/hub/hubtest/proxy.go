@@ -1,7 +1,6 @@
 package hubtest
 
 import (
-	"io"
 	"net"
 	"sync"
 	"testing"
@@ -13,10 +12,13 @@ type Proxy struct {
 	ln     net.Listener
 	target string
 
-	mu    sync.Mutex
-	cut   bool
-	conns []net.Conn
-	wg    sync.WaitGroup
+	mu      sync.Mutex
+	cut     bool
+	stalled bool
+	closed  bool
+	flowing *sync.Cond // on mu: stalled cleared
+	conns   []net.Conn
+	wg      sync.WaitGroup
 }
 
 // NewProxy listens on a free loopback port; closed at the end of t.
@@ -26,6 +28,7 @@ func NewProxy(t testing.TB, target string) *Proxy {
 		t.Fatal(err)
 	}
 	p := &Proxy{ln: ln, target: target}
+	p.flowing = sync.NewCond(&p.mu)
 	p.wg.Add(1)
 	go p.accept()
 	t.Cleanup(p.close)
@@ -49,10 +52,21 @@ func (p *Proxy) Cut() {
 	p.conns = nil
 }
 
-// Mend lets connections through again.
+// Stall holds every byte in both directions while the connections stay
+// open, until Mend: a link that looks up but carries nothing (a hub that
+// hangs, a network that drops packets), which the client notices only by
+// its timeouts.
+func (p *Proxy) Stall() {
+	p.mu.Lock()
+	p.stalled = true
+	p.mu.Unlock()
+}
+
+// Mend lets connections through again, and what a stall held.
 func (p *Proxy) Mend() {
 	p.mu.Lock()
-	p.cut = false
+	p.cut, p.stalled = false, false
+	p.flowing.Broadcast()
 	p.mu.Unlock()
 }
 
@@ -85,13 +99,37 @@ func (p *Proxy) accept() {
 
 func (p *Proxy) pipe(dst, src net.Conn) {
 	defer p.wg.Done()
-	io.Copy(dst, src)
-	dst.Close()
-	src.Close()
+	defer dst.Close()
+	defer src.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			p.mu.Lock()
+			for p.stalled && !p.closed {
+				p.flowing.Wait()
+			}
+			closed := p.closed
+			p.mu.Unlock()
+			if closed {
+				return
+			}
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 func (p *Proxy) close() {
 	p.ln.Close()
+	p.mu.Lock()
+	p.closed = true
+	p.flowing.Broadcast()
+	p.mu.Unlock()
 	p.Cut()
 	p.wg.Wait()
 }

@@ -50,7 +50,8 @@ func (s *Server) identityRules() []rule {
 }
 
 // personCap answers a person over their caps with the numbers they hold
-// and where those are served.
+// and where those are served: at this center's counters, or at the
+// province's other centers the hub named.
 func (s *Server) personCap(err error) (answer, bool) {
 	var ce *queue.CapError
 	if !errors.As(err, &ce) {
@@ -62,20 +63,35 @@ func (s *Server) personCap(err error) (answer, bool) {
 	}
 	extra := func(_ *gin.Context, _ error, body gin.H) {
 		body["cap"], body["numbers"] = string(ce.Kind), numbers
+		if len(ce.Elsewhere) > 0 {
+			body["elsewhere"] = elsewhereJSON(ce.Elsewhere, s.loc)
+		}
+	}
+	max := strconv.Itoa(ce.Limit)
+	if len(ce.Elsewhere) > 0 {
+		list := heldWhere(ce, s.loc)
+		if ce.Kind == queue.CapDay {
+			return answer{status: http.StatusConflict, id: msg.PersonCapDayElsewhere, vars: []string{"numbers", list, "max", max}, extra: extra}, true
+		}
+		return answer{status: http.StatusConflict, id: msg.PersonCapFieldElsewhere, extra: extra,
+			vars: []string{"numbers", list, "field", s.fieldName(ce.Elsewhere[0].Field), "max", max}}, true
 	}
 	list := strings.Join(numbers, ", ")
 	if ce.Kind == queue.CapDay || len(ce.Held) == 0 {
-		return answer{status: http.StatusConflict, id: msg.PersonCapDay, vars: []string{"numbers", list, "max", strconv.Itoa(ce.Limit)}, extra: extra}, true
-	}
-	field := ce.Held[0].Origin
-	name := field
-	for _, f := range s.cfg.Fields {
-		if f.Code == field {
-			name = f.Name
-		}
+		return answer{status: http.StatusConflict, id: msg.PersonCapDay, vars: []string{"numbers", list, "max", max}, extra: extra}, true
 	}
 	return answer{status: http.StatusConflict, id: msg.PersonCapField, extra: extra,
-		vars: []string{"numbers", list, "field", name, "max", strconv.Itoa(ce.Limit), "counters", s.countersOf(ce.Held[0].Service)}}, true
+		vars: []string{"numbers", list, "field", s.fieldName(ce.Held[0].Origin), "max", max, "counters", s.countersOf(ce.Held[0].Service)}}, true
+}
+
+// fieldName is field's name at this center, or its code.
+func (s *Server) fieldName(field string) string {
+	for _, f := range s.cfg.Fields {
+		if f.Code == field {
+			return f.Name
+		}
+	}
+	return field
 }
 
 // countersOf names the counters serving field, as a citizen reads them:

@@ -31,7 +31,10 @@ func (s *Server) newMetrics(r *gin.Engine) *prometheus.Registry {
 	s.logins = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "motcua_logins_total", Help: "Staff logins by result: ok, bad_credentials, throttled (the account or address waits), busy (no free password comparison).",
 	}, []string{"result"})
-	reg.MustRegister(events, requests, s.logins, collectorFunc{desc: waiting, collect: func(ch chan<- prometheus.Metric) {
+	s.heldAsks = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "motcua_caps_hub_asks_total", Help: "Questions to the hub about a person's numbers at other centers, by result: ok, timeout (abandoned), unavailable (no link, the hub failed).",
+	}, []string{"result"})
+	reg.MustRegister(events, requests, s.logins, s.heldAsks, collectorFunc{desc: waiting, collect: func(ch chan<- prometheus.Metric) {
 		for code, n := range s.engine.Counts().Waiting {
 			ch <- prometheus.MustNewConstMetric(waiting, prometheus.GaugeValue, float64(n), code)
 		}

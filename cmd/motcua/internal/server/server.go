@@ -68,6 +68,10 @@ type Opts struct {
 	// Bookings is what the center holds of its hub's online bookings: the
 	// hub's key and the cancellations; nil for a center without a hub.
 	Bookings BookingCheck
+	// Held asks the hub what a person (keyed hash) holds on day at the
+	// province's other centers (elsewhere.go); nil for a center without a
+	// hub.
+	Held func(ctx context.Context, person, day string) ([]queue.Elsewhere, error)
 }
 
 // BookingCheck is the center's copy of what its hub says of online
@@ -98,6 +102,8 @@ type Server struct {
 	now      func() time.Time
 	identity *identity.Hasher
 	bookings BookingCheck
+	held     func(ctx context.Context, person, day string) ([]queue.Elsewhere, error)
+	heldAsks *prometheus.CounterVec // by result
 
 	receiptKey []byte
 	codes      *dossier.Codes
@@ -122,7 +128,7 @@ func New(o Opts) *Server {
 		sess: o.Sessions, throttle: session.NewThrottle(session.ThrottleOpts{Clock: o.Clock}), health: o.Health, lookup: o.Lookup, registry: o.Registry, ratings: o.Ratings, printing: o.Printing, now: o.Clock.Now,
 		receiptKey: o.ReceiptSecret, codes: o.Config.Dossiers.Codes(),
 		limits: newLimits(o.Config.Security, o.Clock), identity: o.Identity, hw: o.Hardware,
-		notifier: o.Notifier, bookings: o.Bookings,
+		notifier: o.Notifier, bookings: o.Bookings, held: o.Held,
 	}
 	s.errors = s.errorTable()
 	if s.sess != nil {

@@ -175,7 +175,8 @@ func (s *Server) checkIssue(c *gin.Context, req *issueRequest) error {
 // through, and answers 201.
 func (s *Server) issueFor(c *gin.Context, req issueRequest, person string) {
 	k := c.MustGet("kiosk").(config.Kiosk)
-	ir := queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: k.ID, Person: person, Category: req.Category}
+	ir := queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: k.ID, Person: person, Category: req.Category,
+		Elsewhere: s.elsewhere(c.Request.Context(), person)}
 	if k.Printer != "" && s.printing != nil {
 		ir.Print = queue.PrintQueued
 	}
@@ -227,6 +228,7 @@ type fieldJSON struct {
 type waitingJSON struct {
 	Number   string `json:"number"`
 	Priority bool   `json:"priority"`
+	Online   bool   `json:"online,omitempty"` // checked in from an online booking
 }
 
 type counterJSON struct {
@@ -238,6 +240,7 @@ type counterJSON struct {
 	State    string    `json:"state,omitempty"`
 	Since    string    `json:"since,omitempty"`
 	Priority bool      `json:"priority,omitempty"` // the ticket served is a priority one
+	Online   bool      `json:"online,omitempty"`   // the ticket served was booked online
 	Last     *doneJSON `json:"last,omitempty"`
 }
 
@@ -264,7 +267,7 @@ func (s *Server) queueSnapshot(c *gin.Context) {
 		for _, f := range b.Fields() {
 			j := fieldJSON{Code: f.Code, Name: f.Name, Waiting: len(f.Waiting), Tickets: make([]waitingJSON, len(f.Waiting))}
 			for i, w := range f.Waiting {
-				j.Tickets[i] = waitingJSON{Number: w.Number, Priority: w.Priority}
+				j.Tickets[i] = waitingJSON{Number: w.Number, Priority: w.Priority, Online: w.Online}
 			}
 			out.Fields = append(out.Fields, j)
 			out.Waiting[f.Code] = j.Waiting
@@ -274,6 +277,7 @@ func (s *Server) queueSnapshot(c *gin.Context) {
 			if t := ct.Current; t != nil {
 				j.Serving, j.Service, j.State, j.Since = t.Number, t.Service, string(t.State), s.stamp(t.Since)
 				j.Priority = t.Priority
+				j.Online = t.Online
 			}
 			if l := ct.Last; l != nil {
 				j.Last = &doneJSON{Number: l.Number, At: s.stamp(l.At), Rated: l.Rated}

@@ -31,6 +31,7 @@ type nextJSON struct {
 	Service  string `json:"service"`
 	Priority bool   `json:"priority"`
 	Category string `json:"category,omitempty"` // the priority category, by name
+	Online   bool   `json:"online,omitempty"`   // checked in from an online booking
 }
 
 type fieldQueueJSON struct {
@@ -44,6 +45,7 @@ type queuedTicketJS struct {
 	Number   string `json:"number"`
 	Priority bool   `json:"priority"`
 	Category string `json:"category,omitempty"` // the priority category, by name
+	Online   bool   `json:"online,omitempty"`   // checked in from an online booking
 	IssuedAt string `json:"issued_at"`
 	WaitS    int    `json:"wait_s"` // since it was issued
 }
@@ -66,7 +68,7 @@ func (s *Server) counterQueue(c *gin.Context) {
 			j := fieldQueueJSON{Code: f.Code, Name: f.Name, Mine: slices.Contains(services, f.Code),
 				Tickets: make([]queuedTicketJS, len(f.Waiting))}
 			for i, w := range f.Waiting {
-				j.Tickets[i] = queuedTicketJS{Number: w.Number, Priority: w.Priority, Category: s.categoryName(w.Category), IssuedAt: s.stamp(w.IssuedAt),
+				j.Tickets[i] = queuedTicketJS{Number: w.Number, Priority: w.Priority, Category: s.categoryName(w.Category), Online: w.Online, IssuedAt: s.stamp(w.IssuedAt),
 					WaitS: max(int(now.Sub(w.IssuedAt).Seconds()), 0)}
 			}
 			out.Fields = append(out.Fields, j)
@@ -79,7 +81,7 @@ func (s *Server) counterQueue(c *gin.Context) {
 	next, err := s.engine.Peek(counter)
 	switch {
 	case err == nil:
-		out.Next = &nextJSON{Number: next.Number, Service: next.Service, Priority: next.Priority, Category: s.categoryName(next.Category)}
+		out.Next = &nextJSON{Number: next.Number, Service: next.Service, Priority: next.Priority, Category: s.categoryName(next.Category), Online: next.Booking != ""}
 	case !errors.Is(err, queue.ErrQueueEmpty):
 		s.fail(c, err)
 		return
