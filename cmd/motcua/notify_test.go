@@ -74,18 +74,7 @@ notify:
 // no contact.
 func TestNotifyDossierStatus(t *testing.T) {
 	fake := notifytest.NewSMS(t)
-	extra := `
-notify:
-  kinds: [dossier_status, result_ready]
-  channels: [sms]
-  sms:
-    url: ` + fake.URL + `
-    body: {ApiKey: ` + fake.APIKey + `, SecretKey: ` + fake.SecretKey + `, Phone: "{phone}", Content: "{text}", Brandname: MOTCUA, SmsType: "2", RequestId: "{key}"}
-    answer: {code_path: CodeResult, ok: ["100"], duplicate: ["124"], recipient: ["99"], channel: ["101", "103"], id_path: SMSID}
-    phone_format: "0"
-    ascii: true
-`
-	svc, c := openDemo(t, t.TempDir(), extra)
+	svc, c := openDemo(t, t.TempDir(), dossierSMS(fake))
 	const code = "000.00.14.H56-200203-0118"
 	if err := svc.registry.Record(context.Background(), registry.ReceiptInfo{Code: code, Procedure: "Cấp giấy phép xây dựng",
 		Applicant: "Nguyễn Văn An", ReceivedAt: time.Now(), DueAt: time.Now().AddDate(0, 0, 10)}); err != nil {
@@ -115,6 +104,73 @@ notify:
 	}
 	if n := fake.Requests(); n != 2 {
 		t.Errorf("%d SMS requests, want 2 (status 4 told once)", n)
+	}
+}
+
+// dossierSMS is the notify section of a center telling dossiers' statuses
+// by the fake eSMS-like gateway.
+func dossierSMS(fake *notifytest.SMS) string {
+	return `
+notify:
+  kinds: [dossier_status, result_ready]
+  channels: [sms]
+  sms:
+    url: ` + fake.URL + `
+    body: {ApiKey: ` + fake.APIKey + `, SecretKey: ` + fake.SecretKey + `, Phone: "{phone}", Content: "{text}", Brandname: MOTCUA, SmsType: "2", RequestId: "{key}"}
+    answer: {code_path: CodeResult, ok: ["100"], duplicate: ["124"], recipient: ["99"], channel: ["101", "103"], id_path: SMSID}
+    phone_format: "0"
+    ascii: true
+`
+}
+
+// A status that reaches the registry by an import (or a DongBoHoSoMC push
+// of the whole dossier) is told as a pushed one is, once: the same status
+// pushed afterwards sends nothing more, an older one imported neither.
+func TestNotifyDossierImport(t *testing.T) {
+	fake := notifytest.NewSMS(t)
+	svc, c := openDemo(t, t.TempDir(), dossierSMS(fake))
+	const code = "000.00.14.H56-200203-0118"
+	if err := svc.registry.Record(context.Background(), registry.ReceiptInfo{Code: code, Procedure: "Cấp giấy phép xây dựng",
+		Applicant: "Nguyễn Văn An", ReceivedAt: time.Now(), DueAt: time.Now().AddDate(0, 0, 10)}); err != nil {
+		t.Fatal(err)
+	}
+	if st := call(t, c, "", "POST", "/api/v1/dossiers/"+code+"/contact", map[string]any{"phone": "0912345678", "consent": true}, nil); st != http.StatusOK {
+		t.Fatalf("contact: %d", st)
+	}
+	admin := staffToken(t, c, "quantri")
+	imp := func(status int, at time.Time) {
+		t.Helper()
+		rec := []map[string]any{{"code": code, "status": status, "status_at": at.Format(time.RFC3339)}}
+		if st := call(t, c, admin, "POST", "/api/v1/dossiers", rec, nil); st != http.StatusOK {
+			t.Fatalf("import %d: %d", status, st)
+		}
+	}
+	now := time.Now()
+	imp(4, now.Add(time.Minute))
+	select {
+	case m := <-fake.Arrived():
+		if !strings.Contains(m.Content, "Ho so "+code+": Dang xu ly") || m.RequestID != "d:"+code+":dossier_status:4" {
+			t.Fatalf("SMS %+v", m)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no SMS for the imported status")
+	}
+	push4 := map[string]any{"status": 4, "at": now.Add(2 * time.Minute).Format(time.RFC3339)}
+	if st := call(t, c, admin, "POST", "/api/v1/dossiers/"+code+"/status", push4, nil); st != http.StatusNoContent {
+		t.Fatalf("push 4: %d", st)
+	}
+	imp(5, now.Add(-time.Hour))
+	imp(9, now.Add(3*time.Minute))
+	select {
+	case m := <-fake.Arrived():
+		if !strings.Contains(m.Content, "Ho so "+code+" da co ket qua") {
+			t.Fatalf("SMS %+v, want result ready", m)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("no SMS for result ready")
+	}
+	if n := fake.Requests(); n != 2 {
+		t.Errorf("%d SMS requests, want 2 (status 4 told once, the older 5 not at all)", n)
 	}
 }
 
