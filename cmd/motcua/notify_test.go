@@ -123,9 +123,10 @@ notify:
 `
 }
 
-// A status that reaches the registry by an import (or a DongBoHoSoMC push
-// of the whole dossier) is told as a pushed one is, once: the same status
-// pushed afterwards sends nothing more, an older one imported neither.
+// A status that reaches the registry by an import, a DongBoHoSoMC push of
+// the whole dossier or a form 02 is told as a pushed one is, once: the
+// same status pushed afterwards sends nothing more, an older one imported
+// neither.
 func TestNotifyDossierImport(t *testing.T) {
 	fake := notifytest.NewSMS(t)
 	svc, c := openDemo(t, t.TempDir(), dossierSMS(fake))
@@ -138,39 +139,37 @@ func TestNotifyDossierImport(t *testing.T) {
 		t.Fatalf("contact: %d", st)
 	}
 	admin := staffToken(t, c, "quantri")
-	imp := func(status int, at time.Time) {
+	post := func(what, path string, body any, want int) {
 		t.Helper()
-		rec := []map[string]any{{"code": code, "status": status, "status_at": at.Format(time.RFC3339)}}
-		if st := call(t, c, admin, "POST", "/api/v1/dossiers", rec, nil); st != http.StatusOK {
-			t.Fatalf("import %d: %d", status, st)
+		if st := call(t, c, admin, "POST", path, body, nil); st != want {
+			t.Fatalf("%s: %d, want %d", what, st, want)
 		}
 	}
-	now := time.Now()
-	imp(4, now.Add(time.Minute))
-	select {
-	case m := <-fake.Arrived():
-		if !strings.Contains(m.Content, "Ho so "+code+": Dang xu ly") || m.RequestID != "d:"+code+":dossier_status:4" {
-			t.Fatalf("SMS %+v", m)
+	arrives := func(what, key, text string) {
+		t.Helper()
+		select {
+		case m := <-fake.Arrived():
+			if !strings.Contains(m.Content, text) || m.RequestID != key || m.Phone != "0912345678" {
+				t.Fatalf("SMS %+v, want %s %q", m, key, text)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("no SMS for %s", what)
 		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("no SMS for the imported status")
 	}
-	push4 := map[string]any{"status": 4, "at": now.Add(2 * time.Minute).Format(time.RFC3339)}
-	if st := call(t, c, admin, "POST", "/api/v1/dossiers/"+code+"/status", push4, nil); st != http.StatusNoContent {
-		t.Fatalf("push 4: %d", st)
-	}
-	imp(5, now.Add(-time.Hour))
-	imp(9, now.Add(3*time.Minute))
-	select {
-	case m := <-fake.Arrived():
-		if !strings.Contains(m.Content, "Ho so "+code+" da co ket qua") {
-			t.Fatalf("SMS %+v, want result ready", m)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("no SMS for result ready")
-	}
-	if n := fake.Requests(); n != 2 {
-		t.Errorf("%d SMS requests, want 2 (status 4 told once, the older 5 not at all)", n)
+	// Without status_at an import's status is of the time of the import.
+	post("import 4", "/api/v1/dossiers", []map[string]any{{"code": code, "status": 4}}, http.StatusOK)
+	arrives("the imported status", "d:"+code+":dossier_status:4", "Ho so "+code+": Dang xu ly")
+	post("push 4", "/api/v1/dossiers/"+code+"/status", map[string]any{"status": 4}, http.StatusNoContent)
+	old := time.Now().Add(-time.Hour).Format(time.RFC3339)
+	post("import an older 5", "/api/v1/dossiers", []map[string]any{{"code": code, "status": 5, "status_at": old}}, http.StatusOK)
+	post("form 02", "/api/v1/forms", map[string]any{"form": "02", "dossier_code": code, "items": []string{"Bản sao căn cước có chứng thực"},
+		"reason": "Thiếu giấy tờ tùy thân", "printer": "quay1"}, http.StatusAccepted)
+	arrives("form 02", "d:"+code+":dossier_status:5", "Ho so "+code+": Yeu cau bo sung giay to")
+	post("sync 9", "/api/v1/dossiers/sync", []map[string]any{{"MaHoSo": code, "TenTTHC": "Cấp giấy phép xây dựng",
+		"ChuHoSo": "Nguyễn Văn An", "NgayTiepNhan": "20200203083000", "TrangThaiHoSo": 9}}, http.StatusAccepted)
+	arrives("result ready", "d:"+code+":result_ready:9", "Ho so "+code+" da co ket qua")
+	if n := fake.Requests(); n != 3 {
+		t.Errorf("%d SMS requests, want 3 (status 4 told once, the older 5 not at all)", n)
 	}
 }
 
