@@ -85,6 +85,15 @@ func TestConsoleReceiptPhoneForMessages(t *testing.T) {
 	if v := eval[string](t, console, `document.getElementById("r-notify-phone").value + "|" + document.getElementById("r-consent").checked`); v != "|false" {
 		t.Fatalf("the console still holds %q", v)
 	}
+	// Typed and not printed, a number is gone once the form is closed
+	// and opened again: it never goes with the next applicant's receipt.
+	do(t, console, chromedp.SendKeys(chromedp.CSS("#r-notify-phone"), "0987 000 111"), chromedp.Click(chromedp.CSS("#r-consent")))
+	click(t, console, `#receipt-box button[data-close]`)
+	click(t, console, "#act-receipt")
+	waitFor(t, console, "the receipt box again", visible("receipt-box"))
+	if v := eval[string](t, console, `document.getElementById("r-notify-phone").value + "|" + document.getElementById("r-consent").checked`); v != "|false" {
+		t.Fatalf("the form opened again with %q", v)
+	}
 	answers := eval[[]string](t, console, `window.receiptAnswers`)
 	page := eval[string](t, console, `document.body.innerText`)
 	resp, err := http.Get(c.url + "/api/v1/dossiers/" + code)

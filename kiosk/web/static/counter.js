@@ -467,6 +467,12 @@
       $("r-notify-row").hidden = !st.formsLayout.notify;
     }
     if (!$("r-due").value) setDue();
+    // A number for messages belongs to one applicant: the form opens
+    // without the last one's, so it never goes with the next receipt.
+    $("r-notify-phone").value = "";
+    $("r-notify-email").value = "";
+    $("r-consent").checked = false;
+    $("r-notify-done").hidden = true;
     $("receipt-box").hidden = false;
     $("r-code").focus();
   }
