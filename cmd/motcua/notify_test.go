@@ -74,18 +74,7 @@ notify:
 // no contact.
 func TestNotifyDossierStatus(t *testing.T) {
 	fake := notifytest.NewSMS(t)
-	extra := `
-notify:
-  kinds: [dossier_status, result_ready]
-  channels: [sms]
-  sms:
-    url: ` + fake.URL + `
-    body: {ApiKey: ` + fake.APIKey + `, SecretKey: ` + fake.SecretKey + `, Phone: "{phone}", Content: "{text}", Brandname: MOTCUA, SmsType: "2", RequestId: "{key}"}
-    answer: {code_path: CodeResult, ok: ["100"], duplicate: ["124"], recipient: ["99"], channel: ["101", "103"], id_path: SMSID}
-    phone_format: "0"
-    ascii: true
-`
-	svc, c := openDemo(t, t.TempDir(), extra)
+	svc, c := openDemo(t, t.TempDir(), dossierSMS(fake))
 	const code = "000.00.14.H56-200203-0118"
 	if err := svc.registry.Record(context.Background(), registry.ReceiptInfo{Code: code, Procedure: "Cấp giấy phép xây dựng",
 		Applicant: "Nguyễn Văn An", ReceivedAt: time.Now(), DueAt: time.Now().AddDate(0, 0, 10)}); err != nil {
@@ -115,6 +104,72 @@ notify:
 	}
 	if n := fake.Requests(); n != 2 {
 		t.Errorf("%d SMS requests, want 2 (status 4 told once)", n)
+	}
+}
+
+// dossierSMS is the notify section of a center telling dossiers' statuses
+// by the fake eSMS-like gateway.
+func dossierSMS(fake *notifytest.SMS) string {
+	return `
+notify:
+  kinds: [dossier_status, result_ready]
+  channels: [sms]
+  sms:
+    url: ` + fake.URL + `
+    body: {ApiKey: ` + fake.APIKey + `, SecretKey: ` + fake.SecretKey + `, Phone: "{phone}", Content: "{text}", Brandname: MOTCUA, SmsType: "2", RequestId: "{key}"}
+    answer: {code_path: CodeResult, ok: ["100"], duplicate: ["124"], recipient: ["99"], channel: ["101", "103"], id_path: SMSID}
+    phone_format: "0"
+    ascii: true
+`
+}
+
+// A status that reaches the registry by an import, a DongBoHoSoMC push of
+// the whole dossier or a form 02 is told as a pushed one is, once: the
+// same status pushed afterwards sends nothing more, an older one imported
+// neither.
+func TestNotifyDossierImport(t *testing.T) {
+	fake := notifytest.NewSMS(t)
+	svc, c := openDemo(t, t.TempDir(), dossierSMS(fake))
+	const code = "000.00.14.H56-200203-0118"
+	if err := svc.registry.Record(context.Background(), registry.ReceiptInfo{Code: code, Procedure: "Cấp giấy phép xây dựng",
+		Applicant: "Nguyễn Văn An", ReceivedAt: time.Now(), DueAt: time.Now().AddDate(0, 0, 10)}); err != nil {
+		t.Fatal(err)
+	}
+	if st := call(t, c, "", "POST", "/api/v1/dossiers/"+code+"/contact", map[string]any{"phone": "0912345678", "consent": true}, nil); st != http.StatusOK {
+		t.Fatalf("contact: %d", st)
+	}
+	admin := staffToken(t, c, "quantri")
+	post := func(what, path string, body any, want int) {
+		t.Helper()
+		if st := call(t, c, admin, "POST", path, body, nil); st != want {
+			t.Fatalf("%s: %d, want %d", what, st, want)
+		}
+	}
+	arrives := func(what, key, text string) {
+		t.Helper()
+		select {
+		case m := <-fake.Arrived():
+			if !strings.Contains(m.Content, text) || m.RequestID != key || m.Phone != "0912345678" {
+				t.Fatalf("SMS %+v, want %s %q", m, key, text)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("no SMS for %s", what)
+		}
+	}
+	// Without status_at an import's status is of the time of the import.
+	post("import 4", "/api/v1/dossiers", []map[string]any{{"code": code, "status": 4}}, http.StatusOK)
+	arrives("the imported status", "d:"+code+":dossier_status:4", "Ho so "+code+": Dang xu ly")
+	post("push 4", "/api/v1/dossiers/"+code+"/status", map[string]any{"status": 4}, http.StatusNoContent)
+	old := time.Now().Add(-time.Hour).Format(time.RFC3339)
+	post("import an older 5", "/api/v1/dossiers", []map[string]any{{"code": code, "status": 5, "status_at": old}}, http.StatusOK)
+	post("form 02", "/api/v1/forms", map[string]any{"form": "02", "dossier_code": code, "items": []string{"Bản sao căn cước có chứng thực"},
+		"reason": "Thiếu giấy tờ tùy thân", "printer": "quay1"}, http.StatusAccepted)
+	arrives("form 02", "d:"+code+":dossier_status:5", "Ho so "+code+": Yeu cau bo sung giay to")
+	post("sync 9", "/api/v1/dossiers/sync", []map[string]any{{"MaHoSo": code, "TenTTHC": "Cấp giấy phép xây dựng",
+		"ChuHoSo": "Nguyễn Văn An", "NgayTiepNhan": "20200203083000", "TrangThaiHoSo": 9}}, http.StatusAccepted)
+	arrives("result ready", "d:"+code+":result_ready:9", "Ho so "+code+" da co ket qua")
+	if n := fake.Requests(); n != 3 {
+		t.Errorf("%d SMS requests, want 3 (status 4 told once, the older 5 not at all)", n)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Kind is what a message says.
@@ -125,6 +126,30 @@ func NormalizePhone(s string) (string, error) {
 		return "", ErrBadPhone
 	}
 	return "84" + d, nil
+}
+
+// MaskPhone shows a number as a person may see it once given: the first
+// two and the last three digits of its national form ("0912345678" →
+// "09xx xxx 678"); "" for what is not a mobile number.
+func MaskPhone(s string) string {
+	d, err := NormalizePhone(s)
+	if err != nil {
+		return ""
+	}
+	d = "0" + d[2:]
+	return d[:2] + "xx xxx " + d[7:]
+}
+
+// MaskEmail shows an address as "n***@example.vn": its first character and
+// its domain; "" for what is not an address.
+func MaskEmail(s string) string {
+	e, err := NormalizeEmail(s)
+	if err != nil {
+		return ""
+	}
+	at := strings.LastIndexByte(e, '@')
+	r, _ := utf8.DecodeRuneInString(e)
+	return string(r) + "***" + e[at:]
 }
 
 // NormalizeEmail checks an address for the shape local@domain.tld and

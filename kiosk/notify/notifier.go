@@ -577,10 +577,7 @@ func contact(phone, email string) (Contact, error) {
 // status changes (from the receipt or the booking), kept for
 // DossierRetention.
 func (n *Notifier) WatchDossier(ctx context.Context, code, phone, email string) error {
-	if !n.kinds[KindDossierStatus] && !n.kinds[KindResultReady] {
-		return ErrDisabled
-	}
-	c, err := contact(phone, email)
+	c, err := n.dossierContact(phone, email)
 	if err != nil {
 		return err
 	}
@@ -593,6 +590,28 @@ func (n *Notifier) WatchDossier(ctx context.Context, code, phone, email string) 
 		return fmt.Errorf("notify: storing the contact of dossier %s: %w", code, err)
 	}
 	return nil
+}
+
+// CheckDossierContact reports what WatchDossier would refuse in phone and
+// email (ErrDisabled, ErrBadPhone, ErrBadEmail, ErrNoContact), storing
+// nothing: a receipt is checked before it prints.
+func (n *Notifier) CheckDossierContact(phone, email string) error {
+	_, err := n.dossierContact(phone, email)
+	return err
+}
+
+// TellsDossiers reports whether the center tells dossiers' statuses (kind
+// dossier_status or result_ready is on): whether a dossier's contact is
+// worth asking for.
+func (n *Notifier) TellsDossiers() bool {
+	return n.kinds[KindDossierStatus] || n.kinds[KindResultReady]
+}
+
+func (n *Notifier) dossierContact(phone, email string) (Contact, error) {
+	if !n.TellsDossiers() {
+		return Contact{}, ErrDisabled
+	}
+	return contact(phone, email)
 }
 
 // DossierChanged decides the message of a dossier's new status, when

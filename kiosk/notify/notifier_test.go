@@ -499,3 +499,20 @@ func TestWatchBooking(t *testing.T) {
 		t.Fatalf("messages for a ticket without consent: %+v", its)
 	}
 }
+
+func TestMasks(t *testing.T) {
+	for in, want := range map[string]string{
+		"0912 345 678": "09xx xxx 678", "+84 387.654.321": "03xx xxx 321", "12345": "",
+	} {
+		if got := notify.MaskPhone(in); got != want {
+			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"hoa.nguyen@Example.VN": "h***@example.vn", "Đức@mail.vn": "Đ***@mail.vn", "khong-phai-thu": "",
+	} {
+		if got := notify.MaskEmail(in); got != want {
+			t.Errorf("MaskEmail(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -31,6 +31,17 @@ const (
 type ImportResult struct {
 	Created int // dossiers new to the registry
 	Updated int // dossiers already known, updated
+	// Changed lists the dossiers whose current status the write set or
+	// moved (each new dossier, and each known one whose newest status
+	// changed; a record older than the stored status is not in it), with
+	// that status, in the order of the records: what a notifier tells.
+	Changed []StatusChange
+}
+
+// StatusChange is a dossier's current status after a write.
+type StatusChange struct {
+	Code   string
+	Status dossier.Status
 }
 
 // LineError is one refused record of an import file.
@@ -422,10 +433,12 @@ func (r *Registry) write(ctx context.Context, recs []record) (ImportResult, erro
 		}
 		var status dossier.Status
 		var unit string
-		err := tx.QueryRowContext(ctx, `SELECT status, unit FROM dossiers WHERE code = ?`, rec.code).Scan(&status, &unit)
+		var statusAt int64
+		err := tx.QueryRowContext(ctx, `SELECT status, unit, status_at FROM dossiers WHERE code = ?`, rec.code).Scan(&status, &unit, &statusAt)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			res.Created++
+			res.Changed = append(res.Changed, StatusChange{Code: rec.code, Status: rec.status})
 			if _, err := tx.ExecContext(ctx, `INSERT INTO dossiers
 				(code, status, procedure, applicant, received_at, due_at, unit, status_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -454,6 +467,9 @@ func (r *Registry) write(ctx context.Context, recs []record) (ImportResult, erro
 		if rec.status != status || (rec.unit != "" && rec.unit != unit) {
 			if err := applyStatus(ctx, tx, rec.code, rec.status, rec.unit, at, now); err != nil {
 				return ImportResult{}, fmt.Errorf("registry: nhập dòng %d: %w", rec.line, err)
+			}
+			if rec.status != status && at.UnixMilli() >= statusAt {
+				res.Changed = append(res.Changed, StatusChange{Code: rec.code, Status: rec.status})
 			}
 		}
 	}

@@ -32,11 +32,12 @@ type SMS struct {
 	seen     map[string]bool      // request ids
 	accepted []SMSMessage
 	requests int
+	byID     map[string]int // requests per RequestId
 }
 
 // NewSMS starts the fake gateway; it stops with the test.
 func NewSMS(t testing.TB) *SMS {
-	s := &SMS{APIKey: "fake-api-key", SecretKey: "fake-secret", by: map[string]Behaviour{}, seen: map[string]bool{},
+	s := &SMS{APIKey: "fake-api-key", SecretKey: "fake-secret", by: map[string]Behaviour{}, seen: map[string]bool{}, byID: map[string]int{},
 		arrived: make(chan SMSMessage, 1024)}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.srv.Close)
@@ -61,6 +62,13 @@ func (s *SMS) Accepted() []SMSMessage {
 // Arrived delivers each accepted message (the last 1024 unread).
 func (s *SMS) Arrived() <-chan SMSMessage { return s.arrived }
 
+// RequestsFor is how many requests arrived with the RequestId id.
+func (s *SMS) RequestsFor(id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.byID[id]
+}
+
 // Requests is how many requests arrived.
 func (s *SMS) Requests() int {
 	s.mu.Lock()
@@ -76,6 +84,7 @@ func (s *SMS) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	s.requests++
+	s.byID[in["RequestId"]]++
 	b := s.by[in["Phone"]]
 	s.mu.Unlock()
 	switch {
@@ -96,18 +105,30 @@ func (s *SMS) serve(w http.ResponseWriter, r *http.Request) {
 		<-r.Context().Done()
 		return
 	}
+	m, dup := s.accept(in)
+	switch {
+	case dup:
+		writeJSON(w, map[string]any{"CodeResult": "124", "ErrorMessage": "Trùng RequestId"})
+	case b == Hold:
+		<-r.Context().Done()
+	default:
+		writeJSON(w, map[string]any{"CodeResult": "100", "CountRegenerate": 0, "SMSID": m.SMSID})
+	}
+}
+
+// accept takes the message unless its RequestId was seen (dup).
+func (s *SMS) accept(in map[string]string) (m SMSMessage, dup bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if id := in["RequestId"]; id != "" && s.seen[id] {
-		writeJSON(w, map[string]any{"CodeResult": "124", "ErrorMessage": "Trùng RequestId"})
-		return
+		return m, true
 	}
 	s.seen[in["RequestId"]] = true
-	m := SMSMessage{Phone: in["Phone"], Content: in["Content"], Brandname: in["Brandname"], RequestID: in["RequestId"], SMSID: randomHex(8)}
+	m = SMSMessage{Phone: in["Phone"], Content: in["Content"], Brandname: in["Brandname"], RequestID: in["RequestId"], SMSID: randomHex(8)}
 	s.accepted = append(s.accepted, m)
 	select {
 	case s.arrived <- m:
 	default: // nobody reads Arrived, and its buffer is full
 	}
-	writeJSON(w, map[string]any{"CodeResult": "100", "CountRegenerate": 0, "SMSID": m.SMSID})
+	return m, false
 }

@@ -25,6 +25,10 @@ const (
 	OutOfQuota  Behaviour = "out_of_quota" // ZNS -115; the gateway's no-balance code
 	RateLimited Behaviour = "rate_limited" // HTTP 429 with Retry-After
 	Timeout     Behaviour = "timeout"      // no answer until the client gives up
+	// Hold: the message is accepted, then no answer comes until the
+	// client gives up or goes away: the provider holds a request it
+	// already took, as when the sender is killed mid-send.
+	Hold Behaviour = "hold"
 )
 
 // ZNSMessage is a message the fake accepted.
@@ -157,6 +161,10 @@ func (z *ZNS) send(w http.ResponseWriter, r *http.Request) {
 	m.MsgID = randomHex(16)
 	z.accepted = append(z.accepted, m)
 	z.mu.Unlock()
+	if b == Hold {
+		<-r.Context().Done()
+		return
+	}
 	writeJSON(w, map[string]any{"error": 0, "message": "Success", "data": map[string]any{
 		"msg_id": m.MsgID, "sent_time": strconv.FormatInt(time.Now().UnixMilli(), 10), "sending_mode": "1",
 		"quota": map[string]string{"dailyQuota": "500", "remainingQuota": "499"}}})

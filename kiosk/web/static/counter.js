@@ -30,6 +30,10 @@
       r_copies: "Số liên", r_print: "In giấy tiếp nhận", r_idnumber: "Số CCCD/MST", r_docs_table: "Thành phần hồ sơ",
       r_doc_name: "Tên giấy tờ", r_doc_kind: "Bản chính / bản sao", r_doc_count: "Số lượng", r_doc_remove: "Bỏ dòng",
       r_doc_add: "Thêm giấy tờ", r_original: "Bản chính", r_copy: "Bản sao", r_doc_none: "Chưa nhập giấy tờ nào: bấm “Thêm giấy tờ”.",
+      r_notify: "Nhắn tin về tình trạng hồ sơ (không in trên giấy tiếp nhận)", r_notify_phone: "Số di động nhận tin nhắn",
+      r_notify_email: "Email nhận tin", r_consent: "Người nộp hồ sơ đồng ý nhận tin nhắn về tình trạng hồ sơ",
+      r_notify_done: "Hồ sơ {code}: tin nhắn về tình trạng hồ sơ sẽ gửi tới {to}.",
+      r_notify_failed: "Hồ sơ {code}: đã in giấy tiếp nhận nhưng chưa lưu được nơi nhận tin nhắn; xin nhập lại sau.",
       r_queued: "Lệnh in {job} đang chờ máy in {printer}…", r_printing: "Máy in {printer} đang in giấy tiếp nhận (lệnh {job})…",
       r_waiting: "Lệnh in {job} chưa in được: {reason}. Lệnh vẫn chờ và tự in khi máy in {printer} sẵn sàng (đã thử {n} lần).",
       r_printed: "Đã in xong giấy tiếp nhận (lệnh {job}, máy in {printer}).",
@@ -80,6 +84,10 @@
       r_copies: "Copies", r_print: "Print receipt", r_idnumber: "ID card / tax number", r_docs_table: "Documents",
       r_doc_name: "Document", r_doc_kind: "Original / copy", r_doc_count: "Count", r_doc_remove: "Remove the line",
       r_doc_add: "Add a document", r_original: "Original", r_copy: "Copy", r_doc_none: "No document yet: press “Add a document”.",
+      r_notify: "Messages about the dossier's status (not printed on the receipt)", r_notify_phone: "Mobile number for messages",
+      r_notify_email: "E-mail for messages", r_consent: "The applicant agrees to receive messages about the dossier's status",
+      r_notify_done: "Dossier {code}: messages about its status will go to {to}.",
+      r_notify_failed: "Dossier {code}: the receipt printed but where its messages go was not stored; please enter it again later.",
       r_queued: "Print job {job} is waiting for printer {printer}…", r_printing: "Printer {printer} is printing the receipt (job {job})…",
       r_waiting: "Print job {job} has not printed yet: {reason}. It keeps waiting and prints once printer {printer} is ready ({n} attempts so far).",
       r_printed: "The receipt is printed (job {job}, printer {printer}).",
@@ -457,8 +465,15 @@
       $("r-docs").required = !table;
       $("r-table-row").hidden = !table;
       if (table && !$("r-doc-rows").children.length) addDocRow("");
+      $("r-notify-row").hidden = !st.formsLayout.notify;
     }
     if (!$("r-due").value) setDue();
+    // A number for messages belongs to one applicant: the form opens
+    // without the last one's, so it never goes with the next receipt.
+    $("r-notify-phone").value = "";
+    $("r-notify-email").value = "";
+    $("r-consent").checked = false;
+    $("r-notify-done").hidden = true;
     $("receipt-box").hidden = false;
     $("r-code").focus();
   }
@@ -542,8 +557,24 @@
         return;
       }
     }
+    // The applicant's number for the dossier's messages: sent with the
+    // consent tick, never printed; once stored the console shows it
+    // masked, as the server answers it, and forgets what was typed.
+    const phone = $("r-notify-phone").value.trim(), email = $("r-notify-email").value.trim();
+    if (!$("r-notify-row").hidden && (phone || email)) job.notify = { phone, email, consent: $("r-consent").checked };
+    $("r-notify-done").hidden = true;
     try {
       const r = await api("POST", "/api/v1/receipts", job);
+      if (r.notify) {
+        $("r-notify-phone").value = "";
+        $("r-notify-email").value = "";
+        $("r-consent").checked = false;
+        const d = $("r-notify-done");
+        const to = [r.notify.phone, r.notify.email].filter(Boolean).join(", ");
+        d.className = "notice " + (r.notify.stored ? "ok" : "bad");
+        d.textContent = t(r.notify.stored ? "r_notify_done" : "r_notify_failed", { code: job.dossier_code, to });
+        d.hidden = false;
+      }
       followJob({ job: r.job, state: "queued", printer: r.printer, attempts: 0 });
     } catch (e) {
       m.className = "notice bad";

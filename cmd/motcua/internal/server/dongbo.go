@@ -90,6 +90,7 @@ func (s *Server) dossierSync(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.dossiersChanged(c.Request.Context(), res.Changed)
 	s.log.Info("dossiers pushed", "records", len(recs), "created", res.Created, "updated", res.Updated)
 	c.JSON(http.StatusAccepted, gin.H{"created": res.Created, "updated": res.Updated, "receipts": receipts})
 }

@@ -182,6 +182,7 @@ func (s *Server) dossierImport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	s.dossiersChanged(c.Request.Context(), res.Changed)
 	c.JSON(http.StatusOK, gin.H{"created": res.Created, "updated": res.Updated})
 }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -26,8 +27,9 @@ func (s *Server) receiptLayout() *layout.ReceiptLayout {
 }
 
 // formsLayout tells the console what the center's form 01 asks for beyond
-// the default: the applicant's CCCD/MST line, and the documents as a table
-// (each with its kind and count) or as a list.
+// the default: the applicant's CCCD/MST line, the documents as a table
+// (each with its kind and count) or as a list, and whether the center
+// tells dossiers' statuses (the applicant's number for them).
 func (s *Server) formsLayout(c *gin.Context) {
 	l := s.receiptLayout()
 	id := false
@@ -37,7 +39,8 @@ func (s *Server) formsLayout(c *gin.Context) {
 		}
 	}
 	docs := cmp.Or(l.Documents, layout.DocumentsList)
-	c.JSON(http.StatusOK, gin.H{"id_number": id, "documents": docs})
+	watch := s.notifier != nil && s.notifier.TellsDossiers()
+	c.JSON(http.StatusOK, gin.H{"id_number": id, "documents": docs, "notify": watch})
 }
 
 // formRequest is form 02 or 03 as a clerk asks for it. Procedure and
@@ -89,6 +92,8 @@ func (s *Server) form(c *gin.Context) {
 	if s.registry != nil {
 		if err := s.formStatus(c, job, status); err != nil {
 			s.log.Error("form printed but its status not recorded in the registry", "code", job.DossierCode, "form", job.Form, "err", err)
+		} else {
+			s.dossierChanged(context.WithoutCancel(c.Request.Context()), job.DossierCode)
 		}
 	}
 	c.JSON(http.StatusAccepted, gin.H{"job": strconv.FormatInt(pj.ID, 10), "printer": name})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"motcua/kiosk/dossier/registry"
 	"motcua/queue"
 )
 
@@ -83,5 +84,21 @@ func (s *Server) dossierChanged(ctx context.Context, code string) {
 	}
 	if err != nil {
 		s.log.Warn("notify: dossier status not decided", "code", code, "err", err)
+	}
+}
+
+// dossiersChanged tells the notifier the statuses an import or a
+// DongBoHoSoMC push set (each dossier's current one; an older status the
+// write only added to the history is not among them). The write is
+// committed: a client gone meanwhile does not stop the deciding.
+func (s *Server) dossiersChanged(ctx context.Context, changes []registry.StatusChange) {
+	if s.notifier == nil {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	for _, ch := range changes {
+		if err := s.notifier.DossierChanged(ctx, ch.Code, ch.Status); err != nil {
+			s.log.Warn("notify: dossier status not decided", "code", ch.Code, "err", err)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"motcua/internal/msg"
 	"motcua/kiosk/dossier/registry"
 	"motcua/kiosk/lookup"
+	"motcua/kiosk/notify"
 	"motcua/kiosk/printing"
 	"motcua/kiosk/ratings"
 	"motcua/kiosk/web"
@@ -62,6 +64,9 @@ type receiptRequest struct {
 	Printer        string            `json:"printer"`
 	Counter        string            `json:"counter"`
 	Copies         int               `json:"copies"`
+	// Notify is where the dossier's status changes go, given at the
+	// counter with the applicant's consent; never printed.
+	Notify contactRequest `json:"notify"`
 }
 
 // The size of a receipt: every text is bounded, and so the paper (a 63 KB
@@ -219,6 +224,11 @@ func (s *Server) receipt(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	watch, err := s.receiptContact(req.Notify)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	name, err := s.receiptPrinter(c, req)
 	if err != nil {
 		s.fail(c, err)
@@ -239,7 +249,36 @@ func (s *Server) receipt(c *gin.Context) {
 			s.log.Error("receipt printed but not recorded in the registry", "code", job.DossierCode, "err", err)
 		}
 	}
-	c.JSON(http.StatusAccepted, gin.H{"job": strconv.FormatInt(pj.ID, 10), "printer": name})
+	out := gin.H{"job": strconv.FormatInt(pj.ID, 10), "printer": name}
+	if watch {
+		// Recorded first: the receipt's own status 2 is not told, the
+		// receipt says it.
+		ctx := context.WithoutCancel(c.Request.Context())
+		if err := s.notifier.WatchDossier(ctx, job.DossierCode, req.Notify.Phone, req.Notify.Email); err != nil {
+			s.log.Error("receipt printed but its contact not stored", "code", job.DossierCode, "err", err)
+			out["notify"] = gin.H{"stored": false}
+		} else {
+			out["notify"] = gin.H{"stored": true, "phone": notify.MaskPhone(req.Notify.Phone), "email": notify.MaskEmail(req.Notify.Email)}
+		}
+	}
+	c.JSON(http.StatusAccepted, out)
+}
+
+// receiptContact checks the phone number and address a receipt carries for
+// the dossier's messages, before anything prints: false when it carries
+// none; a number without the applicant's consent, or not a mobile number,
+// refused.
+func (s *Server) receiptContact(r contactRequest) (bool, error) {
+	if strings.TrimSpace(r.Phone) == "" && strings.TrimSpace(r.Email) == "" {
+		return false, nil
+	}
+	if s.notifier == nil {
+		return false, notify.ErrDisabled
+	}
+	if !r.Consent {
+		return false, errNoConsent
+	}
+	return true, s.notifier.CheckDossierContact(r.Phone, r.Email)
 }
 
 // staffOrSystem lets through the main system's token or any staff session.

@@ -196,3 +196,20 @@ func TestReceiptJobState(t *testing.T) {
 		t.Fatalf("a job id that is no number: %d", code)
 	}
 }
+
+// A receipt carrying a number for messages at a center that sends none is
+// refused before it prints: the clerk must not believe the applicant will
+// be told. Without a number the same receipt prints.
+func TestReceiptContactWithoutNotifications(t *testing.T) {
+	p := newPrintEnv(t)
+	clerk := p.login("canbo1")
+	code, r := p.do("POST", "/api/v1/receipts", clerk, receiptBody(map[string]any{
+		"notify": map[string]any{"phone": "0987 654 321", "consent": true}}))
+	if code != 409 || errCode(r) != "notify_off" || p.jobs() != 0 {
+		t.Fatalf("a number at a center without messages: %d %v, %d jobs", code, r, p.jobs())
+	}
+	code, r = p.do("POST", "/api/v1/receipts", clerk, receiptBody(map[string]any{"notify": map[string]any{"phone": " ", "consent": false}}))
+	if code != 202 || r["notify"] != nil || p.jobs() != 1 {
+		t.Fatalf("no number: %d %v, %d jobs", code, r, p.jobs())
+	}
+}
