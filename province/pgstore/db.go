@@ -31,9 +31,10 @@ type Opts struct {
 
 // DB is the hub's store.
 type DB struct {
-	pool  *pgxpool.Pool
-	clock clock.Clock
-	loc   *time.Location
+	pool   *pgxpool.Pool
+	clock  clock.Clock
+	loc    *time.Location
+	counts countsCache
 }
 
 // Open connects to the PostgreSQL database at url (a postgres:// URL or
