@@ -20,27 +20,34 @@ func (l *Link) setConn(nc *nats.Conn) {
 	l.nc = nc
 }
 
-// Dossier asks the hub for the dossier with the normalised code, within
-// ctx: the hub looks it up in the province's system for all its centers.
-// It fails with ErrNotConnected at once while the link is down.
-func (l *Link) Dossier(ctx context.Context, code string) (wire.DossierReply, error) {
+// ask sends req to the hub on subject and reads its reply into a R,
+// within ctx: what (for errors) names the request. It fails with
+// ErrNotConnected at once while the link is down.
+func ask[R any](ctx context.Context, l *Link, subject, what string, req any) (R, error) {
+	var r R
 	l.mu.Lock()
 	nc, up := l.nc, l.connected
 	l.mu.Unlock()
 	if nc == nil || !up {
-		return wire.DossierReply{}, ErrNotConnected
+		return r, ErrNotConnected
 	}
-	b, err := json.Marshal(wire.DossierRequest{Code: code})
+	b, err := json.Marshal(req)
 	if err != nil {
-		return wire.DossierReply{}, fmt.Errorf("link: %w", err)
+		return r, fmt.Errorf("link: %w", err)
 	}
-	msg, err := nc.RequestWithContext(ctx, wire.DossierSubject(l.o.Center), b)
+	msg, err := nc.RequestWithContext(ctx, subject, b)
 	if err != nil {
-		return wire.DossierReply{}, fmt.Errorf("link: dossier from the hub: %w", err)
+		return r, fmt.Errorf("link: %s: %w", what, err)
 	}
-	var r wire.DossierReply
 	if err := json.Unmarshal(msg.Data, &r); err != nil {
-		return wire.DossierReply{}, fmt.Errorf("link: dossier from the hub: unreadable reply: %w", err)
+		return r, fmt.Errorf("link: %s: unreadable reply: %w", what, err)
 	}
 	return r, nil
+}
+
+// Dossier asks the hub for the dossier with the normalised code, within
+// ctx: the hub looks it up in the province's system for all its centers.
+// It fails with ErrNotConnected at once while the link is down.
+func (l *Link) Dossier(ctx context.Context, code string) (wire.DossierReply, error) {
+	return ask[wire.DossierReply](ctx, l, wire.DossierSubject(l.o.Center), "dossier from the hub", wire.DossierRequest{Code: code})
 }

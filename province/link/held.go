@@ -2,7 +2,6 @@ package link
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -14,23 +13,9 @@ import (
 // ErrNotConnected at once while the link is down, and with the hub's
 // Error when the hub could not tell.
 func (l *Link) Held(ctx context.Context, person, day string) ([]wire.HeldNumber, error) {
-	l.mu.Lock()
-	nc, up := l.nc, l.connected
-	l.mu.Unlock()
-	if nc == nil || !up {
-		return nil, ErrNotConnected
-	}
-	b, err := json.Marshal(wire.HeldRequest{Person: person, Day: day})
+	r, err := ask[wire.HeldReply](ctx, l, wire.HeldSubject(l.o.Center), "held numbers from the hub", wire.HeldRequest{Person: person, Day: day})
 	if err != nil {
-		return nil, fmt.Errorf("link: %w", err)
-	}
-	msg, err := nc.RequestWithContext(ctx, wire.HeldSubject(l.o.Center), b)
-	if err != nil {
-		return nil, fmt.Errorf("link: held numbers from the hub: %w", err)
-	}
-	var r wire.HeldReply
-	if err := json.Unmarshal(msg.Data, &r); err != nil {
-		return nil, fmt.Errorf("link: held numbers from the hub: unreadable reply: %w", err)
+		return nil, err
 	}
 	if r.Error != "" {
 		return nil, fmt.Errorf("link: held numbers from the hub: %w", errors.New(r.Error))
