@@ -67,18 +67,12 @@ func (s *Server) checkIn(c *gin.Context) {
 // checkInAtKiosk checks code in at kiosk k, prints its ticket on k's
 // printer and answers 201 with the ticket.
 func (s *Server) checkInAtKiosk(c *gin.Context, k config.Kiosk, code string) {
-	print := queue.PrintNone
-	if k.Printer != "" && s.printing != nil {
-		print = queue.PrintQueued
-	}
-	t, err := s.checkInCode(c, code, k.ID, print)
+	t, err := s.checkInCode(c, code, k.ID, s.kioskPrint(k))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	t = s.issuePrint(c, t)
-	c.Header("Location", TicketsPath+t.ID)
-	c.JSON(http.StatusCreated, s.ticketJSON(s.engine.Info(t)))
+	s.created(c, s.issuePrint(c, t))
 }
 
 // counterCheckIn checks in the online number whose code the counter's
@@ -95,8 +89,7 @@ func (s *Server) counterCheckIn(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.Header("Location", TicketsPath+t.ID)
-	c.JSON(http.StatusCreated, s.ticketJSON(s.engine.Info(t)))
+	s.created(c, t)
 }
 
 // checkInCode verifies code with the hub's key and checks its booking in.

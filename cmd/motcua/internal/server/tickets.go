@@ -176,16 +176,26 @@ func (s *Server) checkIssue(c *gin.Context, req *issueRequest) error {
 func (s *Server) issueFor(c *gin.Context, req issueRequest, person string) {
 	k := c.MustGet("kiosk").(config.Kiosk)
 	ir := queue.IssueRequest{Service: req.Service, Priority: req.Priority, Kiosk: k.ID, Person: person, Category: req.Category,
-		Elsewhere: s.elsewhere(c.Request.Context(), person)}
-	if k.Printer != "" && s.printing != nil {
-		ir.Print = queue.PrintQueued
-	}
+		Elsewhere: s.elsewhere(c.Request.Context(), person), Print: s.kioskPrint(k)}
 	t, err := s.engine.Issue(c.Request.Context(), ir)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	t = s.issuePrint(c, t)
+	s.created(c, s.issuePrint(c, t))
+}
+
+// kioskPrint is how a ticket taken at kiosk k is printed: queued for its
+// printer, or not at all when it has none.
+func (s *Server) kioskPrint(k config.Kiosk) queue.PrintState {
+	if k.Printer != "" && s.printing != nil {
+		return queue.PrintQueued
+	}
+	return queue.PrintNone
+}
+
+// created answers 201 with ticket t and where it is.
+func (s *Server) created(c *gin.Context, t queue.Ticket) {
 	c.Header("Location", TicketsPath+t.ID)
 	c.JSON(http.StatusCreated, s.ticketJSON(s.engine.Info(t)))
 }
